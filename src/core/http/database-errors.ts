@@ -1,0 +1,79 @@
+import { DomainError } from './domain-error.js';
+
+/**
+ * Maps what PostgreSQL and Prisma refuse to our error codes, so a constraint the database enforces
+ * answers like a rule a service enforces (409, 404, 400) instead of a 500. SQL never reaches a body.
+ */
+
+interface PrismaLikeError {
+  code?: unknown;
+  meta?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+const CONSTRAINT_MESSAGES: Record<string, string> = {
+  bookings_team_no_overlap: 'The team already has a booking at that time',
+};
+
+/** The SQLSTATE of a PostgreSQL error, wherever Prisma's driver adapter wrapped it. */
+export function findSqlState(error: unknown, depth = 0): string | undefined {
+  if (!error || typeof error !== 'object' || depth > 5) return undefined;
+  const candidate = error as PrismaLikeError & { originalCode?: unknown; kind?: unknown };
+  if (typeof candidate.originalCode === 'string' && /^[0-9A-Z]{5}$/.test(candidate.originalCode)) {
+    return candidate.originalCode;
+  }
+  if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code) && !candidate.code.startsWith('P')) {
+    return candidate.code;
+  }
+  const adapterError = candidate.meta?.driverAdapterError;
+  return findSqlState(adapterError, depth + 1) ?? findSqlState(candidate.cause, depth + 1);
+}
+
+/** The constraint PostgreSQL named in its error, wherever it was wrapped. */
+function findConstraint(error: unknown, depth = 0): string | undefined {
+  if (!error || typeof error !== 'object' || depth > 5) return undefined;
+  const candidate = error as PrismaLikeError & { constraint?: unknown; message?: unknown };
+  if (typeof candidate.constraint === 'string') return candidate.constraint;
+  const inMessage = typeof candidate.message === 'string' && /constraint "([^"]+)"/.exec(candidate.message);
+  if (inMessage) return inMessage[1];
+  return findConstraint(candidate.meta?.driverAdapterError, depth + 1) ?? findConstraint(candidate.cause, depth + 1);
+}
+
+function uniqueFields(error: PrismaLikeError): string[] {
+  const target = error.meta?.target;
+  if (Array.isArray(target)) return target.map(String);
+  const fields = (error.meta?.driverAdapterError as { cause?: { constraint?: { fields?: unknown } } } | undefined)
+    ?.cause?.constraint?.fields;
+  return Array.isArray(fields) ? fields.map(String) : [];
+}
+
+export function mapDatabaseError(error: unknown): DomainError | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const prismaCode = (error as PrismaLikeError).code;
+  const sqlState = findSqlState(error);
+
+  if (prismaCode === 'P2002' || sqlState === '23505') {
+    const fields = uniqueFields(error as PrismaLikeError).filter((field) => field !== 'tenant_id' && field !== 'tenantId');
+    return new DomainError('conflict', fields.length ? `Duplicate value for ${fields.join(', ')}` : 'Duplicate record', {
+      fields,
+    });
+  }
+  if (prismaCode === 'P2025') return new DomainError('not_found', 'Record not found');
+  if (prismaCode === 'P2003' || sqlState === '23503') {
+    return new DomainError('validation_failed', 'A referenced record does not exist');
+  }
+  if (sqlState === '23P01') {
+    const constraint = findConstraint(error);
+    return new DomainError(
+      'conflict',
+      (constraint && CONSTRAINT_MESSAGES[constraint]) ?? 'Conflicts with an existing record',
+      constraint ? { constraint } : undefined,
+    );
+  }
+  if (prismaCode === 'P2000' || sqlState === '22001') return new DomainError('validation_failed', 'A value is too long');
+  if (sqlState === '22P02' || prismaCode === 'P2023') return new DomainError('validation_failed', 'A value is malformed');
+  if (prismaCode === 'P2034' || sqlState === '40001' || sqlState === '40P01') {
+    return new DomainError('conflict', 'The record was changed at the same time; try again');
+  }
+  return undefined;
+}

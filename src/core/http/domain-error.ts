@@ -1,0 +1,47 @@
+/**
+ * Errors services throw. Each carries a code; the exception filter maps codes to HTTP once, so no
+ * service knows about status codes.
+ */
+export const ERROR_STATUS = {
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  invalid_transition: 409,
+  payload_too_large: 413,
+  too_many_requests: 429,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(resource: string) {
+    super('not_found', `${resource} not found`);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super('conflict', message, details);
+  }
+}
+
+/** An illegal status move: details name where it was, where it was asked to go, and where it may go. */
+export class InvalidTransitionError extends DomainError {
+  constructor(resource: string, from: string, to: string, allowed: readonly string[]) {
+    super('invalid_transition', `${resource} cannot move from ${from} to ${to}`, { from, to, allowed });
+  }
+}

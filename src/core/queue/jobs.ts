@@ -1,0 +1,49 @@
+/**
+ * The one list of queues and jobs. A job name belongs to exactly one queue, its payload type sits here
+ * beside it, and at start the worker checks that every name has exactly one handler. Feature issues add
+ * their jobs here (intake, e-mail, SMS, calendar, billing) together with their handlers.
+ *
+ * Payloads hold ids and small values, never secrets or whole records: the queue is in Redis, readable
+ * by anyone with the queue dashboard, and a job must read the current state when it runs.
+ */
+
+export const QUEUE_NAMES = ['intake', 'email', 'sms', 'calendar', 'billing', 'maintenance'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** Jobs that act for one tenant carry it, so the processor can re-enter the tenant's context. */
+export interface TenantJob {
+  tenantId: string;
+}
+
+export interface JobPayloads {
+  /** Daily: removes processed inbound events, relayed outbox rows and dead refresh tokens past retention. */
+  'maintenance.prune': { retentionDays: number };
+}
+
+export type JobName = keyof JobPayloads;
+
+export interface JobDefinition {
+  queue: QueueName;
+  /** Attempts before the job is failed for good (retries use exponential backoff). */
+  attempts: number;
+}
+
+export const JOBS: { readonly [N in JobName]: JobDefinition } = {
+  'maintenance.prune': { queue: 'maintenance', attempts: 3 },
+};
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOBS, name);
+}
+
+export function isQueueName(name: string): name is QueueName {
+  return (QUEUE_NAMES as readonly string[]).includes(name);
+}
+
+/** Recurring jobs: BullMQ job schedulers, upserted at start (idempotent across instances). */
+export const SCHEDULES: ReadonlyArray<{ id: string; job: JobName; pattern: string; data: JobPayloads[JobName] }> = [
+  { id: 'maintenance-prune-daily', job: 'maintenance.prune', pattern: '30 3 * * *', data: { retentionDays: 30 } },
+];
+
+/** Schedules run on Copenhagen's clock (DESIGN.md section 1). */
+export const SCHEDULE_TIMEZONE = 'Europe/Copenhagen';

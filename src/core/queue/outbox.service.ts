@@ -1,0 +1,137 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+
+import type { Prisma } from '../../generated/prisma/client.js';
+import { AppConfig } from '../config/app-config.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { JOBS, type JobName, type JobPayloads } from './jobs.js';
+import { QueueService } from './queue.service.js';
+
+interface ClaimedRow {
+  id: string;
+  job_name: string;
+  payload: unknown;
+  dedup_id: string | null;
+  attempts: number;
+}
+
+export interface OutboxWriteOptions {
+  dedupId?: string;
+}
+
+const SWEEP_BATCH = 100;
+const MAX_RETRY_DELAY_SECONDS = 60;
+
+/**
+ * The transactional outbox (DESIGN.md section 4). A change that needs a job writes an OutboxJob row in
+ * its own transaction; after commit the caller relays those rows to BullMQ at once, and a sweeper in
+ * every instance claims rows still pending (FOR UPDATE SKIP LOCKED), so a job survives Redis being
+ * away or the process dying between commit and enqueue. The row id is the BullMQ job id: a row that is
+ * relayed twice is added once.
+ */
+@Injectable()
+export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxService.name);
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<number> | undefined;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly queues: QueueService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Records a job in the caller's transaction. Relay the returned id after the transaction commits. */
+  async write<N extends JobName>(
+    tx: Prisma.TransactionClient,
+    tenantId: string,
+    name: N,
+    payload: JobPayloads[N],
+    options: OutboxWriteOptions = {},
+  ): Promise<string> {
+    const row = await tx.outboxJob.create({
+      data: {
+        tenantId,
+        queue: JOBS[name].queue,
+        jobName: name,
+        payload: payload as Prisma.InputJsonValue,
+        dedupId: options.dedupId,
+      },
+      select: { id: true },
+    });
+    return row.id;
+  }
+
+  /** Enqueues freshly committed rows now; whatever fails stays pending for the sweeper. Never throws. */
+  relay(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    this.claimAndEnqueue([...ids]).catch((error: Error) =>
+      this.logger.warn(`Outbox relay deferred to the sweeper: ${error.message}`),
+    );
+  }
+
+  /** Claims and enqueues due pending rows; returns how many were enqueued. One sweep at a time per process. */
+  sweep(): Promise<number> {
+    this.sweeping ??= this.claimAndEnqueue().finally(() => (this.sweeping = undefined));
+    return this.sweeping;
+  }
+
+  /** Rows waiting to reach Redis: the backlog the metrics show. */
+  async backlog(): Promise<number> {
+    return this.prisma.outboxJob.count({ where: { status: 'pending' } });
+  }
+
+  onApplicationBootstrap(): void {
+    const interval = this.config.outbox.sweepIntervalMs;
+    if (interval <= 0) return;
+    this.timer = setInterval(() => {
+      this.sweep().catch((error: Error) => this.logger.warn(`Outbox sweep failed: ${error.message}`));
+    }, interval);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sweeping?.catch(() => undefined);
+  }
+
+  private async claimAndEnqueue(ids?: string[]): Promise<number> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        // Locked rows are being relayed by another instance (or by this one's relay): skip them.
+        const rows = ids
+          ? await tx.$queryRaw<ClaimedRow[]>`
+              SELECT id, job_name, payload, dedup_id, attempts FROM outbox_jobs
+               WHERE id = ANY(${ids}::uuid[]) AND status = 'pending'
+               FOR UPDATE SKIP LOCKED`
+          : await tx.$queryRaw<ClaimedRow[]>`
+              SELECT id, job_name, payload, dedup_id, attempts FROM outbox_jobs
+               WHERE status = 'pending' AND available_at <= now()
+               ORDER BY available_at LIMIT ${SWEEP_BATCH}
+               FOR UPDATE SKIP LOCKED`;
+        let enqueued = 0;
+        for (const row of rows) {
+          try {
+            if (!Object.hasOwn(JOBS, row.job_name)) throw new Error(`unknown job ${row.job_name}`);
+            const name = row.job_name as JobName;
+            await this.queues.add(name, row.payload as JobPayloads[typeof name], {
+              jobId: row.id,
+              dedupId: row.dedup_id ?? undefined,
+            });
+            await tx.$executeRaw`
+              UPDATE outbox_jobs SET status = 'enqueued', enqueued_at = now(), attempts = attempts + 1, last_error = NULL
+               WHERE id = ${row.id}::uuid`;
+            enqueued += 1;
+          } catch (error) {
+            const delay = Math.min(2 ** row.attempts, MAX_RETRY_DELAY_SECONDS);
+            await tx.$executeRaw`
+              UPDATE outbox_jobs SET attempts = attempts + 1, last_error = ${(error as Error).message},
+                     available_at = now() + make_interval(secs => ${delay}::double precision)
+               WHERE id = ${row.id}::uuid`;
+          }
+        }
+        return enqueued;
+      },
+      { timeout: 30_000 },
+    );
+  }
+}

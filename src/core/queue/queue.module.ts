@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+
+import { PruneProcessor } from './maintenance/prune.processor.js';
+import { OutboxService } from './outbox.service.js';
+import { QueueService } from './queue.service.js';
+import { WorkerService } from './worker.service.js';
+
+@Global()
+@Module({
+  imports: [DiscoveryModule],
+  providers: [QueueService, OutboxService, WorkerService, PruneProcessor],
+  exports: [QueueService, OutboxService],
+})
+export class QueueModule {}

@@ -1,0 +1,102 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import { Worker, type Job } from 'bullmq';
+
+import { AppConfig } from '../config/app-config.js';
+import { RedisService } from '../redis/redis.service.js';
+import { JOB_HANDLER, type JobHandler } from './job-handler.decorator.js';
+import { JOBS, SCHEDULES, SCHEDULE_TIMEZONE, type JobName, type QueueName } from './jobs.js';
+import { QueueService } from './queue.service.js';
+
+/** Thrown at start when the job list and the handlers disagree: better no start than a lost job. */
+export class JobHandlerMismatchError extends Error {}
+
+/**
+ * The consumer side: one BullMQ worker per queue that has handlers, dispatching by job name. Runs only
+ * when APP_ROLE is `all` or `worker`. Closing waits for running jobs, so SIGTERM never cuts one off.
+ */
+@Injectable()
+export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(WorkerService.name);
+  private readonly workers: Worker[] = [];
+  private handlers = new Map<JobName, JobHandler<JobName>>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly reflector: Reflector,
+    private readonly config: AppConfig,
+    private readonly redis: RedisService,
+    private readonly queues: QueueService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.handlers = this.collectHandlers();
+    if (!this.config.runsWorkers) return;
+    const queues = new Set<QueueName>([...this.handlers.keys()].map((name) => JOBS[name].queue));
+    for (const queue of queues) this.workers.push(this.startWorker(queue));
+    await this.upsertSchedules();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+
+  /** Every job name has exactly one handler, and every handler handles a known job. */
+  private collectHandlers(): Map<JobName, JobHandler<JobName>> {
+    const found = new Map<JobName, JobHandler<JobName>[]>();
+    const problems: string[] = [];
+    for (const wrapper of this.discovery.getProviders()) {
+      const { instance, metatype } = wrapper;
+      if (!instance || !metatype) continue;
+      const name = this.reflector.get<string | undefined>(JOB_HANDLER, metatype);
+      if (!name) continue;
+      if (!Object.hasOwn(JOBS, name)) {
+        problems.push(`${metatype.name} handles unknown job "${name}"`);
+        continue;
+      }
+      const list = found.get(name as JobName) ?? [];
+      list.push(instance as JobHandler<JobName>);
+      found.set(name as JobName, list);
+    }
+    for (const name of Object.keys(JOBS) as JobName[]) {
+      const count = found.get(name)?.length ?? 0;
+      if (count !== 1) problems.push(`job "${name}" has ${count} handlers (exactly one expected)`);
+    }
+    if (problems.length > 0) throw new JobHandlerMismatchError(`Job handlers do not match the job list: ${problems.join('; ')}`);
+    return new Map([...found].map(([name, list]) => [name, list[0]!]));
+  }
+
+  private startWorker(queue: QueueName): Worker {
+    const worker = new Worker(queue, (job: Job) => this.dispatch(job), {
+      connection: this.redis.createBullConnection('worker'),
+      prefix: this.config.redis.queuePrefix,
+      concurrency: 5,
+    });
+    worker.on('failed', (job, error) => {
+      this.logger.warn({ message: 'Job failed', queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, error: error.message });
+    });
+    worker.on('error', (error) => this.logger.warn(`Worker ${queue}: ${error.message}`));
+    return worker;
+  }
+
+  private async dispatch(job: Job): Promise<unknown> {
+    const handler = this.handlers.get(job.name as JobName);
+    // The startup check makes this unreachable for jobs we add; a stray job from elsewhere fails loudly.
+    if (!handler) throw new Error(`No handler for job "${job.name}"`);
+    return handler.handle(job.data, job);
+  }
+
+  /** Upserting a scheduler is idempotent, so every instance may do it at start. */
+  private async upsertSchedules(): Promise<void> {
+    for (const schedule of SCHEDULES) {
+      await this.queues
+        .queue(JOBS[schedule.job].queue)
+        .upsertJobScheduler(
+          schedule.id,
+          { pattern: schedule.pattern, tz: SCHEDULE_TIMEZONE },
+          { name: schedule.job, data: schedule.data, opts: { attempts: JOBS[schedule.job].attempts } },
+        )
+        .catch((error: Error) => this.logger.warn(`Schedule ${schedule.id} not registered yet: ${error.message}`));
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { Controller, Get, Header, Headers } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+
+import { AppConfig } from '../core/config/app-config.js';
+import { DomainError } from '../core/http/domain-error.js';
+import { MetricsService } from '../core/http/metrics.service.js';
+import { HealthService, type Readiness } from './health.service.js';
+
+@ApiTags('ops')
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly health: HealthService,
+    private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Liveness: the process answers. Nothing else is checked, so a Redis outage never restarts the app. */
+  @Get('health')
+  @ApiOkResponse({ description: 'The process is alive' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('health/ready')
+  @ApiOkResponse({ description: 'PostgreSQL and Redis answer' })
+  @ApiServiceUnavailableResponse({ description: 'Names what is unreachable' })
+  ready(): Promise<Readiness> {
+    return this.health.readiness();
+  }
+
+  /** Prometheus text format; asks for METRICS_TOKEN as a bearer token when that is set. */
+  @Get('metrics')
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  async scrape(@Headers('authorization') authorization?: string): Promise<string> {
+    const token = this.config.observability.metricsToken;
+    if (token && authorization !== `Bearer ${token}`) throw new DomainError('unauthorized', 'Metrics token required');
+    return this.metrics.registry.metrics();
+  }
+}

@@ -1,0 +1,171 @@
+import type { Prisma } from '../generated/prisma/client.js';
+import type { EmailTemplateType } from '../generated/prisma/enums.js';
+
+/**
+ * What a new tenant starts with (DESIGN.md section 2): Copenhagen time, DKK, 349 kr./hour excl. VAT,
+ * 25 % VAT, 14 days' payment terms, weekday working hours, four slot start times, Danish public
+ * holidays closed. The seed and POST /tenants both use these, so every tenant starts the same way.
+ */
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export interface TimeRange {
+  start: string;
+  end: string;
+}
+export type WorkingHours = Record<Weekday, TimeRange[]>;
+
+export interface SlotRules {
+  startTimes: string[];
+  bufferMinutes: number;
+  /** 1 = the next working day at the earliest. */
+  minimumNoticeDays: number;
+  horizonDays: number;
+  /** How long offered slots are held; 0 turns holds off. */
+  holdMinutes: number;
+}
+
+export interface ClosedDays {
+  danishPublicHolidays: boolean;
+  /** Extra closed dates, YYYY-MM-DD in the tenant's time zone. */
+  dates: string[];
+}
+
+export interface ExtractionRules {
+  minimumConfidence: number;
+  /** Hours of work per m² by service type, for leads that give a size but no hours. */
+  hoursPerSquareMetre: Record<string, number>;
+}
+
+export interface SmsRules {
+  quietHoursStart: string;
+  quietHoursEnd: string;
+  dailyCap: number;
+}
+
+const WEEKDAY: TimeRange[] = [{ start: '08:00', end: '16:00' }];
+
+export const DEFAULT_WORKING_HOURS: WorkingHours = {
+  mon: WEEKDAY,
+  tue: WEEKDAY,
+  wed: WEEKDAY,
+  thu: WEEKDAY,
+  fri: WEEKDAY,
+  sat: [],
+  sun: [],
+};
+
+export const DEFAULT_SLOT_RULES: SlotRules = {
+  startTimes: ['08:00', '10:00', '12:00', '14:00'],
+  bufferMinutes: 30,
+  minimumNoticeDays: 1,
+  horizonDays: 14,
+  holdMinutes: 1440,
+};
+
+export const DEFAULT_CLOSED_DAYS: ClosedDays = { danishPublicHolidays: true, dates: [] };
+
+export const DEFAULT_EXTRACTION_RULES: ExtractionRules = {
+  minimumConfidence: 0.7,
+  hoursPerSquareMetre: {
+    Flytterengøring: 0.05,
+    Hovedrengøring: 0.04,
+    Vinduespudsning: 0.015,
+    'Fast rengøring': 0.025,
+    Erhvervsrengøring: 0.02,
+  },
+};
+
+export const DEFAULT_SMS_RULES: SmsRules = { quietHoursStart: '21:00', quietHoursEnd: '08:00', dailyCap: 500 };
+
+export const DEFAULT_LEAD_SENDER_DOMAINS = ['leadpoint.dk', 'leadmail.no', 'rendetalje.dk'];
+
+export const DEFAULT_TEAM_NAME = 'Hold 1';
+
+/** The tenant columns a new tenant gets besides its name, slug and addresses. */
+export function defaultTenantSettings() {
+  return {
+    timezone: 'Europe/Copenhagen',
+    currency: 'DKK',
+    hourlyRate: '349.00',
+    vatRate: '25.00',
+    paymentTermsDays: 14,
+    billyInvoiceState: 'draft' as const,
+    workingHours: DEFAULT_WORKING_HOURS as unknown as Prisma.InputJsonObject,
+    slotRules: DEFAULT_SLOT_RULES as unknown as Prisma.InputJsonObject,
+    closedDays: DEFAULT_CLOSED_DAYS as unknown as Prisma.InputJsonObject,
+    extractionRules: DEFAULT_EXTRACTION_RULES as unknown as Prisma.InputJsonObject,
+    smsRules: DEFAULT_SMS_RULES as unknown as Prisma.InputJsonObject,
+  };
+}
+
+export interface TemplateDefault {
+  type: EmailTemplateType;
+  name: string;
+  subject: string;
+  content: string;
+}
+
+/** Danish texts; `{{placeholders}}` are filled when sent. Prices are shown incl. VAT. */
+export const DEFAULT_EMAIL_TEMPLATES: readonly TemplateDefault[] = [
+  {
+    type: 'lead_response',
+    name: 'Svar på forespørgsel',
+    subject: 'Tak for din forespørgsel om {{serviceType}}',
+    content: [
+      'Hej {{customerName}}',
+      '',
+      'Tak for din forespørgsel om {{serviceType}} på {{address}}.',
+      'Vi anslår opgaven til {{estimatedHours}} timer, i alt ca. {{estimatedPrice}} kr. inkl. moms.',
+      '',
+      'Du modtager om lidt en SMS med tre ledige tider. Svar blot med 1, 2 eller 3 for at booke.',
+      '',
+      'Venlig hilsen',
+      '{{companyName}}',
+    ].join('\n'),
+  },
+  {
+    type: 'booking_confirmation',
+    name: 'Bekræftelse af booking',
+    subject: 'Din booking er bekræftet: {{bookingDate}} kl. {{bookingTime}}',
+    content: [
+      'Hej {{customerName}}',
+      '',
+      'Tak for din booking. Vi kommer {{bookingDate}} kl. {{bookingTime}} til {{address}}.',
+      'Opgave: {{serviceType}}, ca. {{durationHours}} timer, i alt ca. {{totalAmount}} kr. inkl. moms.',
+      '',
+      'Skal tiden ændres, så svar blot på denne e-mail.',
+      '',
+      'Venlig hilsen',
+      '{{companyName}}',
+    ].join('\n'),
+  },
+  {
+    type: 'booking_reminder',
+    name: 'Påmindelse om booking',
+    subject: 'Påmindelse: vi kommer {{bookingDate}} kl. {{bookingTime}}',
+    content: [
+      'Hej {{customerName}}',
+      '',
+      'En venlig påmindelse om, at vi kommer {{bookingDate}} kl. {{bookingTime}} til {{address}}.',
+      '',
+      'Venlig hilsen',
+      '{{companyName}}',
+    ].join('\n'),
+  },
+  {
+    type: 'invoice_reminder',
+    name: 'Betalingspåmindelse',
+    subject: 'Påmindelse om faktura {{invoiceNumber}}',
+    content: [
+      'Hej {{customerName}}',
+      '',
+      'Vi har endnu ikke modtaget betaling for faktura {{invoiceNumber}} på {{total}} kr. inkl. moms,',
+      'som forfaldt {{dueDate}}. Vil du venligst betale hurtigst muligt?',
+      '',
+      'Har du allerede betalt, kan du se bort fra denne påmindelse.',
+      '',
+      'Venlig hilsen',
+      '{{companyName}}',
+    ].join('\n'),
+  },
+];
