@@ -23,7 +23,11 @@ async function main(): Promise<void> {
   if (!password) throw new Error('SEED_ADMIN_PASSWORD: required in production');
 
   // The seed needs the schema: apply pending migrations first (a no-op when up to date).
-  await migrate({ adminUrl: config.database.adminUrl, appUrl: config.database.url, migrationsDir: MIGRATIONS_DIR });
+  await migrate({
+    adminUrl: config.database.adminUrl,
+    appUrl: config.database.url,
+    migrationsDir: MIGRATIONS_DIR,
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: config.database.adminUrl }) });
   try {
     const tenant = await prisma.tenant.upsert({

@@ -25,6 +25,9 @@ export function ensureBuilt() {
   const newest = Math.max(...SOURCES.map(newestMtime));
   if (built >= newest) return;
   console.error('Building RenOS (sources changed since the last build)…');
-  const result = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit', shell: process.platform === 'win32' });
+  const result = spawnSync('npm', ['run', '--silent', 'build'], {
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

@@ -1,9 +1,9 @@
 import helmet from '@fastify/helmet';
-import type { LoggerService } from '@nestjs/common';
+import type { LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type winston from 'winston';
 
 import { AppModule } from './app.module.js';
@@ -18,13 +18,18 @@ import { buildOpenApiDocument } from './openapi.js';
 export interface CreateAppOptions {
   /** Tests pass a quieter logger; the default writes JSON lines at LOG_LEVEL. */
   logger?: winston.Logger;
+  /** Modules composed beside AppModule (the e2e tests add probe controllers this way). */
+  extraModules?: Type[];
 }
 
 /**
  * Builds the HTTP application (not listening yet). main.ts and the e2e tests both use it, so the tests
  * exercise exactly what production runs: prefix, pipes, filters, hooks, helmet, CORS, docs.
  */
-export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
   const winstonLogger = options.logger ?? createWinston(config);
   const nestLogger: LoggerService = createNestLogger(winstonLogger);
   const adapter = new FastifyAdapter({
@@ -34,10 +39,14 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     // Our hook logs one line per request, with the fields we choose (no headers, no bodies).
     logger: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: nestLogger,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, options.extraModules),
+    adapter,
+    {
+      logger: nestLogger,
+      abortOnError: false,
+    },
+  );
   app.setGlobalPrefix(config.http.globalPrefix);
 
   await app.register(helmet, {
@@ -79,13 +88,6 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       tenantId: (request as FastifyRequest & { tenantId?: string }).tenantId,
     });
   });
-  // Errors raised by Fastify before a route runs (body too large, malformed JSON) get the same envelope.
-  fastify.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const body = filter.toEnvelope(error, String(request.id));
-    if (body.statusCode >= 500) winstonLogger.error('Unhandled error', { requestId: request.id, error });
-    void reply.status(body.statusCode).send(body);
-  });
-
   SwaggerModule.setup(`${config.http.globalPrefix}/docs`, app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: `${config.http.globalPrefix}/docs-json`,
   });

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 
 import { AppConfig } from './core/config/app-config.js';
 import { ConfigModule } from './core/config/config.module.js';
@@ -10,7 +10,7 @@ import { HealthModule } from './health/health.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, extraModules: Type[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -20,6 +20,7 @@ export class AppModule {
         QueueModule,
         HttpModule,
         HealthModule,
+        ...extraModules,
       ],
     };
   }

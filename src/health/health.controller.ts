@@ -34,7 +34,8 @@ export class HealthController {
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(@Headers('authorization') authorization?: string): Promise<string> {
     const token = this.config.observability.metricsToken;
-    if (token && authorization !== `Bearer ${token}`) throw new DomainError('unauthorized', 'Metrics token required');
+    if (token && authorization !== `Bearer ${token}`)
+      throw new DomainError('unauthorized', 'Metrics token required');
     return this.metrics.registry.metrics();
   }
 }

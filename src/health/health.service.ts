@@ -27,7 +27,8 @@ export class HealthService {
     const down = Object.entries(checks)
       .filter(([, state]) => state === 'down')
       .map(([name]) => name);
-    if (down.length > 0) throw new DomainError('unavailable', `Not ready: ${down.join(' and ')} unreachable`, { checks });
+    if (down.length > 0)
+      throw new DomainError('unavailable', `Not ready: ${down.join(' and ')} unreachable`, { checks });
     return { status: 'ok', checks };
   }
 

@@ -75,7 +75,11 @@ export const DEFAULT_EXTRACTION_RULES: ExtractionRules = {
   },
 };
 
-export const DEFAULT_SMS_RULES: SmsRules = { quietHoursStart: '21:00', quietHoursEnd: '08:00', dailyCap: 500 };
+export const DEFAULT_SMS_RULES: SmsRules = {
+  quietHoursStart: '21:00',
+  quietHoursEnd: '08:00',
+  dailyCap: 500,
+};
 
 export const DEFAULT_LEAD_SENDER_DOMAINS = ['leadpoint.dk', 'leadmail.no', 'rendetalje.dk'];
 

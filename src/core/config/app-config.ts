@@ -141,7 +141,8 @@ export class AppConfig {
     };
     this.seed = {
       adminEmail: env.SEED_ADMIN_EMAIL,
-      adminPassword: env.SEED_ADMIN_PASSWORD ?? (this.isProduction ? undefined : developmentDefaults.adminPassword),
+      adminPassword:
+        env.SEED_ADMIN_PASSWORD ?? (this.isProduction ? undefined : developmentDefaults.adminPassword),
     };
   }
 

@@ -13,18 +13,21 @@ const DEVELOPMENT_JWT_SECRET = 'renos-development-secret-change-me-0123456789';
 const DEVELOPMENT_ENCRYPTION_KEY = 'cmVub3MtZGV2ZWxvcG1lbnQta2V5LTMyLWJ5dGVzISE=';
 export const DEVELOPMENT_ADMIN_PASSWORD = 'RenOS-demo-2026!';
 
-const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const emptyToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
 const booleanFlag = (fallback: boolean | undefined) =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-      .transform((value) => value === 'true' || value === '1' || value === 'yes')
-      .optional(),
-  ).transform((value) => value ?? fallback);
+  z
+    .preprocess(
+      emptyToUndefined,
+      z
+        .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+        .transform((value) => value === 'true' || value === '1' || value === 'yes')
+        .optional(),
+    )
+    .transform((value) => value ?? fallback);
 
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' });
 const redisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' });
@@ -43,7 +46,10 @@ const integer = (fallback: number, min: number, max: number) =>
   );
 
 export const environmentSchema = z.object({
-  NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'test', 'production']).default('development')),
+  NODE_ENV: z.preprocess(
+    emptyToUndefined,
+    z.enum(['development', 'test', 'production']).default('development'),
+  ),
   PORT: integer(3000, 0, 65535),
   HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
   APP_ROLE: z.preprocess(emptyToUndefined, z.enum(['all', 'api', 'worker']).default('all')),
@@ -83,9 +89,15 @@ export const environmentSchema = z.object({
   GOOGLE_CLIENT_ID: optionalString,
   GOOGLE_CLIENT_SECRET: optionalString,
   GOOGLE_REFRESH_TOKEN: optionalString,
-  GMAIL_ADDRESS: z.preprocess(emptyToUndefined, z.email({ error: 'must be an e-mail address' }).default('info@rendetalje.dk')),
+  GMAIL_ADDRESS: z.preprocess(
+    emptyToUndefined,
+    z.email({ error: 'must be an e-mail address' }).default('info@rendetalje.dk'),
+  ),
   GOOGLE_PUBSUB_AUDIENCE: optionalString,
-  GOOGLE_PUBSUB_SERVICE_ACCOUNT: z.preprocess(emptyToUndefined, z.email({ error: 'must be an e-mail address' }).optional()),
+  GOOGLE_PUBSUB_SERVICE_ACCOUNT: z.preprocess(
+    emptyToUndefined,
+    z.email({ error: 'must be an e-mail address' }).optional(),
+  ),
   GOOGLE_PUBSUB_TOKEN: optionalString,
   PUBSUB_TOPIC: optionalString,
   GEMINI_API_KEY: optionalString,
@@ -101,14 +113,20 @@ export const environmentSchema = z.object({
   ),
   BILLY_API_KEY: optionalString,
   BILLY_ORGANIZATION_ID: optionalString,
-  SEED_ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email({ error: 'must be an e-mail address' }).default('admin@rendetalje.dk')),
+  SEED_ADMIN_EMAIL: z.preprocess(
+    emptyToUndefined,
+    z.email({ error: 'must be an e-mail address' }).default('admin@rendetalje.dk'),
+  ),
   SEED_ADMIN_PASSWORD: optionalString,
   GOOGLE_API_BASE_URL: optionalHttpUrl,
   GOOGLE_OAUTH_TOKEN_URL: optionalHttpUrl,
   GOOGLE_CERTS_URL: optionalHttpUrl,
   TWILIO_API_BASE_URL: z.preprocess(emptyToUndefined, httpUrl.default('https://api.twilio.com')),
   BILLY_API_BASE_URL: z.preprocess(emptyToUndefined, httpUrl.default('https://api.billysbilling.com/v2')),
-  GEMINI_API_BASE_URL: z.preprocess(emptyToUndefined, httpUrl.default('https://generativelanguage.googleapis.com')),
+  GEMINI_API_BASE_URL: z.preprocess(
+    emptyToUndefined,
+    httpUrl.default('https://generativelanguage.googleapis.com'),
+  ),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -9,7 +9,10 @@ try {
     adminUrl: config.database.adminUrl,
     appUrl: config.database.url,
     migrationsDir: MIGRATIONS_DIR,
-    logger: { log: (message) => console.log(message), warn: (message) => console.warn(`warning: ${message}`) },
+    logger: {
+      log: (message) => console.log(message),
+      warn: (message) => console.warn(`warning: ${message}`),
+    },
   });
   console.log(
     result.applied.length === 0

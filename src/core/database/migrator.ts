@@ -194,7 +194,9 @@ async function applyOne(client: pg.Client, migration: MigrationFile): Promise<vo
        VALUES ($1, $2, $3, now(), now(), $4, 0)`,
       [id, migration.checksum, migration.name, errorLog(error)],
     );
-    throw new MigrationError(`Migration ${migration.name} failed and was rolled back: ${(error as Error).message}`);
+    throw new MigrationError(
+      `Migration ${migration.name} failed and was rolled back: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -274,7 +276,9 @@ async function ensureAppRole(
   if (!rowCount) {
     try {
       const withPassword = password ? ` PASSWORD ${client.escapeLiteral(password)}` : '';
-      await client.query(`CREATE ROLE ${ident} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS${withPassword}`);
+      await client.query(
+        `CREATE ROLE ${ident} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS${withPassword}`,
+      );
       logger.log(`Created role ${role}`);
     } catch (error) {
       const code = (error as { code?: string }).code;

@@ -22,7 +22,11 @@ export function findSqlState(error: unknown, depth = 0): string | undefined {
   if (typeof candidate.originalCode === 'string' && /^[0-9A-Z]{5}$/.test(candidate.originalCode)) {
     return candidate.originalCode;
   }
-  if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code) && !candidate.code.startsWith('P')) {
+  if (
+    typeof candidate.code === 'string' &&
+    /^[0-9A-Z]{5}$/.test(candidate.code) &&
+    !candidate.code.startsWith('P')
+  ) {
     return candidate.code;
   }
   const adapterError = candidate.meta?.driverAdapterError;
@@ -36,15 +40,33 @@ function findConstraint(error: unknown, depth = 0): string | undefined {
   if (typeof candidate.constraint === 'string') return candidate.constraint;
   const inMessage = typeof candidate.message === 'string' && /constraint "([^"]+)"/.exec(candidate.message);
   if (inMessage) return inMessage[1];
-  return findConstraint(candidate.meta?.driverAdapterError, depth + 1) ?? findConstraint(candidate.cause, depth + 1);
+  return (
+    findConstraint(candidate.meta?.driverAdapterError, depth + 1) ??
+    findConstraint(candidate.cause, depth + 1)
+  );
 }
 
+/**
+ * The columns of the unique key that was hit. Prisma's driver adapter reports only the index name,
+ * which Prisma derives as `<table>_<columns>_key`; the tenant column is left out (it is never the
+ * user's mistake).
+ */
 function uniqueFields(error: PrismaLikeError): string[] {
   const target = error.meta?.target;
-  if (Array.isArray(target)) return target.map(String);
-  const fields = (error.meta?.driverAdapterError as { cause?: { constraint?: { fields?: unknown } } } | undefined)
-    ?.cause?.constraint?.fields;
-  return Array.isArray(fields) ? fields.map(String) : [];
+  if (Array.isArray(target)) return target.map(String).filter((field) => !/^tenant_?id$/i.test(field));
+  const cause = (
+    error.meta?.driverAdapterError as {
+      cause?: { table?: string; constraint?: { index?: string; fields?: unknown } };
+    }
+  )?.cause;
+  if (Array.isArray(cause?.constraint?.fields)) return cause.constraint.fields.map(String);
+  const index = cause?.constraint?.index;
+  if (!index) return [];
+  const columns = index
+    .replace(new RegExp(`^${cause?.table ?? '[a-z_]+?'}_`), '')
+    .replace(/_key$/, '')
+    .replace(/^tenant_id_/, '');
+  return [columns.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase())];
 }
 
 export function mapDatabaseError(error: unknown): DomainError | undefined {
@@ -53,10 +75,14 @@ export function mapDatabaseError(error: unknown): DomainError | undefined {
   const sqlState = findSqlState(error);
 
   if (prismaCode === 'P2002' || sqlState === '23505') {
-    const fields = uniqueFields(error as PrismaLikeError).filter((field) => field !== 'tenant_id' && field !== 'tenantId');
-    return new DomainError('conflict', fields.length ? `Duplicate value for ${fields.join(', ')}` : 'Duplicate record', {
-      fields,
-    });
+    const fields = uniqueFields(error as PrismaLikeError);
+    return new DomainError(
+      'conflict',
+      fields.length ? `Duplicate value for ${fields.join(', ')}` : 'Duplicate record',
+      {
+        fields,
+      },
+    );
   }
   if (prismaCode === 'P2025') return new DomainError('not_found', 'Record not found');
   if (prismaCode === 'P2003' || sqlState === '23503') {
@@ -70,8 +96,10 @@ export function mapDatabaseError(error: unknown): DomainError | undefined {
       constraint ? { constraint } : undefined,
     );
   }
-  if (prismaCode === 'P2000' || sqlState === '22001') return new DomainError('validation_failed', 'A value is too long');
-  if (sqlState === '22P02' || prismaCode === 'P2023') return new DomainError('validation_failed', 'A value is malformed');
+  if (prismaCode === 'P2000' || sqlState === '22001')
+    return new DomainError('validation_failed', 'A value is too long');
+  if (sqlState === '22P02' || prismaCode === 'P2023')
+    return new DomainError('validation_failed', 'A value is malformed');
   if (prismaCode === 'P2034' || sqlState === '40001' || sqlState === '40P01') {
     return new DomainError('conflict', 'The record was changed at the same time; try again');
   }

@@ -34,7 +34,8 @@ export class MetricsService {
           const counts = await queue
             .getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized')
             .catch(() => undefined);
-          for (const [state, count] of Object.entries(counts ?? {})) this.set({ queue: queue.name, state }, count);
+          for (const [state, count] of Object.entries(counts ?? {}))
+            this.set({ queue: queue.name, state }, count);
         }
       },
     });

@@ -41,8 +41,18 @@ export function isQueueName(name: string): name is QueueName {
 }
 
 /** Recurring jobs: BullMQ job schedulers, upserted at start (idempotent across instances). */
-export const SCHEDULES: ReadonlyArray<{ id: string; job: JobName; pattern: string; data: JobPayloads[JobName] }> = [
-  { id: 'maintenance-prune-daily', job: 'maintenance.prune', pattern: '30 3 * * *', data: { retentionDays: 30 } },
+export const SCHEDULES: ReadonlyArray<{
+  id: string;
+  job: JobName;
+  pattern: string;
+  data: JobPayloads[JobName];
+}> = [
+  {
+    id: 'maintenance-prune-daily',
+    job: 'maintenance.prune',
+    pattern: '30 3 * * *',
+    data: { retentionDays: 30 },
+  },
 ];
 
 /** Schedules run on Copenhagen's clock (DESIGN.md section 1). */

@@ -30,7 +30,11 @@ export class QueueService implements OnModuleDestroy {
     this.queues = new Map(
       QUEUE_NAMES.map((name) => [
         name,
-        new Queue(name, { connection, prefix: config.redis.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+        new Queue(name, {
+          connection,
+          prefix: config.redis.queuePrefix,
+          defaultJobOptions: DEFAULT_JOB_OPTIONS,
+        }),
       ]),
     );
   }

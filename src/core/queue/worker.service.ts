@@ -62,7 +62,8 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
       const count = found.get(name)?.length ?? 0;
       if (count !== 1) problems.push(`job "${name}" has ${count} handlers (exactly one expected)`);
     }
-    if (problems.length > 0) throw new JobHandlerMismatchError(`Job handlers do not match the job list: ${problems.join('; ')}`);
+    if (problems.length > 0)
+      throw new JobHandlerMismatchError(`Job handlers do not match the job list: ${problems.join('; ')}`);
     return new Map([...found].map(([name, list]) => [name, list[0]!]));
   }
 
@@ -73,7 +74,14 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
       concurrency: 5,
     });
     worker.on('failed', (job, error) => {
-      this.logger.warn({ message: 'Job failed', queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, error: error.message });
+      this.logger.warn({
+        message: 'Job failed',
+        queue,
+        job: job?.name,
+        jobId: job?.id,
+        attempt: job?.attemptsMade,
+        error: error.message,
+      });
     });
     worker.on('error', (error) => this.logger.warn(`Worker ${queue}: ${error.message}`));
     return worker;
@@ -96,7 +104,9 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
           { pattern: schedule.pattern, tz: SCHEDULE_TIMEZONE },
           { name: schedule.job, data: schedule.data, opts: { attempts: JOBS[schedule.job].attempts } },
         )
-        .catch((error: Error) => this.logger.warn(`Schedule ${schedule.id} not registered yet: ${error.message}`));
+        .catch((error: Error) =>
+          this.logger.warn(`Schedule ${schedule.id} not registered yet: ${error.message}`),
+        );
     }
   }
 }

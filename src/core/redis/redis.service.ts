@@ -45,7 +45,9 @@ export class RedisService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await Promise.all(this.connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+    await Promise.all(
+      this.connections.map((connection) => connection.quit().catch(() => connection.disconnect())),
+    );
   }
 
   private connect(name: string, options: RedisOptions): Redis {

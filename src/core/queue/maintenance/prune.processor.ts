@@ -10,9 +10,13 @@ import type { JobPayloads } from '../jobs.js';
 export class PruneProcessor implements JobHandler<'maintenance.prune'> {
   constructor(private readonly prisma: PrismaService) {}
 
-  async handle({ retentionDays }: JobPayloads['maintenance.prune']): Promise<{ outbox: number; inbound: number }> {
+  async handle({
+    retentionDays,
+  }: JobPayloads['maintenance.prune']): Promise<{ outbox: number; inbound: number }> {
     const before = new Date(Date.now() - retentionDays * 24 * 3600 * 1000);
-    const outbox = await this.prisma.outboxJob.deleteMany({ where: { status: 'enqueued', enqueuedAt: { lt: before } } });
+    const outbox = await this.prisma.outboxJob.deleteMany({
+      where: { status: 'enqueued', enqueuedAt: { lt: before } },
+    });
     const inbound = await this.prisma.inboundEvent.deleteMany({
       where: { status: { in: ['processed', 'ignored'] }, receivedAt: { lt: before } },
     });

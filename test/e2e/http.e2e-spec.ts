@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { bootTestApp, type TestApp } from '../support/app.js';
+import { ProbeModule } from '../support/probe.module.js';
+
+describe('HTTP basics', () => {
+  let test: TestApp;
+
+  beforeAll(async () => {
+    test = await bootTestApp({
+      extraModules: [ProbeModule],
+      env: { BODY_LIMIT_BYTES: '4096', CORS_ORIGINS: 'https://app.rendetalje.dk' },
+    });
+  });
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  const post = (url: string, payload?: unknown, headers: Record<string, string> = {}) =>
+    test.app.inject({ method: 'POST', url, payload: payload as string, headers });
+
+  it('answers an unknown route with the 404 envelope and the request id', async () => {
+    const response = await test.app.inject({ method: 'GET', url: '/api/no-such-route' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'Cannot GET /api/no-such-route',
+      requestId: response.headers['x-request-id'],
+    });
+  });
+
+  it('keeps a sane incoming X-Request-Id and replaces an unsafe one', async () => {
+    const kept = await test.app.inject({
+      method: 'GET',
+      url: '/api/health',
+      headers: { 'x-request-id': 'trace-42.a' },
+    });
+    expect(kept.headers['x-request-id']).toBe('trace-42.a');
+    const replaced = await test.app.inject({
+      method: 'GET',
+      url: '/api/health',
+      headers: { 'x-request-id': 'evil\u0000id with spaces' },
+    });
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('names each bad field in a 400', async () => {
+    const response = await post('/api/probe/echo', { name: 'x', count: 99, email: 'not-an-email' });
+    expect(response.statusCode).toBe(400);
+    const body = response.json();
+    expect(body).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+      requestId: response.headers['x-request-id'],
+    });
+    const fields = (body.details as Array<{ field: string; message: string }>).map((detail) => detail.field);
+    expect(new Set(fields)).toEqual(new Set(['name', 'count', 'email']));
+    expect(body.message).toContain('name');
+  });
+
+  it('refuses a property the DTO does not have, naming it (a body cannot set tenantId)', async () => {
+    const response = await post('/api/probe/echo', {
+      name: 'Jens',
+      count: 1,
+      email: 'jens@example.dk',
+      tenantId: 'x',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().details).toEqual([{ field: 'tenantId', message: 'tenantId is not allowed' }]);
+  });
+
+  it('accepts a valid body', async () => {
+    const response = await post('/api/probe/echo', { name: 'Jens', count: 2, email: 'jens@example.dk' });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toEqual({ name: 'Jens', count: 2, email: 'jens@example.dk' });
+  });
+
+  it('answers malformed JSON with 400 and a too large body with 413, in the envelope', async () => {
+    const malformed = await post('/api/probe/echo', '{"name":', { 'content-type': 'application/json' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json()).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+      requestId: expect.any(String),
+    });
+
+    const large = await post('/api/probe/echo', { name: 'x'.repeat(10_000), count: 1, email: 'a@b.dk' });
+    expect(large.statusCode).toBe(413);
+    expect(large.json()).toMatchObject({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      requestId: expect.any(String),
+    });
+  });
+
+  it('maps a unique violation (P2002) to 409 without SQL in the body', async () => {
+    const response = await post('/api/probe/duplicate-tenant');
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({
+      statusCode: 409,
+      error: 'Conflict',
+      message: expect.stringContaining('slug'),
+    });
+    expect(response.body).not.toMatch(/INSERT|SELECT|prisma|constraint "/i);
+  });
+
+  it('maps a missing record (P2025) to 404', async () => {
+    const response = await test.app.inject({ method: 'GET', url: '/api/probe/missing-tenant' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ statusCode: 404, error: 'Not Found' });
+  });
+
+  it("maps the bookings exclusion constraint (23P01) to 409 naming the team's booking", async () => {
+    const response = await post('/api/probe/overlapping-bookings');
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'The team already has a booking at that time',
+    });
+  });
+
+  it('hides the internals of an unexpected error behind a 500 with the request id', async () => {
+    const response = await test.app.inject({ method: 'GET', url: '/api/probe/crash' });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'Internal server error',
+      requestId: response.headers['x-request-id'],
+    });
+    expect(response.body).not.toContain('hunter2');
+  });
+
+  it('sets security headers and allows only the configured CORS origins', async () => {
+    const allowed = await test.app.inject({
+      method: 'OPTIONS',
+      url: '/api/health',
+      headers: { origin: 'https://app.rendetalje.dk', 'access-control-request-method': 'GET' },
+    });
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://app.rendetalje.dk');
+    const other = await test.app.inject({
+      method: 'OPTIONS',
+      url: '/api/health',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+    });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    const plain = await test.app.inject({ method: 'GET', url: '/api/health' });
+    expect(plain.headers['x-content-type-options']).toBe('nosniff');
+    expect(plain.headers['strict-transport-security']).toBeDefined();
+  });
+
+  it('serves the OpenAPI document and Swagger UI', async () => {
+    const json = await test.app.inject({ method: 'GET', url: '/api/docs-json' });
+    expect(json.statusCode).toBe(200);
+    expect(json.json()).toMatchObject({
+      openapi: expect.stringMatching(/^3\./),
+      info: { title: 'RenOS API' },
+    });
+    expect(Object.keys(json.json().paths)).toContain('/api/health/ready');
+    const ui = await test.app.inject({ method: 'GET', url: '/api/docs' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-type']).toContain('text/html');
+  });
+});

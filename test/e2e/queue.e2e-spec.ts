@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+
+import { Injectable, Module } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { PrismaService } from '../../src/core/database/prisma.service.js';
+import { HandlesJob, type JobHandler } from '../../src/core/queue/job-handler.decorator.js';
+import { OutboxService } from '../../src/core/queue/outbox.service.js';
+import { QueueService } from '../../src/core/queue/queue.service.js';
+import { JobHandlerMismatchError } from '../../src/core/queue/worker.service.js';
+import { defaultTenantSettings } from '../../src/tenants/tenant-defaults.js';
+import { bootTestApp, type TestApp } from '../support/app.js';
+import { PrivateRedis } from '../support/redis-server.js';
+
+describe('outbox', () => {
+  let redis: PrivateRedis;
+  let test: TestApp;
+  let prisma: PrismaService;
+  let outbox: OutboxService;
+  let queues: QueueService;
+  let tenantId: string;
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.create();
+    await redis.start();
+    test = await bootTestApp({ env: { REDIS_URL: redis.url } });
+    prisma = test.app.get(PrismaService);
+    outbox = test.app.get(OutboxService);
+    queues = test.app.get(QueueService);
+    const tenant = await prisma.tenant.create({
+      data: { name: 'Outbox', slug: `outbox-${randomUUID()}`, ...defaultTenantSettings() },
+    });
+    tenantId = tenant.id;
+  });
+
+  afterAll(async () => {
+    await test?.close();
+    await redis?.stop();
+  });
+
+  /** What a feature does: write the job in its transaction, relay after commit. */
+  async function commitJob(): Promise<string> {
+    const id = await prisma.$transaction((tx) =>
+      outbox.write(tx, tenantId, 'maintenance.prune', { retentionDays: 30 }),
+    );
+    outbox.relay([id]);
+    return id;
+  }
+
+  const row = (id: string) => prisma.outboxJob.findUniqueOrThrow({ where: { id } });
+
+  it('hands a committed job to BullMQ at once, with the row id as job id', async () => {
+    const id = await commitJob();
+    await expect.poll(async () => (await row(id)).status, { timeout: 10_000 }).toBe('enqueued');
+    const job = await queues.queue('maintenance').getJob(id);
+    expect(job?.name).toBe('maintenance.prune');
+    expect(job?.data).toEqual({ retentionDays: 30 });
+  });
+
+  it('adds a row once however often it is relayed and swept', async () => {
+    const id = await commitJob();
+    outbox.relay([id]);
+    await outbox.sweep();
+    await expect.poll(async () => (await row(id)).status, { timeout: 10_000 }).toBe('enqueued');
+    outbox.relay([id]);
+    await outbox.sweep();
+    expect((await row(id)).attempts).toBe(1);
+  });
+
+  it('keeps a job in PostgreSQL while Redis is unreachable and enqueues it once Redis is back', async () => {
+    await redis.stop();
+    const id = await commitJob();
+    // The relay fails fast; the row stays pending with the reason.
+    await expect.poll(async () => (await row(id)).lastError, { timeout: 10_000 }).toBeTruthy();
+    expect((await row(id)).status).toBe('pending');
+    expect(await outbox.backlog()).toBeGreaterThanOrEqual(1);
+
+    await redis.start();
+    await expect
+      .poll(async () => (await row(id)).status, { timeout: 30_000, interval: 250 })
+      .toBe('enqueued');
+    const job = await queues.queue('maintenance').getJob(id);
+    expect(job?.name).toBe('maintenance.prune');
+  });
+
+  it('runs the job through its handler', async () => {
+    const stale = await prisma.outboxJob.create({
+      data: {
+        tenantId,
+        queue: 'maintenance',
+        jobName: 'maintenance.prune',
+        payload: { retentionDays: 30 },
+        status: 'enqueued',
+        enqueuedAt: new Date(Date.now() - 40 * 24 * 3600 * 1000),
+      },
+    });
+    const id = await commitJob();
+    await expect
+      .poll(async () => (await queues.queue('maintenance').getJob(id))?.returnvalue, { timeout: 15_000 })
+      .toBeTruthy();
+    expect(await prisma.outboxJob.findUnique({ where: { id: stale.id } })).toBeNull();
+  });
+});
+
+describe('job handlers', () => {
+  @Injectable()
+  @HandlesJob('maintenance.prune')
+  class SecondPruneHandler implements JobHandler<'maintenance.prune'> {
+    async handle(): Promise<void> {}
+  }
+
+  @Module({ providers: [SecondPruneHandler] })
+  class DuplicateHandlerModule {}
+
+  it('refuses to start when a job name has two handlers', async () => {
+    await expect(bootTestApp({ extraModules: [DuplicateHandlerModule] })).rejects.toThrow(
+      JobHandlerMismatchError,
+    );
+  });
+});

@@ -1,0 +1,40 @@
+import type { Type } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { inject } from 'vitest';
+import winston from 'winston';
+
+import { createApp } from '../../src/app.factory.js';
+import { loadConfig, type AppConfig } from '../../src/core/config/app-config.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+/** The environment of the test run: its own database and Redis prefix, quiet logs, a fast outbox sweep. */
+export function testEnvironment(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_ADMIN_URL: inject('adminDatabaseUrl'),
+    REDIS_URL: inject('redisUrl'),
+    QUEUE_PREFIX: inject('queuePrefix'),
+    LOG_LEVEL: 'silent',
+    OUTBOX_SWEEP_INTERVAL_MS: '200',
+    RATE_LIMIT_PER_MINUTE: '0',
+    ...overrides,
+  };
+}
+
+/** Boots the real app (same factory as main.ts) against the run's database and Redis. */
+export async function bootTestApp(
+  options: { env?: Record<string, string>; extraModules?: Type[] } = {},
+): Promise<TestApp> {
+  const config = loadConfig(testEnvironment(options.env));
+  const logger = winston.createLogger({ silent: true, transports: [new winston.transports.Console()] });
+  const app = await createApp(config, { logger, extraModules: options.extraModules });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return { app, config, close: () => app.close() };
+}
