@@ -70,8 +70,12 @@ export function migrationChecksum(sql: string): string {
 
 /** True when the script opens its own transaction, so wrapping it in another would fail or nest. */
 export function managesOwnTransaction(sql: string): boolean {
-  const withoutComments = sql.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '');
-  return /(^|;)\s*(BEGIN|START\s+TRANSACTION)\s*(;|$)/im.test(withoutComments);
+  // Comments and dollar-quoted bodies (DO blocks, functions) may say BEGIN without opening a transaction.
+  const statementsOnly = sql
+    .replace(/--[^\n]*/g, '')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\$([A-Za-z_][A-Za-z0-9_]*)?\$[\s\S]*?\$\1\$/g, '');
+  return /(^|;)\s*(BEGIN|START\s+TRANSACTION)\s*(;|$)/im.test(statementsOnly);
 }
 
 export async function readMigrations(migrationsDir: string): Promise<MigrationFile[]> {
@@ -242,8 +246,10 @@ async function ensureDatabaseExists(adminUrl: string, logger: MigrationLogger): 
     await maintenance.query(`CREATE DATABASE ${maintenance.escapeIdentifier(database)}`);
     logger.log(`Created database ${database}`);
   } catch (error) {
-    // Another migrator created it between our probe and now.
-    if ((error as { code?: string }).code !== '42P04') throw error;
+    // Another migrator created it between our probe and now: 42P04, or 23505 when both inserts race
+    // on pg_database's unique index.
+    const code = (error as { code?: string }).code;
+    if (code !== '42P04' && code !== '23505') throw error;
   } finally {
     await maintenance.end();
   }

@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto';
+
+import { describe, it, expect } from 'vitest';
+
+import { AppConfig, ConfigError, loadConfig } from './app-config.js';
+
+const PRODUCTION_SECRET = 'p'.repeat(40);
+const productionKey = () => randomBytes(32).toString('base64');
+
+function productionEnv(
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
+  return {
+    NODE_ENV: 'production',
+    JWT_SECRET: PRODUCTION_SECRET,
+    ENCRYPTION_KEY: productionKey(),
+    ...overrides,
+  };
+}
+
+/** Runs loadConfig and returns the ConfigError it throws (fails the test when it does not throw one). */
+function refusal(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+/** The variable names the problems start with. */
+function namedVariables(error: ConfigError): string[] {
+  return error.problems.map((problem) => /^[A-Z0-9_]+/.exec(problem)?.[0] ?? problem);
+}
+
+describe('loadConfig', () => {
+  describe('with an empty environment', () => {
+    it('starts a development app with working defaults', () => {
+      const config = loadConfig({});
+      expect(config).toBeInstanceOf(AppConfig);
+      expect(config.nodeEnv).toBe('development');
+      expect(config.isProduction).toBe(false);
+      expect(config.http.port).toBe(3000);
+      expect(config.role).toBe('all');
+      expect(config.runsApi).toBe(true);
+      expect(config.runsWorkers).toBe(true);
+      expect(config.database.url).toMatch(/^postgresql:\/\/renos_app:renos_app@/);
+      expect(config.database.migrateOnStart).toBe(true);
+      expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+      expect(Buffer.byteLength(config.auth.jwtSecret)).toBeGreaterThanOrEqual(32);
+      expect(config.encryption.keys.get(config.encryption.currentKeyId)?.length).toBe(32);
+    });
+  });
+
+  describe('MIGRATE_ON_START', () => {
+    it('defaults to false in production', () => {
+      expect(loadConfig(productionEnv()).database.migrateOnStart).toBe(false);
+    });
+
+    it('can be turned on in production and off in development', () => {
+      expect(loadConfig(productionEnv({ MIGRATE_ON_START: 'true' })).database.migrateOnStart).toBe(true);
+      expect(loadConfig({ MIGRATE_ON_START: 'false' }).database.migrateOnStart).toBe(false);
+    });
+
+    it('refuses a value that is not a boolean', () => {
+      expect(namedVariables(refusal({ MIGRATE_ON_START: 'maybe' }))).toEqual(['MIGRATE_ON_START']);
+    });
+  });
+
+  describe('refuses each bad value, naming the variable', () => {
+    const cases: Array<[string, Record<string, string>, string]> = [
+      ['DATABASE_URL that is not a URL', { DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+      [
+        'DATABASE_URL with another scheme',
+        { DATABASE_URL: 'mysql://u:p@localhost:3306/renos' },
+        'DATABASE_URL',
+      ],
+      ['REDIS_URL with another scheme', { REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL'],
+      ['PORT that is not a number', { PORT: 'eighty' }, 'PORT'],
+      ['an unknown APP_ROLE', { APP_ROLE: 'scheduler' }, 'APP_ROLE'],
+      ['a JWT_SECRET shorter than 32 bytes outside production', { JWT_SECRET: 'x'.repeat(31) }, 'JWT_SECRET'],
+      [
+        'a JWT_SECRET shorter than 32 bytes in production',
+        productionEnv({ JWT_SECRET: 'x'.repeat(31) }) as Record<string, string>,
+        'JWT_SECRET',
+      ],
+      [
+        'no JWT_SECRET in production',
+        productionEnv({ JWT_SECRET: undefined }) as Record<string, string>,
+        'JWT_SECRET',
+      ],
+      [
+        'an ENCRYPTION_KEY that is not base64 of 32 bytes',
+        { ENCRYPTION_KEY: randomBytes(16).toString('base64') },
+        'ENCRYPTION_KEY',
+      ],
+      ['an ENCRYPTION_KEY that is not base64 at all', { ENCRYPTION_KEY: 'not*base64!' }, 'ENCRYPTION_KEY'],
+      [
+        'no ENCRYPTION_KEY in production',
+        productionEnv({ ENCRYPTION_KEY: undefined }) as Record<string, string>,
+        'ENCRYPTION_KEY',
+      ],
+      ['malformed ENCRYPTION_OLD_KEYS', { ENCRYPTION_OLD_KEYS: 'just-some-text' }, 'ENCRYPTION_OLD_KEYS'],
+      [
+        'ENCRYPTION_OLD_KEYS with a key of the wrong length',
+        { ENCRYPTION_OLD_KEYS: `k0:${randomBytes(8).toString('base64')}` },
+        'ENCRYPTION_OLD_KEYS',
+      ],
+      ['TWILIO_ACCOUNT_SID without TWILIO_AUTH_TOKEN', { TWILIO_ACCOUNT_SID: 'AC123' }, 'TWILIO_AUTH_TOKEN'],
+    ];
+
+    it.each(cases)('%s', (_label, env, variable) => {
+      const error = refusal(env);
+      expect(error.problems.length).toBeGreaterThan(0);
+      expect(namedVariables(error)).toContain(variable);
+      expect(error.message).toContain(variable);
+    });
+
+    it('treats an empty variable as unset (and so refuses an empty JWT_SECRET in production)', () => {
+      expect(namedVariables(refusal(productionEnv({ JWT_SECRET: '' })))).toEqual(['JWT_SECRET']);
+    });
+  });
+
+  it('lists every bad variable at once', () => {
+    const error = refusal({ DATABASE_URL: 'nope', PORT: 'x', APP_ROLE: 'boss', MIGRATE_ON_START: 'maybe' });
+    expect(namedVariables(error).sort()).toEqual(['APP_ROLE', 'DATABASE_URL', 'MIGRATE_ON_START', 'PORT']);
+  });
+
+  it('lists every bad secret at once in production', () => {
+    const error = refusal({ NODE_ENV: 'production', TWILIO_AUTH_TOKEN: 'token' });
+    expect(namedVariables(error).sort()).toEqual(['ENCRYPTION_KEY', 'JWT_SECRET', 'TWILIO_ACCOUNT_SID']);
+  });
+
+  it('never repeats a secret value in the error', () => {
+    const shortSecret = 'short-secret-value';
+    const badKey = Buffer.from('sixteen-byte-key').toString('base64');
+    const badOldKey = 'old:' + Buffer.from('another-short-key').toString('base64');
+    const error = refusal(
+      productionEnv({
+        JWT_SECRET: shortSecret,
+        ENCRYPTION_KEY: badKey,
+        TWILIO_AUTH_TOKEN: 'twilio-token-value',
+      }),
+    );
+    expect(namedVariables(error)).toEqual(expect.arrayContaining(['JWT_SECRET', 'ENCRYPTION_KEY']));
+    expect(error.message).not.toContain(shortSecret);
+    expect(error.message).not.toContain(badKey);
+    expect(error.message).not.toContain('twilio-token-value');
+    expect(JSON.stringify(error.problems)).not.toContain(shortSecret);
+
+    const oldKeyError = refusal({ ENCRYPTION_OLD_KEYS: badOldKey });
+    expect(oldKeyError.message).not.toContain(badOldKey.slice(4));
+  });
+
+  describe('a valid production environment', () => {
+    it('loads with the given secrets', () => {
+      const env = productionEnv();
+      const config = loadConfig(env);
+      expect(config.isProduction).toBe(true);
+      expect(config.auth.jwtSecret).toBe(PRODUCTION_SECRET);
+      expect(config.encryption.keys.get(config.encryption.currentKeyId)).toEqual(
+        Buffer.from(env.ENCRYPTION_KEY!, 'base64'),
+      );
+    });
+
+    it('has no seed admin password unless SEED_ADMIN_PASSWORD is set', () => {
+      expect(loadConfig(productionEnv()).seed.adminPassword).toBeUndefined();
+      expect(
+        loadConfig(productionEnv({ SEED_ADMIN_PASSWORD: 'a-chosen-admin-password' })).seed.adminPassword,
+      ).toBe('a-chosen-admin-password');
+    });
+  });
+});
