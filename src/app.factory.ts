@@ -1,4 +1,5 @@
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import type { LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -12,6 +13,7 @@ import { AllExceptionsFilter } from './core/http/all-exceptions.filter.js';
 import { MetricsService } from './core/http/metrics.service.js';
 import { requestIdFor } from './core/http/request-id.js';
 import { createValidationPipe } from './core/http/validation.js';
+import { RedisService } from './core/redis/redis.service.js';
 import { createNestLogger, createWinston } from './core/logging/logger.js';
 import { buildOpenApiDocument } from './openapi.js';
 
@@ -60,6 +62,25 @@ export async function createApp(
       },
     },
   });
+  if (config.http.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      max: config.http.rateLimitPerMinute,
+      timeWindow: 60_000,
+      // Counted in Redis, so the limit holds across instances; while Redis is away requests pass.
+      redis: app.get(RedisService).client,
+      nameSpace: `${config.redis.queuePrefix}:rate-limit:`,
+      skipOnError: true,
+      // Webhooks are signed and their senders retry; limiting them would only lose messages.
+      allowList: (request) => request.url.startsWith(`/${config.http.globalPrefix}/webhooks/`),
+      errorResponseBuilder: (request, context) => ({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: `Rate limit of ${context.max} requests per minute exceeded`,
+        requestId: String(request.id),
+      }),
+    });
+  }
   app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? [...config.http.corsOrigins] : false,
     credentials: true,

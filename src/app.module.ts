@@ -1,5 +1,8 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 
+import { ClsModule } from 'nestjs-cls';
+
+import { AuthModule } from './auth/auth.module.js';
 import { AppConfig } from './core/config/app-config.js';
 import { ConfigModule } from './core/config/config.module.js';
 import { DatabaseModule } from './core/database/database.module.js';
@@ -15,10 +18,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        // A context per request (and per job), where the guard puts the tenant for the scoped data path.
+        ClsModule.forRoot({ global: true, middleware: { mount: true } }),
         DatabaseModule,
         RedisModule,
         QueueModule,
         HttpModule,
+        AuthModule,
         HealthModule,
         ...extraModules,
       ],

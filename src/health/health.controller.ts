@@ -1,12 +1,15 @@
 import { Controller, Get, Header, Headers } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 
+import { Public } from '../auth/auth.decorators.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { DomainError } from '../core/http/domain-error.js';
 import { MetricsService } from '../core/http/metrics.service.js';
 import { HealthService, type Readiness } from './health.service.js';
 
+/** Public: load balancers and Prometheus call these without a user (metrics may ask for METRICS_TOKEN). */
 @ApiTags('ops')
+@Public()
 @Controller()
 export class HealthController {
   constructor(

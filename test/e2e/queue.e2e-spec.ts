@@ -1,21 +1,21 @@
-import { randomUUID } from 'node:crypto';
-
 import { Injectable, Module } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { PrismaService } from '../../src/core/database/prisma.service.js';
+import { TenantContextService } from '../../src/core/database/tenant-context.js';
+import { TenantPrismaService } from '../../src/core/database/tenant-prisma.service.js';
 import { HandlesJob, type JobHandler } from '../../src/core/queue/job-handler.decorator.js';
 import { OutboxService } from '../../src/core/queue/outbox.service.js';
 import { QueueService } from '../../src/core/queue/queue.service.js';
 import { JobHandlerMismatchError } from '../../src/core/queue/worker.service.js';
-import { defaultTenantSettings } from '../../src/tenants/tenant-defaults.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
+import { createTenant, ownerDb } from '../support/fixtures.js';
 import { PrivateRedis } from '../support/redis-server.js';
 
 describe('outbox', () => {
   let redis: PrivateRedis;
   let test: TestApp;
-  let prisma: PrismaService;
+  let tenantDb: TenantPrismaService;
+  let tenantContext: TenantContextService;
   let outbox: OutboxService;
   let queues: QueueService;
   let tenantId: string;
@@ -24,13 +24,11 @@ describe('outbox', () => {
     redis = await PrivateRedis.create();
     await redis.start();
     test = await bootTestApp({ env: { REDIS_URL: redis.url } });
-    prisma = test.app.get(PrismaService);
+    tenantDb = test.app.get(TenantPrismaService);
+    tenantContext = test.app.get(TenantContextService);
     outbox = test.app.get(OutboxService);
     queues = test.app.get(QueueService);
-    const tenant = await prisma.tenant.create({
-      data: { name: 'Outbox', slug: `outbox-${randomUUID()}`, ...defaultTenantSettings() },
-    });
-    tenantId = tenant.id;
+    tenantId = (await createTenant('Outbox')).id;
   });
 
   afterAll(async () => {
@@ -40,14 +38,14 @@ describe('outbox', () => {
 
   /** What a feature does: write the job in its transaction, relay after commit. */
   async function commitJob(): Promise<string> {
-    const id = await prisma.$transaction((tx) =>
-      outbox.write(tx, tenantId, 'maintenance.prune', { retentionDays: 30 }),
+    const id = await tenantContext.run({ tenantId }, () =>
+      tenantDb.transaction((tx) => outbox.write(tx, tenantId, 'maintenance.prune', { retentionDays: 30 })),
     );
     outbox.relay([id]);
     return id;
   }
 
-  const row = (id: string) => prisma.outboxJob.findUniqueOrThrow({ where: { id } });
+  const row = (id: string) => ownerDb().outboxJob.findUniqueOrThrow({ where: { id } });
 
   it('hands a committed job to BullMQ at once, with the row id as job id', async () => {
     const id = await commitJob();
@@ -84,7 +82,7 @@ describe('outbox', () => {
   });
 
   it('runs the job through its handler', async () => {
-    const stale = await prisma.outboxJob.create({
+    const stale = await ownerDb().outboxJob.create({
       data: {
         tenantId,
         queue: 'maintenance',
@@ -98,7 +96,7 @@ describe('outbox', () => {
     await expect
       .poll(async () => (await queues.queue('maintenance').getJob(id))?.returnvalue, { timeout: 15_000 })
       .toBeTruthy();
-    expect(await prisma.outboxJob.findUnique({ where: { id: stale.id } })).toBeNull();
+    expect(await ownerDb().outboxJob.findUnique({ where: { id: stale.id } })).toBeNull();
   });
 });
 

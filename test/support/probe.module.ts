@@ -3,7 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, Module, Post } from '@nestjs/common';
 import { IsEmail, IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 
+import { Public } from '../../src/auth/auth.decorators.js';
 import { PrismaService } from '../../src/core/database/prisma.service.js';
+import { TenantContextService } from '../../src/core/database/tenant-context.js';
+import { TenantPrismaService } from '../../src/core/database/tenant-prisma.service.js';
 import { defaultTenantSettings } from '../../src/tenants/tenant-defaults.js';
 
 /**
@@ -24,9 +27,14 @@ export class ProbeDto {
   email!: string;
 }
 
+@Public()
 @Controller('probe')
 export class ProbeController {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly tenantContext: TenantContextService,
+    private readonly tenantDb: TenantPrismaService,
+  ) {}
 
   @Post('echo')
   echo(@Body() body: ProbeDto): ProbeDto {
@@ -50,31 +58,36 @@ export class ProbeController {
     const tenant = await this.prisma.tenant.create({
       data: { name: 'Overlap', slug: `overlap-${randomUUID()}`, ...defaultTenantSettings() },
     });
-    const team = await this.prisma.team.create({ data: { tenantId: tenant.id, name: 'Hold 1' } });
-    const lead = await this.prisma.lead.create({
-      data: {
-        tenantId: tenant.id,
-        customerName: 'Jens Hansen',
-        address: 'Vestergade 1',
-        city: 'Aarhus',
-        postalCode: '8000',
-        serviceType: 'Flytterengøring',
-      },
-    });
-    const booking = (startsAt: string, endsAt: string) => ({
-      tenantId: tenant.id,
-      leadId: lead.id,
-      teamId: team.id,
-      startsAt: new Date(startsAt),
-      endsAt: new Date(endsAt),
-      durationHours: '3.00',
-      hourlyRate: '349.00',
-      totalAmount: '1047.00',
-      status: 'confirmed' as const,
-      meetingToken: randomUUID(),
-    });
-    await this.prisma.booking.create({ data: booking('2026-12-01T08:00:00Z', '2026-12-01T11:00:00Z') });
-    await this.prisma.booking.create({ data: booking('2026-12-01T10:00:00Z', '2026-12-01T13:00:00Z') });
+    // Tenant-owned rows go through the scoped path, as the features' repositories do.
+    await this.tenantContext.run({ tenantId: tenant.id }, () =>
+      this.tenantDb.transaction(async (tx) => {
+        const team = await tx.team.create({ data: { tenantId: tenant.id, name: 'Hold 1' } });
+        const lead = await tx.lead.create({
+          data: {
+            tenantId: tenant.id,
+            customerName: 'Jens Hansen',
+            address: 'Vestergade 1',
+            city: 'Aarhus',
+            postalCode: '8000',
+            serviceType: 'Flytterengøring',
+          },
+        });
+        const booking = (startsAt: string, endsAt: string) => ({
+          tenantId: tenant.id,
+          leadId: lead.id,
+          teamId: team.id,
+          startsAt: new Date(startsAt),
+          endsAt: new Date(endsAt),
+          durationHours: '3.00',
+          hourlyRate: '349.00',
+          totalAmount: '1047.00',
+          status: 'confirmed' as const,
+          meetingToken: randomUUID(),
+        });
+        await tx.booking.create({ data: booking('2026-12-01T08:00:00Z', '2026-12-01T11:00:00Z') });
+        await tx.booking.create({ data: booking('2026-12-01T10:00:00Z', '2026-12-01T13:00:00Z') });
+      }),
+    );
   }
 
   @Get('crash')

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 
 import type { Prisma } from '../../generated/prisma/client.js';
 import { AppConfig } from '../config/app-config.js';
-import { PrismaService } from '../database/prisma.service.js';
+import { SystemPrismaService } from '../database/system-prisma.service.js';
 import { JOBS, type JobName, type JobPayloads } from './jobs.js';
 import { QueueService } from './queue.service.js';
 
@@ -35,7 +35,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   private sweeping: Promise<number> | undefined;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly system: SystemPrismaService,
     private readonly queues: QueueService,
     private readonly config: AppConfig,
   ) {}
@@ -77,7 +77,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Rows waiting to reach Redis: the backlog the metrics show. */
   async backlog(): Promise<number> {
-    return this.prisma.outboxJob.count({ where: { status: 'pending' } });
+    return this.system.transaction('outbox', (tx) => tx.outboxJob.count({ where: { status: 'pending' } }));
   }
 
   onApplicationBootstrap(): void {
@@ -95,7 +95,8 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async claimAndEnqueue(ids?: string[]): Promise<number> {
-    return this.prisma.$transaction(
+    return this.system.transaction(
+      'outbox',
       async (tx) => {
         // Locked rows are being relayed by another instance (or by this one's relay): skip them.
         const rows = ids

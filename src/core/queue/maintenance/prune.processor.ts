@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import { PrismaService } from '../../database/prisma.service.js';
+import { SystemPrismaService } from '../../database/system-prisma.service.js';
 import { HandlesJob, type JobHandler } from '../job-handler.decorator.js';
 import type { JobPayloads } from '../jobs.js';
 
@@ -8,18 +8,18 @@ import type { JobPayloads } from '../jobs.js';
 @Injectable()
 @HandlesJob('maintenance.prune')
 export class PruneProcessor implements JobHandler<'maintenance.prune'> {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly system: SystemPrismaService) {}
 
   async handle({
     retentionDays,
   }: JobPayloads['maintenance.prune']): Promise<{ outbox: number; inbound: number }> {
     const before = new Date(Date.now() - retentionDays * 24 * 3600 * 1000);
-    const outbox = await this.prisma.outboxJob.deleteMany({
-      where: { status: 'enqueued', enqueuedAt: { lt: before } },
+    return this.system.transaction('maintenance', async (tx) => {
+      const outbox = await tx.outboxJob.deleteMany({ where: { status: 'enqueued', enqueuedAt: { lt: before } } });
+      const inbound = await tx.inboundEvent.deleteMany({
+        where: { status: { in: ['processed', 'ignored'] }, receivedAt: { lt: before } },
+      });
+      return { outbox: outbox.count, inbound: inbound.count };
     });
-    const inbound = await this.prisma.inboundEvent.deleteMany({
-      where: { status: { in: ['processed', 'ignored'] }, receivedAt: { lt: before } },
-    });
-    return { outbox: outbox.count, inbound: inbound.count };
   }
 }

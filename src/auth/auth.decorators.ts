@@ -1,0 +1,46 @@
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+
+import type { Role } from '../generated/prisma/enums.js';
+import type { AuthenticatedRequest, Principal } from './principal.js';
+
+export const IS_PUBLIC = 'renos:public';
+export const AUTH_REQUIREMENTS = 'renos:auth-requirements';
+
+export interface AuthRequirements {
+  /** Roles allowed; omitted = any member of the tenant. */
+  roles?: readonly Role[];
+  /** Only superadmins (tenant creation, the queue dashboard). */
+  superadmin?: boolean;
+}
+
+/**
+ * The one way out of authentication: login, refresh, the webhooks (they verify their own signatures),
+ * the meeting-token view, health, docs and metrics (DESIGN.md section 3).
+ */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * What a route requires of its caller. Every route is authenticated by the global guard anyway; this
+ * adds the role matrix of DESIGN.md section 3 and documents both in OpenAPI, in one place.
+ */
+export function Authenticated(requirements: AuthRequirements = {}) {
+  return applyDecorators(
+    SetMetadata(AUTH_REQUIREMENTS, requirements),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'No token, or an invalid or expired one' }),
+    ApiForbiddenResponse({ description: 'The role may not do this' }),
+  );
+}
+
+/** The authenticated caller; fails loudly if a route without authentication asks for it. */
+export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
+  const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+  if (!principal) throw new Error('CurrentPrincipal used on a route without an authenticated principal');
+  return principal;
+});
+
+/** Roles that may manage what the role matrix calls "create / edit" (STAFF only where assigned). */
+export const WRITER_ROLES: readonly Role[] = ['admin', 'manager', 'staff'];
+export const MANAGER_ROLES: readonly Role[] = ['admin', 'manager'];
+export const ADMIN_ROLES: readonly Role[] = ['admin'];

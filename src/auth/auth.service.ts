@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+
+import type { Prisma } from '../generated/prisma/client.js';
+import type { Role } from '../generated/prisma/enums.js';
+import { AuditService } from './audit.service.js';
+import { InvalidCredentialsError, InvalidRefreshTokenError, NoTenantAccessError } from './auth.errors.js';
+import { AuthRepository, type TenantAccess, type UserRow } from './auth.repository.js';
+import type { MeDto, SessionDto } from './dto/auth.dto.js';
+import { LoginThrottleService } from './login-throttle.service.js';
+import { PasswordService } from './password.service.js';
+import type { Principal } from './principal.js';
+import { RefreshReuseDetected, SessionService, type ClientInfo, type TokenPair } from './session.service.js';
+
+/** What a superadmin acting in a tenant without a membership counts as. */
+const SUPERADMIN_ROLE: Role = 'admin';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly repository: AuthRepository,
+    private readonly sessions: SessionService,
+    private readonly passwords: PasswordService,
+    private readonly throttle: LoginThrottleService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async login(email: string, password: string, client: ClientInfo & { ip: string }): Promise<SessionDto> {
+    await this.throttle.assertAllowed(email, client.ip);
+    const user = await this.repository.run((tx) => this.repository.findUserByEmail(tx, email));
+    // Verify even for an unknown e-mail (against a dummy hash): the answer and its timing are the same.
+    const valid = await this.passwords.verify(user?.passwordHash, password);
+    if (!user || !valid || !user.active) {
+      await this.throttle.recordFailure(email, client.ip);
+      await this.audit.record({
+        action: 'login_failed',
+        actorUserId: user?.id,
+        ip: client.ip,
+        userAgent: client.userAgent,
+        metadata: { reason: !user ? 'unknown_email' : !valid ? 'wrong_password' : 'inactive' },
+      });
+      throw new InvalidCredentialsError();
+    }
+    await this.throttle.recordSuccess(email, client.ip);
+
+    return this.repository.run(async (tx) => {
+      const tenants = await this.repository.tenantsOf(tx, user.id);
+      const home = tenants[0] ?? (user.isSuperadmin ? await this.superadminTenant(tx) : undefined);
+      if (!home) throw new NoTenantAccessError();
+      const pair = await this.sessions.start(tx, user.id, home.tenantId, home.role, client);
+      await this.repository.touchLogin(tx, user.id);
+      await this.audit.record({ action: 'login', tenantId: home.tenantId, actorUserId: user.id, ip: client.ip, userAgent: client.userAgent }, tx);
+      return this.session(user, home, tenants, pair);
+    });
+  }
+
+  async refresh(refreshToken: string, client: ClientInfo): Promise<SessionDto> {
+    try {
+      return await this.repository.run(async (tx) => {
+        let user: UserRow | null = null;
+        let access: TenantAccess | undefined;
+        let tenants: TenantAccess[] = [];
+        const { pair } = await this.sessions.rotate(
+          tx,
+          refreshToken,
+          async (row) => {
+            user = await this.repository.findUserById(tx, row.userId);
+            if (!user?.active) throw new InvalidRefreshTokenError();
+            tenants = await this.repository.tenantsOf(tx, user.id);
+            access = await this.accessTo(tx, user, tenants, row.tenantId);
+            if (!access) throw new InvalidRefreshTokenError();
+            return access.role;
+          },
+          client,
+        );
+        return this.session(user!, access!, tenants, pair);
+      });
+    } catch (error) {
+      if (!(error instanceof RefreshReuseDetected)) throw error;
+      await this.sessions.revokeReplayedFamily(error.row, client);
+      throw new InvalidRefreshTokenError();
+    }
+  }
+
+  async logout(principal: Principal, refreshToken: string | undefined, client: ClientInfo): Promise<void> {
+    await this.repository.run(async (tx) => {
+      const family = refreshToken ? await this.sessions.familyOf(tx, refreshToken, principal.userId) : undefined;
+      await this.sessions.revokeFamily(tx, family ?? principal.sessionId);
+      await this.audit.record({ action: 'logout', tenantId: principal.tenantId, actorUserId: principal.userId, ip: client.ip }, tx);
+    });
+  }
+
+  async switchTenant(principal: Principal, tenantId: string, client: ClientInfo): Promise<SessionDto> {
+    return this.repository.run(async (tx) => {
+      const user = await this.repository.findUserById(tx, principal.userId);
+      if (!user?.active) throw new InvalidCredentialsError();
+      const tenants = await this.repository.tenantsOf(tx, user.id);
+      const access = await this.accessTo(tx, user, tenants, tenantId);
+      if (!access) throw new NoTenantAccessError();
+      // The old session ends: a token pair acts for exactly one tenant.
+      await this.sessions.revokeFamily(tx, principal.sessionId);
+      const pair = await this.sessions.start(tx, user.id, access.tenantId, access.role, client);
+      await this.audit.record(
+        { action: 'tenant_switch', tenantId: access.tenantId, actorUserId: user.id, ip: client.ip, metadata: { from: principal.tenantId } },
+        tx,
+      );
+      return this.session(user, access, tenants, pair);
+    });
+  }
+
+  async changePassword(principal: Principal, currentPassword: string, newPassword: string, client: ClientInfo): Promise<SessionDto> {
+    const user = await this.repository.run((tx) => this.repository.findUserById(tx, principal.userId));
+    if (!user || !(await this.passwords.verify(user.passwordHash, currentPassword))) throw new InvalidCredentialsError();
+    const hash = await this.passwords.hash(newPassword);
+    return this.repository.run(async (tx) => {
+      await this.repository.updatePassword(tx, user.id, hash);
+      // Every session of the user ends; this one continues with a fresh pair.
+      await this.sessions.revokeAllForUser(user.id, 'password_change', tx);
+      const tenants = await this.repository.tenantsOf(tx, user.id);
+      const access = await this.accessTo(tx, user, tenants, principal.tenantId);
+      if (!access) throw new NoTenantAccessError();
+      const pair = await this.sessions.start(tx, user.id, access.tenantId, access.role, client);
+      await this.audit.record({ action: 'password_change', tenantId: principal.tenantId, actorUserId: user.id, ip: client.ip }, tx);
+      return this.session(user, access, tenants, pair);
+    });
+  }
+
+  async me(principal: Principal): Promise<MeDto> {
+    return this.repository.run(async (tx) => {
+      const user = await this.repository.findUserById(tx, principal.userId);
+      if (!user) throw new InvalidCredentialsError();
+      const tenants = await this.repository.tenantsOf(tx, user.id);
+      const access = await this.accessTo(tx, user, tenants, principal.tenantId);
+      if (!access) throw new NoTenantAccessError();
+      return { user: this.userDto(user), tenant: this.tenantDto(access), tenants: tenants.map((t) => this.tenantDto(t)) };
+    });
+  }
+
+  /** The user's access to a tenant: a membership, or any active tenant for a superadmin. */
+  private async accessTo(tx: Prisma.TransactionClient, user: UserRow, tenants: TenantAccess[], tenantId: string) {
+    const membership = tenants.find((tenant) => tenant.tenantId === tenantId);
+    if (membership) return membership;
+    if (!user.isSuperadmin) return undefined;
+    const tenant = await this.repository.findActiveTenant(tx, tenantId);
+    return tenant ? { tenantId: tenant.id, name: tenant.name, slug: tenant.slug, role: SUPERADMIN_ROLE } : undefined;
+  }
+
+  private async superadminTenant(tx: Prisma.TransactionClient): Promise<TenantAccess | undefined> {
+    const tenant = await this.repository.firstActiveTenant(tx);
+    return tenant ? { tenantId: tenant.id, name: tenant.name, slug: tenant.slug, role: SUPERADMIN_ROLE } : undefined;
+  }
+
+  private session(user: UserRow, access: TenantAccess, tenants: TenantAccess[], pair: TokenPair): SessionDto {
+    return { ...pair, user: this.userDto(user), tenant: this.tenantDto(access), tenants: tenants.map((t) => this.tenantDto(t)) };
+  }
+
+  private userDto(user: UserRow) {
+    return { id: user.id, email: user.email, name: user.name, isSuperadmin: user.isSuperadmin };
+  }
+
+  private tenantDto(access: TenantAccess) {
+    return { id: access.tenantId, name: access.name, slug: access.slug, role: access.role };
+  }
+}

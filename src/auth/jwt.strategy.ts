@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+
+import { AppConfig } from '../core/config/app-config.js';
+import { DomainError } from '../core/http/domain-error.js';
+import { AuthRepository } from './auth.repository.js';
+import type { Principal } from './principal.js';
+import type { AccessClaims } from './session.service.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Verifies access tokens: HS256 only (an `alg: none` or RS256 token is refused before its signature is
+ * looked at), our issuer and audience, an expiry that must be present and in the future. Then the
+ * database decides: a deactivated user, a revoked session or a lost membership ends access at once,
+ * not when the token expires.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    config: AppConfig,
+    private readonly repository: AuthRepository,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.auth.jwtSecret,
+      algorithms: ['HS256'],
+      issuer: config.auth.issuer,
+      audience: config.auth.audience,
+      ignoreExpiration: false,
+    });
+  }
+
+  async validate(claims: Partial<AccessClaims> & { exp?: unknown }): Promise<Principal> {
+    const { sub, tid, sid } = claims;
+    if (typeof claims.exp !== 'number' || !sub || !tid || !sid || ![sub, tid, sid].every((id) => UUID.test(id))) {
+      throw new DomainError('unauthorized', 'Invalid access token');
+    }
+    const row = await this.repository.run((tx) => this.repository.principal(tx, sub, tid, sid));
+    if (!row?.active || !row.sessionLive || !row.tenantActive) throw new DomainError('unauthorized', 'Session ended');
+    // A superadmin may act in a tenant without a membership, as its admin.
+    const role = row.role ?? (row.isSuperadmin ? 'admin' : null);
+    if (!role) throw new DomainError('unauthorized', 'No access to this tenant');
+    return { userId: sub, tenantId: tid, role, isSuperadmin: row.isSuperadmin, sessionId: sid };
+  }
+}

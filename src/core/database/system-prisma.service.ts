@@ -1,0 +1,41 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+import type { Prisma } from '../../generated/prisma/client.js';
+import { PrismaService } from './prisma.service.js';
+
+/**
+ * Why a caller needs to cross tenants. The list is the whole of it (DESIGN.md section 3): anything
+ * not named here goes through the tenant-scoped path.
+ */
+export type SystemPurpose =
+  | 'authentication'
+  | 'meeting-token'
+  | 'webhook-routing'
+  | 'tenant-creation'
+  | 'outbox'
+  | 'schedule-fan-out'
+  | 'maintenance';
+
+/**
+ * The one named system data path: a transaction with `app.system = 'on'`, which the row-level
+ * security policies accept in place of a tenant. The setting is transaction-local, so it ends with the
+ * transaction and never reaches another query on the pooled connection.
+ */
+@Injectable()
+export class SystemPrismaService {
+  private readonly logger = new Logger(SystemPrismaService.name);
+
+  constructor(private readonly base: PrismaService) {}
+
+  transaction<T>(
+    purpose: SystemPurpose,
+    fn: (tx: Prisma.TransactionClient) => Promise<T>,
+    options?: { timeout?: number; isolationLevel?: Prisma.TransactionIsolationLevel },
+  ): Promise<T> {
+    this.logger.debug(`system data path: ${purpose}`);
+    return this.base.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT set_config('app.system', 'on', true)`;
+      return fn(tx);
+    }, options);
+  }
+}

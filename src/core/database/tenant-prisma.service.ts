@@ -1,0 +1,72 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+import { Injectable } from '@nestjs/common';
+
+import type { Prisma } from '../../generated/prisma/client.js';
+import { PrismaService } from './prisma.service.js';
+import { TenantContextService } from './tenant-context.js';
+import { scopeArgs, TENANT_MODELS } from './tenant-scope.js';
+
+function createScopedClient(base: PrismaService, context: TenantContextService, inTransaction: AsyncLocalStorage<true>) {
+  return base.$extends({
+    name: 'tenant-scope',
+    query: {
+      $allModels: {
+        async $allOperations({ model, operation, args, query }) {
+          if (!TENANT_MODELS.has(model)) return query(args);
+          const { tenantId } = context.get();
+          const scoped = scopeArgs(model, operation, args as Record<string, unknown>, tenantId) as typeof args;
+          // Inside transaction() the setting is already made for the whole transaction.
+          if (inTransaction.getStore()) return query(scoped);
+          // Otherwise one short transaction: the setting is transaction-local, so it can never leak to
+          // the next user of this pooled connection.
+          const [, result] = await base.$transaction([
+            base.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`,
+            query(scoped),
+          ]);
+          return result;
+        },
+      },
+    },
+  });
+}
+
+export type ScopedPrismaClient = ReturnType<typeof createScopedClient>;
+/** The client a scoped transaction hands its callback: same models, same scoping. */
+export type ScopedTransaction = Prisma.TransactionClient;
+
+/**
+ * The tenant-scoped data path (DESIGN.md section 3): the only way feature repositories reach
+ * tenant-owned rows. Every operation on a tenant-owned model gets the current tenant added to its
+ * filter or data, and runs with `app.tenant_id` set, so PostgreSQL's row-level security agrees; with no
+ * tenant in context it throws instead of reading everything.
+ */
+@Injectable()
+export class TenantPrismaService {
+  private readonly inTransaction = new AsyncLocalStorage<true>();
+  readonly client: ScopedPrismaClient;
+
+  constructor(
+    base: PrismaService,
+    private readonly context: TenantContextService,
+  ) {
+    this.client = createScopedClient(base, context, this.inTransaction);
+  }
+
+  /** The current tenant's id (from the token or the job payload). */
+  get tenantId(): string {
+    return this.context.get().tenantId;
+  }
+
+  /**
+   * An interactive transaction as the current tenant. Use the `tx` it hands over for every query in it;
+   * the outer client inside the callback sees no rows (row-level security fails closed).
+   */
+  transaction<T>(fn: (tx: ScopedTransaction) => Promise<T>, options?: { timeout?: number; isolationLevel?: Prisma.TransactionIsolationLevel }): Promise<T> {
+    const { tenantId } = this.context.get();
+    return this.client.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
+      return this.inTransaction.run(true, () => fn(tx as unknown as ScopedTransaction));
+    }, options);
+  }
+}
