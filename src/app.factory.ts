@@ -17,6 +17,18 @@ import { RedisService } from './core/redis/redis.service.js';
 import { createNestLogger, createWinston } from './core/logging/logger.js';
 import { buildOpenApiDocument } from './openapi.js';
 
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+const registeredRoutes = new WeakMap<object, RegisteredRoute[]>();
+
+/** The routes the app's router holds (available once the app is initialised). */
+export function listRoutes(app: NestFastifyApplication): RegisteredRoute[] {
+  return [...(registeredRoutes.get(app) ?? [])];
+}
+
 export interface CreateAppOptions {
   /** Tests pass a quieter logger; the default writes JSON lines at LOG_LEVEL. */
   logger?: winston.Logger;
@@ -93,6 +105,15 @@ export async function createApp(
 
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
+  // Every route as the router registers it, for the operator's view and for the tests that sweep all
+  // routes (a new route is covered without editing them).
+  const routes: RegisteredRoute[] = [];
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD' && method !== 'OPTIONS') routes.push({ method, url: route.url });
+    }
+  });
+  registeredRoutes.set(app, routes);
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     void reply.header('X-Request-Id', request.id);
   });
