@@ -10,6 +10,7 @@ import { HttpModule } from './core/http/http.module.js';
 import { QueueModule } from './core/queue/queue.module.js';
 import { RedisModule } from './core/redis/redis.module.js';
 import { HealthModule } from './health/health.module.js';
+import { CredentialsModule } from './integrations/credentials/credentials.module.js';
 
 @Module({})
 export class AppModule {
@@ -25,6 +26,7 @@ export class AppModule {
         QueueModule,
         HttpModule,
         AuthModule,
+        CredentialsModule,
         HealthModule,
         ...extraModules,
       ],

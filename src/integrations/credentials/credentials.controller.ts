@@ -1,0 +1,73 @@
+import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Put } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+
+import { ADMIN_ROLES, Authenticated, CurrentPrincipal } from '../../auth/auth.decorators.js';
+import type { Principal } from '../../auth/principal.js';
+import { INTEGRATION_PROVIDERS, type IntegrationProvider } from './credentials.providers.js';
+import { CredentialsService } from './credentials.service.js';
+import {
+  BillyCredentialsDto,
+  GeminiCredentialsDto,
+  GoogleCredentialsDto,
+  TwilioCredentialsDto,
+} from './dto/credentials-input.dto.js';
+import { IntegrationAccountDto, toIntegrationAccountDto } from './dto/integration-account.dto.js';
+import { ParseIntegrationProviderPipe } from './integration-provider.pipe.js';
+
+@ApiTags('integrations')
+@ApiExtraModels(GoogleCredentialsDto, TwilioCredentialsDto, BillyCredentialsDto, GeminiCredentialsDto)
+@Controller('integrations')
+export class CredentialsController {
+  constructor(private readonly credentials: CredentialsService) {}
+
+  @Get()
+  @Authenticated({ roles: ADMIN_ROLES })
+  @ApiOperation({ summary: 'Every integration of the tenant, configured or not; never any secret' })
+  @ApiOkResponse({ type: IntegrationAccountDto, isArray: true })
+  async list(): Promise<IntegrationAccountDto[]> {
+    const statuses = await this.credentials.listIntegrations();
+    return statuses.map(toIntegrationAccountDto);
+  }
+
+  @Put(':provider')
+  @HttpCode(200)
+  @Authenticated({ roles: ADMIN_ROLES })
+  @ApiOperation({ summary: "Store the tenant's credentials for one provider (secrets are encrypted)" })
+  @ApiParam({ name: 'provider', enum: INTEGRATION_PROVIDERS })
+  @ApiBody({
+    description: 'The body of the provider in the path',
+    schema: {
+      oneOf: [GoogleCredentialsDto, TwilioCredentialsDto, BillyCredentialsDto, GeminiCredentialsDto].map(
+        (dto) => ({ $ref: getSchemaPath(dto) }),
+      ),
+    },
+  })
+  @ApiOkResponse({ type: IntegrationAccountDto })
+  @ApiBadRequestResponse({
+    description: 'Unknown provider, or a body that does not fit it (details name each field)',
+  })
+  async configure(
+    @Param('provider', ParseIntegrationProviderPipe) provider: IntegrationProvider,
+    // Validated against the provider's DTO by the service: the global pipe cannot know which one applies.
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Ip() ip: string,
+    @Headers('user-agent') userAgent?: string,
+  ): Promise<IntegrationAccountDto> {
+    const status = await this.credentials.configure(provider, body, {
+      userId: principal.userId,
+      ip,
+      userAgent,
+    });
+    return toIntegrationAccountDto(status);
+  }
+}

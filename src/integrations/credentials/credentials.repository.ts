@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+
+import { TenantPrismaService, type ScopedTransaction } from '../../core/database/tenant-prisma.service.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import type { IntegrationProvider } from './credentials.providers.js';
+
+/** One integration_accounts row, as the service sees it. */
+export interface IntegrationAccountRecord {
+  provider: IntegrationProvider;
+  /** The AES-256-GCM envelope; null when the tenant stored no credentials (only status is tracked). */
+  credentials: string | null;
+  credentialsKeyId: string | null;
+  settings: unknown;
+  gmailHistoryId: string | null;
+  watchExpiresAt: Date | null;
+  lastSuccessAt: Date | null;
+  lastErrorAt: Date | null;
+  lastError: string | null;
+  needsAttention: boolean;
+  updatedAt: Date;
+}
+
+export interface StoredCredentials {
+  envelope: string;
+  keyId: string;
+  settings: Record<string, string>;
+}
+
+const RECORD = {
+  provider: true,
+  credentials: true,
+  credentialsKeyId: true,
+  settings: true,
+  gmailHistoryId: true,
+  watchExpiresAt: true,
+  lastSuccessAt: true,
+  lastErrorAt: true,
+  lastError: true,
+  needsAttention: true,
+  updatedAt: true,
+} as const satisfies Prisma.IntegrationAccountSelect;
+
+/**
+ * integration_accounts, through the tenant-scoped client only (the table has forced row-level
+ * security). The tenant scope adds the current tenant to every query as well; the explicit tenantId
+ * keeps each call's compound key honest and the scope refuses a different one.
+ */
+@Injectable()
+export class CredentialsRepository {
+  constructor(private readonly db: TenantPrismaService) {}
+
+  findAll(tenantId: string): Promise<IntegrationAccountRecord[]> {
+    return this.db.client.integrationAccount.findMany({ where: { tenantId }, select: RECORD });
+  }
+
+  findByProvider(
+    tenantId: string,
+    provider: IntegrationProvider,
+    tx?: ScopedTransaction,
+  ): Promise<IntegrationAccountRecord | null> {
+    const args = { where: { tenantId_provider: { tenantId, provider } }, select: RECORD };
+    // The scoped client and a transaction client have differently typed delegates, so no union here.
+    return tx ? tx.integrationAccount.findUnique(args) : this.db.client.integrationAccount.findUnique(args);
+  }
+
+  /**
+   * Stores new credentials and clears the error state (new credentials deserve a fresh start). With
+   * `resetMailbox` the Gmail history cursor and watch go too: they belong to the previous mailbox.
+   */
+  saveCredentials(
+    tenantId: string,
+    provider: IntegrationProvider,
+    stored: StoredCredentials,
+    options: { resetMailbox: boolean },
+    tx: ScopedTransaction,
+  ): Promise<IntegrationAccountRecord> {
+    const fields = {
+      credentials: stored.envelope,
+      credentialsKeyId: stored.keyId,
+      settings: stored.settings,
+      needsAttention: false,
+      lastError: null,
+      lastErrorAt: null,
+    };
+    const mailbox = options.resetMailbox
+      ? { gmailHistoryId: null, watchExpiresAt: null, syncDirty: false }
+      : {};
+    return tx.integrationAccount.upsert({
+      where: { tenantId_provider: { tenantId, provider } },
+      create: { tenantId, provider, ...fields },
+      update: { ...fields, ...mailbox },
+      select: RECORD,
+    });
+  }
+
+  /**
+   * Swaps an envelope for its re-encryption under the current key, only if the row still holds the old
+   * one (compare-and-set), so a concurrent PUT is never overwritten by stale credentials.
+   */
+  async replaceEnvelope(
+    tenantId: string,
+    provider: IntegrationProvider,
+    from: { envelope: string; keyId: string },
+    to: { envelope: string; keyId: string },
+  ): Promise<boolean> {
+    const { count } = await this.db.client.integrationAccount.updateMany({
+      where: { tenantId, provider, credentials: from.envelope, credentialsKeyId: from.keyId },
+      data: { credentials: to.envelope, credentialsKeyId: to.keyId },
+    });
+    return count === 1;
+  }
+
+  /** A call to the vendor worked: the credentials are good, so nothing needs an admin any more. */
+  async markSuccess(tenantId: string, provider: IntegrationProvider, at: Date): Promise<void> {
+    await this.db.client.integrationAccount.upsert({
+      where: { tenantId_provider: { tenantId, provider } },
+      create: { tenantId, provider, lastSuccessAt: at },
+      update: { lastSuccessAt: at, needsAttention: false },
+      select: { id: true },
+    });
+  }
+
+  /**
+   * A call to the vendor failed. `needsAttention` only ever raises the flag here: a transient failure
+   * after a rejected key must not hide that the key is still rejected.
+   */
+  async markFailure(
+    tenantId: string,
+    provider: IntegrationProvider,
+    failure: { at: Date; message: string; needsAttention: boolean },
+  ): Promise<void> {
+    const fields = {
+      lastErrorAt: failure.at,
+      lastError: failure.message,
+      ...(failure.needsAttention ? { needsAttention: true } : {}),
+    };
+    await this.db.client.integrationAccount.upsert({
+      where: { tenantId_provider: { tenantId, provider } },
+      create: { tenantId, provider, ...fields },
+      update: fields,
+      select: { id: true },
+    });
+  }
+}

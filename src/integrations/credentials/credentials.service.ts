@@ -1,0 +1,359 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+import { AuditService } from '../../auth/audit.service.js';
+import { AppConfig } from '../../core/config/app-config.js';
+import { CredentialCipher, CredentialDecryptionError } from '../../core/crypto/credential-cipher.js';
+import { TenantPrismaService } from '../../core/database/tenant-prisma.service.js';
+import { IntegrationNotConfiguredError } from './credentials.errors.js';
+import {
+  INTEGRATION_PROVIDERS,
+  pickStrings,
+  providerDefinition,
+  type CredentialSource,
+  type IntegrationProvider,
+  type ProviderCredentials,
+  type ResolvedCredentials,
+} from './credentials.providers.js';
+import { CredentialsRepository, type IntegrationAccountRecord } from './credentials.repository.js';
+import { validateCredentialsInput } from './dto/validate-credentials-input.js';
+
+/** One integration's state for the current tenant, with no secret in it (the API's answer). */
+export interface IntegrationStatus {
+  provider: IntegrationProvider;
+  configured: boolean;
+  source: CredentialSource | null;
+  /** Non-secret settings only (credentials.providers.ts decides which fields those are). */
+  settings: Record<string, string>;
+  lastSuccessAt: Date | null;
+  lastErrorAt: Date | null;
+  lastError: string | null;
+  needsAttention: boolean;
+  gmailHistoryId: string | null;
+  watchExpiresAt: Date | null;
+  updatedAt: Date | null;
+}
+
+/** Who changed credentials, for the audit log. */
+export interface CredentialActor {
+  userId: string;
+  ip?: string;
+  userAgent?: string;
+}
+
+type Opened<P extends IntegrationProvider> =
+  { ok: true; credentials: ProviderCredentials[P] } | { ok: false; reason: string; cause: string };
+
+/** lastError is shown to admins and kept in a text column; a vendor's error page does not belong there. */
+const MAX_ERROR_LENGTH = 1000;
+
+/**
+ * Integration credentials of the current tenant: stored encrypted per tenant and provider
+ * (AES-256-GCM, tenant and provider as associated data), or taken from the environment.
+ *
+ * Precedence: credentials the tenant stored always win. A tenant without stored credentials uses the
+ * environment's (GOOGLE_*, TWILIO_*, BILLY_*, GEMINI_*), which DESIGN.md section 6 intends for the
+ * seeded tenant. To keep this simple the environment applies to EVERY tenant without its own, not only
+ * the seeded one; a deployment that hosts several businesses should leave those variables unset and
+ * store credentials per tenant instead.
+ *
+ * Stored credentials that cannot be decrypted (a key removed after a rotation, a damaged row) count as
+ * not configured, never as "fall back to the environment": another business's account must not be used
+ * silently. The row is flagged needsAttention with a reason an admin can act on.
+ */
+@Injectable()
+export class CredentialsService {
+  private readonly logger = new Logger(CredentialsService.name);
+
+  constructor(
+    private readonly repository: CredentialsRepository,
+    private readonly db: TenantPrismaService,
+    private readonly cipher: CredentialCipher,
+    private readonly config: AppConfig,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Every provider, configured or not, for GET /integrations. */
+  async listIntegrations(): Promise<IntegrationStatus[]> {
+    const tenantId = this.db.tenantId;
+    const rows = await this.repository.findAll(tenantId);
+    return INTEGRATION_PROVIDERS.map((provider) =>
+      this.statusOf(tenantId, provider, rows.find((row) => row.provider === provider) ?? null),
+    );
+  }
+
+  /**
+   * Stores the tenant's credentials for one provider (PUT /integrations/:provider). The body is
+   * validated against the provider's DTO here, because which DTO applies depends on the path.
+   */
+  async configure(
+    provider: IntegrationProvider,
+    body: unknown,
+    actor: CredentialActor,
+  ): Promise<IntegrationStatus> {
+    const input = await validateCredentialsInput(provider, body);
+    const definition = providerDefinition(provider);
+    const secrets = pickStrings(input, definition.secretKeys);
+    const settings = pickStrings(input, definition.settingKeys);
+    const tenantId = this.db.tenantId;
+    const { keyId, envelope } = this.cipher.encryptJson(secrets, { tenantId, provider });
+
+    const row = await this.db.transaction(async (tx) => {
+      const previous = await this.repository.findByProvider(tenantId, provider, tx);
+      const resetMailbox =
+        provider === 'google' && this.mailboxOf(previous) !== settings.gmailAddress?.toLowerCase();
+      const saved = await this.repository.saveCredentials(
+        tenantId,
+        provider,
+        { envelope, keyId, settings },
+        { resetMailbox },
+        tx,
+      );
+      // Settings are not secret and tell an auditor which account was connected; secrets never go here.
+      await this.audit.record(
+        {
+          action: 'credential_change',
+          tenantId,
+          actorUserId: actor.userId,
+          targetType: 'integration',
+          targetId: provider,
+          ip: actor.ip,
+          userAgent: actor.userAgent,
+          metadata: { provider, settings },
+        },
+        tx,
+      );
+      return saved;
+    });
+    this.logger.log({ message: 'Integration credentials stored', tenantId, provider, keyId });
+    return this.statusOf(tenantId, provider, row);
+  }
+
+  /**
+   * The current tenant's credentials for a provider, decrypted, or null when it has none that work.
+   * For the integration clients. Call it outside `TenantPrismaService.transaction()`: inside one, the
+   * scoped client's own queries see no rows. Never log the result.
+   */
+  async resolveCredentials<P extends IntegrationProvider>(
+    provider: P,
+  ): Promise<ResolvedCredentials<P> | null> {
+    const tenantId = this.db.tenantId;
+    const row = await this.repository.findByProvider(tenantId, provider);
+    if (row?.credentials != null) {
+      const opened = this.open(tenantId, provider, row);
+      if (!opened.ok) {
+        await this.flagUnreadable(tenantId, provider, row, opened);
+        return null;
+      }
+      if (row.credentialsKeyId && this.cipher.needsReencryption(row.credentialsKeyId)) {
+        await this.reencrypt(tenantId, provider, row, opened.credentials);
+      }
+      return { provider, source: 'tenant', credentials: opened.credentials };
+    }
+    const environment = providerDefinition(provider).fromEnvironment(this.config);
+    return environment ? { provider, source: 'environment', credentials: environment } : null;
+  }
+
+  /** Like resolveCredentials, for callers that cannot go on without them. */
+  async requireCredentials<P extends IntegrationProvider>(provider: P): Promise<ResolvedCredentials<P>> {
+    const resolved = await this.resolveCredentials(provider);
+    if (!resolved) throw new IntegrationNotConfiguredError(provider);
+    return resolved;
+  }
+
+  /**
+   * A vendor call with the current tenant's credentials worked. Bookkeeping only: a failure to write it
+   * is logged, never thrown, so a sent SMS is not turned into a failed (and retried) job.
+   */
+  async recordSuccess(provider: IntegrationProvider): Promise<void> {
+    const tenantId = this.db.tenantId;
+    try {
+      await this.repository.markSuccess(tenantId, provider, new Date());
+    } catch (error) {
+      this.logger.warn({
+        message: 'Could not record integration success',
+        tenantId,
+        provider,
+        error: errorName(error),
+      });
+    }
+  }
+
+  /**
+   * A vendor call failed. `needsAttention` for failures only an admin can fix (credentials rejected,
+   * account suspended), not for timeouts. The message is shown to admins: it must name no secret.
+   */
+  async recordFailure(
+    provider: IntegrationProvider,
+    message: string,
+    options: { needsAttention: boolean } = { needsAttention: false },
+  ): Promise<void> {
+    const tenantId = this.db.tenantId;
+    try {
+      await this.repository.markFailure(tenantId, provider, {
+        at: new Date(),
+        message: message.slice(0, MAX_ERROR_LENGTH),
+        needsAttention: options.needsAttention,
+      });
+    } catch (error) {
+      this.logger.warn({
+        message: 'Could not record integration failure',
+        tenantId,
+        provider,
+        error: errorName(error),
+      });
+    }
+  }
+
+  private statusOf(
+    tenantId: string,
+    provider: IntegrationProvider,
+    row: IntegrationAccountRecord | null,
+  ): IntegrationStatus {
+    const definition = providerDefinition(provider);
+    const status: IntegrationStatus = {
+      provider,
+      configured: false,
+      source: null,
+      settings: {},
+      lastSuccessAt: row?.lastSuccessAt ?? null,
+      lastErrorAt: row?.lastErrorAt ?? null,
+      lastError: row?.lastError ?? null,
+      needsAttention: row?.needsAttention ?? false,
+      gmailHistoryId: row?.gmailHistoryId ?? null,
+      watchExpiresAt: row?.watchExpiresAt ?? null,
+      updatedAt: row?.updatedAt ?? null,
+    };
+    if (row?.credentials != null) {
+      // Decrypting (and dropping the result) is the only honest answer to "configured": a row whose key
+      // is gone is not usable, whatever the column says.
+      const opened = this.open(tenantId, provider, row);
+      if (opened.ok) {
+        return {
+          ...status,
+          configured: true,
+          source: 'tenant',
+          settings: pickStrings(opened.credentials, definition.settingKeys),
+        };
+      }
+      return {
+        ...status,
+        settings: pickStrings(row.settings, definition.settingKeys),
+        needsAttention: true,
+        lastError: opened.reason,
+      };
+    }
+    const environment = definition.fromEnvironment(this.config);
+    if (!environment) return status;
+    return {
+      ...status,
+      configured: true,
+      source: 'environment',
+      settings: pickStrings(environment, definition.settingKeys),
+    };
+  }
+
+  /** Decrypts and checks a stored row; the failure reason is fit for admins and logs (no secret in it). */
+  private open<P extends IntegrationProvider>(
+    tenantId: string,
+    provider: P,
+    row: IntegrationAccountRecord,
+  ): Opened<P> {
+    const definition = providerDefinition(provider);
+    const damaged = (cause: string): Opened<P> => ({
+      ok: false,
+      cause,
+      reason: `The stored ${definition.label} credentials cannot be read (damaged or not encrypted for this tenant); enter them again`,
+    });
+    if (row.credentials == null || !row.credentialsKeyId) return damaged('missing-key-id');
+    let secrets: unknown;
+    try {
+      secrets = this.cipher.decryptJson<unknown>(row.credentials, row.credentialsKeyId, {
+        tenantId,
+        provider,
+      });
+    } catch (error) {
+      if (!(error instanceof CredentialDecryptionError)) throw error;
+      if (error.reason === 'unknown-key') {
+        return {
+          ok: false,
+          cause: error.reason,
+          reason: `The stored ${definition.label} credentials were encrypted with key "${row.credentialsKeyId}", which this server no longer has (add it to ENCRYPTION_OLD_KEYS, or enter the credentials again)`,
+        };
+      }
+      return damaged(error.reason);
+    }
+    const parsed = definition.schema.safeParse({
+      ...definition.defaults(this.config),
+      ...pickStrings(row.settings, definition.settingKeys),
+      ...pickStrings(secrets, definition.secretKeys),
+    });
+    // zod's issues are not passed on: they may quote the values, which include the secrets.
+    return parsed.success ? { ok: true, credentials: parsed.data } : damaged('unexpected-shape');
+  }
+
+  private async flagUnreadable(
+    tenantId: string,
+    provider: IntegrationProvider,
+    row: IntegrationAccountRecord,
+    failure: { reason: string; cause: string },
+  ): Promise<void> {
+    // The key id and the cause are enough to investigate; the envelope is never logged.
+    this.logger.warn({
+      message: 'Stored integration credentials cannot be used',
+      tenantId,
+      provider,
+      keyId: row.credentialsKeyId,
+      cause: failure.cause,
+    });
+    // Written once per distinct problem, not on every call of every job.
+    if (row.needsAttention && row.lastError === failure.reason) return;
+    await this.recordFailure(provider, failure.reason, { needsAttention: true });
+  }
+
+  /**
+   * Moves a row written with an older key to the current key, so the old key can be retired. Best effort:
+   * the credentials are usable either way, and a concurrent PUT wins (compare-and-set).
+   */
+  private async reencrypt<P extends IntegrationProvider>(
+    tenantId: string,
+    provider: P,
+    row: IntegrationAccountRecord,
+    credentials: ProviderCredentials[P],
+  ): Promise<void> {
+    try {
+      const secrets = pickStrings(credentials, providerDefinition(provider).secretKeys);
+      const next = this.cipher.encryptJson(secrets, { tenantId, provider });
+      const from = { envelope: row.credentials as string, keyId: row.credentialsKeyId as string };
+      const replaced = await this.repository.replaceEnvelope(tenantId, provider, from, next);
+      if (replaced) {
+        this.logger.log({
+          message: 'Integration credentials re-encrypted',
+          tenantId,
+          provider,
+          from: from.keyId,
+          to: next.keyId,
+        });
+      }
+    } catch (error) {
+      this.logger.warn({
+        message: 'Could not re-encrypt integration credentials',
+        tenantId,
+        provider,
+        error: errorName(error),
+      });
+    }
+  }
+
+  /** The mailbox the Gmail cursor of this row belongs to, lower-cased (e-mail addresses are citext). */
+  private mailboxOf(row: IntegrationAccountRecord | null): string | undefined {
+    if (row?.credentials != null)
+      return pickStrings(row.settings, ['gmailAddress']).gmailAddress?.toLowerCase();
+    return providerDefinition('google').fromEnvironment(this.config)?.gmailAddress.toLowerCase();
+  }
+}
+
+/** Database errors can quote the statement's parameters, which here include envelopes; log the kind only. */
+function errorName(error: unknown): string {
+  if (error instanceof Error) return (error as Error & { code?: string }).code ?? error.name;
+  return typeof error;
+}

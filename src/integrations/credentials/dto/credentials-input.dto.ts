@@ -1,0 +1,105 @@
+import type { Type } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+import type { IntegrationProvider } from '../credentials.providers.js';
+
+/**
+ * Bodies of PUT /integrations/:provider, one class per provider. The route validates the body against
+ * the class of the provider in the path (CredentialsService.configure), with the global pipe's rules:
+ * unknown properties are refused, each bad field is named.
+ */
+
+/** Pasted keys often carry a stray space or newline; it would only fail later, at the vendor. */
+const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+
+export class TwilioCredentialsDto {
+  @ApiProperty({ example: 'AC0123456789abcdef0123456789abcdef', pattern: '^AC[0-9a-f]{32}$' })
+  @Trim()
+  @IsString()
+  @Matches(/^AC[0-9a-f]{32}$/, { message: 'accountSid must be "AC" followed by 32 lower-case hex digits' })
+  accountSid!: string;
+
+  @ApiProperty({ description: 'Secret: stored encrypted, never returned', writeOnly: true })
+  @Trim()
+  @IsString()
+  @Matches(/^[0-9a-fA-F]{32}$/, { message: 'authToken must be 32 hex digits' })
+  authToken!: string;
+
+  @ApiProperty({ example: '+4570000000', description: 'E.164' })
+  @Trim()
+  @IsString()
+  @Matches(/^\+[1-9]\d{1,14}$/, { message: 'phoneNumber must be an E.164 number such as +4570000000' })
+  phoneNumber!: string;
+}
+
+export class BillyCredentialsDto {
+  @ApiProperty({ description: 'Secret: stored encrypted, never returned', writeOnly: true, maxLength: 200 })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  apiKey!: string;
+
+  @ApiProperty({ example: 'pwR0y5ZbTmSxa3CV4cdGTg', maxLength: 200 })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  organizationId!: string;
+}
+
+export class GoogleCredentialsDto {
+  @ApiProperty({ example: '1234567890-abc.apps.googleusercontent.com', maxLength: 500 })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  clientId!: string;
+
+  @ApiProperty({ description: 'Secret: stored encrypted, never returned', writeOnly: true, maxLength: 500 })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  clientSecret!: string;
+
+  @ApiProperty({ description: 'Secret: stored encrypted, never returned', writeOnly: true, maxLength: 2000 })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  refreshToken!: string;
+
+  @ApiProperty({ example: 'info@rendetalje.dk' })
+  @Trim()
+  @IsEmail({}, { message: 'gmailAddress must be an e-mail address' })
+  @MaxLength(254)
+  gmailAddress!: string;
+}
+
+export class GeminiCredentialsDto {
+  @ApiProperty({ description: 'Secret: stored encrypted, never returned', writeOnly: true, maxLength: 200 })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  apiKey!: string;
+
+  @ApiPropertyOptional({ example: 'gemini-2.5-flash', description: 'Defaults to GEMINI_MODEL' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(100)
+  // The model name becomes part of the vendor URL path, so only a plain model id is accepted.
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'model must be a model id such as gemini-2.5-flash' })
+  model?: string;
+}
+
+export const CREDENTIALS_INPUT_DTOS: { [P in IntegrationProvider]: Type<object> } = {
+  google: GoogleCredentialsDto,
+  twilio: TwilioCredentialsDto,
+  billy: BillyCredentialsDto,
+  gemini: GeminiCredentialsDto,
+};

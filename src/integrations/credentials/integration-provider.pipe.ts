@@ -1,0 +1,13 @@
+import { Injectable, type PipeTransform } from '@nestjs/common';
+
+import { UnknownProviderError } from './credentials.errors.js';
+import { isIntegrationProvider, type IntegrationProvider } from './credentials.providers.js';
+
+/** `:provider` in the path: exactly one of the lower-case provider names, else a 400 naming `provider`. */
+@Injectable()
+export class ParseIntegrationProviderPipe implements PipeTransform<unknown, IntegrationProvider> {
+  transform(value: unknown): IntegrationProvider {
+    if (!isIntegrationProvider(value)) throw new UnknownProviderError();
+    return value;
+  }
+}
