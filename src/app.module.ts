@@ -11,6 +11,7 @@ import { QueueModule } from './core/queue/queue.module.js';
 import { RedisModule } from './core/redis/redis.module.js';
 import { HealthModule } from './health/health.module.js';
 import { CredentialsModule } from './integrations/credentials/credentials.module.js';
+import { TenantsModule } from './tenants/tenants.module.js';
 
 @Module({})
 export class AppModule {
@@ -26,6 +27,7 @@ export class AppModule {
         QueueModule,
         HttpModule,
         AuthModule,
+        TenantsModule,
         CredentialsModule,
         HealthModule,
         ...extraModules,

@@ -1,0 +1,72 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+
+import type { Team } from '../../generated/prisma/client.js';
+import { PageMetaDto } from './pagination.dto.js';
+import { IsOptionalNotNull } from './validators.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateTeamDto {
+  @ApiProperty({ example: 'Hold 2' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'hold2@group.calendar.google.com' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  googleCalendarId?: string;
+}
+
+export class UpdateTeamDto {
+  @ApiPropertyOptional({ example: 'Hold 2' })
+  @IsOptionalNotNull()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'An inactive team gets no new bookings' })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  active?: boolean;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null disconnects the calendar' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  googleCalendarId?: string | null;
+}
+
+export class TeamResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'Hold 1' }) name!: string;
+  @ApiProperty() active!: boolean;
+  @ApiProperty({ type: String, nullable: true }) googleCalendarId!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+
+  static from(team: Team): TeamResponseDto {
+    return Object.assign(new TeamResponseDto(), {
+      id: team.id,
+      name: team.name,
+      active: team.active,
+      googleCalendarId: team.googleCalendarId,
+      createdAt: team.createdAt.toISOString(),
+      updatedAt: team.updatedAt.toISOString(),
+    });
+  }
+}
+
+export class TeamPageDto {
+  @ApiProperty({ type: [TeamResponseDto] }) data!: TeamResponseDto[];
+  @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
+}

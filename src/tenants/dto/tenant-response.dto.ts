@@ -1,0 +1,60 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+import type { Tenant } from '../../generated/prisma/client.js';
+import { BillyInvoiceState } from '../../generated/prisma/enums.js';
+import type { ClosedDays, ExtractionRules, SlotRules, SmsRules, WorkingHours } from '../tenant-defaults.js';
+import {
+  ClosedDaysDto,
+  ExtractionRulesDto,
+  SlotRulesDto,
+  SmsRulesDto,
+  WorkingHoursDto,
+} from './tenant-settings.dto.js';
+
+/** A tenant's settings as GET /tenant answers them: money as strings with two decimals, ISO times. */
+export class TenantResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'Rendetalje' }) name!: string;
+  @ApiProperty({ example: 'rendetalje' }) slug!: string;
+  @ApiProperty({ example: 'Europe/Copenhagen' }) timezone!: string;
+  @ApiProperty({ example: 'DKK' }) currency!: string;
+  @ApiProperty({ example: '349.00', description: 'Per hour excl. VAT' }) hourlyRate!: string;
+  @ApiProperty({ example: '25.00' }) vatRate!: string;
+  @ApiProperty({ example: 14 }) paymentTermsDays!: number;
+  @ApiProperty({ enum: BillyInvoiceState }) billyInvoiceState!: BillyInvoiceState;
+  @ApiProperty({ type: WorkingHoursDto }) workingHours!: WorkingHours;
+  @ApiProperty({ type: SlotRulesDto }) slotRules!: SlotRules;
+  @ApiProperty({ type: ClosedDaysDto }) closedDays!: ClosedDays;
+  @ApiProperty({ type: ExtractionRulesDto }) extractionRules!: ExtractionRules;
+  @ApiProperty({ type: SmsRulesDto }) smsRules!: SmsRules;
+  @ApiProperty({ type: [String], example: ['leadpoint.dk'] }) leadSenderDomains!: string[];
+  @ApiProperty({ type: String, nullable: true, example: '+4512345678' }) smsNumber!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'info@rendetalje.dk' }) gmailAddress!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+
+  static from(tenant: Tenant): TenantResponseDto {
+    return Object.assign(new TenantResponseDto(), {
+      id: tenant.id,
+      name: tenant.name,
+      slug: tenant.slug,
+      timezone: tenant.timezone,
+      currency: tenant.currency,
+      hourlyRate: tenant.hourlyRate.toFixed(2),
+      vatRate: tenant.vatRate.toFixed(2),
+      paymentTermsDays: tenant.paymentTermsDays,
+      billyInvoiceState: tenant.billyInvoiceState,
+      // The JSON columns are written only through the validated DTOs and the defaults.
+      workingHours: tenant.workingHours as unknown as WorkingHours,
+      slotRules: tenant.slotRules as unknown as SlotRules,
+      closedDays: tenant.closedDays as unknown as ClosedDays,
+      extractionRules: tenant.extractionRules as unknown as ExtractionRules,
+      smsRules: tenant.smsRules as unknown as SmsRules,
+      leadSenderDomains: tenant.leadSenderDomains,
+      smsNumber: tenant.smsNumber,
+      gmailAddress: tenant.gmailAddress,
+      createdAt: tenant.createdAt.toISOString(),
+      updatedAt: tenant.updatedAt.toISOString(),
+    });
+  }
+}

@@ -1,0 +1,130 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsEmail,
+  IsEnum,
+  IsInt,
+  IsISO4217CurrencyCode,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+import { BillyInvoiceState } from '../../generated/prisma/enums.js';
+import {
+  ClosedDaysDto,
+  ExtractionRulesDto,
+  SlotRulesDto,
+  SmsRulesDto,
+  WorkingHoursDto,
+} from './tenant-settings.dto.js';
+import { IsE164, IsHostname, IsIanaTimeZone, IsMoney, IsOptionalNotNull, IsPercent } from './validators.js';
+
+/**
+ * PATCH /tenant. Only editable settings are here: id, slug and the timestamps are left out on purpose,
+ * so the global pipe answers a body naming them with a 400 that names the field. A JSON setting is
+ * replaced whole. Columns that must have a value refuse null; smsNumber and gmailAddress take null to
+ * clear them.
+ */
+export class UpdateTenantDto {
+  @ApiPropertyOptional({ example: 'Rendetalje' })
+  @IsOptionalNotNull()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'Europe/Copenhagen' })
+  @IsOptionalNotNull()
+  @IsIanaTimeZone()
+  timezone?: string;
+
+  @ApiPropertyOptional({ example: 'DKK' })
+  @IsOptionalNotNull()
+  @IsISO4217CurrencyCode()
+  currency?: string;
+
+  @ApiPropertyOptional({ example: '349.00', description: 'Per hour excl. VAT, a string with two decimals' })
+  @IsOptionalNotNull()
+  @IsMoney()
+  hourlyRate?: string;
+
+  @ApiPropertyOptional({ example: '25.00', description: 'Percent, "0.00" to "100.00"' })
+  @IsOptionalNotNull()
+  @IsPercent()
+  vatRate?: string;
+
+  @ApiPropertyOptional({ example: 14, minimum: 0, maximum: 365 })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(0)
+  @Max(365)
+  paymentTermsDays?: number;
+
+  @ApiPropertyOptional({ enum: BillyInvoiceState })
+  @IsOptionalNotNull()
+  @IsEnum(BillyInvoiceState)
+  billyInvoiceState?: BillyInvoiceState;
+
+  @ApiPropertyOptional({ type: WorkingHoursDto })
+  @IsOptionalNotNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WorkingHoursDto)
+  workingHours?: WorkingHoursDto;
+
+  @ApiPropertyOptional({ type: SlotRulesDto })
+  @IsOptionalNotNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SlotRulesDto)
+  slotRules?: SlotRulesDto;
+
+  @ApiPropertyOptional({ type: ClosedDaysDto })
+  @IsOptionalNotNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ClosedDaysDto)
+  closedDays?: ClosedDaysDto;
+
+  @ApiPropertyOptional({ type: ExtractionRulesDto })
+  @IsOptionalNotNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ExtractionRulesDto)
+  extractionRules?: ExtractionRulesDto;
+
+  @ApiPropertyOptional({ type: SmsRulesDto })
+  @IsOptionalNotNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SmsRulesDto)
+  smsRules?: SmsRulesDto;
+
+  @ApiPropertyOptional({ type: [String], example: ['leadpoint.dk'], description: 'Lower-case domains' })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsHostname({ each: true })
+  leadSenderDomains?: string[];
+
+  @ApiPropertyOptional({ example: '+4512345678', nullable: true, description: 'E.164; null clears it' })
+  @IsOptional()
+  @IsE164()
+  smsNumber?: string | null;
+
+  @ApiPropertyOptional({ example: 'info@rendetalje.dk', nullable: true, description: 'null clears it' })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  gmailAddress?: string | null;
+}

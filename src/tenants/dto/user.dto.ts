@@ -1,0 +1,86 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsEnum, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+
+import type { Membership, User } from '../../generated/prisma/client.js';
+import { Role } from '../../generated/prisma/enums.js';
+import { PageMetaDto } from './pagination.dto.js';
+import { IsOptionalNotNull } from './validators.js';
+
+/** Long enough to resist guessing, short enough that hashing it cannot be used to tie up the CPU. */
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 256;
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'mette@rendetalje.dk' })
+  @Transform(trim)
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ example: 'Mette Jensen' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH)
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password!: string;
+
+  @ApiProperty({ enum: Role, example: 'staff' })
+  @IsEnum(Role)
+  role!: Role;
+}
+
+/** PATCH /users/:id: any of name, role and active; e-mail and password are the user's own business. */
+export class UpdateUserDto {
+  @ApiPropertyOptional({ example: 'Mette Jensen' })
+  @IsOptionalNotNull()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: Role })
+  @IsOptionalNotNull()
+  @IsEnum(Role)
+  role?: Role;
+
+  @ApiPropertyOptional({ description: 'false deactivates the user and ends all their sessions' })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  active?: boolean;
+}
+
+/** A member of the caller's tenant: the user with their role in this tenant. */
+export class UserResponseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'mette@rendetalje.dk' }) email!: string;
+  @ApiProperty({ example: 'Mette Jensen' }) name!: string;
+  @ApiProperty({ enum: Role }) role!: Role;
+  @ApiProperty() active!: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+
+  static from(member: Membership & { user: User }): UserResponseDto {
+    return Object.assign(new UserResponseDto(), {
+      id: member.user.id,
+      email: member.user.email,
+      name: member.user.name,
+      role: member.role,
+      active: member.user.active,
+      createdAt: member.user.createdAt.toISOString(),
+    });
+  }
+}
+
+export class UserPageDto {
+  @ApiProperty({ type: [UserResponseDto] }) data!: UserResponseDto[];
+  @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
+}

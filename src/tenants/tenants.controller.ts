@@ -1,0 +1,54 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Patch, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+
+import { ADMIN_ROLES, Authenticated, CurrentPrincipal } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { CreatedTenantDto, CreateTenantDto } from './dto/create-tenant.dto.js';
+import { TenantResponseDto } from './dto/tenant-response.dto.js';
+import { UpdateTenantDto } from './dto/update-tenant.dto.js';
+import { TenantsService } from './tenants.service.js';
+
+@ApiTags('tenant')
+@Controller()
+export class TenantsController {
+  constructor(private readonly tenants: TenantsService) {}
+
+  @Get('tenant')
+  @Authenticated()
+  @ApiOkResponse({ type: TenantResponseDto, description: "The caller's tenant and its settings" })
+  get(): Promise<TenantResponseDto> {
+    return this.tenants.getSettings();
+  }
+
+  @Patch('tenant')
+  @Authenticated({ roles: ADMIN_ROLES })
+  @ApiOkResponse({ type: TenantResponseDto })
+  @ApiBadRequestResponse({ description: 'An invalid or read-only field, named in details' })
+  @ApiConflictResponse({ description: 'The SMS number or Gmail address routes another tenant' })
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Ip() ip: string,
+    @Body() dto: UpdateTenantDto,
+  ): Promise<TenantResponseDto> {
+    return this.tenants.updateSettings(principal, ip, dto);
+  }
+
+  @Post('tenants')
+  @HttpCode(HttpStatus.CREATED)
+  @Authenticated({ superadmin: true })
+  @ApiCreatedResponse({ type: CreatedTenantDto })
+  @ApiConflictResponse({ description: 'The slug or the admin e-mail exists' })
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Ip() ip: string,
+    @Body() dto: CreateTenantDto,
+  ): Promise<CreatedTenantDto> {
+    return this.tenants.createTenant(principal, ip, dto);
+  }
+}

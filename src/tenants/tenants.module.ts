@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+
+import { AuthModule } from '../auth/auth.module.js';
+import { TeamsController } from './teams.controller.js';
+import { TeamsService } from './teams.service.js';
+import { TenantsController } from './tenants.controller.js';
+import { TenantsRepository } from './tenants.repository.js';
+import { TenantsService } from './tenants.service.js';
+import { UsersController } from './users.controller.js';
+import { UsersService } from './users.service.js';
+
+/**
+ * Tenant administration (DESIGN.md section 5, "tenant"): the tenant's settings, its users and roles,
+ * its teams, and the creation of tenants by a superadmin. AuthModule provides the audit log and the
+ * session revocation that deactivating or removing a user needs.
+ */
+@Module({
+  imports: [AuthModule],
+  controllers: [TenantsController, UsersController, TeamsController],
+  providers: [TenantsRepository, TenantsService, UsersService, TeamsService],
+  exports: [TenantsService, TeamsService],
+})
+export class TenantsModule {}

@@ -1,0 +1,80 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Ip,
+  Param,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+
+import { ADMIN_ROLES, Authenticated, CurrentPrincipal } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { IdParamDto } from './dto/id-param.dto.js';
+import { PaginationQueryDto } from './dto/pagination.dto.js';
+import { CreateUserDto, UpdateUserDto, UserPageDto, UserResponseDto } from './dto/user.dto.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('tenant')
+@Controller('users')
+@Authenticated({ roles: ADMIN_ROLES })
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOkResponse({ type: UserPageDto })
+  list(@Query() query: PaginationQueryDto): Promise<UserPageDto> {
+    return this.users.list(query);
+  }
+
+  @Post()
+  @ApiCreatedResponse({ type: UserResponseDto })
+  @ApiConflictResponse({ description: 'A user with this e-mail exists' })
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Ip() ip: string,
+    @Body() dto: CreateUserDto,
+  ): Promise<UserResponseDto> {
+    return this.users.create(principal, ip, dto);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiNotFoundResponse({ description: 'No such user in this tenant' })
+  @ApiConflictResponse({ description: 'Demoting or deactivating yourself or the last active admin' })
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Ip() ip: string,
+    @Param() params: IdParamDto,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserResponseDto> {
+    return this.users.update(principal, ip, params.id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({
+    description: 'The user no longer belongs to this tenant; their sessions are ended',
+  })
+  @ApiNotFoundResponse({ description: 'No such user in this tenant' })
+  @ApiConflictResponse({ description: 'Removing yourself or the last active admin' })
+  remove(
+    @CurrentPrincipal() principal: Principal,
+    @Ip() ip: string,
+    @Param() params: IdParamDto,
+  ): Promise<void> {
+    return this.users.remove(principal, ip, params.id);
+  }
+}

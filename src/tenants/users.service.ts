@@ -1,0 +1,164 @@
+import { Injectable } from '@nestjs/common';
+import argon2 from 'argon2';
+
+import { AuditService } from '../auth/audit.service.js';
+import type { Principal } from '../auth/principal.js';
+import { SessionService } from '../auth/session.service.js';
+import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import { PageMetaDto, type PaginationQueryDto } from './dto/pagination.dto.js';
+import { UserResponseDto, type CreateUserDto, type UpdateUserDto, type UserPageDto } from './dto/user.dto.js';
+import { TenantsRepository, type Db, type Member } from './tenants.repository.js';
+import { LastAdminError, SelfChangeError, UserExistsError, UserNotFoundError } from './tenants.errors.js';
+
+/**
+ * The members of the caller's tenant. A user is always reached through their membership of the
+ * tenant, so another tenant's user is a 404 like a missing one.
+ */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly repository: TenantsRepository,
+    private readonly tenantPrisma: TenantPrismaService,
+    private readonly audit: AuditService,
+    private readonly sessions: SessionService,
+  ) {}
+
+  async list(query: PaginationQueryDto): Promise<UserPageDto> {
+    const page = await this.repository.listMembers(this.tenantPrisma.tenantId, {
+      skip: query.skip,
+      take: query.pageSize,
+    });
+    return {
+      data: page.rows.map((member) => UserResponseDto.from(member)),
+      meta: PageMetaDto.of(query, page.total),
+    };
+  }
+
+  /**
+   * A new user with a membership of this tenant. An e-mail that already has a user, here or in another
+   * tenant, is a 409: adding that user here would mean ignoring or replacing their password.
+   */
+  async create(principal: Principal, ip: string, dto: CreateUserDto): Promise<UserResponseDto> {
+    const tenantId = this.tenantPrisma.tenantId;
+    // Checked before hashing too, so a duplicate costs no hash; checked again in the transaction
+    // (and the unique index answers a race with 409 as well).
+    if (await this.repository.findUserByEmail(dto.email)) throw new UserExistsError();
+    const passwordHash = await argon2.hash(dto.password, { type: argon2.argon2id });
+    const member = await this.tenantPrisma.transaction(async (tx) => {
+      if (await this.repository.findUserByEmail(dto.email, tx)) throw new UserExistsError();
+      const created = await this.repository.createMember(
+        tenantId,
+        { email: dto.email, name: dto.name, passwordHash, role: dto.role },
+        tx,
+      );
+      await this.audit.record(
+        {
+          action: 'user_create',
+          tenantId,
+          actorUserId: principal.userId,
+          targetType: 'user',
+          targetId: created.user.id,
+          ip,
+          metadata: { role: dto.role },
+        },
+        tx,
+      );
+      return created;
+    });
+    return UserResponseDto.from(member);
+  }
+
+  async update(
+    principal: Principal,
+    ip: string,
+    userId: string,
+    dto: UpdateUserDto,
+  ): Promise<UserResponseDto> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const { member, deactivated } = await this.tenantPrisma.transaction(async (tx) => {
+      await this.repository.lockTenant(tenantId, tx);
+      const current = await this.findMemberOrThrow(tenantId, userId, tx);
+      const newRole = dto.role !== undefined && dto.role !== current.role ? dto.role : undefined;
+      const deactivates = dto.active === false && current.user.active;
+      const demotes = newRole !== undefined && current.role === 'admin';
+
+      if (userId === principal.userId && demotes) throw new SelfChangeError('demote');
+      if (userId === principal.userId && deactivates) throw new SelfChangeError('deactivate');
+      if (demotes || deactivates) await this.assertNotLastAdmin(tenantId, current, tx);
+
+      if (dto.name !== undefined || dto.active !== undefined) {
+        await this.repository.updateMemberUser(userId, { name: dto.name, active: dto.active }, tx);
+      }
+      if (newRole !== undefined) {
+        await this.repository.updateMemberRole(tenantId, userId, newRole, tx);
+        await this.audit.record(
+          {
+            action: 'role_change',
+            tenantId,
+            actorUserId: principal.userId,
+            targetType: 'user',
+            targetId: userId,
+            ip,
+            metadata: { from: current.role, to: newRole },
+          },
+          tx,
+        );
+      }
+      if (deactivates) {
+        await this.audit.record(
+          {
+            action: 'deactivate',
+            tenantId,
+            actorUserId: principal.userId,
+            targetType: 'user',
+            targetId: userId,
+            ip,
+          },
+          tx,
+        );
+      }
+      return { member: await this.findMemberOrThrow(tenantId, userId, tx), deactivated: deactivates };
+    });
+    // After the commit: a rolled-back deactivation must not end anyone's sessions. The guard refuses an
+    // inactive user's access token on its own, so the short gap here exposes nothing.
+    if (deactivated) await this.sessions.revokeAllForUser(userId, 'deactivated');
+    return UserResponseDto.from(member);
+  }
+
+  /** Removes the user from this tenant (the user row stays: they may belong to other tenants). */
+  async remove(principal: Principal, ip: string, userId: string): Promise<void> {
+    const tenantId = this.tenantPrisma.tenantId;
+    await this.tenantPrisma.transaction(async (tx) => {
+      await this.repository.lockTenant(tenantId, tx);
+      const current = await this.findMemberOrThrow(tenantId, userId, tx);
+      if (userId === principal.userId) throw new SelfChangeError('remove');
+      if (current.role === 'admin') await this.assertNotLastAdmin(tenantId, current, tx);
+      await this.repository.deleteMember(tenantId, userId, tx);
+      await this.audit.record(
+        {
+          action: 'delete',
+          tenantId,
+          actorUserId: principal.userId,
+          targetType: 'user',
+          targetId: userId,
+          ip,
+          metadata: { role: current.role, email: current.user.email },
+        },
+        tx,
+      );
+    });
+    await this.sessions.revokeAllForUser(userId, 'membership_removed');
+  }
+
+  private async findMemberOrThrow(tenantId: string, userId: string, tx: Db): Promise<Member> {
+    const member = await this.repository.findMember(tenantId, userId, tx);
+    if (!member) throw new UserNotFoundError();
+    return member;
+  }
+
+  /** Called with the tenant row locked, so the count cannot change before the transaction commits. */
+  private async assertNotLastAdmin(tenantId: string, member: Member, tx: Db): Promise<void> {
+    if (member.role !== 'admin' || !member.user.active) return;
+    if ((await this.repository.countActiveAdmins(tenantId, tx)) <= 1) throw new LastAdminError();
+  }
+}

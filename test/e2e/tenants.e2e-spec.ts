@@ -1,0 +1,728 @@
+import { randomUUID } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { bootTestApp, type TestApp } from '../support/app.js';
+import {
+  createTenant,
+  createUser,
+  login,
+  ownerDb,
+  type Session,
+  type TenantFixture,
+  type UserFixture,
+} from '../support/fixtures.js';
+
+interface FieldError {
+  field: string;
+  message: string;
+}
+
+const fieldsOf = (body: { details?: FieldError[] }) =>
+  new Set((body.details ?? []).map((detail) => detail.field));
+
+describe('tenant administration', () => {
+  let test: TestApp;
+  let tenantA: TenantFixture;
+  let tenantB: TenantFixture;
+  let adminA: UserFixture;
+  let adminB: UserFixture;
+  let superadmin: UserFixture;
+  const sessions: Record<'admin' | 'manager' | 'staff' | 'viewer' | 'adminB', Session> = {} as never;
+  let superSession: Session;
+
+  beforeAll(async () => {
+    test = await bootTestApp();
+    tenantA = await createTenant('Firma A');
+    tenantB = await createTenant('Firma B');
+    adminA = await createUser(tenantA.id, 'admin');
+    adminB = await createUser(tenantB.id, 'admin');
+    const ownTenant = await createTenant('Drift');
+    superadmin = await createUser(ownTenant.id, 'viewer', { superadmin: true });
+    sessions.admin = await login(test.app, adminA);
+    sessions.adminB = await login(test.app, adminB);
+    for (const role of ['manager', 'staff', 'viewer'] as const) {
+      sessions[role] = await login(test.app, await createUser(tenantA.id, role));
+    }
+    superSession = await login(test.app, superadmin);
+  });
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  const request = (
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    session?: Session,
+    payload?: object,
+  ) => test.app.inject({ method, url, payload, headers: session?.auth ?? {} });
+
+  const auditCount = (action: string, where: { tenantId?: string; targetId?: string } = {}) =>
+    ownerDb().auditLog.count({ where: { action, ...where } });
+
+  it('documents its routes and schemas in OpenAPI', async () => {
+    const document = (await request('GET', '/api/docs-json')).json();
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/tenant',
+        '/api/tenants',
+        '/api/users',
+        '/api/users/{id}',
+        '/api/teams',
+        '/api/teams/{id}',
+      ]),
+    );
+    expect(document.components.schemas.TenantResponseDto.properties.hourlyRate).toMatchObject({
+      type: 'string',
+    });
+    expect(document.components.schemas.WorkingHoursDto.properties.mon).toMatchObject({ type: 'array' });
+  });
+
+  describe('GET /tenant', () => {
+    it("answers the caller's tenant settings to any role, money as strings", async () => {
+      for (const role of ['admin', 'manager', 'staff', 'viewer'] as const) {
+        const response = await request('GET', '/api/tenant', sessions[role]);
+        expect(response.statusCode).toBe(200);
+        expect(response.json().id).toBe(tenantA.id);
+      }
+      const body = (await request('GET', '/api/tenant', sessions.viewer)).json();
+      expect(body).toEqual({
+        id: tenantA.id,
+        name: 'Firma A',
+        slug: tenantA.slug,
+        timezone: 'Europe/Copenhagen',
+        currency: 'DKK',
+        hourlyRate: '349.00',
+        vatRate: '25.00',
+        paymentTermsDays: 14,
+        billyInvoiceState: 'draft',
+        workingHours: expect.objectContaining({ mon: [{ start: '08:00', end: '16:00' }], sun: [] }),
+        slotRules: expect.objectContaining({
+          startTimes: ['08:00', '10:00', '12:00', '14:00'],
+          holdMinutes: 1440,
+        }),
+        closedDays: { danishPublicHolidays: true, dates: [] },
+        extractionRules: expect.objectContaining({ minimumConfidence: 0.7 }),
+        smsRules: { quietHoursStart: '21:00', quietHoursEnd: '08:00', dailyCap: 500 },
+        leadSenderDomains: [],
+        smsNumber: null,
+        gmailAddress: null,
+        createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
+        updatedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
+      });
+      expect(body.lastInvoiceNumber).toBeUndefined();
+    });
+
+    it('answers 401 without a token', async () => {
+      expect((await request('GET', '/api/tenant')).statusCode).toBe(401);
+    });
+  });
+
+  describe('PATCH /tenant', () => {
+    const workingHours = {
+      mon: [
+        { start: '07:00', end: '12:00' },
+        { start: '12:30', end: '15:30' },
+      ],
+      tue: [{ start: '07:00', end: '15:00' }],
+      wed: [{ start: '07:00', end: '15:00' }],
+      thu: [{ start: '07:00', end: '15:00' }],
+      fri: [{ start: '07:00', end: '13:00' }],
+      sat: [],
+      sun: [],
+    };
+
+    it('edits the settings, audits the change and keeps what it was not given', async () => {
+      const smsNumber = `+45${Math.floor(10_000_000 + Math.random() * 89_999_999)}`;
+      const response = await request('PATCH', '/api/tenant', sessions.admin, {
+        name: 'Firma A ApS',
+        timezone: 'Europe/Berlin',
+        hourlyRate: '399.50',
+        vatRate: '0.00',
+        paymentTermsDays: 8,
+        billyInvoiceState: 'approved',
+        workingHours,
+        slotRules: {
+          startTimes: ['09:00', '13:00'],
+          bufferMinutes: 15,
+          minimumNoticeDays: 2,
+          horizonDays: 21,
+          holdMinutes: 0,
+        },
+        closedDays: { danishPublicHolidays: false, dates: ['2026-12-24', '2026-12-31'] },
+        extractionRules: { minimumConfidence: 0.85, hoursPerSquareMetre: { Flytterengøring: 0.06 } },
+        smsRules: { quietHoursStart: '20:00', quietHoursEnd: '09:00', dailyCap: 0 },
+        leadSenderDomains: ['leadpoint.dk', 'mail.leadmail.no'],
+        smsNumber,
+        gmailAddress: `firma-a-${randomUUID().slice(0, 8)}@example.dk`,
+      });
+      expect(response.statusCode).toBe(200);
+      const body = response.json();
+      expect(body).toMatchObject({
+        id: tenantA.id,
+        slug: tenantA.slug,
+        name: 'Firma A ApS',
+        timezone: 'Europe/Berlin',
+        currency: 'DKK',
+        hourlyRate: '399.50',
+        vatRate: '0.00',
+        paymentTermsDays: 8,
+        billyInvoiceState: 'approved',
+        workingHours,
+        closedDays: { danishPublicHolidays: false, dates: ['2026-12-24', '2026-12-31'] },
+        extractionRules: { minimumConfidence: 0.85, hoursPerSquareMetre: { Flytterengøring: 0.06 } },
+        smsRules: { quietHoursStart: '20:00', quietHoursEnd: '09:00', dailyCap: 0 },
+        leadSenderDomains: ['leadpoint.dk', 'mail.leadmail.no'],
+        smsNumber,
+      });
+      expect((await request('GET', '/api/tenant', sessions.viewer)).json()).toEqual(body);
+
+      const audit = await ownerDb().auditLog.findFirstOrThrow({
+        where: { action: 'settings_change', tenantId: tenantA.id },
+        orderBy: { createdAt: 'desc' },
+      });
+      expect(audit.actorUserId).toBe(adminA.id);
+      expect((audit.metadata as { fields: string[] }).fields).toEqual(
+        expect.arrayContaining(['hourlyRate', 'smsNumber']),
+      );
+
+      // Only named fields change; null clears an address.
+      const partial = await request('PATCH', '/api/tenant', sessions.admin, {
+        vatRate: '25.00',
+        smsNumber: null,
+      });
+      expect(partial.statusCode).toBe(200);
+      expect(partial.json()).toMatchObject({
+        vatRate: '25.00',
+        hourlyRate: '399.50',
+        smsNumber: null,
+        name: 'Firma A ApS',
+      });
+    });
+
+    it('names each invalid field in a 400', async () => {
+      const response = await request('PATCH', '/api/tenant', sessions.admin, {
+        timezone: 'Mars/Olympus_Mons',
+        hourlyRate: 349.5,
+        vatRate: '100.01',
+        currency: 'kroner',
+        workingHours: {
+          ...workingHours,
+          mon: [{ start: '25:00', end: '16:00' }],
+          tue: [{ start: '15:00', end: '09:00' }],
+        },
+        slotRules: {
+          startTimes: ['8:00'],
+          bufferMinutes: 30,
+          minimumNoticeDays: 1,
+          horizonDays: 14,
+          holdMinutes: 1440,
+        },
+        closedDays: { danishPublicHolidays: true, dates: ['2026-02-30'] },
+        extractionRules: { minimumConfidence: 1.5, hoursPerSquareMetre: { Flytterengøring: 'lots' } },
+        smsRules: { quietHoursStart: '21:00', quietHoursEnd: '08:00', dailyCap: -1 },
+        leadSenderDomains: ['LeadPoint.DK', 'not a domain'],
+        smsNumber: '12345678',
+        gmailAddress: 'not-an-email',
+      });
+      expect(response.statusCode).toBe(400);
+      expect(fieldsOf(response.json())).toEqual(
+        new Set([
+          'timezone',
+          'hourlyRate',
+          'vatRate',
+          'currency',
+          'workingHours.mon.0.start',
+          'workingHours.tue.0.end',
+          'slotRules.startTimes',
+          'closedDays.dates',
+          'extractionRules.minimumConfidence',
+          'extractionRules.hoursPerSquareMetre',
+          'smsRules.dailyCap',
+          'leadSenderDomains',
+          'smsNumber',
+          'gmailAddress',
+        ]),
+      );
+      expect(response.json().message).toContain('timezone');
+    });
+
+    it('refuses money as a number and a bad time zone, each named', async () => {
+      const money = await request('PATCH', '/api/tenant', sessions.admin, { hourlyRate: 349 });
+      expect(money.statusCode).toBe(400);
+      expect(fieldsOf(money.json())).toEqual(new Set(['hourlyRate']));
+      const zone = await request('PATCH', '/api/tenant', sessions.admin, { timezone: 'CET+1' });
+      expect(zone.statusCode).toBe(400);
+      expect(fieldsOf(zone.json())).toEqual(new Set(['timezone']));
+    });
+
+    it('refuses read-only fields, unknown nested fields, a missing nested field and nulls', async () => {
+      const readOnly = await request('PATCH', '/api/tenant', sessions.admin, {
+        id: randomUUID(),
+        slug: 'other',
+        createdAt: new Date().toISOString(),
+        name: 'X',
+      });
+      expect(readOnly.statusCode).toBe(400);
+      expect(readOnly.json().details).toEqual(
+        expect.arrayContaining([
+          { field: 'id', message: 'id is not allowed' },
+          { field: 'slug', message: 'slug is not allowed' },
+        ]),
+      );
+      expect(fieldsOf(readOnly.json())).toEqual(new Set(['id', 'slug', 'createdAt']));
+
+      const nested = await request('PATCH', '/api/tenant', sessions.admin, {
+        smsRules: { quietHoursStart: '21:00', quietHoursEnd: '08:00', dailyCap: 5, tenantId: 'x' },
+        slotRules: { startTimes: ['08:00'], bufferMinutes: 30, minimumNoticeDays: 1, horizonDays: 14 },
+        name: null,
+      });
+      expect(nested.statusCode).toBe(400);
+      expect(fieldsOf(nested.json())).toEqual(
+        new Set(['smsRules.tenantId', 'slotRules.holdMinutes', 'name']),
+      );
+      expect((await request('GET', '/api/tenant', sessions.admin)).json().name).toBe('Firma A ApS');
+    });
+
+    it('is for admins only', async () => {
+      for (const role of ['manager', 'staff', 'viewer'] as const) {
+        expect((await request('PATCH', '/api/tenant', sessions[role], { name: 'Hijacked' })).statusCode).toBe(
+          403,
+        );
+      }
+    });
+  });
+
+  describe('users', () => {
+    it('lists the members of the tenant only, paginated', async () => {
+      const response = await request('GET', '/api/users?page=1&pageSize=2', sessions.admin);
+      expect(response.statusCode).toBe(200);
+      const body = response.json();
+      expect(body.data).toHaveLength(2);
+      expect(body.data[0]).toEqual({
+        id: adminA.id,
+        email: adminA.email,
+        name: 'Test admin',
+        role: 'admin',
+        active: true,
+        createdAt: expect.stringMatching(/Z$/),
+      });
+      expect(body.meta).toMatchObject({ page: 1, pageSize: 2 });
+      expect(body.meta.total).toBeGreaterThanOrEqual(4);
+      expect(body.meta.totalPages).toBe(Math.ceil(body.meta.total / 2));
+
+      const all = (await request('GET', '/api/users?pageSize=100', sessions.admin)).json();
+      const ids = all.data.map((user: { id: string }) => user.id);
+      expect(ids).not.toContain(adminB.id);
+      expect(ids).not.toContain(superadmin.id);
+      expect(all.meta).toEqual({ total: ids.length, page: 1, pageSize: 100, totalPages: 1 });
+    });
+
+    it('refuses a page size over 100 and a page below 1, naming them', async () => {
+      const big = await request('GET', '/api/users?pageSize=101', sessions.admin);
+      expect(big.statusCode).toBe(400);
+      expect(fieldsOf(big.json())).toEqual(new Set(['pageSize']));
+      const zero = await request('GET', '/api/users?page=0&pageSize=abc', sessions.admin);
+      expect(zero.statusCode).toBe(400);
+      expect(fieldsOf(zero.json())).toEqual(new Set(['page', 'pageSize']));
+    });
+
+    it('creates a user who can then log in; audits it', async () => {
+      const email = `ny-${randomUUID().slice(0, 8)}@example.dk`;
+      const response = await request('POST', '/api/users', sessions.admin, {
+        email,
+        name: 'Ny Medarbejder',
+        password: 'A-long-password-1',
+        role: 'staff',
+      });
+      expect(response.statusCode).toBe(201);
+      const user = response.json();
+      expect(user).toEqual({
+        id: expect.any(String),
+        email,
+        name: 'Ny Medarbejder',
+        role: 'staff',
+        active: true,
+        createdAt: expect.any(String),
+      });
+      expect(user.passwordHash).toBeUndefined();
+      const session = await login(test.app, { email, password: 'A-long-password-1' });
+      expect((await request('GET', '/api/tenant', session)).json().id).toBe(tenantA.id);
+      expect(await auditCount('user_create', { tenantId: tenantA.id, targetId: user.id })).toBe(1);
+      const stored = await ownerDb().user.findUniqueOrThrow({ where: { id: user.id } });
+      expect(stored.passwordHash).toMatch(/^\$argon2id\$/);
+    });
+
+    it('answers 409 for an e-mail that already has a user, in this tenant or another', async () => {
+      const payload = { name: 'Dublet', password: 'A-long-password-1', role: 'viewer' };
+      const here = await request('POST', '/api/users', sessions.admin, {
+        ...payload,
+        email: adminA.email.toUpperCase(),
+      });
+      expect(here.statusCode).toBe(409);
+      const elsewhere = await request('POST', '/api/users', sessions.admin, {
+        ...payload,
+        email: adminB.email,
+      });
+      expect(elsewhere.statusCode).toBe(409);
+      expect(await ownerDb().membership.count({ where: { tenantId: tenantA.id, userId: adminB.id } })).toBe(
+        0,
+      );
+    });
+
+    it('refuses an unknown role, an upper-case role and a short password, naming them', async () => {
+      const base = {
+        email: `x-${randomUUID().slice(0, 8)}@example.dk`,
+        name: 'X',
+        password: 'A-long-password-1',
+      };
+      for (const role of ['owner', 'ADMIN', 'Admin']) {
+        const response = await request('POST', '/api/users', sessions.admin, { ...base, role });
+        expect(response.statusCode).toBe(400);
+        expect(fieldsOf(response.json())).toEqual(new Set(['role']));
+      }
+      const short = await request('POST', '/api/users', sessions.admin, {
+        ...base,
+        role: 'staff',
+        password: 'short-pw',
+      });
+      expect(short.statusCode).toBe(400);
+      expect(fieldsOf(short.json())).toEqual(new Set(['password']));
+      const patch = await request('PATCH', `/api/users/${adminA.id}`, sessions.admin, { role: 'superuser' });
+      expect(patch.statusCode).toBe(400);
+      expect(fieldsOf(patch.json())).toEqual(new Set(['role']));
+    });
+
+    it('changes a role and a name, auditing the role change', async () => {
+      const user = await createUser(tenantA.id, 'viewer');
+      const response = await request('PATCH', `/api/users/${user.id}`, sessions.admin, {
+        role: 'manager',
+        name: 'Ny Leder',
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ id: user.id, role: 'manager', name: 'Ny Leder', active: true });
+      const audit = await ownerDb().auditLog.findFirstOrThrow({
+        where: { action: 'role_change', targetId: user.id },
+      });
+      expect(audit).toMatchObject({ tenantId: tenantA.id, actorUserId: adminA.id });
+      expect(audit.metadata).toEqual({ from: 'viewer', to: 'manager' });
+    });
+
+    it('deactivating a user ends their access token at once and their refresh token, and audits it', async () => {
+      const user = await createUser(tenantA.id, 'staff');
+      const session = await login(test.app, user);
+      expect((await request('GET', '/api/tenant', session)).statusCode).toBe(200);
+
+      const response = await request('PATCH', `/api/users/${user.id}`, sessions.admin, { active: false });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ id: user.id, active: false, role: 'staff' });
+
+      expect((await request('GET', '/api/tenant', session)).statusCode).toBe(401);
+      const refresh = await request('POST', '/api/auth/refresh', undefined, {
+        refreshToken: session.refreshToken,
+      });
+      expect(refresh.statusCode).toBe(401);
+      expect(await ownerDb().refreshToken.count({ where: { userId: user.id, revokedAt: null } })).toBe(0);
+      expect(await auditCount('deactivate', { tenantId: tenantA.id, targetId: user.id })).toBe(1);
+      expect(
+        (await request('POST', '/api/auth/login', undefined, { email: user.email, password: user.password }))
+          .statusCode,
+      ).toBe(401);
+    });
+
+    it('removes a membership with 204: the user is gone from the list and their session ends', async () => {
+      const user = await createUser(tenantA.id, 'manager');
+      const session = await login(test.app, user);
+      const response = await request('DELETE', `/api/users/${user.id}`, sessions.admin);
+      expect(response.statusCode).toBe(204);
+      expect(response.body).toBe('');
+      const ids = (await request('GET', '/api/users?pageSize=100', sessions.admin))
+        .json()
+        .data.map((u: { id: string }) => u.id);
+      expect(ids).not.toContain(user.id);
+      expect((await request('GET', '/api/tenant', session)).statusCode).toBe(401);
+      expect(
+        (await request('POST', '/api/auth/refresh', undefined, { refreshToken: session.refreshToken }))
+          .statusCode,
+      ).toBe(401);
+      expect(await auditCount('delete', { tenantId: tenantA.id, targetId: user.id })).toBe(1);
+      expect((await request('DELETE', `/api/users/${user.id}`, sessions.admin)).statusCode).toBe(404);
+    });
+
+    it("answers 404 for another tenant's user and for an unknown id, 400 for a malformed one", async () => {
+      const target = await createUser(tenantA.id, 'viewer');
+      for (const id of [target.id, randomUUID()]) {
+        const patch = await request('PATCH', `/api/users/${id}`, sessions.adminB, { role: 'admin' });
+        expect(patch.statusCode).toBe(404);
+        expect(patch.json()).toMatchObject({ statusCode: 404, message: 'User not found' });
+        expect((await request('DELETE', `/api/users/${id}`, sessions.adminB)).statusCode).toBe(404);
+      }
+      const membership = await ownerDb().membership.findFirstOrThrow({ where: { userId: target.id } });
+      expect(membership).toMatchObject({ tenantId: tenantA.id, role: 'viewer' });
+      const malformed = await request('PATCH', '/api/users/not-a-uuid', sessions.adminB, { role: 'admin' });
+      expect(malformed.statusCode).toBe(400);
+      expect(fieldsOf(malformed.json())).toEqual(new Set(['id']));
+    });
+
+    it('are for admins only', async () => {
+      const target = await createUser(tenantA.id, 'viewer');
+      for (const role of ['manager', 'staff', 'viewer'] as const) {
+        const session = sessions[role];
+        expect((await request('GET', '/api/users', session)).statusCode).toBe(403);
+        const create = await request('POST', '/api/users', session, {
+          email: `x-${randomUUID().slice(0, 8)}@example.dk`,
+          name: 'X',
+          password: 'A-long-password-1',
+          role: 'admin',
+        });
+        expect(create.statusCode).toBe(403);
+        expect(
+          (await request('PATCH', `/api/users/${target.id}`, session, { role: 'admin' })).statusCode,
+        ).toBe(403);
+        expect((await request('DELETE', `/api/users/${target.id}`, session)).statusCode).toBe(403);
+      }
+    });
+  });
+
+  describe('the last admin', () => {
+    let tenant: TenantFixture;
+    let onlyAdmin: UserFixture;
+    let adminSession: Session;
+
+    beforeAll(async () => {
+      tenant = await createTenant('Enkeltmandsfirma');
+      onlyAdmin = await createUser(tenant.id, 'admin');
+      adminSession = await login(test.app, onlyAdmin);
+    });
+
+    it('cannot demote, deactivate or remove themselves (409)', async () => {
+      const demote = await request('PATCH', `/api/users/${onlyAdmin.id}`, adminSession, { role: 'manager' });
+      expect(demote.statusCode).toBe(409);
+      expect(demote.json().message).toMatch(/yourself/);
+      expect(
+        (await request('PATCH', `/api/users/${onlyAdmin.id}`, adminSession, { active: false })).statusCode,
+      ).toBe(409);
+      expect((await request('DELETE', `/api/users/${onlyAdmin.id}`, adminSession)).statusCode).toBe(409);
+      // Harmless edits of oneself still work.
+      const rename = await request('PATCH', `/api/users/${onlyAdmin.id}`, adminSession, {
+        name: 'Eneste Admin',
+        role: 'admin',
+      });
+      expect(rename.statusCode).toBe(200);
+      expect(rename.json()).toMatchObject({ role: 'admin', active: true, name: 'Eneste Admin' });
+      expect(await auditCount('role_change', { targetId: onlyAdmin.id })).toBe(0);
+    });
+
+    it('cannot be demoted, deactivated or removed by anyone else either (409)', async () => {
+      // A superadmin acts in a tenant without a membership, as its admin.
+      const switched = await request('POST', '/api/auth/switch-tenant', superSession, {
+        tenantId: tenant.id,
+      });
+      expect(switched.statusCode).toBe(200);
+      superSession = {
+        accessToken: switched.json().accessToken,
+        refreshToken: switched.json().refreshToken,
+        auth: { authorization: `Bearer ${switched.json().accessToken}` },
+      };
+      const demote = await request('PATCH', `/api/users/${onlyAdmin.id}`, superSession, { role: 'viewer' });
+      expect(demote.statusCode).toBe(409);
+      expect(demote.json().message).toMatch(/last active admin/);
+      expect(
+        (await request('PATCH', `/api/users/${onlyAdmin.id}`, superSession, { active: false })).statusCode,
+      ).toBe(409);
+      expect((await request('DELETE', `/api/users/${onlyAdmin.id}`, superSession)).statusCode).toBe(409);
+
+      // With a second admin, the first may be demoted.
+      const second = await request('POST', '/api/users', adminSession, {
+        email: `admin2-${randomUUID().slice(0, 8)}@example.dk`,
+        name: 'Anden Admin',
+        password: 'A-long-password-1',
+        role: 'admin',
+      });
+      expect(second.statusCode).toBe(201);
+      const demoted = await request('PATCH', `/api/users/${onlyAdmin.id}`, superSession, { role: 'manager' });
+      expect(demoted.statusCode).toBe(200);
+      expect(demoted.json().role).toBe('manager');
+      // Now the second admin is the last one.
+      const again = await request('PATCH', `/api/users/${second.json().id}`, superSession, { active: false });
+      expect(again.statusCode).toBe(409);
+    });
+  });
+
+  it('lets only one of two admins demoting each other at once succeed', async () => {
+    const tenant = await createTenant('Kompagnoner');
+    const [first, second] = [await createUser(tenant.id, 'admin'), await createUser(tenant.id, 'admin')];
+    const [firstSession, secondSession] = [await login(test.app, first), await login(test.app, second)];
+    const answers = await Promise.all([
+      request('PATCH', `/api/users/${second.id}`, firstSession, { role: 'viewer' }),
+      request('PATCH', `/api/users/${first.id}`, secondSession, { role: 'viewer' }),
+    ]);
+    const codes = answers.map((answer) => answer.statusCode).sort();
+    // The loser is refused either in the transaction (last admin: 409) or, if it started after the
+    // winner committed, already by the guard (no longer an admin: 403).
+    expect(codes[0]).toBe(200);
+    expect([403, 409]).toContain(codes[1]);
+    expect(await ownerDb().membership.count({ where: { tenantId: tenant.id, role: 'admin' } })).toBe(1);
+  });
+
+  describe('teams', () => {
+    it('lists the tenant teams to any role', async () => {
+      for (const role of ['admin', 'manager', 'staff', 'viewer'] as const) {
+        const response = await request('GET', '/api/teams', sessions[role]);
+        expect(response.statusCode).toBe(200);
+        const ids = response.json().data.map((team: { id: string }) => team.id);
+        expect(ids).toContain(tenantA.teamId);
+        expect(ids).not.toContain(tenantB.teamId);
+      }
+    });
+
+    it('creates a team (201), refuses a duplicate name (409) and edits it', async () => {
+      const created = await request('POST', '/api/teams', sessions.admin, {
+        name: 'Hold 2',
+        googleCalendarId: 'hold2@group.calendar.google.com',
+      });
+      expect(created.statusCode).toBe(201);
+      const team = created.json();
+      expect(team).toEqual({
+        id: expect.any(String),
+        name: 'Hold 2',
+        active: true,
+        googleCalendarId: 'hold2@group.calendar.google.com',
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      });
+      expect((await request('POST', '/api/teams', sessions.admin, { name: 'Hold 2' })).statusCode).toBe(409);
+      expect((await request('POST', '/api/teams', sessions.admin, { name: 'hold 1' })).statusCode).toBe(409);
+      // Tenant B may have a team of the same name.
+      expect((await request('POST', '/api/teams', sessions.adminB, { name: 'Hold 2' })).statusCode).toBe(201);
+
+      const edited = await request('PATCH', `/api/teams/${team.id}`, sessions.admin, {
+        name: 'Hold To',
+        active: false,
+        googleCalendarId: null,
+      });
+      expect(edited.statusCode).toBe(200);
+      expect(edited.json()).toMatchObject({
+        id: team.id,
+        name: 'Hold To',
+        active: false,
+        googleCalendarId: null,
+      });
+      const clash = await request('PATCH', `/api/teams/${team.id}`, sessions.admin, { name: 'Hold 1' });
+      expect(clash.statusCode).toBe(409);
+    });
+
+    it('refuses an empty name and unknown fields', async () => {
+      const response = await request('POST', '/api/teams', sessions.admin, {
+        name: '  ',
+        tenantId: tenantB.id,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(fieldsOf(response.json())).toEqual(new Set(['name', 'tenantId']));
+    });
+
+    it("answers 404 for another tenant's team", async () => {
+      const response = await request('PATCH', `/api/teams/${tenantA.teamId}`, sessions.adminB, {
+        name: 'Overtaget',
+      });
+      expect(response.statusCode).toBe(404);
+      expect(response.json().message).toBe('Team not found');
+      expect(
+        (await request('PATCH', `/api/teams/${randomUUID()}`, sessions.adminB, { active: false })).statusCode,
+      ).toBe(404);
+      const team = await ownerDb().team.findUniqueOrThrow({ where: { id: tenantA.teamId } });
+      expect(team.name).toBe('Hold 1');
+    });
+
+    it('are edited by admins only', async () => {
+      for (const role of ['manager', 'staff', 'viewer'] as const) {
+        expect(
+          (await request('POST', '/api/teams', sessions[role], { name: `Hold ${role}` })).statusCode,
+        ).toBe(403);
+        expect(
+          (await request('PATCH', `/api/teams/${tenantA.teamId}`, sessions[role], { active: false }))
+            .statusCode,
+        ).toBe(403);
+      }
+    });
+  });
+
+  describe('POST /tenants', () => {
+    const newTenant = () => {
+      const suffix = randomUUID().slice(0, 8);
+      return {
+        name: `Nyt Firma ${suffix}`,
+        slug: `nyt-firma-${suffix}`,
+        adminEmail: `chef-${suffix}@example.dk`,
+        adminPassword: 'A-long-password-1',
+        adminName: 'Chef',
+      };
+    };
+
+    it('is for superadmins only', async () => {
+      expect((await request('POST', '/api/tenants', sessions.admin, newTenant())).statusCode).toBe(403);
+      expect((await request('POST', '/api/tenants', sessions.viewer, newTenant())).statusCode).toBe(403);
+    });
+
+    it('creates the tenant with its team, templates and first admin, who can log in and sees only it', async () => {
+      const payload = newTenant();
+      const response = await request('POST', '/api/tenants', superSession, payload);
+      expect(response.statusCode).toBe(201);
+      const body = response.json();
+      expect(body).toEqual({
+        tenant: expect.objectContaining({
+          id: expect.any(String),
+          name: payload.name,
+          slug: payload.slug,
+          timezone: 'Europe/Copenhagen',
+          currency: 'DKK',
+          hourlyRate: '349.00',
+          vatRate: '25.00',
+          paymentTermsDays: 14,
+          leadSenderDomains: [],
+        }),
+        admin: { id: expect.any(String), email: payload.adminEmail, name: 'Chef' },
+      });
+      const tenantId = body.tenant.id;
+      expect(await ownerDb().emailTemplate.count({ where: { tenantId } })).toBe(4);
+      expect(
+        await ownerDb().membership.findFirst({ where: { tenantId, userId: body.admin.id } }),
+      ).toMatchObject({ role: 'admin' });
+      expect(await auditCount('tenant_create', { tenantId, targetId: tenantId })).toBe(1);
+
+      const session = await login(test.app, { email: payload.adminEmail, password: payload.adminPassword });
+      const tenant = await request('GET', '/api/tenant', session);
+      expect(tenant.json()).toMatchObject({ id: tenantId, slug: payload.slug });
+      const teams = (await request('GET', '/api/teams', session)).json();
+      expect(teams.data).toEqual([expect.objectContaining({ name: 'Hold 1', active: true })]);
+      expect(teams.meta).toEqual({ total: 1, page: 1, pageSize: 20, totalPages: 1 });
+      const users = (await request('GET', '/api/users', session)).json();
+      expect(users.data).toEqual([expect.objectContaining({ id: body.admin.id, role: 'admin' })]);
+    });
+
+    it('answers 409 for an existing slug or e-mail and creates nothing', async () => {
+      const payload = newTenant();
+      expect(
+        (await request('POST', '/api/tenants', superSession, { ...payload, slug: tenantA.slug })).statusCode,
+      ).toBe(409);
+      const email = await request('POST', '/api/tenants', superSession, {
+        ...payload,
+        adminEmail: adminB.email,
+      });
+      expect(email.statusCode).toBe(409);
+      expect(await ownerDb().tenant.count({ where: { slug: payload.slug } })).toBe(0);
+    });
+
+    it('validates the body, naming each field', async () => {
+      const response = await request('POST', '/api/tenants', superSession, {
+        name: '',
+        slug: 'Nyt Firma',
+        adminEmail: 'nope',
+        adminPassword: 'short',
+        adminName: 'Chef',
+      });
+      expect(response.statusCode).toBe(400);
+      expect(fieldsOf(response.json())).toEqual(new Set(['name', 'slug', 'adminEmail', 'adminPassword']));
+    });
+  });
+});
