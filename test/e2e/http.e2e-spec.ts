@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { ProbeModule } from '../support/probe.module.js';
@@ -162,5 +162,25 @@ describe('HTTP basics', () => {
     const ui = await test.app.inject({ method: 'GET', url: '/api/docs' });
     expect(ui.statusCode).toBe(200);
     expect(ui.headers['content-type']).toContain('text/html');
+  });
+});
+
+describe('rate limit', () => {
+  it('answers 429 with Retry-After past RATE_LIMIT_PER_MINUTE per IP, in the envelope', async () => {
+    const limited = await bootTestApp({ env: { RATE_LIMIT_PER_MINUTE: '3', QUEUE_PREFIX: `${inject('queuePrefix')}-rl` } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        statuses.push((await limited.app.inject({ method: 'GET', url: '/api/health', remoteAddress: '10.9.8.7' })).statusCode);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const blocked = await limited.app.inject({ method: 'GET', url: '/api/health', remoteAddress: '10.9.8.7' });
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      expect(blocked.json()).toMatchObject({ statusCode: 429, error: 'Too Many Requests', requestId: expect.any(String) });
+      // Another IP has its own allowance.
+      expect((await limited.app.inject({ method: 'GET', url: '/api/health', remoteAddress: '10.9.8.8' })).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
   });
 });
