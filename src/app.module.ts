@@ -2,7 +2,9 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 
 import { ClsModule } from 'nestjs-cls';
 
+import { ActivitiesModule } from './activities/activities.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CacheModule } from './core/cache/cache.module.js';
 import { AppConfig } from './core/config/app-config.js';
 import { ConfigModule } from './core/config/config.module.js';
 import { DatabaseModule } from './core/database/database.module.js';
@@ -24,11 +26,13 @@ export class AppModule {
         ClsModule.forRoot({ global: true, middleware: { mount: true } }),
         DatabaseModule,
         RedisModule,
+        CacheModule,
         QueueModule,
         HttpModule,
         AuthModule,
         TenantsModule,
         CredentialsModule,
+        ActivitiesModule,
         HealthModule,
         ...extraModules,
       ],

@@ -9,7 +9,7 @@ import {
 
 import { ADMIN_ROLES, Authenticated } from '../auth/auth.decorators.js';
 import { IdParamDto } from './dto/id-param.dto.js';
-import { PaginationQueryDto } from './dto/pagination.dto.js';
+import { PaginationQueryDto } from '../core/http/pagination.js';
 import { CreateTeamDto, TeamPageDto, TeamResponseDto, UpdateTeamDto } from './dto/team.dto.js';
 import { TeamsService } from './teams.service.js';
 

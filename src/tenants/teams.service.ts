@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
-import { PageMetaDto, type PaginationQueryDto } from './dto/pagination.dto.js';
+import { PageMetaDto, type PaginationQueryDto } from '../core/http/pagination.js';
 import { TeamResponseDto, type CreateTeamDto, type TeamPageDto, type UpdateTeamDto } from './dto/team.dto.js';
 import { TenantsRepository } from './tenants.repository.js';
 import { TeamNameTakenError, TeamNotFoundError } from './tenants.errors.js';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { AuthModule } from '../auth/auth.module.js';
 import { TeamsController } from './teams.controller.js';
+import { TenantProfileService } from './tenant-profile.service.js';
 import { TeamsService } from './teams.service.js';
 import { TenantsController } from './tenants.controller.js';
 import { TenantsRepository } from './tenants.repository.js';
@@ -17,7 +18,7 @@ import { UsersService } from './users.service.js';
 @Module({
   imports: [AuthModule],
   controllers: [TenantsController, UsersController, TeamsController],
-  providers: [TenantsRepository, TenantsService, UsersService, TeamsService],
-  exports: [TenantsService, TeamsService],
+  providers: [TenantsRepository, TenantsService, UsersService, TeamsService, TenantProfileService],
+  exports: [TenantsService, TeamsService, TenantProfileService],
 })
 export class TenantsModule {}

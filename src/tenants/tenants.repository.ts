@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import type { Membership, Prisma, Role, Team, Tenant, User } from '../generated/prisma/client.js';
-import type { Page } from './dto/pagination.dto.js';
+import type { Page } from '../core/http/pagination.js';
 import type { TemplateDefault } from './tenant-defaults.js';
 
 /** A client to run a query on: a transaction's (tenant-scoped or the system path's) or the scoped client. */

@@ -23,7 +23,7 @@ import {
 import { ADMIN_ROLES, Authenticated, CurrentPrincipal } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { IdParamDto } from './dto/id-param.dto.js';
-import { PaginationQueryDto } from './dto/pagination.dto.js';
+import { PaginationQueryDto } from '../core/http/pagination.js';
 import { CreateUserDto, UpdateUserDto, UserPageDto, UserResponseDto } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
 

@@ -5,7 +5,7 @@ import { AuditService } from '../auth/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { SessionService } from '../auth/session.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
-import { PageMetaDto, type PaginationQueryDto } from './dto/pagination.dto.js';
+import { PageMetaDto, type PaginationQueryDto } from '../core/http/pagination.js';
 import { UserResponseDto, type CreateUserDto, type UpdateUserDto, type UserPageDto } from './dto/user.dto.js';
 import { TenantsRepository, type Db, type Member } from './tenants.repository.js';
 import { LastAdminError, SelfChangeError, UserExistsError, UserNotFoundError } from './tenants.errors.js';

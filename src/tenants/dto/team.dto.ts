@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 import type { Team } from '../../generated/prisma/client.js';
-import { PageMetaDto } from './pagination.dto.js';
+import { PageMetaDto } from '../../core/http/pagination.js';
 import { IsOptionalNotNull } from './validators.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);

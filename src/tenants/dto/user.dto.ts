@@ -4,7 +4,7 @@ import { IsBoolean, IsEmail, IsEnum, IsNotEmpty, IsString, MaxLength, MinLength 
 
 import type { Membership, User } from '../../generated/prisma/client.js';
 import { Role } from '../../generated/prisma/enums.js';
-import { PageMetaDto } from './pagination.dto.js';
+import { PageMetaDto } from '../../core/http/pagination.js';
 import { IsOptionalNotNull } from './validators.js';
 
 /** Long enough to resist guessing, short enough that hashing it cannot be used to tie up the CPU. */

@@ -1,0 +1,65 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
+
+import { ActivityStatus, ActivityType } from '../../generated/prisma/enums.js';
+import { PageMetaDto, PaginationQueryDto } from '../../core/http/pagination.js';
+import type { ActivityRow } from '../activities.repository.js';
+
+export class ActivityQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: ActivityType, enumName: 'ActivityType' })
+  @IsOptional()
+  @IsIn(Object.values(ActivityType))
+  type?: ActivityType;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  leadId?: string;
+
+  @ApiPropertyOptional({ description: 'ISO 8601; a bare date is a day in the tenant time zone (inclusive)' })
+  @IsOptional()
+  @IsString()
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'ISO 8601; a bare date is a day in the tenant time zone (exclusive)' })
+  @IsOptional()
+  @IsString()
+  to?: string;
+}
+
+export class ActivityDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ActivityType, enumName: 'ActivityType' }) type!: ActivityType;
+  @ApiProperty({ example: 'Nyt lead oprettet' }) title!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ enum: ActivityStatus, enumName: 'ActivityStatus' }) status!: ActivityStatus;
+  @ApiProperty({ nullable: true, type: String }) customerId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) leadId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) bookingId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) invoiceId!: string | null;
+  @ApiProperty({ nullable: true, description: 'Who did it; null for the system' }) actor!: { id: string; name: string } | null;
+  @ApiProperty({ nullable: true, type: Object }) metadata!: unknown;
+  @ApiProperty() createdAt!: string;
+
+  static from(row: ActivityRow): ActivityDto {
+    return {
+      id: row.id,
+      type: row.type,
+      title: row.title,
+      description: row.description,
+      status: row.status,
+      customerId: row.customerId,
+      leadId: row.leadId,
+      bookingId: row.bookingId,
+      invoiceId: row.invoiceId,
+      actor: row.actor,
+      metadata: row.metadata,
+      createdAt: row.createdAt.toISOString(),
+    };
+  }
+}
+
+export class ActivityPageDto {
+  @ApiProperty({ type: [ActivityDto] }) data!: ActivityDto[];
+  @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
+}

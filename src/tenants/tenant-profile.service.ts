@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+
+import type { Prisma } from '../generated/prisma/client.js';
+import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import type { ClosedDays, ExtractionRules, SlotRules, SmsRules, WorkingHours } from './tenant-defaults.js';
+
+/** The current tenant's settings as the features use them (rates, time zone, rules). */
+export interface TenantProfile {
+  id: string;
+  name: string;
+  timezone: string;
+  currency: string;
+  hourlyRate: Prisma.Decimal;
+  vatRate: Prisma.Decimal;
+  paymentTermsDays: number;
+  workingHours: WorkingHours;
+  slotRules: SlotRules;
+  closedDays: ClosedDays;
+  extractionRules: ExtractionRules;
+  smsRules: SmsRules;
+}
+
+/** Reads the current tenant (from the request's or job's context) for the feature modules. */
+@Injectable()
+export class TenantProfileService {
+  constructor(private readonly db: TenantPrismaService) {}
+
+  async current(): Promise<TenantProfile> {
+    const tenant = await this.db.client.tenant.findUniqueOrThrow({ where: { id: this.db.tenantId } });
+    return {
+      id: tenant.id,
+      name: tenant.name,
+      timezone: tenant.timezone,
+      currency: tenant.currency,
+      hourlyRate: tenant.hourlyRate,
+      vatRate: tenant.vatRate,
+      paymentTermsDays: tenant.paymentTermsDays,
+      workingHours: tenant.workingHours as unknown as WorkingHours,
+      slotRules: tenant.slotRules as unknown as SlotRules,
+      closedDays: tenant.closedDays as unknown as ClosedDays,
+      extractionRules: tenant.extractionRules as unknown as ExtractionRules,
+      smsRules: tenant.smsRules as unknown as SmsRules,
+    };
+  }
+}
