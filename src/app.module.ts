@@ -12,6 +12,7 @@ import { HttpModule } from './core/http/http.module.js';
 import { QueueModule } from './core/queue/queue.module.js';
 import { RedisModule } from './core/redis/redis.module.js';
 import { HealthModule } from './health/health.module.js';
+import { StatsModule } from './stats/stats.module.js';
 import { CredentialsModule } from './integrations/credentials/credentials.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 
@@ -33,6 +34,7 @@ export class AppModule {
         TenantsModule,
         CredentialsModule,
         ActivitiesModule,
+        StatsModule,
         HealthModule,
         ...extraModules,
       ],

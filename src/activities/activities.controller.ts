@@ -18,7 +18,10 @@ export class ActivitiesController {
   @Authenticated()
   @Get()
   @ApiOkResponse({ type: ActivityPageDto })
-  async list(@CurrentPrincipal() principal: Principal, @Query() query: ActivityQueryDto): Promise<ActivityPageDto> {
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ActivityQueryDto,
+  ): Promise<ActivityPageDto> {
     const { timezone } = await this.tenant.current();
     return this.activities.list(principal, timezone, query);
   }

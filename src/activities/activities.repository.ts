@@ -27,7 +27,9 @@ export interface ActivityFilter {
   assignedUserId?: string;
 }
 
-export type ActivityRow = Prisma.ActivityGetPayload<{ include: { actor: { select: { id: true; name: true } } } }>;
+export type ActivityRow = Prisma.ActivityGetPayload<{
+  include: { actor: { select: { id: true; name: true } } };
+}>;
 
 @Injectable()
 export class ActivitiesRepository {
@@ -43,7 +45,12 @@ export class ActivitiesRepository {
       leadId: filter.leadId,
       createdAt: { gte: filter.from, lt: filter.to },
       ...(filter.assignedUserId
-        ? { OR: [{ lead: { assignedUserId: filter.assignedUserId } }, { booking: { assignedUserId: filter.assignedUserId } }] }
+        ? {
+            OR: [
+              { lead: { assignedUserId: filter.assignedUserId } },
+              { booking: { assignedUserId: filter.assignedUserId } },
+            ],
+          }
         : {}),
     };
     const [rows, total] = await this.db.transaction((tx) =>

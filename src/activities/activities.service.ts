@@ -19,7 +19,12 @@ export class ActivitiesService {
     await this.repository.create(tx, entry);
   }
 
-  async list(principal: Principal, timezone: string, query: ActivityQueryDto, leadId?: string): Promise<ActivityPageDto> {
+  async list(
+    principal: Principal,
+    timezone: string,
+    query: ActivityQueryDto,
+    leadId?: string,
+  ): Promise<ActivityPageDto> {
     const page = await this.repository.page(
       {
         type: query.type,

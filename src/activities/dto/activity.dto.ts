@@ -37,7 +37,10 @@ export class ActivityDto {
   @ApiProperty({ nullable: true, type: String }) leadId!: string | null;
   @ApiProperty({ nullable: true, type: String }) bookingId!: string | null;
   @ApiProperty({ nullable: true, type: String }) invoiceId!: string | null;
-  @ApiProperty({ nullable: true, description: 'Who did it; null for the system' }) actor!: { id: string; name: string } | null;
+  @ApiProperty({ nullable: true, description: 'Who did it; null for the system' }) actor!: {
+    id: string;
+    name: string;
+  } | null;
   @ApiProperty({ nullable: true, type: Object }) metadata!: unknown;
   @ApiProperty() createdAt!: string;
 

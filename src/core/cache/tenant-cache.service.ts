@@ -38,7 +38,8 @@ export class TenantCacheService {
       this.logger.warn(`Cache read failed: ${(error as Error).message}`);
     }
     const value = await compute();
-    if (fullKey) await this.redis.client.set(fullKey, JSON.stringify(value), 'EX', TTL_SECONDS).catch(() => undefined);
+    if (fullKey)
+      await this.redis.client.set(fullKey, JSON.stringify(value), 'EX', TTL_SECONDS).catch(() => undefined);
     return value;
   }
 

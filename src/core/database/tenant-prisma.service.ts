@@ -7,7 +7,11 @@ import { PrismaService } from './prisma.service.js';
 import { TenantContextService } from './tenant-context.js';
 import { scopeArgs, TENANT_MODELS } from './tenant-scope.js';
 
-function createScopedClient(base: PrismaService, context: TenantContextService, inTransaction: AsyncLocalStorage<true>) {
+function createScopedClient(
+  base: PrismaService,
+  context: TenantContextService,
+  inTransaction: AsyncLocalStorage<true>,
+) {
   return base.$extends({
     name: 'tenant-scope',
     query: {
@@ -15,7 +19,12 @@ function createScopedClient(base: PrismaService, context: TenantContextService, 
         async $allOperations({ model, operation, args, query }) {
           if (!TENANT_MODELS.has(model)) return query(args);
           const { tenantId } = context.get();
-          const scoped = scopeArgs(model, operation, args as Record<string, unknown>, tenantId) as typeof args;
+          const scoped = scopeArgs(
+            model,
+            operation,
+            args as Record<string, unknown>,
+            tenantId,
+          ) as typeof args;
           // Inside transaction() the setting is already made for the whole transaction.
           if (inTransaction.getStore()) return query(scoped);
           // Otherwise one short transaction: the setting is transaction-local, so it can never leak to
@@ -62,7 +71,10 @@ export class TenantPrismaService {
    * An interactive transaction as the current tenant. Use the `tx` it hands over for every query in it;
    * the outer client inside the callback sees no rows (row-level security fails closed).
    */
-  transaction<T>(fn: (tx: ScopedTransaction) => Promise<T>, options?: { timeout?: number; isolationLevel?: Prisma.TransactionIsolationLevel }): Promise<T> {
+  transaction<T>(
+    fn: (tx: ScopedTransaction) => Promise<T>,
+    options?: { timeout?: number; isolationLevel?: Prisma.TransactionIsolationLevel },
+  ): Promise<T> {
     const { tenantId } = this.context.get();
     return this.client.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;

@@ -6,7 +6,9 @@ import { Prisma } from '../../generated/prisma/client.js';
  */
 export const TENANT_MODELS: ReadonlySet<string> = new Set(
   Object.values(Prisma.ModelName).filter((model) => {
-    const fields = (Prisma as unknown as Record<string, Record<string, string> | undefined>)[`${model}ScalarFieldEnum`];
+    const fields = (Prisma as unknown as Record<string, Record<string, string> | undefined>)[
+      `${model}ScalarFieldEnum`
+    ];
     return fields !== undefined && 'tenantId' in fields;
   }),
 );
@@ -55,7 +57,11 @@ export function scopeArgs(model: string, operation: string, args: Args, tenantId
     case 'update':
     case 'updateMany':
     case 'updateManyAndReturn':
-      return { ...input, where: withTenantWhere(input.where, tenantId), data: guardUpdate(model, input.data, tenantId) };
+      return {
+        ...input,
+        where: withTenantWhere(input.where, tenantId),
+        data: guardUpdate(model, input.data, tenantId),
+      };
     case 'findUnique':
     case 'findUniqueOrThrow':
     case 'findFirst':

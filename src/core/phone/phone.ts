@@ -19,7 +19,12 @@ export function IsPhone(options?: ValidationOptions): PropertyDecorator {
       name: 'isPhone',
       target: target.constructor,
       propertyName: String(propertyName),
-      options: { message: `${String(propertyName)} must be a valid phone number (Danish unless +country code)`, ...options },
-      validator: { validate: (value: unknown) => typeof value === 'string' && normalizePhone(value) !== null },
+      options: {
+        message: `${String(propertyName)} must be a valid phone number (Danish unless +country code)`,
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && normalizePhone(value) !== null,
+      },
     });
 }

@@ -15,7 +15,9 @@ export class PruneProcessor implements JobHandler<'maintenance.prune'> {
   }: JobPayloads['maintenance.prune']): Promise<{ outbox: number; inbound: number }> {
     const before = new Date(Date.now() - retentionDays * 24 * 3600 * 1000);
     return this.system.transaction('maintenance', async (tx) => {
-      const outbox = await tx.outboxJob.deleteMany({ where: { status: 'enqueued', enqueuedAt: { lt: before } } });
+      const outbox = await tx.outboxJob.deleteMany({
+        where: { status: 'enqueued', enqueuedAt: { lt: before } },
+      });
       const inbound = await tx.inboundEvent.deleteMany({
         where: { status: { in: ['processed', 'ignored'] }, receivedAt: { lt: before } },
       });

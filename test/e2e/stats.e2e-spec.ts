@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { TenantCacheService } from '../../src/core/cache/tenant-cache.service.js';
+import type { BookingStatus, LeadSource, LeadStatus } from '../../src/generated/prisma/enums.js';
+import { bootTestApp, type TestApp } from '../support/app.js';
+import { createTenant, createUser, login, ownerDb, type TenantFixture } from '../support/fixtures.js';
+
+describe('GET /api/leads/stats', () => {
+  let test: TestApp;
+  let tenant: TenantFixture;
+  let staffId: string;
+  let manager: { authorization: string };
+  let staff: { authorization: string };
+
+  async function lead(
+    status: LeadStatus,
+    source: LeadSource,
+    options: { booked?: boolean; assignedUserId?: string; createdAt?: Date } = {},
+  ) {
+    return ownerDb().lead.create({
+      data: {
+        tenantId: tenant.id,
+        customerName: 'Kunde',
+        address: 'Vej 1',
+        city: 'Aarhus',
+        postalCode: '8000',
+        serviceType: 'Flytterengøring',
+        status,
+        source,
+        firstBookedAt: options.booked ? new Date() : null,
+        assignedUserId: options.assignedUserId,
+        createdAt: options.createdAt,
+      },
+    });
+  }
+
+  let slot = 0;
+  async function booking(
+    leadId: string,
+    status: BookingStatus,
+    startsAt: Date,
+    totalAmount: string,
+    assignedUserId?: string,
+  ) {
+    slot += 1;
+    const start = new Date(startsAt.getTime() + slot * 24 * 3600 * 1000);
+    return ownerDb().booking.create({
+      data: {
+        tenantId: tenant.id,
+        leadId,
+        teamId: tenant.teamId,
+        startsAt: start,
+        endsAt: new Date(start.getTime() + 3 * 3600 * 1000),
+        durationHours: '3.00',
+        hourlyRate: '349.00',
+        totalAmount,
+        status,
+        assignedUserId,
+        meetingToken: randomUUID(),
+      },
+    });
+  }
+
+  beforeAll(async () => {
+    test = await bootTestApp();
+    tenant = await createTenant('Stats');
+    const staffUser = await createUser(tenant.id, 'staff');
+    staffId = staffUser.id;
+    manager = (await login(test.app, await createUser(tenant.id, 'manager'))).auth;
+    staff = (await login(test.app, staffUser)).auth;
+
+    const future = new Date(Date.now() + 24 * 3600 * 1000);
+    const past = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+    const old = new Date(Date.now() - 30 * 24 * 3600 * 1000);
+    const a = await lead('booked', 'leadpoint', { booked: true, assignedUserId: staffId, createdAt: old });
+    const b = await lead('completed', 'leadmail', { booked: true, createdAt: old });
+    await lead('new', 'leadpoint', { createdAt: old });
+    await lead('lost', 'manual', { createdAt: old });
+    await booking(a.id, 'confirmed', future, '1047.00', staffId);
+    await booking(b.id, 'completed', past, '698.00');
+    await booking(b.id, 'expired', past, '349.00');
+    await ownerDb().invoice.create({
+      data: {
+        tenantId: tenant.id,
+        customerName: 'Kunde',
+        reference: `R-${randomUUID().slice(0, 6)}`,
+        subtotal: '698.00',
+        vatAmount: '174.50',
+        total: '872.50',
+        status: 'sent',
+      },
+    });
+    await ownerDb().invoice.create({
+      data: {
+        tenantId: tenant.id,
+        customerName: 'Kunde',
+        reference: `R-${randomUUID().slice(0, 6)}`,
+        subtotal: '100.00',
+        vatAmount: '25.00',
+        total: '125.00',
+        status: 'paid',
+      },
+    });
+    await ownerDb().smsMessage.create({
+      data: {
+        tenantId: tenant.id,
+        direction: 'outbound',
+        leadId: a.id,
+        phone: '+4522334455',
+        body: 'x',
+        status: 'undelivered',
+      },
+    });
+  });
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  const stats = async (auth: { authorization: string }) => {
+    const response = await test.app.inject({ method: 'GET', url: '/api/leads/stats', headers: auth });
+    expect(response.statusCode).toBe(200);
+    return response.json();
+  };
+
+  it('answers every figure of the dashboard, money as strings', async () => {
+    expect(await stats(manager)).toEqual({
+      totalLeads: 4,
+      upcoming: 1,
+      completed: 1,
+      expired: 1,
+      byStatus: { new: 1, contacted: 0, booked: 1, completed: 1, invoiced: 0, lost: 1 },
+      bySource: { leadpoint: 2, leadmail: 1, booking_form: 0, email: 0, manual: 1 },
+      newThisWeek: 0,
+      conversionRate: 0.5,
+      bookedRevenue: '1745.00',
+      invoicedRevenue: '997.50',
+      paidRevenue: '125.00',
+      outstanding: '872.50',
+      smsFailed: 1,
+    });
+  });
+
+  it("counts only a STAFF member's own assignments", async () => {
+    expect(await stats(staff)).toMatchObject({
+      totalLeads: 1,
+      upcoming: 1,
+      completed: 0,
+      conversionRate: 1,
+      bookedRevenue: '1047.00',
+      smsFailed: 1,
+    });
+  });
+
+  it('serves the cached figures until a change invalidates them, then the new ones', async () => {
+    await stats(manager);
+    await lead('new', 'email');
+    expect((await stats(manager)).totalLeads).toBe(4); // cached: the owner's insert bypassed the app
+    await test.app.get(TenantCacheService).invalidate(tenant.id);
+    const fresh = await stats(manager);
+    expect(fresh.totalLeads).toBe(5);
+    expect(fresh.newThisWeek).toBe(1);
+  });
+
+  it('starts at zero for a new tenant and needs a token', async () => {
+    const empty = await createTenant('Tom');
+    const viewer = (await login(test.app, await createUser(empty.id, 'viewer'))).auth;
+    expect(await stats(viewer)).toMatchObject({ totalLeads: 0, conversionRate: 0, bookedRevenue: '0.00' });
+    expect((await test.app.inject({ method: 'GET', url: '/api/leads/stats' })).statusCode).toBe(401);
+  });
+});
