@@ -1,0 +1,100 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+
+import { LeadSource, Priority } from '../../generated/prisma/enums.js';
+import { IsContactEmail, IsContactPhone, IsFutureDateTime, IsHalfHours, trim } from './lead-validators.js';
+
+/**
+ * The editable fields of a lead with the rules of DESIGN.md section 8. POST /leads (CreateLeadDto) and
+ * PUT /leads/:id (ReplaceLeadDto) both take all of them; anything else in a body — status,
+ * estimatedPrice, ids, timestamps — is a 400 naming it (the global pipe forbids unknown properties).
+ */
+export class LeadFieldsDto {
+  @ApiProperty({ example: 'Mette Jensen' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  customerName!: string;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: '22 33 44 55',
+    description:
+      'Stored as E.164 (+45 unless it has a country code). customerPhone or customerEmail is required.',
+  })
+  @Transform(trim)
+  @IsContactPhone()
+  customerPhone?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'mette@example.dk' })
+  @Transform(trim)
+  @IsContactEmail()
+  customerEmail?: string | null;
+
+  @ApiProperty({ example: 'Flytterengøring' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  serviceType!: string;
+
+  @ApiProperty({ example: 'Vestergade 12, 2. th' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  address!: string;
+
+  @ApiProperty({ example: '8000', pattern: '^\\d{4}$' })
+  @Transform(trim)
+  @IsString()
+  @Matches(/^\d{4}$/, { message: '$property must be a Danish postal code of 4 digits' })
+  postalCode!: string;
+
+  @ApiProperty({ example: 'Aarhus C' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  city!: string;
+
+  @ApiProperty({ example: 2.5, minimum: 0.5, maximum: 24, multipleOf: 0.5 })
+  @IsHalfHours()
+  estimatedHours!: number;
+
+  @ApiPropertyOptional({ enum: LeadSource, enumName: 'LeadSource', default: LeadSource.manual })
+  @IsIn(Object.values(LeadSource))
+  source: LeadSource = LeadSource.manual;
+
+  @ApiPropertyOptional({ enum: Priority, enumName: 'Priority', default: Priority.medium })
+  @IsIn(Object.values(Priority))
+  priority: Priority = Priority.medium;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  notes?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, format: 'uuid', description: 'A member of the tenant' })
+  @IsOptional()
+  @IsUUID()
+  assignedUserId?: string | null;
+}
+
+/** POST /leads (served by the bookings module, which may also book `scheduledAt` in the same transaction). */
+export class CreateLeadDto extends LeadFieldsDto {
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Books the lead at this time (pending, with a meeting token); must be in the future',
+  })
+  @IsOptional()
+  @IsFutureDateTime()
+  scheduledAt?: string;
+}
+
+/** What LeadsService.createInTransaction takes: the create fields, without the booking. */
+export type NewLeadInput = Omit<CreateLeadDto, 'scheduledAt'>;

@@ -1,0 +1,70 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
+
+import { ActivityDto } from '../../activities/dto/activity.dto.js';
+import { PageMetaDto } from '../../core/http/pagination.js';
+import { CustomerDto } from '../../customers/dto/customer.dto.js';
+import { BookingStatus, LeadSource, LeadStatus, Priority } from '../../generated/prisma/enums.js';
+
+/** A lead on the wire (DESIGN.md section 8): money and hours as strings, times as ISO UTC. */
+export class LeadDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) customerId!: string | null;
+  @ApiProperty({ example: 'Mette Jensen' }) customerName!: string;
+  @ApiProperty({ nullable: true, type: String }) customerEmail!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '+4522334455' }) customerPhone!: string | null;
+  @ApiProperty({ enum: LeadSource, enumName: 'LeadSource' }) source!: LeadSource;
+  @ApiProperty({ example: 'Flytterengøring' }) serviceType!: string;
+  @ApiProperty() address!: string;
+  @ApiProperty() city!: string;
+  @ApiProperty({ example: '8000' }) postalCode!: string;
+  @ApiProperty({ nullable: true, type: String, example: '2.5' }) estimatedHours!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '872.50' }) estimatedPrice!: string | null;
+  @ApiProperty({ enum: LeadStatus, enumName: 'LeadStatus' }) status!: LeadStatus;
+  @ApiProperty({ enum: Priority, enumName: 'Priority' }) priority!: Priority;
+  @ApiProperty({ nullable: true, type: String }) notes!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'Start of the earliest live booking',
+  })
+  bookingDate!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) assignedUserId!: string | null;
+  @ApiProperty() needsAttention!: boolean;
+  @ApiProperty({ nullable: true, type: String }) needsAttentionReason!: string | null;
+  @ApiProperty({ nullable: true, type: Object, description: 'What the AI extraction found, per field' })
+  extraction!: unknown;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) responseSentAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) smsSentAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class LeadPageDto {
+  @ApiProperty({ type: [LeadDto] }) data!: LeadDto[];
+  @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
+}
+
+export class LeadBookingDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'date-time' }) startsAt!: string;
+  @ApiProperty({ format: 'date-time' }) endsAt!: string;
+  @ApiProperty({ enum: BookingStatus, enumName: 'BookingStatus' }) status!: BookingStatus;
+  @ApiProperty({ format: 'uuid' }) teamId!: string;
+}
+
+/** GET /leads/:id: the lead with its customer, its bookings and the latest 20 activities. */
+export class LeadDetailDto extends LeadDto {
+  @ApiProperty({ type: CustomerDto, nullable: true }) customer!: CustomerDto | null;
+  @ApiProperty({ type: [LeadBookingDto] }) bookings!: LeadBookingDto[];
+  @ApiProperty({ type: [ActivityDto], description: 'The latest 20, newest first' })
+  activities!: ActivityDto[];
+}
+
+/** POST /leads/:id/status: a user move (DESIGN.md section 2). */
+export class LeadStatusDto {
+  @ApiProperty({ enum: LeadStatus, enumName: 'LeadStatus', example: 'contacted' })
+  @IsIn(Object.values(LeadStatus))
+  status!: LeadStatus;
+}

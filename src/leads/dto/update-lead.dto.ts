@@ -1,0 +1,122 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+
+import { LeadSource, Priority } from '../../generated/prisma/enums.js';
+import { IsOptionalNotNull } from '../../tenants/dto/validators.js';
+import { LeadFieldsDto } from './create-lead.dto.js';
+import { IsEmailOrNull, IsHalfHours, IsPhoneOrNull, trim } from './lead-validators.js';
+
+/**
+ * PUT /leads/:id: a full replacement of the editable fields. Optional fields left out take their
+ * create defaults (notes and assignee cleared, source manual, priority medium); needsAttention left
+ * out is kept.
+ */
+export class ReplaceLeadDto extends LeadFieldsDto {
+  @ApiPropertyOptional({ description: 'false clears the flag and its reason' })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  needsAttention?: boolean;
+}
+
+/**
+ * PATCH /leads/:id: any editable field. null clears a nullable one (phone, e-mail, notes, assignee) as
+ * long as the lead keeps a phone or an e-mail; the others cannot be null.
+ */
+export class UpdateLeadDto {
+  @ApiPropertyOptional({ example: 'Mette Jensen' })
+  @IsOptionalNotNull()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  customerName?: string;
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: '+4522334455' })
+  @IsOptional()
+  @Transform(trim)
+  @IsPhoneOrNull()
+  customerPhone?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @Transform(trim)
+  @IsEmailOrNull()
+  customerEmail?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptionalNotNull()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  serviceType?: string;
+
+  @ApiPropertyOptional()
+  @IsOptionalNotNull()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  address?: string;
+
+  @ApiPropertyOptional({ pattern: '^\\d{4}$' })
+  @IsOptionalNotNull()
+  @Transform(trim)
+  @IsString()
+  @Matches(/^\d{4}$/, { message: '$property must be a Danish postal code of 4 digits' })
+  postalCode?: string;
+
+  @ApiPropertyOptional()
+  @IsOptionalNotNull()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  city?: string;
+
+  @ApiPropertyOptional({
+    minimum: 0.5,
+    maximum: 24,
+    multipleOf: 0.5,
+    description: 'Recomputes estimatedPrice',
+  })
+  @IsOptionalNotNull()
+  @IsHalfHours()
+  estimatedHours?: number;
+
+  @ApiPropertyOptional({ enum: LeadSource, enumName: 'LeadSource' })
+  @IsOptionalNotNull()
+  @IsIn(Object.values(LeadSource))
+  source?: LeadSource;
+
+  @ApiPropertyOptional({ enum: Priority, enumName: 'Priority' })
+  @IsOptionalNotNull()
+  @IsIn(Object.values(Priority))
+  priority?: Priority;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  notes?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  assignedUserId?: string | null;
+
+  @ApiPropertyOptional({ description: 'false clears the flag and its reason' })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  needsAttention?: boolean;
+}

@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+
+import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
+import type { Page } from '../core/http/pagination.js';
+import { LIVE_BOOKING_STATUSES, phoneDigits } from '../customers/customers.repository.js';
+import type { Lead, Prisma } from '../generated/prisma/client.js';
+import type { LeadSource, LeadStatus, Priority } from '../generated/prisma/enums.js';
+
+export interface LeadListFilter {
+  status?: LeadStatus;
+  source?: LeadSource;
+  priority?: Priority;
+  createdFrom?: Date;
+  createdTo?: Date;
+  search?: string;
+  assignedUserId?: string;
+  needsAttention?: boolean;
+  /** STAFF see only the leads assigned to them (DESIGN.md section 3). */
+  visibleTo?: string;
+}
+
+/** The earliest live booking, for `bookingDate`. */
+export const withNextBooking = {
+  bookings: {
+    where: { deletedAt: null, status: { in: [...LIVE_BOOKING_STATUSES] } },
+    orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+    take: 1,
+    select: { startsAt: true },
+  },
+} satisfies Prisma.LeadInclude;
+
+export type LeadWithNextBooking = Prisma.LeadGetPayload<{ include: typeof withNextBooking }>;
+
+const detailInclude = {
+  customer: true,
+  bookings: {
+    where: { deletedAt: null },
+    orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+    select: { id: true, startsAt: true, endsAt: true, status: true, teamId: true },
+  },
+} satisfies Prisma.LeadInclude;
+
+export type LeadDetailRow = Prisma.LeadGetPayload<{ include: typeof detailInclude }>;
+
+/**
+ * The leads module's only door to the database. Every query runs on the tenant-scoped path and names
+ * the tenant in its filter too; soft-deleted leads are never found.
+ */
+@Injectable()
+export class LeadsRepository {
+  constructor(private readonly db: TenantPrismaService) {}
+
+  async page(
+    tenantId: string,
+    filter: LeadListFilter,
+    orderBy: Prisma.LeadOrderByWithRelationInput[],
+    skip: number,
+    take: number,
+  ): Promise<Page<LeadWithNextBooking>> {
+    const where = listWhere(tenantId, filter);
+    const [rows, total] = await this.db.transaction((tx) =>
+      Promise.all([
+        tx.lead.findMany({ where, include: withNextBooking, orderBy, skip, take }),
+        tx.lead.count({ where }),
+      ]),
+    );
+    return { rows, total };
+  }
+
+  findVisible(tenantId: string, leadId: string, visibleTo?: string): Promise<Lead | null> {
+    return this.db.transaction((tx) =>
+      tx.lead.findFirst({ where: visibleWhere(tenantId, leadId, visibleTo) }),
+    );
+  }
+
+  findDetail(tenantId: string, leadId: string, visibleTo?: string): Promise<LeadDetailRow | null> {
+    return this.db.transaction((tx) =>
+      tx.lead.findFirst({ where: visibleWhere(tenantId, leadId, visibleTo), include: detailInclude }),
+    );
+  }
+
+  /**
+   * The lead, locked until the caller's transaction ends, so two changes to one lead (a user's status
+   * move and a booking's system move) apply one after the other, each to the other's result.
+   * Deleted leads included: the caller decides what a deleted lead means to it.
+   */
+  async lock(tx: ScopedTransaction, tenantId: string, leadId: string): Promise<Lead | null> {
+    await tx.$queryRaw`SELECT id FROM leads WHERE id = ${leadId}::uuid AND tenant_id = ${tenantId}::uuid FOR UPDATE`;
+    return tx.lead.findUnique({ where: { id_tenantId: { id: leadId, tenantId }, tenantId } });
+  }
+
+  create(
+    tx: ScopedTransaction,
+    tenantId: string,
+    data: Omit<Prisma.LeadUncheckedCreateInput, 'tenantId'>,
+  ): Promise<Lead> {
+    return tx.lead.create({ data: { ...data, tenantId } });
+  }
+
+  update(
+    tx: ScopedTransaction,
+    tenantId: string,
+    leadId: string,
+    data: Prisma.LeadUncheckedUpdateInput,
+  ): Promise<LeadWithNextBooking> {
+    return tx.lead.update({
+      where: { id_tenantId: { id: leadId, tenantId }, tenantId },
+      data,
+      include: withNextBooking,
+    });
+  }
+
+  withNextBooking(
+    tx: ScopedTransaction,
+    tenantId: string,
+    leadId: string,
+  ): Promise<LeadWithNextBooking | null> {
+    return tx.lead.findUnique({
+      where: { id_tenantId: { id: leadId, tenantId }, tenantId },
+      include: withNextBooking,
+    });
+  }
+
+  countLiveBookings(tx: ScopedTransaction, tenantId: string, leadId: string): Promise<number> {
+    return tx.booking.count({
+      where: { tenantId, leadId, deletedAt: null, status: { in: [...LIVE_BOOKING_STATUSES] } },
+    });
+  }
+
+  /** An active, not deleted member of the tenant: who a lead may be assigned to. */
+  async isActiveMember(tx: ScopedTransaction, tenantId: string, userId: string): Promise<boolean> {
+    const membership = await tx.membership.findUnique({
+      where: { tenantId_userId: { tenantId, userId }, tenantId, user: { active: true, deletedAt: null } },
+      select: { id: true },
+    });
+    return membership !== null;
+  }
+
+  async hourlyRate(tx: ScopedTransaction, tenantId: string): Promise<Prisma.Decimal> {
+    const tenant = await tx.tenant.findUniqueOrThrow({
+      where: { id: tenantId },
+      select: { hourlyRate: true },
+    });
+    return tenant.hourlyRate;
+  }
+}
+
+function visibleWhere(tenantId: string, leadId: string, visibleTo?: string): Prisma.LeadWhereInput {
+  return { id: leadId, tenantId, deletedAt: null, ...(visibleTo ? { assignedUserId: visibleTo } : {}) };
+}
+
+function listWhere(tenantId: string, filter: LeadListFilter): Prisma.LeadWhereInput {
+  const and: Prisma.LeadWhereInput[] = [];
+  if (filter.visibleTo) and.push({ assignedUserId: filter.visibleTo });
+  if (filter.assignedUserId) and.push({ assignedUserId: filter.assignedUserId });
+  if (filter.search) and.push({ OR: searchClauses(filter.search) });
+  return {
+    tenantId,
+    deletedAt: null,
+    status: filter.status,
+    source: filter.source,
+    priority: filter.priority,
+    needsAttention: filter.needsAttention,
+    createdAt: { gte: filter.createdFrom, lt: filter.createdTo },
+    ...(and.length > 0 ? { AND: and } : {}),
+  };
+}
+
+/**
+ * ILIKE '%…%' on each column: the per-column trigram indexes (gin_trgm_ops) serve ILIKE, so the
+ * planner can combine them with a BitmapOr instead of scanning the tenant's leads. A search that looks
+ * like a phone number is also matched against the E.164 digits however it was spaced.
+ */
+function searchClauses(search: string): Prisma.LeadWhereInput[] {
+  const contains = (value: string) => ({ contains: value, mode: 'insensitive' as const });
+  const digits = phoneDigits(search);
+  return [
+    { customerName: contains(search) },
+    { customerEmail: contains(search) },
+    { customerPhone: contains(digits ?? search) },
+    { address: contains(search) },
+    { city: contains(search) },
+  ];
+}

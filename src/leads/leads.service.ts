@@ -1,0 +1,500 @@
+import { Injectable } from '@nestjs/common';
+
+import { ActivitiesService } from '../activities/activities.service.js';
+import { ActivityQueryDto, type ActivityPageDto } from '../activities/dto/activity.dto.js';
+import type { Principal } from '../auth/principal.js';
+import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
+import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
+import { DomainError } from '../core/http/domain-error.js';
+import { paginated, parseSort } from '../core/http/pagination.js';
+import { amountFor, Decimal, toHoursString, toMoneyString } from '../core/money/money.js';
+import { normalizePhone } from '../core/phone/phone.js';
+import { parseRangeBoundary } from '../core/time/tenant-time.js';
+import { LIVE_BOOKING_STATUSES } from '../customers/customers.repository.js';
+import { CustomersService } from '../customers/customers.service.js';
+import { CustomerDto } from '../customers/dto/customer.dto.js';
+import type { Lead, Prisma } from '../generated/prisma/client.js';
+import type {
+  ActivityStatus,
+  ActivityType,
+  LeadSource,
+  LeadStatus,
+  Priority,
+} from '../generated/prisma/enums.js';
+import { TenantProfileService } from '../tenants/tenant-profile.service.js';
+import type { NewLeadInput } from './dto/create-lead.dto.js';
+import { LEAD_SORT_FIELDS, type LeadQueryDto } from './dto/lead-query.dto.js';
+import type { LeadDetailDto, LeadDto, LeadPageDto } from './dto/lead.dto.js';
+import type { ReplaceLeadDto, UpdateLeadDto } from './dto/update-lead.dto.js';
+import { assertUserMove, statusTitle, systemMoveTarget, type LeadSystemEvent } from './lead-status.js';
+import { contactRequired, LeadFieldError, LeadNotFoundError } from './leads.errors.js';
+import { LeadsRepository, type LeadWithNextBooking } from './leads.repository.js';
+
+export type { LeadSystemEvent } from './lead-status.js';
+/** A lead row as LeadsService hands it to other modules (no relations included). */
+export type LeadRow = Lead;
+
+/** The editable fields of a lead after the DTO: undefined leaves a field alone, null clears it. */
+interface LeadEdit {
+  customerName?: string;
+  customerPhone?: string | null;
+  customerEmail?: string | null;
+  serviceType?: string;
+  address?: string;
+  postalCode?: string;
+  city?: string;
+  estimatedHours?: number;
+  source?: LeadSource;
+  priority?: Priority;
+  notes?: string | null;
+  assignedUserId?: string | null;
+  needsAttention?: boolean;
+}
+
+const PLAIN_FIELDS = [
+  'customerName',
+  'serviceType',
+  'address',
+  'postalCode',
+  'city',
+  'source',
+  'priority',
+  'notes',
+] as const;
+
+/** Sources that arrive by e-mail show as e-mail on the timeline, as seed 000 logged new leads. */
+const EMAIL_SOURCES: readonly LeadSource[] = ['email', 'leadmail', 'leadpoint'];
+
+const STATUS_ACTIVITY: Record<LeadStatus, { type: ActivityType; status: ActivityStatus }> = {
+  new: { type: 'pending', status: 'info' },
+  contacted: { type: 'pending', status: 'info' },
+  booked: { type: 'booking', status: 'success' },
+  completed: { type: 'completed', status: 'success' },
+  invoiced: { type: 'invoice', status: 'success' },
+  lost: { type: 'pending', status: 'warning' },
+};
+
+@Injectable()
+export class LeadsService {
+  constructor(
+    private readonly repository: LeadsRepository,
+    private readonly db: TenantPrismaService,
+    private readonly customers: CustomersService,
+    private readonly activities: ActivitiesService,
+    private readonly tenant: TenantProfileService,
+    private readonly cache: TenantCacheService,
+  ) {}
+
+  // Reads ------------------------------------------------------------------------------------------
+
+  async list(principal: Principal, query: LeadQueryDto): Promise<LeadPageDto> {
+    const orderBy = parseSort(query.sort, LEAD_SORT_FIELDS, {
+      field: 'createdAt',
+      direction: 'desc',
+    }) as Prisma.LeadOrderByWithRelationInput[];
+    let createdFrom: Date | undefined;
+    let createdTo: Date | undefined;
+    if (query.from || query.to) {
+      const { timezone } = await this.tenant.current();
+      createdFrom = query.from ? parseRangeBoundary(query.from, timezone, 'from') : undefined;
+      createdTo = query.to ? parseRangeBoundary(query.to, timezone, 'to') : undefined;
+    }
+    const page = await this.repository.page(
+      this.db.tenantId,
+      {
+        status: query.status,
+        source: query.source,
+        priority: query.priority,
+        createdFrom,
+        createdTo,
+        search: query.search || undefined,
+        assignedUserId: query.assignedUserId,
+        needsAttention: query.needsAttention,
+        visibleTo: visibleTo(principal),
+      },
+      orderBy,
+      query.skip,
+      query.pageSize,
+    );
+    return paginated(query, page, (row) => this.toDtoWithBooking(row));
+  }
+
+  async get(principal: Principal, leadId: string): Promise<LeadDetailDto> {
+    const row = await this.repository.findDetail(this.db.tenantId, leadId, visibleTo(principal));
+    if (!row) throw new LeadNotFoundError();
+    const latest = Object.assign(new ActivityQueryDto(), { page: 1, pageSize: 20 });
+    // No from/to in the query, so the time zone is not used.
+    const activities = await this.activities.list(principal, 'UTC', latest, leadId);
+    const nextLive = row.bookings.find((booking) => LIVE_BOOKING_STATUSES.includes(booking.status));
+    return {
+      ...this.toDto(row, { bookingDate: nextLive?.startsAt ?? null }),
+      customer: row.customer ? CustomerDto.from(row.customer) : null,
+      bookings: row.bookings.map((booking) => ({
+        id: booking.id,
+        startsAt: booking.startsAt.toISOString(),
+        endsAt: booking.endsAt.toISOString(),
+        status: booking.status,
+        teamId: booking.teamId,
+      })),
+      activities: activities.data,
+    };
+  }
+
+  async listActivities(
+    principal: Principal,
+    leadId: string,
+    query: ActivityQueryDto,
+  ): Promise<ActivityPageDto> {
+    await this.findVisible(leadId, principal);
+    const { timezone } = await this.tenant.current();
+    return this.activities.list(principal, timezone, query, leadId);
+  }
+
+  /**
+   * The lead if the principal may see it: in the tenant, not deleted, and for STAFF assigned to them.
+   * Anything else is NotFoundError('Lead'), exactly as a missing lead (DESIGN.md section 3).
+   */
+  async findVisible(leadId: string, principal: Principal): Promise<Lead> {
+    const lead = await this.repository.findVisible(this.db.tenantId, leadId, visibleTo(principal));
+    if (!lead) throw new LeadNotFoundError();
+    return lead;
+  }
+
+  // Writes -----------------------------------------------------------------------------------------
+
+  /**
+   * Creates a lead inside the caller's transaction: phone in E.164, the customer linked (phone, else
+   * e-mail, else a new one), estimatedPrice = hours × the tenant's hourly rate, and the activity
+   * 'Nyt lead oprettet'. A lead a STAFF user creates is theirs. The caller invalidates the tenant
+   * cache after its commit. `principal` is null for the system (intake).
+   */
+  async createInTransaction(
+    tx: ScopedTransaction,
+    input: NewLeadInput,
+    principal: Principal | null,
+  ): Promise<{ lead: Lead; warnings: string[] }> {
+    const tenantId = this.db.tenantId;
+    const phone = normalizedPhone(input.customerPhone);
+    const email = input.customerEmail?.trim() || null;
+    if (!phone && !email) throw contactRequired();
+
+    let assignedUserId = input.assignedUserId ?? null;
+    if (principal?.role === 'staff') {
+      if (assignedUserId && assignedUserId !== principal.userId) throw staffAssignsSelfOnly();
+      assignedUserId = principal.userId;
+    } else if (assignedUserId) {
+      await this.assertAssignable(tx, assignedUserId);
+    }
+
+    const hours = new Decimal(input.estimatedHours);
+    const rate = await this.repository.hourlyRate(tx, tenantId);
+    const link = await this.customers.linkForLead(tx, {
+      name: input.customerName,
+      phone,
+      email,
+      address: input.address,
+      postalCode: input.postalCode,
+      city: input.city,
+    });
+    const lead = await this.repository.create(tx, tenantId, {
+      customerId: link.customerId,
+      customerName: input.customerName,
+      customerPhone: phone,
+      customerEmail: email,
+      address: input.address,
+      postalCode: input.postalCode,
+      city: input.city,
+      serviceType: input.serviceType,
+      estimatedHours: hours,
+      estimatedPrice: amountFor(hours, rate),
+      source: input.source ?? 'manual',
+      priority: input.priority ?? 'medium',
+      notes: input.notes ?? null,
+      assignedUserId,
+    });
+    await this.activities.record(tx, {
+      type: EMAIL_SOURCES.includes(lead.source) ? 'email' : 'system',
+      title: 'Nyt lead oprettet',
+      description: `${lead.serviceType} - ${lead.city}`,
+      status: link.warnings.length > 0 ? 'warning' : 'info',
+      customerId: lead.customerId,
+      leadId: lead.id,
+      actorUserId: principal?.userId ?? null,
+      metadata: { source: lead.source, ...(link.warnings.length > 0 ? { warnings: link.warnings } : {}) },
+    });
+    return { lead, warnings: link.warnings };
+  }
+
+  /** PUT: every editable field replaced; optional ones left out take their create defaults. */
+  replace(principal: Principal, leadId: string, dto: ReplaceLeadDto): Promise<LeadDto> {
+    return this.edit(principal, leadId, {
+      customerName: dto.customerName,
+      customerPhone: dto.customerPhone ?? null,
+      customerEmail: dto.customerEmail ?? null,
+      serviceType: dto.serviceType,
+      address: dto.address,
+      postalCode: dto.postalCode,
+      city: dto.city,
+      estimatedHours: dto.estimatedHours,
+      source: dto.source,
+      priority: dto.priority,
+      notes: dto.notes ?? null,
+      // A STAFF user's own lead stays theirs when they leave the assignee out: clearing it would hide
+      // the lead from the person editing it.
+      assignedUserId: dto.assignedUserId ?? (principal.role === 'staff' ? principal.userId : null),
+      needsAttention: dto.needsAttention,
+    });
+  }
+
+  /** PATCH: only the fields given. */
+  update(principal: Principal, leadId: string, dto: UpdateLeadDto): Promise<LeadDto> {
+    return this.edit(principal, leadId, { ...dto });
+  }
+
+  /** A user's status move (DESIGN.md section 2); anything else is a 409 naming the allowed moves. */
+  async changeStatus(principal: Principal, leadId: string, to: LeadStatus): Promise<LeadDto> {
+    const tenantId = this.db.tenantId;
+    const row = await this.db.transaction(async (tx) => {
+      const lead = await this.lockVisible(tx, leadId, principal);
+      assertUserMove(lead.status, to);
+      return this.moveStatus(tx, lead, to, principal.userId, {});
+    });
+    await this.cache.invalidate(tenantId);
+    return this.toDtoWithBooking(row);
+  }
+
+  /**
+   * The system's own moves (DESIGN.md section 2), inside the caller's transaction and logged as
+   * activities. A move that does not apply (a lead already further on, a deleted lead, another live
+   * booking left for `bookings_ended`) is a no-op. The caller invalidates the tenant cache after commit.
+   */
+  async applySystemMove(
+    tx: ScopedTransaction,
+    leadId: string,
+    event: LeadSystemEvent,
+    actorUserId: string | null,
+  ): Promise<void> {
+    const tenantId = this.db.tenantId;
+    const lead = await this.repository.lock(tx, tenantId, leadId);
+    if (!lead) throw new LeadNotFoundError();
+    if (lead.deletedAt) return;
+    const to = systemMoveTarget(lead.status, event);
+    if (!to) return;
+    if (event === 'bookings_ended' && (await this.repository.countLiveBookings(tx, tenantId, leadId)) > 0)
+      return;
+    await this.moveStatus(tx, lead, to, actorUserId, { event });
+  }
+
+  /** Soft delete: the lead leaves every list and lookup; its timeline and bookings stay for the books. */
+  async remove(principal: Principal, leadId: string): Promise<void> {
+    const tenantId = this.db.tenantId;
+    await this.db.transaction(async (tx) => {
+      const lead = await this.lockVisible(tx, leadId, principal);
+      await this.repository.update(tx, tenantId, leadId, { deletedAt: new Date() });
+      await this.activities.record(tx, {
+        type: 'system',
+        title: 'Lead slettet',
+        description: `${lead.customerName} - ${lead.serviceType}`,
+        status: 'warning',
+        customerId: lead.customerId,
+        leadId: lead.id,
+        actorUserId: principal.userId,
+      });
+    });
+    await this.cache.invalidate(tenantId);
+  }
+
+  // Mapping ----------------------------------------------------------------------------------------
+
+  /** The API's lead (DESIGN.md section 8). `bookingDate`: the start of the earliest live booking. */
+  toDto(lead: Lead, extra: { bookingDate?: Date | null } = {}): LeadDto {
+    return {
+      id: lead.id,
+      customerId: lead.customerId,
+      customerName: lead.customerName,
+      customerEmail: lead.customerEmail,
+      customerPhone: lead.customerPhone,
+      source: lead.source,
+      serviceType: lead.serviceType,
+      address: lead.address,
+      city: lead.city,
+      postalCode: lead.postalCode,
+      estimatedHours: toHoursString(lead.estimatedHours),
+      estimatedPrice: toMoneyString(lead.estimatedPrice),
+      status: lead.status,
+      priority: lead.priority,
+      notes: lead.notes,
+      bookingDate: extra.bookingDate ? extra.bookingDate.toISOString() : null,
+      assignedUserId: lead.assignedUserId,
+      needsAttention: lead.needsAttention,
+      needsAttentionReason: lead.needsAttentionReason,
+      extraction: lead.extraction,
+      responseSentAt: lead.responseSentAt?.toISOString() ?? null,
+      smsSentAt: lead.smsSentAt?.toISOString() ?? null,
+      createdAt: lead.createdAt.toISOString(),
+      updatedAt: lead.updatedAt.toISOString(),
+    };
+  }
+
+  // Internals --------------------------------------------------------------------------------------
+
+  private toDtoWithBooking(row: LeadWithNextBooking): LeadDto {
+    return this.toDto(row, { bookingDate: row.bookings[0]?.startsAt ?? null });
+  }
+
+  private async edit(principal: Principal, leadId: string, edit: LeadEdit): Promise<LeadDto> {
+    const tenantId = this.db.tenantId;
+    const { row, changed } = await this.db.transaction(async (tx) => {
+      const lead = await this.lockVisible(tx, leadId, principal);
+      const data: Prisma.LeadUncheckedUpdateInput = {};
+      const changed: string[] = [];
+
+      for (const field of PLAIN_FIELDS) {
+        const value = edit[field];
+        if (value !== undefined && value !== lead[field]) {
+          Object.assign(data, { [field]: value });
+          changed.push(field);
+        }
+      }
+
+      const phone =
+        edit.customerPhone === undefined ? lead.customerPhone : normalizedPhone(edit.customerPhone);
+      const email =
+        edit.customerEmail === undefined ? lead.customerEmail : edit.customerEmail?.trim() || null;
+      if (!phone && !email) throw contactRequired();
+      if (phone !== lead.customerPhone) {
+        data.customerPhone = phone;
+        changed.push('customerPhone');
+      }
+      if (email !== lead.customerEmail) {
+        data.customerEmail = email;
+        changed.push('customerEmail');
+      }
+
+      if (edit.estimatedHours !== undefined) {
+        const hours = new Decimal(edit.estimatedHours);
+        if (!lead.estimatedHours || !hours.equals(lead.estimatedHours)) {
+          data.estimatedHours = hours;
+          data.estimatedPrice = amountFor(hours, await this.repository.hourlyRate(tx, tenantId));
+          changed.push('estimatedHours', 'estimatedPrice');
+        }
+      }
+
+      if (edit.assignedUserId !== undefined && edit.assignedUserId !== lead.assignedUserId) {
+        if (principal.role === 'staff') throw staffAssignsSelfOnly();
+        if (edit.assignedUserId) await this.assertAssignable(tx, edit.assignedUserId);
+        data.assignedUserId = edit.assignedUserId;
+        changed.push('assignedUserId');
+      }
+
+      if (edit.needsAttention !== undefined && edit.needsAttention !== lead.needsAttention) {
+        data.needsAttention = edit.needsAttention;
+        if (!edit.needsAttention) data.needsAttentionReason = null;
+        changed.push('needsAttention');
+      }
+
+      let warnings: string[] = [];
+      const contactChanged = phone !== lead.customerPhone || !sameEmail(email, lead.customerEmail);
+      if (contactChanged) {
+        const link = await this.customers.linkForLead(tx, {
+          name: edit.customerName ?? lead.customerName,
+          phone,
+          email,
+          address: edit.address ?? lead.address,
+          postalCode: edit.postalCode ?? lead.postalCode,
+          city: edit.city ?? lead.city,
+        });
+        warnings = link.warnings;
+        if (link.customerId !== lead.customerId) {
+          data.customerId = link.customerId;
+          changed.push('customerId');
+        }
+      }
+
+      if (changed.length === 0) {
+        return { row: (await this.repository.withNextBooking(tx, tenantId, leadId))!, changed };
+      }
+      const row = await this.repository.update(tx, tenantId, leadId, data);
+      await this.activities.record(tx, {
+        type: 'system',
+        title: 'Lead opdateret',
+        description: `${row.customerName} - ${row.serviceType}`,
+        status: warnings.length > 0 ? 'warning' : 'info',
+        customerId: row.customerId,
+        leadId: row.id,
+        actorUserId: principal.userId,
+        metadata: { changed, ...(warnings.length > 0 ? { warnings } : {}) },
+      });
+      return { row, changed };
+    });
+    if (changed.length > 0) await this.cache.invalidate(tenantId);
+    return this.toDtoWithBooking(row);
+  }
+
+  private async moveStatus(
+    tx: ScopedTransaction,
+    lead: Lead,
+    to: LeadStatus,
+    actorUserId: string | null,
+    metadata: { event?: LeadSystemEvent },
+  ): Promise<LeadWithNextBooking> {
+    const row = await this.repository.update(tx, this.db.tenantId, lead.id, {
+      status: to,
+      // The first booking counts once, however often the lead is booked again: the conversion rate.
+      ...(to === 'booked' && !lead.firstBookedAt ? { firstBookedAt: new Date() } : {}),
+    });
+    await this.activities.record(tx, {
+      ...STATUS_ACTIVITY[to],
+      title: statusTitle(to),
+      description: `${lead.customerName} - ${lead.serviceType}`,
+      customerId: lead.customerId,
+      leadId: lead.id,
+      actorUserId,
+      metadata: { from: lead.status, to, ...metadata },
+    });
+    return row;
+  }
+
+  /** The lead locked for a write, if the principal may see it; deleted leads are not found. */
+  private async lockVisible(tx: ScopedTransaction, leadId: string, principal: Principal): Promise<Lead> {
+    const lead = await this.repository.lock(tx, this.db.tenantId, leadId);
+    const staff = visibleTo(principal);
+    if (!lead || lead.deletedAt || (staff && lead.assignedUserId !== staff)) throw new LeadNotFoundError();
+    return lead;
+  }
+
+  private async assertAssignable(tx: ScopedTransaction, userId: string): Promise<void> {
+    if (!(await this.repository.isActiveMember(tx, this.db.tenantId, userId))) {
+      throw new LeadFieldError([
+        { field: 'assignedUserId', message: 'assignedUserId must be an active member of the tenant' },
+      ]);
+    }
+  }
+}
+
+/** STAFF see only what is assigned to them (DESIGN.md section 3). */
+function visibleTo(principal: Principal): string | undefined {
+  return principal.role === 'staff' ? principal.userId : undefined;
+}
+
+/** E.164, or null when absent; a number the DTO let through but libphonenumber cannot read is a 400. */
+function normalizedPhone(value: string | null | undefined): string | null {
+  if (value === undefined || value === null || value.trim() === '') return null;
+  const phone = normalizePhone(value);
+  if (!phone) {
+    throw new LeadFieldError([
+      {
+        field: 'customerPhone',
+        message: 'customerPhone must be a valid phone number (Danish unless +country code)',
+      },
+    ]);
+  }
+  return phone;
+}
+
+const sameEmail = (a: string | null, b: string | null) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+
+const staffAssignsSelfOnly = () =>
+  new DomainError('forbidden', 'STAFF can assign leads only to themselves', [
+    { field: 'assignedUserId', message: 'STAFF can assign leads only to themselves' },
+  ]);
