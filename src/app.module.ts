@@ -4,6 +4,7 @@ import { ClsModule } from 'nestjs-cls';
 
 import { ActivitiesModule } from './activities/activities.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BookingsModule } from './bookings/bookings.module.js';
 import { CacheModule } from './core/cache/cache.module.js';
 import { AppConfig } from './core/config/app-config.js';
 import { ConfigModule } from './core/config/config.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         TenantsModule,
         CredentialsModule,
         ActivitiesModule,
+        BookingsModule,
         StatsModule,
         HealthModule,
         ...extraModules,

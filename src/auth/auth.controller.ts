@@ -4,7 +4,15 @@ import type { FastifyRequest } from 'fastify';
 
 import { Authenticated, CurrentPrincipal, Public } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
-import { ChangePasswordDto, LoginDto, LogoutDto, MeDto, RefreshDto, SessionDto, SwitchTenantDto } from './dto/auth.dto.js';
+import {
+  ChangePasswordDto,
+  LoginDto,
+  LogoutDto,
+  MeDto,
+  RefreshDto,
+  SessionDto,
+  SwitchTenantDto,
+} from './dto/auth.dto.js';
 import type { Principal } from './principal.js';
 
 function client(request: FastifyRequest) {
@@ -21,7 +29,9 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: SessionDto })
-  @ApiTooManyRequestsResponse({ description: 'Too many failed attempts for the account or IP; see Retry-After' })
+  @ApiTooManyRequestsResponse({
+    description: 'Too many failed attempts for the account or IP; see Retry-After',
+  })
   login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<SessionDto> {
     return this.auth.login(body.email, body.password, client(request));
   }
@@ -37,7 +47,11 @@ export class AuthController {
   @Authenticated()
   @Post('logout')
   @HttpCode(204)
-  logout(@CurrentPrincipal() principal: Principal, @Body() body: LogoutDto, @Req() request: FastifyRequest): Promise<void> {
+  logout(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: LogoutDto,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
     return this.auth.logout(principal, body.refreshToken, client(request));
   }
 
@@ -56,7 +70,10 @@ export class AuthController {
   @Authenticated()
   @Post('password')
   @HttpCode(200)
-  @ApiOkResponse({ type: SessionDto, description: 'Every other session ends; this one continues with the new pair' })
+  @ApiOkResponse({
+    type: SessionDto,
+    description: 'Every other session ends; this one continues with the new pair',
+  })
   changePassword(
     @CurrentPrincipal() principal: Principal,
     @Body() body: ChangePasswordDto,

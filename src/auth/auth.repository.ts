@@ -38,7 +38,14 @@ export interface PrincipalRow {
   sessionLive: boolean;
 }
 
-const USER_SELECT = { id: true, email: true, name: true, passwordHash: true, active: true, isSuperadmin: true } as const;
+const USER_SELECT = {
+  id: true,
+  email: true,
+  name: true,
+  passwordHash: true,
+  active: true,
+  isSuperadmin: true,
+} as const;
 
 /**
  * Authentication runs before a tenant is known, so every query here goes through the named system
@@ -67,19 +74,36 @@ export class AuthRepository {
       select: { role: true, tenant: { select: { id: true, name: true, slug: true } } },
       orderBy: { createdAt: 'asc' },
     });
-    return memberships.map(({ role, tenant }) => ({ tenantId: tenant.id, name: tenant.name, slug: tenant.slug, role }));
+    return memberships.map(({ role, tenant }) => ({
+      tenantId: tenant.id,
+      name: tenant.name,
+      slug: tenant.slug,
+      role,
+    }));
   }
 
   findActiveTenant(tx: Prisma.TransactionClient, tenantId: string) {
-    return tx.tenant.findFirst({ where: { id: tenantId, active: true, deletedAt: null }, select: { id: true, name: true, slug: true } });
+    return tx.tenant.findFirst({
+      where: { id: tenantId, active: true, deletedAt: null },
+      select: { id: true, name: true, slug: true },
+    });
   }
 
   firstActiveTenant(tx: Prisma.TransactionClient) {
-    return tx.tenant.findFirst({ where: { active: true, deletedAt: null }, orderBy: { createdAt: 'asc' }, select: { id: true, name: true, slug: true } });
+    return tx.tenant.findFirst({
+      where: { active: true, deletedAt: null },
+      orderBy: { createdAt: 'asc' },
+      select: { id: true, name: true, slug: true },
+    });
   }
 
   /** Everything the guard needs to accept an access token, in one statement. */
-  async principal(tx: Prisma.TransactionClient, userId: string, tenantId: string, sessionId: string): Promise<PrincipalRow | null> {
+  async principal(
+    tx: Prisma.TransactionClient,
+    userId: string,
+    tenantId: string,
+    sessionId: string,
+  ): Promise<PrincipalRow | null> {
     const rows = await tx.$queryRaw<PrincipalRow[]>`
       SELECT u.active, u.is_superadmin AS "isSuperadmin", m.role, t.active AS "tenantActive",
              EXISTS (SELECT 1 FROM refresh_tokens r
@@ -101,7 +125,15 @@ export class AuthRepository {
 
   createRefreshToken(
     tx: Prisma.TransactionClient,
-    data: { tokenHash: string; familyId: string; userId: string; tenantId: string; expiresAt: Date; userAgent?: string; ip?: string },
+    data: {
+      tokenHash: string;
+      familyId: string;
+      userId: string;
+      tenantId: string;
+      expiresAt: Date;
+      userAgent?: string;
+      ip?: string;
+    },
   ): Promise<unknown> {
     return tx.refreshToken.create({ data });
   }
@@ -109,13 +141,24 @@ export class AuthRepository {
   findRefreshToken(tx: Prisma.TransactionClient, tokenHash: string): Promise<RefreshTokenRow | null> {
     return tx.refreshToken.findUnique({
       where: { tokenHash },
-      select: { id: true, familyId: true, userId: true, tenantId: true, expiresAt: true, rotatedAt: true, revokedAt: true },
+      select: {
+        id: true,
+        familyId: true,
+        userId: true,
+        tenantId: true,
+        expiresAt: true,
+        rotatedAt: true,
+        revokedAt: true,
+      },
     });
   }
 
   /** Compare-and-set: true for exactly one of several concurrent rotations of the same token. */
   async markRotated(tx: Prisma.TransactionClient, id: string): Promise<boolean> {
-    const { count } = await tx.refreshToken.updateMany({ where: { id, rotatedAt: null }, data: { rotatedAt: new Date() } });
+    const { count } = await tx.refreshToken.updateMany({
+      where: { id, rotatedAt: null },
+      data: { rotatedAt: new Date() },
+    });
     return count === 1;
   }
 
@@ -124,10 +167,16 @@ export class AuthRepository {
   }
 
   revokeFamily(tx: Prisma.TransactionClient, familyId: string): Promise<unknown> {
-    return tx.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+    return tx.refreshToken.updateMany({
+      where: { familyId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
   }
 
   revokeAllForUser(tx: Prisma.TransactionClient, userId: string): Promise<unknown> {
-    return tx.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    return tx.refreshToken.updateMany({
+      where: { userId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
   }
 }

@@ -48,7 +48,16 @@ export class AuthService {
       if (!home) throw new NoTenantAccessError();
       const pair = await this.sessions.start(tx, user.id, home.tenantId, home.role, client);
       await this.repository.touchLogin(tx, user.id);
-      await this.audit.record({ action: 'login', tenantId: home.tenantId, actorUserId: user.id, ip: client.ip, userAgent: client.userAgent }, tx);
+      await this.audit.record(
+        {
+          action: 'login',
+          tenantId: home.tenantId,
+          actorUserId: user.id,
+          ip: client.ip,
+          userAgent: client.userAgent,
+        },
+        tx,
+      );
       return this.session(user, home, tenants, pair);
     });
   }
@@ -83,9 +92,14 @@ export class AuthService {
 
   async logout(principal: Principal, refreshToken: string | undefined, client: ClientInfo): Promise<void> {
     await this.repository.run(async (tx) => {
-      const family = refreshToken ? await this.sessions.familyOf(tx, refreshToken, principal.userId) : undefined;
+      const family = refreshToken
+        ? await this.sessions.familyOf(tx, refreshToken, principal.userId)
+        : undefined;
       await this.sessions.revokeFamily(tx, family ?? principal.sessionId);
-      await this.audit.record({ action: 'logout', tenantId: principal.tenantId, actorUserId: principal.userId, ip: client.ip }, tx);
+      await this.audit.record(
+        { action: 'logout', tenantId: principal.tenantId, actorUserId: principal.userId, ip: client.ip },
+        tx,
+      );
     });
   }
 
@@ -100,16 +114,28 @@ export class AuthService {
       await this.sessions.revokeFamily(tx, principal.sessionId);
       const pair = await this.sessions.start(tx, user.id, access.tenantId, access.role, client);
       await this.audit.record(
-        { action: 'tenant_switch', tenantId: access.tenantId, actorUserId: user.id, ip: client.ip, metadata: { from: principal.tenantId } },
+        {
+          action: 'tenant_switch',
+          tenantId: access.tenantId,
+          actorUserId: user.id,
+          ip: client.ip,
+          metadata: { from: principal.tenantId },
+        },
         tx,
       );
       return this.session(user, access, tenants, pair);
     });
   }
 
-  async changePassword(principal: Principal, currentPassword: string, newPassword: string, client: ClientInfo): Promise<SessionDto> {
+  async changePassword(
+    principal: Principal,
+    currentPassword: string,
+    newPassword: string,
+    client: ClientInfo,
+  ): Promise<SessionDto> {
     const user = await this.repository.run((tx) => this.repository.findUserById(tx, principal.userId));
-    if (!user || !(await this.passwords.verify(user.passwordHash, currentPassword))) throw new InvalidCredentialsError();
+    if (!user || !(await this.passwords.verify(user.passwordHash, currentPassword)))
+      throw new InvalidCredentialsError();
     const hash = await this.passwords.hash(newPassword);
     return this.repository.run(async (tx) => {
       await this.repository.updatePassword(tx, user.id, hash);
@@ -119,7 +145,10 @@ export class AuthService {
       const access = await this.accessTo(tx, user, tenants, principal.tenantId);
       if (!access) throw new NoTenantAccessError();
       const pair = await this.sessions.start(tx, user.id, access.tenantId, access.role, client);
-      await this.audit.record({ action: 'password_change', tenantId: principal.tenantId, actorUserId: user.id, ip: client.ip }, tx);
+      await this.audit.record(
+        { action: 'password_change', tenantId: principal.tenantId, actorUserId: user.id, ip: client.ip },
+        tx,
+      );
       return this.session(user, access, tenants, pair);
     });
   }
@@ -131,26 +160,44 @@ export class AuthService {
       const tenants = await this.repository.tenantsOf(tx, user.id);
       const access = await this.accessTo(tx, user, tenants, principal.tenantId);
       if (!access) throw new NoTenantAccessError();
-      return { user: this.userDto(user), tenant: this.tenantDto(access), tenants: tenants.map((t) => this.tenantDto(t)) };
+      return {
+        user: this.userDto(user),
+        tenant: this.tenantDto(access),
+        tenants: tenants.map((t) => this.tenantDto(t)),
+      };
     });
   }
 
   /** The user's access to a tenant: a membership, or any active tenant for a superadmin. */
-  private async accessTo(tx: Prisma.TransactionClient, user: UserRow, tenants: TenantAccess[], tenantId: string) {
+  private async accessTo(
+    tx: Prisma.TransactionClient,
+    user: UserRow,
+    tenants: TenantAccess[],
+    tenantId: string,
+  ) {
     const membership = tenants.find((tenant) => tenant.tenantId === tenantId);
     if (membership) return membership;
     if (!user.isSuperadmin) return undefined;
     const tenant = await this.repository.findActiveTenant(tx, tenantId);
-    return tenant ? { tenantId: tenant.id, name: tenant.name, slug: tenant.slug, role: SUPERADMIN_ROLE } : undefined;
+    return tenant
+      ? { tenantId: tenant.id, name: tenant.name, slug: tenant.slug, role: SUPERADMIN_ROLE }
+      : undefined;
   }
 
   private async superadminTenant(tx: Prisma.TransactionClient): Promise<TenantAccess | undefined> {
     const tenant = await this.repository.firstActiveTenant(tx);
-    return tenant ? { tenantId: tenant.id, name: tenant.name, slug: tenant.slug, role: SUPERADMIN_ROLE } : undefined;
+    return tenant
+      ? { tenantId: tenant.id, name: tenant.name, slug: tenant.slug, role: SUPERADMIN_ROLE }
+      : undefined;
   }
 
   private session(user: UserRow, access: TenantAccess, tenants: TenantAccess[], pair: TokenPair): SessionDto {
-    return { ...pair, user: this.userDto(user), tenant: this.tenantDto(access), tenants: tenants.map((t) => this.tenantDto(t)) };
+    return {
+      ...pair,
+      user: this.userDto(user),
+      tenant: this.tenantDto(access),
+      tenants: tenants.map((t) => this.tenantDto(t)),
+    };
   }
 
   private userDto(user: UserRow) {

@@ -34,11 +34,18 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   async validate(claims: Partial<AccessClaims> & { exp?: unknown }): Promise<Principal> {
     const { sub, tid, sid } = claims;
-    if (typeof claims.exp !== 'number' || !sub || !tid || !sid || ![sub, tid, sid].every((id) => UUID.test(id))) {
+    if (
+      typeof claims.exp !== 'number' ||
+      !sub ||
+      !tid ||
+      !sid ||
+      ![sub, tid, sid].every((id) => UUID.test(id))
+    ) {
       throw new DomainError('unauthorized', 'Invalid access token');
     }
     const row = await this.repository.run((tx) => this.repository.principal(tx, sub, tid, sid));
-    if (!row?.active || !row.sessionLive || !row.tenantActive) throw new DomainError('unauthorized', 'Session ended');
+    if (!row?.active || !row.sessionLive || !row.tenantActive)
+      throw new DomainError('unauthorized', 'Session ended');
     // A superadmin may act in a tenant without a membership, as its admin.
     const role = row.role ?? (row.isSuperadmin ? 'admin' : null);
     if (!role) throw new DomainError('unauthorized', 'No access to this tenant');

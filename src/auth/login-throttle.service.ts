@@ -26,9 +26,16 @@ export class LoginThrottleService {
   async assertAllowed(email: string, ip: string): Promise<void> {
     const [accountKey, ipKey] = this.keys(email, ip);
     try {
-      const [account, byIp] = await Promise.all([this.redis.client.get(accountKey), this.redis.client.get(ipKey)]);
+      const [account, byIp] = await Promise.all([
+        this.redis.client.get(accountKey),
+        this.redis.client.get(ipKey),
+      ]);
       const blocked =
-        Number(account ?? 0) >= MAX_FAILURES_PER_ACCOUNT ? accountKey : Number(byIp ?? 0) >= MAX_FAILURES_PER_IP ? ipKey : undefined;
+        Number(account ?? 0) >= MAX_FAILURES_PER_ACCOUNT
+          ? accountKey
+          : Number(byIp ?? 0) >= MAX_FAILURES_PER_IP
+            ? ipKey
+            : undefined;
       if (!blocked) return;
       const ttl = await this.redis.client.ttl(blocked);
       throw new TooManyAttemptsError(ttl > 0 ? ttl : WINDOW_SECONDS);

@@ -51,7 +51,13 @@ export class SessionService {
   ) {}
 
   /** A new session (new family) for the user in the tenant. */
-  start(tx: Prisma.TransactionClient, userId: string, tenantId: string, role: Role, client: ClientInfo): Promise<TokenPair> {
+  start(
+    tx: Prisma.TransactionClient,
+    userId: string,
+    tenantId: string,
+    role: Role,
+    client: ClientInfo,
+  ): Promise<TokenPair> {
     return this.issue(tx, { userId, tenantId, role, familyId: randomUUID() }, client);
   }
 
@@ -75,12 +81,20 @@ export class SessionService {
       if (Date.now() - rotatedAt > REFRESH_REUSE_GRACE_MS) throw new RefreshReuseDetected(row);
     }
     const role = await resolveRole(row);
-    const pair = await this.issue(tx, { userId: row.userId, tenantId: row.tenantId, role, familyId: row.familyId }, client);
+    const pair = await this.issue(
+      tx,
+      { userId: row.userId, tenantId: row.tenantId, role, familyId: row.familyId },
+      client,
+    );
     return { row, pair };
   }
 
   /** The family a refresh token belongs to, if it is the user's. */
-  async familyOf(tx: Prisma.TransactionClient, refreshToken: string, userId: string): Promise<string | undefined> {
+  async familyOf(
+    tx: Prisma.TransactionClient,
+    refreshToken: string,
+    userId: string,
+  ): Promise<string | undefined> {
     const row = await this.repository.findRefreshToken(tx, hashToken(refreshToken));
     return row && row.userId === userId ? row.familyId : undefined;
   }
@@ -94,7 +108,14 @@ export class SessionService {
     await this.repository.run(async (tx) => {
       await this.repository.revokeFamily(tx, row.familyId);
       await this.audit.record(
-        { action: 'refresh_reuse', tenantId: row.tenantId, actorUserId: row.userId, targetType: 'session', targetId: row.familyId, ip: client.ip },
+        {
+          action: 'refresh_reuse',
+          tenantId: row.tenantId,
+          actorUserId: row.userId,
+          targetType: 'session',
+          targetId: row.familyId,
+          ip: client.ip,
+        },
         tx,
       );
     });

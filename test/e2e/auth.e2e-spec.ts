@@ -3,7 +3,14 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { bootTestApp, type TestApp } from '../support/app.js';
-import { createTenant, createUser, login, ownerDb, type TenantFixture, type UserFixture } from '../support/fixtures.js';
+import {
+  createTenant,
+  createUser,
+  login,
+  ownerDb,
+  type TenantFixture,
+  type UserFixture,
+} from '../support/fixtures.js';
 
 /** A JWT signed with HS256 and any secret and claims, for forging tokens the app must refuse. */
 function signJwt(header: object, claims: object, secret: string): string {
@@ -27,13 +34,17 @@ describe('auth', () => {
     await test?.close();
   });
 
-  const get = (url: string, headers: Record<string, string> = {}) => test.app.inject({ method: 'GET', url, headers });
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    test.app.inject({ method: 'GET', url, headers });
   const post = (url: string, payload: object, headers: Record<string, string> = {}) =>
     test.app.inject({ method: 'POST', url, payload, headers });
 
   describe('login', () => {
     it('answers tokens, the user, the tenant and the tenants', async () => {
-      const response = await post('/api/auth/login', { email: admin.email.toUpperCase(), password: admin.password });
+      const response = await post('/api/auth/login', {
+        email: admin.email.toUpperCase(),
+        password: admin.password,
+      });
       expect(response.statusCode).toBe(200);
       const body = response.json();
       expect(body).toMatchObject({
@@ -58,24 +69,32 @@ describe('auth', () => {
     it('names a malformed body in a 400', async () => {
       const response = await post('/api/auth/login', { email: 'not-an-email' });
       expect(response.statusCode).toBe(400);
-      expect(new Set(response.json().details.map((d: { field: string }) => d.field))).toEqual(new Set(['email', 'password']));
+      expect(new Set(response.json().details.map((d: { field: string }) => d.field))).toEqual(
+        new Set(['email', 'password']),
+      );
     });
 
     it('limits failed attempts per account with 429 and Retry-After, and audits them', async () => {
       const victim = await createUser(tenant.id, 'viewer');
       for (let attempt = 0; attempt < 5; attempt += 1) {
-        expect((await post('/api/auth/login', { email: victim.email, password: 'guess-guess-1' })).statusCode).toBe(401);
+        expect(
+          (await post('/api/auth/login', { email: victim.email, password: 'guess-guess-1' })).statusCode,
+        ).toBe(401);
       }
       const blocked = await post('/api/auth/login', { email: victim.email, password: victim.password });
       expect(blocked.statusCode).toBe(429);
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-      const failures = await ownerDb().auditLog.count({ where: { action: 'login_failed', actorUserId: victim.id } });
+      const failures = await ownerDb().auditLog.count({
+        where: { action: 'login_failed', actorUserId: victim.id },
+      });
       expect(failures).toBe(5);
     });
 
     it('refuses a deactivated user', async () => {
       const gone = await createUser(tenant.id, 'staff', { active: false });
-      expect((await post('/api/auth/login', { email: gone.email, password: gone.password })).statusCode).toBe(401);
+      expect((await post('/api/auth/login', { email: gone.email, password: gone.password })).statusCode).toBe(
+        401,
+      );
     });
   });
 
@@ -91,10 +110,22 @@ describe('auth', () => {
     it.each([
       ['alg none', () => signJwt({ alg: 'none', typ: 'JWT' }, claims(), '')],
       ['a wrong secret', () => signJwt({ alg: 'HS256', typ: 'JWT' }, claims(), 'x'.repeat(48))],
-      ['an expired token', () => signJwt({ alg: 'HS256', typ: 'JWT' }, claims({ exp: now() - 60 }), test.config.auth.jwtSecret)],
-      ['no expiry', () => signJwt({ alg: 'HS256', typ: 'JWT' }, claims({ exp: undefined }), test.config.auth.jwtSecret)],
-      ['a wrong audience', () => signJwt({ alg: 'HS256', typ: 'JWT' }, claims({ aud: 'other' }), test.config.auth.jwtSecret)],
-      ['a wrong issuer', () => signJwt({ alg: 'HS256', typ: 'JWT' }, claims({ iss: 'other' }), test.config.auth.jwtSecret)],
+      [
+        'an expired token',
+        () => signJwt({ alg: 'HS256', typ: 'JWT' }, claims({ exp: now() - 60 }), test.config.auth.jwtSecret),
+      ],
+      [
+        'no expiry',
+        () => signJwt({ alg: 'HS256', typ: 'JWT' }, claims({ exp: undefined }), test.config.auth.jwtSecret),
+      ],
+      [
+        'a wrong audience',
+        () => signJwt({ alg: 'HS256', typ: 'JWT' }, claims({ aud: 'other' }), test.config.auth.jwtSecret),
+      ],
+      [
+        'a wrong issuer',
+        () => signJwt({ alg: 'HS256', typ: 'JWT' }, claims({ iss: 'other' }), test.config.auth.jwtSecret),
+      ],
     ])('refuses %s with 401', async (_, token) => {
       expect((await get('/api/auth/me', { authorization: `Bearer ${token()}` })).statusCode).toBe(401);
     });
@@ -125,7 +156,9 @@ describe('auth', () => {
       expect(refreshed.statusCode).toBe(200);
       const second = refreshed.json();
       expect(second.refreshToken).not.toBe(first.refreshToken);
-      expect((await get('/api/auth/me', { authorization: `Bearer ${second.accessToken}` })).statusCode).toBe(200);
+      expect((await get('/api/auth/me', { authorization: `Bearer ${second.accessToken}` })).statusCode).toBe(
+        200,
+      );
     });
 
     it('keeps both tabs working when the same token comes twice within the grace window', async () => {
@@ -136,7 +169,9 @@ describe('auth', () => {
       ]);
       expect([a.statusCode, b.statusCode]).toEqual([200, 200]);
       for (const response of [a, b]) {
-        expect((await post('/api/auth/refresh', { refreshToken: response.json().refreshToken })).statusCode).toBe(200);
+        expect(
+          (await post('/api/auth/refresh', { refreshToken: response.json().refreshToken })).statusCode,
+        ).toBe(200);
       }
     });
 
@@ -152,8 +187,12 @@ describe('auth', () => {
       expect(replay.statusCode).toBe(401);
       // The thief's replay also ends the legitimate holder's session.
       expect((await post('/api/auth/refresh', { refreshToken: next.refreshToken })).statusCode).toBe(401);
-      expect((await get('/api/auth/me', { authorization: `Bearer ${next.accessToken}` })).statusCode).toBe(401);
-      expect(await ownerDb().auditLog.count({ where: { action: 'refresh_reuse', actorUserId: admin.id } })).toBeGreaterThan(0);
+      expect((await get('/api/auth/me', { authorization: `Bearer ${next.accessToken}` })).statusCode).toBe(
+        401,
+      );
+      expect(
+        await ownerDb().auditLog.count({ where: { action: 'refresh_reuse', actorUserId: admin.id } }),
+      ).toBeGreaterThan(0);
     });
 
     it('refuses an unknown token', async () => {
@@ -173,16 +212,30 @@ describe('auth', () => {
     const user = await createUser(tenant.id, 'manager');
     const other = await login(test.app, user);
     const current = await login(test.app, user);
-    const wrong = await post('/api/auth/password', { currentPassword: 'nope-nope-nope', newPassword: 'A-new-password-2026' }, current.auth);
+    const wrong = await post(
+      '/api/auth/password',
+      { currentPassword: 'nope-nope-nope', newPassword: 'A-new-password-2026' },
+      current.auth,
+    );
     expect(wrong.statusCode).toBe(401);
-    const changed = await post('/api/auth/password', { currentPassword: user.password, newPassword: 'A-new-password-2026' }, current.auth);
+    const changed = await post(
+      '/api/auth/password',
+      { currentPassword: user.password, newPassword: 'A-new-password-2026' },
+      current.auth,
+    );
     expect(changed.statusCode).toBe(200);
     expect((await get('/api/auth/me', other.auth)).statusCode).toBe(401);
-    expect((await get('/api/auth/me', { authorization: `Bearer ${changed.json().accessToken}` })).statusCode).toBe(200);
+    expect(
+      (await get('/api/auth/me', { authorization: `Bearer ${changed.json().accessToken}` })).statusCode,
+    ).toBe(200);
     await login(test.app, { email: user.email, password: 'A-new-password-2026' });
-    const short = await post('/api/auth/password', { currentPassword: 'A-new-password-2026', newPassword: 'short' }, {
-      authorization: `Bearer ${changed.json().accessToken}`,
-    });
+    const short = await post(
+      '/api/auth/password',
+      { currentPassword: 'A-new-password-2026', newPassword: 'short' },
+      {
+        authorization: `Bearer ${changed.json().accessToken}`,
+      },
+    );
     expect(short.statusCode).toBe(400);
   });
 
@@ -196,13 +249,17 @@ describe('auth', () => {
       expect(switched.json().tenant).toMatchObject({ id: second.id, role: 'viewer' });
       const me = await get('/api/auth/me', { authorization: `Bearer ${switched.json().accessToken}` });
       expect(me.json().tenant.id).toBe(second.id);
-      expect(await ownerDb().auditLog.count({ where: { action: 'tenant_switch', tenantId: second.id } })).toBe(1);
+      expect(
+        await ownerDb().auditLog.count({ where: { action: 'tenant_switch', tenantId: second.id } }),
+      ).toBe(1);
     });
 
     it('refuses a tenant the user is not a member of (403), but lets a superadmin in', async () => {
       const foreign = await createTenant('Fremmed');
       const session = await login(test.app, await createUser(tenant.id, 'admin'));
-      expect((await post('/api/auth/switch-tenant', { tenantId: foreign.id }, session.auth)).statusCode).toBe(403);
+      expect((await post('/api/auth/switch-tenant', { tenantId: foreign.id }, session.auth)).statusCode).toBe(
+        403,
+      );
       const root = await login(test.app, await createUser(tenant.id, 'viewer', { superadmin: true }));
       const switched = await post('/api/auth/switch-tenant', { tenantId: foreign.id }, root.auth);
       expect(switched.statusCode).toBe(200);

@@ -167,18 +167,34 @@ describe('HTTP basics', () => {
 
 describe('rate limit', () => {
   it('answers 429 with Retry-After past RATE_LIMIT_PER_MINUTE per IP, in the envelope', async () => {
-    const limited = await bootTestApp({ env: { RATE_LIMIT_PER_MINUTE: '3', QUEUE_PREFIX: `${inject('queuePrefix')}-rl` } });
+    const limited = await bootTestApp({
+      env: { RATE_LIMIT_PER_MINUTE: '3', QUEUE_PREFIX: `${inject('queuePrefix')}-rl` },
+    });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i += 1) {
-        statuses.push((await limited.app.inject({ method: 'GET', url: '/api/health', remoteAddress: '10.9.8.7' })).statusCode);
+        statuses.push(
+          (await limited.app.inject({ method: 'GET', url: '/api/health', remoteAddress: '10.9.8.7' }))
+            .statusCode,
+        );
       }
       expect(statuses).toEqual([200, 200, 200, 429]);
-      const blocked = await limited.app.inject({ method: 'GET', url: '/api/health', remoteAddress: '10.9.8.7' });
+      const blocked = await limited.app.inject({
+        method: 'GET',
+        url: '/api/health',
+        remoteAddress: '10.9.8.7',
+      });
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-      expect(blocked.json()).toMatchObject({ statusCode: 429, error: 'Too Many Requests', requestId: expect.any(String) });
+      expect(blocked.json()).toMatchObject({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        requestId: expect.any(String),
+      });
       // Another IP has its own allowance.
-      expect((await limited.app.inject({ method: 'GET', url: '/api/health', remoteAddress: '10.9.8.8' })).statusCode).toBe(200);
+      expect(
+        (await limited.app.inject({ method: 'GET', url: '/api/health', remoteAddress: '10.9.8.8' }))
+          .statusCode,
+      ).toBe(200);
     } finally {
       await limited.close();
     }

@@ -11,7 +11,14 @@ import { createTenant, ownerDb, type TenantFixture } from '../support/fixtures.j
 
 async function createLead(tenantId: string, name: string) {
   return ownerDb().lead.create({
-    data: { tenantId, customerName: name, address: 'Gade 1', city: 'Aalborg', postalCode: '9000', serviceType: 'Hovedrengøring' },
+    data: {
+      tenantId,
+      customerName: name,
+      address: 'Gade 1',
+      city: 'Aalborg',
+      postalCode: '9000',
+      serviceType: 'Hovedrengøring',
+    },
   });
 }
 
@@ -43,14 +50,19 @@ describe('row-level security', () => {
   });
 
   it('connects the app as a role that cannot bypass it', async () => {
-    const { rows } = await app.query(`SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`);
+    const { rows } = await app.query(
+      `SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`,
+    );
     expect(rows[0]).toEqual({ rolsuper: false, rolbypassrls: false });
   });
 
   it('shows the app role no rows and refuses its writes without the tenant setting', async () => {
     expect((await app.query('SELECT count(*)::int AS n FROM leads')).rows[0].n).toBe(0);
     await expect(
-      app.query(`INSERT INTO teams (id, tenant_id, name, updated_at) VALUES ($1, $2, 'x', now())`, [randomUUID(), a.id]),
+      app.query(`INSERT INTO teams (id, tenant_id, name, updated_at) VALUES ($1, $2, 'x', now())`, [
+        randomUUID(),
+        a.id,
+      ]),
     ).rejects.toMatchObject({ code: '42501' });
   });
 
@@ -58,11 +70,16 @@ describe('row-level security', () => {
     await app.query('BEGIN');
     try {
       await app.query(`SELECT set_config('app.tenant_id', $1, true)`, [a.id]);
-      const { rows } = await app.query<{ tenant_id: string; customer_name: string }>('SELECT tenant_id, customer_name FROM leads');
+      const { rows } = await app.query<{ tenant_id: string; customer_name: string }>(
+        'SELECT tenant_id, customer_name FROM leads',
+      );
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((row) => row.tenant_id === a.id)).toBe(true);
       await expect(
-        app.query(`INSERT INTO teams (id, tenant_id, name, updated_at) VALUES ($1, $2, 'x', now())`, [randomUUID(), b.id]),
+        app.query(`INSERT INTO teams (id, tenant_id, name, updated_at) VALUES ($1, $2, 'x', now())`, [
+          randomUUID(),
+          b.id,
+        ]),
       ).rejects.toMatchObject({ code: '42501' });
     } finally {
       await app.query('ROLLBACK');
@@ -108,7 +125,9 @@ describe('the tenant-scoped data path', () => {
 
   it("finds another tenant's row by id as nothing, and cannot update or delete it", async () => {
     expect(await asA(() => db.client.lead.findUnique({ where: { id: bLeadId } }))).toBeNull();
-    await expect(asA(() => db.client.lead.update({ where: { id: bLeadId }, data: { notes: 'x' } }))).rejects.toMatchObject({
+    await expect(
+      asA(() => db.client.lead.update({ where: { id: bLeadId }, data: { notes: 'x' } })),
+    ).rejects.toMatchObject({
       code: 'P2025',
     });
     expect((await asA(() => db.client.lead.deleteMany({ where: { id: bLeadId } }))).count).toBe(0);
@@ -116,16 +135,20 @@ describe('the tenant-scoped data path', () => {
   });
 
   it('puts the current tenant on created rows and refuses a row for another tenant', async () => {
-    const team = await asA(() => db.client.team.create({ data: { name: `Hold ${randomUUID().slice(0, 4)}` } as never }));
-    expect(team.tenantId).toBe(a.id);
-    await expect(asA(() => db.client.team.create({ data: { tenantId: b.id, name: 'Stjålet hold' } }))).rejects.toThrow(
-      CrossTenantWriteError,
+    const team = await asA(() =>
+      db.client.team.create({ data: { name: `Hold ${randomUUID().slice(0, 4)}` } as never }),
     );
+    expect(team.tenantId).toBe(a.id);
+    await expect(
+      asA(() => db.client.team.create({ data: { tenantId: b.id, name: 'Stjålet hold' } })),
+    ).rejects.toThrow(CrossTenantWriteError);
   });
 
   it('scopes interactive transactions the same way', async () => {
     const names = await asA(() =>
-      db.transaction(async (tx) => (await tx.lead.findMany({ select: { customerName: true } })).map((l) => l.customerName)),
+      db.transaction(async (tx) =>
+        (await tx.lead.findMany({ select: { customerName: true } })).map((l) => l.customerName),
+      ),
     );
     expect(names).toContain('Anna fra A');
     expect(names).not.toContain('Bo fra B');

@@ -24,6 +24,25 @@ const PUBLIC_ROUTES = [
 ];
 const isPublic = (url: string) => PUBLIC_ROUTES.some((pattern) => pattern.test(url));
 
+/**
+ * A valid body for each route that requires one, so the request gets past validation to the lookup
+ * (a 400 would prove nothing about isolation). A new route with a required body must add one here.
+ */
+const SAMPLE_BODIES: Record<string, object> = {
+  'PUT /api/leads/:id': {
+    customerName: 'Ny Kunde',
+    customerPhone: '+4526112233',
+    serviceType: 'Hovedrengøring',
+    address: 'Nyvej 1',
+    postalCode: '8000',
+    city: 'Aarhus',
+    estimatedHours: 3,
+  },
+  'POST /api/leads/:id/status': { status: 'contacted' },
+  'PATCH /api/bookings/:id/status': { status: 'cancelled' },
+  'POST /api/bookings/:id/complete': { hoursWorked: 2 },
+};
+
 describe('every route', () => {
   let test: TestApp;
   let routes: Array<{ method: string; url: string }>;
@@ -117,7 +136,11 @@ describe('every route', () => {
   it('answers 401 without a token on every non-public route', async () => {
     const failures: string[] = [];
     for (const route of routes.filter((r) => !isPublic(r.url))) {
-      const response = await test.app.inject({ method: route.method as 'GET', url: withVictimIds(route.url), payload: {} });
+      const response = await test.app.inject({
+        method: route.method as 'GET',
+        url: withVictimIds(route.url),
+        payload: {},
+      });
       if (response.statusCode !== 401) failures.push(`${route.method} ${route.url} → ${response.statusCode}`);
     }
     expect(failures).toEqual([]);
@@ -125,13 +148,15 @@ describe('every route', () => {
 
   it("answers 403 or 404 to another tenant's admin on every route that takes an id, never with the data", async () => {
     const failures: string[] = [];
-    const withParams = routes.filter((r) => !isPublic(r.url) && r.url.includes('/:') && !/:provider|:type/.test(r.url));
+    const withParams = routes.filter(
+      (r) => !isPublic(r.url) && r.url.includes('/:') && !/:provider|:type/.test(r.url),
+    );
     for (const route of withParams) {
       const response = await test.app.inject({
         method: route.method as 'GET',
         url: withVictimIds(route.url),
         headers: intruder.auth,
-        payload: {},
+        payload: SAMPLE_BODIES[`${route.method} ${route.url}`] ?? {},
       });
       const leaked = victimSecrets.filter((secret) => response.body.includes(secret));
       if (![403, 404].includes(response.statusCode) || leaked.length > 0) {
@@ -143,10 +168,13 @@ describe('every route', () => {
 
   it("never shows tenant A's data in any list or read route to tenant B", async () => {
     const failures: string[] = [];
-    for (const route of routes.filter((r) => r.method === 'GET' && !isPublic(r.url) && !r.url.includes('/:'))) {
+    for (const route of routes.filter(
+      (r) => r.method === 'GET' && !isPublic(r.url) && !r.url.includes('/:'),
+    )) {
       const response = await test.app.inject({ method: 'GET', url: route.url, headers: intruder.auth });
       const leaked = victimSecrets.filter((secret) => response.body.includes(secret));
-      if (leaked.length > 0 || response.statusCode >= 500) failures.push(`${route.url} → ${response.statusCode} ${leaked.join(',')}`);
+      if (leaked.length > 0 || response.statusCode >= 500)
+        failures.push(`${route.url} → ${response.statusCode} ${leaked.join(',')}`);
     }
     expect(failures).toEqual([]);
   });

@@ -72,7 +72,10 @@ export class SessionDto extends MeDto {
 }
 
 export class LogoutDto {
-  @ApiProperty({ required: false, description: 'Ends the family of this refresh token (default: the current session)' })
+  @ApiProperty({
+    required: false,
+    description: 'Ends the family of this refresh token (default: the current session)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)

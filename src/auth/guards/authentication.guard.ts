@@ -32,8 +32,10 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     request.tenantId = principal.tenantId;
     this.tenantContext.set({ tenantId: principal.tenantId, userId: principal.userId, role: principal.role });
 
-    const requirements = this.reflector.getAllAndOverride<AuthRequirements | undefined>(AUTH_REQUIREMENTS, targets) ?? {};
-    if (requirements.superadmin && !principal.isSuperadmin) throw new DomainError('forbidden', 'Only a superadmin may do this');
+    const requirements =
+      this.reflector.getAllAndOverride<AuthRequirements | undefined>(AUTH_REQUIREMENTS, targets) ?? {};
+    if (requirements.superadmin && !principal.isSuperadmin)
+      throw new DomainError('forbidden', 'Only a superadmin may do this');
     if (requirements.roles && !requirements.roles.includes(principal.role)) {
       throw new DomainError('forbidden', `The ${principal.role} role may not do this`);
     }
@@ -45,7 +47,10 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     if (error instanceof DomainError) throw error;
     if (error || !user) {
       const expired = (info as { name?: string } | undefined)?.name === 'TokenExpiredError';
-      throw new DomainError('unauthorized', expired ? 'Access token expired' : 'Missing or invalid access token');
+      throw new DomainError(
+        'unauthorized',
+        expired ? 'Access token expired' : 'Missing or invalid access token',
+      );
     }
     return user;
   }

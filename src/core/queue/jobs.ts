@@ -18,6 +18,8 @@ export interface TenantJob {
 export interface JobPayloads {
   /** Daily: removes processed inbound events, relayed outbox rows and dead refresh tokens past retention. */
   'maintenance.prune': { retentionDays: number };
+  /** Every 5 minutes: pending bookings past tokenExpiresAt expire, per tenant (fan-out over the system path). */
+  'bookings.expire-pending': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -30,6 +32,7 @@ export interface JobDefinition {
 
 export const JOBS: { readonly [N in JobName]: JobDefinition } = {
   'maintenance.prune': { queue: 'maintenance', attempts: 3 },
+  'bookings.expire-pending': { queue: 'maintenance', attempts: 3 },
 };
 
 export function isJobName(name: string): name is JobName {
@@ -52,6 +55,12 @@ export const SCHEDULES: ReadonlyArray<{
     job: 'maintenance.prune',
     pattern: '30 3 * * *',
     data: { retentionDays: 30 },
+  },
+  {
+    id: 'bookings-expire-pending',
+    job: 'bookings.expire-pending',
+    pattern: '*/5 * * * *',
+    data: {},
   },
 ];
 

@@ -1,0 +1,102 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+
+import { Authenticated, CurrentPrincipal, Public, WRITER_ROLES } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { IdParamDto } from '../tenants/dto/id-param.dto.js';
+import { BookingsService } from './bookings.service.js';
+import {
+  BookingQueryDto,
+  CompleteBookingDto,
+  CreateBookingDto,
+  MeetingTokenParamDto,
+  UpdateBookingDto,
+  UpdateBookingStatusDto,
+} from './dto/booking-input.dto.js';
+import { BookingDto, BookingPageDto, MeetingViewDto } from './dto/booking.dto.js';
+
+@ApiTags('bookings')
+@Controller('bookings')
+export class BookingsController {
+  constructor(private readonly bookings: BookingsService) {}
+
+  @Get()
+  @Authenticated()
+  @ApiOkResponse({ type: BookingPageDto, description: 'STAFF see the bookings assigned to them' })
+  @ApiBadRequestResponse({ description: 'An invalid filter, sort or page, named in details' })
+  list(@CurrentPrincipal() principal: Principal, @Query() query: BookingQueryDto): Promise<BookingPageDto> {
+    return this.bookings.list(principal, query);
+  }
+
+  @Post()
+  @Authenticated({ roles: WRITER_ROLES })
+  @ApiCreatedResponse({ type: BookingDto, description: 'A confirmed booking; the lead becomes booked' })
+  @ApiNotFoundResponse({ description: 'No such lead or team visible to the caller' })
+  @ApiConflictResponse({ description: 'The team has a booking at that time; details name it' })
+  create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateBookingDto): Promise<BookingDto> {
+    return this.bookings.create(principal, dto);
+  }
+
+  /** Public: the customer's booking link. Static path, so it wins over `:id` in the router. */
+  @Get('meeting/:meetingToken')
+  @Public()
+  @ApiOkResponse({ type: MeetingViewDto })
+  @ApiNotFoundResponse({ description: 'No booking has this token' })
+  meeting(@Param() params: MeetingTokenParamDto): Promise<MeetingViewDto> {
+    return this.bookings.meetingView(params.meetingToken);
+  }
+
+  @Get(':id')
+  @Authenticated()
+  @ApiOkResponse({ type: BookingDto })
+  @ApiNotFoundResponse({ description: 'No such booking visible to the caller' })
+  get(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<BookingDto> {
+    return this.bookings.get(principal, params.id);
+  }
+
+  @Patch(':id')
+  @Authenticated({ roles: WRITER_ROLES })
+  @ApiOkResponse({ type: BookingDto, description: 'Moving (time, length, team) bumps the revision' })
+  @ApiNotFoundResponse({ description: 'No such booking visible to the caller' })
+  @ApiConflictResponse({ description: 'Overlap with another booking, or the booking is no longer live' })
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: IdParamDto,
+    @Body() dto: UpdateBookingDto,
+  ): Promise<BookingDto> {
+    return this.bookings.update(principal, params.id, dto);
+  }
+
+  @Patch(':id/status')
+  @HttpCode(HttpStatus.OK)
+  @Authenticated({ roles: WRITER_ROLES })
+  @ApiOkResponse({ type: BookingDto, description: 'Cancelling is for admins and managers' })
+  @ApiConflictResponse({ description: 'An illegal move; details name from, to and the allowed moves' })
+  changeStatus(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: IdParamDto,
+    @Body() dto: UpdateBookingStatusDto,
+  ): Promise<BookingDto> {
+    return this.bookings.changeStatus(principal, params.id, dto.status);
+  }
+
+  @Post(':id/complete')
+  @HttpCode(HttpStatus.OK)
+  @Authenticated({ roles: WRITER_ROLES })
+  @ApiOkResponse({ type: BookingDto })
+  @ApiConflictResponse({ description: 'Only confirmed or in-progress bookings can be completed' })
+  complete(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: IdParamDto,
+    @Body() dto: CompleteBookingDto,
+  ): Promise<BookingDto> {
+    return this.bookings.complete(principal, params.id, dto);
+  }
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+
+import { ActivitiesModule } from '../activities/activities.module.js';
+import { LeadsModule } from '../leads/leads.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { BookingsController } from './bookings.controller.js';
+import { BookingsRepository } from './bookings.repository.js';
+import { BookingsService } from './bookings.service.js';
+import { ExpirePendingBookingsProcessor } from './jobs/expire-pending-bookings.processor.js';
+import { LeadIntakeController } from './lead-intake.controller.js';
+import { LeadIntakeService } from './lead-intake.service.js';
+
+/**
+ * Bookings (DESIGN.md sections 2 and 5): a lead's job on a team's time, its status, the customer's
+ * public booking link, the expiry schedule, and POST /leads (a lead with a requested time is created
+ * with its pending booking). Depends on leads, activities and tenants; nothing below depends on it.
+ */
+@Module({
+  imports: [LeadsModule, ActivitiesModule, TenantsModule],
+  controllers: [BookingsController, LeadIntakeController],
+  providers: [BookingsRepository, BookingsService, LeadIntakeService, ExpirePendingBookingsProcessor],
+  exports: [BookingsService],
+})
+export class BookingsModule {}

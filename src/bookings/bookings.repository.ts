@@ -1,0 +1,232 @@
+import { Injectable } from '@nestjs/common';
+
+import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
+import type { Page } from '../core/http/pagination.js';
+import type { Booking, Prisma, Team } from '../generated/prisma/client.js';
+import type { BookingStatus } from '../generated/prisma/enums.js';
+
+/** A client to run a query on: a transaction's (tenant-scoped or the system path's) or the scoped client. */
+export type Db = Prisma.TransactionClient;
+
+/** Statuses that hold a team's time; the exclusion constraint `bookings_team_no_overlap` uses the same. */
+export const LIVE_STATUSES: readonly BookingStatus[] = ['pending', 'confirmed', 'in_progress'];
+
+export interface BookingFilter {
+  status?: BookingStatus;
+  teamId?: string;
+  leadId?: string;
+  from?: Date;
+  to?: Date;
+  /** STAFF see what is assigned to them only: the booking, or the lead it belongs to. */
+  visibleTo?: string;
+}
+
+export interface NewBooking {
+  leadId: string;
+  customerId: string | null;
+  teamId: string;
+  assignedUserId: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  durationHours: Prisma.Decimal;
+  hourlyRate: Prisma.Decimal;
+  totalAmount: Prisma.Decimal;
+  status: BookingStatus;
+  meetingToken: string;
+  tokenExpiresAt: Date | null;
+  confirmedAt: Date | null;
+}
+
+export type BookingChange = Pick<
+  Prisma.BookingUncheckedUpdateManyInput,
+  | 'status'
+  | 'revision'
+  | 'startsAt'
+  | 'endsAt'
+  | 'durationHours'
+  | 'teamId'
+  | 'totalAmount'
+  | 'assignedUserId'
+  | 'notes'
+  | 'hoursWorked'
+  | 'confirmedAt'
+  | 'completedAt'
+  | 'cancelledAt'
+>;
+
+export interface MeetingRow {
+  startsAt: Date;
+  endsAt: Date;
+  status: BookingStatus;
+  tokenExpiresAt: Date | null;
+  lead: { serviceType: string; address: string; city: string };
+}
+
+/**
+ * The bookings module's only door to the database. Methods take the tenant first and name it in every
+ * filter (the scoped client and row-level security add it again). Soft-deleted bookings are invisible.
+ */
+@Injectable()
+export class BookingsRepository {
+  constructor(private readonly tenantPrisma: TenantPrismaService) {}
+
+  private db(db?: Db): Db {
+    // The scoped client has the same model API as a transaction client; only its extension differs.
+    return db ?? (this.tenantPrisma.client as unknown as ScopedTransaction);
+  }
+
+  private static visibility(userId: string | undefined): Prisma.BookingWhereInput {
+    return userId ? { OR: [{ assignedUserId: userId }, { lead: { assignedUserId: userId } }] } : {};
+  }
+
+  // Teams and users ---------------------------------------------------------------------------------
+
+  /** The tenant's active teams in the order "first free team" walks them: by name. */
+  activeTeams(tenantId: string, db: Db): Promise<Team[]> {
+    return db.team.findMany({ where: { tenantId, active: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+  }
+
+  findTeam(tenantId: string, teamId: string, db: Db): Promise<Team | null> {
+    return db.team.findUnique({ where: { id_tenantId: { id: teamId, tenantId }, tenantId } });
+  }
+
+  async isMember(tenantId: string, userId: string, db: Db): Promise<boolean> {
+    const membership = await db.membership.findUnique({
+      where: { tenantId_userId: { tenantId, userId }, tenantId, user: { deletedAt: null } },
+      select: { id: true },
+    });
+    return membership !== null;
+  }
+
+  // Bookings ----------------------------------------------------------------------------------------
+
+  /**
+   * A live booking of the team overlapping [startsAt, endsAt) (half-open, as the exclusion constraint
+   * compares), other than `excludeId`. The earliest one, so the message names what comes first.
+   */
+  findOverlap(
+    tenantId: string,
+    teamId: string,
+    range: { startsAt: Date; endsAt: Date },
+    excludeId?: string,
+    db?: Db,
+  ): Promise<{ id: string } | null> {
+    return this.db(db).booking.findFirst({
+      where: {
+        tenantId,
+        teamId,
+        deletedAt: null,
+        status: { in: [...LIVE_STATUSES] },
+        startsAt: { lt: range.endsAt },
+        endsAt: { gt: range.startsAt },
+        ...(excludeId ? { id: { not: excludeId } } : {}),
+      },
+      select: { id: true },
+      orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  create(tenantId: string, data: NewBooking, db: Db): Promise<Booking> {
+    return db.booking.create({ data: { tenantId, ...data } });
+  }
+
+  find(tenantId: string, bookingId: string, visibleTo?: string, db?: Db): Promise<Booking | null> {
+    return this.db(db).booking.findFirst({
+      where: { id: bookingId, tenantId, deletedAt: null, ...BookingsRepository.visibility(visibleTo) },
+    });
+  }
+
+  async page(
+    tenantId: string,
+    filter: BookingFilter,
+    orderBy: Prisma.BookingOrderByWithRelationInput[],
+    window: { skip: number; take: number },
+  ): Promise<Page<Booking>> {
+    const where: Prisma.BookingWhereInput = {
+      tenantId,
+      deletedAt: null,
+      status: filter.status,
+      teamId: filter.teamId,
+      leadId: filter.leadId,
+      startsAt: { gte: filter.from, lt: filter.to },
+      ...BookingsRepository.visibility(filter.visibleTo),
+    };
+    // One transaction: the count and the rows see the same snapshot of the tenant's bookings.
+    const [rows, total] = await this.tenantPrisma.transaction((tx) =>
+      Promise.all([
+        tx.booking.findMany({ where, orderBy, skip: window.skip, take: window.take }),
+        tx.booking.count({ where }),
+      ]),
+    );
+    return { rows, total };
+  }
+
+  /**
+   * Compare-and-set: changes the booking only if it still has the status and revision the caller read,
+   * so two writers cannot both act on the same state. Answers the changed row, or null if it moved on.
+   */
+  async updateIfUnchanged(
+    tenantId: string,
+    bookingId: string,
+    expected: { status: BookingStatus; revision: number },
+    data: BookingChange,
+    db: Db,
+  ): Promise<Booking | null> {
+    const { count } = await db.booking.updateMany({
+      where: {
+        id: bookingId,
+        tenantId,
+        deletedAt: null,
+        status: expected.status,
+        revision: expected.revision,
+      },
+      data,
+    });
+    return count === 1 ? db.booking.findFirst({ where: { id: bookingId, tenantId } }) : null;
+  }
+
+  // Expiry ------------------------------------------------------------------------------------------
+
+  /** The tenants that have pending bookings past their confirmation deadline (system path: fan-out). */
+  async tenantsWithExpiredPending(now: Date, system: Db): Promise<string[]> {
+    const rows = await system.booking.findMany({
+      where: { status: 'pending', deletedAt: null, tokenExpiresAt: { lt: now } },
+      distinct: ['tenantId'],
+      select: { tenantId: true },
+    });
+    return rows.map((row) => row.tenantId);
+  }
+
+  findExpiredPending(tenantId: string, now: Date, limit: number, db: Db): Promise<Booking[]> {
+    return db.booking.findMany({
+      where: { tenantId, status: 'pending', deletedAt: null, tokenExpiresAt: { lt: now } },
+      orderBy: [{ tokenExpiresAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+    });
+  }
+
+  /** Compare-and-set on `pending`: a booking confirmed a moment ago is left alone. */
+  async expireIfPending(tenantId: string, bookingId: string, now: Date, db: Db): Promise<boolean> {
+    const { count } = await db.booking.updateMany({
+      where: { id: bookingId, tenantId, status: 'pending', deletedAt: null, tokenExpiresAt: { lt: now } },
+      data: { status: 'expired' },
+    });
+    return count === 1;
+  }
+
+  // The public booking link -------------------------------------------------------------------------
+
+  /** By the unique token, across tenants (system path 'meeting-token'): only what the view shows. */
+  findByMeetingToken(meetingToken: string, system: Db): Promise<MeetingRow | null> {
+    return system.booking.findFirst({
+      where: { meetingToken, deletedAt: null },
+      select: {
+        startsAt: true,
+        endsAt: true,
+        status: true,
+        tokenExpiresAt: true,
+        lead: { select: { serviceType: true, address: true, city: true } },
+      },
+    });
+  }
+}

@@ -1,0 +1,184 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  registerDecorator,
+  type ValidationOptions,
+} from 'class-validator';
+
+import { BookingStatus } from '../../generated/prisma/enums.js';
+import { PaginationQueryDto } from '../../core/http/pagination.js';
+import { IsOptionalNotNull } from '../../tenants/dto/validators.js';
+
+/** Hours on a booking: 0.5 to 24 in half-hour steps (a crew is booked and paid by the half hour). */
+export function isHalfHours(value: unknown): value is number {
+  return (
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= 0.5 &&
+    value <= 24 &&
+    Number.isInteger(value * 2)
+  );
+}
+
+function IsHalfHours(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyKey: string | symbol) =>
+    registerDecorator({
+      name: 'isHalfHours',
+      target: target.constructor,
+      propertyName: String(propertyKey),
+      options: {
+        message: `${String(propertyKey)} must be between 0.5 and 24 in half-hour steps`,
+        ...options,
+      },
+      validator: { validate: isHalfHours },
+    });
+}
+
+const trimToNull = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? (value.trim() === '' ? null : value.trim()) : value;
+
+/** An ISO 8601 instant with a date, a time and an offset: a booking time is never zone-less. */
+const ISO_INSTANT = { strict: true, strictSeparator: true } as const;
+const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const isInstant = (value: unknown) => typeof value === 'string' && INSTANT_PATTERN.test(value);
+
+function IsInstant(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyKey: string | symbol) =>
+    registerDecorator({
+      name: 'isInstant',
+      target: target.constructor,
+      propertyName: String(propertyKey),
+      options: {
+        message: `${String(propertyKey)} must be an ISO 8601 date-time with an offset (2026-03-27T09:00:00Z)`,
+        ...options,
+      },
+      validator: { validate: isInstant },
+    });
+}
+
+export class CreateBookingDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  leadId!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-03-27T09:00:00Z' })
+  @IsISO8601(ISO_INSTANT)
+  @IsInstant()
+  startsAt!: string;
+
+  @ApiPropertyOptional({ example: 3.5, description: "Defaults to the lead's estimated hours" })
+  @IsOptionalNotNull()
+  @IsNumber()
+  @IsHalfHours()
+  durationHours?: number;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Defaults to the first team free at that time' })
+  @IsOptionalNotNull()
+  @IsUUID()
+  teamId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "Defaults to the lead's assignee" })
+  @IsOptionalNotNull()
+  @IsUUID()
+  assignedUserId?: string;
+}
+
+export class UpdateBookingDto {
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptionalNotNull()
+  @IsISO8601(ISO_INSTANT)
+  @IsInstant()
+  startsAt?: string;
+
+  @ApiPropertyOptional({ example: 4 })
+  @IsOptionalNotNull()
+  @IsNumber()
+  @IsHalfHours()
+  durationHours?: number;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptionalNotNull()
+  @IsUUID()
+  teamId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', type: String, nullable: true, description: 'null unassigns' })
+  @IsOptional()
+  @IsUUID()
+  assignedUserId?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'null or empty clears' })
+  @IsOptional()
+  @Transform(trimToNull)
+  @IsString()
+  @MaxLength(5000)
+  notes?: string | null;
+}
+
+/** The statuses a client may ask for; `completed` is named so the answer can point to /complete. */
+export class UpdateBookingStatusDto {
+  @ApiProperty({ enum: BookingStatus, enumName: 'BookingStatus' })
+  @IsIn(Object.values(BookingStatus))
+  status!: BookingStatus;
+}
+
+export class CompleteBookingDto {
+  @ApiProperty({ example: 3.5, description: '0.5 to 24, in half-hour steps' })
+  @IsNumber()
+  @IsHalfHours()
+  hoursWorked!: number;
+}
+
+export const BOOKING_SORT_FIELDS = ['startsAt', 'createdAt'] as const;
+
+export class BookingQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: BookingStatus, enumName: 'BookingStatus' })
+  @IsOptional()
+  @IsIn(Object.values(BookingStatus))
+  status?: BookingStatus;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  teamId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  leadId?: string;
+
+  @ApiPropertyOptional({
+    description: 'On startsAt; ISO 8601, a bare date is a day in the tenant time zone (inclusive)',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  from?: string;
+
+  @ApiPropertyOptional({
+    description: 'On startsAt; ISO 8601, a bare date is a day in the tenant time zone (exclusive)',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  to?: string;
+
+  @ApiPropertyOptional({ example: 'startsAt:asc', description: 'startsAt|createdAt : asc|desc' })
+  @IsOptional()
+  @IsString()
+  sort?: string;
+}
+
+export class MeetingTokenParamDto {
+  @ApiProperty()
+  @IsString()
+  @MaxLength(200)
+  meetingToken!: string;
+}

@@ -1,0 +1,91 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+import type { Booking } from '../../generated/prisma/client.js';
+import { BookingStatus } from '../../generated/prisma/enums.js';
+import { PageMetaDto } from '../../core/http/pagination.js';
+import { toHoursString, toMoneyString } from '../../core/money/money.js';
+
+const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
+
+/** A booking as the API shows it. The meeting token is deliberately absent: it is the customer's key. */
+export class BookingDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) leadId!: string;
+  @ApiProperty({ format: 'uuid', type: String, nullable: true }) customerId!: string | null;
+  @ApiProperty({ format: 'uuid' }) teamId!: string;
+  @ApiProperty({ format: 'uuid', type: String, nullable: true }) assignedUserId!: string | null;
+  @ApiProperty({ format: 'date-time' }) startsAt!: string;
+  @ApiProperty({ format: 'date-time' }) endsAt!: string;
+  @ApiProperty({ example: '3.5' }) durationHours!: string;
+  @ApiProperty({ example: '349.00' }) hourlyRate!: string;
+  @ApiProperty({ example: '1221.50' }) totalAmount!: string;
+  @ApiProperty({ enum: BookingStatus, enumName: 'BookingStatus' }) status!: BookingStatus;
+  @ApiProperty({ example: 1 }) revision!: number;
+  @ApiProperty({ type: String, nullable: true }) googleCalendarEventId!: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) tokenExpiresAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '3.5' }) hoursWorked!: string | null;
+  @ApiProperty({ type: String, nullable: true }) notes!: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) confirmedAt!: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) completedAt!: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) cancelledAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+
+  static from(booking: Booking): BookingDto {
+    return Object.assign(new BookingDto(), {
+      id: booking.id,
+      leadId: booking.leadId,
+      customerId: booking.customerId,
+      teamId: booking.teamId,
+      assignedUserId: booking.assignedUserId,
+      startsAt: booking.startsAt.toISOString(),
+      endsAt: booking.endsAt.toISOString(),
+      durationHours: toHoursString(booking.durationHours)!,
+      hourlyRate: toMoneyString(booking.hourlyRate)!,
+      totalAmount: toMoneyString(booking.totalAmount)!,
+      status: booking.status,
+      revision: booking.revision,
+      googleCalendarEventId: booking.googleCalendarEventId,
+      tokenExpiresAt: iso(booking.tokenExpiresAt),
+      hoursWorked: toHoursString(booking.hoursWorked),
+      notes: booking.notes,
+      confirmedAt: iso(booking.confirmedAt),
+      completedAt: iso(booking.completedAt),
+      cancelledAt: iso(booking.cancelledAt),
+      createdAt: booking.createdAt.toISOString(),
+      updatedAt: booking.updatedAt.toISOString(),
+    });
+  }
+}
+
+export class BookingPageDto {
+  @ApiProperty({ type: [BookingDto] }) data!: BookingDto[];
+  @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
+}
+
+/** What the customer's booking link shows: the job and its time, nothing that identifies anyone. */
+export class MeetingViewDto {
+  @ApiProperty({ format: 'date-time' }) startsAt!: string;
+  @ApiProperty({ format: 'date-time' }) endsAt!: string;
+  @ApiProperty({ example: 'Flytterengøring' }) serviceType!: string;
+  @ApiProperty({ example: 'Vestergade 1' }) address!: string;
+  @ApiProperty({ example: 'Aarhus C' }) city!: string;
+  @ApiProperty({ enum: BookingStatus, enumName: 'BookingStatus' }) status!: BookingStatus;
+  @ApiProperty({ description: 'The time to confirm the booking has passed' }) isExpired!: boolean;
+
+  static from(
+    row: { startsAt: Date; endsAt: Date; status: BookingStatus; tokenExpiresAt: Date | null },
+    lead: { serviceType: string; address: string; city: string },
+    now: Date,
+  ): MeetingViewDto {
+    return Object.assign(new MeetingViewDto(), {
+      startsAt: row.startsAt.toISOString(),
+      endsAt: row.endsAt.toISOString(),
+      serviceType: lead.serviceType,
+      address: lead.address,
+      city: lead.city,
+      status: row.status,
+      isExpired: row.tokenExpiresAt !== null && row.tokenExpiresAt.getTime() < now.getTime(),
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+import { TenantContextService } from '../../core/database/tenant-context.js';
+import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
+import type { JobPayloads } from '../../core/queue/jobs.js';
+import { BookingsService } from '../bookings.service.js';
+
+/** Payload of `bookings.expire-pending`: none; the schedule covers every tenant. */
+export type ExpirePendingBookingsPayload = JobPayloads['bookings.expire-pending'];
+
+/**
+ * Every 5 minutes: pending bookings whose customer did not confirm before `tokenExpiresAt` expire,
+ * and their leads follow. Finds the tenants over the system path, then handles each inside its own
+ * tenant context and transaction. One tenant's failure does not stop the others, but the job still
+ * fails afterwards so BullMQ retries it (the work is idempotent, so a retry only does what is left).
+ */
+@Injectable()
+@HandlesJob('bookings.expire-pending')
+export class ExpirePendingBookingsProcessor implements JobHandler<'bookings.expire-pending'> {
+  private readonly logger = new Logger(ExpirePendingBookingsProcessor.name);
+
+  constructor(
+    private readonly bookings: BookingsService,
+    private readonly context: TenantContextService,
+  ) {}
+
+  async handle(_payload: ExpirePendingBookingsPayload): Promise<{ tenants: number; expired: number }> {
+    const now = new Date();
+    const tenantIds = await this.bookings.tenantsWithExpiredPending(now);
+    let expired = 0;
+    const failures: string[] = [];
+    for (const tenantId of tenantIds) {
+      try {
+        expired += await this.context.run({ tenantId }, () => this.bookings.expirePending(now));
+      } catch (error) {
+        this.logger.warn(`Expiring bookings of tenant ${tenantId} failed: ${(error as Error).message}`);
+        failures.push(`${tenantId}: ${(error as Error).message}`);
+      }
+    }
+    if (failures.length > 0) throw new Error(`Expiring pending bookings failed for ${failures.join('; ')}`);
+    return { tenants: tenantIds.length, expired };
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+
+import type { Principal } from '../auth/principal.js';
+import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
+import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import type { CreateLeadDto } from '../leads/dto/create-lead.dto.js';
+import { LeadsService } from '../leads/leads.service.js';
+import { BookingsService } from './bookings.service.js';
+import { BookingDto } from './dto/booking.dto.js';
+
+export type LeadDto = ReturnType<LeadsService['toDto']>;
+
+/** POST /leads without `scheduledAt`: the lead, with the linking warnings when there are any. */
+export type CreatedLead = LeadDto & { warnings?: string[] };
+
+/** POST /leads with `scheduledAt` (seed 002): the only answer that ever carries the meeting token. */
+export interface CreatedLeadWithBooking {
+  lead: LeadDto;
+  booking: BookingDto;
+  meetingToken: string;
+  warnings?: string[];
+}
+
+/**
+ * Creating a lead by hand. It lives in the bookings module because a lead with a requested time is
+ * created together with its pending booking in one transaction: either both exist or neither does
+ * (no free team means no lead either). Bookings depend on leads, never the reverse.
+ */
+@Injectable()
+export class LeadIntakeService {
+  constructor(
+    private readonly leads: LeadsService,
+    private readonly bookings: BookingsService,
+    private readonly tenantPrisma: TenantPrismaService,
+    private readonly cache: TenantCacheService,
+  ) {}
+
+  async create(principal: Principal, dto: CreateLeadDto): Promise<CreatedLead | CreatedLeadWithBooking> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const result = await this.bookings.guardOverlap((claim) =>
+      this.tenantPrisma.transaction(async (tx) => {
+        const { lead, warnings } = await this.leads.createInTransaction(tx, dto, principal);
+        const placed = dto.scheduledAt
+          ? await this.bookings.placePendingBooking(
+              tx,
+              lead,
+              new Date(dto.scheduledAt),
+              principal.userId,
+              claim,
+            )
+          : undefined;
+        return { lead, warnings, placed };
+      }),
+    );
+    await this.cache.invalidate(tenantId);
+
+    const warnings = result.warnings.length > 0 ? { warnings: result.warnings } : {};
+    if (!result.placed) return { ...this.leads.toDto(result.lead), ...warnings };
+    return {
+      lead: this.leads.toDto(result.lead, { bookingDate: result.placed.booking.startsAt }),
+      booking: BookingDto.from(result.placed.booking),
+      meetingToken: result.placed.meetingToken,
+      ...warnings,
+    };
+  }
+}
