@@ -170,3 +170,80 @@ describe('GET /api/leads/stats', () => {
     expect((await test.app.inject({ method: 'GET', url: '/api/leads/stats' })).statusCode).toBe(401);
   });
 });
+
+describe('GET /api/leads/stats after each kind of change through the API', () => {
+  let test: TestApp;
+  let auth: { authorization: string };
+
+  beforeAll(async () => {
+    test = await bootTestApp();
+    const tenant = await createTenant('Ændringer');
+    auth = (await login(test.app, await createUser(tenant.id, 'manager'))).auth;
+  });
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => {
+    const response = await test.app.inject({ method, url, headers: auth, payload });
+    expect(response.statusCode, `${method} ${url}: ${response.body}`).toBeLessThan(300);
+    return response.body ? response.json() : undefined;
+  };
+  const stats = () => call('GET', '/api/leads/stats');
+
+  it('is never stale: create, move, book, cancel, book again, complete, delete', async () => {
+    expect(await stats()).toMatchObject({ totalLeads: 0, upcoming: 0 });
+
+    const lead = await call('POST', '/api/leads', {
+      customerName: 'Karen Holm',
+      customerPhone: '+4526123456',
+      serviceType: 'Hovedrengøring',
+      address: 'Bakkevej 3',
+      postalCode: '8000',
+      city: 'Aarhus',
+      estimatedHours: 3,
+    });
+    expect(await stats()).toMatchObject({
+      totalLeads: 1,
+      newThisWeek: 1,
+      byStatus: { new: 1 },
+      bySource: { manual: 1 },
+    });
+
+    await call('POST', `/api/leads/${lead.id}/status`, { status: 'contacted' });
+    expect(await stats()).toMatchObject({ byStatus: { new: 0, contacted: 1 } });
+
+    const startsAt = new Date(Date.now() + 5 * 24 * 3600 * 1000);
+    startsAt.setUTCHours(9, 0, 0, 0);
+    const booking = await call('POST', '/api/bookings', {
+      leadId: lead.id,
+      startsAt: startsAt.toISOString(),
+    });
+    expect(await stats()).toMatchObject({
+      upcoming: 1,
+      byStatus: { booked: 1 },
+      conversionRate: 1,
+      bookedRevenue: '1047.00',
+    });
+
+    await call('PATCH', `/api/bookings/${booking.id}/status`, { status: 'cancelled' });
+    expect(await stats()).toMatchObject({
+      upcoming: 0,
+      byStatus: { contacted: 1, booked: 0 },
+      bookedRevenue: '0.00',
+      conversionRate: 1,
+    });
+
+    const again = await call('POST', '/api/bookings', { leadId: lead.id, startsAt: startsAt.toISOString() });
+    await call('POST', `/api/bookings/${again.id}/complete`, { hoursWorked: 3.5 });
+    expect(await stats()).toMatchObject({
+      upcoming: 0,
+      completed: 1,
+      byStatus: { completed: 1 },
+      bookedRevenue: '1047.00',
+    });
+
+    await call('DELETE', `/api/leads/${lead.id}`);
+    expect(await stats()).toMatchObject({ totalLeads: 0 });
+  });
+});
