@@ -19,6 +19,10 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
         connectionTimeoutMillis: 5_000,
         application_name: 'renos',
       }),
+      // Every tenant-scoped read is a short transaction, so under load requests queue for a pooled
+      // connection; Prisma's default wait of 2 s turned a busy moment into errors. A request that still
+      // cannot get one answers 503 (P2028, see database-errors.ts).
+      transactionOptions: { maxWait: 10_000, timeout: 15_000 },
     });
   }
 

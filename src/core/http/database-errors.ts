@@ -36,10 +36,12 @@ export function findSqlState(error: unknown, depth = 0): string | undefined {
 /** The constraint PostgreSQL named in its error, wherever it was wrapped. */
 function findConstraint(error: unknown, depth = 0): string | undefined {
   if (!error || typeof error !== 'object' || depth > 5) return undefined;
-  const candidate = error as PrismaLikeError & { constraint?: unknown; message?: unknown };
+  const candidate = error as PrismaLikeError & { constraint?: unknown; message?: unknown; originalMessage?: unknown };
   if (typeof candidate.constraint === 'string') return candidate.constraint;
-  const inMessage = typeof candidate.message === 'string' && /constraint "([^"]+)"/.exec(candidate.message);
-  if (inMessage) return inMessage[1];
+  for (const text of [candidate.originalMessage, candidate.message]) {
+    const inMessage = typeof text === 'string' && /constraint "([^"]+)"/.exec(text);
+    if (inMessage) return inMessage[1];
+  }
   return (
     findConstraint(candidate.meta?.driverAdapterError, depth + 1) ??
     findConstraint(candidate.cause, depth + 1)
@@ -100,6 +102,10 @@ export function mapDatabaseError(error: unknown): DomainError | undefined {
     return new DomainError('validation_failed', 'A value is too long');
   if (sqlState === '22P02' || prismaCode === 'P2023')
     return new DomainError('validation_failed', 'A value is malformed');
+  if (prismaCode === 'P2028' || prismaCode === 'P2024' || sqlState === '53300' || sqlState === '57014') {
+    // No connection or transaction slot in time: the server is busy, the request may be retried.
+    return new DomainError('unavailable', 'The server is busy; try again shortly');
+  }
   if (prismaCode === 'P2034' || sqlState === '40001' || sqlState === '40P01') {
     return new DomainError('conflict', 'The record was changed at the same time; try again');
   }
