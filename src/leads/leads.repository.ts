@@ -167,18 +167,12 @@ function listWhere(tenantId: string, filter: LeadListFilter): Prisma.LeadWhereIn
 }
 
 /**
- * ILIKE '%…%' on each column: the per-column trigram indexes (gin_trgm_ops) serve ILIKE, so the
- * planner can combine them with a BitmapOr instead of scanning the tenant's leads. A search that looks
- * like a phone number is also matched against the E.164 digits however it was spaced.
+ * Free text against `search_text` (name, e-mail, phone, address, postal code and city, lower-cased by
+ * a trigger): one LIKE on one trigram-indexed column, which PostgreSQL combines with the tenant filter;
+ * five ILIKEs on five columns made it scan every lead of the tenant. A search that looks like a phone
+ * number is matched on its digits however it was spaced.
  */
 function searchClauses(search: string): Prisma.LeadWhereInput[] {
-  const contains = (value: string) => ({ contains: value, mode: 'insensitive' as const });
-  const digits = phoneDigits(search);
-  return [
-    { customerName: contains(search) },
-    { customerEmail: contains(search) },
-    { customerPhone: contains(digits ?? search) },
-    { address: contains(search) },
-    { city: contains(search) },
-  ];
+  const term = phoneDigits(search) ?? search.trim().toLowerCase();
+  return [{ searchText: { contains: term } }];
 }
