@@ -164,6 +164,10 @@ export class CustomersRepository {
  * so it matches however the user spaced it; null for anything else.
  */
 export function phoneDigits(search: string): string | null {
-  const compact = search.replace(/[\s\-().]/g, '').replace(/^00/, '+');
-  return /^\+?\d{2,}$/.test(compact) ? compact : null;
+  const compact = search.replace(/[\s\-().]/g, '');
+  if (!/^\+?\d{2,}$/.test(compact)) return null;
+  // Stored numbers are E.164 ("+4522334455"): search on digits, so a fragment matches wherever it
+  // stands. "0045…" is an international prefix only on a whole number; "00 12 34" is a fragment.
+  const digits = compact.replace(/^\+/, '');
+  return digits.length >= 10 && digits.startsWith('00') ? digits.slice(2) : digits;
 }

@@ -14,14 +14,7 @@ import {
   type TenantFixture,
   type UserFixture,
 } from '../support/fixtures.js';
-
-interface FieldError {
-  field: string;
-  message: string;
-}
-
-const fieldsOf = (body: { details?: FieldError[] }) =>
-  new Set((body.details ?? []).map((detail) => detail.field));
+import { fieldsOf } from '../support/http.js';
 
 const BOOKING_KEYS = [
   'id',

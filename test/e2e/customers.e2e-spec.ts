@@ -18,14 +18,7 @@ import {
   type TenantFixture,
   type UserFixture,
 } from '../support/fixtures.js';
-
-interface FieldError {
-  field: string;
-  message: string;
-}
-
-const fieldsOf = (body: { details?: FieldError[] }) =>
-  new Set((body.details ?? []).map((detail) => detail.field));
+import { fieldsOf } from '../support/http.js';
 
 /** A Danish mobile number (in a range libphonenumber calls valid) no other test uses. */
 const newPhone = () => {

@@ -19,14 +19,7 @@ import {
   type TenantFixture,
   type UserFixture,
 } from '../support/fixtures.js';
-
-interface FieldError {
-  field: string;
-  message: string;
-}
-
-const fieldsOf = (body: { details?: FieldError[] }) =>
-  new Set((body.details ?? []).map((detail) => detail.field));
+import { fieldsOf, type FieldError } from '../support/http.js';
 
 /** A Danish mobile number no other test uses, as a person would type it. */
 const newPhone = () => {

@@ -12,14 +12,7 @@ import {
   type TenantFixture,
   type UserFixture,
 } from '../support/fixtures.js';
-
-interface FieldError {
-  field: string;
-  message: string;
-}
-
-const fieldsOf = (body: { details?: FieldError[] }) =>
-  new Set((body.details ?? []).map((detail) => detail.field));
+import { fieldsOf } from '../support/http.js';
 
 describe('tenant administration', () => {
   let test: TestApp;
