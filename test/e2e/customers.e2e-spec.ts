@@ -18,13 +18,8 @@ import {
   type TenantFixture,
   type UserFixture,
 } from '../support/fixtures.js';
-import { fieldsOf } from '../support/http.js';
+import { fieldsOf, newPhone } from '../support/http.js';
 
-/** A Danish mobile number (in a range libphonenumber calls valid) no other test uses. */
-const newPhone = () => {
-  const digits = `${Math.random() < 0.5 ? '26' : '28'}${String(Math.floor(Math.random() * 1_000_000)).padStart(6, '0')}`;
-  return { typed: `${digits.slice(0, 4)} ${digits.slice(4)}`, e164: `+45${digits}` };
-};
 const token = () => `K${randomUUID().replace(/-/g, '').slice(0, 10)}`;
 
 describe('customers', () => {

@@ -19,16 +19,8 @@ import {
   type TenantFixture,
   type UserFixture,
 } from '../support/fixtures.js';
-import { fieldsOf, type FieldError } from '../support/http.js';
+import { fieldsOf, newPhone, type FieldError } from '../support/http.js';
 
-/** A Danish mobile number no other test uses, as a person would type it. */
-const newPhone = () => {
-  const digits = `${Math.random() < 0.5 ? '26' : '28'}${String(Math.floor(Math.random() * 1_000_000)).padStart(6, '0')}`;
-  return {
-    typed: `${digits.slice(0, 2)} ${digits.slice(2, 4)} ${digits.slice(4, 6)} ${digits.slice(6)}`,
-    e164: `+45${digits}`,
-  };
-};
 const token = () => `Q${randomUUID().replace(/-/g, '').slice(0, 10)}`;
 
 describe('leads', () => {
