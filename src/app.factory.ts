@@ -17,6 +17,11 @@ import { RedisService } from './core/redis/redis.service.js';
 import { createNestLogger, createWinston } from './core/logging/logger.js';
 import { buildOpenApiDocument } from './openapi.js';
 
+/** Fastify's own meaning of a hop count: trust the nearest `hops` proxies. */
+function trustProxySetting(value: boolean | number | string) {
+  return typeof value === 'number' ? (_address: string, hop: number) => hop < value : value;
+}
+
 export interface RegisteredRoute {
   method: string;
   url: string;
@@ -48,7 +53,9 @@ export async function createApp(
   const nestLogger: LoggerService = createNestLogger(winstonLogger);
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
-    trustProxy: true,
+    // Off unless configured: otherwise any client could pick its own IP with X-Forwarded-For and
+    // slip past the per-IP limits and into the audit log under another address.
+    trustProxy: trustProxySetting(config.http.trustProxy),
     genReqId: requestIdFor,
     // Our hook logs one line per request, with the fields we choose (no headers, no bodies).
     logger: false,

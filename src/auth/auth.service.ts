@@ -45,7 +45,8 @@ export class AuthService {
     return this.repository.run(async (tx) => {
       const tenants = await this.repository.tenantsOf(tx, user.id);
       const home = tenants[0] ?? (user.isSuperadmin ? await this.superadminTenant(tx) : undefined);
-      if (!home) throw new NoTenantAccessError();
+      // The same answer as a wrong password: a 403 here would confirm the password was right.
+      if (!home) throw new InvalidCredentialsError();
       const pair = await this.sessions.start(tx, user.id, home.tenantId, home.role, client);
       await this.repository.touchLogin(tx, user.id);
       await this.audit.record(

@@ -4,6 +4,7 @@ import argon2 from 'argon2';
 import { AuditService } from '../auth/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
+import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { CreatedTenantDto, type CreateTenantDto } from './dto/create-tenant.dto.js';
@@ -48,6 +49,7 @@ export class TenantsService {
     private readonly tenantPrisma: TenantPrismaService,
     private readonly system: SystemPrismaService,
     private readonly audit: AuditService,
+    private readonly cache: TenantCacheService,
   ) {}
 
   async getSettings(): Promise<TenantResponseDto> {
@@ -78,6 +80,8 @@ export class TenantsService {
       );
       return updated;
     });
+    // The time zone and rates feed cached figures (newThisWeek, revenue): recompute them.
+    await this.cache.invalidate(tenantId);
     return TenantResponseDto.from(tenant);
   }
 

@@ -190,6 +190,14 @@ describe('rate limit', () => {
         error: 'Too Many Requests',
         requestId: expect.any(String),
       });
+      // X-Forwarded-For is not trusted by default: a client cannot pick a fresh IP per request.
+      const spoofed = await limited.app.inject({
+        method: 'GET',
+        url: '/api/health',
+        remoteAddress: '10.9.8.7',
+        headers: { 'x-forwarded-for': '8.8.8.8' },
+      });
+      expect(spoofed.statusCode).toBe(429);
       // Another IP has its own allowance.
       expect(
         (await limited.app.inject({ method: 'GET', url: '/api/health', remoteAddress: '10.9.8.8' }))

@@ -24,6 +24,8 @@ export class AppConfig {
     readonly port: number;
     readonly globalPrefix: 'api';
     readonly corsOrigins: readonly string[];
+    /** Proxies trusted to report the client's IP (rate limits, audit); none by default. */
+    readonly trustProxy: boolean | number | string;
     readonly bodyLimitBytes: number;
     readonly rateLimitPerMinute: number;
     /** What Twilio signs: the public origin the app is reached at. */
@@ -85,6 +87,7 @@ export class AppConfig {
       corsOrigins: env.CORS_ORIGINS.split(',')
         .map((origin) => origin.trim())
         .filter(Boolean),
+      trustProxy: env.TRUST_PROXY,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
       publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),

@@ -78,6 +78,19 @@ export const environmentSchema = z.object({
   MIGRATE_ON_START: booleanFlag(undefined),
   PUBLIC_BASE_URL: z.preprocess(emptyToUndefined, httpUrl.optional()),
   CORS_ORIGINS: z.preprocess(emptyToUndefined, z.string().default('')),
+  /** Which proxies may set X-Forwarded-For: false (default), true, a hop count, or IPs/CIDRs. */
+  TRUST_PROXY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, {
+        error: 'must be true, false, a hop count or a comma-separated list of IPs/CIDRs',
+      })
+      .default('false')
+      .transform((value): boolean | number | string =>
+        value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value,
+      ),
+  ),
   RATE_LIMIT_PER_MINUTE: integer(300, 0, 1_000_000),
   BODY_LIMIT_BYTES: integer(1_048_576, 1024, 50 * 1_048_576),
   METRICS_TOKEN: optionalString,

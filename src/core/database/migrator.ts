@@ -75,7 +75,7 @@ export function managesOwnTransaction(sql: string): boolean {
     .replace(/--[^\n]*/g, '')
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/\$([A-Za-z_][A-Za-z0-9_]*)?\$[\s\S]*?\$\1\$/g, '');
-  return /(^|;)\s*(BEGIN|START\s+TRANSACTION)\s*(;|$)/im.test(statementsOnly);
+  return /(^|;)\s*(BEGIN(\s+(WORK|TRANSACTION))?|START\s+TRANSACTION)\b[^;]*(;|$)/im.test(statementsOnly);
 }
 
 export async function readMigrations(migrationsDir: string): Promise<MigrationFile[]> {

@@ -61,6 +61,15 @@ describe('mapDatabaseError', () => {
     });
   });
 
+  it.each([
+    ['22021', 'a NUL character in a string'],
+    ['22P05', 'an untranslatable character'],
+    ['22003', 'a numeric overflow'],
+  ])('answers 400 for SQLSTATE %s (%s), not 500', (code) => {
+    const error = { code: 'P2010', meta: { driverAdapterError: { cause: { originalCode: code, kind: 'postgres' } } } };
+    expect(mapDatabaseError(error)?.code).toBe('validation_failed');
+  });
+
   it('leaves unknown errors alone (they become a 500 without details)', () => {
     expect(mapDatabaseError(new Error('boom'))).toBeUndefined();
   });

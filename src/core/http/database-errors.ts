@@ -102,6 +102,11 @@ export function mapDatabaseError(error: unknown): DomainError | undefined {
     return new DomainError('validation_failed', 'A value is too long');
   if (sqlState === '22P02' || prismaCode === 'P2023')
     return new DomainError('validation_failed', 'A value is malformed');
+  // A NUL character or an invalid byte sequence in a string, and a number too large for its column.
+  if (sqlState === '22021' || sqlState === '22P05') {
+    return new DomainError('validation_failed', 'A text value contains a character that cannot be stored');
+  }
+  if (sqlState === '22003' || prismaCode === 'P2020') return new DomainError('validation_failed', 'A number is out of range');
   if (prismaCode === 'P2028' || prismaCode === 'P2024' || sqlState === '53300' || sqlState === '57014') {
     // No connection or transaction slot in time: the server is busy, the request may be retried.
     return new DomainError('unavailable', 'The server is busy; try again shortly');
