@@ -13,9 +13,10 @@ import {
   DEFAULT_LEAD_SENDER_DOMAINS,
   DEFAULT_TEAM_NAME,
   defaultTenantSettings,
+  ENVIRONMENT_TENANT_SLUG,
 } from '../src/tenants/tenant-defaults.js';
 
-export const SEED_TENANT_SLUG = 'rendetalje';
+export const SEED_TENANT_SLUG = ENVIRONMENT_TENANT_SLUG;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CredentialCipher, CredentialDecryptionError } from '../../src/core/crypto/credential-cipher.js';
+import { defaultTenantSettings, ENVIRONMENT_TENANT_SLUG } from '../../src/tenants/tenant-defaults.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { createTenant, createUser, login, ownerDb, type TenantFixture } from '../support/fixtures.js';
 
@@ -268,5 +269,42 @@ describe('integrations (credentials)', () => {
         'IntegrationAccountDto',
       ]),
     );
+  });
+});
+
+describe('environment credentials', () => {
+  it('configure only the seeded tenant, never another business', async () => {
+    const app = await bootTestApp({
+      env: { TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'f'.repeat(32) },
+    });
+    try {
+      const other = await createTenant('Anden virksomhed');
+      const session = await login(app.app, await createUser(other.id, 'admin'));
+      const list = (
+        await app.app.inject({ method: 'GET', url: '/api/integrations', headers: session.auth })
+      ).json();
+      expect(list.find((entry: { provider: string }) => entry.provider === 'twilio')).toMatchObject({
+        configured: false,
+        source: null,
+      });
+      expect(JSON.stringify(list)).not.toContain('AC' + 'a'.repeat(32));
+
+      const seeded = await ownerDb().tenant.findUnique({ where: { slug: ENVIRONMENT_TENANT_SLUG } });
+      const home =
+        seeded ??
+        (await ownerDb().tenant.create({
+          data: { name: 'Rendetalje', slug: ENVIRONMENT_TENANT_SLUG, ...defaultTenantSettings() },
+        }));
+      const admin = await login(app.app, await createUser(home.id, 'admin'));
+      const own = (
+        await app.app.inject({ method: 'GET', url: '/api/integrations', headers: admin.auth })
+      ).json();
+      expect(own.find((entry: { provider: string }) => entry.provider === 'twilio')).toMatchObject({
+        configured: true,
+        source: 'environment',
+      });
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { ENVIRONMENT_TENANT_SLUG } from '../../tenants/tenant-defaults.js';
 import { TenantPrismaService, type ScopedTransaction } from '../../core/database/tenant-prisma.service.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { IntegrationProvider } from './credentials.providers.js';
@@ -48,6 +49,15 @@ const RECORD = {
 @Injectable()
 export class CredentialsRepository {
   constructor(private readonly db: TenantPrismaService) {}
+
+  /** Whether the environment's credentials apply to this tenant (only the seeded one). */
+  async isEnvironmentTenant(tenantId: string): Promise<boolean> {
+    const tenant = await this.db.client.tenant.findFirst({
+      where: { id: tenantId, slug: ENVIRONMENT_TENANT_SLUG },
+      select: { id: true },
+    });
+    return tenant !== null;
+  }
 
   findAll(tenantId: string): Promise<IntegrationAccountRecord[]> {
     return this.db.client.integrationAccount.findMany({ where: { tenantId }, select: RECORD });

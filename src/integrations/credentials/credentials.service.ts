@@ -50,11 +50,9 @@ const MAX_ERROR_LENGTH = 1000;
  * Integration credentials of the current tenant: stored encrypted per tenant and provider
  * (AES-256-GCM, tenant and provider as associated data), or taken from the environment.
  *
- * Precedence: credentials the tenant stored always win. A tenant without stored credentials uses the
- * environment's (GOOGLE_*, TWILIO_*, BILLY_*, GEMINI_*), which DESIGN.md section 6 intends for the
- * seeded tenant. To keep this simple the environment applies to EVERY tenant without its own, not only
- * the seeded one; a deployment that hosts several businesses should leave those variables unset and
- * store credentials per tenant instead.
+ * Precedence: credentials the tenant stored always win. The environment's (GOOGLE_*, TWILIO_*,
+ * BILLY_*, GEMINI_*) configure the seeded tenant only (DESIGN.md section 6, ENVIRONMENT_TENANT_SLUG):
+ * another tenant without its own is not configured, so it never sends through Rendetalje's accounts.
  *
  * Stored credentials that cannot be decrypted (a key removed after a rotation, a damaged row) count as
  * not configured, never as "fall back to the environment": another business's account must not be used
@@ -75,9 +73,17 @@ export class CredentialsService {
   /** Every provider, configured or not, for GET /integrations. */
   async listIntegrations(): Promise<IntegrationStatus[]> {
     const tenantId = this.db.tenantId;
-    const rows = await this.repository.findAll(tenantId);
+    const [rows, environmentTenant] = await Promise.all([
+      this.repository.findAll(tenantId),
+      this.repository.isEnvironmentTenant(tenantId),
+    ]);
     return INTEGRATION_PROVIDERS.map((provider) =>
-      this.statusOf(tenantId, provider, rows.find((row) => row.provider === provider) ?? null),
+      this.statusOf(
+        tenantId,
+        provider,
+        rows.find((row) => row.provider === provider) ?? null,
+        environmentTenant,
+      ),
     );
   }
 
@@ -96,11 +102,13 @@ export class CredentialsService {
     const settings = pickStrings(input, definition.settingKeys);
     const tenantId = this.db.tenantId;
     const { keyId, envelope } = this.cipher.encryptJson(secrets, { tenantId, provider });
+    const environmentTenant = await this.repository.isEnvironmentTenant(tenantId);
 
     const row = await this.db.transaction(async (tx) => {
       const previous = await this.repository.findByProvider(tenantId, provider, tx);
       const resetMailbox =
-        provider === 'google' && this.mailboxOf(previous) !== settings.gmailAddress?.toLowerCase();
+        provider === 'google' &&
+        this.mailboxOf(previous, environmentTenant) !== settings.gmailAddress?.toLowerCase();
       const saved = await this.repository.saveCredentials(
         tenantId,
         provider,
@@ -125,7 +133,7 @@ export class CredentialsService {
       return saved;
     });
     this.logger.log({ message: 'Integration credentials stored', tenantId, provider, keyId });
-    return this.statusOf(tenantId, provider, row);
+    return this.statusOf(tenantId, provider, row, environmentTenant);
   }
 
   /**
@@ -149,6 +157,7 @@ export class CredentialsService {
       }
       return { provider, source: 'tenant', credentials: opened.credentials };
     }
+    if (!(await this.repository.isEnvironmentTenant(tenantId))) return null;
     const environment = providerDefinition(provider).fromEnvironment(this.config);
     return environment ? { provider, source: 'environment', credentials: environment } : null;
   }
@@ -208,6 +217,7 @@ export class CredentialsService {
     tenantId: string,
     provider: IntegrationProvider,
     row: IntegrationAccountRecord | null,
+    environmentTenant: boolean,
   ): IntegrationStatus {
     const definition = providerDefinition(provider);
     const status: IntegrationStatus = {
@@ -242,7 +252,7 @@ export class CredentialsService {
         lastError: opened.reason,
       };
     }
-    const environment = definition.fromEnvironment(this.config);
+    const environment = environmentTenant ? definition.fromEnvironment(this.config) : null;
     if (!environment) return status;
     return {
       ...status,
@@ -345,9 +355,10 @@ export class CredentialsService {
   }
 
   /** The mailbox the Gmail cursor of this row belongs to, lower-cased (e-mail addresses are citext). */
-  private mailboxOf(row: IntegrationAccountRecord | null): string | undefined {
+  private mailboxOf(row: IntegrationAccountRecord | null, environmentTenant: boolean): string | undefined {
     if (row?.credentials != null)
       return pickStrings(row.settings, ['gmailAddress']).gmailAddress?.toLowerCase();
+    if (!environmentTenant) return undefined;
     return providerDefinition('google').fromEnvironment(this.config)?.gmailAddress.toLowerCase();
   }
 }
