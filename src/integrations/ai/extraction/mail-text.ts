@@ -1,0 +1,206 @@
+import { convert } from 'html-to-text';
+
+/**
+ * Turning a Gmail message into the plain text the extractors read. Gmail's `users.messages.get`
+ * (format=full) hands us a MIME tree whose bodies are base64url of the raw bytes, already freed of
+ * their transfer encoding, in whatever charset the sender chose: Danish portals still send ISO-8859-1,
+ * and some systems quoted-printable-encode twice, so "=C3=A6" or "=E6" is left in the text. Each of these
+ * must come out as "æ", or quotes, names and addresses break.
+ */
+
+/** The part of Gmail's `Schema$MessagePart` we read (its fields are optional and nullable there). */
+export interface MimePart {
+  mimeType?: string | null;
+  filename?: string | null;
+  headers?: ReadonlyArray<{ name?: string | null; value?: string | null }> | null;
+  body?: { data?: string | null; size?: number | null; attachmentId?: string | null } | null;
+  parts?: readonly MimePart[] | null;
+}
+
+export function headerValue(part: MimePart, name: string): string | null {
+  const lower = name.toLowerCase();
+  return part.headers?.find((header) => header.name?.toLowerCase() === lower)?.value ?? null;
+}
+
+/** The charset parameter of a Content-Type header, e.g. `iso-8859-1`; utf-8 when there is none. */
+export function charsetOf(contentType: string | null): string {
+  const match = /charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
+  return match ? match[1]!.toLowerCase() : 'utf-8';
+}
+
+/**
+ * Bytes to text in the given charset. ISO-8859-1 is read as windows-1252 (as browsers do: senders who
+ * say latin-1 often mean it and use its € and quotes); an unknown label falls back to UTF-8, and bytes
+ * that are not valid UTF-8 are read as windows-1252 rather than turned into "�".
+ */
+export function decodeBytes(bytes: Uint8Array, charset: string): string {
+  const label = charset.toLowerCase();
+  if (label === 'utf-8' || label === 'utf8' || label === 'us-ascii' || label === 'ascii') {
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return new TextDecoder('windows-1252').decode(bytes);
+    }
+  }
+  try {
+    return new TextDecoder(label).decode(bytes);
+  } catch {
+    return decodeBytes(bytes, 'utf-8');
+  }
+}
+
+function base64UrlToBytes(data: string): Uint8Array {
+  return new Uint8Array(Buffer.from(data.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
+}
+
+const QP_ESCAPE = /=[0-9A-F]{2}/g;
+
+/**
+ * Whether text still carries quoted-printable: soft line breaks, or escapes of bytes that are not plain
+ * ASCII letters (=C3=A6, =E6, =3D, =20). A lone "=AB" in prose is not enough to rewrite the text.
+ */
+export function looksQuotedPrintable(text: string): boolean {
+  if (/=\r?\n/.test(text) && QP_ESCAPE.test(text)) return true;
+  QP_ESCAPE.lastIndex = 0;
+  const escapes = text.match(QP_ESCAPE) ?? [];
+  return escapes.some((escape) => {
+    const byte = parseInt(escape.slice(1), 16);
+    return byte >= 0x80 || byte === 0x3d || byte === 0x20 || byte === 0x09;
+  });
+}
+
+/** Decodes quoted-printable text (soft breaks, =XX escapes) into bytes and then into text in `charset`. */
+export function decodeQuotedPrintable(text: string, charset = 'utf-8'): string {
+  const unfolded = text.replace(/=\r?\n/g, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < unfolded.length; i += 1) {
+    const char = unfolded[i]!;
+    const hex = unfolded.slice(i + 1, i + 3);
+    if (char === '=' && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      // Characters that are already decoded (a Danish letter next to a leftover escape) keep their bytes.
+      bytes.push(...new TextEncoder().encode(char));
+    }
+  }
+  return decodeBytes(new Uint8Array(bytes), charset);
+}
+
+/** HTML as readable text: line breaks kept, no images, links as their text only, tables as rows. */
+export function htmlToText(html: string): string {
+  return convert(html, {
+    wordwrap: false,
+    selectors: [
+      { selector: 'img', format: 'skip' },
+      { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'style', format: 'skip' },
+      { selector: 'script', format: 'skip' },
+      { selector: 'head', format: 'skip' },
+      { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+      { selector: 'h1', options: { uppercase: false } },
+      { selector: 'h2', options: { uppercase: false } },
+      { selector: 'h3', options: { uppercase: false } },
+    ],
+  })
+    .replace(/\u00a0/g, ' ')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function isAttachment(part: MimePart): boolean {
+  const disposition = headerValue(part, 'Content-Disposition') ?? '';
+  return Boolean(part.filename) || /^\s*attachment/i.test(disposition);
+}
+
+function partText(part: MimePart): string {
+  const data = part.body?.data;
+  if (!data) return '';
+  const charset = charsetOf(headerValue(part, 'Content-Type'));
+  let text = decodeBytes(base64UrlToBytes(data), charset);
+  if (looksQuotedPrintable(text)) text = decodeQuotedPrintable(text, charset);
+  return text.replace(/\r\n?/g, '\n');
+}
+
+function mime(part: MimePart): string {
+  return (part.mimeType ?? 'text/plain').toLowerCase();
+}
+
+/** The readable text of one part, or `null` when it has none (an attachment, an image). */
+function textOf(part: MimePart): string | null {
+  const type = mime(part);
+  if (isAttachment(part) && !type.startsWith('multipart/')) return null;
+  if (type === 'text/plain') return partText(part);
+  if (type === 'text/html') return htmlToText(partText(part));
+  if (type === 'multipart/alternative') {
+    const children = part.parts ?? [];
+    // The plain alternative is what the sender wrote for text readers; HTML only when there is none.
+    const plain = children.find((child) => mime(child) === 'text/plain' && partText(child).trim() !== '');
+    if (plain) return partText(plain);
+    for (const child of [...children].reverse()) {
+      const text = textOf(child);
+      if (text && text.trim() !== '') return text;
+    }
+    return null;
+  }
+  if (type.startsWith('multipart/') || type === 'message/rfc822') {
+    const texts = (part.parts ?? [])
+      .map(textOf)
+      .filter((text): text is string => !!text && text.trim() !== '');
+    return texts.length > 0 ? texts.join('\n\n') : null;
+  }
+  return null;
+}
+
+/** The message's readable body as plain text, Danish letters intact; '' when it has none. */
+export function mailToText(payload: MimePart): string {
+  return (textOf(payload) ?? '').trim();
+}
+
+/**
+ * Decodes RFC 2047 encoded-words in a header (`=?UTF-8?B?…?=`, `=?ISO-8859-1?Q?…?=`). Adjacent words
+ * are joined without the whitespace between them, and their bytes are decoded together, because a
+ * sender may split one UTF-8 character across two words.
+ */
+export function decodeHeader(value: string): string {
+  const ENCODED_WORD = /=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g;
+  let output = '';
+  let last = 0;
+  let pending: { charset: string; bytes: number[] } | null = null;
+  const flush = () => {
+    if (pending) output += decodeBytes(new Uint8Array(pending.bytes), pending.charset);
+    pending = null;
+  };
+  for (const match of value.matchAll(ENCODED_WORD)) {
+    const between = value.slice(last, match.index);
+    if (!(pending && /^\s*$/.test(between))) {
+      flush();
+      output += between;
+    }
+    const charset = match[1]!.toLowerCase().split('*')[0]!;
+    const bytes =
+      match[2]!.toUpperCase() === 'B' ? [...Buffer.from(match[3]!, 'base64')] : qEncodedBytes(match[3]!);
+    const current = pending as { charset: string; bytes: number[] } | null;
+    if (current && current.charset === charset) current.bytes.push(...bytes);
+    else {
+      flush();
+      pending = { charset, bytes };
+    }
+    last = match.index + match[0].length;
+  }
+  flush();
+  return output + value.slice(last);
+}
+
+function qEncodedBytes(text: string): number[] {
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i]!;
+    if (char === '_') bytes.push(0x20);
+    else if (char === '=' && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(...new TextEncoder().encode(char));
+  }
+  return bytes;
+}

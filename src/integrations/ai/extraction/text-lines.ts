@@ -1,0 +1,88 @@
+import { PORTAL_CONTACTS, type OwnContacts } from './contacts.js';
+
+/** A line of the mail with its position, so a quote can always be cut verbatim from the text. */
+export interface TextLine {
+  index: number;
+  text: string;
+  start: number;
+  end: number;
+}
+
+export function splitLines(text: string): TextLine[] {
+  const lines: TextLine[] = [];
+  let start = 0;
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    lines.push({ index, text: line, start, end: start + line.length });
+    start += raw.length + 1;
+  });
+  return lines;
+}
+
+const SIGN_OFF =
+  /^\s*(?:--\s*|(?:med )?venlig(?:st)? hilsen|(?:med )?vennlig hilsen|venligst|mvh\.?|de bedste hilsner|bedste hilsner|hilsen|best regards|kind regards|regards)[,.!]?\s*$/i;
+const FORWARD_MARKER =
+  /(?:videresendt (?:besked|meddelelse|melding)|forwarded message|oprindelig (?:meddelelse|besked)|original message|opprinnelig melding)/i;
+// Case-sensitive on purpose: "AS" and "ApS" are company forms, "as" is an English word.
+const COMPANY_FORM = /\b(?:CVR|ApS|A\/S|I\/S|IVS|AS|Org\.?\s*nr)\b/;
+const COMPANY_HINT = /www\.|https?:\/\/|kundeservice|customer service|du modtager denne|afmeld|unsubscribe/i;
+
+function mentionsDomain(text: string, domains: readonly string[]): boolean {
+  const lower = text.toLowerCase();
+  return domains.some((domain) => lower.includes(domain.toLowerCase()));
+}
+
+/**
+ * Lines that belong to a company's signature or a portal's footer: blocks (runs of non-blank lines)
+ * after a sign-off ("Med venlig hilsen", "--") that name a company (CVR, ApS, a web address, a portal or
+ * our own domain). Their phone numbers and e-mail addresses are the business's, never the customer's —
+ * the classic mistake is texting the offer to our own number found in a forwarded mail's signature.
+ * A plain personal sign-off ("Venlig hilsen / Mette / 22 33 44 55") stays: that is the customer.
+ */
+export function companyLines(lines: readonly TextLine[], own: OwnContacts = {}): Set<number> {
+  const domains = [...PORTAL_CONTACTS.domains, ...(own.domains ?? [])];
+  const excluded = new Set<number>();
+  let inSignature = false;
+  let block: TextLine[] = [];
+  const closeBlock = () => {
+    const isCompany = block.some(
+      (line) =>
+        COMPANY_FORM.test(line.text) || COMPANY_HINT.test(line.text) || mentionsDomain(line.text, domains),
+    );
+    if (inSignature && isCompany) for (const line of block) excluded.add(line.index);
+    block = [];
+  };
+  for (const line of lines) {
+    if (FORWARD_MARKER.test(line.text)) {
+      closeBlock();
+      inSignature = false;
+      continue;
+    }
+    if (SIGN_OFF.test(line.text)) {
+      // A sign-off opens a signature that runs until a forwarded message starts; the sign-off line
+      // itself belongs to the block that follows it.
+      closeBlock();
+      inSignature = true;
+      block.push(line);
+      continue;
+    }
+    if (line.text.trim() === '') {
+      closeBlock();
+      continue;
+    }
+    block.push(line);
+    // A portal's footer line is boilerplate wherever it stands.
+    if (
+      mentionsDomain(line.text, PORTAL_CONTACTS.domains) &&
+      (COMPANY_FORM.test(line.text) || COMPANY_HINT.test(line.text))
+    )
+      excluded.add(line.index);
+  }
+  closeBlock();
+  return excluded;
+}
+
+/** Whitespace-normalised, case-insensitive form used to check that a quote is really in the mail. */
+export function normalizeForQuote(text: string): string {
+  return text.normalize('NFC').replace(/\s+/g, ' ').trim().toLowerCase();
+}

@@ -1,0 +1,284 @@
+import { isNonCustomerEmail, parseAddressHeader, type OwnContacts } from '../extraction/contacts.js';
+import {
+  emptyExtraction,
+  type ExtractedField,
+  type LeadExtraction,
+  type LeadPriority,
+  type LeadSource,
+} from '../extraction/lead-fields.js';
+import { pickCustomerPhone } from '../extraction/phones.js';
+import { findServiceType, normalizeServiceType } from '../extraction/service-types.js';
+import { companyLines, splitLines, type TextLine } from '../extraction/text-lines.js';
+import { labelTarget, type LabelTarget } from './labels.js';
+
+/**
+ * The engine behind every portal parser: lead mails, whoever sends them, are lists of "Label: value"
+ * lines. A layout contributes its own labels and its identity; the engine reads the lines, cuts each
+ * value verbatim from the text (its quote) and turns it into a typed field. Labelled values get
+ * confidence 0.9–1; values found in free text or in the headers get less, so a lead built from guesses
+ * is flagged for a human rather than texted.
+ */
+
+export interface LeadEmail {
+  /** The From header, e.g. `Leadpoint.dk <system@leadpoint.dk>` (RFC 2047 decoded). */
+  from: string;
+  subject: string;
+  /** The body as plain text (see `mailToText`). */
+  text: string;
+}
+
+export interface ParseOptions {
+  /** The tenant's own addresses and numbers, never taken for the customer's. */
+  own?: OwnContacts;
+}
+
+export interface Layout {
+  /** Goes into `extractor` as `parser:<name>`. */
+  name: string;
+  source: LeadSource;
+  /** Labels only this layout uses, on top of the shared vocabulary. */
+  labels?: Readonly<Record<string, LabelTarget>>;
+  /**
+   * Whether urgency words anywhere in the body ("det haster") set the priority. Off for portals: their
+   * boilerplate urges *us* to answer "hurtigst muligt", which says nothing about the customer.
+   */
+  freeTextPriority?: boolean;
+}
+
+/** The text every quote must be found in: the headers a human sees and the body. */
+export function leadEmailText(mail: LeadEmail): string {
+  return `From: ${mail.from}\nSubject: ${mail.subject}\n\n${mail.text}`;
+}
+
+interface Labelled {
+  target: LabelTarget;
+  label: string;
+  /** The value, verbatim (trimmed) from the text; may span lines for notes. */
+  value: string;
+}
+
+const LABELLED_LINE = /^[\s>*•-]*([^:\n]{1,40}?)\s*[:：]\s*(.*?)\s*$/;
+// html-to-text renders a two-column table as "Navn      Mette Holm": no colon, a wide gap.
+const TABLE_LINE = /^[\s>*•-]*(\S[^\t:]{0,38}?)(?:\t+|\s{3,})(\S.*?)\s*$/;
+const CONTINUED_TARGETS: ReadonlySet<LabelTarget> = new Set(['notes']);
+
+function readLabel(
+  line: TextLine,
+  layout: Layout,
+): { target: LabelTarget; label: string; value: string } | null {
+  for (const pattern of [LABELLED_LINE, TABLE_LINE]) {
+    const match = pattern.exec(line.text);
+    if (!match) continue;
+    const target = labelTarget(match[1]!, layout.labels);
+    if (target) return { target, label: match[1]!.trim(), value: match[2]! };
+  }
+  return null;
+}
+
+/** Reads every known "Label: value" line; a label with nothing after it takes the next line(s). */
+function readLabelledValues(
+  lines: readonly TextLine[],
+  skip: ReadonlySet<number>,
+  layout: Layout,
+): Labelled[] {
+  const found: Labelled[] = [];
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i]!;
+    if (skip.has(line.index)) continue;
+    const read = readLabel(line, layout);
+    if (!read) continue;
+    const parts = read.value ? [read.value] : [];
+    const multiLine = CONTINUED_TARGETS.has(read.target);
+    let j = i + 1;
+    // A value on the following line(s): one line for a field, a paragraph for notes.
+    if (!read.value) while (j < lines.length && lines[j]!.text.trim() === '' && j - i < 2) j += 1;
+    while (j < lines.length && (multiLine || parts.length === 0)) {
+      const next = lines[j]!;
+      if (next.text.trim() === '' || skip.has(next.index) || readLabel(next, layout)) break;
+      parts.push(next.text.trim());
+      j += 1;
+    }
+    if (parts.length > 0) {
+      found.push({ target: read.target, label: read.label, value: parts.join('\n') });
+      i = j - 1;
+    }
+  }
+  return found;
+}
+
+/** "85,5 m²" → 85.5; "3-4 timer" → 4 (the upper end: better to plan too much time than too little). */
+export function parseNumber(value: string): number | null {
+  const numbers = [...value.matchAll(/\d+(?:[.,]\d+)?/g)].map((m) => Number(m[0].replace(',', '.')));
+  if (numbers.length === 0) return null;
+  const isRange = numbers.length >= 2 && /\d\s*(?:-|–|til|to)\s*\d/.test(value);
+  return isRange ? Math.max(numbers[0]!, numbers[1]!) : numbers[0]!;
+}
+
+const EMAIL = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+const POSTAL_CITY = /^(?:DK-?\s?)?(\d{4})\s+(\p{L}[\p{L} .'-]*?)\.?$/u;
+const ADDRESS_WITH_POSTAL = /^(.*?\S)[,\s]+(?:DK-?\s?)?(\d{4})\s+(\p{L}[\p{L} .'-]*?)\.?$/u;
+const FREE_ADDRESS =
+  /(\p{Lu}[\p{L}.'-]+(?:[ -]\p{L}[\p{L}.'-]*){0,3}\s+\d{1,4}[A-Za-z]?(?:,?\s*(?:\d{1,2}\.?\s*(?:sal|th|tv|mf)?\.?|st\.?(?:\s*(?:th|tv|mf)\.?)?))?),?\s*\n?\s*(\d{4})\s+(\p{Lu}[\p{L}]+(?:\s+\p{Lu}[\p{L}]*\.?)?)/u;
+const SQUARE_METRES =
+  /(\d+(?:[.,]\d+)?)\s*(?:m²|m2|kvm|kvadratmeter|sqm|square met(?:re|er)s?)(?![\p{L}\d])/iu;
+const URGENT =
+  /hurtigst muligt|snarest muligt|snarest|haster|hastesag|akut|straks|asap|så snart som mulig|så fort som mulig|as soon as possible|urgent/i;
+const RELAXED = /fleksibel|ingen hast|ikke travlt|flexible|no rush/i;
+
+function field<T>(value: T, quote: string, confidence: number): ExtractedField<T> {
+  return { value, quote, confidence };
+}
+
+function priorityFrom(label: Labelled): ExtractedField<LeadPriority> | null {
+  if (label.target === 'priority') {
+    if (/høj|high|ja|yes|hast|akut/i.test(label.value)) return field('high', label.value, 0.95);
+    if (/lav|low|nej|no\b/i.test(label.value)) return field('low', label.value, 0.9);
+    if (/mellem|medium|normal/i.test(label.value)) return field('medium', label.value, 0.9);
+  }
+  const urgent = URGENT.exec(label.value);
+  if (urgent) return field('high', urgent[0], 0.7);
+  const relaxed = RELAXED.exec(label.value);
+  if (relaxed) return field('low', relaxed[0], 0.7);
+  return null;
+}
+
+/** Parses a mail with a layout's labels; the result still needs `validateExtraction`. */
+export function parseWithLayout(mail: LeadEmail, layout: Layout, options: ParseOptions = {}): LeadExtraction {
+  const own = options.own ?? {};
+  const result = emptyExtraction(layout.source, `parser:${layout.name}`);
+  const lines = splitLines(mail.text);
+  const skip = companyLines(lines, own);
+  const labelled = readLabelledValues(lines, skip, layout);
+  const first = (target: LabelTarget) => labelled.find((l) => l.target === target);
+
+  const name = first('customerName');
+  if (name) result.customerName = field(name.value, name.value, 0.95);
+
+  for (const candidate of labelled.filter((l) => l.target === 'customerEmail')) {
+    const email = candidate.value.match(EMAIL)?.[0];
+    if (email && !isNonCustomerEmail(email, own)) {
+      result.customerEmail = field(email.toLowerCase(), email, 0.98);
+      break;
+    }
+  }
+
+  const address = first('address');
+  if (address) {
+    const combined = ADDRESS_WITH_POSTAL.exec(address.value.replace(/\n/g, ', '));
+    if (combined && !address.value.includes('\n')) {
+      const street = combined[1]!.replace(/,\s*$/, '');
+      result.address = field(street, street, 0.95);
+      result.postalCode = field(combined[2]!, combined[2]!, 0.95);
+      result.city = field(combined[3]!.trim(), combined[3]!.trim(), 0.95);
+    } else {
+      const street = address.value.split('\n')[0]!;
+      result.address = field(street, street, 0.95);
+    }
+  }
+  const postalCity = first('postalCity');
+  if (postalCity) {
+    const split = POSTAL_CITY.exec(postalCity.value);
+    if (split) {
+      result.postalCode = field(split[1]!, split[1]!, 0.95);
+      result.city = field(split[2]!.trim(), split[2]!.trim(), 0.95);
+    }
+  }
+  const postalCode = first('postalCode');
+  if (postalCode)
+    result.postalCode = field(postalCode.value.replace(/^DK-?\s?/i, ''), postalCode.value, 0.95);
+  const city = first('city');
+  if (city) result.city = field(city.value, city.value, 0.95);
+
+  const service = first('serviceType');
+  if (service) {
+    const known = findServiceType(service.value);
+    result.serviceType = known
+      ? field<string>(known.value, service.value, 0.95)
+      : field(normalizeServiceType(service.value).value, service.value, 0.75);
+  }
+
+  const size = first('squareMetres');
+  const sizeValue = size ? parseNumber(size.value) : null;
+  if (size && sizeValue !== null) result.squareMetres = field(sizeValue, size.value, 0.95);
+  const hours = first('estimatedHours');
+  const hoursValue = hours ? parseNumber(hours.value) : null;
+  if (hours && hoursValue !== null) result.estimatedHours = field(hoursValue, hours.value, 0.95);
+
+  for (const candidate of labelled.filter((l) => l.target === 'priority' || l.target === 'when')) {
+    result.priority = priorityFrom(candidate);
+    if (result.priority) break;
+  }
+
+  const notes = labelled.filter((l) => l.target === 'notes');
+  if (notes.length > 0) {
+    // Each notes block is quoted on its own (validation checks the first); the value keeps them all.
+    result.notes = field(notes.map((n) => n.value).join('\n\n'), notes[0]!.value, 0.9);
+  }
+
+  // The phone is chosen over the whole mail: labels rank the numbers (see pickCustomerPhone).
+  const phone = pickCustomerPhone(mail.text, own).best;
+  if (phone)
+    result.customerPhone = field(
+      phone.quote,
+      phone.quote,
+      phone.rank >= 2 ? 0.95 : phone.rank === 1 ? 0.9 : 0.75,
+    );
+
+  fillFromFreeText(result, mail, lines, skip, layout, own);
+  return result;
+}
+
+/** Lower-confidence guesses for what no label gave: the sender, an address or a size in the prose. */
+function fillFromFreeText(
+  result: LeadExtraction,
+  mail: LeadEmail,
+  lines: readonly TextLine[],
+  skip: ReadonlySet<number>,
+  layout: Layout,
+  own: OwnContacts,
+): void {
+  const body = lines
+    .filter((line) => !skip.has(line.index))
+    .map((line) => line.text)
+    .join('\n');
+  const sender = parseAddressHeader(mail.from);
+  const senderIsCustomer = sender.email !== null && !isNonCustomerEmail(sender.email, own);
+
+  if (!result.customerEmail) {
+    const inBody = [...body.matchAll(EMAIL)]
+      .map((m) => m[0])
+      .find((email) => !isNonCustomerEmail(email, own));
+    if (inBody) result.customerEmail = field(inBody.toLowerCase(), inBody, 0.75);
+    else if (senderIsCustomer) result.customerEmail = field(sender.email!.toLowerCase(), sender.email!, 0.85);
+  }
+  if (
+    !result.customerName &&
+    senderIsCustomer &&
+    sender.name &&
+    /\p{L}/u.test(sender.name) &&
+    !sender.name.includes('@')
+  ) {
+    result.customerName = field(sender.name, sender.name, 0.8);
+  }
+  if (!result.address) {
+    const found = FREE_ADDRESS.exec(body);
+    if (found) {
+      result.address = field(found[1]!.trim(), found[1]!.trim(), 0.8);
+      result.postalCode ??= field(found[2]!, found[2]!, 0.8);
+      result.city ??= field(found[3]!, found[3]!, 0.8);
+    }
+  }
+  if (!result.squareMetres) {
+    const found = SQUARE_METRES.exec(body);
+    const value = found ? parseNumber(found[1]!) : null;
+    if (found && value !== null) result.squareMetres = field(value, found[0], 0.8);
+  }
+  if (!result.serviceType) {
+    const found = findServiceType(mail.subject) ?? findServiceType(body);
+    if (found) result.serviceType = field<string>(found.value, found.match, 0.8);
+  }
+  if (!result.priority && layout.freeTextPriority) {
+    const urgent = URGENT.exec(body);
+    if (urgent) result.priority = field<LeadPriority>('high', urgent[0], 0.6);
+  }
+}
