@@ -167,7 +167,14 @@ export function googleError(
   message: string = DEFAULT_MESSAGE[code] ?? 'Error',
   reason: string = REASON[code] ?? 'unknown',
   status: string | undefined = googleStatusName(code),
-): { error: { code: number; message: string; errors: { message: string; domain: string; reason: string }[]; status?: string } } {
+): {
+  error: {
+    code: number;
+    message: string;
+    errors: { message: string; domain: string; reason: string }[];
+    status?: string;
+  };
+} {
   return {
     error: {
       code,

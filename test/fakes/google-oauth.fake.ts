@@ -1,0 +1,233 @@
+import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+
+import { FakeHttpServer, type FakeRequest, type RunningFake, sendEmpty, sendJson } from './http.js';
+
+/**
+ * Google's OAuth 2.0 token endpoint (https://oauth2.googleapis.com/token) as google-auth-library's
+ * OAuth2Client calls it: `POST` `application/x-www-form-urlencoded` with `grant_type=refresh_token`,
+ * `refresh_token`, `client_id`, `client_secret`. Success: `{ access_token, expires_in, scope,
+ * token_type: 'Bearer' }`. A revoked refresh token: 400 `{ error: 'invalid_grant', error_description:
+ * 'Token has been expired or revoked.' }`. Also `POST /revoke?token=` like oauth2.googleapis.com/revoke.
+ *
+ * Point the SDK at it with `new OAuth2Client({ clientId, clientSecret, endpoints: { oauth2TokenUrl:
+ * fake.tokenUrl } })` (GOOGLE_OAUTH_TOKEN_URL).
+ */
+
+export interface GoogleOAuthFakeOptions {
+  /** When set, a different client_id answers 401 invalid_client. */
+  clientId?: string;
+  /** When set, a different client_secret answers 401 invalid_client. */
+  clientSecret?: string;
+  /** Seconds; Google answers 3599. */
+  expiresIn?: number;
+  scope?: string;
+  /**
+   * Refresh tokens the fake knows, with the account (e-mail) each belongs to. With none registered,
+   * any refresh token is accepted and belongs to `defaultAccount`.
+   */
+  refreshTokens?: Record<string, string>;
+  defaultAccount?: string;
+}
+
+export interface TokenCall {
+  at: Date;
+  grantType: string | null;
+  refreshToken: string | null;
+  clientId: string | null;
+  clientSecret: string | null;
+  form: Record<string, string>;
+  status: number;
+}
+
+export interface IssuedToken {
+  accessToken: string;
+  refreshToken: string;
+  account: string;
+  expiresAt: Date;
+}
+
+export const DEFAULT_SCOPE =
+  'https://www.googleapis.com/auth/gmail.modify https://www.googleapis.com/auth/gmail.send https://www.googleapis.com/auth/calendar';
+
+export class GoogleOAuthFake {
+  private readonly http = new FakeHttpServer('google-oauth', (req, res) => this.handle(req, res));
+  private readonly revoked = new Set<string>();
+  private readonly known = new Map<string, string>();
+  private readonly issuedTokens: IssuedToken[] = [];
+  private readonly tokenCalls: TokenCall[] = [];
+  private readonly failures: { status: number; body: unknown }[] = [];
+  private readonly revokeCalls: string[] = [];
+
+  constructor(private readonly options: GoogleOAuthFakeOptions = {}) {
+    for (const [token, account] of Object.entries(options.refreshTokens ?? {}))
+      this.known.set(token, account);
+  }
+
+  start(): Promise<RunningFake> {
+    return this.http.start();
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  get url(): string {
+    return this.http.url;
+  }
+
+  /** The value for OAuth2Client `endpoints.oauth2TokenUrl` / GOOGLE_OAUTH_TOKEN_URL. */
+  get tokenUrl(): string {
+    return `${this.http.url}/token`;
+  }
+
+  /** The value for OAuth2Client `endpoints.oauth2RevokeUrl`. */
+  get revokeUrl(): string {
+    return `${this.http.url}/revoke`;
+  }
+
+  /** Registers a refresh token for an account (switches the fake to "known tokens only"). */
+  addRefreshToken(refreshToken: string, account: string): void {
+    this.known.set(refreshToken, account);
+  }
+
+  /** From now on this refresh token answers 400 invalid_grant. */
+  revoke(refreshToken: string): void {
+    this.revoked.add(refreshToken);
+  }
+
+  unrevoke(refreshToken: string): void {
+    this.revoked.delete(refreshToken);
+  }
+
+  /** The next token request answers `status` with `body` (default: a Google-style error for it). */
+  failNext(status: number, body?: unknown, times = 1): void {
+    for (let i = 0; i < times; i += 1)
+      this.failures.push({ status, body: body ?? defaultTokenError(status) });
+  }
+
+  calls(): TokenCall[] {
+    return [...this.tokenCalls];
+  }
+
+  issued(): IssuedToken[] {
+    return [...this.issuedTokens];
+  }
+
+  revokedViaEndpoint(): string[] {
+    return [...this.revokeCalls];
+  }
+
+  /** The account an access token issued by this fake belongs to (for mapping tokens to mailboxes). */
+  accountFor(accessToken: string): string | undefined {
+    return this.issuedTokens.find((t) => t.accessToken === accessToken)?.account;
+  }
+
+  reset(): void {
+    this.revoked.clear();
+    this.issuedTokens.length = 0;
+    this.tokenCalls.length = 0;
+    this.failures.length = 0;
+    this.revokeCalls.length = 0;
+  }
+
+  private handle(req: FakeRequest, res: ServerResponse): void {
+    if (req.method === 'POST' && req.path === '/token') return this.token(req, res);
+    if (req.method === 'POST' && req.path === '/revoke') {
+      const form = new URLSearchParams(req.text());
+      const token = req.query.get('token') ?? form.get('token');
+      if (!token)
+        return sendJson(res, 400, { error: 'invalid_request', error_description: 'Missing token.' });
+      this.revokeCalls.push(token);
+      this.revoked.add(token);
+      return sendEmpty(res, 200);
+    }
+    sendJson(res, 404, { error: 'not_found', error_description: `No route ${req.method} ${req.path}` });
+  }
+
+  private token(req: FakeRequest, res: ServerResponse): void {
+    const form = new URLSearchParams(req.text());
+    const basic = parseBasic(req.headers.authorization);
+    const clientId = form.get('client_id') ?? basic?.id ?? null;
+    const clientSecret = form.get('client_secret') ?? basic?.secret ?? null;
+    const grantType = form.get('grant_type');
+    const refreshToken = form.get('refresh_token');
+    const record = (status: number): void => {
+      this.tokenCalls.push({
+        at: new Date(),
+        grantType,
+        refreshToken,
+        clientId,
+        clientSecret,
+        form: Object.fromEntries(form),
+        status,
+      });
+    };
+    const answer = (status: number, body: unknown): void => {
+      record(status);
+      sendJson(res, status, body, { 'cache-control': 'no-cache, no-store, max-age=0, must-revalidate' });
+    };
+
+    const failure = this.failures.shift();
+    if (failure) return answer(failure.status, failure.body);
+
+    if (grantType !== 'refresh_token') {
+      return answer(400, {
+        error: 'unsupported_grant_type',
+        error_description: `Invalid grant_type: ${grantType ?? ''}`,
+      });
+    }
+    if (this.options.clientId !== undefined && clientId !== this.options.clientId) {
+      return answer(401, { error: 'invalid_client', error_description: 'The OAuth client was not found.' });
+    }
+    if (this.options.clientSecret !== undefined && clientSecret !== this.options.clientSecret) {
+      return answer(401, { error: 'invalid_client', error_description: 'Unauthorized' });
+    }
+    if (!refreshToken) {
+      return answer(400, {
+        error: 'invalid_request',
+        error_description: 'Missing required parameter: refresh_token',
+      });
+    }
+    if (this.revoked.has(refreshToken)) {
+      return answer(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
+    }
+    if (this.known.size > 0 && !this.known.has(refreshToken)) {
+      return answer(400, { error: 'invalid_grant', error_description: 'Bad Request' });
+    }
+    const expiresIn = this.options.expiresIn ?? 3599;
+    const accessToken = `ya29.fake-${randomBytes(24).toString('base64url')}`;
+    this.issuedTokens.push({
+      accessToken,
+      refreshToken,
+      account: this.known.get(refreshToken) ?? this.options.defaultAccount ?? 'info@rendetalje.dk',
+      expiresAt: new Date(Date.now() + expiresIn * 1000),
+    });
+    answer(200, {
+      access_token: accessToken,
+      expires_in: expiresIn,
+      scope: this.options.scope ?? DEFAULT_SCOPE,
+      token_type: 'Bearer',
+    });
+  }
+}
+
+function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
+  const match = /^Basic\s+(.+)$/i.exec(header ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return {
+    id: decodeURIComponent(decoded.slice(0, colon)),
+    secret: decodeURIComponent(decoded.slice(colon + 1)),
+  };
+}
+
+function defaultTokenError(status: number): unknown {
+  if (status === 400)
+    return { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' };
+  if (status === 401) return { error: 'invalid_client', error_description: 'Unauthorized' };
+  if (status === 429) return { error: 'rate_limit_exceeded', error_description: 'Rate limit exceeded.' };
+  return { error: 'internal_failure', error_description: 'Backend Error' };
+}
