@@ -70,7 +70,7 @@ export class AuthRepository {
   /** Tenants the user is a member of (a superadmin may act in any active tenant). */
   async tenantsOf(tx: Prisma.TransactionClient, userId: string): Promise<TenantAccess[]> {
     const memberships = await tx.membership.findMany({
-      where: { userId, tenant: { active: true, deletedAt: null } },
+      where: { userId, active: true, tenant: { active: true, deletedAt: null } },
       select: { role: true, tenant: { select: { id: true, name: true, slug: true } } },
       orderBy: { createdAt: 'asc' },
     });
@@ -110,7 +110,7 @@ export class AuthRepository {
                       WHERE r.family_id = ${sessionId}::uuid AND r.user_id = u.id AND r.revoked_at IS NULL) AS "sessionLive"
         FROM users u
         LEFT JOIN tenants t ON t.id = ${tenantId}::uuid AND t.deleted_at IS NULL
-        LEFT JOIN memberships m ON m.user_id = u.id AND m.tenant_id = t.id
+        LEFT JOIN memberships m ON m.user_id = u.id AND m.tenant_id = t.id AND m.active
        WHERE u.id = ${userId}::uuid AND u.deleted_at IS NULL`;
     return rows[0] ?? null;
   }
@@ -169,6 +169,13 @@ export class AuthRepository {
   revokeFamily(tx: Prisma.TransactionClient, familyId: string): Promise<unknown> {
     return tx.refreshToken.updateMany({
       where: { familyId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+  }
+
+  revokeForUserInTenant(tx: Prisma.TransactionClient, userId: string, tenantId: string): Promise<unknown> {
+    return tx.refreshToken.updateMany({
+      where: { userId, tenantId, revokedAt: null },
       data: { revokedAt: new Date() },
     });
   }

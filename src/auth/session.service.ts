@@ -121,7 +121,15 @@ export class SessionService {
     });
   }
 
-  /** Ends every session of a user (deactivation, password change). */
+  /**
+   * Ends the user's sessions in one tenant (deactivated or removed there): their sessions in other
+   * tenants are those tenants' business.
+   */
+  async revokeForUserInTenant(userId: string, tenantId: string): Promise<void> {
+    await this.repository.run((client) => this.repository.revokeForUserInTenant(client, userId, tenantId));
+  }
+
+  /** Ends every session of a user (password change). */
   async revokeAllForUser(userId: string, _reason: string, tx?: Prisma.TransactionClient): Promise<void> {
     if (tx) {
       await this.repository.revokeAllForUser(tx, userId);

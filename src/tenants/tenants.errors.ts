@@ -55,3 +55,10 @@ export class LastAdminError extends ConflictError {
     super('The last active admin of a tenant cannot be demoted, deactivated or removed');
   }
 }
+
+/** A tenant admin may not rename a person who also belongs to other tenants. */
+export class SharedUserError extends ConflictError {
+  constructor() {
+    super('The user also belongs to other tenants; only they or a superadmin can change their name');
+  }
+}

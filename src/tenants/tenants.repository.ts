@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import type { Membership, Prisma, Role, Team, Tenant, User } from '../generated/prisma/client.js';
 import type { Page } from '../core/http/pagination.js';
@@ -33,7 +34,15 @@ export interface PageWindow {
  */
 @Injectable()
 export class TenantsRepository {
-  constructor(private readonly tenantPrisma: TenantPrismaService) {}
+  constructor(
+    private readonly tenantPrisma: TenantPrismaService,
+    private readonly system: SystemPrismaService,
+  ) {}
+
+  /** How many tenants the user belongs to: RLS hides the other tenants' memberships from the scoped path. */
+  countMemberships(userId: string): Promise<number> {
+    return this.system.transaction('user-administration', (tx) => tx.membership.count({ where: { userId } }));
+  }
 
   private db(db?: Db): Db {
     // The scoped client has the same model API as a transaction client; only its extension differs.
@@ -117,12 +126,16 @@ export class TenantsRepository {
   }
 
   /** Only after findMember found the user in this tenant: users have no tenant column to scope by. */
-  updateMemberUser(
-    userId: string,
-    data: Pick<Prisma.UserUpdateInput, 'name' | 'active'>,
-    db: Db,
-  ): Promise<User> {
-    return db.user.update({ where: { id: userId }, data });
+  updateMemberName(userId: string, name: string, db: Db): Promise<User> {
+    return db.user.update({ where: { id: userId }, data: { name } });
+  }
+
+  /** Deactivation is per tenant: the membership, never the user row other tenants share. */
+  setMemberActive(tenantId: string, userId: string, active: boolean, db: Db): Promise<Membership> {
+    return db.membership.update({
+      where: { tenantId_userId: { tenantId, userId }, tenantId },
+      data: { active },
+    });
   }
 
   updateMemberRole(tenantId: string, userId: string, role: Role, db: Db): Promise<Membership> {
@@ -138,7 +151,7 @@ export class TenantsRepository {
 
   countActiveAdmins(tenantId: string, db: Db): Promise<number> {
     return db.membership.count({
-      where: { tenantId, role: 'admin', user: { active: true, deletedAt: null } },
+      where: { tenantId, role: 'admin', active: true, user: { active: true, deletedAt: null } },
     });
   }
 

@@ -8,7 +8,13 @@ import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { PageMetaDto, type PaginationQueryDto } from '../core/http/pagination.js';
 import { UserResponseDto, type CreateUserDto, type UpdateUserDto, type UserPageDto } from './dto/user.dto.js';
 import { TenantsRepository, type Db, type Member } from './tenants.repository.js';
-import { LastAdminError, SelfChangeError, UserExistsError, UserNotFoundError } from './tenants.errors.js';
+import {
+  LastAdminError,
+  SelfChangeError,
+  SharedUserError,
+  UserExistsError,
+  UserNotFoundError,
+} from './tenants.errors.js';
 
 /**
  * The members of the caller's tenant. A user is always reached through their membership of the
@@ -79,15 +85,21 @@ export class UsersService {
       await this.repository.lockTenant(tenantId, tx);
       const current = await this.findMemberOrThrow(tenantId, userId, tx);
       const newRole = dto.role !== undefined && dto.role !== current.role ? dto.role : undefined;
-      const deactivates = dto.active === false && current.user.active;
+      const deactivates = dto.active === false && current.active;
       const demotes = newRole !== undefined && current.role === 'admin';
 
       if (userId === principal.userId && demotes) throw new SelfChangeError('demote');
       if (userId === principal.userId && deactivates) throw new SelfChangeError('deactivate');
       if (demotes || deactivates) await this.assertNotLastAdmin(tenantId, current, tx);
 
-      if (dto.name !== undefined || dto.active !== undefined) {
-        await this.repository.updateMemberUser(userId, { name: dto.name, active: dto.active }, tx);
+      if (dto.name !== undefined && dto.name !== current.user.name) {
+        // The name is the person's, shared by every tenant they belong to: only a tenant that has them
+        // alone may change it.
+        if ((await this.repository.countMemberships(userId)) > 1) throw new SharedUserError();
+        await this.repository.updateMemberName(userId, dto.name, tx);
+      }
+      if (dto.active !== undefined && dto.active !== current.active) {
+        await this.repository.setMemberActive(tenantId, userId, dto.active, tx);
       }
       if (newRole !== undefined) {
         await this.repository.updateMemberRole(tenantId, userId, newRole, tx);
@@ -121,7 +133,7 @@ export class UsersService {
     });
     // After the commit: a rolled-back deactivation must not end anyone's sessions. The guard refuses an
     // inactive user's access token on its own, so the short gap here exposes nothing.
-    if (deactivated) await this.sessions.revokeAllForUser(userId, 'deactivated');
+    if (deactivated) await this.sessions.revokeForUserInTenant(userId, tenantId);
     return UserResponseDto.from(member);
   }
 
@@ -147,7 +159,7 @@ export class UsersService {
         tx,
       );
     });
-    await this.sessions.revokeAllForUser(userId, 'membership_removed');
+    await this.sessions.revokeForUserInTenant(userId, tenantId);
   }
 
   private async findMemberOrThrow(tenantId: string, userId: string, tx: Db): Promise<Member> {

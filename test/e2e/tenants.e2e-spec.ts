@@ -719,3 +719,54 @@ describe('tenant administration', () => {
     });
   });
 });
+
+describe('a user who belongs to two tenants', () => {
+  let test: TestApp;
+
+  beforeAll(async () => {
+    test = await bootTestApp();
+  });
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  // Regression: tenant B's admin could deactivate, rename and log out a user who was tenant A's only
+  // admin, because `active` and the sessions were the user's, not the membership's.
+  it("is deactivated, renamed and removed in one tenant without touching the other tenant's access", async () => {
+    const a = await createTenant('A');
+    const b = await createTenant('B');
+    const shared = await createUser(a.id, 'admin');
+    await ownerDb().membership.create({ data: { tenantId: b.id, userId: shared.id, role: 'staff' } });
+    const adminB = await login(test.app, await createUser(b.id, 'admin'));
+    const inA = await login(test.app, shared);
+
+    const call = (method: 'PATCH' | 'DELETE', body?: object) =>
+      test.app.inject({ method, url: `/api/users/${shared.id}`, headers: adminB.auth, payload: body });
+
+    expect((await call('PATCH', { name: 'Omdøbt af B' })).statusCode).toBe(409);
+    const deactivated = await call('PATCH', { active: false });
+    expect(deactivated.statusCode).toBe(200);
+    expect(deactivated.json().active).toBe(false);
+
+    // Still tenant A's admin: the session in A lives, a new login lands in A, the name is unchanged.
+    const me = await test.app.inject({ method: 'GET', url: '/api/auth/me', headers: inA.auth });
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toMatchObject({ user: { name: 'Test admin' }, tenant: { id: a.id, role: 'admin' } });
+    expect((await login(test.app, shared)).accessToken).toBeTruthy();
+    expect(me.json().tenants.map((t: { id: string }) => t.id)).toEqual([a.id]);
+
+    expect((await call('DELETE')).statusCode).toBe(204);
+    expect(
+      (await test.app.inject({ method: 'GET', url: '/api/auth/me', headers: inA.auth })).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await test.app.inject({
+          method: 'POST',
+          url: '/api/auth/refresh',
+          payload: { refreshToken: inA.refreshToken },
+        })
+      ).statusCode,
+    ).toBe(200);
+  });
+});

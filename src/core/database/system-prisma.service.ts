@@ -14,7 +14,9 @@ export type SystemPurpose =
   | 'tenant-creation'
   | 'outbox'
   | 'schedule-fan-out'
-  | 'maintenance';
+  | 'maintenance'
+  /** Whether a user also belongs to other tenants (a tenant admin may not change what they share). */
+  | 'user-administration';
 
 /**
  * The one named system data path: a transaction with `app.system = 'on'`, which the row-level

@@ -69,6 +69,13 @@ class FakeRepository {
     return this.rows.get(this.key(tenantId, provider));
   }
 
+  /** The tenant the environment configures (the seeded one); tests of other tenants turn it off. */
+  environmentTenant = true;
+
+  async isEnvironmentTenant(_tenantId: string): Promise<boolean> {
+    return this.environmentTenant;
+  }
+
   async findAll(tenantId: string) {
     return [...this.rows.entries()].filter(([key]) => key.startsWith(`${tenantId}:`)).map(([, row]) => row);
   }

@@ -74,7 +74,8 @@ export class UserResponseDto {
       email: member.user.email,
       name: member.user.name,
       role: member.role,
-      active: member.user.active,
+      // Active here: a member of this tenant whose account is not disabled everywhere.
+      active: member.active && member.user.active,
       createdAt: member.user.createdAt.toISOString(),
     });
   }
