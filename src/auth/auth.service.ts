@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import type { Prisma } from '../generated/prisma/client.js';
+import { DomainError } from '../core/http/domain-error.js';
 import type { Role } from '../generated/prisma/enums.js';
 import { AuditService } from './audit.service.js';
 import { InvalidCredentialsError, InvalidRefreshTokenError, NoTenantAccessError } from './auth.errors.js';
@@ -135,8 +136,17 @@ export class AuthService {
     client: ClientInfo,
   ): Promise<SessionDto> {
     const user = await this.repository.run((tx) => this.repository.findUserById(tx, principal.userId));
-    if (!user || !(await this.passwords.verify(user.passwordHash, currentPassword)))
-      throw new InvalidCredentialsError();
+    if (!user) throw new InvalidCredentialsError();
+    // A stolen access token must not become unlimited password guessing (and then a takeover):
+    // wrong current passwords count against the account like failed logins.
+    await this.throttle.assertAllowed(user.email, client.ip ?? 'unknown');
+    if (!(await this.passwords.verify(user.passwordHash, currentPassword))) {
+      await this.throttle.recordFailure(user.email, client.ip ?? 'unknown');
+      // 400, not 401: the session is fine, the field is wrong (a 401 makes clients log out).
+      throw new DomainError('validation_failed', 'currentPassword is wrong', [
+        { field: 'currentPassword', message: 'currentPassword is wrong' },
+      ]);
+    }
     const hash = await this.passwords.hash(newPassword);
     return this.repository.run(async (tx) => {
       await this.repository.updatePassword(tx, user.id, hash);

@@ -1,4 +1,4 @@
-import { DomainError, NotFoundError } from '../core/http/domain-error.js';
+import { ConflictError, DomainError, NotFoundError } from '../core/http/domain-error.js';
 
 /** Another tenant's lead, a deleted one and one a STAFF user is not assigned to all answer like a missing one. */
 export class LeadNotFoundError extends NotFoundError {
@@ -19,3 +19,9 @@ export const contactRequired = () =>
     { field: 'customerPhone', message: 'customerPhone or customerEmail is required' },
     { field: 'customerEmail', message: 'customerPhone or customerEmail is required' },
   ]);
+
+export class LeadHasLiveBookingsError extends ConflictError {
+  constructor() {
+    super('The lead has live bookings; cancel them before deleting the lead');
+  }
+}

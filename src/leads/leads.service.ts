@@ -27,7 +27,12 @@ import { LEAD_SORT_FIELDS, type LeadQueryDto } from './dto/lead-query.dto.js';
 import type { LeadDetailDto, LeadDto, LeadPageDto } from './dto/lead.dto.js';
 import type { ReplaceLeadDto, UpdateLeadDto } from './dto/update-lead.dto.js';
 import { assertUserMove, statusTitle, systemMoveTarget, type LeadSystemEvent } from './lead-status.js';
-import { contactRequired, LeadFieldError, LeadNotFoundError } from './leads.errors.js';
+import {
+  contactRequired,
+  LeadFieldError,
+  LeadHasLiveBookingsError,
+  LeadNotFoundError,
+} from './leads.errors.js';
 import { LeadsRepository, type LeadWithNextBooking } from './leads.repository.js';
 
 export type { LeadSystemEvent } from './lead-status.js';
@@ -290,6 +295,9 @@ export class LeadsService {
     const tenantId = this.db.tenantId;
     await this.db.transaction(async (tx) => {
       const lead = await this.lockVisible(tx, leadId, principal);
+      // A deleted lead's live bookings would keep holding the team's time and the meeting link.
+      if ((await this.repository.countLiveBookings(tx, tenantId, leadId)) > 0)
+        throw new LeadHasLiveBookingsError();
       await this.repository.update(tx, tenantId, leadId, { deletedAt: new Date() });
       await this.activities.record(tx, {
         type: 'system',

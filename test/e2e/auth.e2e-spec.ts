@@ -217,7 +217,8 @@ describe('auth', () => {
       { currentPassword: 'nope-nope-nope', newPassword: 'A-new-password-2026' },
       current.auth,
     );
-    expect(wrong.statusCode).toBe(401);
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().details).toEqual([{ field: 'currentPassword', message: 'currentPassword is wrong' }]);
     const changed = await post(
       '/api/auth/password',
       { currentPassword: user.password, newPassword: 'A-new-password-2026' },
@@ -237,6 +238,21 @@ describe('auth', () => {
       },
     );
     expect(short.statusCode).toBe(400);
+  });
+
+  it('limits wrong current passwords on a session like failed logins (429)', async () => {
+    const user = await createUser(tenant.id, 'viewer');
+    const session = await login(test.app, user);
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 6; attempt += 1) {
+      const response = await post(
+        '/api/auth/password',
+        { currentPassword: `guess-${attempt}-guess`, newPassword: 'A-new-password-2026' },
+        session.auth,
+      );
+      statuses.push(response.statusCode);
+    }
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
   });
 
   describe('switch tenant', () => {

@@ -698,6 +698,29 @@ describe('leads', () => {
       expect(await ownerDb().activity.count({ where: { leadId: lead.id, title: 'Lead slettet' } })).toBe(1);
     });
 
+    it('refuses a lead with a live booking (409) and allows it once the booking is cancelled', async () => {
+      const { lead } = await createLead();
+      const booking = await ownerDb().booking.create({
+        data: {
+          tenantId: tenantA.id,
+          leadId: lead.id,
+          teamId: tenantA.teamId,
+          startsAt: new Date('2031-02-03T09:00:00Z'),
+          endsAt: new Date('2031-02-03T12:00:00Z'),
+          durationHours: '3.00',
+          hourlyRate: '349.00',
+          totalAmount: '1047.00',
+          status: 'confirmed',
+          meetingToken: randomUUID(),
+        },
+      });
+      const refused = await request('DELETE', `/api/leads/${lead.id}`, sessions.manager);
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().message).toMatch(/live bookings/);
+      await ownerDb().booking.update({ where: { id: booking.id }, data: { status: 'cancelled' } });
+      expect((await request('DELETE', `/api/leads/${lead.id}`, sessions.manager)).statusCode).toBe(204);
+    });
+
     it('is refused to STAFF and VIEWER (403); another tenant gets 404', async () => {
       const { lead } = await createLead({ assignedUserId: users.staff.id });
       expect((await request('DELETE', `/api/leads/${lead.id}`, sessions.staff)).statusCode).toBe(403);

@@ -408,6 +408,17 @@ describe('migrator against a real PostgreSQL', () => {
     });
   });
 
+  describe('a migration checked out with other line endings', () => {
+    it('is the same migration, as Prisma sees it (a CRLF checkout must not stop the start)', async () => {
+      const { adminUrl } = scratchDatabase();
+      const dir = await copyFixture('three-steps');
+      await migrate({ adminUrl, migrationsDir: dir });
+      const file = join(dir, THREE_STEPS[1]!, 'migration.sql');
+      await writeFile(file, (await readFile(file, 'utf8')).replace(/\n/g, '\r\n'));
+      expect((await migrate({ adminUrl, migrationsDir: dir })).applied).toEqual([]);
+    });
+  });
+
   describe('two migrators at once', () => {
     const migrationsDir = join(FIXTURES, 'three-steps');
 

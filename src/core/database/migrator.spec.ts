@@ -93,10 +93,12 @@ describe('migrationChecksum', () => {
 });
 
 describe('managesOwnTransaction (other spellings of BEGIN)', () => {
-  it.each(['BEGIN WORK;', 'BEGIN TRANSACTION;', 'BEGIN ISOLATION LEVEL SERIALIZABLE;', 'START TRANSACTION READ WRITE;'])(
-    'sees %s as the script opening its own transaction',
-    (begin) => {
-      expect(managesOwnTransaction(`${begin}\nALTER TABLE x ADD COLUMN y int;\nCOMMIT;`)).toBe(true);
-    },
-  );
+  it.each([
+    'BEGIN WORK;',
+    'BEGIN TRANSACTION;',
+    'BEGIN ISOLATION LEVEL SERIALIZABLE;',
+    'START TRANSACTION READ WRITE;',
+  ])('sees %s as the script opening its own transaction', (begin) => {
+    expect(managesOwnTransaction(`${begin}\nALTER TABLE x ADD COLUMN y int;\nCOMMIT;`)).toBe(true);
+  });
 });

@@ -68,6 +68,12 @@ export function migrationChecksum(sql: string): string {
   return createHash('sha256').update(sql, 'utf8').digest('hex');
 }
 
+/** Prisma accepts a script whose only change is its line endings (a CRLF checkout), and so do we. */
+function sameUpToLineEndings(sql: string, checksum: string): boolean {
+  const lf = sql.replace(/\r\n/g, '\n');
+  return migrationChecksum(lf) === checksum || migrationChecksum(lf.replace(/\n/g, '\r\n')) === checksum;
+}
+
 /** True when the script opens its own transaction, so wrapping it in another would fail or nest. */
 export function managesOwnTransaction(sql: string): boolean {
   // Comments and dollar-quoted bodies (DO blocks, functions) may say BEGIN without opening a transaction.
@@ -144,7 +150,7 @@ async function applyPending(
     const file = byName.get(row.migration_name);
     if (!file) {
       logger.warn(`Migration ${row.migration_name} is applied to the database but missing from the folder.`);
-    } else if (file.checksum !== row.checksum) {
+    } else if (file.checksum !== row.checksum && !sameUpToLineEndings(file.sql, row.checksum)) {
       throw new MigrationError(
         `Migration ${row.migration_name} was changed after it was applied (checksum ${row.checksum} in the ` +
           `database, ${file.checksum} on disk). Restore the file and put the change in a new migration.`,

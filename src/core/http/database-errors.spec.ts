@@ -66,7 +66,10 @@ describe('mapDatabaseError', () => {
     ['22P05', 'an untranslatable character'],
     ['22003', 'a numeric overflow'],
   ])('answers 400 for SQLSTATE %s (%s), not 500', (code) => {
-    const error = { code: 'P2010', meta: { driverAdapterError: { cause: { originalCode: code, kind: 'postgres' } } } };
+    const error = {
+      code: 'P2010',
+      meta: { driverAdapterError: { cause: { originalCode: code, kind: 'postgres' } } },
+    };
     expect(mapDatabaseError(error)?.code).toBe('validation_failed');
   });
 

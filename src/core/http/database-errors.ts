@@ -36,7 +36,11 @@ export function findSqlState(error: unknown, depth = 0): string | undefined {
 /** The constraint PostgreSQL named in its error, wherever it was wrapped. */
 function findConstraint(error: unknown, depth = 0): string | undefined {
   if (!error || typeof error !== 'object' || depth > 5) return undefined;
-  const candidate = error as PrismaLikeError & { constraint?: unknown; message?: unknown; originalMessage?: unknown };
+  const candidate = error as PrismaLikeError & {
+    constraint?: unknown;
+    message?: unknown;
+    originalMessage?: unknown;
+  };
   if (typeof candidate.constraint === 'string') return candidate.constraint;
   for (const text of [candidate.originalMessage, candidate.message]) {
     const inMessage = typeof text === 'string' && /constraint "([^"]+)"/.exec(text);
@@ -106,7 +110,8 @@ export function mapDatabaseError(error: unknown): DomainError | undefined {
   if (sqlState === '22021' || sqlState === '22P05') {
     return new DomainError('validation_failed', 'A text value contains a character that cannot be stored');
   }
-  if (sqlState === '22003' || prismaCode === 'P2020') return new DomainError('validation_failed', 'A number is out of range');
+  if (sqlState === '22003' || prismaCode === 'P2020')
+    return new DomainError('validation_failed', 'A number is out of range');
   if (prismaCode === 'P2028' || prismaCode === 'P2024' || sqlState === '53300' || sqlState === '57014') {
     // No connection or transaction slot in time: the server is busy, the request may be retried.
     return new DomainError('unavailable', 'The server is busy; try again shortly');

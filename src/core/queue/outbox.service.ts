@@ -112,7 +112,13 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
         let enqueued = 0;
         for (const row of rows) {
           try {
-            if (!Object.hasOwn(JOBS, row.job_name)) throw new Error(`unknown job ${row.job_name}`);
+            if (!Object.hasOwn(JOBS, row.job_name)) {
+              // No retry can fix a job this version does not know: park it where an operator sees it.
+              await tx.$executeRaw`
+                UPDATE outbox_jobs SET status = 'failed', last_error = ${`unknown job ${row.job_name}`}
+                 WHERE id = ${row.id}::uuid`;
+              continue;
+            }
             const name = row.job_name as JobName;
             await this.queues.add(name, row.payload as JobPayloads[typeof name], {
               jobId: row.id,
