@@ -21,9 +21,13 @@ export class TenantsController {
 
   @Get('tenant')
   @Authenticated()
-  @ApiOkResponse({ type: TenantResponseDto, description: "The caller's tenant and its settings" })
-  get(): Promise<TenantResponseDto> {
-    return this.tenants.getSettings();
+  @ApiOkResponse({
+    type: TenantResponseDto,
+    description: "The caller's tenant and its settings; the mail, SMS and extraction settings for ADMIN only",
+  })
+  async get(@CurrentPrincipal() principal: Principal): Promise<TenantResponseDto> {
+    const settings = await this.tenants.getSettings();
+    return principal.role === 'admin' ? settings : settings.forMembers();
   }
 
   @Patch('tenant')

@@ -33,6 +33,23 @@ export class TenantResponseDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
+  /**
+   * What every member may see (the role matrix gives tenant settings to ADMIN): name, zone, rates and
+   * opening hours for the dashboard, without the mailbox, SMS number, sender list and rules.
+   */
+  forMembers(): TenantResponseDto {
+    const {
+      extractionRules: _extraction,
+      smsRules: _sms,
+      leadSenderDomains: _senders,
+      smsNumber: _smsNumber,
+      gmailAddress: _gmail,
+      billyInvoiceState: _billy,
+      ...visible
+    } = this;
+    return Object.assign(new TenantResponseDto(), visible);
+  }
+
   static from(tenant: Tenant): TenantResponseDto {
     return Object.assign(new TenantResponseDto(), {
       id: tenant.id,
