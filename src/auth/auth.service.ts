@@ -151,7 +151,7 @@ export class AuthService {
     return this.repository.run(async (tx) => {
       await this.repository.updatePassword(tx, user.id, hash);
       // Every session of the user ends; this one continues with a fresh pair.
-      await this.sessions.revokeAllForUser(user.id, 'password_change', tx);
+      await this.sessions.revokeAllForUser(tx, user.id);
       const tenants = await this.repository.tenantsOf(tx, user.id);
       const access = await this.accessTo(tx, user, tenants, principal.tenantId);
       if (!access) throw new NoTenantAccessError();

@@ -130,12 +130,8 @@ export class SessionService {
   }
 
   /** Ends every session of a user (password change). */
-  async revokeAllForUser(userId: string, _reason: string, tx?: Prisma.TransactionClient): Promise<void> {
-    if (tx) {
-      await this.repository.revokeAllForUser(tx, userId);
-      return;
-    }
-    await this.repository.run((client) => this.repository.revokeAllForUser(client, userId));
+  async revokeAllForUser(tx: Prisma.TransactionClient, userId: string): Promise<void> {
+    await this.repository.revokeAllForUser(tx, userId);
   }
 
   private async issue(

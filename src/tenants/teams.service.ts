@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
-import { PageMetaDto, type PaginationQueryDto } from '../core/http/pagination.js';
+import { paginated, type PaginationQueryDto } from '../core/http/pagination.js';
 import { TeamResponseDto, type CreateTeamDto, type TeamPageDto, type UpdateTeamDto } from './dto/team.dto.js';
 import { TenantsRepository } from './tenants.repository.js';
 import { TeamNameTakenError, TeamNotFoundError } from './tenants.errors.js';
@@ -19,10 +19,7 @@ export class TeamsService {
       skip: query.skip,
       take: query.pageSize,
     });
-    return {
-      data: page.rows.map((team) => TeamResponseDto.from(team)),
-      meta: PageMetaDto.of(query, page.total),
-    };
+    return paginated(query, page, (team) => TeamResponseDto.from(team));
   }
 
   async create(dto: CreateTeamDto): Promise<TeamResponseDto> {

@@ -5,7 +5,7 @@ import { AuditService } from '../auth/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { SessionService } from '../auth/session.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
-import { PageMetaDto, type PaginationQueryDto } from '../core/http/pagination.js';
+import { paginated, type PaginationQueryDto } from '../core/http/pagination.js';
 import { UserResponseDto, type CreateUserDto, type UpdateUserDto, type UserPageDto } from './dto/user.dto.js';
 import { TenantsRepository, type Db, type Member } from './tenants.repository.js';
 import {
@@ -34,10 +34,7 @@ export class UsersService {
       skip: query.skip,
       take: query.pageSize,
     });
-    return {
-      data: page.rows.map((member) => UserResponseDto.from(member)),
-      meta: PageMetaDto.of(query, page.total),
-    };
+    return paginated(query, page, (member) => UserResponseDto.from(member));
   }
 
   /**

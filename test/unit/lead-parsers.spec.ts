@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeHeader, mailToText, type MimePart } from '../../src/integrations/ai/extraction/mail-text.js';
 import {
   emptyExtraction,
+  LEAD_FIELD_NAMES,
   type LeadExtraction,
   type LeadFieldName,
 } from '../../src/integrations/ai/extraction/lead-fields.js';
@@ -41,18 +42,8 @@ const fixtures = readdirSync(FIXTURES)
   }));
 
 const OWN = { domains: ['rendetalje.dk'] };
-const FIELDS: LeadFieldName[] = [
-  'customerName',
-  'customerEmail',
-  'customerPhone',
-  'address',
-  'postalCode',
-  'city',
-  'serviceType',
-  'estimatedHours',
-  'squareMetres',
-  'priority',
-];
+// Notes are compared as a substring below, not field by field.
+const FIELDS = LEAD_FIELD_NAMES.filter((field) => field !== 'notes');
 
 function run(fixture: Fixture): LeadExtraction {
   const text = fixture.payload ? mailToText(fixture.payload) : (fixture.text ?? '');
