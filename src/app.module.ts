@@ -12,6 +12,7 @@ import { DatabaseModule } from './core/database/database.module.js';
 import { HttpModule } from './core/http/http.module.js';
 import { QueueModule } from './core/queue/queue.module.js';
 import { RedisModule } from './core/redis/redis.module.js';
+import { EmailModule } from './email/email.module.js';
 import { HealthModule } from './health/health.module.js';
 import { StatsModule } from './stats/stats.module.js';
 import { CredentialsModule } from './integrations/credentials/credentials.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         ActivitiesModule,
         BookingsModule,
         StatsModule,
+        EmailModule,
         HealthModule,
         ...extraModules,
       ],

@@ -21,7 +21,7 @@ export function assertUserMove(from: LeadStatus, to: LeadStatus): void {
 
 /** What the system does to a lead when something happens to its bookings or invoices. */
 export type LeadSystemEvent =
-  'booking_confirmed' | 'bookings_ended' | 'booking_completed' | 'invoice_created';
+  'response_sent' | 'booking_confirmed' | 'bookings_ended' | 'booking_completed' | 'invoice_created';
 
 /**
  * Where a system event moves a lead in `from`, or null when it does not apply (a no-op, never an
@@ -30,6 +30,8 @@ export type LeadSystemEvent =
  */
 export function systemMoveTarget(from: LeadStatus, event: LeadSystemEvent): LeadStatus | null {
   switch (event) {
+    case 'response_sent':
+      return from === 'new' ? 'contacted' : null;
     case 'booking_confirmed':
       return from === 'new' || from === 'contacted' ? 'booked' : null;
     case 'bookings_ended':

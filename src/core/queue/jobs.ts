@@ -20,6 +20,8 @@ export interface JobPayloads {
   'maintenance.prune': { retentionDays: number };
   /** Every 5 minutes: pending bookings past tokenExpiresAt expire, per tenant (fan-out over the system path). */
   'bookings.expire-pending': Record<string, never>;
+  /** Sends one recorded OutboundEmail through the tenant's Gmail; at most once (see EmailSender). */
+  'email.send': TenantJob & { outboundEmailId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -33,6 +35,7 @@ export interface JobDefinition {
 export const JOBS: { readonly [N in JobName]: JobDefinition } = {
   'maintenance.prune': { queue: 'maintenance', attempts: 3 },
   'bookings.expire-pending': { queue: 'maintenance', attempts: 3 },
+  'email.send': { queue: 'email', attempts: 8 },
 };
 
 export function isJobName(name: string): name is JobName {

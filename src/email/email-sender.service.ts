@@ -1,0 +1,161 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+import { UnrecoverableError } from 'bullmq';
+import MailComposer from 'nodemailer/lib/mail-composer';
+
+import { ActivitiesService } from '../activities/activities.service.js';
+import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
+import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import type { OutboundEmail } from '../generated/prisma/client.js';
+import { CredentialsService } from '../integrations/credentials/credentials.service.js';
+import { GmailClient, GmailError, GmailNotConfiguredError, type GmailMessageRef } from '../integrations/gmail/gmail.client.js';
+import { LeadsService } from '../leads/leads.service.js';
+
+export type SendOutcome = 'sent' | 'already_sent' | 'gone';
+
+/**
+ * Sends one recorded OutboundEmail through the tenant's Gmail, at most once.
+ *
+ * Gmail has no idempotency key, so the e-mail carries a Message-ID made from its row id, and the
+ * attempt is counted (committed) before the call. A later attempt first asks Gmail for a message with
+ * that Message-ID (`rfc822msgid:`): when the earlier call went through but its answer, or the commit
+ * after it, was lost, the e-mail is marked sent instead of being sent again.
+ */
+@Injectable()
+export class EmailSender {
+  private readonly logger = new Logger(EmailSender.name);
+
+  constructor(
+    private readonly db: TenantPrismaService,
+    private readonly gmail: GmailClient,
+    private readonly credentials: CredentialsService,
+    private readonly activities: ActivitiesService,
+    private readonly leads: LeadsService,
+    private readonly cache: TenantCacheService,
+  ) {}
+
+  async send(outboundEmailId: string): Promise<SendOutcome> {
+    const email = await this.db.client.outboundEmail.findUnique({ where: { id: outboundEmailId } });
+    if (!email || email.status === 'failed') return 'gone';
+    if (email.status === 'sent') return 'already_sent';
+
+    const address = await this.gmail.address();
+    if (!address) {
+      await this.fail(email, 'Google er ikke forbundet: e-mailen kan ikke sendes.');
+      throw new UnrecoverableError('Google is not configured for this tenant');
+    }
+    const messageId = `<renos-${email.id}@${domainOf(address)}>`;
+
+    try {
+      if (email.attempts > 0) {
+        const earlier = await this.gmail.findByMessageId(messageId);
+        if (earlier) {
+          await this.markSent(email, earlier);
+          return 'already_sent';
+        }
+      }
+      await this.db.client.outboundEmail.update({
+        where: { id: email.id },
+        data: { attempts: { increment: 1 } },
+      });
+      const raw = await this.compose(email, address, messageId);
+      const sent = await this.gmail.send(raw, email.replyThreadId ?? undefined);
+      await this.markSent(email, sent);
+      await this.credentials.recordSuccess('google');
+      return 'sent';
+    } catch (error) {
+      if (error instanceof GmailNotConfiguredError) {
+        await this.fail(email, 'Google er ikke forbundet: e-mailen kan ikke sendes.');
+        throw new UnrecoverableError(error.message);
+      }
+      if (!(error instanceof GmailError)) throw error;
+      if (error.kind === 'revoked') {
+        await this.credentials.recordFailure('google', `Gmail afviste adgangen: ${error.message}`, {
+          needsAttention: true,
+        });
+        await this.fail(email, 'Gmail-adgangen er tilbagekaldt: e-mailen blev ikke sendt.');
+        throw new UnrecoverableError(`Gmail access revoked: ${error.message}`);
+      }
+      if (error.kind === 'rejected') {
+        await this.fail(email, `Gmail afviste e-mailen: ${error.message}`);
+        throw new UnrecoverableError(`Gmail rejected the e-mail: ${error.message}`);
+      }
+      await this.credentials.recordFailure('google', error.message);
+      throw error;
+    }
+  }
+
+  private async compose(email: OutboundEmail, from: string, messageId: string): Promise<Buffer> {
+    const tenant = await this.db.client.tenant.findUniqueOrThrow({
+      where: { id: email.tenantId },
+      select: { name: true },
+    });
+    const composer = new MailComposer({
+      from: { name: tenant.name, address: from },
+      to: email.to,
+      subject: email.subject,
+      text: email.body,
+      messageId,
+      date: new Date(),
+      ...(email.inReplyTo ? { inReplyTo: email.inReplyTo, references: email.inReplyTo } : {}),
+    });
+    return composer.compile().build();
+  }
+
+  private async markSent(
+    email: OutboundEmail,
+    sent: GmailMessageRef,
+  ): Promise<void> {
+    const now = new Date();
+    await this.db.transaction(async (tx) => {
+      const updated = await tx.outboundEmail.updateMany({
+        where: { id: email.id, status: 'pending' },
+        data: { status: 'sent', sentAt: now, gmailMessageId: sent.id, gmailThreadId: sent.threadId, lastError: null },
+      });
+      if (updated.count === 0) return;
+      await this.activities.record(tx, {
+        type: 'email',
+        title: `E-mail sendt: ${email.subject}`,
+        description: `Til ${email.to}`,
+        status: 'success',
+        leadId: email.leadId,
+        bookingId: email.subjectType === 'booking' ? email.subjectId : null,
+        invoiceId: email.subjectType === 'invoice' ? email.subjectId : null,
+        metadata: { outboundEmailId: email.id, type: email.type, gmailMessageId: sent.id },
+      });
+      if (email.type === 'lead_response' && email.leadId) {
+        await tx.lead.updateMany({
+          where: { id: email.leadId, responseSentAt: null },
+          data: { responseSentAt: now },
+        });
+        await this.leads.applySystemMove(tx, email.leadId, 'response_sent', null);
+      }
+    });
+    await this.cache.invalidate(email.tenantId);
+  }
+
+  private async fail(email: OutboundEmail, reason: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const updated = await tx.outboundEmail.updateMany({
+        where: { id: email.id, status: 'pending' },
+        data: { status: 'failed', lastError: reason },
+      });
+      if (updated.count === 0) return;
+      await this.activities.record(tx, {
+        type: 'email',
+        title: `E-mail ikke sendt: ${email.subject}`,
+        description: reason,
+        status: 'error',
+        leadId: email.leadId,
+        bookingId: email.subjectType === 'booking' ? email.subjectId : null,
+        invoiceId: email.subjectType === 'invoice' ? email.subjectId : null,
+        metadata: { outboundEmailId: email.id, type: email.type },
+      });
+    });
+    this.logger.warn({ message: 'E-mail not sent', outboundEmailId: email.id, reason });
+  }
+}
+
+function domainOf(address: string): string {
+  return address.split('@')[1] ?? 'renos.invalid';
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+
+import { ActivitiesModule } from '../activities/activities.module.js';
+import { CredentialsModule } from '../integrations/credentials/credentials.module.js';
+import { GmailClientModule } from '../integrations/gmail/gmail-client.module.js';
+import { LeadsModule } from '../leads/leads.module.js';
+import { EmailSender } from './email-sender.service.js';
+import { EmailService } from './email.service.js';
+import { SendEmailProcessor } from './send-email.processor.js';
+
+/**
+ * Outgoing e-mail (DESIGN.md section 4 step 2): features record an e-mail in their own transaction
+ * with `EmailService.enqueue`; the `email.send` job sends it through the tenant's Gmail, once.
+ */
+@Module({
+  imports: [ActivitiesModule, CredentialsModule, GmailClientModule, LeadsModule],
+  providers: [EmailService, EmailSender, SendEmailProcessor],
+  exports: [EmailService],
+})
+export class EmailModule {}

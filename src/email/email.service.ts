@@ -1,0 +1,76 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+import type { EmailTemplateType, Prisma } from '../generated/prisma/client.js';
+import { OutboxService } from '../core/queue/outbox.service.js';
+import { renderTemplate, singleLine } from './email-template.js';
+
+export type EmailSubjectType = 'lead' | 'booking' | 'invoice';
+
+export interface EnqueueEmail {
+  tenantId: string;
+  subjectType: EmailSubjectType;
+  subjectId: string;
+  type: EmailTemplateType;
+  /** Distinguishes repeated e-mails of one type about one subject (reminder steps 7 and 14). */
+  step?: number;
+  to: string;
+  /** Fills the template's placeholders; `companyName` is added from the tenant. */
+  variables: Record<string, string>;
+  /** The lead whose timeline shows the e-mail. */
+  leadId?: string;
+  /** Answer in this Gmail thread, to this Message-ID (only when the customer wrote to us themselves). */
+  replyThreadId?: string;
+  inReplyTo?: string;
+}
+
+/**
+ * Records e-mails to send (DESIGN.md section 4 step 2). In the caller's transaction it renders the
+ * tenant's template, stores the result as an OutboundEmail — unique per subject, type and step, so
+ * asking twice records one — and writes the outbox job that sends it. What is sent later is exactly
+ * what was recorded here, whatever happens to the template in between.
+ */
+@Injectable()
+export class EmailService {
+  private readonly logger = new Logger(EmailService.name);
+
+  constructor(private readonly outbox: OutboxService) {}
+
+  /** Returns the outbox ids to relay after commit; [] when already recorded or the template is off. */
+  async enqueue(tx: Prisma.TransactionClient, input: EnqueueEmail): Promise<string[]> {
+    const { tenantId, type } = input;
+    const template = await tx.emailTemplate.findUnique({ where: { tenantId_type: { tenantId, type } } });
+    if (!template?.active) {
+      this.logger.log({ message: 'E-mail template missing or inactive; nothing sent', tenantId, type });
+      return [];
+    }
+    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { name: true } });
+    const variables = { companyName: tenant.name, ...input.variables };
+    const subject = renderTemplate(template.subject, variables);
+    const body = renderTemplate(template.content, variables);
+    const missing = [...new Set([...subject.missing, ...body.missing])];
+    if (missing.length > 0) this.logger.warn({ message: 'Template placeholders without a value', type, missing });
+
+    const created = await tx.outboundEmail.createManyAndReturn({
+      data: [
+        {
+          tenantId,
+          subjectType: input.subjectType,
+          subjectId: input.subjectId,
+          type,
+          step: input.step ?? 0,
+          to: input.to,
+          subject: singleLine(subject.text),
+          body: body.text,
+          leadId: input.leadId ?? null,
+          replyThreadId: input.replyThreadId ?? null,
+          inReplyTo: input.inReplyTo ?? null,
+        },
+      ],
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    const row = created[0];
+    if (!row) return [];
+    return [await this.outbox.write(tx, tenantId, 'email.send', { tenantId, outboundEmailId: row.id })];
+  }
+}
