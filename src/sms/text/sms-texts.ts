@@ -1,0 +1,82 @@
+import type { DecimalInput } from '../../core/money/money.js';
+import { formatHourlyPrice, formatHours, formatSlotStart } from './danish-format.js';
+import { toGsm7 } from './gsm7.js';
+
+/**
+ * The customer-facing texts, in Danish and in GSM-7 (every builder ends in `toGsm7`), short enough that
+ * an offer of three times stays at two segments.
+ */
+
+export interface OfferTextInput {
+  customerName: string;
+  tenantName: string;
+  timezone: string;
+  slots: ReadonlyArray<{ choice: number; startsAt: Date }>;
+  hours: DecimalInput;
+  hourlyRate: DecimalInput;
+  vatRate: DecimalInput;
+  /** A repeated offer after the chosen time was taken or had expired. */
+  retry?: boolean;
+}
+
+const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? '';
+const choices = (count: number) =>
+  count === 1 ? 'Svar 1' : `Svar ${Array.from({ length: count - 1 }, (_, i) => i + 1).join(', ')} eller ${count}`;
+
+export function offerText(input: OfferTextInput): string {
+  const lines = [
+    input.retry
+      ? `Hej ${firstName(input.customerName)}. Den valgte tid er desværre ikke ledig længere. Nye tider:`
+      : `Hej ${firstName(input.customerName)}. Tak for din henvendelse. Vi kan komme:`,
+    ...input.slots.map((slot) => `${slot.choice}) ${formatSlotStart(slot.startsAt, input.timezone)}`),
+    `Ca. ${formatHours(input.hours)} timer à ${formatHourlyPrice(input.hourlyRate, input.vatRate)}.`,
+    `${choices(input.slots.length)} for at booke. Mvh ${input.tenantName}`,
+  ];
+  return toGsm7(lines.join('\n'));
+}
+
+export function confirmationText(input: {
+  tenantName: string;
+  timezone: string;
+  startsAt: Date;
+  hours: DecimalInput;
+  address: string;
+}): string {
+  return toGsm7(
+    `Tak! Du er booket ${formatSlotStart(input.startsAt, input.timezone)} (ca. ${formatHours(input.hours)} timer), ` +
+      `${input.address}. Du får en påmindelse dagen før. Mvh ${input.tenantName}`,
+  );
+}
+
+export function reminderText(input: {
+  tenantName: string;
+  timezone: string;
+  startsAt: Date;
+  address: string;
+}): string {
+  return toGsm7(
+    `Påmindelse: Vi kommer ${formatSlotStart(input.startsAt, input.timezone)}, ${input.address}. ` +
+      `Mvh ${input.tenantName}`,
+  );
+}
+
+export function helpText(input: { tenantName: string; count: number }): string {
+  return toGsm7(
+    `Vi forstod ikke dit svar. ${choices(Math.max(input.count, 1))} for at vælge en tid, ` +
+      `eller svar STOP for at afmelde SMS. Mvh ${input.tenantName}`,
+  );
+}
+
+export function noSlotsText(input: { tenantName: string }): string {
+  return toGsm7(
+    `Tak for dit svar. Vi har desværre ingen ledige tider lige nu. Vi ringer dig op. Mvh ${input.tenantName}`,
+  );
+}
+
+export function optOutText(input: { tenantName: string }): string {
+  return toGsm7(`Du er afmeldt SMS fra ${input.tenantName}. Svar START for at tilmelde dig igen.`);
+}
+
+export function optInText(input: { tenantName: string }): string {
+  return toGsm7(`Du modtager igen SMS fra ${input.tenantName}. Svar STOP for at afmelde.`);
+}
