@@ -5,3 +5,4 @@ export * from './google-oauth.fake.js';
 export * from './http.js';
 export * from './mime.js';
 export * from './pubsub-pusher.js';
+export * from './twilio.fake.js';

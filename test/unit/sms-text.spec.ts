@@ -121,6 +121,12 @@ describe('quiet hours', () => {
     expect(quietHoursEndAfter(new Date('2026-11-24T11:30:00Z'), lunch, zone)).toEqual(
       new Date('2026-11-24T12:00:00Z'),
     );
-    expect(quietHoursEndAfter(new Date('2026-11-24T21:30:00Z'), { quietHoursStart: '00:00', quietHoursEnd: '00:00' }, zone)).toBeNull();
+    expect(
+      quietHoursEndAfter(
+        new Date('2026-11-24T21:30:00Z'),
+        { quietHoursStart: '00:00', quietHoursEnd: '00:00' },
+        zone,
+      ),
+    ).toBeNull();
   });
 });

@@ -22,7 +22,15 @@ export interface OfferedSlot {
 }
 
 /** Carrier and Twilio opt-out words, plus the Danish "afmeld". The whole reply must be the word. */
-export const OPT_OUT_KEYWORDS = ['STOP', 'STOPALL', 'AFMELD', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT'] as const;
+export const OPT_OUT_KEYWORDS = [
+  'STOP',
+  'STOPALL',
+  'AFMELD',
+  'UNSUBSCRIBE',
+  'CANCEL',
+  'END',
+  'QUIT',
+] as const;
 export const OPT_IN_KEYWORDS = ['START', 'UNSTOP', 'YES'] as const;
 
 const ORDINALS: Readonly<Record<string, number>> = {
@@ -69,7 +77,11 @@ function normalize(body: string): string {
     .trim();
 }
 
-const isOnlyWord = (text: string) => text.replace(/[^\p{L}\s]/gu, ' ').trim().split(/\s+/).length === 1;
+const isOnlyWord = (text: string) =>
+  text
+    .replace(/[^\p{L}\s]/gu, ' ')
+    .trim()
+    .split(/\s+/).length === 1;
 
 export function parseReply(body: string, slots: readonly OfferedSlot[], timezone: string): ReplyMeaning {
   const text = normalize(body);

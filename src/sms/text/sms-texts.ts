@@ -21,7 +21,9 @@ export interface OfferTextInput {
 
 const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? '';
 const choices = (count: number) =>
-  count === 1 ? 'Svar 1' : `Svar ${Array.from({ length: count - 1 }, (_, i) => i + 1).join(', ')} eller ${count}`;
+  count === 1
+    ? 'Svar 1'
+    : `Svar ${Array.from({ length: count - 1 }, (_, i) => i + 1).join(', ')} eller ${count}`;
 
 export function offerText(input: OfferTextInput): string {
   const lines = [

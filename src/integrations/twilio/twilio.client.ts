@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+
+import { Injectable, Module } from '@nestjs/common';
+import twilio from 'twilio';
+
+import { AppConfig } from '../../core/config/app-config.js';
+
+/**
+ * The SMS port (DESIGN.md section 1: outside services behind ports) and its one adapter over the
+ * twilio SDK. Vendor errors leave here mapped to what the caller should do: retry, give up, record an
+ * opt-out, or flag the integration for an admin.
+ */
+
+export interface SmsAccount {
+  accountSid: string;
+  authToken: string;
+}
+
+export interface SendSmsInput {
+  /** E.164. */
+  to: string;
+  from: string;
+  body: string;
+  statusCallback?: string;
+}
+
+export interface SentSms {
+  sid: string;
+  /** Twilio's status at acceptance (queued, accepted, sending, sent). */
+  status: string;
+  /** Twilio's own count, when it gives one. */
+  segments: number | null;
+}
+
+/** What a failed send means for the caller. */
+export type SmsFailureKind = 'retry' | 'give_up' | 'opted_out' | 'needs_attention';
+
+export class SmsSendError extends Error {
+  constructor(
+    readonly kind: SmsFailureKind,
+    message: string,
+    readonly code: number | null,
+    readonly httpStatus: number | null,
+  ) {
+    super(message);
+    this.name = 'SmsSendError';
+  }
+}
+
+export abstract class SmsSender {
+  abstract send(account: SmsAccount, input: SendSmsInput): Promise<SentSms>;
+  /** Whether a webhook's X-Twilio-Signature was made with `authToken` over `url` and `params`. */
+  abstract validSignature(
+    authToken: string,
+    signature: string,
+    url: string,
+    params: Record<string, string>,
+  ): boolean;
+}
+
+/** Twilio error codes for a recipient that opted out (21610) or that can never receive from us. */
+const OPTED_OUT_CODES = new Set([21610]);
+const AUTH_CODES = new Set([20003, 20005, 20008, 30002]);
+const REQUEST_TIMEOUT_MS = 15_000;
+
+interface TwilioErrorShape {
+  status?: number;
+  code?: number;
+  message?: string;
+}
+
+export function classifyTwilioError(error: unknown): SmsSendError {
+  const shape = error as TwilioErrorShape;
+  const status = typeof shape.status === 'number' ? shape.status : null;
+  const code = typeof shape.code === 'number' ? shape.code : null;
+  const message = `Twilio${code !== null ? ` ${code}` : ''}: ${shape.message ?? String(error)}`;
+  if (code !== null && OPTED_OUT_CODES.has(code)) return new SmsSendError('opted_out', message, code, status);
+  if ((code !== null && AUTH_CODES.has(code)) || status === 401 || status === 403)
+    return new SmsSendError('needs_attention', message, code, status);
+  // No status: the request never got an answer (timeout, connection refused); 429 and 5xx are Twilio's.
+  if (status === null || status === 429 || status >= 500)
+    return new SmsSendError('retry', message, code, status);
+  return new SmsSendError('give_up', message, code, status);
+}
+
+@Injectable()
+export class TwilioSmsSender extends SmsSender {
+  /** One SDK client per account and token (a rotated token gets a new one). */
+  private readonly clients = new Map<string, twilio.Twilio>();
+
+  constructor(private readonly config: AppConfig) {
+    super();
+  }
+
+  async send(account: SmsAccount, input: SendSmsInput): Promise<SentSms> {
+    try {
+      const message = await this.client(account).messages.create({
+        to: input.to,
+        from: input.from,
+        body: input.body,
+        ...(input.statusCallback ? { statusCallback: input.statusCallback } : {}),
+      });
+      const segments = Number.parseInt(message.numSegments, 10);
+      return {
+        sid: message.sid,
+        status: message.status,
+        segments: Number.isFinite(segments) ? segments : null,
+      };
+    } catch (error) {
+      throw classifyTwilioError(error);
+    }
+  }
+
+  validSignature(authToken: string, signature: string, url: string, params: Record<string, string>): boolean {
+    return twilio.validateRequest(authToken, signature, url, params);
+  }
+
+  private client(account: SmsAccount): twilio.Twilio {
+    const key = `${account.accountSid}:${createHash('sha256').update(account.authToken).digest('hex')}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      // Retries are BullMQ's (with backoff, visible on the job), not the SDK's.
+      client = twilio(account.accountSid, account.authToken, {
+        timeout: REQUEST_TIMEOUT_MS,
+        autoRetry: false,
+      });
+      // TWILIO_API_BASE_URL: the Api domain's base URL, which the Messages resource is built on.
+      client.api.baseUrl = this.config.twilio.apiBaseUrl;
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+}
+
+/** Provides the SMS port; the SMS feature module imports it. */
+@Module({
+  providers: [{ provide: SmsSender, useClass: TwilioSmsSender }],
+  exports: [SmsSender],
+})
+export class TwilioModule {}
