@@ -5,6 +5,7 @@ import { ClsModule } from 'nestjs-cls';
 import { ActivitiesModule } from './activities/activities.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BookingsModule } from './bookings/bookings.module.js';
+import { CalendarModule } from './calendar/calendar.module.js';
 import { CacheModule } from './core/cache/cache.module.js';
 import { AppConfig } from './core/config/app-config.js';
 import { ConfigModule } from './core/config/config.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         CredentialsModule,
         ActivitiesModule,
         BookingsModule,
+        CalendarModule,
         StatsModule,
         EmailModule,
         HealthModule,

@@ -22,6 +22,11 @@ export interface JobPayloads {
   'bookings.expire-pending': Record<string, never>;
   /** Sends one recorded OutboundEmail through the tenant's Gmail; at most once (see EmailSender). */
   'email.send': TenantJob & { outboundEmailId: string };
+  /**
+   * Makes the booking's team Google Calendar event match the booking: confirmed → inserted (id derived
+   * from booking id and revision), moved → patched, cancelled/expired → deleted.
+   */
+  'calendar.sync-booking': TenantJob & { bookingId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -36,6 +41,7 @@ export const JOBS: { readonly [N in JobName]: JobDefinition } = {
   'maintenance.prune': { queue: 'maintenance', attempts: 3 },
   'bookings.expire-pending': { queue: 'maintenance', attempts: 3 },
   'email.send': { queue: 'email', attempts: 8 },
+  'calendar.sync-booking': { queue: 'calendar', attempts: 8 },
 };
 
 export function isJobName(name: string): name is JobName {

@@ -1,0 +1,24 @@
+import { DomainError, NotFoundError } from '../core/http/domain-error.js';
+
+export class CalendarTeamNotFoundError extends NotFoundError {
+  constructor() {
+    super('Team');
+  }
+}
+
+/** A bad availability query; names the field, as every 400 does. */
+export class AvailabilityFieldError extends DomainError {
+  constructor(field: string, message: string) {
+    super('validation_failed', `Invalid ${field}`, [{ field, message }]);
+  }
+}
+
+/**
+ * Google Calendar could not be read (down, rate-limited, credentials refused). Slots are not guessed
+ * without the team calendars: an offer of a busy time is worse than no offer, so this is a 503.
+ */
+export class CalendarUnavailableError extends DomainError {
+  constructor(reason: string) {
+    super('unavailable', `The team calendars could not be read: ${reason}`);
+  }
+}

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+
+import { ActivitiesModule } from '../activities/activities.module.js';
+import { CredentialsModule } from '../integrations/credentials/credentials.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { AvailabilityService } from './availability.service.js';
+import { CALENDAR_GATEWAY } from './calendar.gateway.js';
+import { CalendarSyncService } from './calendar-sync.service.js';
+import { CalendarController } from './calendar.controller.js';
+import { CalendarRepository } from './calendar.repository.js';
+import { CalendarService } from './calendar.service.js';
+import { GoogleCalendarGateway } from './google-calendar.gateway.js';
+import { SyncBookingProcessor } from './jobs/sync-booking.processor.js';
+
+/**
+ * Team calendars (DESIGN.md sections 4.4, 4.6 and 4.7): availability (GET /calendar/availability and
+ * the SMS offer share AvailabilityService) and the `calendar.sync-booking` job that keeps each booking's
+ * Google Calendar event in line with it. Bookings write that job to the outbox; nothing here imports
+ * bookings, so the dependency runs one way.
+ */
+@Module({
+  imports: [TenantsModule, ActivitiesModule, CredentialsModule],
+  controllers: [CalendarController],
+  providers: [
+    CalendarRepository,
+    AvailabilityService,
+    CalendarService,
+    CalendarSyncService,
+    SyncBookingProcessor,
+    { provide: CALENDAR_GATEWAY, useClass: GoogleCalendarGateway },
+  ],
+  exports: [AvailabilityService],
+})
+export class CalendarModule {}

@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+
+import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
+import type { Prisma, Team } from '../generated/prisma/client.js';
+import type { BookingStatus } from '../generated/prisma/enums.js';
+import type { Interval } from './availability.js';
+
+type Db = Prisma.TransactionClient;
+
+/** Statuses that hold a team's time (the same as the bookings' exclusion constraint). */
+const LIVE_STATUSES: readonly BookingStatus[] = ['pending', 'confirmed', 'in_progress'];
+
+export interface TeamBusyRow extends Interval {
+  teamId: string;
+}
+
+/** What the calendar event of a booking shows and where it lives. */
+export interface BookingForSync {
+  id: string;
+  status: BookingStatus;
+  revision: number;
+  startsAt: Date;
+  endsAt: Date;
+  durationHours: Prisma.Decimal;
+  notes: string | null;
+  deletedAt: Date | null;
+  googleCalendarEventId: string | null;
+  googleCalendarId: string | null;
+  customerId: string | null;
+  leadId: string;
+  team: { id: string; name: string; googleCalendarId: string | null };
+  lead: {
+    customerName: string;
+    customerPhone: string | null;
+    address: string;
+    postalCode: string;
+    city: string;
+    serviceType: string;
+  };
+}
+
+/** The calendar module's only door to the database (tenant first in every method). */
+@Injectable()
+export class CalendarRepository {
+  constructor(private readonly tenantPrisma: TenantPrismaService) {}
+
+  private db(db?: Db): Db {
+    return db ?? (this.tenantPrisma.client as unknown as ScopedTransaction);
+  }
+
+  /** Active teams in the order "first free team" walks them (by name), as bookings do. */
+  activeTeams(tenantId: string): Promise<Team[]> {
+    return this.db().team.findMany({
+      where: { tenantId, active: true },
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  findTeam(tenantId: string, teamId: string): Promise<Team | null> {
+    return this.db().team.findUnique({ where: { id_tenantId: { id: teamId, tenantId }, tenantId } });
+  }
+
+  /** Live, not deleted bookings of the teams overlapping [from, to). */
+  liveBookings(tenantId: string, teamIds: readonly string[], range: Interval): Promise<TeamBusyRow[]> {
+    return this.db()
+      .booking.findMany({
+        where: {
+          tenantId,
+          teamId: { in: [...teamIds] },
+          deletedAt: null,
+          status: { in: [...LIVE_STATUSES] },
+          startsAt: { lt: range.end },
+          endsAt: { gt: range.start },
+        },
+        select: { teamId: true, startsAt: true, endsAt: true },
+      })
+      .then((rows) => rows.map((row) => ({ teamId: row.teamId, start: row.startsAt, end: row.endsAt })));
+  }
+
+  /**
+   * Slots offered by SMS and still held (status offered, not expired) overlapping [from, to). Offers
+   * of `exceptLeadId` are left out: a lead's own held slot is free for that lead.
+   */
+  heldOffers(
+    tenantId: string,
+    teamIds: readonly string[],
+    range: Interval,
+    now: Date,
+    exceptLeadId?: string,
+  ): Promise<TeamBusyRow[]> {
+    return this.db()
+      .slotOffer.findMany({
+        where: {
+          tenantId,
+          teamId: { in: [...teamIds] },
+          status: 'offered',
+          expiresAt: { gt: now },
+          startsAt: { lt: range.end },
+          endsAt: { gt: range.start },
+          ...(exceptLeadId ? { leadId: { not: exceptLeadId } } : {}),
+        },
+        select: { teamId: true, startsAt: true, endsAt: true },
+      })
+      .then((rows) => rows.map((row) => ({ teamId: row.teamId, start: row.startsAt, end: row.endsAt })));
+  }
+
+  /**
+   * Serialises calendar syncs of one booking until the transaction ends: two jobs for the same booking
+   * (confirmed, then moved a moment later) must not both insert an event.
+   */
+  async lockBookingSync(tenantId: string, bookingId: string, tx: Db): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`calendar-sync:${tenantId}:${bookingId}`}, 0))`;
+  }
+
+  /** The booking as the calendar shows it, soft-deleted ones included (their event must go). */
+  findBookingForSync(tenantId: string, bookingId: string, tx: Db): Promise<BookingForSync | null> {
+    return tx.booking.findFirst({
+      where: { id: bookingId, tenantId },
+      select: {
+        id: true,
+        status: true,
+        revision: true,
+        startsAt: true,
+        endsAt: true,
+        durationHours: true,
+        notes: true,
+        deletedAt: true,
+        googleCalendarEventId: true,
+        googleCalendarId: true,
+        customerId: true,
+        leadId: true,
+        team: { select: { id: true, name: true, googleCalendarId: true } },
+        lead: {
+          select: {
+            customerName: true,
+            customerPhone: true,
+            address: true,
+            postalCode: true,
+            city: true,
+            serviceType: true,
+          },
+        },
+      },
+    });
+  }
+
+  /** Records where the booking's event is (both null: it has none). Leaves status and revision alone. */
+  async saveEvent(
+    tenantId: string,
+    bookingId: string,
+    event: { calendarId: string; eventId: string } | null,
+    tx: Db,
+  ): Promise<void> {
+    await tx.booking.updateMany({
+      where: { id: bookingId, tenantId },
+      data: { googleCalendarId: event?.calendarId ?? null, googleCalendarEventId: event?.eventId ?? null },
+    });
+  }
+}

@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+
+import { Injectable } from '@nestjs/common';
+import { google, type calendar_v3 } from 'googleapis';
+
+import { AppConfig } from '../core/config/app-config.js';
+import type { GoogleCredentials } from '../integrations/credentials/credentials.providers.js';
+import { CredentialsService } from '../integrations/credentials/credentials.service.js';
+import {
+  CalendarGatewayError,
+  type BusyInterval,
+  type CalendarClient,
+  type CalendarEventInput,
+  type CalendarGateway,
+} from './calendar.gateway.js';
+
+/** A hanging Google call must fail the job (which retries), not hold a worker slot forever. */
+const REQUEST_TIMEOUT_MS = 20_000;
+/** OAuth clients kept per tenant, so an access token is reused until it expires rather than fetched per call. */
+const MAX_CACHED_CLIENTS = 200;
+
+interface VendorError {
+  status?: number;
+  code?: string | number;
+  message?: string;
+  response?: { status?: number; data?: unknown };
+}
+
+/** The token endpoint's refusals that only new credentials can fix. */
+const CREDENTIAL_ERRORS = new Set(['invalid_grant', 'invalid_client', 'unauthorized_client']);
+const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded']);
+
+/** Maps what googleapis (gaxios) throws to our kinds; the message names no secret. */
+export function toCalendarError(error: unknown): CalendarGatewayError {
+  if (error instanceof CalendarGatewayError) return error;
+  const vendor = (error ?? {}) as VendorError;
+  const status = vendor.response?.status ?? (typeof vendor.status === 'number' ? vendor.status : undefined);
+  const data = vendor.response?.data as
+    { error?: string | { message?: string; errors?: Array<{ reason?: string }> } } | undefined;
+  const oauthError = typeof data?.error === 'string' ? data.error : undefined;
+  const apiError = typeof data?.error === 'object' ? data.error : undefined;
+  const reason = apiError?.errors?.[0]?.reason;
+  const message = `Google Calendar: ${apiError?.message ?? oauthError ?? vendor.message ?? 'request failed'}`;
+  if (oauthError && CREDENTIAL_ERRORS.has(oauthError))
+    return new CalendarGatewayError('credentials', message, status);
+  if (status === undefined) return new CalendarGatewayError('retry', message);
+  if (status === 401) return new CalendarGatewayError('credentials', message, status);
+  if (status === 403)
+    return new CalendarGatewayError(
+      reason && RATE_LIMIT_REASONS.has(reason) ? 'retry' : 'forbidden',
+      message,
+      status,
+    );
+  if (status === 404) return new CalendarGatewayError('not_found', message, status);
+  if (status === 409) return new CalendarGatewayError('conflict', message, status);
+  if (status === 410) return new CalendarGatewayError('gone', message, status);
+  if (status === 408 || status === 429 || status >= 500)
+    return new CalendarGatewayError('retry', message, status);
+  return new CalendarGatewayError('invalid', message, status);
+}
+
+function eventBody(eventId: string | undefined, event: CalendarEventInput): calendar_v3.Schema$Event {
+  return {
+    ...(eventId ? { id: eventId } : {}),
+    status: 'confirmed',
+    summary: event.summary,
+    description: event.description,
+    location: event.location,
+    start: { dateTime: event.startsAt.toISOString(), timeZone: event.timeZone },
+    end: { dateTime: event.endsAt.toISOString(), timeZone: event.timeZone },
+    transparency: 'opaque',
+    extendedProperties: {
+      private: { renosBookingId: event.bookingId, renosRevision: String(event.revision) },
+    },
+  };
+}
+
+async function call<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    throw toCalendarError(error);
+  }
+}
+
+class GoogleCalendarClient implements CalendarClient {
+  constructor(private readonly api: calendar_v3.Calendar) {}
+
+  async freeBusy(
+    calendarIds: readonly string[],
+    from: Date,
+    to: Date,
+  ): Promise<Map<string, BusyInterval[] | CalendarGatewayError>> {
+    const result = new Map<string, BusyInterval[] | CalendarGatewayError>();
+    if (calendarIds.length === 0) return result;
+    const { data } = await call(() =>
+      this.api.freebusy.query({
+        requestBody: {
+          timeMin: from.toISOString(),
+          timeMax: to.toISOString(),
+          items: calendarIds.map((id) => ({ id })),
+        },
+      }),
+    );
+    for (const id of calendarIds) {
+      const entry = data.calendars?.[id];
+      const problem = entry?.errors?.[0]?.reason;
+      if (!entry || problem) {
+        const kind =
+          problem === 'notFound' ? 'not_found' : problem === 'backendError' ? 'retry' : 'forbidden';
+        result.set(
+          id,
+          new CalendarGatewayError(
+            kind,
+            `Google Calendar: calendar ${id} could not be read (${problem ?? 'missing'})`,
+          ),
+        );
+        continue;
+      }
+      result.set(
+        id,
+        (entry.busy ?? []).flatMap((busy) =>
+          busy.start && busy.end ? [{ start: new Date(busy.start), end: new Date(busy.end) }] : [],
+        ),
+      );
+    }
+    return result;
+  }
+
+  async insertEvent(calendarId: string, eventId: string, event: CalendarEventInput): Promise<void> {
+    await call(() => this.api.events.insert({ calendarId, requestBody: eventBody(eventId, event) }));
+  }
+
+  async patchEvent(calendarId: string, eventId: string, event: CalendarEventInput): Promise<void> {
+    await call(() =>
+      this.api.events.patch({ calendarId, eventId, requestBody: eventBody(undefined, event) }),
+    );
+  }
+
+  async deleteEvent(calendarId: string, eventId: string): Promise<void> {
+    await call(() => this.api.events.delete({ calendarId, eventId }));
+  }
+}
+
+/**
+ * The Google Calendar adapter: googleapis' calendar v3 with the tenant's OAuth credentials (stored ones,
+ * or the environment's for the seeded tenant), pointed at GOOGLE_API_BASE_URL / GOOGLE_OAUTH_TOKEN_URL
+ * when those are set (tests, demo).
+ */
+@Injectable()
+export class GoogleCalendarGateway implements CalendarGateway {
+  private readonly clients = new Map<string, GoogleCalendarClient>();
+
+  constructor(
+    private readonly credentials: CredentialsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async connect(): Promise<CalendarClient | null> {
+    const resolved = await this.credentials.resolveCredentials('google');
+    if (!resolved) return null;
+    // Keyed by a digest, so changed credentials get a new client and no secret sits in a map key.
+    const key = createHash('sha256')
+      .update(
+        JSON.stringify([
+          resolved.source,
+          resolved.credentials.clientId,
+          resolved.credentials.clientSecret,
+          resolved.credentials.refreshToken,
+        ]),
+      )
+      .digest('hex');
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new GoogleCalendarClient(this.build(resolved.credentials));
+      if (this.clients.size >= MAX_CACHED_CLIENTS)
+        this.clients.delete(this.clients.keys().next().value as string);
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  private build(credentials: GoogleCredentials): calendar_v3.Calendar {
+    const { apiBaseUrl, oauthTokenUrl } = this.config.google;
+    const auth = new google.auth.OAuth2({
+      clientId: credentials.clientId,
+      clientSecret: credentials.clientSecret,
+      ...(oauthTokenUrl ? { endpoints: { oauth2TokenUrl: oauthTokenUrl } } : {}),
+    });
+    auth.setCredentials({ refresh_token: credentials.refreshToken });
+    return google.calendar({
+      version: 'v3',
+      auth,
+      timeout: REQUEST_TIMEOUT_MS,
+      ...(apiBaseUrl ? { rootUrl: apiBaseUrl.endsWith('/') ? apiBaseUrl : `${apiBaseUrl}/` } : {}),
+    });
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { UnrecoverableError, type Job } from 'bullmq';
+
+import { TenantContextService } from '../../core/database/tenant-context.js';
+import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
+import { JOBS, type JobPayloads } from '../../core/queue/jobs.js';
+import { CredentialsService } from '../../integrations/credentials/credentials.service.js';
+import { CalendarGatewayError } from '../calendar.gateway.js';
+import {
+  CalendarNotConnectedError,
+  CalendarSyncService,
+  type SyncOutcome,
+} from '../calendar-sync.service.js';
+
+/** Payload of `calendar.sync-booking`: which booking's event to bring in line with the booking. */
+export type SyncBookingPayload = JobPayloads['calendar.sync-booking'];
+
+const REASONS: Record<string, string> = {
+  credentials: 'Google afviste adgangen. Forbind Google igen under Integrationer.',
+  forbidden: 'Google-kontoen har ikke adgang til holdets kalender. Del kalenderen eller ret kalender-id’et.',
+  not_found: 'Holdets kalender findes ikke i Google. Ret kalender-id’et på holdet.',
+  invalid: 'Google afviste kalenderbegivenheden.',
+  retry: 'Google Kalender svarede ikke, heller ikke efter flere forsøg.',
+};
+
+/**
+ * Writes a booking into its team's Google Calendar (insert, move, delete). Vendor failures become:
+ * retry (BullMQ backoff) for outages; give up with a timeline entry, and needs-attention on the
+ * integration, for what only an admin can fix.
+ */
+@Injectable()
+@HandlesJob('calendar.sync-booking')
+export class SyncBookingProcessor implements JobHandler<'calendar.sync-booking'> {
+  constructor(
+    private readonly sync: CalendarSyncService,
+    private readonly credentials: CredentialsService,
+    private readonly context: TenantContextService,
+  ) {}
+
+  handle(payload: SyncBookingPayload, job?: Job<SyncBookingPayload>): Promise<SyncOutcome> {
+    return this.context.run({ tenantId: payload.tenantId }, async () => {
+      try {
+        return await this.sync.sync(payload.bookingId);
+      } catch (error) {
+        if (error instanceof CalendarNotConnectedError) {
+          await this.sync.recordFailure(
+            payload.bookingId,
+            'Google er ikke forbundet, så bookingen er ikke lagt i kalenderen.',
+          );
+          throw new UnrecoverableError(error.message);
+        }
+        if (!(error instanceof CalendarGatewayError)) throw error;
+        if (error.kind === 'retry' || error.kind === 'conflict' || error.kind === 'gone') {
+          const lastAttempt =
+            job !== undefined &&
+            job.attemptsMade + 1 >= (job.opts.attempts ?? JOBS['calendar.sync-booking'].attempts);
+          if (lastAttempt) await this.sync.recordFailure(payload.bookingId, REASONS.retry);
+          throw error;
+        }
+        await this.credentials.recordFailure('google', error.message, { needsAttention: true });
+        await this.sync.recordFailure(payload.bookingId, REASONS[error.kind] ?? REASONS.invalid);
+        throw new UnrecoverableError(error.message);
+      }
+    });
+  }
+}
