@@ -11,6 +11,7 @@ import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { findSqlState } from '../core/http/database-errors.js';
 import { paginated, parseSort } from '../core/http/pagination.js';
+import { OutboxService } from '../core/queue/outbox.service.js';
 import { amountFor, Decimal, type DecimalInput } from '../core/money/money.js';
 import { parseRangeBoundary } from '../core/time/tenant-time.js';
 import type { Booking, Lead, Prisma } from '../generated/prisma/client.js';
@@ -98,6 +99,7 @@ export class BookingsService {
     private readonly activities: ActivitiesService,
     private readonly profile: TenantProfileService,
     private readonly cache: TenantCacheService,
+    private readonly outbox: OutboxService,
   ) {}
 
   // Reads -------------------------------------------------------------------------------------------
@@ -148,6 +150,7 @@ export class BookingsService {
     const range = { startsAt, endsAt: endOf(startsAt, durationHours) };
     const tenant = await this.profile.current();
     const tenantId = tenant.id;
+    const outboxIds: string[] = [];
 
     const booking = await this.guardOverlap(async (claim) => {
       return this.tenantPrisma.transaction(async (tx) => {
@@ -186,9 +189,11 @@ export class BookingsService {
           metadata: { teamId, status: created.status },
         });
         await this.leads.applySystemMove(tx, lead.id, 'booking_confirmed', principal.userId);
+        outboxIds.push(await this.syncCalendar(tx, tenantId, created.id));
         return created;
       });
     });
+    this.outbox.relay(outboxIds);
     await this.cache.invalidate(tenantId);
     return BookingDto.from(booking);
   }
@@ -281,6 +286,7 @@ export class BookingsService {
 
     const tenantId = this.tenantPrisma.tenantId;
     const timezone = moving ? (await this.profile.current()).timezone : 'UTC';
+    const outboxIds: string[] = [];
     const updated = await this.guardOverlap((claim) =>
       this.tenantPrisma.transaction(async (tx) => {
         if (typeof change.assignedUserId === 'string')
@@ -321,9 +327,11 @@ export class BookingsService {
               }
             : { fields: Object.keys(change) },
         });
+        if (moving) outboxIds.push(await this.syncCalendar(tx, tenantId, row.id));
         return row;
       }),
     );
+    this.outbox.relay(outboxIds);
     await this.cache.invalidate(tenantId);
     return BookingDto.from(updated);
   }
@@ -345,6 +353,7 @@ export class BookingsService {
     const change: BookingChange = { status: to };
     if (to === 'confirmed') change.confirmedAt = now;
     if (to === 'cancelled') change.cancelledAt = now;
+    const outboxIds: string[] = [];
 
     const updated = await this.tenantPrisma.transaction(async (tx) => {
       const row = await this.repository.updateIfUnchanged(tenantId, current.id, current, change, tx);
@@ -363,8 +372,11 @@ export class BookingsService {
         await this.leads.applySystemMove(tx, row.leadId, 'booking_confirmed', principal.userId);
       if (to === 'cancelled')
         await this.leads.applySystemMove(tx, row.leadId, 'bookings_ended', principal.userId);
+      if (to === 'confirmed' || to === 'cancelled')
+        outboxIds.push(await this.syncCalendar(tx, tenantId, row.id));
       return row;
     });
+    this.outbox.relay(outboxIds);
     await this.cache.invalidate(tenantId);
     return BookingDto.from(updated);
   }
@@ -452,6 +464,15 @@ export class BookingsService {
   }
 
   // Helpers -----------------------------------------------------------------------------------------
+
+  /**
+   * The team's Google Calendar follows the booking (DESIGN.md section 4.7): confirmed → event, moved →
+   * patched, cancelled → deleted. The job is written in the change's transaction; relay its id after
+   * commit. (A pending booking that expires never had an event, so expiry writes none.)
+   */
+  private syncCalendar(tx: ScopedTransaction, tenantId: string, bookingId: string): Promise<string> {
+    return this.outbox.write(tx, tenantId, 'calendar.sync-booking', { tenantId, bookingId });
+  }
 
   /**
    * Runs a write that claims a team's time. If PostgreSQL's exclusion constraint refuses it (another

@@ -104,6 +104,7 @@ export class CalendarFake {
   private readonly missing = new Set<string>();
   private readonly failures = new FailureQueue<CalendarMethod>();
   private readonly delays = new Delays<CalendarMethod>();
+  private readonly drops = new Map<CalendarMethod, number>();
   private readonly callLog: CalendarCall[] = [];
   private readonly owner: string;
 
@@ -179,6 +180,14 @@ export class CalendarFake {
     });
   }
 
+  /**
+   * The next `times` calls of `method` are carried out, but their answer is lost: the connection is cut
+   * instead (a timeout or reset after Google acted). What a retry must survive without duplicating.
+   */
+  dropNextResponse(method: CalendarMethod, times = 1): void {
+    this.drops.set(method, (this.drops.get(method) ?? 0) + times);
+  }
+
   delay(ms: number, method: CalendarMethod | '*' = '*'): void {
     this.delays.set(ms, method);
   }
@@ -189,6 +198,7 @@ export class CalendarFake {
     this.missing.clear();
     this.failures.clear();
     this.delays.clear();
+    this.drops.clear();
     this.callLog.length = 0;
   }
 
@@ -230,6 +240,13 @@ export class CalendarFake {
     this.callLog.push(call);
     const reply = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
       call.status = status;
+      const drops = method === 'unknown' ? 0 : (this.drops.get(method) ?? 0);
+      if (drops > 0 && status < 300) {
+        this.drops.set(method as CalendarMethod, drops - 1);
+        call.status = 0;
+        res.destroy();
+        return;
+      }
       if (status === 204) sendEmpty(res, 204, headers);
       else sendJson(res, status, payload, headers);
     };
