@@ -1,0 +1,457 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
+
+import { ActivitiesService } from '../activities/activities.service.js';
+import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
+import { SystemPrismaService } from '../core/database/system-prisma.service.js';
+import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import { Decimal, money, toMoneyString } from '../core/money/money.js';
+import { OutboxService } from '../core/queue/outbox.service.js';
+import { EmailService } from '../email/email.service.js';
+import type { Invoice } from '../generated/prisma/client.js';
+import { BillyClientFactory, type BillyClient } from '../integrations/billy/billy.client.js';
+import { BillyError } from '../integrations/billy/billy.errors.js';
+import type { BillyInvoice } from '../integrations/billy/billy.types.js';
+import { CredentialsService } from '../integrations/credentials/credentials.service.js';
+import { LeadsService } from '../leads/leads.service.js';
+import { sameToTheOre } from './invoice-amounts.js';
+import { addDays, tenantToday } from './invoices.service.js';
+import { InvoicesRepository, UNPAID_STATUSES, type InvoiceWithLines } from './invoices.repository.js';
+
+/** The Billy product every cleaning line is booked on; found again by its product number. */
+export const BILLY_PRODUCT_NO = 'RENOS-RENGORING';
+/** Reminder steps: days past the due date (DESIGN.md section 4 step 8). */
+export const REMINDER_STEPS = [7, 14] as const;
+const POLL_BATCH = 200;
+const OVERDUE_BATCH = 500;
+
+export type PushOutcome = 'not_configured' | 'synced';
+
+const kroner = (value: number) => money(new Decimal(String(value)));
+const day = (value: Date | null) => (value ? value.toISOString().slice(0, 10) : '');
+const dateOnly = (value: string | null | undefined) => (value ? new Date(`${value}T00:00:00Z`) : undefined);
+
+/**
+ * Billy's side of invoicing, run by jobs (DESIGN.md section 4 step 8):
+ * - push: find or create the contact and product, create the invoice with our reference as
+ *   `externalId`, approve it when it is approved here, read back Billy's number and totals. The intent
+ *   is stored before the create; a retry after a timeout searches Billy by our reference first, so the
+ *   invoice is never created twice.
+ * - payment polling: unpaid invoices' `isPaid` and `balance`.
+ * - overdue marking and reminders (with or without Billy).
+ * Billy's errors: validation → the invoice needs attention, no retry; auth → the integration shows the
+ * error, no retry; rate limits, 5xx and timeouts → thrown, so BullMQ retries with backoff.
+ */
+@Injectable()
+export class BillingService {
+  private readonly logger = new Logger(BillingService.name);
+
+  constructor(
+    private readonly repository: InvoicesRepository,
+    private readonly tenantPrisma: TenantPrismaService,
+    private readonly system: SystemPrismaService,
+    private readonly billy: BillyClientFactory,
+    private readonly credentials: CredentialsService,
+    private readonly activities: ActivitiesService,
+    private readonly leads: LeadsService,
+    private readonly email: EmailService,
+    private readonly outbox: OutboxService,
+    private readonly cache: TenantCacheService,
+  ) {}
+
+  // Push --------------------------------------------------------------------------------------------
+
+  async push(invoiceId: string): Promise<PushOutcome> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const resolved = await this.credentials.resolveCredentials('billy');
+    if (!resolved) return 'not_configured';
+    const invoice = await this.repository.find(tenantId, invoiceId);
+    if (!invoice) throw new UnrecoverableError(`Invoice ${invoiceId} does not exist`);
+    const client = this.billy.forCredentials(resolved.credentials);
+    try {
+      const billyInvoice = await this.ensureInBilly(client, invoice);
+      const approved =
+        billyInvoice.state === 'draft' && invoice.status !== 'draft'
+          ? await client.approveInvoice(billyInvoice.id)
+          : billyInvoice;
+      await this.readBack(invoice, approved);
+      await this.credentials.recordSuccess('billy');
+      return 'synced';
+    } catch (error) {
+      await this.handleBillyError(invoice, error);
+      throw error;
+    }
+  }
+
+  /** The invoice in Billy: the one we stored, the one a timed-out create left, or a new one. */
+  private async ensureInBilly(client: BillyClient, invoice: InvoiceWithLines): Promise<BillyInvoice> {
+    const tenantId = this.tenantPrisma.tenantId;
+    if (invoice.billyInvoiceId) return client.getInvoice(invoice.billyInvoiceId);
+    if (invoice.billyIntentAt) {
+      // A create was attempted before and its answer never came: Billy may have it already.
+      const [existing] = await client.findInvoicesByExternalId(invoice.reference);
+      if (existing) {
+        await this.repository.save(tenantId, invoice.id, {
+          billyInvoiceId: existing.id,
+        });
+        return existing;
+      }
+    }
+    const contactId = await this.contactFor(client, invoice);
+    const productId = await this.productFor(client, invoice);
+    const settings = await this.repository.billingSettings(tenantId);
+    const creditedBillyId = invoice.creditedInvoiceId
+      ? (await this.repository.find(tenantId, invoice.creditedInvoiceId))?.billyInvoiceId
+      : undefined;
+    // Recorded (and committed) before the call: whatever happens to the answer, a retry searches first.
+    await this.repository.save(tenantId, invoice.id, {
+      billyIntentAt: new Date(),
+    });
+    const created = await client.createInvoice({
+      organizationId: client.organizationId,
+      type: invoice.kind === 'credit_note' ? 'creditNote' : 'invoice',
+      contactId,
+      externalId: invoice.reference,
+      orderNo: invoice.reference,
+      entryDate: day(invoice.issueDate ?? new Date()),
+      paymentTermsMode: 'net',
+      paymentTermsDays: settings.paymentTermsDays,
+      currencyId: invoice.currency,
+      taxMode: 'excl',
+      state:
+        invoice.kind === 'credit_note' ||
+        invoice.status !== 'draft' ||
+        settings.billyInvoiceState === 'approved'
+          ? 'approved'
+          : 'draft',
+      ...(creditedBillyId ? { creditedInvoiceId: creditedBillyId } : {}),
+      lines: invoice.lines.map((line) => ({
+        productId,
+        description: line.description,
+        quantity: line.quantity.toNumber(),
+        unitPrice: line.unitPrice.toNumber(),
+        priority: line.position,
+      })),
+    });
+    await this.repository.save(tenantId, invoice.id, {
+      billyInvoiceId: created.id,
+    });
+    return created;
+  }
+
+  /** The customer's Billy contact: stored on the customer, found by our id, or created (person or company). */
+  private async contactFor(client: BillyClient, invoice: Invoice): Promise<string> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const customer = invoice.customerId
+      ? await this.repository.findCustomer(tenantId, invoice.customerId)
+      : null;
+    if (customer?.billyContactId) return customer.billyContactId;
+    const externalId = customer?.id ?? `invoice-${invoice.id}`;
+    const found = await client.findContactByExternalId(externalId);
+    const cvr = invoice.customerCvr ?? undefined;
+    const contact =
+      found ??
+      (await client.createContact({
+        organizationId: client.organizationId,
+        type: cvr ? 'company' : 'person',
+        name: invoice.customerName,
+        countryId: 'DK',
+        street: customer?.address ?? invoice.customerAddress ?? undefined,
+        zipcodeText: customer?.postalCode ?? undefined,
+        cityText: customer?.city ?? undefined,
+        registrationNo: cvr,
+        externalId,
+        isCustomer: true,
+        contactPersons: invoice.customerEmail
+          ? [{ name: invoice.customerName, email: invoice.customerEmail, isPrimary: true }]
+          : undefined,
+      }));
+    if (customer) await this.repository.setBillyContactId(tenantId, customer.id, contact.id);
+    return contact.id;
+  }
+
+  private async productFor(client: BillyClient, invoice: InvoiceWithLines): Promise<string> {
+    const found = await client.findProductByNo(BILLY_PRODUCT_NO);
+    if (found) return found.id;
+    const unitPrice = invoice.lines[0]?.unitPrice.toNumber() ?? 0;
+    const created = await client.createProduct({
+      organizationId: client.organizationId,
+      name: 'Rengøring',
+      productNo: BILLY_PRODUCT_NO,
+      prices: [{ unitPrice, currencyId: invoice.currency }],
+    });
+    return created.id;
+  }
+
+  /** Billy's number and totals onto ours; a difference of even one øre needs attention. */
+  private async readBack(invoice: InvoiceWithLines, billy: BillyInvoice): Promise<void> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const totals = {
+      amount: toMoneyString(kroner(billy.amount))!,
+      tax: toMoneyString(kroner(billy.tax))!,
+      grossAmount: toMoneyString(kroner(billy.grossAmount))!,
+    };
+    const differs =
+      !sameToTheOre(invoice.subtotal, totals.amount) ||
+      !sameToTheOre(invoice.vatAmount, totals.tax) ||
+      !sameToTheOre(invoice.total, totals.grossAmount);
+    const reason = differs
+      ? `Billy's totals differ from ours: Billy ${totals.amount} + ${totals.tax} moms = ${totals.grossAmount}, ` +
+        `RenOS ${toMoneyString(invoice.subtotal)} + ${toMoneyString(invoice.vatAmount)} moms = ${toMoneyString(invoice.total)}`
+      : null;
+    const numbered =
+      billy.state === 'approved' && billy.invoiceNo !== null && invoice.number !== billy.invoiceNo;
+    const approvedNow = numbered && invoice.status === 'draft';
+
+    await this.tenantPrisma.transaction(async (tx) => {
+      const leadId = await this.repository.leadIdOf(tenantId, invoice, tx);
+      await this.repository.update(tx, tenantId, invoice.id, {
+        billyInvoiceId: billy.id,
+        billyTotals: totals,
+        ...(differs ? { needsAttention: true, needsAttentionReason: reason } : {}),
+        ...(numbered ? { number: billy.invoiceNo } : {}),
+        ...(approvedNow
+          ? {
+              status: 'approved' as const,
+              approvedAt: new Date(),
+              issueDate: dateOnly(billy.entryDate),
+              dueDate: dateOnly(billy.dueDate),
+            }
+          : {}),
+      });
+      const context = {
+        customerId: invoice.customerId,
+        leadId,
+        bookingId: invoice.bookingId,
+        invoiceId: invoice.id,
+        actorUserId: null,
+      };
+      if (!invoice.billyInvoiceId) {
+        await this.activities.record(tx, {
+          type: 'invoice',
+          title: 'Faktura overført til Billy',
+          description: billy.invoiceNo
+            ? `Billy faktura nr. ${billy.invoiceNo}`
+            : 'Oprettet som kladde i Billy',
+          status: 'success',
+          ...context,
+          metadata: { billyInvoiceId: billy.id, state: billy.state },
+        });
+      }
+      if (numbered) {
+        await this.activities.record(tx, {
+          type: 'invoice',
+          title: approvedNow ? 'Faktura godkendt i Billy' : 'Fakturanummer fra Billy',
+          description: `Faktura nr. ${billy.invoiceNo}`,
+          status: 'success',
+          ...context,
+          metadata: { number: billy.invoiceNo },
+        });
+        if (approvedNow && leadId && invoice.kind === 'invoice')
+          await this.leads.applySystemMove(tx, leadId, 'invoice_created', null);
+      }
+      if (differs && invoice.needsAttentionReason !== reason) {
+        await this.activities.record(tx, {
+          type: 'invoice',
+          title: 'Billy-beløb afviger',
+          description: reason!,
+          status: 'warning',
+          ...context,
+          metadata: {
+            billy: totals,
+            ours: {
+              subtotal: toMoneyString(invoice.subtotal),
+              vat: toMoneyString(invoice.vatAmount),
+              total: toMoneyString(invoice.total),
+            },
+          },
+        });
+      }
+    });
+    await this.cache.invalidate(tenantId);
+  }
+
+  /** What a failed Billy call leaves behind before the error goes back to BullMQ. */
+  private async handleBillyError(invoice: Invoice, error: unknown): Promise<void> {
+    if (!(error instanceof BillyError)) return;
+    const tenantId = this.tenantPrisma.tenantId;
+    if (error.kind === 'auth') {
+      await this.credentials.recordFailure('billy', `Billy refused the credentials: ${error.message}`, {
+        needsAttention: true,
+      });
+      throw new UnrecoverableError(error.message);
+    }
+    if (error.kind === 'validation' || error.kind === 'not_found') {
+      const reason = `Billy refused the invoice: ${error.message}`;
+      await this.tenantPrisma.transaction(async (tx) => {
+        await this.repository.update(tx, tenantId, invoice.id, {
+          needsAttention: true,
+          needsAttentionReason: reason,
+        });
+        await this.activities.record(tx, {
+          type: 'invoice',
+          title: 'Billy afviste fakturaen',
+          description: reason,
+          status: 'error',
+          customerId: invoice.customerId,
+          bookingId: invoice.bookingId,
+          invoiceId: invoice.id,
+          actorUserId: null,
+          metadata: { status: error.status ?? null, errorCode: error.errorCode ?? null },
+        });
+      });
+      throw new UnrecoverableError(reason);
+    }
+    // Passing trouble: shown on the integration, retried by BullMQ with backoff.
+    await this.credentials.recordFailure('billy', error.message);
+  }
+
+  // Payments ----------------------------------------------------------------------------------------
+
+  tenantsWithUnpaidBillyInvoices(): Promise<string[]> {
+    return this.system.transaction('schedule-fan-out', (tx) =>
+      this.repository.tenantsWithUnpaidBillyInvoices(tx),
+    );
+  }
+
+  /** Reads the current tenant's unpaid invoices from Billy; returns how many turned paid. */
+  async pollPayments(): Promise<number> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const resolved = await this.credentials.resolveCredentials('billy');
+    if (!resolved) return 0;
+    const client = this.billy.forCredentials(resolved.credentials);
+    let paid = 0;
+    for (const invoice of await this.repository.unpaidBillyInvoices(tenantId, POLL_BATCH)) {
+      let billy: BillyInvoice;
+      try {
+        billy = await client.getInvoice(invoice.billyInvoiceId!);
+      } catch (error) {
+        if (error instanceof BillyError && error.kind === 'auth') {
+          await this.credentials.recordFailure('billy', `Billy refused the credentials: ${error.message}`, {
+            needsAttention: true,
+          });
+          throw new UnrecoverableError(error.message);
+        }
+        throw error;
+      }
+      const paidAmount = money(invoice.total.minus(kroner(billy.balance)));
+      const changed = await this.tenantPrisma.transaction(async (tx) => {
+        if (billy.isPaid) {
+          const moved = await this.repository.updateIfStatus(tx, tenantId, invoice.id, UNPAID_STATUSES, {
+            status: 'paid',
+            paidAt: new Date(),
+            paidAmount: invoice.total,
+          });
+          if (!moved) return false;
+          await this.activities.record(tx, {
+            type: 'invoice',
+            title: 'Faktura betalt',
+            description: `Faktura nr. ${invoice.number ?? invoice.reference} er betalt i Billy`,
+            status: 'success',
+            customerId: invoice.customerId,
+            leadId: await this.repository.leadIdOf(tenantId, invoice, tx),
+            bookingId: invoice.bookingId,
+            invoiceId: invoice.id,
+            actorUserId: null,
+            metadata: { billyInvoiceId: billy.id },
+          });
+          return true;
+        }
+        if (paidAmount.gt(0) && !paidAmount.equals(invoice.paidAmount ?? 0)) {
+          await this.repository.update(tx, tenantId, invoice.id, { paidAmount });
+        }
+        return false;
+      });
+      if (changed) paid += 1;
+    }
+    await this.credentials.recordSuccess('billy');
+    if (paid > 0) await this.cache.invalidate(tenantId);
+    return paid;
+  }
+
+  // Overdue and reminders ---------------------------------------------------------------------------
+
+  tenantsWithInvoicesDue(now: Date): Promise<string[]> {
+    // The earliest "today" of any zone is yesterday in UTC: the per-tenant run checks its own today.
+    return this.system.transaction('schedule-fan-out', (tx) =>
+      this.repository.tenantsWithInvoicesDueBefore(tx, addDays(tenantToday('UTC', now), 1)),
+    );
+  }
+
+  /**
+   * Marks the current tenant's unpaid invoices past their due date as overdue, and sends the reminder
+   * e-mail of the step each has reached (7 and 14 days past due), once per step: the OutboundEmail's
+   * unique key (invoice, type, step) decides, so a second run sends nothing.
+   */
+  async markOverdue(now: Date): Promise<{ overdue: number; reminders: number }> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const settings = await this.repository.billingSettings(tenantId);
+    const today = tenantToday(settings.timezone, now);
+    const result = { overdue: 0, reminders: 0 };
+    const outboxIds = await this.tenantPrisma.transaction(async (tx) => {
+      const ids: string[] = [];
+      for (const invoice of await this.repository.dueBefore(tx, tenantId, today, OVERDUE_BATCH)) {
+        const leadId = await this.repository.leadIdOf(tenantId, invoice, tx);
+        const context = {
+          customerId: invoice.customerId,
+          leadId,
+          bookingId: invoice.bookingId,
+          invoiceId: invoice.id,
+          actorUserId: null,
+        };
+        if (invoice.status !== 'overdue') {
+          const moved = await this.repository.updateIfStatus(tx, tenantId, invoice.id, ['approved', 'sent'], {
+            status: 'overdue',
+          });
+          if (moved) {
+            result.overdue += 1;
+            await this.activities.record(tx, {
+              type: 'invoice',
+              title: 'Faktura forfalden',
+              description: `Faktura nr. ${invoice.number ?? invoice.reference} forfaldt ${day(invoice.dueDate)}`,
+              status: 'warning',
+              ...context,
+              metadata: { dueDate: day(invoice.dueDate) },
+            });
+          }
+        }
+        const daysPast = Math.round((today.getTime() - invoice.dueDate!.getTime()) / 86_400_000);
+        // Only the latest step reached: a reminder skipped while the schedule was down is not sent late.
+        const step = [...REMINDER_STEPS].reverse().find((days) => daysPast >= days);
+        if (!step || !invoice.customerEmail) continue;
+        const outstanding = invoice.total.minus(invoice.paidAmount ?? 0);
+        const sent = await this.email.enqueue(tx, {
+          tenantId,
+          subjectType: 'invoice',
+          subjectId: invoice.id,
+          type: 'invoice_reminder',
+          step,
+          to: invoice.customerEmail,
+          variables: {
+            customerName: invoice.customerName,
+            invoiceNumber: invoice.number ?? invoice.reference,
+            total: toMoneyString(outstanding)!.replace('.', ','),
+            dueDate: day(invoice.dueDate),
+          },
+          ...(leadId ? { leadId } : {}),
+        });
+        if (sent.length === 0) continue;
+        ids.push(...sent);
+        result.reminders += 1;
+        await this.activities.record(tx, {
+          type: 'email',
+          title: 'Betalingspåmindelse sendt',
+          description: `Påmindelse ${step} dage efter forfald til ${invoice.customerEmail}`,
+          status: 'info',
+          ...context,
+          metadata: { step, daysPast },
+        });
+      }
+      return ids;
+    });
+    this.outbox.relay(outboxIds);
+    if (result.overdue > 0) await this.cache.invalidate(tenantId);
+    this.logger.debug({ message: 'Overdue invoices checked', tenantId, ...result });
+    return result;
+  }
+}

@@ -1,0 +1,105 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+
+import { Authenticated, CurrentPrincipal, MANAGER_ROLES, WRITER_ROLES } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { IdParamDto } from '../tenants/dto/id-param.dto.js';
+import {
+  CreateInvoiceDto,
+  CreditNoteDto,
+  InvoiceQueryDto,
+  RecordPaymentDto,
+} from './dto/invoice-input.dto.js';
+import { InvoiceDto, InvoicePageDto } from './dto/invoice.dto.js';
+import { InvoicesService } from './invoices.service.js';
+
+@ApiTags('invoices')
+@Controller('invoices')
+export class InvoicesController {
+  constructor(private readonly invoices: InvoicesService) {}
+
+  @Get()
+  @Authenticated()
+  @ApiOkResponse({ type: InvoicePageDto, description: 'STAFF see the invoices of bookings assigned to them' })
+  @ApiBadRequestResponse({ description: 'An invalid filter, sort or page, named in details' })
+  list(@CurrentPrincipal() principal: Principal, @Query() query: InvoiceQueryDto): Promise<InvoicePageDto> {
+    return this.invoices.list(principal, query);
+  }
+
+  @Post()
+  @Authenticated({ roles: WRITER_ROLES })
+  @ApiCreatedResponse({ type: InvoiceDto, description: 'The draft invoice of a completed booking' })
+  @ApiNotFoundResponse({ description: 'No such booking visible to the caller' })
+  @ApiConflictResponse({ description: 'The booking is not completed, or already has an invoice' })
+  create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateInvoiceDto): Promise<InvoiceDto> {
+    return this.invoices.createForBooking(principal, dto.bookingId);
+  }
+
+  @Get(':id')
+  @Authenticated()
+  @ApiOkResponse({ type: InvoiceDto })
+  @ApiNotFoundResponse({ description: 'No such invoice visible to the caller' })
+  get(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<InvoiceDto> {
+    return this.invoices.get(principal, params.id);
+  }
+
+  @Post(':id/approve')
+  @HttpCode(HttpStatus.OK)
+  @Authenticated({ roles: MANAGER_ROLES })
+  @ApiOkResponse({ type: InvoiceDto, description: 'Issued: numbered now, or by Billy when it is configured' })
+  @ApiConflictResponse({ description: 'Only a draft can be approved' })
+  approve(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<InvoiceDto> {
+    return this.invoices.approve(principal, params.id);
+  }
+
+  @Post(':id/send')
+  @HttpCode(HttpStatus.OK)
+  @Authenticated({ roles: MANAGER_ROLES })
+  @ApiOkResponse({ type: InvoiceDto, description: 'Marked sent to the customer' })
+  @ApiConflictResponse({ description: 'Only an issued, numbered invoice can be sent' })
+  send(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<InvoiceDto> {
+    return this.invoices.send(principal, params.id);
+  }
+
+  @Post(':id/sync')
+  @HttpCode(HttpStatus.OK)
+  @Authenticated({ roles: MANAGER_ROLES })
+  @ApiOkResponse({ type: InvoiceDto, description: 'The Billy job runs again for this invoice' })
+  @ApiConflictResponse({ description: 'Billy is not configured for the tenant' })
+  sync(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<InvoiceDto> {
+    return this.invoices.sync(principal, params.id);
+  }
+
+  @Post(':id/credit-note')
+  @Authenticated({ roles: MANAGER_ROLES })
+  @ApiCreatedResponse({ type: InvoiceDto, description: 'The credit note; the invoice becomes credited' })
+  @ApiConflictResponse({ description: 'Not an issued invoice, or already credited' })
+  creditNote(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: IdParamDto,
+    @Body() dto: CreditNoteDto,
+  ): Promise<InvoiceDto> {
+    return this.invoices.creditNote(principal, params.id, dto);
+  }
+
+  @Post(':id/payments')
+  @HttpCode(HttpStatus.OK)
+  @Authenticated({ roles: MANAGER_ROLES })
+  @ApiOkResponse({ type: InvoiceDto, description: 'The payment recorded; paid when nothing is outstanding' })
+  @ApiBadRequestResponse({ description: 'An amount that is not positive or exceeds what is outstanding' })
+  @ApiConflictResponse({ description: 'The tenant uses Billy, or the invoice is not awaiting payment' })
+  recordPayment(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: IdParamDto,
+    @Body() dto: RecordPaymentDto,
+  ): Promise<InvoiceDto> {
+    return this.invoices.recordPayment(principal, params.id, dto);
+  }
+}

@@ -1,0 +1,483 @@
+import { randomUUID } from 'node:crypto';
+
+import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+
+import { ActivitiesService } from '../activities/activities.service.js';
+import type { Principal } from '../auth/principal.js';
+import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
+import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
+import { findSqlState } from '../core/http/database-errors.js';
+import { paginated, parseSort } from '../core/http/pagination.js';
+import { Decimal, money, toHoursString, toMoneyString } from '../core/money/money.js';
+import { OutboxService } from '../core/queue/outbox.service.js';
+import type { InvoiceStatus } from '../generated/prisma/enums.js';
+import { CredentialsService } from '../integrations/credentials/credentials.service.js';
+import { LeadsService } from '../leads/leads.service.js';
+import {
+  INVOICE_SORT_FIELDS,
+  type CreditNoteDto,
+  type InvoiceQueryDto,
+  type RecordPaymentDto,
+} from './dto/invoice-input.dto.js';
+import { InvoiceDto, type InvoicePageDto } from './dto/invoice.dto.js';
+import { priceInvoice } from './invoice-amounts.js';
+import {
+  AlreadyCreditedError,
+  BillyNotConfiguredError,
+  BookingAlreadyInvoicedError,
+  BookingNotCompletedError,
+  InvoiceBookingNotFoundError,
+  InvoiceFieldError,
+  InvoiceNotFoundError,
+  InvoiceStatusError,
+  NotYetInBillyError,
+  PaymentsInBillyError,
+} from './invoices.errors.js';
+import {
+  InvoicesRepository,
+  UNPAID_STATUSES,
+  type BillingSettings,
+  type BookingForInvoice,
+  type InvoiceWithLines,
+} from './invoices.repository.js';
+
+const isStaff = (principal: Principal) => principal.role === 'staff';
+/** Statuses of an issued invoice that a credit note may correct. */
+const CREDITABLE: readonly InvoiceStatus[] = ['approved', 'sent', 'overdue', 'paid'];
+const SENDABLE: readonly InvoiceStatus[] = ['approved', 'sent', 'overdue'];
+
+/** Today in the tenant's zone, as the date columns hold it (midnight UTC of that calendar day). */
+export function tenantToday(timezone: string, now = new Date()): Date {
+  const day = DateTime.fromJSDate(now, { zone: timezone }).toISODate()!;
+  return new Date(`${day}T00:00:00Z`);
+}
+
+export const addDays = (day: Date, days: number): Date => new Date(day.getTime() + days * 86_400_000);
+
+/** Our reference: random (64 bits), short enough to read out on the phone, searchable in Billy. */
+function newReference(): string {
+  const hex = randomUUID().replace(/-/g, '').toUpperCase();
+  return `RO-${hex.slice(0, 8)}-${hex.slice(8, 16)}`;
+}
+
+/**
+ * Invoices (DESIGN.md section 4 step 8): drafts from completed bookings, approval with the legal
+ * number, sending, credit notes and payments recorded by hand. Billy's side runs in jobs
+ * (BillingService); this service only writes the outbox job that starts it, in the same transaction
+ * as the change that needs it.
+ */
+@Injectable()
+export class InvoicesService {
+  constructor(
+    private readonly repository: InvoicesRepository,
+    private readonly tenantPrisma: TenantPrismaService,
+    private readonly leads: LeadsService,
+    private readonly activities: ActivitiesService,
+    private readonly credentials: CredentialsService,
+    private readonly outbox: OutboxService,
+    private readonly cache: TenantCacheService,
+  ) {}
+
+  // Reads -------------------------------------------------------------------------------------------
+
+  async list(principal: Principal, query: InvoiceQueryDto): Promise<InvoicePageDto> {
+    const orderBy = parseSort(query.sort, INVOICE_SORT_FIELDS, { field: 'createdAt', direction: 'desc' });
+    const tenantId = this.tenantPrisma.tenantId;
+    const overdueBefore = query.overdue
+      ? tenantToday((await this.repository.billingSettings(tenantId)).timezone)
+      : undefined;
+    const page = await this.repository.page(
+      tenantId,
+      {
+        status: query.status,
+        customerId: query.customerId,
+        overdueBefore,
+        visibleTo: isStaff(principal) ? principal.userId : undefined,
+      },
+      orderBy,
+      { skip: query.skip, take: query.pageSize },
+    );
+    return paginated(query, page, InvoiceDto.from);
+  }
+
+  async get(principal: Principal, invoiceId: string): Promise<InvoiceDto> {
+    return InvoiceDto.from(await this.findVisible(principal, invoiceId));
+  }
+
+  // Drafts ------------------------------------------------------------------------------------------
+
+  /** POST /invoices: the draft of a completed booking that has none yet. */
+  async createForBooking(principal: Principal, bookingId: string): Promise<InvoiceDto> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const visibleTo = isStaff(principal) ? principal.userId : undefined;
+    if (!(await this.repository.findBooking(tenantId, bookingId, visibleTo)))
+      throw new InvoiceBookingNotFoundError();
+    const { invoice, outboxIds } = await this.guardOnePerBooking(bookingId, () =>
+      this.tenantPrisma.transaction(async (tx) => {
+        const booking = await this.repository.findBooking(tenantId, bookingId, visibleTo, tx);
+        if (!booking) throw new InvoiceBookingNotFoundError();
+        return this.createDraft(tx, booking, principal.userId);
+      }),
+    );
+    this.outbox.relay(outboxIds);
+    await this.cache.invalidate(tenantId);
+    return InvoiceDto.from(invoice);
+  }
+
+  /**
+   * The seam of BookingsService.complete: the draft invoice of the booking just completed, in the
+   * completing transaction, so a completed booking never lacks its invoice. Returns the outbox ids to
+   * relay after commit.
+   */
+  async draftForCompletedBooking(
+    tx: ScopedTransaction,
+    bookingId: string,
+    actorUserId: string | null,
+  ): Promise<string[]> {
+    const booking = await this.repository.findBooking(this.tenantPrisma.tenantId, bookingId, undefined, tx);
+    if (!booking) throw new InvoiceBookingNotFoundError();
+    return (await this.createDraft(tx, booking, actorUserId)).outboxIds;
+  }
+
+  /** Hands committed outbox rows to the queue (for callers that wrote them in their own transaction). */
+  relay(outboxIds: readonly string[]): void {
+    this.outbox.relay(outboxIds);
+  }
+
+  private async createDraft(
+    tx: ScopedTransaction,
+    booking: BookingForInvoice,
+    actorUserId: string | null,
+  ): Promise<{ invoice: InvoiceWithLines; outboxIds: string[] }> {
+    if (booking.status !== 'completed' || !booking.hoursWorked)
+      throw new BookingNotCompletedError(booking.status);
+    if (booking.invoice) throw new BookingAlreadyInvoicedError(booking.invoice.id);
+    const tenantId = this.tenantPrisma.tenantId;
+    const settings = await this.repository.billingSettings(tenantId, tx);
+    const hours = booking.hoursWorked;
+    // The rate the customer was quoted: the tenant's hourly rate as it stood when the job was booked.
+    const amounts = priceInvoice([
+      {
+        description: `${booking.lead.serviceType}, ${toHoursString(hours)} timer`,
+        quantity: hours,
+        unitPrice: booking.hourlyRate,
+        vatRate: settings.vatRate,
+      },
+    ]);
+    const today = tenantToday(settings.timezone);
+    const invoice = await this.repository.create(tx, tenantId, {
+      id: randomUUID(),
+      kind: 'invoice',
+      bookingId: booking.id,
+      creditedInvoiceId: null,
+      ...customerSnapshot(booking),
+      reference: newReference(),
+      currency: settings.currency,
+      subtotal: amounts.subtotal,
+      vatAmount: amounts.vatAmount,
+      total: amounts.total,
+      status: 'draft',
+      number: null,
+      issueDate: today,
+      dueDate: addDays(today, settings.paymentTermsDays),
+      approvedAt: null,
+      lines: amounts.lines,
+    });
+    await this.activities.record(tx, {
+      type: 'invoice',
+      title: 'Faktura oprettet',
+      description: `Kladde på ${toMoneyString(invoice.total)} kr. inkl. moms (${toHoursString(hours)} timer)`,
+      status: 'info',
+      customerId: invoice.customerId,
+      leadId: booking.leadId,
+      bookingId: booking.id,
+      invoiceId: invoice.id,
+      actorUserId,
+      metadata: { reference: invoice.reference, total: toMoneyString(invoice.total) },
+    });
+    // With Billy configured the job creates it there; without, it finds nothing to do.
+    const outboxIds = [await this.pushJob(tx, invoice.id)];
+    return { invoice, outboxIds };
+  }
+
+  // Approval ----------------------------------------------------------------------------------------
+
+  /**
+   * Issues the invoice. Without Billy it takes the next number of the tenant's gapless counter in this
+   * transaction. With Billy, Billy's number is the legal one: the invoice is approved here and the job
+   * approves it in Billy and reads the number back.
+   */
+  async approve(principal: Principal, invoiceId: string): Promise<InvoiceDto> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const withBilly = await this.billyConfigured();
+    const { invoice, outboxIds } = await this.tenantPrisma.transaction(async (tx) => {
+      const current = await this.lockVisible(tx, invoiceId);
+      if (current.status !== 'draft') throw new InvoiceStatusError('approved', current.status, ['draft']);
+      const settings = await this.repository.billingSettings(tenantId, tx);
+      const today = tenantToday(settings.timezone);
+      const number = withBilly ? null : String(await this.repository.takeInvoiceNumber(tx, tenantId));
+      await this.repository.update(tx, tenantId, current.id, {
+        status: 'approved',
+        ...(number ? { number } : {}),
+        approvedAt: new Date(),
+        issueDate: today,
+        dueDate: addDays(today, settings.paymentTermsDays),
+      });
+      const leadId = await this.repository.leadIdOf(tenantId, current, tx);
+      await this.activities.record(tx, {
+        type: 'invoice',
+        title: 'Faktura godkendt',
+        description: number
+          ? `Faktura nr. ${number} på ${toMoneyString(current.total)} kr. inkl. moms`
+          : `Faktura på ${toMoneyString(current.total)} kr. inkl. moms; nummeret kommer fra Billy`,
+        status: 'success',
+        customerId: current.customerId,
+        leadId,
+        bookingId: current.bookingId,
+        invoiceId: current.id,
+        actorUserId: principal.userId,
+        metadata: { number, billy: withBilly },
+      });
+      if (leadId) await this.leads.applySystemMove(tx, leadId, 'invoice_created', principal.userId);
+      const ids = withBilly ? [await this.pushJob(tx, current.id)] : [];
+      return { invoice: (await this.repository.find(tenantId, current.id, undefined, tx))!, outboxIds: ids };
+    });
+    this.outbox.relay(outboxIds);
+    await this.cache.invalidate(tenantId);
+    return InvoiceDto.from(invoice);
+  }
+
+  /** Marks the issued invoice sent to the customer (Billy's own sending is left to Billy). */
+  async send(principal: Principal, invoiceId: string): Promise<InvoiceDto> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const invoice = await this.tenantPrisma.transaction(async (tx) => {
+      const current = await this.lockVisible(tx, invoiceId);
+      if (!SENDABLE.includes(current.status) || current.kind !== 'invoice')
+        throw new InvoiceStatusError('sent', current.status, SENDABLE);
+      if (!current.number)
+        throw new InvoiceStatusError('sent before it has its number', current.status, SENDABLE);
+      const now = new Date();
+      await this.repository.update(tx, tenantId, current.id, {
+        sentAt: now,
+        ...(current.status === 'approved' ? { status: 'sent' as const } : {}),
+      });
+      await this.activities.record(tx, {
+        type: 'invoice',
+        title: 'Faktura sendt',
+        description: `Faktura nr. ${current.number} sendt${current.customerEmail ? ` til ${current.customerEmail}` : ''}`,
+        status: 'success',
+        customerId: current.customerId,
+        leadId: await this.repository.leadIdOf(tenantId, current, tx),
+        bookingId: current.bookingId,
+        invoiceId: current.id,
+        actorUserId: principal.userId,
+        metadata: { number: current.number, again: current.sentAt !== null },
+      });
+      return (await this.repository.find(tenantId, current.id, undefined, tx))!;
+    });
+    await this.cache.invalidate(tenantId);
+    return InvoiceDto.from(invoice);
+  }
+
+  /** Runs the Billy job again for this invoice (after fixing what made it need attention). */
+  async sync(principal: Principal, invoiceId: string): Promise<InvoiceDto> {
+    if (!(await this.billyConfigured())) throw new BillyNotConfiguredError();
+    const tenantId = this.tenantPrisma.tenantId;
+    const { invoice, outboxIds } = await this.tenantPrisma.transaction(async (tx) => {
+      const current = await this.lockVisible(tx, invoiceId);
+      await this.repository.update(tx, tenantId, current.id, {
+        needsAttention: false,
+        needsAttentionReason: null,
+      });
+      await this.activities.record(tx, {
+        type: 'invoice',
+        title: 'Synkronisering med Billy startet',
+        status: 'info',
+        customerId: current.customerId,
+        bookingId: current.bookingId,
+        invoiceId: current.id,
+        actorUserId: principal.userId,
+      });
+      const ids = [await this.pushJob(tx, current.id)];
+      return { invoice: (await this.repository.find(tenantId, current.id, undefined, tx))!, outboxIds: ids };
+    });
+    this.outbox.relay(outboxIds);
+    return InvoiceDto.from(invoice);
+  }
+
+  // Corrections and payments ------------------------------------------------------------------------
+
+  /**
+   * An issued invoice is never edited or deleted: a credit note of its full amount corrects it. The
+   * credit note is issued at once (numbered like an invoice), and the invoice becomes credited.
+   */
+  async creditNote(principal: Principal, invoiceId: string, dto: CreditNoteDto): Promise<InvoiceDto> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const withBilly = await this.billyConfigured();
+    const { creditNote, outboxIds } = await this.tenantPrisma.transaction(async (tx) => {
+      const original = await this.lockVisible(tx, invoiceId);
+      if (original.kind !== 'invoice' || !CREDITABLE.includes(original.status))
+        throw new InvoiceStatusError('credited', original.status, CREDITABLE);
+      if ((await this.repository.countCreditNotes(tenantId, original.id, tx)) > 0)
+        throw new AlreadyCreditedError();
+      if (withBilly && !original.billyInvoiceId) throw new NotYetInBillyError();
+      const settings = await this.repository.billingSettings(tenantId, tx);
+      const today = tenantToday(settings.timezone);
+      const number = withBilly ? null : String(await this.repository.takeInvoiceNumber(tx, tenantId));
+      const created = await this.repository.create(tx, tenantId, {
+        id: randomUUID(),
+        kind: 'credit_note',
+        bookingId: null,
+        creditedInvoiceId: original.id,
+        customerId: original.customerId,
+        customerName: original.customerName,
+        customerEmail: original.customerEmail,
+        customerAddress: original.customerAddress,
+        customerCvr: original.customerCvr,
+        reference: `${original.reference}-K`,
+        currency: original.currency,
+        subtotal: original.subtotal,
+        vatAmount: original.vatAmount,
+        total: original.total,
+        status: 'approved',
+        number,
+        issueDate: today,
+        dueDate: today,
+        approvedAt: new Date(),
+        lines: original.lines.map((line) => ({
+          position: line.position,
+          description: line.description,
+          quantity: line.quantity,
+          unitPrice: line.unitPrice,
+          vatRate: line.vatRate,
+          netAmount: line.netAmount,
+          vatAmount: line.vatAmount,
+          grossAmount: line.grossAmount,
+        })),
+      });
+      await this.repository.update(tx, tenantId, original.id, { status: 'credited' });
+      await this.activities.record(tx, {
+        type: 'invoice',
+        title: 'Kreditnota oprettet',
+        description: `Krediterer faktura ${original.number ?? original.reference} (${toMoneyString(original.total)} kr.)${dto.reason ? `: ${dto.reason}` : ''}`,
+        status: 'warning',
+        customerId: original.customerId,
+        leadId: await this.repository.leadIdOf(tenantId, original, tx),
+        bookingId: original.bookingId,
+        invoiceId: created.id,
+        actorUserId: principal.userId,
+        metadata: { creditedInvoiceId: original.id, number, reason: dto.reason ?? null },
+      });
+      const ids = withBilly ? [await this.pushJob(tx, created.id)] : [];
+      return { creditNote: created, outboxIds: ids };
+    });
+    this.outbox.relay(outboxIds);
+    await this.cache.invalidate(tenantId);
+    return InvoiceDto.from(creditNote);
+  }
+
+  /** A payment recorded by hand; only for tenants without Billy (Billy's payments are polled). */
+  async recordPayment(principal: Principal, invoiceId: string, dto: RecordPaymentDto): Promise<InvoiceDto> {
+    if (await this.billyConfigured()) throw new PaymentsInBillyError();
+    const tenantId = this.tenantPrisma.tenantId;
+    const amount = money(dto.amount);
+    if (amount.lte(0)) throw new InvoiceFieldError('amount', 'amount must be more than 0');
+    const paidAt = dto.paidAt ? new Date(dto.paidAt) : new Date();
+    if (paidAt.getTime() > Date.now() + 60_000)
+      throw new InvoiceFieldError('paidAt', 'paidAt cannot be in the future');
+    const invoice = await this.tenantPrisma.transaction(async (tx) => {
+      const current = await this.lockVisible(tx, invoiceId);
+      if (current.kind !== 'invoice' || !UNPAID_STATUSES.includes(current.status))
+        throw new InvoiceStatusError('paid', current.status, UNPAID_STATUSES);
+      const paidBefore = current.paidAmount ?? new Decimal(0);
+      const outstanding = current.total.minus(paidBefore);
+      if (amount.gt(outstanding))
+        throw new InvoiceFieldError(
+          'amount',
+          `amount is more than the ${toMoneyString(outstanding)} kr. outstanding`,
+        );
+      const paidAmount = paidBefore.plus(amount);
+      const settled = paidAmount.equals(current.total);
+      await this.repository.update(tx, tenantId, current.id, {
+        paidAmount,
+        ...(settled ? { status: 'paid' as const, paidAt } : {}),
+      });
+      await this.activities.record(tx, {
+        type: 'invoice',
+        title: settled ? 'Faktura betalt' : 'Delbetaling registreret',
+        description: `${toMoneyString(amount)} kr. registreret; ${settled ? 'fakturaen er betalt' : `${toMoneyString(current.total.minus(paidAmount))} kr. mangler`}`,
+        status: 'success',
+        customerId: current.customerId,
+        leadId: await this.repository.leadIdOf(tenantId, current, tx),
+        bookingId: current.bookingId,
+        invoiceId: current.id,
+        actorUserId: principal.userId,
+        metadata: { amount: toMoneyString(amount), paidAt: paidAt.toISOString(), settled },
+      });
+      return (await this.repository.find(tenantId, current.id, undefined, tx))!;
+    });
+    await this.cache.invalidate(tenantId);
+    return InvoiceDto.from(invoice);
+  }
+
+  // Helpers -----------------------------------------------------------------------------------------
+
+  private pushJob(tx: ScopedTransaction, invoiceId: string): Promise<string> {
+    const tenantId = this.tenantPrisma.tenantId;
+    return this.outbox.write(tx, tenantId, 'billing.push-invoice', { tenantId, invoiceId });
+  }
+
+  /** Whether the tenant invoices through Billy. Read outside transactions (credentials need their own). */
+  private async billyConfigured(): Promise<boolean> {
+    return (await this.credentials.resolveCredentials('billy')) !== null;
+  }
+
+  private async findVisible(principal: Principal, invoiceId: string): Promise<InvoiceWithLines> {
+    const invoice = await this.repository.find(
+      this.tenantPrisma.tenantId,
+      invoiceId,
+      isStaff(principal) ? principal.userId : undefined,
+    );
+    if (!invoice) throw new InvoiceNotFoundError();
+    return invoice;
+  }
+
+  /** Money actions are for ADMIN and MANAGER (the controller checks), so no assignment filter here. */
+  private async lockVisible(tx: ScopedTransaction, invoiceId: string): Promise<InvoiceWithLines> {
+    const invoice = await this.repository.lock(tx, this.tenantPrisma.tenantId, invoiceId);
+    if (!invoice) throw new InvoiceNotFoundError();
+    return invoice;
+  }
+
+  /** Two requests for the same booking's invoice: the unique key lets one win; the other gets the 409. */
+  private async guardOnePerBooking<T>(bookingId: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (findSqlState(error) !== '23505' && (error as { code?: string }).code !== 'P2002') throw error;
+      const booking = await this.repository.findBooking(this.tenantPrisma.tenantId, bookingId, undefined);
+      if (booking?.invoice) throw new BookingAlreadyInvoicedError(booking.invoice.id);
+      throw error;
+    }
+  }
+}
+
+/** The customer as the invoice keeps them: the customer record when linked, else the lead's snapshot. */
+function customerSnapshot(booking: BookingForInvoice) {
+  const { customer, lead } = booking;
+  const street = customer?.address ?? lead.address;
+  const postalCode = customer?.postalCode ?? lead.postalCode;
+  const city = customer?.city ?? lead.city;
+  const place = [postalCode, city].filter(Boolean).join(' ');
+  const address = [street, place].filter(Boolean).join(', ');
+  return {
+    customerId: customer?.id ?? booking.customerId,
+    customerName: customer?.name ?? lead.customerName,
+    customerEmail: customer?.email ?? lead.customerEmail ?? null,
+    customerAddress: address === '' ? null : address,
+    customerCvr: customer?.kind === 'company' ? (customer.cvr ?? null) : null,
+  };
+}
+
+export type { BillingSettings };

@@ -1,0 +1,47 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+import { TenantContextService } from '../../core/database/tenant-context.js';
+import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
+import type { JobPayloads } from '../../core/queue/jobs.js';
+import { BillingService } from '../billing.service.js';
+
+export type MarkOverduePayload = JobPayloads['billing.mark-overdue'];
+
+/**
+ * Daily: unpaid invoices past their due date become overdue, and the reminder of each step reached
+ * (7 and 14 days past due) is sent once. Per tenant, in its own context; failures are collected and
+ * fail the job afterwards, so BullMQ retries (the e-mail's unique key makes each reminder once).
+ */
+@Injectable()
+@HandlesJob('billing.mark-overdue')
+export class MarkOverdueProcessor implements JobHandler<'billing.mark-overdue'> {
+  private readonly logger = new Logger(MarkOverdueProcessor.name);
+
+  constructor(
+    private readonly billing: BillingService,
+    private readonly context: TenantContextService,
+  ) {}
+
+  async handle(
+    _payload: MarkOverduePayload,
+  ): Promise<{ tenants: number; overdue: number; reminders: number }> {
+    const now = new Date();
+    const tenantIds = await this.billing.tenantsWithInvoicesDue(now);
+    const totals = { tenants: tenantIds.length, overdue: 0, reminders: 0 };
+    const failures: string[] = [];
+    for (const tenantId of tenantIds) {
+      try {
+        const result = await this.context.run({ tenantId }, () => this.billing.markOverdue(now));
+        totals.overdue += result.overdue;
+        totals.reminders += result.reminders;
+      } catch (error) {
+        this.logger.warn(
+          `Marking overdue invoices of tenant ${tenantId} failed: ${(error as Error).message}`,
+        );
+        failures.push(`${tenantId}: ${(error as Error).message}`);
+      }
+    }
+    if (failures.length > 0) throw new Error(`Marking overdue invoices failed for ${failures.join('; ')}`);
+    return totals;
+  }
+}

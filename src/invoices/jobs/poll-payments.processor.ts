@@ -1,0 +1,40 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+import { TenantContextService } from '../../core/database/tenant-context.js';
+import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
+import type { JobPayloads } from '../../core/queue/jobs.js';
+import { BillingService } from '../billing.service.js';
+
+export type PollPaymentsPayload = JobPayloads['billing.poll-payments'];
+
+/**
+ * Every 15 minutes: Billy documents no webhooks, so unpaid invoices are read back (`isPaid`,
+ * `balance`) per tenant. One tenant's failure does not stop the others; the job fails afterwards so
+ * BullMQ retries (what is already paid stays paid, so a retry only does what is left).
+ */
+@Injectable()
+@HandlesJob('billing.poll-payments')
+export class PollPaymentsProcessor implements JobHandler<'billing.poll-payments'> {
+  private readonly logger = new Logger(PollPaymentsProcessor.name);
+
+  constructor(
+    private readonly billing: BillingService,
+    private readonly context: TenantContextService,
+  ) {}
+
+  async handle(_payload: PollPaymentsPayload): Promise<{ tenants: number; paid: number }> {
+    const tenantIds = await this.billing.tenantsWithUnpaidBillyInvoices();
+    let paid = 0;
+    const failures: string[] = [];
+    for (const tenantId of tenantIds) {
+      try {
+        paid += await this.context.run({ tenantId }, () => this.billing.pollPayments());
+      } catch (error) {
+        this.logger.warn(`Polling Billy payments of tenant ${tenantId} failed: ${(error as Error).message}`);
+        failures.push(`${tenantId}: ${(error as Error).message}`);
+      }
+    }
+    if (failures.length > 0) throw new Error(`Polling Billy payments failed for ${failures.join('; ')}`);
+    return { tenants: tenantIds.length, paid };
+  }
+}

@@ -1,0 +1,603 @@
+import { randomUUID } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { BILLY_CLIENT_OPTIONS, type BillyClientOptions } from '../../src/integrations/billy/billy.client.js';
+import { MarkOverdueProcessor } from '../../src/invoices/jobs/mark-overdue.processor.js';
+import { PollPaymentsProcessor } from '../../src/invoices/jobs/poll-payments.processor.js';
+import { BillyFake } from '../fakes/billy.fake.js';
+import { bootTestApp, type TestApp } from '../support/app.js';
+import {
+  createTenant,
+  createUser,
+  login,
+  ownerDb,
+  type Session,
+  type TenantFixture,
+  type UserFixture,
+} from '../support/fixtures.js';
+import { fieldsOf } from '../support/http.js';
+
+const HOUR = 3600 * 1000;
+const DAY = 24 * HOUR;
+const randomPhone = () => `+4526${String(Math.floor(Math.random() * 1_000_000)).padStart(6, '0')}`;
+let dayCounter = 0;
+/** A fresh future day per booking, so bookings never collide on a team's time. */
+function freshStart(): string {
+  dayCounter += 1;
+  const base = new Date();
+  base.setUTCHours(9, 0, 0, 0);
+  return new Date(base.getTime() + (40 + dayCounter) * DAY).toISOString();
+}
+const isoDay = (at: Date) => at.toISOString().slice(0, 10);
+
+async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('invoices', () => {
+  const billy = new BillyFake();
+  let test: TestApp;
+
+  beforeAll(async () => {
+    await billy.start();
+    test = await bootTestApp({ env: { BILLY_API_BASE_URL: billy.apiBaseUrl } });
+  });
+  afterAll(async () => {
+    await test?.close();
+    await billy.close();
+  });
+
+  const request = (method: 'GET' | 'POST' | 'PUT', url: string, session?: Session, payload?: object) =>
+    test.app.inject({ method, url, payload, headers: session?.auth ?? {} });
+
+  interface TenantSetup {
+    tenant: TenantFixture;
+    admin: Session;
+    manager: Session;
+    staff: Session;
+    staffUser: UserFixture;
+    viewer: Session;
+  }
+
+  async function setupTenant(name: string): Promise<TenantSetup> {
+    const tenant = await createTenant(name);
+    const staffUser = await createUser(tenant.id, 'staff');
+    return {
+      tenant,
+      admin: await login(test.app, await createUser(tenant.id, 'admin')),
+      manager: await login(test.app, await createUser(tenant.id, 'manager')),
+      staff: await login(test.app, staffUser),
+      staffUser,
+      viewer: await login(test.app, await createUser(tenant.id, 'viewer')),
+    };
+  }
+
+  /** A lead with its customer, booked and completed through the API; answers the booking and lead ids. */
+  async function completedBooking(
+    setup: TenantSetup,
+    options: { hours?: number; company?: boolean; as?: Session; assignedUserId?: string } = {},
+  ) {
+    const email = `kunde-${randomUUID().slice(0, 8)}@example.dk`;
+    const customer = await ownerDb().customer.create({
+      data: {
+        tenantId: setup.tenant.id,
+        name: options.company ? 'Byg & Co ApS' : 'Mette Hansen',
+        email,
+        phone: randomPhone(),
+        address: 'Vestergade 1',
+        postalCode: '8000',
+        city: 'Aarhus C',
+        kind: options.company ? 'company' : 'person',
+        cvr: options.company ? '12345678' : null,
+      },
+    });
+    const lead = await ownerDb().lead.create({
+      data: {
+        tenantId: setup.tenant.id,
+        customerId: customer.id,
+        customerName: customer.name,
+        customerEmail: email,
+        customerPhone: customer.phone,
+        address: 'Vestergade 1',
+        city: 'Aarhus C',
+        postalCode: '8000',
+        serviceType: 'Flytterengøring',
+        estimatedHours: '3.5',
+        status: 'contacted',
+        assignedUserId: options.assignedUserId ?? null,
+      },
+    });
+    const booked = await request('POST', '/api/bookings', options.as ?? setup.admin, {
+      leadId: lead.id,
+      startsAt: freshStart(),
+    });
+    expect(booked.statusCode).toBe(201);
+    const done = await request(
+      'POST',
+      `/api/bookings/${booked.json().id}/complete`,
+      options.as ?? setup.admin,
+      {
+        hoursWorked: options.hours ?? 3.5,
+      },
+    );
+    expect(done.statusCode).toBe(200);
+    return { bookingId: booked.json().id as string, leadId: lead.id, customerId: customer.id, email };
+  }
+
+  async function invoiceOf(setup: TenantSetup, bookingId: string) {
+    const row = await ownerDb().invoice.findFirstOrThrow({ where: { tenantId: setup.tenant.id, bookingId } });
+    const response = await request('GET', `/api/invoices/${row.id}`, setup.admin);
+    expect(response.statusCode).toBe(200);
+    return response.json();
+  }
+
+  const leadStatus = async (leadId: string) =>
+    (await ownerDb().lead.findUniqueOrThrow({ where: { id: leadId } })).status;
+  const activityTitles = async (invoiceId: string) =>
+    (await ownerDb().activity.findMany({ where: { invoiceId }, orderBy: { createdAt: 'asc' } })).map(
+      (a) => a.title,
+    );
+
+  describe('without Billy', () => {
+    let a: TenantSetup;
+    let b: TenantSetup;
+
+    beforeAll(async () => {
+      a = await setupTenant('Firma A');
+      b = await setupTenant('Firma B');
+    });
+
+    it('documents its routes in OpenAPI', async () => {
+      const document = (await request('GET', '/api/docs-json')).json();
+      expect(Object.keys(document.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/invoices',
+          '/api/invoices/{id}',
+          '/api/invoices/{id}/approve',
+          '/api/invoices/{id}/send',
+          '/api/invoices/{id}/sync',
+          '/api/invoices/{id}/credit-note',
+          '/api/invoices/{id}/payments',
+        ]),
+      );
+    });
+
+    it('completing a booking creates its draft invoice, exact to the øre, with the customer snapshot', async () => {
+      const { bookingId, leadId, customerId, email } = await completedBooking(a, { company: true });
+      const invoice = await invoiceOf(a, bookingId);
+      expect(invoice).toMatchObject({
+        kind: 'invoice',
+        bookingId,
+        customerId,
+        customerName: 'Byg & Co ApS',
+        customerEmail: email,
+        customerAddress: 'Vestergade 1, 8000 Aarhus C',
+        customerCvr: '12345678',
+        number: null,
+        status: 'draft',
+        currency: 'DKK',
+        subtotal: '1221.50',
+        vatAmount: '305.38',
+        total: '1526.88',
+        outstanding: '0.00',
+        billyInvoiceId: null,
+      });
+      expect(invoice.lines).toEqual([
+        {
+          position: 1,
+          description: 'Flytterengøring, 3.5 timer',
+          quantity: '3.50',
+          unitPrice: '349.00',
+          vatRate: '25.00',
+          netAmount: '1221.50',
+          vatAmount: '305.38',
+          grossAmount: '1526.88',
+        },
+      ]);
+      expect(invoice.reference).toMatch(/^RO-[0-9A-F]{8}-[0-9A-F]{8}$/);
+      const issue = new Date(`${invoice.issueDate}T00:00:00Z`).getTime();
+      expect(new Date(`${invoice.dueDate}T00:00:00Z`).getTime() - issue).toBe(14 * DAY);
+      // The lead is completed; it becomes invoiced when the invoice is issued.
+      expect(await leadStatus(leadId)).toBe('completed');
+      expect(await activityTitles(invoice.id)).toEqual(['Faktura oprettet']);
+
+      // One invoice per booking.
+      const again = await request('POST', '/api/invoices', a.admin, { bookingId });
+      expect(again.statusCode).toBe(409);
+      expect(again.json().details).toEqual({ invoiceId: invoice.id });
+    });
+
+    it('lets STAFF complete their own booking (→ draft), but not approve; VIEWER reads only', async () => {
+      const { bookingId } = await completedBooking(a, { as: a.staff, assignedUserId: a.staffUser.id });
+      const invoice = await invoiceOf(a, bookingId);
+      expect(invoice.status).toBe('draft');
+      expect((await request('GET', `/api/invoices/${invoice.id}`, a.staff)).statusCode).toBe(200);
+      expect((await request('GET', `/api/invoices/${invoice.id}`, a.viewer)).statusCode).toBe(200);
+      expect((await request('POST', `/api/invoices/${invoice.id}/approve`, a.staff)).statusCode).toBe(403);
+      expect((await request('POST', `/api/invoices/${invoice.id}/approve`, a.viewer)).statusCode).toBe(403);
+      // Another STAFF member's view: the invoice of a booking not assigned to them is not there.
+      const other = await login(test.app, await createUser(a.tenant.id, 'staff'));
+      expect((await request('GET', `/api/invoices/${invoice.id}`, other)).statusCode).toBe(404);
+      const list = (await request('GET', '/api/invoices', other)).json();
+      expect(list.data.map((row: { id: string }) => row.id)).not.toContain(invoice.id);
+    });
+
+    it('POST /invoices: only a completed booking, named by a valid id', async () => {
+      const lead = await ownerDb().lead.create({
+        data: {
+          tenantId: a.tenant.id,
+          customerName: 'Jens',
+          customerPhone: randomPhone(),
+          address: 'Nørregade 7',
+          city: 'Aarhus C',
+          postalCode: '8000',
+          serviceType: 'Hovedrengøring',
+          estimatedHours: '2',
+        },
+      });
+      const booked = await request('POST', '/api/bookings', a.admin, {
+        leadId: lead.id,
+        startsAt: freshStart(),
+      });
+      const notDone = await request('POST', '/api/invoices', a.admin, { bookingId: booked.json().id });
+      expect(notDone.statusCode).toBe(409);
+      const bad = await request('POST', '/api/invoices', a.admin, { bookingId: 'nope' });
+      expect(bad.statusCode).toBe(400);
+      expect(fieldsOf(bad.json())).toEqual(new Set(['bookingId']));
+      expect((await request('POST', '/api/invoices', a.admin, { bookingId: randomUUID() })).statusCode).toBe(
+        404,
+      );
+      expect(
+        (await request('POST', '/api/invoices', b.admin, { bookingId: booked.json().id })).statusCode,
+      ).toBe(404);
+    });
+
+    it('approves with the next number of the gapless counter; the lead becomes invoiced', async () => {
+      const fresh = await setupTenant('Firma Nummer');
+      const { bookingId, leadId } = await completedBooking(fresh);
+      const draft = await invoiceOf(fresh, bookingId);
+      const approved = await request('POST', `/api/invoices/${draft.id}/approve`, fresh.manager);
+      expect(approved.statusCode).toBe(200);
+      expect(approved.json()).toMatchObject({ status: 'approved', number: '1', outstanding: '1526.88' });
+      expect(approved.json().approvedAt).toMatch(/Z$/);
+      expect(await leadStatus(leadId)).toBe('invoiced');
+      expect(await activityTitles(draft.id)).toEqual(['Faktura oprettet', 'Faktura godkendt']);
+
+      const twice = await request('POST', `/api/invoices/${draft.id}/approve`, fresh.manager);
+      expect(twice.statusCode).toBe(409);
+      expect(twice.json().details).toMatchObject({ status: 'approved', allowed: ['draft'] });
+    });
+
+    it('twenty invoices approved at once get twenty distinct consecutive numbers', async () => {
+      const fresh = await setupTenant('Firma Samtidig');
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i += 1) {
+        const { bookingId } = await completedBooking(fresh, { hours: 1 + (i % 4) / 2 });
+        ids.push((await invoiceOf(fresh, bookingId)).id);
+      }
+      const answers = await Promise.all(
+        ids.map((id) => request('POST', `/api/invoices/${id}/approve`, fresh.admin)),
+      );
+      expect(answers.map((answer) => answer.statusCode)).toEqual(ids.map(() => 200));
+      const numbers = answers.map((answer) => Number(answer.json().number)).sort((x, y) => x - y);
+      expect(numbers).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      const tenant = await ownerDb().tenant.findUniqueOrThrow({ where: { id: fresh.tenant.id } });
+      expect(tenant.lastInvoiceNumber).toBe(20);
+    });
+
+    it("another tenant's invoice answers 404 everywhere", async () => {
+      const { bookingId } = await completedBooking(a);
+      const invoice = await invoiceOf(a, bookingId);
+      for (const path of ['', '/approve', '/send', '/credit-note', '/payments']) {
+        const method = path === '' ? 'GET' : 'POST';
+        const payload = path === '/payments' ? { amount: '10.00' } : undefined;
+        const answer = await request(method, `/api/invoices/${invoice.id}${path}`, b.admin, payload);
+        expect(answer.statusCode, path).toBe(404);
+      }
+      const list = (await request('GET', '/api/invoices', b.admin)).json();
+      expect(list.data.map((row: { id: string }) => row.id)).not.toContain(invoice.id);
+    });
+
+    it('sends, records payments by hand to paid, and the stats follow', async () => {
+      const fresh = await setupTenant('Firma Betaling');
+      const stats = async () => (await request('GET', '/api/leads/stats', fresh.admin)).json();
+      const before = await stats();
+      const { bookingId } = await completedBooking(fresh);
+      const invoice = await invoiceOf(fresh, bookingId);
+      expect((await request('POST', `/api/invoices/${invoice.id}/send`, fresh.admin)).statusCode).toBe(409);
+      expect(
+        (await request('POST', `/api/invoices/${invoice.id}/payments`, fresh.admin, { amount: '1.00' }))
+          .statusCode,
+      ).toBe(409);
+      await request('POST', `/api/invoices/${invoice.id}/approve`, fresh.admin);
+      const sent = await request('POST', `/api/invoices/${invoice.id}/send`, fresh.admin);
+      expect(sent.statusCode).toBe(200);
+      expect(sent.json().status).toBe('sent');
+      expect(sent.json().sentAt).toMatch(/Z$/);
+      expect(await stats()).toMatchObject({
+        invoicedRevenue: (Number(before.invoicedRevenue) + 1526.88).toFixed(2),
+        outstanding: (Number(before.outstanding) + 1526.88).toFixed(2),
+        paidRevenue: before.paidRevenue,
+      });
+
+      for (const amount of ['0', '12.345', 'abc', -5]) {
+        const bad = await request('POST', `/api/invoices/${invoice.id}/payments`, fresh.admin, { amount });
+        expect(bad.statusCode, String(amount)).toBe(400);
+        expect(fieldsOf(bad.json())).toEqual(new Set(['amount']));
+      }
+      const part = await request('POST', `/api/invoices/${invoice.id}/payments`, fresh.admin, {
+        amount: '500.00',
+      });
+      expect(part.statusCode).toBe(200);
+      expect(part.json()).toMatchObject({ status: 'sent', paidAmount: '500.00', outstanding: '1026.88' });
+      const tooMuch = await request('POST', `/api/invoices/${invoice.id}/payments`, fresh.admin, {
+        amount: '1026.89',
+      });
+      expect(tooMuch.statusCode).toBe(400);
+      const rest = await request('POST', `/api/invoices/${invoice.id}/payments`, fresh.admin, {
+        amount: 1026.88,
+        paidAt: '2026-11-20',
+      });
+      expect(rest.statusCode).toBe(200);
+      expect(rest.json()).toMatchObject({ status: 'paid', paidAmount: '1526.88', outstanding: '0.00' });
+      expect(rest.json().paidAt).toBe('2026-11-20T00:00:00.000Z');
+      expect(await stats()).toMatchObject({
+        paidRevenue: (Number(before.paidRevenue) + 1526.88).toFixed(2),
+        outstanding: before.outstanding,
+      });
+      expect(await activityTitles(invoice.id)).toEqual(
+        expect.arrayContaining(['Faktura sendt', 'Delbetaling registreret', 'Faktura betalt']),
+      );
+    });
+
+    it('corrects an issued invoice with a credit note, never by editing it', async () => {
+      const fresh = await setupTenant('Firma Kredit');
+      const { bookingId } = await completedBooking(fresh);
+      const invoice = await invoiceOf(fresh, bookingId);
+      expect(
+        (await request('POST', `/api/invoices/${invoice.id}/credit-note`, fresh.admin, {})).statusCode,
+      ).toBe(409);
+      await request('POST', `/api/invoices/${invoice.id}/approve`, fresh.admin);
+      expect(
+        (await request('POST', `/api/invoices/${invoice.id}/credit-note`, fresh.staff, {})).statusCode,
+      ).toBe(403);
+      const credit = await request('POST', `/api/invoices/${invoice.id}/credit-note`, fresh.admin, {
+        reason: 'Forkert antal timer',
+      });
+      expect(credit.statusCode).toBe(201);
+      expect(credit.json()).toMatchObject({
+        kind: 'credit_note',
+        creditedInvoiceId: invoice.id,
+        status: 'approved',
+        number: '2',
+        total: '1526.88',
+        reference: `${invoice.reference}-K`,
+      });
+      expect(credit.json().lines).toHaveLength(1);
+      const original = (await request('GET', `/api/invoices/${invoice.id}`, fresh.admin)).json();
+      expect(original).toMatchObject({ status: 'credited', number: '1', total: '1526.88' });
+      expect(
+        (await request('POST', `/api/invoices/${invoice.id}/credit-note`, fresh.admin, {})).statusCode,
+      ).toBe(409);
+      expect((await request('POST', `/api/invoices/${invoice.id}/approve`, fresh.admin)).statusCode).toBe(
+        409,
+      );
+    });
+
+    it('marks invoices past due as overdue and sends each reminder step once', async () => {
+      const fresh = await setupTenant('Firma Rykker');
+      const { bookingId, email } = await completedBooking(fresh);
+      const invoice = await invoiceOf(fresh, bookingId);
+      await request('POST', `/api/invoices/${invoice.id}/approve`, fresh.admin);
+      const pastDue = async (days: number) =>
+        ownerDb().invoice.update({
+          where: { id: invoice.id },
+          data: { dueDate: new Date(`${isoDay(new Date(Date.now() - days * DAY))}T00:00:00Z`) },
+        });
+      const reminders = () =>
+        ownerDb().outboundEmail.findMany({
+          where: { subjectId: invoice.id, type: 'invoice_reminder' },
+          orderBy: { step: 'asc' },
+        });
+      const overdue = test.app.get(MarkOverdueProcessor);
+
+      await pastDue(3);
+      await overdue.handle({});
+      expect((await request('GET', `/api/invoices/${invoice.id}`, fresh.admin)).json().status).toBe(
+        'overdue',
+      );
+      expect(await reminders()).toHaveLength(0);
+      const listed = (await request('GET', '/api/invoices?overdue=true', fresh.admin)).json();
+      expect(listed.data.map((row: { id: string }) => row.id)).toEqual([invoice.id]);
+
+      await pastDue(8);
+      await overdue.handle({});
+      await overdue.handle({});
+      expect((await reminders()).map((row) => [row.step, row.to])).toEqual([[7, email]]);
+      expect((await reminders())[0]!.body).toContain('1526,88');
+
+      await pastDue(15);
+      await overdue.handle({});
+      await overdue.handle({});
+      expect((await reminders()).map((row) => row.step)).toEqual([7, 14]);
+      const titles = await activityTitles(invoice.id);
+      expect(titles.filter((title) => title === 'Faktura forfalden')).toHaveLength(1);
+      expect(titles.filter((title) => title === 'Betalingspåmindelse sendt')).toHaveLength(2);
+    });
+
+    it('lists with filters and pages', async () => {
+      const { bookingId, customerId } = await completedBooking(a);
+      const invoice = await invoiceOf(a, bookingId);
+      const byCustomer = (await request('GET', `/api/invoices?customerId=${customerId}`, a.admin)).json();
+      expect(byCustomer.data.map((row: { id: string }) => row.id)).toEqual([invoice.id]);
+      expect(byCustomer.meta).toMatchObject({ total: 1, page: 1, pageSize: 20, totalPages: 1 });
+      const drafts = (await request('GET', '/api/invoices?status=draft&pageSize=1', a.admin)).json();
+      expect(drafts.data).toHaveLength(1);
+      expect(drafts.data[0].status).toBe('draft');
+      for (const query of [
+        'pageSize=101',
+        'status=Draft',
+        'overdue=maybe',
+        'sort=secret:asc',
+        'customerId=x',
+      ]) {
+        const bad = await request('GET', `/api/invoices?${query}`, a.admin);
+        expect(bad.statusCode, query).toBe(400);
+      }
+      expect((await request('GET', '/api/invoices')).statusCode).toBe(401);
+    });
+  });
+
+  describe('with Billy', () => {
+    let c: TenantSetup;
+
+    beforeAll(async () => {
+      c = await setupTenant('Firma Billy');
+      const configured = await request('PUT', '/api/integrations/billy', c.admin, {
+        apiKey: billy.accessToken,
+        organizationId: billy.organizationId,
+      });
+      expect(configured.statusCode).toBe(200);
+    });
+
+    const synced = (bookingId: string, done: (invoice: Record<string, unknown>) => boolean) =>
+      eventually(() => invoiceOf(c, bookingId), done);
+
+    it('puts the draft into Billy, approves it there, reads back the number; payment polling marks it paid', async () => {
+      const { bookingId, leadId, customerId } = await completedBooking(c, { company: true });
+      const draft = await synced(bookingId, (invoice) => invoice.billyInvoiceId !== null);
+      const inBilly = billy.invoice(draft.billyInvoiceId)!;
+      expect(inBilly).toMatchObject({
+        state: 'draft',
+        externalId: draft.reference,
+        amount: 1221.5,
+        tax: 305.38,
+      });
+      const contact = billy.contacts().find((row) => row.id === inBilly.contactId)!;
+      expect(contact).toMatchObject({ type: 'company', registrationNo: '12345678', externalId: customerId });
+      expect((await ownerDb().customer.findUniqueOrThrow({ where: { id: customerId } })).billyContactId).toBe(
+        contact.id,
+      );
+      expect(draft).toMatchObject({ number: null, needsAttention: false });
+      expect(draft.billyTotals).toEqual({ amount: '1221.50', tax: '305.38', grossAmount: '1526.88' });
+
+      const approved = await request('POST', `/api/invoices/${draft.id}/approve`, c.admin);
+      expect(approved.statusCode).toBe(200);
+      expect(approved.json()).toMatchObject({ status: 'approved', number: null });
+      const numbered = await synced(bookingId, (invoice) => invoice.number !== null);
+      expect(numbered.number).toBe(billy.invoice(draft.billyInvoiceId)!.invoiceNo);
+      expect(billy.invoice(draft.billyInvoiceId)!.state).toBe('approved');
+      expect(await leadStatus(leadId)).toBe('invoiced');
+
+      // Manual payments are Billy's business for this tenant.
+      const manual = await request('POST', `/api/invoices/${draft.id}/payments`, c.admin, {
+        amount: '10.00',
+      });
+      expect(manual.statusCode).toBe(409);
+
+      const poll = test.app.get(PollPaymentsProcessor);
+      await poll.handle({});
+      expect((await invoiceOf(c, bookingId)).status).toBe('approved');
+      billy.recordPayment(draft.billyInvoiceId, 500);
+      await poll.handle({});
+      expect(await invoiceOf(c, bookingId)).toMatchObject({ status: 'approved', paidAmount: '500.00' });
+      billy.recordPayment(draft.billyInvoiceId);
+      await poll.handle({});
+      const paid = await invoiceOf(c, bookingId);
+      expect(paid).toMatchObject({ status: 'paid', paidAmount: '1526.88', outstanding: '0.00' });
+      expect(paid.paidAt).toMatch(/Z$/);
+      expect(await activityTitles(draft.id)).toEqual(
+        expect.arrayContaining(['Faktura overført til Billy', 'Fakturanummer fra Billy', 'Faktura betalt']),
+      );
+    });
+
+    it('a Billy timeout after the invoice was created still leaves one invoice in Billy', async () => {
+      const options = test.app.get<BillyClientOptions>(BILLY_CLIENT_OPTIONS);
+      const timeoutMs = options.timeoutMs;
+      options.timeoutMs = 400;
+      billy.hangAfterNext('invoices.create', 2_000);
+      const creates = billy.calls('invoices.create').length;
+      try {
+        const { bookingId } = await completedBooking(c);
+        const invoice = await eventually(
+          () => invoiceOf(c, bookingId),
+          (row) => row.billyInvoiceId !== null,
+          20_000,
+        );
+        expect(billy.invoices({ externalId: invoice.reference })).toHaveLength(1);
+        expect(billy.calls('invoices.create').length - creates).toBe(1);
+        expect(billy.invoice(invoice.billyInvoiceId)!.externalId).toBe(invoice.reference);
+        // The retry searched by our reference instead of creating again.
+        expect(billy.calls('invoices.list').some((call) => call.query.externalId === invoice.reference)).toBe(
+          true,
+        );
+      } finally {
+        options.timeoutMs = timeoutMs;
+      }
+    });
+
+    it('flags a difference of one øre between Billy and us', async () => {
+      billy.adjustNextTax(0.01);
+      const { bookingId } = await completedBooking(c);
+      const invoice = await synced(bookingId, (row) => row.billyInvoiceId !== null);
+      expect(invoice.billyTotals).toEqual({ amount: '1221.50', tax: '305.39', grossAmount: '1526.89' });
+      expect(invoice.needsAttention).toBe(true);
+      expect(invoice.needsAttentionReason).toContain('1526.89');
+      expect(await activityTitles(invoice.id)).toContain('Billy-beløb afviger');
+    });
+
+    it('a validation error needs attention without retrying; /sync runs it again', async () => {
+      billy.failNext('invoices.create', 422, { errorMessage: 'contactId: is required' });
+      const creates = billy.calls('invoices.create').length;
+      const { bookingId } = await completedBooking(c);
+      const refused = await synced(bookingId, (row) => row.needsAttention === true);
+      expect(refused.needsAttentionReason).toContain('contactId: is required');
+      expect(refused.billyInvoiceId).toBeNull();
+      expect(await activityTitles(refused.id)).toContain('Billy afviste fakturaen');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(billy.calls('invoices.create').length - creates).toBe(1);
+
+      expect((await request('POST', `/api/invoices/${refused.id}/sync`, c.staff)).statusCode).toBe(403);
+      const sync = await request('POST', `/api/invoices/${refused.id}/sync`, c.manager);
+      expect(sync.statusCode).toBe(200);
+      const fixed = await synced(bookingId, (row) => row.billyInvoiceId !== null);
+      expect(fixed.needsAttention).toBe(false);
+      expect(billy.invoices({ externalId: fixed.reference })).toHaveLength(1);
+    });
+
+    it('rejected credentials show on the integration and stop the job', async () => {
+      billy.failNext('invoices.create', 401);
+      const { bookingId } = await completedBooking(c);
+      await eventually(
+        async () => (await request('GET', '/api/integrations', c.admin)).json(),
+        (list: Array<{ provider: string; needsAttention: boolean }>) =>
+          list.find((row) => row.provider === 'billy')?.needsAttention === true,
+      );
+      const invoice = await invoiceOf(c, bookingId);
+      expect(invoice.billyInvoiceId).toBeNull();
+      // Back to working credentials for whatever runs next.
+      await request('PUT', '/api/integrations/billy', c.admin, {
+        apiKey: billy.accessToken,
+        organizationId: billy.organizationId,
+      });
+    });
+
+    it('/sync without Billy configured is a 409', async () => {
+      const plain = await setupTenant('Firma Uden Billy');
+      const { bookingId } = await completedBooking(plain);
+      const invoice = await invoiceOf(plain, bookingId);
+      expect((await request('POST', `/api/invoices/${invoice.id}/sync`, plain.admin)).statusCode).toBe(409);
+    });
+  });
+});
