@@ -219,7 +219,12 @@ export class BillyFake {
   failNext(
     method: BillyMethod | '*',
     status: number,
-    options: { times?: number; errorCode?: string; errorMessage?: string; headers?: Record<string, string> } = {},
+    options: {
+      times?: number;
+      errorCode?: string;
+      errorMessage?: string;
+      headers?: Record<string, string>;
+    } = {},
   ): void {
     const errorCode =
       options.errorCode ??
@@ -350,7 +355,12 @@ export class BillyFake {
   }
 
   /** Answers the body of a success, or null for a missing record. */
-  private perform(method: BillyMethod, id: string | undefined, query: URLSearchParams, body: unknown): unknown {
+  private perform(
+    method: BillyMethod,
+    id: string | undefined,
+    query: URLSearchParams,
+    body: unknown,
+  ): unknown {
     const organizationId = query.get('organizationId');
     const matches = (record: Record<string, unknown>, fields: string[]) =>
       (organizationId === null || record.organizationId === organizationId) &&
@@ -469,7 +479,8 @@ export class BillyFake {
         throw new BillyValidationError(`lines.${index}.productId: unknown product`);
       if (typeof line.quantity !== 'number' || line.quantity <= 0)
         throw new BillyValidationError(`lines.${index}.quantity: must be a positive number`);
-      if (typeof line.unitPrice !== 'number') throw new BillyValidationError(`lines.${index}.unitPrice: is required`);
+      if (typeof line.unitPrice !== 'number')
+        throw new BillyValidationError(`lines.${index}.unitPrice: is required`);
       const net = Math.round(Number((line.quantity * ore(line.unitPrice)).toFixed(6)));
       const tax = Math.round(Number((net * this.vatRate).toFixed(6)));
       return {
@@ -520,7 +531,8 @@ export class BillyFake {
   }
 
   private updateInvoice(invoice: BillyFakeInvoice, input: Record<string, unknown>): void {
-    if (invoice.state !== 'draft') throw new BillyValidationError('state: an approved invoice cannot be changed');
+    if (invoice.state !== 'draft')
+      throw new BillyValidationError('state: an approved invoice cannot be changed');
     if (input.state === 'approved') this.approve(invoice);
   }
 

@@ -153,7 +153,10 @@ export class BillyClient {
     } catch (error) {
       const name = (error as Error).name;
       if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new BillyError('timeout', `Billy did not answer ${method} ${path} within ${this.options.timeoutMs} ms`);
+        throw new BillyError(
+          'timeout',
+          `Billy did not answer ${method} ${path} within ${this.options.timeoutMs} ms`,
+        );
       }
       throw new BillyError('network', `Billy could not be reached (${method} ${path})`);
     }
@@ -177,7 +180,8 @@ export class BillyClient {
         Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
       );
     }
-    if (parsed === undefined) throw new BillyError('unavailable', `Billy answered ${method} ${path} without JSON`);
+    if (parsed === undefined)
+      throw new BillyError('unavailable', `Billy answered ${method} ${path} without JSON`);
     return parsed as T;
   }
 }
