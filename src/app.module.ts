@@ -15,6 +15,7 @@ import { QueueModule } from './core/queue/queue.module.js';
 import { RedisModule } from './core/redis/redis.module.js';
 import { EmailModule } from './email/email.module.js';
 import { HealthModule } from './health/health.module.js';
+import { InvoicesModule } from './invoices/invoices.module.js';
 import { StatsModule } from './stats/stats.module.js';
 import { CredentialsModule } from './integrations/credentials/credentials.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         CredentialsModule,
         ActivitiesModule,
         BookingsModule,
+        InvoicesModule,
         CalendarModule,
         StatsModule,
         EmailModule,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { ActivitiesModule } from '../activities/activities.module.js';
+import { InvoicesModule } from '../invoices/invoices.module.js';
 import { LeadsModule } from '../leads/leads.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { BookingsController } from './bookings.controller.js';
@@ -16,7 +17,7 @@ import { LeadIntakeService } from './lead-intake.service.js';
  * with its pending booking). Depends on leads, activities and tenants; nothing below depends on it.
  */
 @Module({
-  imports: [LeadsModule, ActivitiesModule, TenantsModule],
+  imports: [LeadsModule, ActivitiesModule, TenantsModule, InvoicesModule],
   controllers: [BookingsController, LeadIntakeController],
   providers: [BookingsRepository, BookingsService, LeadIntakeService, ExpirePendingBookingsProcessor],
   exports: [BookingsService],

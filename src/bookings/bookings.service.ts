@@ -16,6 +16,7 @@ import { amountFor, Decimal, type DecimalInput } from '../core/money/money.js';
 import { parseRangeBoundary } from '../core/time/tenant-time.js';
 import type { Booking, Lead, Prisma } from '../generated/prisma/client.js';
 import type { BookingStatus } from '../generated/prisma/enums.js';
+import { InvoicesService } from '../invoices/invoices.service.js';
 import { LeadsService } from '../leads/leads.service.js';
 import { TenantProfileService } from '../tenants/tenant-profile.service.js';
 import { BookingsRepository, LIVE_STATUSES, type BookingChange } from './bookings.repository.js';
@@ -93,6 +94,7 @@ const newMeetingToken = () => randomBytes(32).toString('base64url');
 export class BookingsService {
   constructor(
     private readonly repository: BookingsRepository,
+    private readonly invoices: InvoicesService,
     private readonly tenantPrisma: TenantPrismaService,
     private readonly system: SystemPrismaService,
     private readonly leads: LeadsService,
@@ -384,8 +386,8 @@ export class BookingsService {
   /**
    * The job is done: records the hours worked and completes the booking and its lead.
    *
-   * Seam for invoicing (DESIGN.md section 4.8): the draft invoice belongs in this same transaction,
-   * after the booking row is updated, so a completed booking never lacks its invoice.
+   * With it, the draft invoice (DESIGN.md section 4.8), in this same transaction, after the booking row
+   * is updated, so a completed booking never lacks its invoice.
    */
   async complete(principal: Principal, bookingId: string, dto: CompleteBookingDto): Promise<BookingDto> {
     const current = await this.findVisible(principal, bookingId);
@@ -395,6 +397,7 @@ export class BookingsService {
     const tenantId = this.tenantPrisma.tenantId;
     const hoursWorked = new Decimal(dto.hoursWorked);
 
+    const invoiceJobs: string[] = [];
     const updated = await this.tenantPrisma.transaction(async (tx) => {
       const row = await this.repository.updateIfUnchanged(
         tenantId,
@@ -416,9 +419,11 @@ export class BookingsService {
         metadata: { from: current.status, hoursWorked: hoursWorked.toString() },
       });
       await this.leads.applySystemMove(tx, row.leadId, 'booking_completed', principal.userId);
-      // Invoicing: create the draft invoice here (same transaction).
+      // The draft invoice in the same transaction: a completed booking never lacks its invoice.
+      invoiceJobs.push(...(await this.invoices.draftForCompletedBooking(tx, row.id, principal.userId)));
       return row;
     });
+    this.invoices.relay(invoiceJobs);
     await this.cache.invalidate(tenantId);
     return BookingDto.from(updated);
   }

@@ -27,6 +27,15 @@ export interface JobPayloads {
    * from booking id and revision), moved → patched, cancelled/expired → deleted.
    */
   'calendar.sync-booking': TenantJob & { bookingId: string };
+  /**
+   * Puts an invoice into Billy (contact, product, invoice with our reference as externalId), approves it
+   * there when it is approved here, and reads back Billy's number and totals. No-op without Billy.
+   */
+  'billing.push-invoice': TenantJob & { invoiceId: string };
+  /** Every 15 minutes: unpaid invoices read back from Billy (isPaid, balance), per tenant (fan-out). */
+  'billing.poll-payments': Record<string, never>;
+  /** Daily: unpaid invoices past due become overdue; reminders at 7 and 14 days, once each (fan-out). */
+  'billing.mark-overdue': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -42,6 +51,9 @@ export const JOBS: { readonly [N in JobName]: JobDefinition } = {
   'bookings.expire-pending': { queue: 'maintenance', attempts: 3 },
   'email.send': { queue: 'email', attempts: 8 },
   'calendar.sync-booking': { queue: 'calendar', attempts: 8 },
+  'billing.push-invoice': { queue: 'billing', attempts: 8 },
+  'billing.poll-payments': { queue: 'billing', attempts: 3 },
+  'billing.mark-overdue': { queue: 'billing', attempts: 3 },
 };
 
 export function isJobName(name: string): name is JobName {
@@ -69,6 +81,18 @@ export const SCHEDULES: ReadonlyArray<{
     id: 'bookings-expire-pending',
     job: 'bookings.expire-pending',
     pattern: '*/5 * * * *',
+    data: {},
+  },
+  {
+    id: 'billing-poll-payments',
+    job: 'billing.poll-payments',
+    pattern: '*/15 * * * *',
+    data: {},
+  },
+  {
+    id: 'billing-mark-overdue-daily',
+    job: 'billing.mark-overdue',
+    pattern: '0 7 * * *',
     data: {},
   },
 ];

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+
+import { TenantContextService } from '../../core/database/tenant-context.js';
+import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
+import type { JobPayloads } from '../../core/queue/jobs.js';
+import { SmsReplyService } from '../sms-reply.service.js';
+
+/** Payload of `sms.inbound`: the InboundEvent of a customer's text. */
+export type InboundSmsPayload = JobPayloads['sms.inbound'];
+
+/** Reads a customer's reply: a choice books, a keyword opts out or in, anything else gets help. */
+@Injectable()
+@HandlesJob('sms.inbound')
+export class InboundSmsProcessor implements JobHandler<'sms.inbound'> {
+  constructor(
+    private readonly replies: SmsReplyService,
+    private readonly context: TenantContextService,
+  ) {}
+
+  handle(payload: InboundSmsPayload): Promise<string> {
+    return this.context.run({ tenantId: payload.tenantId }, () =>
+      this.replies.handle(payload.inboundEventId),
+    );
+  }
+}

@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
+
+import { TenantContextService } from '../../core/database/tenant-context.js';
+import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
+import { JOBS, type JobPayloads } from '../../core/queue/jobs.js';
+import type { SmsStatus } from '../../generated/prisma/enums.js';
+import { SmsService } from '../sms.service.js';
+
+/** Payload of `sms.send`: one recorded outbound SmsMessage. */
+export type SendSmsPayload = JobPayloads['sms.send'];
+
+/** Sends one recorded text through Twilio, once (see SmsService.deliver for the error mapping). */
+@Injectable()
+@HandlesJob('sms.send')
+export class SendSmsProcessor implements JobHandler<'sms.send'> {
+  constructor(
+    private readonly sms: SmsService,
+    private readonly context: TenantContextService,
+  ) {}
+
+  handle(payload: SendSmsPayload, job: Job<SendSmsPayload>): Promise<SmsStatus> {
+    const number = job.attemptsMade + 1;
+    const attempts = job.opts.attempts ?? JOBS['sms.send'].attempts;
+    return this.context.run({ tenantId: payload.tenantId }, () =>
+      this.sms.deliver(payload.smsMessageId, { number, last: number >= attempts }),
+    );
+  }
+}

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
+
+import { TenantContextService } from '../../core/database/tenant-context.js';
+import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
+import { JOBS, type JobPayloads } from '../../core/queue/jobs.js';
+import { SmsService } from '../sms.service.js';
+
+/** Payload of `sms.status`: the InboundEvent of a delivery callback. */
+export type SmsStatusPayload = JobPayloads['sms.status'];
+
+/** Applies a delivery callback; retried while the message's sid is not recorded yet. */
+@Injectable()
+@HandlesJob('sms.status')
+export class SmsStatusProcessor implements JobHandler<'sms.status'> {
+  constructor(
+    private readonly sms: SmsService,
+    private readonly context: TenantContextService,
+  ) {}
+
+  handle(payload: SmsStatusPayload, job: Job<SmsStatusPayload>): Promise<void> {
+    const attempts = job.opts.attempts ?? JOBS['sms.status'].attempts;
+    return this.context.run({ tenantId: payload.tenantId }, () =>
+      this.sms.applyStatus(payload.inboundEventId, { last: job.attemptsMade + 1 >= attempts }),
+    );
+  }
+}

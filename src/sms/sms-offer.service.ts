@@ -1,0 +1,322 @@
+import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+
+import { ActivitiesService } from '../activities/activities.service.js';
+import { AvailabilityService, type Slot } from '../calendar/availability.service.js';
+import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
+import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
+import { Decimal } from '../core/money/money.js';
+import { OutboxService } from '../core/queue/outbox.service.js';
+import type { Lead, SlotOffer } from '../generated/prisma/client.js';
+import type { LeadStatus } from '../generated/prisma/enums.js';
+import type { Principal } from '../auth/principal.js';
+import { LeadsService } from '../leads/leads.service.js';
+import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
+import { BookingOptionsResultDto } from './dto/sms.dto.js';
+import {
+  LeadHasNoHoursError,
+  LeadHasNoPhoneError,
+  LeadNotOfferableError,
+  RecipientOptedOutError,
+} from './sms.errors.js';
+import { SmsRepository } from './sms.repository.js';
+import { SmsService } from './sms.service.js';
+import { formatSlotStart } from './text/danish-format.js';
+import { quietHoursEndAfter, startOfTenantDay } from './text/quiet-hours.js';
+import { noSlotsText, offerText } from './text/sms-texts.js';
+
+/** Leads that may be offered times: not yet booked, done or lost. */
+export const OFFERABLE: readonly LeadStatus[] = ['new', 'contacted'];
+/** With holds off (holdMinutes 0) an offer holds nothing, but the customer may still answer it this long. */
+export const UNHELD_ANSWER_WINDOW_MS = 24 * 3600 * 1000;
+
+/**
+ * Why an offer is being sent:
+ * - `job`: the intake's `sms.offer` (a second run for a lead with an open offer does nothing);
+ * - `manual`: POST /leads/:id/send-booking-options (replaces an open offer; refuses what cannot be sent);
+ * - `retry`: the customer answered and their time was gone (sent at once, quiet hours or not: they
+ *   just wrote to us).
+ */
+export type OfferMode = 'job' | 'manual' | 'retry';
+
+export interface OfferOptions {
+  mode: OfferMode;
+  actorUserId?: string | null;
+  /** Work to do in the offer's transaction (the reply job records the inbound text there). */
+  inTransaction?: (tx: ScopedTransaction, lead: Lead) => Promise<void>;
+}
+
+export type OfferOutcome =
+  | { outcome: 'sent'; smsMessageId: string; slots: Slot[] }
+  | { outcome: 'deferred'; sendAt: Date; reason: 'quiet_hours' | 'daily_cap' }
+  | { outcome: 'no_slots'; smsMessageId: string | null }
+  | { outcome: 'skipped'; reason: string };
+
+/** Whether the customer may still answer this offer (held and unexpired, or unheld and recent). */
+export function isAnswerable(offer: SlotOffer, holdMinutes: number, now: Date): boolean {
+  if (offer.status !== 'offered' || offer.startsAt <= now) return false;
+  if (offer.expiresAt > now) return true;
+  return holdMinutes === 0 && offer.createdAt.getTime() + UNHELD_ANSWER_WINDOW_MS > now.getTime();
+}
+
+/**
+ * The SMS offer (DESIGN.md section 4.3): three free slots from availability, held as SlotOffers until
+ * the tenant's hold ends, texted in Danish. Never to an opted-out number, never in quiet hours (the job
+ * is written again for when they end), never past the daily cap (it waits for the next day, and the
+ * timeline says so).
+ */
+@Injectable()
+export class SmsOfferService {
+  constructor(
+    private readonly repository: SmsRepository,
+    private readonly db: TenantPrismaService,
+    private readonly outbox: OutboxService,
+    private readonly activities: ActivitiesService,
+    private readonly availability: AvailabilityService,
+    private readonly profile: TenantProfileService,
+    private readonly sms: SmsService,
+    private readonly cache: TenantCacheService,
+    private readonly leads: LeadsService,
+  ) {}
+
+  /** POST /leads/:id/send-booking-options: a fresh offer now (or when quiet hours or the cap allow). */
+  async sendByHand(principal: Principal, leadId: string): Promise<BookingOptionsResultDto> {
+    await this.leads.findVisible(leadId, principal);
+    const outcome = await this.offer(leadId, { mode: 'manual', actorUserId: principal.userId });
+    const result = Object.assign(new BookingOptionsResultDto(), {
+      outcome: outcome.outcome,
+      smsMessageId: null,
+      slots: [],
+      sendAt: null,
+    });
+    switch (outcome.outcome) {
+      case 'sent':
+        return Object.assign(result, {
+          smsMessageId: outcome.smsMessageId,
+          slots: outcome.slots.map((slot, index) => ({
+            choice: index + 1,
+            startsAt: slot.startsAt.toISOString(),
+            endsAt: slot.endsAt.toISOString(),
+            teamId: slot.teamId,
+          })),
+        });
+      case 'deferred':
+        return Object.assign(result, { sendAt: outcome.sendAt.toISOString() });
+      case 'no_slots':
+        return Object.assign(result, { smsMessageId: outcome.smsMessageId });
+      case 'skipped':
+        // Only a lead changed between the checks and the lock gets here: it is no longer offerable.
+        throw new LeadNotOfferableError(outcome.reason);
+    }
+  }
+
+  async offer(leadId: string, options: OfferOptions): Promise<OfferOutcome> {
+    const tenantId = this.db.tenantId;
+    const manual = options.mode === 'manual';
+    const now = new Date();
+    const lead = await this.repository.findLead(tenantId, leadId);
+    if (!lead || lead.deletedAt) return { outcome: 'skipped', reason: 'lead not found' };
+    if (!lead.customerPhone) {
+      if (manual) throw new LeadHasNoPhoneError();
+      return { outcome: 'skipped', reason: 'no phone' };
+    }
+    if (!OFFERABLE.includes(lead.status)) {
+      if (manual) throw new LeadNotOfferableError(lead.status);
+      return { outcome: 'skipped', reason: `lead is ${lead.status}` };
+    }
+    if (!lead.estimatedHours || lead.estimatedHours.lte(0)) {
+      if (manual) throw new LeadHasNoHoursError();
+      return { outcome: 'skipped', reason: 'no hours' };
+    }
+    const profile = await this.profile.current();
+    if (await this.repository.isOptedOut(tenantId, lead.customerPhone)) {
+      if (manual) throw new RecipientOptedOutError();
+      if (options.mode === 'job')
+        await this.note(lead, 'SMS ikke sendt', 'Kunden har afmeldt SMS', 'warning');
+      return { outcome: 'skipped', reason: 'opted out' };
+    }
+    if (options.mode === 'job' && (await this.hasOpenOffer(lead, profile, now)))
+      return { outcome: 'skipped', reason: 'open offer' };
+
+    if (options.mode !== 'retry') {
+      const quietEnd = quietHoursEndAfter(now, profile.smsRules, profile.timezone);
+      if (quietEnd) return this.defer(lead, quietEnd, 'quiet_hours', profile);
+      const sentToday = await this.repository.countOutboundSince(
+        tenantId,
+        startOfTenantDay(now, profile.timezone),
+      );
+      if (sentToday >= profile.smsRules.dailyCap)
+        return this.defer(lead, this.nextDayStart(now, profile), 'daily_cap', profile);
+    }
+
+    const hours = new Decimal(lead.estimatedHours).times(2).ceil().dividedBy(2);
+    const slots = await this.availability.offer(hours.toNumber(), 3);
+
+    let relay: string[] = [];
+    const outcome = await this.db.transaction(async (tx): Promise<OfferOutcome> => {
+      const locked = await this.repository.lockLead(tenantId, lead.id, tx);
+      if (!locked || locked.deletedAt || !OFFERABLE.includes(locked.status))
+        return { outcome: 'skipped', reason: 'lead changed' };
+      // Two offer jobs for one lead: the second finds the first's offer under the lock and stops.
+      if (options.mode === 'job' && (await this.hasOpenOffer(locked, profile, now, tx)))
+        return { outcome: 'skipped', reason: 'open offer' };
+      await this.repository.withdrawOpenOffers(tenantId, lead.id, tx);
+      await options.inTransaction?.(tx, locked);
+
+      if (slots.length === 0) {
+        const queued = await this.sms.queueText(tx, {
+          tenantId,
+          leadId: lead.id,
+          phone: lead.customerPhone!,
+          body: noSlotsText({ tenantName: profile.name }),
+          type: 'other',
+        });
+        relay = queued.outboxIds;
+        await this.repository.updateLead(
+          tenantId,
+          lead.id,
+          { needsAttention: true, needsAttentionReason: 'Ingen ledige tider at tilbyde: ring kunden op' },
+          tx,
+        );
+        await this.activities.record(tx, {
+          type: 'sms',
+          title: 'Ingen ledige tider',
+          description: 'Kunden har fået besked om, at vi ringer op',
+          status: 'warning',
+          customerId: lead.customerId,
+          leadId: lead.id,
+          actorUserId: options.actorUserId ?? null,
+          metadata: { smsMessageId: queued.message.id },
+        });
+        return { outcome: 'no_slots', smsMessageId: queued.message.id };
+      }
+
+      const numbered = slots.map((slot, index) => ({ ...slot, choice: index + 1 }));
+      const queued = await this.sms.queueText(tx, {
+        tenantId,
+        leadId: lead.id,
+        phone: lead.customerPhone!,
+        body: offerText({
+          customerName: lead.customerName,
+          tenantName: profile.name,
+          timezone: profile.timezone,
+          slots: numbered,
+          hours,
+          hourlyRate: profile.hourlyRate,
+          vatRate: profile.vatRate,
+          retry: options.mode === 'retry',
+        }),
+        type: 'booking_options',
+      });
+      relay = queued.outboxIds;
+      const holdMinutes = profile.slotRules.holdMinutes ?? 1440;
+      // Holds off: the offer expires at once, so availability never counts it as taken.
+      const expiresAt = new Date(now.getTime() + holdMinutes * 60_000);
+      await this.repository.createOffers(
+        tenantId,
+        numbered.map((slot) => ({
+          leadId: lead.id,
+          teamId: slot.teamId,
+          smsMessageId: queued.message.id,
+          choice: slot.choice,
+          startsAt: slot.startsAt,
+          endsAt: slot.endsAt,
+          expiresAt,
+        })),
+        tx,
+      );
+      await this.repository.updateLead(tenantId, lead.id, { smsSentAt: now }, tx);
+      await this.activities.record(tx, {
+        type: 'sms',
+        title: options.mode === 'retry' ? 'Nye tider sendt på SMS' : 'Tider sendt på SMS',
+        description: numbered
+          .map((slot) => `${slot.choice}) ${formatSlotStart(slot.startsAt, profile.timezone)}`)
+          .join('\n'),
+        status: 'info',
+        customerId: lead.customerId,
+        leadId: lead.id,
+        actorUserId: options.actorUserId ?? null,
+        metadata: {
+          smsMessageId: queued.message.id,
+          segments: queued.message.segments,
+          encoding: queued.message.encoding,
+          heldUntil: holdMinutes > 0 ? expiresAt.toISOString() : null,
+          slots: numbered.map((slot) => ({
+            choice: slot.choice,
+            startsAt: slot.startsAt.toISOString(),
+            endsAt: slot.endsAt.toISOString(),
+            teamId: slot.teamId,
+          })),
+        },
+      });
+      return { outcome: 'sent', smsMessageId: queued.message.id, slots: numbered };
+    });
+    this.outbox.relay(relay);
+    await this.cache.invalidate(tenantId);
+    return outcome;
+  }
+
+  private async hasOpenOffer(
+    lead: Lead,
+    profile: TenantProfile,
+    now: Date,
+    tx?: ScopedTransaction,
+  ): Promise<boolean> {
+    const offers = await this.repository.openOffers(profile.id, lead.id, tx);
+    return offers.some((offer) => isAnswerable(offer, profile.slotRules.holdMinutes ?? 1440, now));
+  }
+
+  /** Writes the offer job again for `sendAt` (the outbox sweeper enqueues it then) and says so on the timeline. */
+  private async defer(
+    lead: Lead,
+    sendAt: Date,
+    reason: 'quiet_hours' | 'daily_cap',
+    profile: TenantProfile,
+  ): Promise<OfferOutcome> {
+    const tenantId = profile.id;
+    const when = DateTime.fromJSDate(sendAt, { zone: profile.timezone })
+      .setLocale('da')
+      .toFormat("cccc 'kl.' HH:mm");
+    await this.db.transaction(async (tx) => {
+      const id = await this.outbox.write(tx, tenantId, 'sms.offer', { tenantId, leadId: lead.id });
+      await this.repository.delayOutboxJob(tenantId, id, sendAt, tx);
+      await this.activities.record(tx, {
+        type: 'sms',
+        title: 'SMS med tider venter',
+        description:
+          reason === 'quiet_hours'
+            ? `Stille timer: sendes ${when}`
+            : `Dagens loft på ${profile.smsRules.dailyCap} SMS er nået: sendes ${when}`,
+        status: reason === 'daily_cap' ? 'warning' : 'info',
+        customerId: lead.customerId,
+        leadId: lead.id,
+        metadata: { reason, sendAt: sendAt.toISOString() },
+      });
+    });
+    return { outcome: 'deferred', sendAt, reason };
+  }
+
+  /** When tomorrow's texting may start: the end of the quiet hours, or midnight without any. */
+  private nextDayStart(now: Date, profile: TenantProfile): Date {
+    const tomorrow = DateTime.fromJSDate(now, { zone: profile.timezone }).plus({ days: 1 }).startOf('day');
+    return quietHoursEndAfter(tomorrow.toJSDate(), profile.smsRules, profile.timezone) ?? tomorrow.toJSDate();
+  }
+
+  private async note(
+    lead: Lead,
+    title: string,
+    description: string,
+    status: 'info' | 'warning',
+  ): Promise<void> {
+    await this.db.transaction((tx) =>
+      this.activities.record(tx, {
+        type: 'sms',
+        title,
+        description,
+        status,
+        customerId: lead.customerId,
+        leadId: lead.id,
+      }),
+    );
+  }
+}

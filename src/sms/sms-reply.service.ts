@@ -1,0 +1,359 @@
+import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+
+import { ActivitiesService } from '../activities/activities.service.js';
+import { BookingOverlapError } from '../bookings/bookings.errors.js';
+import { BookingsService } from '../bookings/bookings.service.js';
+import { AvailabilityService } from '../calendar/availability.service.js';
+import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
+import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
+import { withVat } from '../core/money/money.js';
+import { normalizePhone } from '../core/phone/phone.js';
+import { OutboxService } from '../core/queue/outbox.service.js';
+import { EmailService } from '../email/email.service.js';
+import type { InboundEvent, Lead, SlotOffer } from '../generated/prisma/client.js';
+import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
+import { isAnswerable, OFFERABLE, SmsOfferService } from './sms-offer.service.js';
+import { SmsRepository, type OfferBatch } from './sms.repository.js';
+import { SmsService } from './sms.service.js';
+import { formatHours, formatKroner } from './text/danish-format.js';
+import { segmentInfo } from './text/gsm7.js';
+import { parseReply, type ReplyMeaning } from './text/reply-parser.js';
+import { confirmationText, helpText, optInText, optOutText } from './text/sms-texts.js';
+
+/** At most one help text an hour per number: a customer typing freely is not answered every time. */
+const HELP_INTERVAL_MS = 3600 * 1000;
+
+/** The slot the customer picked could not be booked: someone else got it, or it ran out. */
+class SlotGoneError extends Error {
+  constructor(readonly reason: 'taken' | 'expired') {
+    super(`slot ${reason}`);
+  }
+}
+
+interface InboundText {
+  event: InboundEvent;
+  sid: string;
+  phone: string;
+  body: string;
+}
+
+/**
+ * Reads a customer's SMS (DESIGN.md section 4.4), once per MessageSid: the InboundEvent is finished in
+ * the same transaction as the effects, so a retried job does nothing twice. A choice books the slot
+ * under the lead's lock and the team's lock, re-checked against bookings (and the exclusion
+ * constraint), Google busy times and the offer's state; a slot gone meanwhile gets fresh options.
+ */
+@Injectable()
+export class SmsReplyService {
+  constructor(
+    private readonly repository: SmsRepository,
+    private readonly db: TenantPrismaService,
+    private readonly outbox: OutboxService,
+    private readonly activities: ActivitiesService,
+    private readonly profile: TenantProfileService,
+    private readonly sms: SmsService,
+    private readonly offers: SmsOfferService,
+    private readonly bookings: BookingsService,
+    private readonly availability: AvailabilityService,
+    private readonly email: EmailService,
+    private readonly cache: TenantCacheService,
+  ) {}
+
+  async handle(inboundEventId: string): Promise<string> {
+    const tenantId = this.db.tenantId;
+    const event = await this.repository.findInboundEvent(tenantId, inboundEventId);
+    if (!event || event.status !== 'received') return 'already handled';
+    const params = event.payload as Record<string, string>;
+    const phone = normalizePhone(params.From) ?? params.From ?? '';
+    const text: InboundText = {
+      event,
+      sid: params.MessageSid ?? event.dedupKey,
+      phone,
+      body: params.Body ?? '',
+    };
+    const profile = await this.profile.current();
+    const batch = await this.repository.latestOfferBatch(tenantId, phone);
+    const now = new Date();
+    const holdMinutes = profile.slotRules.holdMinutes ?? 1440;
+    const slots = batch?.slotOffers.filter((offer) => offer.status !== 'withdrawn') ?? [];
+    const meaning: ReplyMeaning = parseReply(text.body, slots, profile.timezone);
+    const lead = batch?.leadId
+      ? await this.repository.findLead(tenantId, batch.leadId)
+      : await this.repository.latestLeadByPhone(tenantId, phone);
+
+    switch (meaning.kind) {
+      case 'opt_out':
+        await this.optOut(text, lead, meaning.keyword, profile);
+        return 'opted out';
+      case 'opt_in':
+        await this.optIn(text, lead, meaning.keyword, profile);
+        return 'opted in';
+      case 'unreadable':
+        await this.unreadable(text, lead, batch, profile);
+        return 'unreadable';
+      case 'choice': {
+        const offer = slots.find((slot) => slot.choice === meaning.choice)!;
+        if (
+          !lead ||
+          lead.deletedAt ||
+          !OFFERABLE.includes(lead.status) ||
+          batch!.slotOffers.some((slot) => slot.status === 'accepted')
+        ) {
+          // Already booked (from this offer or by staff), or the lead is gone or lost: the text is kept on
+          // the timeline, nothing is booked twice.
+          await this.recordOnly(text, lead);
+          return 'already booked';
+        }
+        if (!isAnswerable(offer, holdMinutes, now)) return this.freshOptions(text, lead, 'expired');
+        if (!(await this.stillFree(lead, offer))) return this.freshOptions(text, lead, 'taken');
+        try {
+          await this.book(text, lead, offer, profile);
+          return 'booked';
+        } catch (error) {
+          if (error instanceof SlotGoneError) return this.freshOptions(text, lead, error.reason);
+          if (error instanceof BookingOverlapError) return this.freshOptions(text, lead, 'taken');
+          throw error;
+        }
+      }
+    }
+  }
+
+  /** Google's busy times and other offers, outside the transaction (a vendor call); bookings are re-checked under the lock. */
+  private async stillFree(lead: Lead, offer: SlotOffer): Promise<boolean> {
+    const hours = (offer.endsAt.getTime() - offer.startsAt.getTime()) / 3600_000;
+    const free = await this.availability.available({
+      from: offer.startsAt,
+      to: new Date(offer.startsAt.getTime() + 60_000),
+      durationHours: hours,
+      teamId: offer.teamId,
+      exceptLeadId: lead.id,
+    });
+    return free.some(
+      (slot) => slot.startsAt.getTime() === offer.startsAt.getTime() && slot.teamId === offer.teamId,
+    );
+  }
+
+  private async book(text: InboundText, lead: Lead, offer: SlotOffer, profile: TenantProfile): Promise<void> {
+    const tenantId = profile.id;
+    const relay: string[] = [];
+    await this.bookings.guardOverlap((claim) =>
+      this.db.transaction(async (tx) => {
+        const locked = await this.repository.lockLead(tenantId, lead.id, tx);
+        await this.repository.lockTeam(offer.teamId, tx);
+        const current = await this.repository.findOffer(tenantId, offer.id, tx);
+        if (!locked || !current || current.status !== 'offered') throw new SlotGoneError('taken');
+        const booking = await this.bookings.confirmFromOffer(tx, locked, offer, claim);
+        if (!(await this.repository.acceptOffer(tenantId, offer.id, booking.id, tx)))
+          throw new SlotGoneError('taken');
+        await this.repository.withdrawOpenOffers(tenantId, lead.id, tx);
+        await this.recordInbound(tx, text, locked, booking.id);
+        relay.push(
+          await this.outbox.write(tx, tenantId, 'calendar.sync-booking', { tenantId, bookingId: booking.id }),
+        );
+        const hours = formatHours(booking.durationHours);
+        const queued = await this.sms.queueText(tx, {
+          tenantId,
+          leadId: lead.id,
+          bookingId: booking.id,
+          phone: text.phone,
+          body: confirmationText({
+            tenantName: profile.name,
+            timezone: profile.timezone,
+            startsAt: booking.startsAt,
+            hours: booking.durationHours,
+            address: `${locked.address}, ${locked.postalCode} ${locked.city}`,
+          }),
+          type: 'confirmation',
+        });
+        relay.push(...queued.outboxIds);
+        if (locked.customerEmail) {
+          const start = DateTime.fromJSDate(booking.startsAt, { zone: profile.timezone }).setLocale('da');
+          relay.push(
+            ...(await this.email.enqueue(tx, {
+              tenantId,
+              subjectType: 'booking',
+              subjectId: booking.id,
+              type: 'booking_confirmation',
+              to: locked.customerEmail,
+              leadId: lead.id,
+              variables: {
+                customerName: locked.customerName,
+                serviceType: locked.serviceType,
+                bookingDate: start.toFormat('cccc d. LLLL yyyy'),
+                bookingTime: start.toFormat('HH:mm'),
+                address: `${locked.address}, ${locked.postalCode} ${locked.city}`,
+                durationHours: hours,
+                totalAmount: formatKroner(withVat(booking.totalAmount, profile.vatRate)),
+              },
+            })),
+          );
+        }
+        await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
+      }),
+    );
+    this.outbox.relay(relay);
+    await this.cache.invalidate(tenantId);
+  }
+
+  private async freshOptions(text: InboundText, lead: Lead, reason: 'taken' | 'expired'): Promise<string> {
+    const outcome = await this.offers.offer(lead.id, {
+      mode: 'retry',
+      inTransaction: async (tx, locked) => {
+        await this.recordInbound(
+          tx,
+          text,
+          locked,
+          null,
+          reason === 'taken' ? 'Tiden var optaget' : 'Tilbuddet var udløbet',
+        );
+        await this.repository.finishInboundEvent(locked.tenantId, text.event.id, 'processed', tx);
+      },
+    });
+    if (outcome.outcome === 'skipped') {
+      // The lead can no longer be offered times (booked meanwhile, lost): the text is still recorded.
+      await this.recordOnly(text, lead);
+    }
+    return `fresh options: ${outcome.outcome}`;
+  }
+
+  private async optOut(
+    text: InboundText,
+    lead: Lead | null,
+    keyword: string,
+    profile: TenantProfile,
+  ): Promise<void> {
+    const tenantId = profile.id;
+    const relay = await this.db.transaction(async (tx) => {
+      await this.recordInbound(tx, text, lead, null);
+      const added = await this.repository.addOptOut(tenantId, text.phone, keyword, tx);
+      if (lead) await this.repository.withdrawOpenOffers(tenantId, lead.id, tx);
+      await this.activities.record(tx, {
+        type: 'sms',
+        title: 'SMS afmeldt',
+        description: `Kunden skrev ${keyword}: der sendes ikke flere SMS til ${text.phone}`,
+        status: 'warning',
+        customerId: lead?.customerId ?? null,
+        leadId: lead?.id ?? null,
+        metadata: { keyword, phone: text.phone },
+      });
+      await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
+      if (!added) return [];
+      const queued = await this.sms.queueText(tx, {
+        tenantId,
+        leadId: lead?.id ?? null,
+        phone: text.phone,
+        body: optOutText({ tenantName: profile.name }),
+        type: 'opt_out',
+      });
+      return queued.outboxIds;
+    });
+    this.outbox.relay(relay);
+  }
+
+  private async optIn(
+    text: InboundText,
+    lead: Lead | null,
+    keyword: string,
+    profile: TenantProfile,
+  ): Promise<void> {
+    const tenantId = profile.id;
+    const relay = await this.db.transaction(async (tx) => {
+      await this.recordInbound(tx, text, lead, null);
+      const removed = await this.repository.removeOptOut(tenantId, text.phone, tx);
+      await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
+      if (!removed) return [];
+      await this.activities.record(tx, {
+        type: 'sms',
+        title: 'SMS tilmeldt igen',
+        description: `Kunden skrev ${keyword}`,
+        status: 'info',
+        customerId: lead?.customerId ?? null,
+        leadId: lead?.id ?? null,
+        metadata: { keyword, phone: text.phone },
+      });
+      const queued = await this.sms.queueText(tx, {
+        tenantId,
+        leadId: lead?.id ?? null,
+        phone: text.phone,
+        body: optInText({ tenantName: profile.name }),
+        type: 'other',
+      });
+      return queued.outboxIds;
+    });
+    this.outbox.relay(relay);
+  }
+
+  private async unreadable(
+    text: InboundText,
+    lead: Lead | null,
+    batch: OfferBatch | null,
+    profile: TenantProfile,
+  ): Promise<void> {
+    const tenantId = profile.id;
+    const relay = await this.db.transaction(async (tx) => {
+      await this.recordInbound(tx, text, lead, null);
+      await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
+      // Help only where a choice is expected, and at most once an hour per number.
+      const open = batch?.slotOffers.filter((offer) => offer.status === 'offered') ?? [];
+      if (!lead || open.length === 0 || (await this.repository.isOptedOut(tenantId, text.phone, tx)))
+        return [];
+      const since = new Date(Date.now() - HELP_INTERVAL_MS);
+      if (await this.repository.sentOfTypeSince(tenantId, text.phone, 'help', since, tx)) return [];
+      const queued = await this.sms.queueText(tx, {
+        tenantId,
+        leadId: lead.id,
+        phone: text.phone,
+        body: helpText({ tenantName: profile.name, count: open.length }),
+        type: 'help',
+      });
+      return queued.outboxIds;
+    });
+    this.outbox.relay(relay);
+  }
+
+  private async recordOnly(text: InboundText, lead: Lead | null): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (!(await this.repository.finishInboundEvent(this.db.tenantId, text.event.id, 'processed', tx)))
+        return;
+      await this.recordInbound(tx, text, lead, null);
+    });
+  }
+
+  /** The customer's text as an inbound SmsMessage and on the lead's timeline. */
+  private async recordInbound(
+    tx: ScopedTransaction,
+    text: InboundText,
+    lead: Lead | null,
+    bookingId: string | null,
+    note?: string,
+  ): Promise<void> {
+    const body = text.body.slice(0, 1600);
+    await this.repository.createMessage(
+      this.db.tenantId,
+      {
+        direction: 'inbound',
+        leadId: lead?.id ?? null,
+        bookingId,
+        phone: text.phone,
+        body,
+        type: 'reply',
+        status: 'received',
+        twilioSid: text.sid,
+        segments: Number.parseInt((text.event.payload as Record<string, string>).NumSegments ?? '1', 10) || 1,
+        encoding: segmentInfo(body).encoding,
+      },
+      tx,
+    );
+    await this.activities.record(tx, {
+      type: 'sms',
+      title: 'SMS modtaget',
+      description: note ? `"${body}" (${note})` : `"${body}"`,
+      status: 'info',
+      customerId: lead?.customerId ?? null,
+      leadId: lead?.id ?? null,
+      bookingId,
+      metadata: { twilioSid: text.sid, phone: text.phone },
+    });
+  }
+}

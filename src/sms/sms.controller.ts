@@ -1,0 +1,58 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+
+import { Authenticated, CurrentPrincipal, WRITER_ROLES } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { IdParamDto } from '../tenants/dto/id-param.dto.js';
+import { BookingOptionsResultDto, SendSmsDto, SmsDto, SmsPageDto, SmsQueryDto } from './dto/sms.dto.js';
+import { SmsOfferService } from './sms-offer.service.js';
+import { SmsService } from './sms.service.js';
+
+@ApiTags('sms')
+@Controller()
+export class SmsController {
+  constructor(
+    private readonly sms: SmsService,
+    private readonly offers: SmsOfferService,
+  ) {}
+
+  @Get('sms')
+  @Authenticated()
+  @ApiOkResponse({ type: SmsPageDto, description: 'Newest first; STAFF see texts of leads assigned to them' })
+  @ApiBadRequestResponse({ description: 'A bad filter or page, named in details' })
+  list(@CurrentPrincipal() principal: Principal, @Query() query: SmsQueryDto): Promise<SmsPageDto> {
+    return this.sms.list(principal, query);
+  }
+
+  @Post('sms')
+  @Authenticated({ roles: WRITER_ROLES })
+  @ApiCreatedResponse({
+    type: SmsDto,
+    description: 'Recorded and queued; sent by a job (GSM-7, status follows)',
+  })
+  @ApiNotFoundResponse({ description: 'No such lead visible to the caller' })
+  @ApiConflictResponse({ description: 'The lead has no phone, or the customer opted out' })
+  send(@CurrentPrincipal() principal: Principal, @Body() dto: SendSmsDto): Promise<SmsDto> {
+    return this.sms.sendManual(principal, dto);
+  }
+
+  @Post('leads/:id/send-booking-options')
+  @HttpCode(HttpStatus.OK)
+  @Authenticated({ roles: WRITER_ROLES })
+  @ApiOkResponse({ type: BookingOptionsResultDto })
+  @ApiNotFoundResponse({ description: 'No such lead visible to the caller' })
+  @ApiConflictResponse({ description: 'No phone, no hours, opted out, or the lead is already booked' })
+  sendBookingOptions(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: IdParamDto,
+  ): Promise<BookingOptionsResultDto> {
+    return this.offers.sendByHand(principal, params.id);
+  }
+}

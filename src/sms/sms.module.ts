@@ -1,0 +1,58 @@
+import { Module } from '@nestjs/common';
+
+import { ActivitiesModule } from '../activities/activities.module.js';
+import { BookingsModule } from '../bookings/bookings.module.js';
+import { CalendarModule } from '../calendar/calendar.module.js';
+import { EmailModule } from '../email/email.module.js';
+import { CredentialsModule } from '../integrations/credentials/credentials.module.js';
+import { TwilioModule } from '../integrations/twilio/twilio.client.js';
+import { LeadsModule } from '../leads/leads.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { InboundSmsProcessor } from './jobs/inbound-sms.processor.js';
+import { SendOfferProcessor } from './jobs/send-offer.processor.js';
+import { SendSmsProcessor } from './jobs/send-sms.processor.js';
+import { SmsRemindersProcessor } from './jobs/sms-reminders.processor.js';
+import { SmsStatusProcessor } from './jobs/sms-status.processor.js';
+import { SmsOfferService } from './sms-offer.service.js';
+import { SmsReminderService } from './sms-reminder.service.js';
+import { SmsReplyService } from './sms-reply.service.js';
+import { SmsController } from './sms.controller.js';
+import { SmsRepository } from './sms.repository.js';
+import { SmsService } from './sms.service.js';
+import { TwilioWebhookService } from './twilio-webhook.service.js';
+import { TwilioWebhooksController } from './twilio-webhooks.controller.js';
+
+/**
+ * SMS booking (DESIGN.md section 4, steps 3, 4 and 7): the offer of three times, the customer's reply
+ * (booking, opt-out, help), delivery callbacks, reminders, and GET/POST /sms. On top of the feature
+ * modules: it books through BookingsService, asks CalendarModule for slots and e-mails through
+ * EmailModule; nothing below imports it (the intake asks for an offer with the `sms.offer` job).
+ */
+@Module({
+  imports: [
+    ActivitiesModule,
+    BookingsModule,
+    CalendarModule,
+    CredentialsModule,
+    EmailModule,
+    LeadsModule,
+    TenantsModule,
+    TwilioModule,
+  ],
+  controllers: [SmsController, TwilioWebhooksController],
+  providers: [
+    SmsRepository,
+    SmsService,
+    SmsOfferService,
+    SmsReplyService,
+    SmsReminderService,
+    TwilioWebhookService,
+    SendOfferProcessor,
+    SendSmsProcessor,
+    InboundSmsProcessor,
+    SmsStatusProcessor,
+    SmsRemindersProcessor,
+  ],
+  exports: [SmsService],
+})
+export class SmsModule {}

@@ -1,0 +1,352 @@
+import { Injectable } from '@nestjs/common';
+
+import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
+import type { Page } from '../core/http/pagination.js';
+import type {
+  Booking,
+  InboundEvent,
+  Lead,
+  Prisma,
+  SlotOffer,
+  SmsMessage,
+} from '../generated/prisma/client.js';
+import type { InboundProvider, SmsStatus, SmsType } from '../generated/prisma/enums.js';
+
+type Db = ScopedTransaction;
+type SystemTx = Prisma.TransactionClient;
+
+export interface NewSmsMessage {
+  direction: 'inbound' | 'outbound';
+  leadId: string | null;
+  bookingId?: string | null;
+  phone: string;
+  body: string;
+  type: SmsType;
+  status: SmsStatus;
+  twilioSid?: string | null;
+  segments: number;
+  encoding: string;
+}
+
+export interface NewSlotOffer {
+  leadId: string;
+  teamId: string;
+  smsMessageId: string;
+  choice: number;
+  startsAt: Date;
+  endsAt: Date;
+  expiresAt: Date;
+}
+
+export interface SmsFilter {
+  leadId?: string;
+  /** STAFF: only messages of leads assigned to them. */
+  visibleTo?: string;
+}
+
+export type OfferBatch = SmsMessage & { slotOffers: SlotOffer[] };
+export type DueReminder = Booking & { lead: Lead };
+
+/** SMS rows: messages, opt-outs, slot offers, inbound events. Prisma stays here. */
+@Injectable()
+export class SmsRepository {
+  constructor(private readonly prisma: TenantPrismaService) {}
+
+  private db(db?: Db): Db {
+    return db ?? (this.prisma.client as unknown as Db);
+  }
+
+  // Tenant and lead ---------------------------------------------------------------------------------
+
+  /** The tenant's routing number (Tenant.smsNumber) and name. */
+  tenantSender(tenantId: string, db?: Db): Promise<{ name: string; smsNumber: string | null }> {
+    return this.db(db).tenant.findUniqueOrThrow({
+      where: { id: tenantId },
+      select: { name: true, smsNumber: true },
+    });
+  }
+
+  findLead(tenantId: string, leadId: string, db?: Db): Promise<Lead | null> {
+    return this.db(db).lead.findFirst({ where: { id: leadId, tenantId } });
+  }
+
+  /** Locks the lead row until the transaction ends: offers and replies of one lead go one at a time. */
+  async lockLead(tenantId: string, leadId: string, db: Db): Promise<Lead | null> {
+    await db.$queryRaw`SELECT id FROM leads WHERE id = ${leadId}::uuid AND tenant_id = ${tenantId}::uuid FOR UPDATE`;
+    return db.lead.findFirst({ where: { id: leadId, tenantId } });
+  }
+
+  /** The most recent lead with this phone that is not deleted. */
+  latestLeadByPhone(tenantId: string, phone: string, db?: Db): Promise<Lead | null> {
+    return this.db(db).lead.findFirst({
+      where: { tenantId, customerPhone: phone, deletedAt: null },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
+  }
+
+  updateLead(
+    tenantId: string,
+    leadId: string,
+    data: { smsSentAt?: Date; needsAttention?: boolean; needsAttentionReason?: string | null },
+    db: Db,
+  ): Promise<unknown> {
+    return db.lead.updateMany({ where: { id: leadId, tenantId }, data });
+  }
+
+  /** Serialises claims on one team's time until the transaction ends. */
+  async lockTeam(teamId: string, db: Db): Promise<void> {
+    await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`team:${teamId}`}, 0))`;
+  }
+
+  // Opt-outs ----------------------------------------------------------------------------------------
+
+  async isOptedOut(tenantId: string, phone: string, db?: Db): Promise<boolean> {
+    return (await this.db(db).smsOptOut.count({ where: { tenantId, phone } })) > 0;
+  }
+
+  /** Records the opt-out; false when the number had already opted out. */
+  async addOptOut(tenantId: string, phone: string, keyword: string, db: Db): Promise<boolean> {
+    const rows = await db.smsOptOut.createManyAndReturn({
+      data: [{ tenantId, phone, keyword }],
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    return rows.length > 0;
+  }
+
+  async removeOptOut(tenantId: string, phone: string, db: Db): Promise<boolean> {
+    return (await db.smsOptOut.deleteMany({ where: { tenantId, phone } })).count > 0;
+  }
+
+  // Offers ------------------------------------------------------------------------------------------
+
+  /** The lead's offers still open (status offered), newest first. */
+  openOffers(tenantId: string, leadId: string, db?: Db): Promise<SlotOffer[]> {
+    return this.db(db).slotOffer.findMany({
+      where: { tenantId, leadId, status: 'offered' },
+      orderBy: [{ createdAt: 'desc' }, { choice: 'asc' }],
+    });
+  }
+
+  async createOffers(tenantId: string, offers: readonly NewSlotOffer[], db: Db): Promise<void> {
+    await db.slotOffer.createMany({ data: offers.map((offer) => ({ tenantId, ...offer })) });
+  }
+
+  async withdrawOpenOffers(tenantId: string, leadId: string, db: Db): Promise<number> {
+    const result = await db.slotOffer.updateMany({
+      where: { tenantId, leadId, status: 'offered' },
+      data: { status: 'withdrawn' },
+    });
+    return result.count;
+  }
+
+  /** Compare-and-set: the offer becomes accepted only if it is still offered. */
+  async acceptOffer(tenantId: string, offerId: string, bookingId: string, db: Db): Promise<boolean> {
+    const result = await db.slotOffer.updateMany({
+      where: { id: offerId, tenantId, status: 'offered' },
+      data: { status: 'accepted', bookingId },
+    });
+    return result.count === 1;
+  }
+
+  findOffer(tenantId: string, offerId: string, db: Db): Promise<SlotOffer | null> {
+    return db.slotOffer.findFirst({ where: { id: offerId, tenantId } });
+  }
+
+  /** The last offer texted to this phone, with its slots: what a reply from the number answers. */
+  latestOfferBatch(tenantId: string, phone: string, db?: Db): Promise<OfferBatch | null> {
+    return this.db(db).smsMessage.findFirst({
+      where: { tenantId, phone, direction: 'outbound', type: 'booking_options', slotOffers: { some: {} } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      include: { slotOffers: { orderBy: { choice: 'asc' } } },
+    });
+  }
+
+  // Messages ----------------------------------------------------------------------------------------
+
+  createMessage(tenantId: string, data: NewSmsMessage, db: Db): Promise<SmsMessage> {
+    return db.smsMessage.create({ data: { tenantId, ...data } });
+  }
+
+  findMessage(tenantId: string, id: string, db?: Db): Promise<SmsMessage | null> {
+    return this.db(db).smsMessage.findFirst({ where: { id, tenantId } });
+  }
+
+  findMessageBySid(tenantId: string, sid: string, db?: Db): Promise<SmsMessage | null> {
+    return this.db(db).smsMessage.findFirst({ where: { tenantId, twilioSid: sid } });
+  }
+
+  /** Compare-and-set on a queued message without a sid: a message is sent once. */
+  async markSent(
+    tenantId: string,
+    id: string,
+    data: { twilioSid: string; status: SmsStatus; segments: number; sentAt: Date },
+    db?: Db,
+  ): Promise<boolean> {
+    const result = await this.db(db).smsMessage.updateMany({
+      where: { id, tenantId, status: 'queued', twilioSid: null },
+      data,
+    });
+    return result.count === 1;
+  }
+
+  async markFailed(
+    tenantId: string,
+    id: string,
+    data: { errorCode: number | null; errorMessage: string },
+    db?: Db,
+  ): Promise<boolean> {
+    const result = await this.db(db).smsMessage.updateMany({
+      where: { id, tenantId, status: 'queued', twilioSid: null },
+      data: { ...data, status: 'failed' },
+    });
+    return result.count === 1;
+  }
+
+  /** Moves a message's status only from one of `from` (never backwards); false when it did not move. */
+  async advanceStatus(
+    tenantId: string,
+    id: string,
+    from: readonly SmsStatus[],
+    data: { status: SmsStatus; deliveredAt?: Date; errorCode?: number | null; errorMessage?: string | null },
+    db: Db,
+  ): Promise<boolean> {
+    const result = await db.smsMessage.updateMany({
+      where: { id, tenantId, status: { in: [...from] } },
+      data,
+    });
+    return result.count === 1;
+  }
+
+  countOutboundSince(tenantId: string, since: Date, db?: Db): Promise<number> {
+    return this.db(db).smsMessage.count({
+      where: { tenantId, direction: 'outbound', createdAt: { gte: since } },
+    });
+  }
+
+  async sentOfTypeSince(
+    tenantId: string,
+    phone: string,
+    type: SmsType,
+    since: Date,
+    db: Db,
+  ): Promise<boolean> {
+    const count = await db.smsMessage.count({
+      where: { tenantId, phone, direction: 'outbound', type, createdAt: { gte: since } },
+    });
+    return count > 0;
+  }
+
+  async page(tenantId: string, filter: SmsFilter, skip: number, take: number): Promise<Page<SmsMessage>> {
+    const where: Prisma.SmsMessageWhereInput = {
+      tenantId,
+      ...(filter.leadId ? { leadId: filter.leadId } : {}),
+      ...(filter.visibleTo ? { lead: { assignedUserId: filter.visibleTo } } : {}),
+    };
+    const db = this.db();
+    const [rows, total] = await Promise.all([
+      db.smsMessage.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip, take }),
+      db.smsMessage.count({ where }),
+    ]);
+    return { rows, total };
+  }
+
+  /** An outbox row written just now becomes due at `availableAt` (the sweeper enqueues it then). */
+  async delayOutboxJob(tenantId: string, outboxId: string, availableAt: Date, db: Db): Promise<void> {
+    await db.outboxJob.updateMany({ where: { id: outboxId, tenantId }, data: { availableAt } });
+  }
+
+  // Inbound events ----------------------------------------------------------------------------------
+
+  /** Records a webhook delivery; null when this dedup key was recorded before (a redelivery). */
+  async recordInboundEvent(
+    tenantId: string,
+    provider: InboundProvider,
+    dedupKey: string,
+    payload: Record<string, string>,
+    db: Db,
+  ): Promise<string | null> {
+    const rows = await db.inboundEvent.createManyAndReturn({
+      data: [{ tenantId, provider, dedupKey, payload }],
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    return rows[0]?.id ?? null;
+  }
+
+  findInboundEvent(tenantId: string, id: string, db?: Db): Promise<InboundEvent | null> {
+    return this.db(db).inboundEvent.findFirst({ where: { id, tenantId } });
+  }
+
+  /** Compare-and-set from received: the event's effects are applied once. */
+  async finishInboundEvent(
+    tenantId: string,
+    id: string,
+    status: 'processed' | 'ignored' | 'failed',
+    db: Db,
+    lastError?: string,
+  ): Promise<boolean> {
+    const result = await db.inboundEvent.updateMany({
+      where: { id, tenantId, status: 'received' },
+      data: { status, processedAt: new Date(), lastError: lastError ?? null, attempts: { increment: 1 } },
+    });
+    return result.count === 1;
+  }
+
+  // Reminders ---------------------------------------------------------------------------------------
+
+  /** Confirmed bookings starting in (now, until] that have not been reminded. */
+  dueReminders(tenantId: string, now: Date, until: Date, db?: Db): Promise<DueReminder[]> {
+    return this.db(db).booking.findMany({
+      where: {
+        tenantId,
+        status: 'confirmed',
+        deletedAt: null,
+        reminderSentAt: null,
+        startsAt: { gt: now, lte: until },
+      },
+      include: { lead: true },
+      orderBy: { startsAt: 'asc' },
+      take: 500,
+    });
+  }
+
+  /** Compare-and-set: a booking is reminded once, and only while still confirmed at that time. */
+  async markReminded(tenantId: string, booking: Booking, at: Date, db: Db): Promise<boolean> {
+    const result = await db.booking.updateMany({
+      where: {
+        id: booking.id,
+        tenantId,
+        status: 'confirmed',
+        deletedAt: null,
+        reminderSentAt: null,
+        startsAt: booking.startsAt,
+      },
+      data: { reminderSentAt: at },
+    });
+    return result.count === 1;
+  }
+
+  // System path (webhook routing, schedule fan-out) ---------------------------------------------------
+
+  tenantBySmsNumber(tx: SystemTx, phone: string): Promise<{ id: string; active: boolean } | null> {
+    return tx.tenant.findFirst({
+      where: { smsNumber: phone, deletedAt: null },
+      select: { id: true, active: true },
+    });
+  }
+
+  async tenantsWithDueReminders(tx: SystemTx, now: Date, until: Date): Promise<string[]> {
+    const rows = await tx.booking.findMany({
+      where: {
+        status: 'confirmed',
+        deletedAt: null,
+        reminderSentAt: null,
+        startsAt: { gt: now, lte: until },
+      },
+      distinct: ['tenantId'],
+      select: { tenantId: true },
+    });
+    return rows.map((row) => row.tenantId);
+  }
+}

@@ -1,0 +1,352 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
+
+import { ActivitiesService } from '../activities/activities.service.js';
+import type { Principal } from '../auth/principal.js';
+import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
+import { AppConfig } from '../core/config/app-config.js';
+import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
+import { paginated } from '../core/http/pagination.js';
+import { OutboxService } from '../core/queue/outbox.service.js';
+import type { SmsMessage } from '../generated/prisma/client.js';
+import type { SmsStatus, SmsType } from '../generated/prisma/enums.js';
+import { CredentialsService } from '../integrations/credentials/credentials.service.js';
+import { SmsSender, SmsSendError } from '../integrations/twilio/twilio.client.js';
+import { LeadsService } from '../leads/leads.service.js';
+import { SmsDto, type SendSmsDto, type SmsPageDto, type SmsQueryDto } from './dto/sms.dto.js';
+import { LeadHasNoPhoneError, RecipientOptedOutError } from './sms.errors.js';
+import { SmsRepository } from './sms.repository.js';
+import { segmentInfo, toGsm7 } from './text/gsm7.js';
+
+export interface QueueTextInput {
+  tenantId: string;
+  leadId: string | null;
+  bookingId?: string | null;
+  customerId?: string | null;
+  phone: string;
+  body: string;
+  type: SmsType;
+}
+
+/** The webhook path Twilio reports delivery to; the full URL is PUBLIC_BASE_URL + this. */
+export const STATUS_CALLBACK_PATH = '/api/webhooks/twilio/status';
+
+/** Types that answer the customer's own message: they go out even to a number that just opted out. */
+const ANSWER_TYPES: readonly SmsType[] = ['opt_out'];
+
+/**
+ * Order of delivery states: a callback may only move a message forward (Twilio's callbacks arrive out of
+ * order: "sent" after "delivered" is common). The three final states never change.
+ */
+const STATUS_RANK: Readonly<Record<SmsStatus, number>> = {
+  queued: 0,
+  sent: 1,
+  delivered: 2,
+  undelivered: 2,
+  failed: 2,
+  received: 2,
+};
+
+/** Twilio's MessageStatus values in our states. */
+export function smsStatusOf(twilioStatus: string): SmsStatus | null {
+  switch (twilioStatus) {
+    case 'accepted':
+    case 'scheduled':
+    case 'queued':
+    case 'sending':
+      return 'queued';
+    case 'sent':
+    case 'delivery_unknown':
+      return 'sent';
+    case 'delivered':
+    case 'read':
+      return 'delivered';
+    case 'undelivered':
+      return 'undelivered';
+    case 'failed':
+    case 'canceled':
+      return 'failed';
+    default:
+      return null;
+  }
+}
+
+/** The states a message may move from to reach `to`. */
+export const statusesBefore = (to: SmsStatus): SmsStatus[] =>
+  (Object.keys(STATUS_RANK) as SmsStatus[]).filter(
+    (status) => STATUS_RANK[status] < STATUS_RANK[to] && status !== 'received',
+  );
+
+/**
+ * Outgoing texts. A text is recorded (SmsMessage, queued) with its outbox job in the transaction of the
+ * change that needs it; the `sms.send` job sends it once through the tenant's Twilio account, with the
+ * StatusCallback, and records Twilio's sid, segments and encoding. Delivery callbacks move the status.
+ */
+@Injectable()
+export class SmsService {
+  private readonly logger = new Logger(SmsService.name);
+
+  constructor(
+    private readonly repository: SmsRepository,
+    private readonly db: TenantPrismaService,
+    private readonly outbox: OutboxService,
+    private readonly activities: ActivitiesService,
+    private readonly credentials: CredentialsService,
+    private readonly sender: SmsSender,
+    private readonly leads: LeadsService,
+    private readonly cache: TenantCacheService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Records a text to send, in the caller's transaction. Relay the returned ids after commit. */
+  async queueText(
+    tx: ScopedTransaction,
+    input: QueueTextInput,
+  ): Promise<{ message: SmsMessage; outboxIds: string[] }> {
+    const body = toGsm7(input.body);
+    const info = segmentInfo(body);
+    const message = await this.repository.createMessage(
+      input.tenantId,
+      {
+        direction: 'outbound',
+        leadId: input.leadId,
+        bookingId: input.bookingId ?? null,
+        phone: input.phone,
+        body,
+        type: input.type,
+        status: 'queued',
+        segments: info.segments,
+        encoding: info.encoding,
+      },
+      tx,
+    );
+    const id = await this.outbox.write(tx, input.tenantId, 'sms.send', {
+      tenantId: input.tenantId,
+      smsMessageId: message.id,
+    });
+    return { message, outboxIds: [id] };
+  }
+
+  // API ---------------------------------------------------------------------------------------------
+
+  async list(principal: Principal, query: SmsQueryDto): Promise<SmsPageDto> {
+    if (query.leadId) await this.leads.findVisible(query.leadId, principal);
+    const page = await this.repository.page(
+      this.db.tenantId,
+      { leadId: query.leadId, visibleTo: principal.role === 'staff' ? principal.userId : undefined },
+      query.skip,
+      query.pageSize,
+    );
+    return paginated(query, page, SmsDto.from);
+  }
+
+  /** POST /sms: staff text a lead's customer by hand. */
+  async sendManual(principal: Principal, dto: SendSmsDto): Promise<SmsDto> {
+    const lead = await this.leads.findVisible(dto.leadId, principal);
+    if (!lead.customerPhone) throw new LeadHasNoPhoneError();
+    const tenantId = this.db.tenantId;
+    const { message, outboxIds } = await this.db.transaction(async (tx) => {
+      if (await this.repository.isOptedOut(tenantId, lead.customerPhone!, tx))
+        throw new RecipientOptedOutError();
+      const queued = await this.queueText(tx, {
+        tenantId,
+        leadId: lead.id,
+        phone: lead.customerPhone!,
+        body: dto.body,
+        type: 'other',
+      });
+      await this.activities.record(tx, {
+        type: 'sms',
+        title: 'SMS sendt',
+        description: queued.message.body,
+        status: 'info',
+        customerId: lead.customerId,
+        leadId: lead.id,
+        actorUserId: principal.userId,
+        metadata: { smsMessageId: queued.message.id, segments: queued.message.segments },
+      });
+      return queued;
+    });
+    this.outbox.relay(outboxIds);
+    return SmsDto.from(message);
+  }
+
+  // The sms.send job --------------------------------------------------------------------------------
+
+  /**
+   * Sends one recorded text, once: a message that already has a sid or left `queued` is done. The
+   * vendor's answer decides what follows: 21610 records the opt-out and stops; a refused number or
+   * missing credentials fail the message for good (UnrecoverableError); an outage is retried, and the
+   * last attempt fails the message where the timeline shows it.
+   */
+  async deliver(smsMessageId: string, attempt: { number: number; last: boolean }): Promise<SmsStatus> {
+    const tenantId = this.db.tenantId;
+    const message = await this.repository.findMessage(tenantId, smsMessageId);
+    if (!message || message.direction !== 'outbound') return 'failed';
+    if (message.status !== 'queued' || message.twilioSid) return message.status;
+
+    if (!ANSWER_TYPES.includes(message.type) && (await this.repository.isOptedOut(tenantId, message.phone))) {
+      await this.fail(message, null, 'Kunden har afmeldt SMS', 'warning');
+      return 'failed';
+    }
+    const resolved = await this.credentials.resolveCredentials('twilio');
+    if (!resolved) {
+      await this.fail(message, null, 'Twilio er ikke sat op', 'error');
+      throw new UnrecoverableError('Twilio is not configured for this tenant');
+    }
+    const tenant = await this.repository.tenantSender(tenantId);
+    const from = tenant.smsNumber ?? resolved.credentials.phoneNumber;
+    try {
+      const sent = await this.sender.send(resolved.credentials, {
+        to: message.phone,
+        from,
+        body: message.body,
+        statusCallback: `${this.config.http.publicBaseUrl}${STATUS_CALLBACK_PATH}`,
+      });
+      const status = smsStatusOf(sent.status) ?? 'queued';
+      await this.repository.markSent(tenantId, message.id, {
+        twilioSid: sent.sid,
+        // "queued" at Twilio is still sent as far as we are concerned: it left our hands.
+        status: status === 'queued' ? 'sent' : status,
+        segments: sent.segments ?? message.segments ?? 1,
+        sentAt: new Date(),
+      });
+      await this.credentials.recordSuccess('twilio');
+      return 'sent';
+    } catch (error) {
+      if (!(error instanceof SmsSendError)) throw error;
+      return this.handleSendError(message, error, attempt);
+    }
+  }
+
+  private async handleSendError(
+    message: SmsMessage,
+    error: SmsSendError,
+    attempt: { number: number; last: boolean },
+  ): Promise<SmsStatus> {
+    const tenantId = this.db.tenantId;
+    switch (error.kind) {
+      case 'opted_out':
+        // Twilio refuses the number (the customer texted STOP to the carrier or to Twilio): record it
+        // as ours too, so nothing else is attempted, and do not retry.
+        await this.db.transaction(async (tx) => {
+          await this.repository.addOptOut(tenantId, message.phone, `twilio_${error.code ?? 21610}`, tx);
+          await this.failIn(tx, message, error.code, 'Kunden har afmeldt SMS (Twilio 21610)', 'warning');
+        });
+        return 'failed';
+      case 'needs_attention':
+        await this.credentials.recordFailure('twilio', error.message, { needsAttention: true });
+        await this.fail(message, error.code, error.message, 'error');
+        throw new UnrecoverableError(error.message);
+      case 'give_up':
+        await this.credentials.recordFailure('twilio', error.message);
+        await this.fail(message, error.code, error.message, 'error');
+        throw new UnrecoverableError(error.message);
+      case 'retry':
+        await this.credentials.recordFailure('twilio', error.message);
+        if (attempt.last) await this.fail(message, error.code, error.message, 'error');
+        this.logger.warn({
+          message: 'SMS send will be retried',
+          attempt: attempt.number,
+          error: error.message,
+        });
+        throw error;
+    }
+  }
+
+  private async fail(
+    message: SmsMessage,
+    code: number | null,
+    reason: string,
+    status: 'warning' | 'error',
+  ): Promise<void> {
+    await this.db.transaction((tx) => this.failIn(tx, message, code, reason, status));
+    await this.cache.invalidate(this.db.tenantId);
+  }
+
+  private async failIn(
+    tx: ScopedTransaction,
+    message: SmsMessage,
+    code: number | null,
+    reason: string,
+    status: 'warning' | 'error',
+  ): Promise<void> {
+    const tenantId = this.db.tenantId;
+    if (
+      !(await this.repository.markFailed(tenantId, message.id, { errorCode: code, errorMessage: reason }, tx))
+    )
+      return;
+    await this.activities.record(tx, {
+      type: 'sms',
+      title: 'SMS ikke sendt',
+      description: reason,
+      status,
+      leadId: message.leadId,
+      bookingId: message.bookingId,
+      metadata: { smsMessageId: message.id, smsType: message.type, errorCode: code },
+    });
+  }
+
+  // Delivery callbacks (the sms.status job) ---------------------------------------------------------
+
+  /**
+   * Applies one status callback: the message moves forward only. A failed or undelivered text lands on
+   * the lead's timeline (and in the stats' smsFailed). Throws while the message's sid is not recorded
+   * yet (the callback outran the send job's commit), so the job retries.
+   */
+  async applyStatus(inboundEventId: string, attempt: { last: boolean }): Promise<void> {
+    const tenantId = this.db.tenantId;
+    const event = await this.repository.findInboundEvent(tenantId, inboundEventId);
+    if (!event || event.status !== 'received') return;
+    const params = event.payload as Record<string, string>;
+    const sid = params.MessageSid ?? params.SmsSid ?? '';
+    const status = smsStatusOf(params.MessageStatus ?? params.SmsStatus ?? '');
+    const message = sid ? await this.repository.findMessageBySid(tenantId, sid) : null;
+    if (!message || !status) {
+      if (!message && status && !attempt.last) throw new Error(`No SMS with sid ${sid} yet`);
+      await this.db.transaction((tx) =>
+        this.repository.finishInboundEvent(
+          tenantId,
+          event.id,
+          'ignored',
+          tx,
+          message ? 'unknown status' : 'unknown sid',
+        ),
+      );
+      return;
+    }
+    const errorCode = params.ErrorCode ? Number.parseInt(params.ErrorCode, 10) : null;
+    const failed = status === 'failed' || status === 'undelivered';
+    await this.db.transaction(async (tx) => {
+      const moved = await this.repository.advanceStatus(
+        tenantId,
+        message.id,
+        statusesBefore(status),
+        {
+          status,
+          ...(status === 'delivered' ? { deliveredAt: new Date() } : {}),
+          ...(failed
+            ? {
+                errorCode,
+                errorMessage: `Twilio ${params.MessageStatus ?? status}${errorCode ? ` (${errorCode})` : ''}`,
+              }
+            : {}),
+        },
+        tx,
+      );
+      if (moved && failed) {
+        await this.activities.record(tx, {
+          type: 'sms',
+          title: status === 'failed' ? 'SMS fejlede' : 'SMS ikke leveret',
+          description: `Til ${message.phone}${errorCode ? `: fejlkode ${errorCode}` : ''}`,
+          status: 'error',
+          leadId: message.leadId,
+          bookingId: message.bookingId,
+          metadata: { smsMessageId: message.id, twilioSid: sid, status, errorCode },
+        });
+      }
+      await this.repository.finishInboundEvent(tenantId, event.id, moved ? 'processed' : 'ignored', tx);
+    });
+    if (failed) await this.cache.invalidate(tenantId);
+  }
+}

@@ -1,0 +1,87 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+import { AppConfig } from '../core/config/app-config.js';
+import { SystemPrismaService } from '../core/database/system-prisma.service.js';
+import { TenantContextService } from '../core/database/tenant-context.js';
+import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import { OutboxService } from '../core/queue/outbox.service.js';
+import { CredentialsService } from '../integrations/credentials/credentials.service.js';
+import { SmsSender } from '../integrations/twilio/twilio.client.js';
+import { TwilioSignatureError } from './sms.errors.js';
+import { SmsRepository } from './sms.repository.js';
+
+export type TwilioWebhookKind = 'sms' | 'status';
+
+/**
+ * Twilio's webhooks (DESIGN.md section 4.4). Finds the tenant by our number (`To` of an inbound text,
+ * `From` of a status callback) over the system path, checks X-Twilio-Signature with that tenant's auth
+ * token over the URL Twilio called (PUBLIC_BASE_URL + path + query) using twilio's own validator, and
+ * records the delivery as an InboundEvent with its job, deduplicated on MessageSid (+ status): a
+ * redelivery records nothing. The work happens in the job; the webhook answers at once.
+ */
+@Injectable()
+export class TwilioWebhookService {
+  private readonly logger = new Logger(TwilioWebhookService.name);
+
+  constructor(
+    private readonly system: SystemPrismaService,
+    private readonly context: TenantContextService,
+    private readonly db: TenantPrismaService,
+    private readonly credentials: CredentialsService,
+    private readonly sender: SmsSender,
+    private readonly repository: SmsRepository,
+    private readonly outbox: OutboxService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async receive(
+    kind: TwilioWebhookKind,
+    requestUrl: string,
+    signature: string | undefined,
+    body: unknown,
+  ): Promise<{ recorded: boolean }> {
+    const params = formParams(body);
+    const ourNumber = kind === 'sms' ? params.To : params.From;
+    const sid = params.MessageSid ?? params.SmsSid;
+    if (!signature || !ourNumber || !sid) throw new TwilioSignatureError();
+    const tenant = await this.system.transaction('webhook-routing', (tx) =>
+      this.repository.tenantBySmsNumber(tx, ourNumber),
+    );
+    if (!tenant?.active) {
+      this.logger.warn({ message: 'Twilio webhook for an unknown number', kind });
+      throw new TwilioSignatureError();
+    }
+    return this.context.run({ tenantId: tenant.id }, async () => {
+      const resolved = await this.credentials.resolveCredentials('twilio');
+      const url = `${this.config.http.publicBaseUrl}${requestUrl}`;
+      if (!resolved || !this.sender.validSignature(resolved.credentials.authToken, signature, url, params)) {
+        this.logger.warn({ message: 'Twilio webhook with an invalid signature', kind, tenantId: tenant.id });
+        throw new TwilioSignatureError();
+      }
+      const status = params.MessageStatus ?? params.SmsStatus ?? '';
+      const provider = kind === 'sms' ? 'twilio_sms' : 'twilio_status';
+      const dedupKey = kind === 'sms' ? sid : `${sid}:${status}`;
+      const outboxIds = await this.db.transaction(async (tx) => {
+        const eventId = await this.repository.recordInboundEvent(tenant.id, provider, dedupKey, params, tx);
+        if (!eventId) return [];
+        const job = kind === 'sms' ? 'sms.inbound' : 'sms.status';
+        return [
+          await this.outbox.write(tx, tenant.id, job, { tenantId: tenant.id, inboundEventId: eventId }),
+        ];
+      });
+      this.outbox.relay(outboxIds);
+      return { recorded: outboxIds.length > 0 };
+    });
+  }
+}
+
+/** Twilio posts flat form fields; a repeated field keeps its first value, non-strings are dropped. */
+function formParams(body: unknown): Record<string, string> {
+  const params: Record<string, string> = {};
+  if (!body || typeof body !== 'object') return params;
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (typeof value === 'string') params[key] = value;
+    else if (Array.isArray(value) && typeof value[0] === 'string') params[key] = value[0];
+  }
+  return params;
+}

@@ -1,0 +1,571 @@
+import { randomBytes } from 'node:crypto';
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import type { Prisma } from '../../src/generated/prisma/client.js';
+import { SendOfferProcessor } from '../../src/sms/jobs/send-offer.processor.js';
+import { SmsRemindersProcessor } from '../../src/sms/jobs/sms-reminders.processor.js';
+import { DEFAULT_SLOT_RULES } from '../../src/tenants/tenant-defaults.js';
+import { signedWebhook, TwilioFake, type SignedWebhook } from '../fakes/twilio.fake.js';
+import { bootTestApp, type TestApp } from '../support/app.js';
+import {
+  createTenant,
+  createUser,
+  login,
+  ownerDb,
+  type Session,
+  type TenantFixture,
+} from '../support/fixtures.js';
+import { newPhone } from '../support/http.js';
+
+const PUBLIC_BASE_URL = 'https://renos.test';
+const INBOUND_URL = `${PUBLIC_BASE_URL}/api/webhooks/twilio/sms`;
+const NO_QUIET_HOURS = { quietHoursStart: '00:00', quietHoursEnd: '00:00', dailyCap: 500 };
+
+interface TenantSetup {
+  tenant: TenantFixture;
+  admin: Session;
+  accountSid: string;
+  authToken: string;
+  smsNumber: string;
+}
+
+/** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs`. */
+async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('SMS booking', () => {
+  const twilio = new TwilioFake();
+  let test: TestApp;
+  let main: TenantSetup;
+
+  async function setupTenant(
+    name: string,
+    settings: { slotRules?: object; smsRules?: object } = {},
+  ): Promise<TenantSetup> {
+    const tenant = await createTenant(name);
+    const smsNumber = `+4579${String(Math.floor(Math.random() * 1_000_000)).padStart(6, '0')}`;
+    await ownerDb().tenant.update({
+      where: { id: tenant.id },
+      data: {
+        smsNumber,
+        smsRules: (settings.smsRules ?? NO_QUIET_HOURS) as Prisma.InputJsonObject,
+        ...(settings.slotRules ? { slotRules: settings.slotRules as Prisma.InputJsonObject } : {}),
+      },
+    });
+    const admin = await login(test.app, await createUser(tenant.id, 'admin'));
+    const accountSid = `AC${tenant.id.replace(/-/g, '')}`;
+    const authToken = randomBytes(16).toString('hex');
+    twilio.addAccount(accountSid, authToken);
+    const stored = await test.app.inject({
+      method: 'PUT',
+      url: '/api/integrations/twilio',
+      headers: admin.auth,
+      payload: { accountSid, authToken, phoneNumber: smsNumber },
+    });
+    expect(stored.statusCode).toBe(200);
+    return { tenant, admin, accountSid, authToken, smsNumber };
+  }
+
+  async function createLead(setup: TenantSetup, overrides: Record<string, unknown> = {}) {
+    const phone = newPhone();
+    const response = await test.app.inject({
+      method: 'POST',
+      url: '/api/leads',
+      headers: setup.admin.auth,
+      payload: {
+        customerName: 'Zoë Brontë',
+        customerPhone: phone.typed,
+        customerEmail: `kunde-${phone.e164.slice(3)}@example.dk`,
+        serviceType: 'Hovedrengøring',
+        address: 'Søndergade 4',
+        postalCode: '8000',
+        city: 'Aarhus C',
+        estimatedHours: 3,
+        ...overrides,
+      },
+    });
+    expect(response.statusCode).toBe(201);
+    return { lead: response.json() as { id: string }, phone: phone.e164 };
+  }
+
+  const runOffer = (setup: TenantSetup, leadId: string) =>
+    test.app.get(SendOfferProcessor).handle({ tenantId: setup.tenant.id, leadId });
+
+  const post = (webhook: SignedWebhook) =>
+    test.app.inject({
+      method: 'POST',
+      url: webhook.path,
+      headers: webhook.headers,
+      payload: webhook.payload,
+    });
+
+  const reply = (setup: TenantSetup, from: string, body: string, messageSid?: string) =>
+    twilio.inboundSms(INBOUND_URL, {
+      accountSid: setup.accountSid,
+      from,
+      to: setup.smsNumber,
+      body,
+      messageSid,
+    });
+
+  const messagesOf = (tenantId: string, phone: string) =>
+    ownerDb().smsMessage.findMany({ where: { tenantId, phone }, orderBy: { createdAt: 'asc' } });
+
+  const activityTitles = async (leadId: string) =>
+    (await ownerDb().activity.findMany({ where: { leadId }, orderBy: { createdAt: 'asc' } })).map(
+      (a) => a.title,
+    );
+
+  beforeAll(async () => {
+    await twilio.start();
+    test = await bootTestApp({ env: { TWILIO_API_BASE_URL: twilio.url, PUBLIC_BASE_URL } });
+    main = await setupTenant('SMS Rengøring');
+  });
+  afterAll(async () => {
+    await test?.close();
+    await twilio.close();
+  });
+  beforeEach(() => {
+    twilio.unsubscribed.clear();
+  });
+
+  it('offers three times in GSM-7, and books the one the customer texts back — once, however often Twilio delivers it', async () => {
+    const { lead, phone } = await createLead(main);
+    const outcome = await runOffer(main, lead.id);
+    expect(outcome).toMatchObject({ outcome: 'sent' });
+    // A second run for the same lead (the job retried) finds the open offer and does nothing.
+    expect(await runOffer(main, lead.id)).toMatchObject({ outcome: 'skipped', reason: 'open offer' });
+
+    const offer = await eventually(async () => twilio.sentTo(phone)[0], 'the offer text');
+    expect(offer.from).toBe(main.smsNumber);
+    expect(offer.statusCallback).toBe(`${PUBLIC_BASE_URL}/api/webhooks/twilio/status`);
+    expect(offer.body).toMatch(/^Hej Zoe\. /);
+    expect(offer.body).toMatch(/1\) \w+dag \d+\. \w+ kl\. \d\d:\d\d/);
+    expect(offer.body).toContain('436,25 kr./time inkl. moms');
+    const recorded = await eventually(
+      async () => (await messagesOf(main.tenant.id, phone)).find((m) => m.twilioSid === offer.sid),
+      'the sid recorded',
+    );
+    expect(recorded).toMatchObject({
+      type: 'booking_options',
+      status: 'sent',
+      encoding: 'GSM-7',
+      segments: 2,
+    });
+    const offers = await ownerDb().slotOffer.findMany({
+      where: { leadId: lead.id },
+      orderBy: { choice: 'asc' },
+    });
+    expect(offers.map((o) => o.choice)).toEqual([1, 2, 3]);
+    expect(offers[0]!.expiresAt.getTime() - offers[0]!.createdAt.getTime()).toBeGreaterThan(23 * 3600_000);
+    const leadRow = await ownerDb().lead.findUniqueOrThrow({ where: { id: lead.id } });
+    expect(leadRow.smsSentAt).not.toBeNull();
+
+    // Twilio delivers the same reply three times (its retries): one booking, one confirmation.
+    const answer = reply(main, phone, 'Nr. 2 tak 😊');
+    for (let i = 0; i < 3; i += 1) {
+      const response = await post(answer);
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toMatch(/^text\/xml/);
+      expect(response.body).toContain('<Response/>');
+    }
+    const booking = await eventually(
+      async () => (await ownerDb().booking.findMany({ where: { leadId: lead.id } }))[0],
+      'the booking',
+    );
+    expect(booking).toMatchObject({ status: 'confirmed', teamId: offers[1]!.teamId });
+    expect(booking.startsAt).toEqual(offers[1]!.startsAt);
+    const confirmation = await eventually(
+      async () => twilio.sentTo(phone).find((m) => m.body.startsWith('Tak! Du er booket')),
+      'the confirmation text',
+    );
+    expect(confirmation.body).toContain('Søndergade 4, 8000 Aarhus C');
+    await sleep(500);
+    expect(await ownerDb().booking.count({ where: { leadId: lead.id } })).toBe(1);
+    expect(twilio.sentTo(phone).filter((m) => m.body.startsWith('Tak! Du er booket'))).toHaveLength(1);
+    expect(
+      await ownerDb().outboxJob.count({
+        where: { jobName: 'calendar.sync-booking', payload: { path: ['bookingId'], equals: booking.id } },
+      }),
+    ).toBe(1);
+    expect(
+      await ownerDb().outboundEmail.count({ where: { subjectId: booking.id, type: 'booking_confirmation' } }),
+    ).toBe(1);
+    expect(
+      await ownerDb().inboundEvent.count({
+        where: { tenantId: main.tenant.id, dedupKey: answer.params.MessageSid },
+      }),
+    ).toBe(1);
+    expect(await ownerDb().smsMessage.count({ where: { twilioSid: answer.params.MessageSid } })).toBe(1);
+    const offersAfter = await ownerDb().slotOffer.findMany({
+      where: { leadId: lead.id },
+      orderBy: { choice: 'asc' },
+    });
+    expect(offersAfter.map((o) => o.status)).toEqual(['withdrawn', 'accepted', 'withdrawn']);
+    expect((await ownerDb().lead.findUniqueOrThrow({ where: { id: lead.id } })).status).toBe('booked');
+
+    // The lead's timeline tells the story.
+    const titles = await activityTitles(lead.id);
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        'Tider sendt på SMS',
+        'SMS modtaget',
+        'Booket via SMS',
+        'Status opdateret til Booket',
+      ]),
+    );
+    const list = await test.app.inject({
+      method: 'GET',
+      url: `/api/sms?leadId=${lead.id}`,
+      headers: main.admin.auth,
+    });
+    expect(list.statusCode).toBe(200);
+    expect(
+      list
+        .json()
+        .data.map((m: { type: string }) => m.type)
+        .sort(),
+    ).toEqual(['booking_options', 'confirmation', 'reply'].sort());
+  });
+
+  it('books one of two customers answering for the same slot at once; the other gets fresh options', async () => {
+    // Holds off, so both customers are offered the same earliest time.
+    const setup = await setupTenant('Dobbelt Rengøring', {
+      slotRules: { ...DEFAULT_SLOT_RULES, holdMinutes: 0 },
+    });
+    const a = await createLead(setup);
+    const b = await createLead(setup);
+    await runOffer(setup, a.lead.id);
+    await runOffer(setup, b.lead.id);
+    const [offerA, offerB] = await Promise.all(
+      [a.lead.id, b.lead.id].map((leadId) =>
+        ownerDb().slotOffer.findFirstOrThrow({ where: { leadId, choice: 1 } }),
+      ),
+    );
+    expect(offerA!.startsAt).toEqual(offerB!.startsAt);
+    await eventually(
+      async () => twilio.sentTo(a.phone).length === 1 && twilio.sentTo(b.phone).length === 1,
+      'offers',
+    );
+
+    const responses = await Promise.all([post(reply(setup, a.phone, '1')), post(reply(setup, b.phone, '1'))]);
+    expect(responses.map((r) => r.statusCode)).toEqual([200, 200]);
+
+    await eventually(
+      async () => twilio.sentTo(a.phone).length === 2 && twilio.sentTo(b.phone).length === 2,
+      'answers to both customers',
+    );
+    const bookings = await ownerDb().booking.findMany({ where: { tenantId: setup.tenant.id } });
+    expect(bookings).toHaveLength(1);
+    expect(bookings[0]!.startsAt).toEqual(offerA!.startsAt);
+    const winner = bookings[0]!.leadId === a.lead.id ? a : b;
+    const loser = winner === a ? b : a;
+    expect(twilio.sentTo(winner.phone)[1]!.body).toMatch(/^Tak! Du er booket/);
+    const fresh = twilio.sentTo(loser.phone)[1]!.body;
+    expect(fresh).toContain('Den valgte tid er desværre ikke ledig længere. Nye tider:');
+    const freshOffers = await ownerDb().slotOffer.findMany({
+      where: { leadId: loser.lead.id, status: 'offered' },
+      orderBy: { choice: 'asc' },
+    });
+    expect(freshOffers).toHaveLength(3);
+    expect(freshOffers.some((o) => o.startsAt.getTime() === offerA!.startsAt.getTime())).toBe(false);
+    expect(await activityTitles(loser.lead.id)).toContain('Nye tider sendt på SMS');
+  });
+
+  it('refuses a forged signature with 403 and records nothing', async () => {
+    const { phone } = await createLead(main);
+    const before = await ownerDb().inboundEvent.count({ where: { tenantId: main.tenant.id } });
+    const genuine = reply(main, phone, '1');
+    const forged = {
+      ...genuine,
+      headers: { ...genuine.headers, 'x-twilio-signature': 'bm90IGEgc2lnbmF0dXJl' },
+    };
+    expect((await post(forged)).statusCode).toBe(403);
+    // Signed with another account's token.
+    const wrongKey = signedWebhook('another-accounts-token', INBOUND_URL, genuine.params);
+    expect((await post(wrongKey)).statusCode).toBe(403);
+    // A body changed after signing.
+    expect(
+      (await post({ ...genuine, payload: genuine.payload.replace('Body=1', 'Body=2') })).statusCode,
+    ).toBe(403);
+    // No signature at all.
+    const { 'x-twilio-signature': _omit, ...unsigned } = genuine.headers;
+    expect(
+      (
+        await test.app.inject({
+          method: 'POST',
+          url: genuine.path,
+          headers: unsigned,
+          payload: genuine.payload,
+        })
+      ).statusCode,
+    ).toBe(403);
+    // The right signature over another URL than the public one Twilio called.
+    const otherUrl = twilio.inboundSms('http://localhost:3000/api/webhooks/twilio/sms', {
+      accountSid: main.accountSid,
+      from: phone,
+      to: main.smsNumber,
+      body: '1',
+    });
+    expect((await post(otherUrl)).statusCode).toBe(403);
+    expect(await ownerDb().inboundEvent.count({ where: { tenantId: main.tenant.id } })).toBe(before);
+    expect(await ownerDb().smsMessage.count({ where: { tenantId: main.tenant.id, phone } })).toBe(0);
+  });
+
+  it('texts nothing to a customer who opted out, until they opt in again', async () => {
+    const { lead, phone } = await createLead(main);
+    expect((await post(reply(main, phone, 'STOP'))).statusCode).toBe(200);
+    await eventually(
+      async () => (await ownerDb().smsOptOut.count({ where: { tenantId: main.tenant.id, phone } })) === 1,
+      'opt-out',
+    );
+    const optOutConfirmation = await eventually(async () => twilio.sentTo(phone)[0], 'opt-out confirmation');
+    expect(optOutConfirmation.body).toContain('Du er afmeldt SMS');
+
+    expect(await runOffer(main, lead.id)).toMatchObject({ outcome: 'skipped', reason: 'opted out' });
+    const byHand = await test.app.inject({
+      method: 'POST',
+      url: `/api/leads/${lead.id}/send-booking-options`,
+      headers: main.admin.auth,
+    });
+    expect(byHand.statusCode).toBe(409);
+    const manual = await test.app.inject({
+      method: 'POST',
+      url: '/api/sms',
+      headers: main.admin.auth,
+      payload: { leadId: lead.id, body: 'Hej' },
+    });
+    expect(manual.statusCode).toBe(409);
+    await sleep(300);
+    expect(twilio.sentTo(phone)).toHaveLength(1);
+    expect(await ownerDb().slotOffer.count({ where: { leadId: lead.id } })).toBe(0);
+    expect(await activityTitles(lead.id)).toEqual(expect.arrayContaining(['SMS afmeldt', 'SMS ikke sendt']));
+
+    expect((await post(reply(main, phone, 'START'))).statusCode).toBe(200);
+    await eventually(
+      async () => (await ownerDb().smsOptOut.count({ where: { tenantId: main.tenant.id, phone } })) === 0,
+      'opt-in',
+    );
+    const again = await test.app.inject({
+      method: 'POST',
+      url: `/api/leads/${lead.id}/send-booking-options`,
+      headers: main.admin.auth,
+    });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ outcome: 'sent' });
+    expect(again.json().slots).toHaveLength(3);
+    await eventually(
+      async () => twilio.sentTo(phone).some((m) => m.body.includes('1) ')),
+      'the offer after opt-in',
+    );
+  });
+
+  it("records Twilio's 21610 as an opt-out and does not retry", async () => {
+    const { lead, phone } = await createLead(main);
+    twilio.unsubscribed.add(phone);
+    await runOffer(main, lead.id);
+    const failed = await eventually(
+      async () => (await messagesOf(main.tenant.id, phone)).find((m) => m.status === 'failed'),
+      'the failed text',
+    );
+    expect(failed).toMatchObject({ errorCode: 21610, twilioSid: null });
+    expect(await ownerDb().smsOptOut.count({ where: { tenantId: main.tenant.id, phone } })).toBe(1);
+    expect(twilio.sentTo(phone)).toHaveLength(0);
+  });
+
+  it('holds an offer in quiet hours until they end, and says so on the timeline', async () => {
+    const now = new Date();
+    const local = (offsetHours: number) =>
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Copenhagen',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(now.getTime() + offsetHours * 3600_000));
+    const setup = await setupTenant('Stille Rengøring', {
+      smsRules: { quietHoursStart: local(-1), quietHoursEnd: local(1), dailyCap: 500 },
+    });
+    const { lead, phone } = await createLead(setup);
+    const outcome = await runOffer(setup, lead.id);
+    expect(outcome).toMatchObject({ outcome: 'deferred', reason: 'quiet_hours' });
+    const sendAt = (outcome as { sendAt: Date }).sendAt;
+    expect(Math.abs(sendAt.getTime() - (now.getTime() + 3600_000))).toBeLessThan(61_000);
+    const deferred = await ownerDb().outboxJob.findFirstOrThrow({
+      where: { tenantId: setup.tenant.id, jobName: 'sms.offer', status: 'pending' },
+    });
+    expect(deferred.availableAt).toEqual(sendAt);
+    expect(deferred.payload).toEqual({ tenantId: setup.tenant.id, leadId: lead.id });
+    await sleep(500);
+    expect(twilio.sentTo(phone)).toHaveLength(0);
+    expect(await ownerDb().slotOffer.count({ where: { leadId: lead.id } })).toBe(0);
+    expect(await activityTitles(lead.id)).toContain('SMS med tider venter');
+  });
+
+  it('waits past the daily cap, and says so', async () => {
+    const setup = await setupTenant('Loft Rengøring', { smsRules: { ...NO_QUIET_HOURS, dailyCap: 1 } });
+    const first = await createLead(setup);
+    const second = await createLead(setup);
+    expect(await runOffer(setup, first.lead.id)).toMatchObject({ outcome: 'sent' });
+    expect(await runOffer(setup, second.lead.id)).toMatchObject({ outcome: 'deferred', reason: 'daily_cap' });
+    const descriptions = (await ownerDb().activity.findMany({ where: { leadId: second.lead.id } })).map(
+      (a) => a.description,
+    );
+    expect(descriptions.join('\n')).toContain('Dagens loft på 1 SMS er nået');
+  });
+
+  it('applies status callbacks in any order, never backwards; a failed text shows on the timeline and in the stats', async () => {
+    const { lead, phone } = await createLead(main);
+    await runOffer(main, lead.id);
+    const sent = await eventually(async () => twilio.sentTo(phone)[0], 'the offer');
+    await eventually(
+      async () => (await ownerDb().smsMessage.count({ where: { twilioSid: sent.sid } })) === 1,
+      'sid',
+    );
+    // Twilio's callbacks arrive out of order: delivered, then sent (and delivered again).
+    for (const status of ['delivered', 'sent', 'delivered', 'queued']) {
+      expect((await post(twilio.statusCallback(sent.sid, status))).statusCode).toBe(200);
+    }
+    await sleep(800);
+    const message = await ownerDb().smsMessage.findFirstOrThrow({ where: { twilioSid: sent.sid } });
+    expect(message.status).toBe('delivered');
+    expect(message.deliveredAt).not.toBeNull();
+    expect(await ownerDb().inboundEvent.count({ where: { dedupKey: { startsWith: `${sent.sid}:` } } })).toBe(
+      3,
+    );
+
+    // A forged status callback changes nothing.
+    const forged = twilio.statusCallback(sent.sid, 'failed');
+    expect(
+      (await post({ ...forged, headers: { ...forged.headers, 'x-twilio-signature': 'AAAA' } })).statusCode,
+    ).toBe(403);
+
+    // An undelivered text to another customer.
+    const other = await createLead(main);
+    const statsBefore = (
+      await test.app.inject({ method: 'GET', url: '/api/leads/stats', headers: main.admin.auth })
+    ).json();
+    await runOffer(main, other.lead.id);
+    const otherSent = await eventually(async () => twilio.sentTo(other.phone)[0], 'the other offer');
+    await eventually(
+      async () => (await ownerDb().smsMessage.count({ where: { twilioSid: otherSent.sid } })) === 1,
+      'sid',
+    );
+    expect(
+      (await post(twilio.statusCallback(otherSent.sid, 'undelivered', { errorCode: 30003 }))).statusCode,
+    ).toBe(200);
+    expect((await post(twilio.statusCallback(otherSent.sid, 'sent'))).statusCode).toBe(200);
+    await eventually(
+      async () =>
+        (await ownerDb().smsMessage.findFirst({
+          where: { twilioSid: otherSent.sid, status: 'undelivered' },
+        })) ?? undefined,
+      'undelivered',
+    );
+    await sleep(500);
+    const otherMessage = await ownerDb().smsMessage.findFirstOrThrow({ where: { twilioSid: otherSent.sid } });
+    expect(otherMessage).toMatchObject({ status: 'undelivered', errorCode: 30003 });
+    expect(await activityTitles(other.lead.id)).toContain('SMS ikke leveret');
+    const statsAfter = (
+      await test.app.inject({ method: 'GET', url: '/api/leads/stats', headers: main.admin.auth })
+    ).json();
+    expect(statsAfter.smsFailed).toBe(statsBefore.smsFailed + 1);
+  });
+
+  it('answers an unreadable reply with help at most once an hour', async () => {
+    const { lead, phone } = await createLead(main);
+    await runOffer(main, lead.id);
+    await eventually(async () => twilio.sentTo(phone).length === 1, 'the offer');
+    await post(reply(main, phone, 'Hvad koster det?'));
+    await eventually(async () => twilio.sentTo(phone).length === 2, 'the help text');
+    expect(twilio.sentTo(phone)[1]!.body).toMatch(/^Vi forstod ikke dit svar\. Svar 1, 2 eller 3/);
+    await post(reply(main, phone, 'Hallo?'));
+    await eventually(
+      async () => (await ownerDb().smsMessage.count({ where: { phone, direction: 'inbound' } })) === 2,
+      'the second reply recorded',
+    );
+    await sleep(500);
+    expect(twilio.sentTo(phone)).toHaveLength(2);
+    expect(await ownerDb().booking.count({ where: { leadId: lead.id } })).toBe(0);
+  });
+
+  it('sends a text by hand with POST /sms and lists texts with GET /sms', async () => {
+    const { lead, phone } = await createLead(main);
+    const response = await test.app.inject({
+      method: 'POST',
+      url: '/api/sms',
+      headers: main.admin.auth,
+      payload: { leadId: lead.id, body: 'Hej Zoë – vi kommer kl. 10’ish 👍' },
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toMatchObject({
+      leadId: lead.id,
+      phone,
+      type: 'other',
+      status: 'queued',
+      encoding: 'GSM-7',
+      segments: 1,
+    });
+    expect(response.json().body).toBe("Hej Zoe - vi kommer kl. 10'ish");
+    await eventually(async () => twilio.sentTo(phone)[0], 'the text');
+    const bad = await test.app.inject({
+      method: 'POST',
+      url: '/api/sms',
+      headers: main.admin.auth,
+      payload: { leadId: lead.id },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details.map((d: { field: string }) => d.field)).toContain('body');
+    const page = await test.app.inject({
+      method: 'GET',
+      url: '/api/sms?page=1&pageSize=2',
+      headers: main.admin.auth,
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.json().meta).toMatchObject({ page: 1, pageSize: 2 });
+    expect(page.json().data.length).toBeLessThanOrEqual(2);
+  });
+
+  it('reminds confirmed bookings in the next 24 hours once, by text and e-mail', async () => {
+    const { lead, phone } = await createLead(main);
+    const startsAt = new Date(Date.now() + 20 * 3600_000);
+    startsAt.setUTCMinutes(0, 0, 0);
+    const created = await test.app.inject({
+      method: 'POST',
+      url: '/api/bookings',
+      headers: main.admin.auth,
+      payload: { leadId: lead.id, startsAt: startsAt.toISOString(), durationHours: 2 },
+    });
+    expect(created.statusCode).toBe(201);
+    const bookingId = created.json().id as string;
+    const processor = test.app.get(SmsRemindersProcessor);
+    await processor.handle({});
+    await processor.handle({});
+    const reminder = await eventually(
+      async () => twilio.sentTo(phone).find((m) => m.body.startsWith('Påmindelse')),
+      'reminder',
+    );
+    expect(reminder.body).toContain('Søndergade 4, 8000 Aarhus C');
+    await sleep(300);
+    expect(twilio.sentTo(phone).filter((m) => m.body.startsWith('Påmindelse'))).toHaveLength(1);
+    expect(
+      (await ownerDb().booking.findUniqueOrThrow({ where: { id: bookingId } })).reminderSentAt,
+    ).not.toBeNull();
+    expect(
+      await ownerDb().outboundEmail.count({ where: { subjectId: bookingId, type: 'booking_reminder' } }),
+    ).toBe(1);
+  });
+});
