@@ -16,6 +16,8 @@ import {
 
 /** A hanging Google call must fail the job (which retries), not hold a worker slot forever. */
 const REQUEST_TIMEOUT_MS = 20_000;
+/** Google answers free/busy for at most 90 days per query; a long horizon is asked in pieces. */
+const FREEBUSY_SPAN_MS = 60 * 24 * 3600_000;
 /** OAuth clients kept per tenant, so an access token is reused until it expires rather than fetched per call. */
 const MAX_CACHED_CLIENTS = 200;
 
@@ -91,38 +93,42 @@ class GoogleCalendarClient implements CalendarClient {
     from: Date,
     to: Date,
   ): Promise<Map<string, BusyInterval[] | CalendarGatewayError>> {
-    const result = new Map<string, BusyInterval[] | CalendarGatewayError>();
-    if (calendarIds.length === 0) return result;
-    const { data } = await call(() =>
-      this.api.freebusy.query({
-        requestBody: {
-          timeMin: from.toISOString(),
-          timeMax: to.toISOString(),
-          items: calendarIds.map((id) => ({ id })),
-        },
-      }),
+    const result = new Map<string, BusyInterval[] | CalendarGatewayError>(
+      calendarIds.map((id) => [id, [] as BusyInterval[]]),
     );
-    for (const id of calendarIds) {
-      const entry = data.calendars?.[id];
-      const problem = entry?.errors?.[0]?.reason;
-      if (!entry || problem) {
-        const kind =
-          problem === 'notFound' ? 'not_found' : problem === 'backendError' ? 'retry' : 'forbidden';
-        result.set(
-          id,
-          new CalendarGatewayError(
-            kind,
-            `Google Calendar: calendar ${id} could not be read (${problem ?? 'missing'})`,
-          ),
-        );
-        continue;
-      }
-      result.set(
-        id,
-        (entry.busy ?? []).flatMap((busy) =>
-          busy.start && busy.end ? [{ start: new Date(busy.start), end: new Date(busy.end) }] : [],
-        ),
+    for (let start = from.getTime(); start < to.getTime(); start += FREEBUSY_SPAN_MS) {
+      const end = Math.min(start + FREEBUSY_SPAN_MS, to.getTime());
+      const { data } = await call(() =>
+        this.api.freebusy.query({
+          requestBody: {
+            timeMin: new Date(start).toISOString(),
+            timeMax: new Date(end).toISOString(),
+            items: calendarIds.map((id) => ({ id })),
+          },
+        }),
       );
+      for (const id of calendarIds) {
+        const busySoFar = result.get(id);
+        if (busySoFar instanceof CalendarGatewayError) continue;
+        const entry = data.calendars?.[id];
+        const problem = entry?.errors?.[0]?.reason;
+        if (!entry || problem) {
+          const kind =
+            problem === 'notFound' ? 'not_found' : problem === 'backendError' ? 'retry' : 'forbidden';
+          result.set(
+            id,
+            new CalendarGatewayError(
+              kind,
+              `Google Calendar: calendar ${id} could not be read (${problem ?? 'missing'})`,
+            ),
+          );
+          continue;
+        }
+        for (const busy of entry.busy ?? []) {
+          if (busy.start && busy.end)
+            busySoFar?.push({ start: new Date(busy.start), end: new Date(busy.end) });
+        }
+      }
     }
     return result;
   }

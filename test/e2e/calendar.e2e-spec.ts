@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { AvailabilityService } from '../../src/calendar/availability.service.js';
 import { SyncBookingProcessor } from '../../src/calendar/jobs/sync-booking.processor.js';
+import { TenantContextService } from '../../src/core/database/tenant-context.js';
 import { CalendarFake } from '../fakes/calendar.fake.js';
 import { GoogleOAuthFake } from '../fakes/google-oauth.fake.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
@@ -263,6 +265,78 @@ describe('calendar', () => {
     });
   });
 
+  describe('the offer', () => {
+    it('offers three free, non-overlapping slots within notice and horizon, on different days, and holds count', async () => {
+      // Default rules: next working day at the earliest, 14 days ahead, 08:00/10:00/12:00/14:00 local.
+      const tenant = await createTenant('Tilbud');
+      const context = test.app.get(TenantContextService);
+      const service = test.app.get(AvailabilityService);
+      const offer = () => context.run({ tenantId: tenant.id }, () => service.offer(2));
+      const first = await offer();
+      expect(first).toHaveLength(3);
+      const startsAt = first.map((slot) => slot.startsAt.getTime());
+      expect([...startsAt].sort((a, b) => a - b)).toEqual(startsAt);
+      const days = first.map((slot) =>
+        slot.startsAt.toLocaleDateString('da-DK', { timeZone: 'Europe/Copenhagen' }),
+      );
+      expect(new Set(days).size).toBe(3);
+      for (const slot of first) {
+        expect(slot.teamId).toBe(tenant.teamId);
+        expect(slot.endsAt.getTime() - slot.startsAt.getTime()).toBe(2 * HOUR);
+        expect(slot.startsAt.getTime()).toBeGreaterThan(Date.now());
+        expect(slot.startsAt.getTime()).toBeLessThan(Date.now() + 16 * 24 * HOUR);
+        const local = slot.startsAt.toLocaleTimeString('da-DK', {
+          timeZone: 'Europe/Copenhagen',
+          hour: '2-digit',
+          minute: '2-digit',
+        });
+        expect(['08.00', '10.00', '12.00', '14.00']).toContain(local);
+      }
+
+      // Held for one lead, those times are taken for everyone else.
+      const lead = await createLead(tenant.id);
+      for (const [index, slot] of first.entries()) {
+        await ownerDb().slotOffer.create({
+          data: {
+            tenantId: tenant.id,
+            leadId: lead.id,
+            teamId: slot.teamId,
+            choice: index + 1,
+            startsAt: slot.startsAt,
+            endsAt: slot.endsAt,
+            expiresAt: new Date(Date.now() + HOUR),
+          },
+        });
+      }
+      const second = await offer();
+      expect(second).toHaveLength(3);
+      for (const slot of second) {
+        expect(first.some((held) => held.startsAt < slot.endsAt && slot.startsAt < held.endsAt)).toBe(false);
+      }
+      // ...but not for the lead holding them.
+      const own = await context.run({ tenantId: tenant.id }, () =>
+        service.available({
+          from: first[0].startsAt,
+          to: new Date(first[0].startsAt.getTime() + 60_000),
+          durationHours: 2,
+          exceptLeadId: lead.id,
+        }),
+      );
+      expect(own).toEqual([first[0]]);
+    });
+
+    it('answers [] when nothing is free in the horizon', async () => {
+      const tenant = await createTenant('Lukket');
+      await ownerDb().team.update({ where: { id: tenant.teamId }, data: { active: false } });
+      const context = test.app.get(TenantContextService);
+      const service = test.app.get(AvailabilityService);
+      expect(await context.run({ tenantId: tenant.id }, () => service.offer(2))).toEqual([]);
+      // A job longer than a working day fits nowhere either.
+      const open = await createTenant('Kort dag');
+      expect(await context.run({ tenantId: open.id }, () => service.offer(9))).toEqual([]);
+    });
+  });
+
   describe('GET /calendar/availability', () => {
     const availability = (session: Session, query: string) =>
       request('GET', `/api/calendar/availability?${query}`, session);
@@ -369,6 +443,28 @@ describe('calendar', () => {
         where: { id: integration.id },
         data: { needsAttention: false, lastError: null },
       });
+    });
+
+    it('documents the route in OpenAPI', async () => {
+      const document = (await test.app.inject({ method: 'GET', url: '/api/docs-json' })).json();
+      expect(Object.keys(document.paths)).toContain('/api/calendar/availability');
+    });
+
+    it('asks Google for long ranges in pieces it accepts (at most 90 days each)', async () => {
+      const service = test.app.get(AvailabilityService);
+      const before = calendar.calls('freebusy.query').length;
+      const slots = await test.app.get(TenantContextService).run({ tenantId: tenantA.id }, () =>
+        service.available({
+          from: new Date('2030-03-01T00:00:00Z'),
+          to: new Date('2030-06-01T00:00:00Z'),
+          durationHours: 8,
+          teamId: tenantA.teamId,
+        }),
+      );
+      const calls = calendar.calls('freebusy.query').slice(before);
+      expect(calls.length).toBeGreaterThan(1);
+      expect(calls.every((call) => call.status === 200)).toBe(true);
+      expect(slots.length).toBeGreaterThan(50);
     });
 
     it('refuses bad input with a 400 naming the field', async () => {

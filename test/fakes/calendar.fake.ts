@@ -368,6 +368,10 @@ export class CalendarFake {
     if (Number.isNaN(min) || Number.isNaN(max) || max < min) {
       return reply(400, calendarError(400, 'The specified time range is empty.', 'timeRangeEmpty'));
     }
+    // Google refuses spans over 90 days (clients split long ranges); the wording here is approximate.
+    if (max - min > 90 * 24 * 3600 * 1000) {
+      return reply(400, calendarError(400, 'The requested time range is too long.', 'timeRangeTooLong'));
+    }
     const calendars: Record<string, unknown> = {};
     for (const { id } of body.items ?? []) {
       if (this.missing.has(id)) {
