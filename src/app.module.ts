@@ -16,6 +16,7 @@ import { RedisModule } from './core/redis/redis.module.js';
 import { EmailModule } from './email/email.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InvoicesModule } from './invoices/invoices.module.js';
+import { SmsModule } from './sms/sms.module.js';
 import { StatsModule } from './stats/stats.module.js';
 import { CredentialsModule } from './integrations/credentials/credentials.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
@@ -43,6 +44,7 @@ export class AppModule {
         CalendarModule,
         StatsModule,
         EmailModule,
+        SmsModule,
         HealthModule,
         ...extraModules,
       ],

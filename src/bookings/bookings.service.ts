@@ -251,6 +251,59 @@ export class BookingsService {
     return { booking, meetingToken };
   }
 
+  /**
+   * The slot a customer chose by SMS (DESIGN.md section 4.4), inside the caller's transaction: a
+   * confirmed booking on the offered team and time, its activity, and the lead booked. Throws
+   * BookingOverlapError when the team's time was taken meanwhile (the caller offers fresh times); the
+   * caller runs it through `guardOverlap` so the exclusion constraint's refusal reads the same.
+   */
+  async confirmFromOffer(
+    tx: ScopedTransaction,
+    lead: Lead,
+    slot: { teamId: string; startsAt: Date; endsAt: Date },
+    claim: (claim: Claim) => void,
+  ): Promise<Booking> {
+    const tenant = await this.profile.current();
+    await this.assertTeamBookable(tenant.id, slot.teamId, tx);
+    const overlap = await this.repository.findOverlap(tenant.id, slot.teamId, slot, undefined, tx);
+    if (overlap) throw new BookingOverlapError(slot.teamId, overlap.id);
+    claim(slot);
+    const durationHours = new Decimal(slot.endsAt.getTime() - slot.startsAt.getTime()).dividedBy(HOUR_MS);
+    const booking = await this.repository.create(
+      tenant.id,
+      {
+        leadId: lead.id,
+        customerId: lead.customerId,
+        teamId: slot.teamId,
+        assignedUserId: lead.assignedUserId,
+        startsAt: slot.startsAt,
+        endsAt: slot.endsAt,
+        durationHours,
+        hourlyRate: tenant.hourlyRate,
+        totalAmount: amountFor(durationHours, tenant.hourlyRate),
+        status: 'confirmed',
+        // The customer confirmed by choosing the time: the link never expires.
+        meetingToken: newMeetingToken(),
+        tokenExpiresAt: null,
+        confirmedAt: new Date(),
+      },
+      tx,
+    );
+    await this.activities.record(tx, {
+      type: 'booking',
+      title: 'Booket via SMS',
+      description: `Kunden valgte ${describeTime(booking, tenant.timezone)}`,
+      status: 'success',
+      customerId: booking.customerId,
+      leadId: booking.leadId,
+      bookingId: booking.id,
+      actorUserId: null,
+      metadata: { teamId: slot.teamId, status: booking.status, source: 'sms' },
+    });
+    await this.leads.applySystemMove(tx, lead.id, 'booking_confirmed', null);
+    return booking;
+  }
+
   // Changing ----------------------------------------------------------------------------------------
 
   /** Moves (time, length, team: revision + 1, new end and amount), reassigns, or edits notes. */

@@ -27,6 +27,16 @@ export interface JobPayloads {
    * from booking id and revision), moved → patched, cancelled/expired → deleted.
    */
   'calendar.sync-booking': TenantJob & { bookingId: string };
+  /** Offers a lead three times by SMS (written by the intake when a lead is confident); once per open offer. */
+  'sms.offer': TenantJob & { leadId: string };
+  /** Sends one recorded outbound SmsMessage through Twilio, once. */
+  'sms.send': TenantJob & { smsMessageId: string };
+  /** Reads one inbound SMS (its InboundEvent): a choice books, a keyword opts out or in. */
+  'sms.inbound': TenantJob & { inboundEventId: string };
+  /** Applies one delivery callback (its InboundEvent) to its SmsMessage, never backwards. */
+  'sms.status': TenantJob & { inboundEventId: string };
+  /** Every 15 minutes: reminder texts and e-mails for bookings in the next 24 h, per tenant (fan-out). */
+  'sms.reminders': Record<string, never>;
   /**
    * Puts an invoice into Billy (contact, product, invoice with our reference as externalId), approves it
    * there when it is approved here, and reads back Billy's number and totals. No-op without Billy.
@@ -51,6 +61,11 @@ export const JOBS: { readonly [N in JobName]: JobDefinition } = {
   'bookings.expire-pending': { queue: 'maintenance', attempts: 3 },
   'email.send': { queue: 'email', attempts: 8 },
   'calendar.sync-booking': { queue: 'calendar', attempts: 8 },
+  'sms.offer': { queue: 'sms', attempts: 5 },
+  'sms.send': { queue: 'sms', attempts: 6 },
+  'sms.inbound': { queue: 'sms', attempts: 6 },
+  'sms.status': { queue: 'sms', attempts: 6 },
+  'sms.reminders': { queue: 'sms', attempts: 3 },
   'billing.push-invoice': { queue: 'billing', attempts: 8 },
   'billing.poll-payments': { queue: 'billing', attempts: 3 },
   'billing.mark-overdue': { queue: 'billing', attempts: 3 },
@@ -83,6 +98,7 @@ export const SCHEDULES: ReadonlyArray<{
     pattern: '*/5 * * * *',
     data: {},
   },
+  { id: 'sms-reminders', job: 'sms.reminders', pattern: '*/15 * * * *', data: {} },
   {
     id: 'billing-poll-payments',
     job: 'billing.poll-payments',
