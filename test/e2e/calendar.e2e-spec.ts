@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AvailabilityService } from '../../src/calendar/availability.service.js';
 import { SyncBookingProcessor } from '../../src/calendar/jobs/sync-booking.processor.js';
 import { TenantContextService } from '../../src/core/database/tenant-context.js';
-import { CalendarFake } from '../fakes/calendar.fake.js';
+import { CalendarFake, calendarError } from '../fakes/calendar.fake.js';
 import { GoogleOAuthFake } from '../fakes/google-oauth.fake.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import {
@@ -255,6 +255,28 @@ describe('calendar', () => {
       await synced(pending.id).toBe(`${hexId(pending.id)}1`);
     });
 
+    it('gives up on a calendar the account may not use: timeline entry, integration needs attention', async () => {
+      calendar.failNext('events.insert', 403, calendarError(403, 'Forbidden', 'forbidden'));
+      const booking = await book(adminA, tenantA.id);
+      await expect
+        .poll(() => titles(booking.id), { timeout: 15_000 })
+        .toContain('Kalenderen er ikke opdateret');
+      const integration = await ownerDb().integrationAccount.findFirstOrThrow({
+        where: { tenantId: tenantA.id, provider: 'google' },
+      });
+      expect(integration).toMatchObject({ needsAttention: true, lastError: 'Google Calendar: Forbidden' });
+      // Not retried: one insert, no event.
+      const mine = calendar
+        .calls('events.insert')
+        .filter((c) => String((c.body as { id?: string }).id).startsWith(hexId(booking.id)));
+      expect(mine.map((c) => c.status)).toEqual([403]);
+      expect((await bookingRow(booking.id)).googleCalendarEventId).toBeNull();
+      await ownerDb().integrationAccount.update({
+        where: { id: integration.id },
+        data: { needsAttention: false, lastError: null },
+      });
+    });
+
     it('without Google connected, says so on the booking timeline and changes nothing else', async () => {
       const booking = await book(adminB, tenantB.id);
       await expect
@@ -443,6 +465,13 @@ describe('calendar', () => {
         where: { id: integration.id },
         data: { needsAttention: false, lastError: null },
       });
+    });
+
+    it('answers 503 rather than guess when Google Calendar does not answer', async () => {
+      calendar.failNext('freebusy.query', 500);
+      const response = await availability(adminA, `from=2030-03-05&to=2030-03-06&durationHours=2`);
+      expect(response.statusCode).toBe(503);
+      expect(response.json().message).toMatch(/could not be read/);
     });
 
     it('documents the route in OpenAPI', async () => {
