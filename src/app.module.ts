@@ -16,6 +16,7 @@ import { RedisModule } from './core/redis/redis.module.js';
 import { EmailModule } from './email/email.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InvoicesModule } from './invoices/invoices.module.js';
+import { GmailModule } from './integrations/gmail/gmail.module.js';
 import { SmsModule } from './sms/sms.module.js';
 import { StatsModule } from './stats/stats.module.js';
 import { CredentialsModule } from './integrations/credentials/credentials.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         CalendarModule,
         StatsModule,
         EmailModule,
+        GmailModule,
         SmsModule,
         HealthModule,
         ...extraModules,

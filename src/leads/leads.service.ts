@@ -39,6 +39,26 @@ export type { LeadSystemEvent } from './lead-status.js';
 /** A lead row as LeadsService hands it to other modules (no relations included). */
 export type LeadRow = Lead;
 
+/** What the intake read from a mail; empty strings for what it could not read. */
+export interface ImportedLeadInput {
+  customerName: string;
+  customerPhone: string | null;
+  customerEmail: string | null;
+  address: string;
+  postalCode: string;
+  city: string;
+  serviceType: string;
+  estimatedHours: number | null;
+  priority: Priority;
+  notes: string | null;
+  source: LeadSource;
+  sourceMessageId: string | null;
+  extraction: Prisma.InputJsonValue;
+  emailContent: string | null;
+  /** Null when the lead can go on without a human. */
+  needsAttentionReason: string | null;
+}
+
 /** The editable fields of a lead after the DTO: undefined leaves a field alone, null clears it. */
 interface LeadEdit {
   customerName?: string;
@@ -228,6 +248,66 @@ export class LeadsService {
       metadata: { source: lead.source, ...(link.warnings.length > 0 ? { warnings: link.warnings } : {}) },
     });
     return { lead, warnings: link.warnings };
+  }
+
+  /**
+   * A lead read from an e-mail (the intake). Unlike a lead typed in by a user, nothing may be refused:
+   * a field the mail lacks stays empty and the lead needs attention, so no lead is ever lost. A second
+   * import of the same message fails on the unique (tenant, sourceMessageId) and the caller stops.
+   */
+  async createImported(tx: ScopedTransaction, input: ImportedLeadInput): Promise<Lead> {
+    const tenantId = this.db.tenantId;
+    const phone = normalizedPhone(input.customerPhone ?? undefined);
+    const email = input.customerEmail?.trim() || null;
+    const hours = input.estimatedHours === null ? null : new Decimal(input.estimatedHours);
+    const rate = await this.repository.hourlyRate(tx, tenantId);
+    const link =
+      phone || email
+        ? await this.customers.linkForLead(tx, {
+            name: input.customerName,
+            phone,
+            email,
+            address: input.address,
+            postalCode: input.postalCode,
+            city: input.city,
+          })
+        : { customerId: null, warnings: [] as string[] };
+    const lead = await this.repository.create(tx, tenantId, {
+      customerId: link.customerId,
+      customerName: input.customerName,
+      customerPhone: phone,
+      customerEmail: email,
+      address: input.address,
+      postalCode: input.postalCode,
+      city: input.city,
+      serviceType: input.serviceType,
+      estimatedHours: hours,
+      estimatedPrice: hours === null ? null : amountFor(hours, rate),
+      source: input.source,
+      priority: input.priority,
+      notes: input.notes,
+      sourceMessageId: input.sourceMessageId,
+      extraction: input.extraction,
+      emailContent: input.emailContent,
+      needsAttention: input.needsAttentionReason !== null,
+      needsAttentionReason: input.needsAttentionReason,
+    });
+    const warnings = [...link.warnings];
+    await this.activities.record(tx, {
+      type: 'email',
+      title: 'Nyt lead oprettet',
+      description: `${lead.serviceType || 'Ukendt opgave'} - ${lead.city || 'ukendt by'}`,
+      status: lead.needsAttention || warnings.length > 0 ? 'warning' : 'info',
+      customerId: lead.customerId,
+      leadId: lead.id,
+      metadata: {
+        source: lead.source,
+        ...(input.sourceMessageId ? { gmailMessageId: input.sourceMessageId } : {}),
+        ...(lead.needsAttentionReason ? { needsAttention: lead.needsAttentionReason } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
+      },
+    });
+    return lead;
   }
 
   /** PUT: every editable field replaced; optional ones left out take their create defaults. */

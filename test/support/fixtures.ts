@@ -7,7 +7,11 @@ import { inject } from 'vitest';
 
 import { PrismaClient } from '../../src/generated/prisma/client.js';
 import type { Role } from '../../src/generated/prisma/enums.js';
-import { DEFAULT_TEAM_NAME, defaultTenantSettings } from '../../src/tenants/tenant-defaults.js';
+import {
+  DEFAULT_EMAIL_TEMPLATES,
+  DEFAULT_TEAM_NAME,
+  defaultTenantSettings,
+} from '../../src/tenants/tenant-defaults.js';
 
 /**
  * Fixtures written as the database owner (which row-level security does not restrict), the way an
@@ -33,6 +37,10 @@ export async function createTenant(name = 'Testfirma'): Promise<TenantFixture> {
   const slug = `t-${randomUUID().slice(0, 12)}`;
   const tenant = await ownerDb().tenant.create({ data: { name, slug, ...defaultTenantSettings() } });
   const team = await ownerDb().team.create({ data: { tenantId: tenant.id, name: DEFAULT_TEAM_NAME } });
+  // Like a tenant made by POST /tenants: the four Danish templates, so features that e-mail can.
+  await ownerDb().emailTemplate.createMany({
+    data: DEFAULT_EMAIL_TEMPLATES.map((template) => ({ tenantId: tenant.id, ...template })),
+  });
   return { id: tenant.id, slug, teamId: team.id };
 }
 

@@ -22,6 +22,14 @@ export interface JobPayloads {
   'bookings.expire-pending': Record<string, never>;
   /** Sends one recorded OutboundEmail through the tenant's Gmail; at most once (see EmailSender). */
   'email.send': TenantJob & { outboundEmailId: string };
+  /** Reads the mailbox's history from the stored cursor and writes an import job per new message. */
+  'gmail.sync': TenantJob;
+  /** Fetches one Gmail message and turns it into a lead, a reply and (when confident) an SMS offer. */
+  'gmail.import': TenantJob & { messageId: string };
+  /** Every 10 minutes: a sync for every connected mailbox (pushes get lost, watches lapse). */
+  'gmail.sync-all': Record<string, never>;
+  /** Daily: renews `users.watch` for every connected mailbox before its seven days run out. */
+  'gmail.renew-watch': Record<string, never>;
   /**
    * Makes the booking's team Google Calendar event match the booking: confirmed → inserted (id derived
    * from booking id and revision), moved → patched, cancelled/expired → deleted.
@@ -60,6 +68,10 @@ export const JOBS: { readonly [N in JobName]: JobDefinition } = {
   'maintenance.prune': { queue: 'maintenance', attempts: 3 },
   'bookings.expire-pending': { queue: 'maintenance', attempts: 3 },
   'email.send': { queue: 'email', attempts: 8 },
+  'gmail.sync': { queue: 'intake', attempts: 8 },
+  'gmail.import': { queue: 'intake', attempts: 8 },
+  'gmail.sync-all': { queue: 'intake', attempts: 3 },
+  'gmail.renew-watch': { queue: 'intake', attempts: 5 },
   'calendar.sync-booking': { queue: 'calendar', attempts: 8 },
   'sms.offer': { queue: 'sms', attempts: 5 },
   'sms.send': { queue: 'sms', attempts: 6 },
@@ -98,6 +110,8 @@ export const SCHEDULES: ReadonlyArray<{
     pattern: '*/5 * * * *',
     data: {},
   },
+  { id: 'gmail-sync-all', job: 'gmail.sync-all', pattern: '*/10 * * * *', data: {} },
+  { id: 'gmail-renew-watch', job: 'gmail.renew-watch', pattern: '15 4 * * *', data: {} },
   { id: 'sms-reminders', job: 'sms.reminders', pattern: '*/15 * * * *', data: {} },
   {
     id: 'billing-poll-payments',

@@ -1,0 +1,41 @@
+import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+
+import { LeadSource } from '../../../generated/prisma/enums.js';
+import type { LeadEmail } from '../parsers/label-parser.js';
+
+const SOURCES = Object.values(LeadSource);
+
+/** Body of `POST /ai/extract` and `POST /leads/intake`: a lead mail pasted as text. */
+export class MailTextDto {
+  @ApiProperty({
+    description: 'The e-mail as text. Leading "From:"/"Fra:" and "Subject:"/"Emne:" lines are read as its headers.',
+    maxLength: 100_000,
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100_000)
+  text!: string;
+
+  @ApiPropertyOptional({ enum: SOURCES, description: 'Where the lead came from; detected when left out' })
+  @IsOptional()
+  @IsIn(SOURCES)
+  source?: LeadSource;
+}
+
+const HEADER = /^(from|fra|subject|emne)\s*:\s*(.*)$/i;
+
+/** Splits pasted text into the mail a parser reads: the leading header lines, then the body. */
+export function pastedMail(text: string): LeadEmail {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  let from = '';
+  let subject = '';
+  let index = 0;
+  for (; index < lines.length && index < 6; index++) {
+    const match = HEADER.exec(lines[index]!.trim());
+    if (!match) break;
+    if (/^(from|fra)$/i.test(match[1]!)) from = match[2]!.trim();
+    else subject = match[2]!.trim();
+  }
+  return { from, subject, text: lines.slice(index).join('\n').trim() };
+}

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+
+import { TenantContextService } from '../../../core/database/tenant-context.js';
+import { HandlesJob, type JobHandler } from '../../../core/queue/job-handler.decorator.js';
+import type { JobPayloads } from '../../../core/queue/jobs.js';
+import { CredentialsService } from '../../credentials/credentials.service.js';
+import { GmailIntakeService, type ImportOutcome } from '../gmail-intake.service.js';
+import { runGmailStep } from './gmail-failures.js';
+
+@Injectable()
+@HandlesJob('gmail.import')
+export class ImportMessageProcessor implements JobHandler<'gmail.import'> {
+  constructor(
+    private readonly intake: GmailIntakeService,
+    private readonly credentials: CredentialsService,
+    private readonly context: TenantContextService,
+  ) {}
+
+  handle({ tenantId, messageId }: JobPayloads['gmail.import']): Promise<ImportOutcome> {
+    return this.context.run({ tenantId }, () =>
+      runGmailStep(this.credentials, () => this.intake.importMessage(messageId)),
+    );
+  }
+}

@@ -1,0 +1,175 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+import { TenantCacheService } from '../../core/cache/tenant-cache.service.js';
+import { TenantPrismaService } from '../../core/database/tenant-prisma.service.js';
+import { amountFor, withVat } from '../../core/money/money.js';
+import { OutboxService } from '../../core/queue/outbox.service.js';
+import { EmailService } from '../../email/email.service.js';
+import type { Lead, Prisma } from '../../generated/prisma/client.js';
+import type { LeadSource } from '../../generated/prisma/enums.js';
+import { LeadsService } from '../../leads/leads.service.js';
+import { TenantProfileService, type TenantProfile } from '../../tenants/tenant-profile.service.js';
+import type { OwnContacts } from '../ai/extraction/contacts.js';
+import type { LeadExtraction } from '../ai/extraction/lead-fields.js';
+import { needsAttention, type AttentionVerdict } from '../ai/extraction/validate.js';
+import { LeadExtractor } from '../ai/lead-extractor.service.js';
+import type { LeadEmail } from '../ai/parsers/label-parser.js';
+import { GmailRepository, isUniqueViolation } from './gmail.repository.js';
+
+/** Where a mail came from, for dedup and for answering in its thread. */
+export interface MailOrigin {
+  /** The Gmail message id; null for pasted text. */
+  sourceMessageId: string | null;
+  threadId: string | null;
+  /** The mail's Message-ID header, for In-Reply-To. */
+  rfcMessageId: string | null;
+  /** The From address (lower case). */
+  senderEmail: string | null;
+  /** Overrides the source the extraction detected (pasted text). */
+  source?: LeadSource;
+}
+
+export interface IntakeResult {
+  lead: Lead;
+  created: boolean;
+  extraction: LeadExtraction;
+  attention: AttentionVerdict;
+  replyQueued: boolean;
+  smsOfferQueued: boolean;
+}
+
+const DKK = new Intl.NumberFormat('da-DK', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const HOURS = new Intl.NumberFormat('da-DK', { maximumFractionDigits: 1 });
+
+/**
+ * From a lead mail to a lead (DESIGN.md section 4 steps 1, 2 and 5): extraction, then one transaction
+ * with the customer, the lead, its activity, the reply e-mail and — when the extraction is confident —
+ * the SMS offer. The Gmail import and `POST /leads/intake` share it, so pasted text and mail behave
+ * the same. A second import of one Gmail message stops at the unique sourceMessageId.
+ */
+@Injectable()
+export class LeadIntakePipeline {
+  private readonly logger = new Logger(LeadIntakePipeline.name);
+
+  constructor(
+    private readonly db: TenantPrismaService,
+    private readonly extractor: LeadExtractor,
+    private readonly leads: LeadsService,
+    private readonly email: EmailService,
+    private readonly outbox: OutboxService,
+    private readonly profiles: TenantProfileService,
+    private readonly repository: GmailRepository,
+    private readonly cache: TenantCacheService,
+  ) {}
+
+  /** The extraction alone, as the lead would get it: `POST /ai/extract`. Creates nothing. */
+  async preview(mail: LeadEmail): Promise<{ extraction: LeadExtraction; attention: AttentionVerdict }> {
+    const profile = await this.profiles.current();
+    const extraction = await this.extractor.extract(mail, {
+      rules: profile.extractionRules,
+      own: await this.ownContacts(),
+    });
+    return { extraction, attention: needsAttention(extraction, profile.extractionRules.minimumConfidence) };
+  }
+
+  async createFromMail(mail: LeadEmail, origin: MailOrigin): Promise<IntakeResult> {
+    const tenantId = this.db.tenantId;
+    const profile = await this.profiles.current();
+    const { extraction, attention } = await this.preview(mail);
+    const email = extraction.customerEmail?.value ?? null;
+    const reason = attention.needsAttention ? attention.reason : null;
+
+    let outboxIds: string[] = [];
+    let replyQueued = false;
+    let smsOfferQueued = false;
+    let lead: Lead;
+    try {
+      lead = await this.db.transaction(async (tx) => {
+        const created = await this.leads.createImported(tx, {
+          customerName: extraction.customerName?.value ?? 'Ukendt kunde',
+          customerPhone: extraction.customerPhone?.value ?? null,
+          customerEmail: email,
+          address: extraction.address?.value ?? '',
+          postalCode: extraction.postalCode?.value ?? '',
+          city: extraction.city?.value ?? '',
+          serviceType: extraction.serviceType?.value ?? '',
+          estimatedHours: extraction.estimatedHours?.value ?? null,
+          priority: extraction.priority?.value ?? 'medium',
+          notes: extraction.notes?.value ?? null,
+          source: origin.source ?? extraction.source,
+          sourceMessageId: origin.sourceMessageId,
+          extraction: extraction as unknown as Prisma.InputJsonValue,
+          emailContent: mail.text,
+          needsAttentionReason: reason,
+        });
+        if (email) {
+          // In the customer's own thread only when the customer wrote to us; a portal's mail is answered
+          // with a new mail to the customer, never to the portal.
+          const fromCustomer = origin.senderEmail !== null && origin.senderEmail === email.toLowerCase();
+          const ids = await this.email.enqueue(tx, {
+            tenantId,
+            subjectType: 'lead',
+            subjectId: created.id,
+            type: 'lead_response',
+            to: email,
+            leadId: created.id,
+            variables: this.replyVariables(created, profile),
+            ...(fromCustomer && origin.threadId ? { replyThreadId: origin.threadId } : {}),
+            ...(fromCustomer && origin.rfcMessageId ? { inReplyTo: origin.rfcMessageId } : {}),
+          });
+          outboxIds.push(...ids);
+          replyQueued = ids.length > 0;
+        }
+        if (!reason) {
+          outboxIds.push(await this.outbox.write(tx, tenantId, 'sms.offer', { tenantId, leadId: created.id }));
+          smsOfferQueued = true;
+        }
+        return created;
+      });
+    } catch (error) {
+      if (origin.sourceMessageId && isUniqueViolation(error)) {
+        const existing = await this.repository.findLeadByMessage(origin.sourceMessageId);
+        if (existing) {
+          const row = await this.db.client.lead.findUniqueOrThrow({ where: { id: existing.id } });
+          return { lead: row, created: false, extraction, attention, replyQueued: false, smsOfferQueued: false };
+        }
+      }
+      outboxIds = [];
+      throw error;
+    }
+    this.outbox.relay(outboxIds);
+    await this.cache.invalidate(tenantId);
+    this.logger.log({
+      message: 'Lead created from mail',
+      tenantId,
+      leadId: lead.id,
+      extractor: extraction.extractor,
+      needsAttention: reason !== null,
+    });
+    return { lead, created: true, extraction, attention, replyQueued, smsOfferQueued };
+  }
+
+  /** The tenant's own addresses and numbers: never the customer's. */
+  async ownContacts(): Promise<OwnContacts> {
+    const settings = await this.repository.tenantMailSettings();
+    const own: OwnContacts = {
+      emails: settings.gmailAddress ? [settings.gmailAddress] : [],
+      domains: settings.gmailAddress ? [settings.gmailAddress.split('@')[1]!] : [],
+      phones: settings.smsNumber ? [settings.smsNumber] : [],
+    };
+    return own;
+  }
+
+  private replyVariables(lead: Lead, profile: TenantProfile): Record<string, string> {
+    const hours = lead.estimatedHours;
+    const priceInclVat = hours ? withVat(amountFor(hours, profile.hourlyRate), profile.vatRate) : null;
+    return {
+      customerName: lead.customerName,
+      serviceType: lead.serviceType || 'rengøring',
+      address: [lead.address, [lead.postalCode, lead.city].filter(Boolean).join(' ')].filter(Boolean).join(', '),
+      estimatedHours: hours ? HOURS.format(hours.toNumber()) : 'et antal',
+      estimatedPrice: priceInclVat ? DKK.format(priceInclVat.toNumber()) : 'efter aftale',
+      hourlyRate: DKK.format(withVat(profile.hourlyRate, profile.vatRate).toNumber()),
+    };
+  }
+}
