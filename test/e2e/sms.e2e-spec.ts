@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -6,6 +6,8 @@ import type { Prisma } from '../../src/generated/prisma/client.js';
 import { SendOfferProcessor } from '../../src/sms/jobs/send-offer.processor.js';
 import { SmsRemindersProcessor } from '../../src/sms/jobs/sms-reminders.processor.js';
 import { DEFAULT_SLOT_RULES } from '../../src/tenants/tenant-defaults.js';
+import { CalendarFake } from '../fakes/calendar.fake.js';
+import { GoogleOAuthFake } from '../fakes/google-oauth.fake.js';
 import { signedWebhook, TwilioFake, type SignedWebhook } from '../fakes/twilio.fake.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import {
@@ -49,8 +51,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('SMS booking', () => {
   const twilio = new TwilioFake();
+  const oauth = new GoogleOAuthFake();
+  const calendar = new CalendarFake();
   let test: TestApp;
   let main: TenantSetup;
+  let mainCalendarId: string;
 
   async function setupTenant(
     name: string,
@@ -131,13 +136,38 @@ describe('SMS booking', () => {
     );
 
   beforeAll(async () => {
-    await twilio.start();
-    test = await bootTestApp({ env: { TWILIO_API_BASE_URL: twilio.url, PUBLIC_BASE_URL } });
+    await Promise.all([twilio.start(), oauth.start(), calendar.start()]);
+    test = await bootTestApp({
+      env: {
+        TWILIO_API_BASE_URL: twilio.url,
+        PUBLIC_BASE_URL,
+        GOOGLE_API_BASE_URL: calendar.rootUrl,
+        GOOGLE_OAUTH_TOKEN_URL: oauth.tokenUrl,
+      },
+    });
     main = await setupTenant('SMS Rengøring');
+    // The main tenant's team has its Google Calendar: the booking's event lands there.
+    mainCalendarId = `hold1-${randomUUID().slice(0, 8)}@group.calendar.google.com`;
+    await ownerDb().team.update({
+      where: { id: main.tenant.teamId },
+      data: { googleCalendarId: mainCalendarId },
+    });
+    const connected = await test.app.inject({
+      method: 'PUT',
+      url: '/api/integrations/google',
+      headers: main.admin.auth,
+      payload: {
+        clientId: 'sms-e2e.apps.googleusercontent.com',
+        clientSecret: 'GOCSPX-sms-e2e',
+        refreshToken: '1//sms-e2e',
+        gmailAddress: `info-${randomUUID().slice(0, 8)}@sms-rengoring.dk`,
+      },
+    });
+    expect(connected.statusCode).toBe(200);
   });
   afterAll(async () => {
     await test?.close();
-    await twilio.close();
+    await Promise.all([twilio.close(), oauth.close(), calendar.close()]);
   });
   beforeEach(() => {
     twilio.unsubscribed.clear();
@@ -205,6 +235,13 @@ describe('SMS booking', () => {
     expect(
       await ownerDb().outboundEmail.count({ where: { subjectId: booking.id, type: 'booking_confirmation' } }),
     ).toBe(1);
+    // One event in the team's calendar, with the id derived from the booking.
+    const events = await eventually(async () => {
+      const live = calendar.events(mainCalendarId, { live: true });
+      return live.length > 0 ? live : undefined;
+    }, 'the calendar event');
+    expect(events).toHaveLength(1);
+    expect(events[0]!.id).toContain(booking.id.replace(/-/g, ''));
     expect(
       await ownerDb().inboundEvent.count({
         where: { tenantId: main.tenant.id, dedupKey: answer.params.MessageSid },
@@ -284,6 +321,38 @@ describe('SMS booking', () => {
     expect(freshOffers).toHaveLength(3);
     expect(freshOffers.some((o) => o.startsAt.getTime() === offerA!.startsAt.getTime())).toBe(false);
     expect(await activityTitles(loser.lead.id)).toContain('Nye tider sendt på SMS');
+  });
+
+  it('answers a choice on an expired offer with fresh times, and with "Vi ringer dig op" when none are left', async () => {
+    const setup = await setupTenant('Udløbet Rengøring');
+    const { lead, phone } = await createLead(setup);
+    await runOffer(setup, lead.id);
+    await eventually(async () => twilio.sentTo(phone).length === 1, 'the offer');
+    await ownerDb().slotOffer.updateMany({
+      where: { leadId: lead.id },
+      data: { expiresAt: new Date(Date.now() - 60_000) },
+    });
+
+    await post(reply(setup, phone, '1'));
+    await eventually(async () => twilio.sentTo(phone).length === 2, 'fresh options');
+    expect(twilio.sentTo(phone)[1]!.body).toContain('Nye tider:');
+    expect(await ownerDb().booking.count({ where: { leadId: lead.id } })).toBe(0);
+    expect(await ownerDb().slotOffer.count({ where: { leadId: lead.id, status: 'offered' } })).toBe(3);
+
+    // The fresh offer expires too, and now the team has no working hours left to offer.
+    await ownerDb().slotOffer.updateMany({
+      where: { leadId: lead.id },
+      data: { expiresAt: new Date(Date.now() - 60_000) },
+    });
+    const closed = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
+    await ownerDb().tenant.update({ where: { id: setup.tenant.id }, data: { workingHours: closed } });
+    await post(reply(setup, phone, '2'));
+    await eventually(async () => twilio.sentTo(phone).length === 3, 'the call-you text');
+    expect(twilio.sentTo(phone)[2]!.body).toContain('Vi ringer dig op');
+    const row = await ownerDb().lead.findUniqueOrThrow({ where: { id: lead.id } });
+    expect(row.needsAttention).toBe(true);
+    expect(row.needsAttentionReason).toMatch(/ring kunden op/);
+    expect(await activityTitles(lead.id)).toContain('Ingen ledige tider');
   });
 
   it('refuses a forged signature with 403 and records nothing', async () => {
