@@ -382,7 +382,9 @@ export class BookingsService {
               }
             : { fields: Object.keys(change) },
         });
-        if (moving) outboxIds.push(await this.syncCalendar(tx, tenantId, row.id));
+        // The event shows the time, team and notes.
+        if (moving || change.notes !== undefined)
+          outboxIds.push(await this.syncCalendar(tx, tenantId, row.id));
         return row;
       }),
     );

@@ -35,8 +35,11 @@ export class CalendarNotConnectedError extends Error {
   }
 }
 
-/** Bookings that belong in a calendar: the team is (or was) doing the job at that time. */
-const IN_CALENDAR = new Set(['confirmed', 'in_progress']);
+/**
+ * Bookings that belong in a calendar: the team is doing (or did) the job at that time. A completed
+ * booking keeps its event, brought up to date if a move was still waiting to be synced.
+ */
+const IN_CALENDAR = new Set(['confirmed', 'in_progress', 'completed']);
 /** A transaction that waits on Google; long enough for a slow answer, short of holding a connection forever. */
 const SYNC_TIMEOUT_MS = 90_000;
 
@@ -68,7 +71,7 @@ export class CalendarSyncService {
       async (tx) => {
         await this.repository.lockBookingSync(tenantId, bookingId, tx);
         const booking = await this.repository.findBookingForSync(tenantId, bookingId, tx);
-        if (!booking || booking.status === 'completed') return 'unchanged';
+        if (!booking) return 'unchanged';
         const wanted = !booking.deletedAt && IN_CALENDAR.has(booking.status);
         if (!wanted && !booking.googleCalendarEventId) return 'unchanged';
         if (!client) throw new CalendarNotConnectedError();

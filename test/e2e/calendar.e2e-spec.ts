@@ -198,6 +198,12 @@ describe('calendar', () => {
         calendar.events(calendarA, { live: true }).filter((e) => e.id.startsWith(hexId(booking.id))),
       ).toHaveLength(1);
 
+      // Notes are on the event too.
+      await request('PATCH', `/api/bookings/${booking.id}`, adminA, { notes: 'Nøgle under måtten' });
+      await expect
+        .poll(() => calendar.event(calendarA, eventId)?.description, { timeout: 15_000 })
+        .toContain('Noter: Nøgle under måtten');
+
       // Another team, another calendar: deleted in the old one, inserted in the new under revision 3.
       const toTeam2 = await request('PATCH', `/api/bookings/${booking.id}`, adminA, { teamId: team2.id });
       expect(toTeam2.json()).toMatchObject({ revision: 3, teamId: team2.id });
