@@ -282,6 +282,8 @@ export class InvoicesService {
 
   /** Runs the Billy job again for this invoice (after fixing what made it need attention). */
   async sync(principal: Principal, invoiceId: string): Promise<InvoiceDto> {
+    // Another tenant's invoice is a 404 whatever this tenant's integrations are.
+    await this.findVisible(principal, invoiceId);
     if (!(await this.billyConfigured())) throw new BillyNotConfiguredError();
     const tenantId = this.tenantPrisma.tenantId;
     const { invoice, outboxIds } = await this.tenantPrisma.transaction(async (tx) => {
@@ -379,6 +381,7 @@ export class InvoicesService {
 
   /** A payment recorded by hand; only for tenants without Billy (Billy's payments are polled). */
   async recordPayment(principal: Principal, invoiceId: string, dto: RecordPaymentDto): Promise<InvoiceDto> {
+    await this.findVisible(principal, invoiceId);
     if (await this.billyConfigured()) throw new PaymentsInBillyError();
     const tenantId = this.tenantPrisma.tenantId;
     const amount = money(dto.amount);

@@ -31,6 +31,18 @@ function freshStart(): string {
 }
 const isoDay = (at: Date) => at.toISOString().slice(0, 10);
 
+/** The fields of an invoice answer these tests read. */
+interface InvoiceJson {
+  id: string;
+  reference: string;
+  status: string;
+  number: string | null;
+  billyInvoiceId: string | null;
+  needsAttention: boolean;
+  needsAttentionReason: string | null;
+  [field: string]: unknown;
+}
+
 async function eventually<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
@@ -135,7 +147,7 @@ describe('invoices', () => {
     return { bookingId: booked.json().id as string, leadId: lead.id, customerId: customer.id, email };
   }
 
-  async function invoiceOf(setup: TenantSetup, bookingId: string) {
+  async function invoiceOf(setup: TenantSetup, bookingId: string): Promise<InvoiceJson> {
     const row = await ownerDb().invoice.findFirstOrThrow({ where: { tenantId: setup.tenant.id, bookingId } });
     const response = await request('GET', `/api/invoices/${row.id}`, setup.admin);
     expect(response.statusCode).toBe(200);
@@ -471,13 +483,14 @@ describe('invoices', () => {
       expect(configured.statusCode).toBe(200);
     });
 
-    const synced = (bookingId: string, done: (invoice: Record<string, unknown>) => boolean) =>
+    const synced = (bookingId: string, done: (invoice: InvoiceJson) => boolean) =>
       eventually(() => invoiceOf(c, bookingId), done);
 
     it('puts the draft into Billy, approves it there, reads back the number; payment polling marks it paid', async () => {
       const { bookingId, leadId, customerId } = await completedBooking(c, { company: true });
       const draft = await synced(bookingId, (invoice) => invoice.billyInvoiceId !== null);
-      const inBilly = billy.invoice(draft.billyInvoiceId)!;
+      const billyId = draft.billyInvoiceId!;
+      const inBilly = billy.invoice(billyId)!;
       expect(inBilly).toMatchObject({
         state: 'draft',
         externalId: draft.reference,
@@ -496,8 +509,8 @@ describe('invoices', () => {
       expect(approved.statusCode).toBe(200);
       expect(approved.json()).toMatchObject({ status: 'approved', number: null });
       const numbered = await synced(bookingId, (invoice) => invoice.number !== null);
-      expect(numbered.number).toBe(billy.invoice(draft.billyInvoiceId)!.invoiceNo);
-      expect(billy.invoice(draft.billyInvoiceId)!.state).toBe('approved');
+      expect(numbered.number).toBe(billy.invoice(billyId)!.invoiceNo);
+      expect(billy.invoice(billyId)!.state).toBe('approved');
       expect(await leadStatus(leadId)).toBe('invoiced');
 
       // Manual payments are Billy's business for this tenant.
@@ -509,10 +522,10 @@ describe('invoices', () => {
       const poll = test.app.get(PollPaymentsProcessor);
       await poll.handle({});
       expect((await invoiceOf(c, bookingId)).status).toBe('approved');
-      billy.recordPayment(draft.billyInvoiceId, 500);
+      billy.recordPayment(billyId, 500);
       await poll.handle({});
       expect(await invoiceOf(c, bookingId)).toMatchObject({ status: 'approved', paidAmount: '500.00' });
-      billy.recordPayment(draft.billyInvoiceId);
+      billy.recordPayment(billyId);
       await poll.handle({});
       const paid = await invoiceOf(c, bookingId);
       expect(paid).toMatchObject({ status: 'paid', paidAmount: '1526.88', outstanding: '0.00' });
@@ -537,7 +550,7 @@ describe('invoices', () => {
         );
         expect(billy.invoices({ externalId: invoice.reference })).toHaveLength(1);
         expect(billy.calls('invoices.create').length - creates).toBe(1);
-        expect(billy.invoice(invoice.billyInvoiceId)!.externalId).toBe(invoice.reference);
+        expect(billy.invoice(invoice.billyInvoiceId!)!.externalId).toBe(invoice.reference);
         // The retry searched by our reference instead of creating again.
         expect(billy.calls('invoices.list').some((call) => call.query.externalId === invoice.reference)).toBe(
           true,

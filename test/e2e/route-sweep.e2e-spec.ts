@@ -41,6 +41,7 @@ const SAMPLE_BODIES: Record<string, object> = {
   'POST /api/leads/:id/status': { status: 'contacted' },
   'PATCH /api/bookings/:id/status': { status: 'cancelled' },
   'POST /api/bookings/:id/complete': { hoursWorked: 2 },
+  'POST /api/invoices/:id/payments': { amount: '10.00' },
 };
 
 describe('every route', () => {

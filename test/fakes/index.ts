@@ -1,3 +1,4 @@
+export * from './billy.fake.js';
 export * from './calendar.fake.js';
 export * from './gemini.fake.js';
 export * from './gmail.fake.js';
