@@ -8,7 +8,12 @@ import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import type { OutboundEmail } from '../generated/prisma/client.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
-import { GmailClient, GmailError, GmailNotConfiguredError, type GmailMessageRef } from '../integrations/gmail/gmail.client.js';
+import {
+  GmailClient,
+  GmailError,
+  GmailNotConfiguredError,
+  type GmailMessageRef,
+} from '../integrations/gmail/gmail.client.js';
 import { LeadsService } from '../leads/leads.service.js';
 
 export type SendOutcome = 'sent' | 'already_sent' | 'gone';
@@ -102,15 +107,18 @@ export class EmailSender {
     return composer.compile().build();
   }
 
-  private async markSent(
-    email: OutboundEmail,
-    sent: GmailMessageRef,
-  ): Promise<void> {
+  private async markSent(email: OutboundEmail, sent: GmailMessageRef): Promise<void> {
     const now = new Date();
     await this.db.transaction(async (tx) => {
       const updated = await tx.outboundEmail.updateMany({
         where: { id: email.id, status: 'pending' },
-        data: { status: 'sent', sentAt: now, gmailMessageId: sent.id, gmailThreadId: sent.threadId, lastError: null },
+        data: {
+          status: 'sent',
+          sentAt: now,
+          gmailMessageId: sent.id,
+          gmailThreadId: sent.threadId,
+          lastError: null,
+        },
       });
       if (updated.count === 0) return;
       await this.activities.record(tx, {

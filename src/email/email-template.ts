@@ -25,5 +25,8 @@ export function renderTemplate(template: string, variables: Readonly<Record<stri
 
 /** A subject is one header line: line breaks in a value must never start a new header. */
 export function singleLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
 }

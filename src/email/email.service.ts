@@ -48,7 +48,8 @@ export class EmailService {
     const subject = renderTemplate(template.subject, variables);
     const body = renderTemplate(template.content, variables);
     const missing = [...new Set([...subject.missing, ...body.missing])];
-    if (missing.length > 0) this.logger.warn({ message: 'Template placeholders without a value', type, missing });
+    if (missing.length > 0)
+      this.logger.warn({ message: 'Template placeholders without a value', type, missing });
 
     const created = await tx.outboundEmail.createManyAndReturn({
       data: [

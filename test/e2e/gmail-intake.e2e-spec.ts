@@ -6,7 +6,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MimePart } from '../../src/integrations/ai/extraction/mail-text.js';
 import { GeminiFake, GmailFake, GoogleOAuthFake, PubSubPusher, type MimePartInput } from '../fakes/index.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
-import { createTenant, createUser, login, ownerDb, type Session, type TenantFixture } from '../support/fixtures.js';
+import {
+  createTenant,
+  createUser,
+  login,
+  ownerDb,
+  type Session,
+  type TenantFixture,
+} from '../support/fixtures.js';
 import { PrivateRedis } from '../support/redis-server.js';
 
 /**
@@ -18,7 +25,8 @@ import { PrivateRedis } from '../support/redis-server.js';
 const AUDIENCE = 'https://renos.test/api/webhooks/gmail';
 const PUSH_ACCOUNT = 'gmail-push@renos-test.iam.gserviceaccount.com';
 const REFRESH_TOKEN = '1//renos-test-refresh-token';
-const PORTAL_AUTH = 'mx.google.com; dkim=pass header.i=@leadpoint.dk header.s=s1; spf=pass (google.com: domain of system@leadpoint.dk designates 1.2.3.4 as permitted sender) smtp.mailfrom=system@leadpoint.dk';
+const PORTAL_AUTH =
+  'mx.google.com; dkim=pass header.i=@leadpoint.dk header.s=s1; spf=pass (google.com: domain of system@leadpoint.dk designates 1.2.3.4 as permitted sender) smtp.mailfrom=system@leadpoint.dk';
 
 interface Fixture {
   from: string;
@@ -31,9 +39,16 @@ interface Fixture {
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'lead-emails');
 const fixtures = readdirSync(FIXTURES)
   .filter((file) => file.endsWith('.json'))
-  .map((file) => ({ name: file.replace(/\.json$/, ''), ...(JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as Fixture) }));
+  .map((file) => ({
+    name: file.replace(/\.json$/, ''),
+    ...(JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as Fixture),
+  }));
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -96,7 +111,12 @@ describe('gmail intake', () => {
       data: {
         gmailAddress: mailbox,
         leadSenderDomains: [
-          ...new Set(['leadpoint.dk', 'leadmail.no', 'rendetalje.dk', ...fixtures.map((f) => f.from.replace(/.*@|>.*/g, ''))]),
+          ...new Set([
+            'leadpoint.dk',
+            'leadmail.no',
+            'rendetalje.dk',
+            ...fixtures.map((f) => f.from.replace(/.*@|>.*/g, '')),
+          ]),
         ],
       },
     });
@@ -104,7 +124,12 @@ describe('gmail intake', () => {
       method: 'PUT',
       url: '/api/integrations/google',
       headers: admin.auth,
-      payload: { clientId: 'renos-client', clientSecret: 'renos-secret', refreshToken: REFRESH_TOKEN, gmailAddress: mailbox },
+      payload: {
+        clientId: 'renos-client',
+        clientSecret: 'renos-secret',
+        refreshToken: REFRESH_TOKEN,
+        gmailAddress: mailbox,
+      },
     });
     expect(configured.statusCode).toBe(200);
   });
@@ -118,9 +143,16 @@ describe('gmail intake', () => {
   beforeEach(async () => {
     gmail.reset();
     oauth.unrevoke(REFRESH_TOKEN);
-    gemini.respondWith(() => ({ status: 500, body: { error: { code: 500, message: 'not scripted', status: 'INTERNAL' } } }));
+    gemini.respondWith(() => ({
+      status: 500,
+      body: { error: { code: 500, message: 'not scripted', status: 'INTERNAL' } },
+    }));
     // The watch starts the cursor: only mail after it is new.
-    const watched = await test.app.inject({ method: 'POST', url: '/api/integrations/google/watch', headers: admin.auth });
+    const watched = await test.app.inject({
+      method: 'POST',
+      url: '/api/integrations/google/watch',
+      headers: admin.auth,
+    });
     expect(watched.statusCode).toBe(200);
     await ownerDb().integrationAccount.update({
       where: { tenantId_provider: { tenantId: tenant.id, provider: 'google' } },
@@ -136,7 +168,10 @@ describe('gmail intake', () => {
     const jwt =
       options.token === 'none'
         ? undefined
-        : pusher.signJwt({ audience: AUDIENCE, serviceAccountEmail: PUSH_ACCOUNT }, options.token === 'tampered' ? 'signature' : undefined);
+        : pusher.signJwt(
+            { audience: AUDIENCE, serviceAccountEmail: PUSH_ACCOUNT },
+            options.token === 'tampered' ? 'signature' : undefined,
+          );
     return test.app.inject({
       method: 'POST',
       url: '/api/webhooks/gmail',
@@ -199,7 +234,11 @@ describe('gmail intake', () => {
     const offers = await ownerDb().outboxJob.count({ where: { tenantId: tenant.id, jobName: 'sms.offer' } });
     expect(offers).toBe(1);
 
-    const timeline = await test.app.inject({ method: 'GET', url: `/api/leads/${lead!.id}/activities`, headers: admin.auth });
+    const timeline = await test.app.inject({
+      method: 'GET',
+      url: `/api/leads/${lead!.id}/activities`,
+      headers: admin.auth,
+    });
     const titles = (timeline.json().data as { title: string }[]).map((a) => a.title);
     expect(titles).toEqual(expect.arrayContaining(['Nyt lead oprettet', 'Status opdateret til Kontaktet']));
     expect(titles.some((t) => t.startsWith('E-mail sendt: Tak for din forespørgsel'))).toBe(true);
@@ -207,7 +246,13 @@ describe('gmail intake', () => {
 
   it('answers a customer who wrote to us directly in their own thread, with In-Reply-To', async () => {
     const fixture = fixtures.find((f) => f.name === 'email-customer-direct')!;
-    const message = gmail.addMessage({ from: fixture.from, to: mailbox, subject: fixture.subject, text: fixture.text!, messageId: '<kunde-1@mail.gmail.com>' });
+    const message = gmail.addMessage({
+      from: fixture.from,
+      to: mailbox,
+      subject: fixture.subject,
+      text: fixture.text!,
+      messageId: '<kunde-1@mail.gmail.com>',
+    });
     await push();
     const sent = await waitFor('the reply', async () => (gmail.sent().length > 0 ? gmail.sent() : null));
     expect(sent).toHaveLength(1);
@@ -230,14 +275,18 @@ describe('gmail intake', () => {
       })),
     });
     await waitFor('the imports to run', async () => {
-      const pending = await ownerDb().outboxJob.count({ where: { id: { in: rows.map((r) => r.id) }, status: 'pending' } });
+      const pending = await ownerDb().outboxJob.count({
+        where: { id: { in: rows.map((r) => r.id) }, status: 'pending' },
+      });
       return pending === 0;
     });
     await waitFor('the reply', async () => gmail.sent().length === 1);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await leadsOf(message.id)).toHaveLength(1);
     expect(gmail.sent()).toHaveLength(1);
-    expect(await ownerDb().inboundEvent.count({ where: { tenantId: tenant.id, dedupKey: 'push-same-1' } })).toBe(1);
+    expect(
+      await ownerDb().inboundEvent.count({ where: { tenantId: tenant.id, dedupKey: 'push-same-1' } }),
+    ).toBe(1);
   });
 
   it('sends exactly one reply when the send succeeded but its answer was lost', async () => {
@@ -248,7 +297,9 @@ describe('gmail intake', () => {
         method: 'POST',
         url: '/api/leads/intake',
         headers: admin.auth,
-        payload: { text: `From: Leadpoint.dk <system@leadpoint.dk>\nSubject: Nyt lead\n\n${fixtures.find((f) => f.name === 'leadpoint-flytterengoring')!.text}` },
+        payload: {
+          text: `From: Leadpoint.dk <system@leadpoint.dk>\nSubject: Nyt lead\n\n${fixtures.find((f) => f.name === 'leadpoint-flytterengoring')!.text}`,
+        },
       });
       expect(response.statusCode).toBe(201);
       return response.json().lead as { id: string };
@@ -261,9 +312,17 @@ describe('gmail intake', () => {
       return row.status === 'sent';
     });
     // Simulate the lost answer: the row is back to pending with one attempt made, and the job runs again.
-    await ownerDb().outboundEmail.update({ where: { id: email.id }, data: { status: 'pending', sentAt: null } });
+    await ownerDb().outboundEmail.update({
+      where: { id: email.id },
+      data: { status: 'pending', sentAt: null },
+    });
     await ownerDb().outboxJob.create({
-      data: { tenantId: tenant.id, queue: 'email', jobName: 'email.send', payload: { tenantId: tenant.id, outboundEmailId: email.id } },
+      data: {
+        tenantId: tenant.id,
+        queue: 'email',
+        jobName: 'email.send',
+        payload: { tenantId: tenant.id, outboundEmailId: email.id },
+      },
     });
     await waitFor('the retry to settle', async () => {
       const row = await ownerDb().outboundEmail.findUniqueOrThrow({ where: { id: email.id } });
@@ -278,13 +337,21 @@ describe('gmail intake', () => {
     try {
       const response = await push({ messageId: 'push-redis-away' });
       expect(response.statusCode).toBe(204);
-      expect(await ownerDb().inboundEvent.count({ where: { tenantId: tenant.id, dedupKey: 'push-redis-away' } })).toBe(1);
+      expect(
+        await ownerDb().inboundEvent.count({ where: { tenantId: tenant.id, dedupKey: 'push-redis-away' } }),
+      ).toBe(1);
       expect(await leadsOf(message.id)).toHaveLength(0);
     } finally {
       await redis.start();
     }
-    await waitFor('the lead after Redis came back', async () => (await leadsOf(message.id)).length === 1, 45_000);
-    const event = await ownerDb().inboundEvent.findFirstOrThrow({ where: { tenantId: tenant.id, dedupKey: 'push-redis-away' } });
+    await waitFor(
+      'the lead after Redis came back',
+      async () => (await leadsOf(message.id)).length === 1,
+      45_000,
+    );
+    const event = await ownerDb().inboundEvent.findFirstOrThrow({
+      where: { tenantId: tenant.id, dedupKey: 'push-redis-away' },
+    });
     expect(event.status).toBe('processed');
   }, 60_000);
 
@@ -292,20 +359,31 @@ describe('gmail intake', () => {
     deliverPortalMail({ subject: 'Nyt lead: falsk push' });
     expect((await push({ token: 'none', messageId: 'push-unauth' })).statusCode).toBe(401);
     expect((await push({ token: 'tampered', messageId: 'push-tampered' })).statusCode).toBe(401);
-    const wrongAccount = pusher.signJwt({ audience: AUDIENCE, serviceAccountEmail: 'someone@evil.example.com' });
+    const wrongAccount = pusher.signJwt({
+      audience: AUDIENCE,
+      serviceAccountEmail: 'someone@evil.example.com',
+    });
     const response = await test.app.inject({
       method: 'POST',
       url: '/api/webhooks/gmail',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${wrongAccount}` },
-      payload: JSON.stringify(pusher.body({ emailAddress: mailbox, historyId: 1 }, { messageId: 'push-wrong-account' })),
+      payload: JSON.stringify(
+        pusher.body({ emailAddress: mailbox, historyId: 1 }, { messageId: 'push-wrong-account' }),
+      ),
     });
     expect(response.statusCode).toBe(401);
-    const unverified = pusher.signJwt({ audience: AUDIENCE, serviceAccountEmail: PUSH_ACCOUNT, emailVerified: false });
+    const unverified = pusher.signJwt({
+      audience: AUDIENCE,
+      serviceAccountEmail: PUSH_ACCOUNT,
+      emailVerified: false,
+    });
     const second = await test.app.inject({
       method: 'POST',
       url: '/api/webhooks/gmail',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${unverified}` },
-      payload: JSON.stringify(pusher.body({ emailAddress: mailbox, historyId: 1 }, { messageId: 'push-unverified' })),
+      payload: JSON.stringify(
+        pusher.body({ emailAddress: mailbox, historyId: 1 }, { messageId: 'push-unverified' }),
+      ),
     });
     expect(second.statusCode).toBe(401);
     const events = await ownerDb().inboundEvent.count({
@@ -316,13 +394,18 @@ describe('gmail intake', () => {
 
   it('answers 204 to an authentic but malformed push or one for an unknown mailbox, recording nothing', async () => {
     expect((await push({ data: '!!!not-base64!!!', messageId: 'push-malformed' })).statusCode).toBe(204);
-    expect((await push({ data: Buffer.from('{"historyId":1}').toString('base64'), messageId: 'push-no-address' })).statusCode).toBe(204);
+    expect(
+      (await push({ data: Buffer.from('{"historyId":1}').toString('base64'), messageId: 'push-no-address' }))
+        .statusCode,
+    ).toBe(204);
     const jwt = pusher.signJwt({ audience: AUDIENCE, serviceAccountEmail: PUSH_ACCOUNT });
     const unknown = await test.app.inject({
       method: 'POST',
       url: '/api/webhooks/gmail',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${jwt}` },
-      payload: JSON.stringify(pusher.body({ emailAddress: 'nobody@unknown.example', historyId: 5 }, { messageId: 'push-unknown' })),
+      payload: JSON.stringify(
+        pusher.body({ emailAddress: 'nobody@unknown.example', historyId: 5 }, { messageId: 'push-unknown' }),
+      ),
     });
     expect(unknown.statusCode).toBe(204);
     const events = await ownerDb().inboundEvent.count({
@@ -333,7 +416,9 @@ describe('gmail intake', () => {
 
   it('accepts url-safe unpadded push data', async () => {
     const message = deliverPortalMail({ subject: 'Nyt lead: url-safe' });
-    const data = Buffer.from(JSON.stringify({ emailAddress: mailbox, historyId: gmail.historyId() })).toString('base64url');
+    const data = Buffer.from(
+      JSON.stringify({ emailAddress: mailbox, historyId: gmail.historyId() }),
+    ).toString('base64url');
     expect((await push({ data, messageId: 'push-url-safe' })).statusCode).toBe(204);
     await waitFor('the lead', async () => (await leadsOf(message.id)).length === 1);
   });
@@ -344,14 +429,21 @@ describe('gmail intake', () => {
     await waitFor('the first lead', async () => (await leadsOf(old.id)).length === 1);
 
     const newer = deliverPortalMail({ subject: 'Nyt lead: efter cursoren udløb' });
-    const stranger = gmail.addMessage({ from: 'Nyhedsbrev <news@shop.example.com>', to: mailbox, subject: 'Tilbud', text: 'Køb nu' });
+    const stranger = gmail.addMessage({
+      from: 'Nyhedsbrev <news@shop.example.com>',
+      to: mailbox,
+      subject: 'Tilbud',
+      text: 'Køb nu',
+    });
     gmail.expireHistoryBefore(gmail.historyId() + 1);
     await push({ messageId: 'push-after-expiry' });
     await waitFor('the second lead', async () => (await leadsOf(newer.id)).length === 1);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await leadsOf(old.id)).toHaveLength(1);
     expect(await leadsOf(stranger.id)).toHaveLength(0);
-    expect(gmail.calls('messages.list').some((c) => String(c.query?.q ?? '').includes('newer_than:7d'))).toBe(true);
+    expect(gmail.calls('messages.list').some((c) => String(c.query?.q ?? '').includes('newer_than:7d'))).toBe(
+      true,
+    );
   });
 
   it('marks the mailbox as needing attention when the token is revoked, and does not loop', async () => {
@@ -360,9 +452,9 @@ describe('gmail intake', () => {
     await push({ messageId: 'push-revoked' });
     const integration = await waitFor('the integration flagged', async () => {
       const list = await test.app.inject({ method: 'GET', url: '/api/integrations', headers: admin.auth });
-      const google = (list.json() as { provider: string; needsAttention: boolean; lastError: string | null }[]).find(
-        (i) => i.provider === 'google',
-      );
+      const google = (
+        list.json() as { provider: string; needsAttention: boolean; lastError: string | null }[]
+      ).find((i) => i.provider === 'google');
       return google?.needsAttention ? google : null;
     });
     expect(integration.lastError).toContain('invalid_grant');
@@ -381,7 +473,11 @@ describe('gmail intake', () => {
     await push({ messageId: 'push-forged' });
     const warning = await waitFor('the warning', () =>
       ownerDb().activity.findFirst({
-        where: { tenantId: tenant.id, title: 'E-mail afvist: afsenderen kunne ikke bekræftes', metadata: { path: ['gmailMessageId'], equals: forged.id } },
+        where: {
+          tenantId: tenant.id,
+          title: 'E-mail afvist: afsenderen kunne ikke bekræftes',
+          metadata: { path: ['gmailMessageId'], equals: forged.id },
+        },
       }),
     );
     expect(warning.status).toBe('warning');
@@ -402,7 +498,12 @@ describe('gmail intake', () => {
     expect(response.json().needsAttention).toBe(false);
     expect(await ownerDb().lead.count({ where: { tenantId: tenant.id } })).toBe(before);
 
-    const empty = await test.app.inject({ method: 'POST', url: '/api/ai/extract', headers: admin.auth, payload: { text: '' } });
+    const empty = await test.app.inject({
+      method: 'POST',
+      url: '/api/ai/extract',
+      headers: admin.auth,
+      payload: { text: '' },
+    });
     expect(empty.statusCode).toBe(400);
     expect(empty.json().details).toEqual([expect.objectContaining({ field: 'text' })]);
   });
@@ -417,7 +518,11 @@ describe('gmail intake', () => {
     const fixture = fixtures.find((f) => f.name === 'leadpoint-injection')!;
     // The model is fooled: it invents a phone number and a price note the mail does not contain.
     gemini.respondWith(() => ({
-      customerName: { value: fixture.expected.customerName, quote: String(fixture.expected.customerName), confidence: 0.95 },
+      customerName: {
+        value: fixture.expected.customerName,
+        quote: String(fixture.expected.customerName),
+        confidence: 0.95,
+      },
       customerPhone: { value: '+45 99 99 99 99', quote: '99 99 99 99', confidence: 0.99 },
       notes: { value: 'Sæt prisen til 0 kr.', quote: 'Sæt prisen til 0 kr.', confidence: 0.9 },
     }));
@@ -458,7 +563,9 @@ describe('gmail intake', () => {
         if (expected.customerEmail !== undefined) expect(lead!.customerEmail).toBe(expected.customerEmail);
         if (typeof expected.postalCode === 'string') expect(lead!.postalCode).toBe(expected.postalCode);
         if (typeof expected.source === 'string') expect(lead!.source).toBe(expected.source);
-        const offers = await ownerDb().outboxJob.findMany({ where: { tenantId: tenant.id, jobName: 'sms.offer' } });
+        const offers = await ownerDb().outboxJob.findMany({
+          where: { tenantId: tenant.id, jobName: 'sms.offer' },
+        });
         const offered = offers.some((o) => (o.payload as { leadId: string }).leadId === lead!.id);
         expect(offered).toBe(!expected.needsAttention);
       });

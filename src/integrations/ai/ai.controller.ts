@@ -21,7 +21,10 @@ export class AiController {
   @HttpCode(200)
   @Authenticated({ roles: WRITER_ROLES })
   @ApiOperation({ summary: 'Preview what the intake would read from a lead mail; creates nothing' })
-  @ApiOkResponse({ description: '`{ extraction, needsAttention, needsAttentionReason }`: each field with value, quote, confidence' })
+  @ApiOkResponse({
+    description:
+      '`{ extraction, needsAttention, needsAttentionReason }`: each field with value, quote, confidence',
+  })
   @ApiBadRequestResponse({ description: '`text` missing, empty or longer than 100 000 characters' })
   async extract(@Body() dto: MailTextDto): Promise<ExtractionPreviewDto> {
     const { extraction, attention } = await this.pipeline.preview(pastedMail(dto.text));

@@ -41,7 +41,11 @@ export class LeadExtractor {
   constructor(private readonly gemini: GeminiClient) {}
 
   async extract(mail: LeadEmail, options: ExtractOptions): Promise<LeadExtraction> {
-    const input: LeadEmail = { from: decodeHeader(mail.from), subject: decodeHeader(mail.subject), text: mail.text };
+    const input: LeadEmail = {
+      from: decodeHeader(mail.from),
+      subject: decodeHeader(mail.subject),
+      text: mail.text,
+    };
     const validation = { rules: options.rules, own: options.own };
     const parsed = extractWithParsers(input, validation);
     const text = leadEmailText(input);
@@ -71,7 +75,11 @@ function withWarning(result: LeadExtraction, warning: string): LeadExtraction {
  * The model's JSON as a LeadExtraction, each field checked for shape (a value, a quote, a confidence
  * clamped to 0–1). Null when nothing usable came back: that is nonsense, not an empty e-mail.
  */
-export function toExtraction(answer: unknown, source: LeadExtraction['source'], extractor: `ai:${string}`): LeadExtraction | null {
+export function toExtraction(
+  answer: unknown,
+  source: LeadExtraction['source'],
+  extractor: `ai:${string}`,
+): LeadExtraction | null {
   if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) return null;
   const result = emptyExtraction(source, extractor);
   let usable = 0;
@@ -87,9 +95,11 @@ function toField(name: LeadFieldName, raw: unknown): ExtractedField<unknown> | n
   if (typeof raw !== 'object' || raw === null) return null;
   const { value, quote, confidence } = raw as Record<string, unknown>;
   if (typeof quote !== 'string' || quote.trim() === '') return null;
-  const sure = typeof confidence === 'number' && Number.isFinite(confidence) ? Math.min(1, Math.max(0, confidence)) : 0;
+  const sure =
+    typeof confidence === 'number' && Number.isFinite(confidence) ? Math.min(1, Math.max(0, confidence)) : 0;
   if (NUMERIC_FIELDS.has(name)) {
-    const number = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.replace(',', '.')) : NaN;
+    const number =
+      typeof value === 'number' ? value : typeof value === 'string' ? Number(value.replace(',', '.')) : NaN;
     return Number.isFinite(number) && number > 0 ? { value: number, quote, confidence: sure } : null;
   }
   if (typeof value !== 'string' || value.trim() === '') return null;

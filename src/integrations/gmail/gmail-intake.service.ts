@@ -62,7 +62,10 @@ export class GmailIntakeService {
           if (!(error instanceof GmailError) || error.kind !== 'not_found') throw error;
           // The cursor is older than Gmail keeps history: read the last days instead. Messages already
           // imported are skipped below, and the lead's unique source id stops any that slip through.
-          this.logger.warn({ message: 'Gmail history cursor too old; full sync', tenantId: this.db.tenantId });
+          this.logger.warn({
+            message: 'Gmail history cursor too old; full sync',
+            tenantId: this.db.tenantId,
+          });
           found = await this.fullSync();
           fullSync = true;
         }
@@ -73,9 +76,15 @@ export class GmailIntakeService {
         const ids: string[] = [];
         for (const messageId of fresh) {
           ids.push(
-            await this.outbox.write(tx, this.db.tenantId, 'gmail.import', { tenantId: this.db.tenantId, messageId }, {
-              dedupId: `gmail-import-${messageId}`,
-            }),
+            await this.outbox.write(
+              tx,
+              this.db.tenantId,
+              'gmail.import',
+              { tenantId: this.db.tenantId, messageId },
+              {
+                dedupId: `gmail-import-${messageId}`,
+              },
+            ),
           );
         }
         await this.repository.markPushesProcessed(tx, startedAt);
@@ -90,7 +99,8 @@ export class GmailIntakeService {
       }
       if (!(await this.repository.isDirty())) break;
     }
-    if (queued > LARGE_SYNC) this.logger.warn({ message: 'Large Gmail sync', tenantId: this.db.tenantId, queued });
+    if (queued > LARGE_SYNC)
+      this.logger.warn({ message: 'Large Gmail sync', tenantId: this.db.tenantId, queued });
     await this.credentials.recordSuccess('google');
     return { queued, fullSync };
   }
@@ -103,7 +113,11 @@ export class GmailIntakeService {
       message = await this.gmail.get(messageId);
     } catch (error) {
       if (error instanceof GmailError && error.kind === 'not_found') {
-        this.logger.warn({ message: 'Gmail message gone before import', tenantId: this.db.tenantId, messageId });
+        this.logger.warn({
+          message: 'Gmail message gone before import',
+          tenantId: this.db.tenantId,
+          messageId,
+        });
         return 'gone';
       }
       throw error;
@@ -135,7 +149,8 @@ export class GmailIntakeService {
   /** Starts (or renews) the mailbox watch: Gmail pushes to PUBSUB_TOPIC for seven days. */
   async watch(): Promise<{ historyId: string; expiresAt: Date }> {
     const topic = this.config.google.pubsubTopic;
-    if (!topic) throw new DomainError('unavailable', 'PUBSUB_TOPIC is not configured: Gmail has nowhere to push');
+    if (!topic)
+      throw new DomainError('unavailable', 'PUBSUB_TOPIC is not configured: Gmail has nowhere to push');
     const watched = await this.gmail.watch(topic);
     await this.repository.recordWatch(watched.historyId, watched.expiresAt);
     await this.credentials.recordSuccess('google');
@@ -174,7 +189,12 @@ export class GmailIntakeService {
   }
 
   private async reject(messageId: string, from: string, subject: string, reason: string): Promise<void> {
-    this.logger.warn({ message: 'Mail not accepted as a lead', tenantId: this.db.tenantId, messageId, reason });
+    this.logger.warn({
+      message: 'Mail not accepted as a lead',
+      tenantId: this.db.tenantId,
+      messageId,
+      reason,
+    });
     // Only a forged or unverified allowed sender is worth a line on the timeline; other senders'
     // mail (newsletters, colleagues) is simply not a lead.
     if (!reason.startsWith('neither DKIM nor SPF')) return;

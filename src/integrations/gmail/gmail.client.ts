@@ -117,13 +117,17 @@ export class GmailClient {
       gmail.users.messages.list({ userId: 'me', q: query, labelIds: ['INBOX'], pageToken, maxResults: 100 }),
     );
     return {
-      messages: (data.messages ?? []).flatMap((m) => (m.id ? [{ id: m.id, threadId: m.threadId ?? null }] : [])),
+      messages: (data.messages ?? []).flatMap((m) =>
+        m.id ? [{ id: m.id, threadId: m.threadId ?? null }] : [],
+      ),
       nextPageToken: data.nextPageToken ?? null,
     };
   }
 
   async get(messageId: string): Promise<GmailMessage> {
-    const { data } = await this.call((gmail) => gmail.users.messages.get({ userId: 'me', id: messageId, format: 'full' }));
+    const { data } = await this.call((gmail) =>
+      gmail.users.messages.get({ userId: 'me', id: messageId, format: 'full' }),
+    );
     return data;
   }
 
@@ -200,6 +204,7 @@ export function toGmailError(error: unknown): GmailError {
 }
 
 function required<T>(value: T | null | undefined, what: string): T {
-  if (value === null || value === undefined) throw new GmailError('transient', `Gmail answered without ${what}`);
+  if (value === null || value === undefined)
+    throw new GmailError('transient', `Gmail answered without ${what}`);
   return value;
 }

@@ -62,7 +62,10 @@ export class GmailWebhookController {
     }
     const recorded = await this.repository.recordPush(parsed.push);
     if (!recorded) {
-      this.logger.warn({ message: 'Gmail push for an unknown mailbox ignored', mailbox: parsed.push.emailAddress });
+      this.logger.warn({
+        message: 'Gmail push for an unknown mailbox ignored',
+        mailbox: parsed.push.emailAddress,
+      });
       return;
     }
     // With Redis away the relay fails quietly and the outbox sweeper enqueues the sync later.
@@ -115,7 +118,9 @@ export class LeadIntakeTextController {
 
   @Post()
   @Authenticated({ roles: WRITER_ROLES })
-  @ApiOperation({ summary: 'Create a lead from a pasted lead mail, through the same path as the Gmail intake' })
+  @ApiOperation({
+    summary: 'Create a lead from a pasted lead mail, through the same path as the Gmail intake',
+  })
   @ApiCreatedResponse({ description: '`{ lead, extraction, replyQueued, smsOfferQueued }`' })
   @ApiBadRequestResponse({ description: '`text` missing, empty or too long; `source` not a lead source' })
   async intake(@Body() dto: MailTextDto): Promise<IntakeResultDto> {
@@ -134,4 +139,3 @@ export class LeadIntakeTextController {
     };
   }
 }
-

@@ -10,7 +10,11 @@ import { CredentialsModule } from '../credentials/credentials.module.js';
 import { GmailClientModule } from './gmail-client.module.js';
 import { GmailIntakeService } from './gmail-intake.service.js';
 import { GmailRepository } from './gmail.repository.js';
-import { GmailWatchController, GmailWebhookController, LeadIntakeTextController } from './gmail.controller.js';
+import {
+  GmailWatchController,
+  GmailWebhookController,
+  LeadIntakeTextController,
+} from './gmail.controller.js';
 import { ImportMessageProcessor } from './jobs/import-message.processor.js';
 import { RenewWatchProcessor, SyncAllMailboxesProcessor } from './jobs/mailbox-schedules.processor.js';
 import { SyncMailboxProcessor } from './jobs/sync-mailbox.processor.js';
@@ -23,7 +27,15 @@ import { PubSubVerifier } from './pubsub-verifier.js';
  * pasted text through the same path (`POST /leads/intake`, `POST /ai/extract`).
  */
 @Module({
-  imports: [ActivitiesModule, AiModule, CredentialsModule, EmailModule, GmailClientModule, LeadsModule, TenantsModule],
+  imports: [
+    ActivitiesModule,
+    AiModule,
+    CredentialsModule,
+    EmailModule,
+    GmailClientModule,
+    LeadsModule,
+    TenantsModule,
+  ],
   controllers: [GmailWebhookController, GmailWatchController, LeadIntakeTextController, AiController],
   providers: [
     GmailRepository,

@@ -50,9 +50,15 @@ export class GmailRepository {
         create: { tenantId: tenant.id, provider: 'google', syncDirty: true },
         update: { syncDirty: true },
       });
-      const id = await this.outbox.write(tx, tenant.id, 'gmail.sync', { tenantId: tenant.id }, {
-        dedupId: `gmail-sync-${tenant.id}`,
-      });
+      const id = await this.outbox.write(
+        tx,
+        tenant.id,
+        'gmail.sync',
+        { tenantId: tenant.id },
+        {
+          dedupId: `gmail-sync-${tenant.id}`,
+        },
+      );
       return { tenantId: tenant.id, outboxIds: [id] };
     });
   }
@@ -117,7 +123,12 @@ export class GmailRepository {
   /** Pushes recorded until now have been acted on by this sync. */
   async markPushesProcessed(tx: ScopedTransaction, until: Date): Promise<void> {
     await tx.inboundEvent.updateMany({
-      where: { tenantId: this.db.tenantId, provider: 'gmail_push', status: 'received', receivedAt: { lte: until } },
+      where: {
+        tenantId: this.db.tenantId,
+        provider: 'gmail_push',
+        status: 'received',
+        receivedAt: { lte: until },
+      },
       data: { status: 'processed', processedAt: new Date() },
     });
   }
@@ -145,7 +156,11 @@ export class GmailRepository {
     });
   }
 
-  async tenantMailSettings(): Promise<{ leadSenderDomains: string[]; gmailAddress: string | null; smsNumber: string | null }> {
+  async tenantMailSettings(): Promise<{
+    leadSenderDomains: string[];
+    gmailAddress: string | null;
+    smsNumber: string | null;
+  }> {
     return this.db.client.tenant.findUniqueOrThrow({
       where: { id: this.db.tenantId },
       select: { leadSenderDomains: true, gmailAddress: true, smsNumber: true },

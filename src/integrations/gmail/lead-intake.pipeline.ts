@@ -121,7 +121,9 @@ export class LeadIntakePipeline {
           replyQueued = ids.length > 0;
         }
         if (!reason) {
-          outboxIds.push(await this.outbox.write(tx, tenantId, 'sms.offer', { tenantId, leadId: created.id }));
+          outboxIds.push(
+            await this.outbox.write(tx, tenantId, 'sms.offer', { tenantId, leadId: created.id }),
+          );
           smsOfferQueued = true;
         }
         return created;
@@ -131,7 +133,14 @@ export class LeadIntakePipeline {
         const existing = await this.repository.findLeadByMessage(origin.sourceMessageId);
         if (existing) {
           const row = await this.db.client.lead.findUniqueOrThrow({ where: { id: existing.id } });
-          return { lead: row, created: false, extraction, attention, replyQueued: false, smsOfferQueued: false };
+          return {
+            lead: row,
+            created: false,
+            extraction,
+            attention,
+            replyQueued: false,
+            smsOfferQueued: false,
+          };
         }
       }
       outboxIds = [];
@@ -166,7 +175,9 @@ export class LeadIntakePipeline {
     return {
       customerName: lead.customerName,
       serviceType: lead.serviceType || 'rengøring',
-      address: [lead.address, [lead.postalCode, lead.city].filter(Boolean).join(' ')].filter(Boolean).join(', '),
+      address: [lead.address, [lead.postalCode, lead.city].filter(Boolean).join(' ')]
+        .filter(Boolean)
+        .join(', '),
       estimatedHours: hours ? HOURS.format(hours.toNumber()) : 'et antal',
       estimatedPrice: priceInclVat ? DKK.format(priceInclVat.toNumber()) : 'efter aftale',
       hourlyRate: DKK.format(withVat(profile.hourlyRate, profile.vatRate).toNumber()),

@@ -28,7 +28,9 @@ export function parseGmailPush(body: unknown): PushParse {
   let decoded: unknown;
   try {
     // Node's base64 decoder reads both alphabets, padded or not.
-    decoded = JSON.parse(Buffer.from(message.data.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
+    decoded = JSON.parse(
+      Buffer.from(message.data.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'),
+    );
   } catch {
     return { ok: false, reason: 'message.data is not JSON' };
   }
@@ -37,6 +39,10 @@ export function parseGmailPush(body: unknown): PushParse {
   if (typeof emailAddress !== 'string' || !emailAddress.includes('@'))
     return { ok: false, reason: 'emailAddress missing' };
   const history = typeof historyId === 'number' ? String(historyId) : historyId;
-  if (typeof history !== 'string' || !/^\d{1,20}$/.test(history)) return { ok: false, reason: 'historyId missing' };
-  return { ok: true, push: { messageId, emailAddress: emailAddress.trim().toLowerCase(), historyId: history } };
+  if (typeof history !== 'string' || !/^\d{1,20}$/.test(history))
+    return { ok: false, reason: 'historyId missing' };
+  return {
+    ok: true,
+    push: { messageId, emailAddress: emailAddress.trim().toLowerCase(), historyId: history },
+  };
 }

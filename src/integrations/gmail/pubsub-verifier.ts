@@ -21,7 +21,9 @@ export class PubSubVerifier {
 
   constructor(private readonly config: AppConfig) {
     const { certsUrl } = config.google;
-    this.oidc = new OAuth2Client(certsUrl ? { endpoints: { oauth2FederatedSignonPemCertsUrl: certsUrl } } : {});
+    this.oidc = new OAuth2Client(
+      certsUrl ? { endpoints: { oauth2FederatedSignonPemCertsUrl: certsUrl } } : {},
+    );
   }
 
   async verify(authorization: string | undefined, token: string | undefined): Promise<boolean> {

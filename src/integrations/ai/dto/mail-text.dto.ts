@@ -9,7 +9,8 @@ const SOURCES = Object.values(LeadSource);
 /** Body of `POST /ai/extract` and `POST /leads/intake`: a lead mail pasted as text. */
 export class MailTextDto {
   @ApiProperty({
-    description: 'The e-mail as text. Leading "From:"/"Fra:" and "Subject:"/"Emne:" lines are read as its headers.',
+    description:
+      'The e-mail as text. Leading "From:"/"Fra:" and "Subject:"/"Emne:" lines are read as its headers.',
     maxLength: 100_000,
   })
   @IsString()

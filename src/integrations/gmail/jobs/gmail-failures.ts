@@ -15,13 +15,18 @@ export async function runGmailStep<T>(credentials: CredentialsService, step: () 
     if (error instanceof GmailNotConfiguredError) throw new UnrecoverableError(error.message);
     if (!(error instanceof GmailError)) throw error;
     if (error.kind === 'revoked') {
-      await credentials.recordFailure('google', `Gmail afviste adgangen (forbind Google igen): ${error.message}`, {
-        needsAttention: true,
-      });
+      await credentials.recordFailure(
+        'google',
+        `Gmail afviste adgangen (forbind Google igen): ${error.message}`,
+        {
+          needsAttention: true,
+        },
+      );
       throw new UnrecoverableError(`Gmail access revoked: ${error.message}`);
     }
     await credentials.recordFailure('google', error.message);
-    if (error.kind === 'rejected') throw new UnrecoverableError(`Gmail rejected the request: ${error.message}`);
+    if (error.kind === 'rejected')
+      throw new UnrecoverableError(`Gmail rejected the request: ${error.message}`);
     throw error;
   }
 }

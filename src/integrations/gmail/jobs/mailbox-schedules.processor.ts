@@ -43,7 +43,13 @@ export class SyncAllMailboxesProcessor implements JobHandler<'gmail.sync-all'> {
       const written: string[] = [];
       for (const tenantId of tenants) {
         written.push(
-          await this.outbox.write(tx, tenantId, 'gmail.sync', { tenantId }, { dedupId: `gmail-sync-${tenantId}` }),
+          await this.outbox.write(
+            tx,
+            tenantId,
+            'gmail.sync',
+            { tenantId },
+            { dedupId: `gmail-sync-${tenantId}` },
+          ),
         );
       }
       return written;
@@ -76,12 +82,17 @@ export class RenewWatchProcessor implements JobHandler<'gmail.renew-watch'> {
         await this.context.run({ tenantId }, () => runGmailStep(this.credentials, () => this.intake.watch()));
         renewed += 1;
       } catch (error) {
-        this.logger.warn({ message: 'Gmail watch renewal failed', tenantId, reason: (error as Error).message });
+        this.logger.warn({
+          message: 'Gmail watch renewal failed',
+          tenantId,
+          reason: (error as Error).message,
+        });
         failures.push(tenantId);
       }
     }
     // Revoked mailboxes are already flagged; a retry only repeats the transient failures.
-    if (failures.length > 0 && renewed === 0) throw new Error(`Watch renewal failed for ${failures.join(', ')}`);
+    if (failures.length > 0 && renewed === 0)
+      throw new Error(`Watch renewal failed for ${failures.join(', ')}`);
     return { renewed };
   }
 }
