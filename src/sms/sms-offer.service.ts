@@ -126,6 +126,12 @@ export class SmsOfferService {
     }
     if (!lead.estimatedHours || lead.estimatedHours.lte(0)) {
       if (manual) throw new LeadHasNoHoursError();
+      await this.note(
+        lead,
+        'SMS ikke sendt',
+        'Leadet mangler et timeestimat: der kan ikke findes tider',
+        'warning',
+      );
       return { outcome: 'skipped', reason: 'no hours' };
     }
     const profile = await this.profile.current();

@@ -5,7 +5,7 @@ import { BookingsModule } from '../bookings/bookings.module.js';
 import { CalendarModule } from '../calendar/calendar.module.js';
 import { EmailModule } from '../email/email.module.js';
 import { CredentialsModule } from '../integrations/credentials/credentials.module.js';
-import { TwilioModule } from '../integrations/twilio/twilio.client.js';
+import { TwilioModule } from '../integrations/twilio/twilio.module.js';
 import { LeadsModule } from '../leads/leads.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { InboundSmsProcessor } from './jobs/inbound-sms.processor.js';

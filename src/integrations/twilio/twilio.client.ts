@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import twilio from 'twilio';
 
 import { AppConfig } from '../../core/config/app-config.js';
@@ -131,10 +131,3 @@ export class TwilioSmsSender extends SmsSender {
     return client;
   }
 }
-
-/** Provides the SMS port; the SMS feature module imports it. */
-@Module({
-  providers: [{ provide: SmsSender, useClass: TwilioSmsSender }],
-  exports: [SmsSender],
-})
-export class TwilioModule {}
