@@ -83,17 +83,20 @@ export class CalendarSyncService {
     return outcome;
   }
 
-  /** Records on the booking's timeline why its calendar event could not be made (in its own transaction). */
+  /**
+   * Records on the booking's timeline why its calendar event could not be made (in its own
+   * transaction), once per booking and reason: a tenant without Google is told, not told at every move.
+   */
   async recordFailure(bookingId: string, reason: string): Promise<void> {
     const tenantId = this.tenantPrisma.tenantId;
+    const entry = { title: 'Kalenderen er ikke opdateret', description: reason };
     await this.tenantPrisma.transaction(async (tx) => {
       const booking = await this.repository.findBookingForSync(tenantId, bookingId, tx);
-      if (!booking) return;
+      if (!booking || (await this.repository.hasActivity(tenantId, bookingId, entry, tx))) return;
       await this.activities.record(tx, {
         type: 'booking',
-        title: 'Kalenderen er ikke opdateret',
-        description: reason,
-        status: 'error',
+        ...entry,
+        status: 'warning',
         customerId: booking.customerId,
         leadId: booking.leadId,
         bookingId: booking.id,

@@ -144,6 +144,20 @@ export class CalendarRepository {
     });
   }
 
+  /** Whether the booking's timeline already says this (a failure repeated by every change is said once). */
+  async hasActivity(
+    tenantId: string,
+    bookingId: string,
+    entry: { title: string; description: string },
+    tx: Db,
+  ): Promise<boolean> {
+    const row = await tx.activity.findFirst({
+      where: { tenantId, bookingId, title: entry.title, description: entry.description },
+      select: { id: true },
+    });
+    return row !== null;
+  }
+
   /** Records where the booking's event is (both null: it has none). Leaves status and revision alone. */
   async saveEvent(
     tenantId: string,

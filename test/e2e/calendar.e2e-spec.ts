@@ -290,6 +290,15 @@ describe('calendar', () => {
         .toContain('Kalenderen er ikke opdateret');
       expect((await bookingRow(booking.id)).googleCalendarEventId).toBeNull();
       expect((await bookingRow(booking.id)).status).toBe('confirmed');
+      // Said once, not again at every change.
+      const later = new Date(new Date(booking.startsAt).getTime() + HOUR).toISOString();
+      expect(
+        (await request('PATCH', `/api/bookings/${booking.id}`, adminB, { startsAt: later })).statusCode,
+      ).toBe(200);
+      await expect(processor.handle({ tenantId: tenantB.id, bookingId: booking.id })).rejects.toThrow(
+        /not connected/,
+      );
+      expect((await titles(booking.id)).filter((t) => t === 'Kalenderen er ikke opdateret')).toHaveLength(1);
     });
   });
 
