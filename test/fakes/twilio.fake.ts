@@ -92,6 +92,22 @@ export function signedWebhook(authToken: string, url: string, params: Record<str
   };
 }
 
+/**
+ * Posts a signed webhook to a running app over HTTP (the demo; tests use `app.inject` with `path`).
+ * `appUrl` is where the app listens; the signature stays over the public URL Twilio would have called.
+ */
+export async function deliverWebhook(
+  webhook: SignedWebhook,
+  appUrl: string,
+): Promise<{ status: number; body: string }> {
+  const response = await fetch(`${appUrl.replace(/\/+$/, '')}${webhook.path}`, {
+    method: 'POST',
+    headers: webhook.headers,
+    body: webhook.payload,
+  });
+  return { status: response.status, body: await response.text() };
+}
+
 export class TwilioFake {
   readonly messages: TwilioMessage[] = [];
   /** Numbers that texted STOP to the account: sending to them answers 21610. */
