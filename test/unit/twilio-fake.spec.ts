@@ -1,8 +1,11 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AppConfig } from '../../src/core/config/app-config.js';
 import { SmsSendError, TwilioSmsSender } from '../../src/integrations/twilio/twilio.client.js';
-import { TwilioFake } from '../fakes/twilio.fake.js';
+import { deliverWebhook, TwilioFake } from '../fakes/twilio.fake.js';
 
 // The fake driven through the real twilio SDK, pointed at it the way the app is (TWILIO_API_BASE_URL
 // → client.api.baseUrl), and its webhooks checked with the SDK's own validator.
@@ -126,5 +129,34 @@ describe('Twilio fake with the real SDK', () => {
         callback.params,
       ),
     ).toBe(true);
+  });
+
+  it('delivers a signed webhook over HTTP to a running app, signed for the public URL', async () => {
+    const received: { url?: string; signature?: string; body?: string } = {};
+    const app = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        Object.assign(received, { url: req.url, signature: req.headers['x-twilio-signature'], body });
+        res.writeHead(200, { 'content-type': 'text/xml' }).end('<Response/>');
+      });
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    try {
+      const publicUrl = 'https://renos.example/api/webhooks/twilio/sms';
+      const webhook = fake.inboundSms(publicUrl, {
+        accountSid: ACCOUNT.accountSid,
+        from: TO,
+        to: FROM,
+        body: '1',
+      });
+      const answer = await deliverWebhook(webhook, `http://127.0.0.1:${(app.address() as AddressInfo).port}`);
+      expect(answer).toEqual({ status: 200, body: '<Response/>' });
+      expect(received.url).toBe('/api/webhooks/twilio/sms');
+      const params = Object.fromEntries(new URLSearchParams(received.body));
+      expect(sender.validSignature(ACCOUNT.authToken, received.signature!, publicUrl, params)).toBe(true);
+    } finally {
+      await new Promise((resolve) => app.close(resolve));
+    }
   });
 });
