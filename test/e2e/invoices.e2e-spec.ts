@@ -606,6 +606,43 @@ describe('invoices', () => {
       });
     });
 
+    it('creates the invoice approved in Billy when the tenant says so, and credits it there', async () => {
+      await ownerDb().tenant.update({ where: { id: c.tenant.id }, data: { billyInvoiceState: 'approved' } });
+      try {
+        const { bookingId, leadId } = await completedBooking(c);
+        const invoice = await synced(bookingId, (row) => row.number !== null);
+        const inBilly = billy.invoice(invoice.billyInvoiceId!)!;
+        expect(inBilly.state).toBe('approved');
+        expect(invoice).toMatchObject({
+          status: 'approved',
+          number: inBilly.invoiceNo,
+          needsAttention: false,
+        });
+        expect(invoice.dueDate).toBe(inBilly.dueDate);
+        expect(await leadStatus(leadId)).toBe('invoiced');
+        expect((await request('POST', `/api/invoices/${invoice.id}/approve`, c.admin)).statusCode).toBe(409);
+
+        const credit = await request('POST', `/api/invoices/${invoice.id}/credit-note`, c.admin, {});
+        expect(credit.statusCode).toBe(201);
+        expect(credit.json()).toMatchObject({ kind: 'credit_note', number: null, status: 'approved' });
+        const creditNote = await eventually(
+          async () =>
+            (await request('GET', `/api/invoices/${credit.json().id}`, c.admin)).json() as InvoiceJson,
+          (row) => row.number !== null,
+        );
+        const billyCredit = billy.invoice(creditNote.billyInvoiceId!)!;
+        expect(billyCredit).toMatchObject({
+          type: 'creditNote',
+          creditedInvoiceId: inBilly.id,
+          externalId: creditNote.reference,
+          grossAmount: 1526.88,
+        });
+        expect(creditNote.number).toBe(billyCredit.invoiceNo);
+      } finally {
+        await ownerDb().tenant.update({ where: { id: c.tenant.id }, data: { billyInvoiceState: 'draft' } });
+      }
+    });
+
     it('/sync without Billy configured is a 409', async () => {
       const plain = await setupTenant('Firma Uden Billy');
       const { bookingId } = await completedBooking(plain);

@@ -14,7 +14,7 @@ import {
 import { PaginationQueryDto } from '../../core/http/pagination.js';
 import { InvoiceStatus } from '../../generated/prisma/enums.js';
 
-export const INVOICE_SORT_FIELDS = ['createdAt', 'dueDate', 'total', 'number'] as const;
+export const INVOICE_SORT_FIELDS = ['createdAt', 'approvedAt', 'dueDate', 'total'] as const;
 
 export class InvoiceQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: InvoiceStatus, enumName: 'InvoiceStatus' })
