@@ -3,6 +3,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { Prisma } from '../../src/generated/prisma/client.js';
+import { TenantContextService } from '../../src/core/database/tenant-context.js';
+import { TenantPrismaService } from '../../src/core/database/tenant-prisma.service.js';
+import { OutboxService } from '../../src/core/queue/outbox.service.js';
 import { SendOfferProcessor } from '../../src/sms/jobs/send-offer.processor.js';
 import { SmsRemindersProcessor } from '../../src/sms/jobs/sms-reminders.processor.js';
 import { DEFAULT_SLOT_RULES } from '../../src/tenants/tenant-defaults.js';
@@ -277,6 +280,27 @@ describe('SMS booking', () => {
         .data.map((m: { type: string }) => m.type)
         .sort(),
     ).toEqual(['booking_options', 'confirmation', 'reply'].sort());
+  });
+
+  it("sends the offer when the intake writes 'sms.offer' to the outbox", async () => {
+    const { lead, phone } = await createLead(main);
+    const outbox = test.app.get(OutboxService);
+    const ids = await test.app
+      .get(TenantContextService)
+      .run({ tenantId: main.tenant.id }, () =>
+        test.app
+          .get(TenantPrismaService)
+          .transaction(async (tx) => [
+            await outbox.write(tx, main.tenant.id, 'sms.offer', {
+              tenantId: main.tenant.id,
+              leadId: lead.id,
+            }),
+          ]),
+      );
+    outbox.relay(ids);
+    const sent = await eventually(async () => twilio.sentTo(phone)[0], 'the offer through the queue');
+    expect(sent.body).toContain('Svar 1, 2 eller 3 for at booke');
+    expect(await ownerDb().slotOffer.count({ where: { leadId: lead.id, status: 'offered' } })).toBe(3);
   });
 
   it('books one of two customers answering for the same slot at once; the other gets fresh options', async () => {
