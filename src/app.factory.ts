@@ -15,6 +15,7 @@ import { requestIdFor } from './core/http/request-id.js';
 import { createValidationPipe } from './core/http/validation.js';
 import { RedisService } from './core/redis/redis.service.js';
 import { createNestLogger, createWinston } from './core/logging/logger.js';
+import { registerQueueBoard } from './health/queue-board.js';
 import { buildOpenApiDocument } from './openapi.js';
 
 /** Fastify's own meaning of a hop count: trust the nearest `hops` proxies. */
@@ -137,6 +138,7 @@ export async function createApp(
       tenantId: (request as FastifyRequest & { tenantId?: string }).tenantId,
     });
   });
+  await registerQueueBoard(app, `/${config.http.globalPrefix}/admin/queues`);
   SwaggerModule.setup(`${config.http.globalPrefix}/docs`, app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: `${config.http.globalPrefix}/docs-json`,
   });

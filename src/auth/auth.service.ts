@@ -64,6 +64,33 @@ export class AuthService {
     });
   }
 
+  /**
+   * For the operator pages a browser opens with HTTP Basic (Bull Board): whether these are an active
+   * superadmin's e-mail and password. Throttled and audited like a login, so it is no password oracle.
+   */
+  async verifySuperadmin(
+    email: string,
+    password: string,
+    client: ClientInfo & { ip: string },
+  ): Promise<boolean> {
+    await this.throttle.assertAllowed(email, client.ip);
+    const user = await this.repository.run((tx) => this.repository.findUserByEmail(tx, email));
+    const valid = await this.passwords.verify(user?.passwordHash, password);
+    if (!user || !valid || !user.active || !user.isSuperadmin) {
+      await this.throttle.recordFailure(email, client.ip);
+      await this.audit.record({
+        action: 'login_failed',
+        actorUserId: user?.id,
+        ip: client.ip,
+        userAgent: client.userAgent,
+        metadata: { reason: 'queue_board', superadmin: user?.isSuperadmin ?? false },
+      });
+      return false;
+    }
+    await this.throttle.recordSuccess(email, client.ip);
+    return true;
+  }
+
   async refresh(refreshToken: string, client: ClientInfo): Promise<SessionDto> {
     try {
       return await this.repository.run(async (tx) => {
