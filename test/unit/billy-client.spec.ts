@@ -91,6 +91,29 @@ describe('BillyClient against the Billy fake', () => {
     expect(await client.getInvoice(draft.id)).toMatchObject({ balance: 0, isPaid: true });
   });
 
+  it('registers a payment the way Billy does (POST /bankPayments), which the invoice then shows', async () => {
+    const { contact, product } = await contactAndProduct();
+    const created = await client.createInvoice({
+      ...invoiceFor(contact.id, product.id, 'RO-P'),
+      state: 'approved',
+    });
+    const response = await fetch(`${fake.apiBaseUrl}/bankPayments`, {
+      method: 'POST',
+      headers: { 'X-Access-Token': fake.accessToken, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        bankPayment: {
+          organizationId: fake.organizationId,
+          entryDate: '2026-12-01',
+          cashAmount: 1526.88,
+          cashSide: 'debit',
+          associations: [{ subjectReference: `invoice:${created.id}` }],
+        },
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect(await client.getInvoice(created.id)).toMatchObject({ isPaid: true, balance: 0 });
+  });
+
   it('maps errors to kinds: validation, auth, not found', async () => {
     const invalid = await failure(
       client.createContact({
