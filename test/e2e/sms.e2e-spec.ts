@@ -285,18 +285,14 @@ describe('SMS booking', () => {
   it("sends the offer when the intake writes 'sms.offer' to the outbox", async () => {
     const { lead, phone } = await createLead(main);
     const outbox = test.app.get(OutboxService);
-    const ids = await test.app
-      .get(TenantContextService)
-      .run({ tenantId: main.tenant.id }, () =>
-        test.app
-          .get(TenantPrismaService)
-          .transaction(async (tx) => [
-            await outbox.write(tx, main.tenant.id, 'sms.offer', {
-              tenantId: main.tenant.id,
-              leadId: lead.id,
-            }),
-          ]),
-      );
+    const ids = await test.app.get(TenantContextService).run({ tenantId: main.tenant.id }, () =>
+      test.app.get(TenantPrismaService).transaction(async (tx) => [
+        await outbox.write(tx, main.tenant.id, 'sms.offer', {
+          tenantId: main.tenant.id,
+          leadId: lead.id,
+        }),
+      ]),
+    );
     outbox.relay(ids);
     const sent = await eventually(async () => twilio.sentTo(phone)[0], 'the offer through the queue');
     expect(sent.body).toContain('Svar 1, 2 eller 3 for at booke');
@@ -630,6 +626,55 @@ describe('SMS booking', () => {
     expect(page.statusCode).toBe(200);
     expect(page.json().meta).toMatchObject({ page: 1, pageSize: 2 });
     expect(page.json().data.length).toBeLessThanOrEqual(2);
+  });
+
+  it('keeps texts to their tenant and role: another tenant sees none, a viewer cannot send, staff only their leads', async () => {
+    const { lead, phone } = await createLead(main);
+    const sent = await test.app.inject({
+      method: 'POST',
+      url: '/api/sms',
+      headers: main.admin.auth,
+      payload: { leadId: lead.id, body: 'Hemmelig besked til kunden' },
+    });
+    expect(sent.statusCode).toBe(201);
+    const other = await setupTenant('Anden Rengøring');
+    const theirs = await test.app.inject({
+      method: 'GET',
+      url: '/api/sms?pageSize=100',
+      headers: other.admin.auth,
+    });
+    expect(theirs.statusCode).toBe(200);
+    expect(theirs.body).not.toContain(phone);
+    expect(theirs.body).not.toContain('Hemmelig besked');
+    for (const [method, url, payload] of [
+      ['GET', `/api/sms?leadId=${lead.id}`, undefined],
+      ['POST', '/api/sms', { leadId: lead.id, body: 'Hej' }],
+      ['POST', `/api/leads/${lead.id}/send-booking-options`, undefined],
+    ] as const) {
+      const response = await test.app.inject({ method, url, payload, headers: other.admin.auth });
+      expect(response.statusCode, `${method} ${url}`).toBe(404);
+    }
+    const viewer = await login(test.app, await createUser(main.tenant.id, 'viewer'));
+    const refused = await test.app.inject({
+      method: 'POST',
+      url: '/api/sms',
+      headers: viewer.auth,
+      payload: { leadId: lead.id, body: 'Hej' },
+    });
+    expect(refused.statusCode).toBe(403);
+    const staff = await login(test.app, await createUser(main.tenant.id, 'staff'));
+    const unassigned = await test.app.inject({
+      method: 'POST',
+      url: `/api/leads/${lead.id}/send-booking-options`,
+      headers: staff.auth,
+    });
+    expect(unassigned.statusCode).toBe(404);
+    const staffList = await test.app.inject({
+      method: 'GET',
+      url: '/api/sms?pageSize=100',
+      headers: staff.auth,
+    });
+    expect(staffList.json().data).toEqual([]);
   });
 
   it('reminds confirmed bookings in the next 24 hours once, by text and e-mail', async () => {
