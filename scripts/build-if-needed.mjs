@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SOURCES = ['src', 'prisma', 'bench', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
+const SOURCES = ['src', 'prisma', 'bench', 'test/fakes', 'test/demo', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
 const STAMP = 'dist/.build-stamp';
 
 function newestMtime(path) {

@@ -7,3 +7,4 @@ export * from './http.js';
 export * from './mime.js';
 export * from './pubsub-pusher.js';
 export * from './twilio.fake.js';
+export * from './cloud.js';
