@@ -6,7 +6,8 @@ import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 
 const LIVE: BookingStatus[] = ['pending', 'confirmed', 'in_progress'];
 const BOOKED: BookingStatus[] = ['confirmed', 'in_progress', 'completed'];
-const INVOICED: InvoiceStatus[] = ['approved', 'sent', 'paid', 'overdue', 'credited'];
+// A credited invoice is cancelled by its credit note: it no longer counts as invoiced.
+const INVOICED: InvoiceStatus[] = ['approved', 'sent', 'paid', 'overdue'];
 const OUTSTANDING: InvoiceStatus[] = ['approved', 'sent', 'overdue'];
 
 export interface StatsFigures {
@@ -37,7 +38,8 @@ export class StatsRepository {
       deletedAt: null,
       ...(assignedUserId ? { OR: [{ assignedUserId }, { lead: { assignedUserId } }] } : {}),
     };
-    const invoice: Prisma.InvoiceWhereInput = assignedUserId ? { booking } : {};
+    // Credit notes are corrections, not revenue: only invoices count.
+    const invoice: Prisma.InvoiceWhereInput = assignedUserId ? { kind: 'invoice', booking } : { kind: 'invoice' };
     const sms: Prisma.SmsMessageWhereInput = assignedUserId ? { lead: { assignedUserId } } : {};
 
     return this.db.transaction(async (tx) => {

@@ -399,6 +399,9 @@ describe('invoices', () => {
       expect(credit.json().lines).toHaveLength(1);
       const original = (await request('GET', `/api/invoices/${invoice.id}`, fresh.admin)).json();
       expect(original).toMatchObject({ status: 'credited', number: '1', total: '1526.88' });
+      // A credited invoice and its credit note cancel out: nothing invoiced, nothing outstanding.
+      const stats = (await request('GET', '/api/leads/stats', fresh.admin)).json();
+      expect(stats).toMatchObject({ invoicedRevenue: '0.00', outstanding: '0.00' });
       expect(
         (await request('POST', `/api/invoices/${invoice.id}/credit-note`, fresh.admin, {})).statusCode,
       ).toBe(409);
