@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { bootTestApp, type TestApp } from '../support/app.js';
@@ -162,6 +164,29 @@ describe('HTTP basics', () => {
     const ui = await test.app.inject({ method: 'GET', url: '/api/docs' });
     expect(ui.statusCode).toBe(200);
     expect(ui.headers['content-type']).toContain('text/html');
+  });
+
+  it('ships a Postman collection with every operation of the OpenAPI document (`npm run openapi` renews it)', async () => {
+    const paths = (await test.app.inject({ method: 'GET', url: '/api/docs-json' })).json().paths as Record<
+      string,
+      Record<string, unknown>
+    >;
+    // The probe routes exist only in this test's app.
+    const operations = Object.entries(paths)
+      .filter(([path]) => !path.startsWith('/api/probe'))
+      .flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+      );
+    interface Item {
+      item?: Item[];
+      request?: { method: string; url: { path: string[] } };
+    }
+    const collection = JSON.parse(readFileSync('renos.postman_collection.json', 'utf8')) as { item: Item[] };
+    const requests = (items: Item[]): string[] =>
+      items.flatMap((item) =>
+        item.item ? requests(item.item) : [`${item.request!.method} /${item.request!.url.path.join('/')}`],
+      );
+    expect(new Set(requests(collection.item))).toEqual(new Set(operations));
   });
 });
 
