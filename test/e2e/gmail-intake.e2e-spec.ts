@@ -242,6 +242,9 @@ describe('gmail intake', () => {
     const titles = (timeline.json().data as { title: string }[]).map((a) => a.title);
     expect(titles).toEqual(expect.arrayContaining(['Nyt lead oprettet', 'Status opdateret til Kontaktet']));
     expect(titles.some((t) => t.startsWith('E-mail sendt: Tak for din forespørgsel'))).toBe(true);
+
+    const metrics = await test.app.inject({ method: 'GET', url: '/api/metrics' });
+    expect(metrics.body).toMatch(/renos_job_duration_seconds_count\{queue="intake",job="gmail.import",outcome="completed"\} [1-9]/);
   });
 
   it('answers a customer who wrote to us directly in their own thread, with In-Reply-To', async () => {

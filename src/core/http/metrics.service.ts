@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
+import { JobMetrics } from '../queue/job-observer.js';
 import { OutboxService } from '../queue/outbox.service.js';
 import { QueueService } from '../queue/queue.service.js';
 
@@ -13,8 +14,10 @@ export class MetricsService {
   readonly registry = new Registry();
   private readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
 
-  constructor(queues: QueueService, outbox: OutboxService) {
+  constructor(queues: QueueService, outbox: OutboxService, jobs: JobMetrics) {
     collectDefaultMetrics({ register: this.registry, prefix: 'renos_' });
+    this.registry.registerMetric(jobs.duration);
+    this.registry.registerMetric(jobs.failures);
     this.httpDuration = new Histogram({
       name: 'renos_http_request_duration_seconds',
       help: 'HTTP request latency by route template',

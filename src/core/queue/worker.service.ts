@@ -1,10 +1,11 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { DiscoveryService, Reflector } from '@nestjs/core';
+import { DiscoveryService, ModuleRef, Reflector } from '@nestjs/core';
 import { Worker, type Job } from 'bullmq';
 
 import { AppConfig } from '../config/app-config.js';
 import { RedisService } from '../redis/redis.service.js';
 import { JOB_HANDLER, type JobHandler } from './job-handler.decorator.js';
+import { JOB_FAILURE_REPORTER, JobMetrics, type JobFailureReporter } from './job-observer.js';
 import { JOBS, SCHEDULES, SCHEDULE_TIMEZONE, type JobName, type QueueName } from './jobs.js';
 import { QueueService } from './queue.service.js';
 
@@ -27,10 +28,20 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly config: AppConfig,
     private readonly redis: RedisService,
     private readonly queues: QueueService,
+    private readonly metrics: JobMetrics,
+    private readonly moduleRef: ModuleRef,
   ) {}
+
+  /** Provided by a feature module (the timeline), found at start; core does not import features. */
+  private failureReporter: JobFailureReporter | undefined;
 
   async onApplicationBootstrap(): Promise<void> {
     this.handlers = this.collectHandlers();
+    try {
+      this.failureReporter = this.moduleRef.get<JobFailureReporter>(JOB_FAILURE_REPORTER, { strict: false });
+    } catch {
+      this.failureReporter = undefined;
+    }
     if (!this.config.runsWorkers) return;
     const queues = new Set<QueueName>([...this.handlers.keys()].map((name) => JOBS[name].queue));
     for (const queue of queues) this.workers.push(this.startWorker(queue));
@@ -74,14 +85,19 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
       concurrency: 5,
     });
     worker.on('failed', (job, error) => {
+      // Unrecoverable errors skip the remaining attempts; otherwise the last attempt is final.
+      const final =
+        !job || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+      this.metrics.failures.inc({ queue, job: job?.name ?? 'unknown', final: String(final) });
       this.logger.warn({
-        message: 'Job failed',
+        message: final ? 'Job failed for good' : 'Job failed; will retry',
         queue,
         job: job?.name,
         jobId: job?.id,
         attempt: job?.attemptsMade,
         error: error.message,
       });
+      if (final && job) void this.reportFinalFailure(job, error);
     });
     worker.on('error', (error) => this.logger.warn(`Worker ${queue}: ${error.message}`));
     return worker;
@@ -91,7 +107,34 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
     const handler = this.handlers.get(job.name as JobName);
     // The startup check makes this unreachable for jobs we add; a stray job from elsewhere fails loudly.
     if (!handler) throw new Error(`No handler for job "${job.name}"`);
-    return handler.handle(job.data, job);
+    const queue = JOBS[job.name as JobName].queue;
+    const timer = this.metrics.duration.startTimer({ queue, job: job.name });
+    try {
+      const result = await handler.handle(job.data, job);
+      timer({ outcome: 'completed' });
+      return result;
+    } catch (error) {
+      const final =
+        (error as Error).name === 'UnrecoverableError' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      timer({ outcome: final ? 'failed' : 'retrying' });
+      throw error;
+    }
+  }
+
+  /** Tells the tenant's people (the lead's timeline) that a job gave up; never throws. */
+  private async reportFinalFailure(job: Job, error: Error): Promise<void> {
+    const payload = job.data as Record<string, unknown> | undefined;
+    if (!this.failureReporter || !payload || typeof payload.tenantId !== 'string') return;
+    try {
+      await this.failureReporter.report({
+        tenantId: payload.tenantId,
+        job: job.name,
+        payload,
+        reason: error.message,
+      });
+    } catch (reportError) {
+      this.logger.warn(`Could not report the failure of ${job.name}: ${(reportError as Error).message}`);
+    }
   }
 
   /** Upserting a scheduler is idempotent, so every instance may do it at start. */

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { JOB_FAILURE_REPORTER, type JobFailureReporter } from '../../src/core/queue/job-observer.js';
+import { bootTestApp, type TestApp } from '../support/app.js';
+import { createTenant, ownerDb, type TenantFixture } from '../support/fixtures.js';
+
+async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('jobs that give up', () => {
+  let test: TestApp;
+  let tenant: TenantFixture;
+  let other: TenantFixture;
+
+  beforeAll(async () => {
+    test = await bootTestApp();
+    tenant = await createTenant('Fejl');
+    other = await createTenant('Andet firma');
+  });
+
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  // Looked up the way the workers find it.
+  const reporter = () => test.app.get<JobFailureReporter>(JOB_FAILURE_REPORTER, { strict: false });
+
+  async function leadOf(tenantId: string) {
+    return ownerDb().lead.create({
+      data: {
+        tenantId,
+        customerName: 'Ida Holm',
+        address: 'Vej 1',
+        city: 'Aarhus',
+        postalCode: '8000',
+        serviceType: 'Flytterengøring',
+      },
+    });
+  }
+
+  it("shows a job's final failure on its lead's timeline, in Danish, with the reason", async () => {
+    const lead = await leadOf(tenant.id);
+    await reporter().report({
+      tenantId: tenant.id,
+      job: 'sms.offer',
+      payload: { tenantId: tenant.id, leadId: lead.id },
+      reason: 'Google Calendar answered 503',
+    });
+    const activity = await ownerDb().activity.findFirstOrThrow({
+      where: { tenantId: tenant.id, leadId: lead.id },
+    });
+    expect(activity).toMatchObject({
+      type: 'system',
+      status: 'error',
+      title: 'SMS med tider mislykkedes',
+      description: 'Google Calendar answered 503',
+    });
+  });
+
+  it("never writes on another tenant's lead, and leaves self-reporting jobs alone", async () => {
+    const foreign = await leadOf(other.id);
+    await reporter().report({
+      tenantId: tenant.id,
+      job: 'sms.offer',
+      payload: { tenantId: tenant.id, leadId: foreign.id },
+      reason: 'x',
+    });
+    const own = await leadOf(tenant.id);
+    await reporter().report({
+      tenantId: tenant.id,
+      job: 'email.send',
+      payload: { tenantId: tenant.id, leadId: own.id },
+      reason: 'x',
+    });
+    expect(await ownerDb().activity.count({ where: { leadId: { in: [foreign.id, own.id] } } })).toBe(0);
+  });
+
+  it('counts final failures and job durations in /api/metrics', async () => {
+    // This tenant has no Google: the import gives up at once (no retry can fix missing credentials).
+    await ownerDb().outboxJob.create({
+      data: {
+        tenantId: tenant.id,
+        queue: 'intake',
+        jobName: 'gmail.import',
+        payload: { tenantId: tenant.id, messageId: '18c0ffee00000001' },
+      },
+    });
+    const metrics = await waitFor('the failure metric', async () => {
+      const body = (await test.app.inject({ method: 'GET', url: '/api/metrics' })).body;
+      return /renos_job_failures_total\{queue="intake",job="gmail.import",final="true"\} 1/.test(body)
+        ? body
+        : null;
+    });
+    expect(metrics).toMatch(
+      /renos_job_duration_seconds_count\{queue="intake",job="gmail.import",outcome="failed"\} 1/,
+    );
+  });
+});
