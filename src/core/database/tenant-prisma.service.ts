@@ -78,7 +78,11 @@ export class TenantPrismaService {
     const { tenantId } = this.context.get();
     return this.client.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
-      return this.inTransaction.run(true, () => fn(tx as unknown as ScopedTransaction));
+      // Awaited inside run(): a Prisma query is lazy and starts when it is awaited, so a callback that
+      // returns one un-awaited (`tx => tx.lead.findFirst(…)`) would otherwise start it outside this
+      // context, as a second transaction on a second pooled connection — under load every connection
+      // waits for another one and requests time out.
+      return this.inTransaction.run(true, async () => await fn(tx as unknown as ScopedTransaction));
     }, options);
   }
 }

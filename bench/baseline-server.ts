@@ -1,0 +1,475 @@
+// The benchmark's floor: a plain node:http + pg server that answers the read (and two write) routes
+// of the API with the same SQL (tenant filter included) and the same JSON, without Nest, Prisma,
+// authentication or row-level security (it connects as the owner). `npm run bench` starts it as a
+// child process: BASELINE_DATABASE_URL, BASELINE_POOL_SIZE, REDIS_URL, BASELINE_CACHE_PREFIX, PORT;
+// the tenant comes in the `x-tenant` header. It prints `{"port":…}` once it listens.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+import { startOfIsoWeek } from '../src/core/time/tenant-time.js';
+import { phoneDigits } from '../src/customers/customers.repository.js';
+
+const LIVE = ['pending', 'confirmed', 'in_progress'];
+const BOOKED = ['confirmed', 'in_progress', 'completed'];
+const INVOICED = ['approved', 'sent', 'paid', 'overdue'];
+const OUTSTANDING = ['approved', 'sent', 'overdue'];
+const LEAD_STATUSES = ['new', 'contacted', 'booked', 'completed', 'invoiced', 'lost'];
+const LEAD_SOURCES = ['leadpoint', 'leadmail', 'booking_form', 'email', 'manual'];
+const SORT_COLUMNS: Record<string, string> = {
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  customerName: 'customer_name',
+  estimatedPrice: 'estimated_price',
+  status: 'status',
+};
+const USER_MOVES: Record<string, string[]> = {
+  new: ['contacted', 'lost'],
+  contacted: ['booked', 'lost'],
+  booked: ['completed', 'lost'],
+  completed: ['invoiced', 'lost'],
+  invoiced: [],
+  lost: ['new'],
+};
+
+const pool = new pg.Pool({
+  connectionString: process.env.BASELINE_DATABASE_URL,
+  max: Number(process.env.BASELINE_POOL_SIZE ?? 10),
+});
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false });
+const cachePrefix = process.env.BASELINE_CACHE_PREFIX ?? 'renos';
+
+type Row = Record<string, unknown>;
+
+const iso = (value: unknown): string | null => (value instanceof Date ? value.toISOString() : null);
+const money = (value: unknown): string | null => (value === null ? null : Number(value).toFixed(2));
+const hours = (value: unknown): string | null => (value === null ? null : String(Number(value)));
+
+function leadDto(row: Row, bookingDate: unknown): Row {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    customerName: row.customer_name,
+    customerEmail: row.customer_email,
+    customerPhone: row.customer_phone,
+    source: row.source,
+    serviceType: row.service_type,
+    address: row.address,
+    city: row.city,
+    postalCode: row.postal_code,
+    estimatedHours: hours(row.estimated_hours),
+    estimatedPrice: money(row.estimated_price),
+    status: row.status,
+    priority: row.priority,
+    notes: row.notes,
+    bookingDate: iso(bookingDate),
+    assignedUserId: row.assigned_user_id,
+    needsAttention: row.needs_attention,
+    needsAttentionReason: row.needs_attention_reason,
+    extraction: row.extraction,
+    responseSentAt: iso(row.response_sent_at),
+    smsSentAt: iso(row.sms_sent_at),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+const NEXT_BOOKING = `LEFT JOIN LATERAL (
+    SELECT b.starts_at FROM bookings b
+     WHERE b.tenant_id = l.tenant_id AND b.lead_id = l.id AND b.deleted_at IS NULL AND b.status::text = ANY($2)
+     ORDER BY b.starts_at, b.id LIMIT 1) nb ON true`;
+
+async function listLeads(tenantId: string, query: URLSearchParams): Promise<Row> {
+  const page = Number(query.get('page') ?? 1);
+  const pageSize = Number(query.get('pageSize') ?? 20);
+  const where = ['l.tenant_id = $1', 'l.deleted_at IS NULL'];
+  const params: unknown[] = [tenantId];
+  for (const [name, column] of [
+    ['status', 'status'],
+    ['source', 'source'],
+    ['priority', 'priority'],
+  ] as const) {
+    const value = query.get(name);
+    if (value) {
+      params.push(value);
+      where.push(`l.${column}::text = $${params.length + 1}`);
+    }
+  }
+  const search = query.get('search')?.trim();
+  if (search) {
+    params.push(`%${phoneDigits(search) ?? search.toLowerCase()}%`);
+    where.push(`l.search_text LIKE $${params.length + 1}`);
+  }
+  const [field = 'createdAt', direction = 'desc'] = (query.get('sort') ?? 'createdAt:desc').split(':');
+  const column = SORT_COLUMNS[field] ?? 'created_at';
+  const dir = direction === 'asc' ? 'ASC' : 'DESC';
+  // $2 is the live statuses in the page query; the count query shifts its parameters by one.
+  const pageSql = `SELECT l.*, nb.starts_at AS next_booking FROM leads l ${NEXT_BOOKING}
+    WHERE ${where.join(' AND ')} ORDER BY l.${column} ${dir}, l.id ${dir}
+    LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
+  const countSql = `SELECT count(*)::int AS total FROM leads l WHERE ${where
+    .join(' AND ')
+    .replace(/\$(\d+)/g, (_m, n: string) => (n === '1' ? '$1' : `$${Number(n) - 1}`))}`;
+  const [rows, count] = await Promise.all([
+    pool.query<Row>(pageSql, [params[0], LIVE, ...params.slice(1)]),
+    pool.query<{ total: number }>(countSql, params),
+  ]);
+  const total = count.rows[0]!.total;
+  return {
+    data: rows.rows.map((row) => leadDto(row, row.next_booking)),
+    meta: { total, page, pageSize, totalPages: Math.ceil(total / pageSize) },
+  };
+}
+
+async function leadDetail(tenantId: string, leadId: string): Promise<Row | null> {
+  const [lead, bookings, activities, count] = await Promise.all([
+    pool.query<Row>(
+      `SELECT l.*, row_to_json(c.*) AS customer FROM leads l
+         LEFT JOIN customers c ON c.id = l.customer_id AND c.tenant_id = l.tenant_id
+        WHERE l.tenant_id = $1 AND l.id = $2 AND l.deleted_at IS NULL`,
+      [tenantId, leadId],
+    ),
+    pool.query<Row>(
+      `SELECT id, starts_at, ends_at, status, team_id FROM bookings
+        WHERE tenant_id = $1 AND lead_id = $2 AND deleted_at IS NULL ORDER BY starts_at, id`,
+      [tenantId, leadId],
+    ),
+    pool.query<Row>(
+      `SELECT a.*, u.name AS actor_name FROM activities a LEFT JOIN users u ON u.id = a.actor_user_id
+        WHERE a.tenant_id = $1 AND a.lead_id = $2 ORDER BY a.created_at DESC, a.id DESC LIMIT 20`,
+      [tenantId, leadId],
+    ),
+    pool.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM activities WHERE tenant_id = $1 AND lead_id = $2`,
+      [tenantId, leadId],
+    ),
+  ]);
+  const row = lead.rows[0];
+  if (!row) return null;
+  void count;
+  const nextLive = bookings.rows.find((booking) => LIVE.includes(String(booking.status)));
+  const customer = row.customer as Row | null;
+  return {
+    ...leadDto(row, nextLive?.starts_at ?? null),
+    customer: customer
+      ? {
+          id: customer.id,
+          name: customer.name,
+          email: customer.email,
+          phone: customer.phone,
+          address: customer.address,
+          postalCode: customer.postal_code,
+          city: customer.city,
+          kind: customer.kind,
+          cvr: customer.cvr,
+          createdAt: new Date(String(customer.created_at)).toISOString(),
+          updatedAt: new Date(String(customer.updated_at)).toISOString(),
+        }
+      : null,
+    bookings: bookings.rows.map((booking) => ({
+      id: booking.id,
+      startsAt: iso(booking.starts_at),
+      endsAt: iso(booking.ends_at),
+      status: booking.status,
+      teamId: booking.team_id,
+    })),
+    activities: activities.rows.map((a) => ({
+      id: a.id,
+      type: a.type,
+      title: a.title,
+      description: a.description,
+      status: a.status,
+      customerId: a.customer_id,
+      leadId: a.lead_id,
+      bookingId: a.booking_id,
+      invoiceId: a.invoice_id,
+      actor: a.actor_user_id ? { id: a.actor_user_id, name: a.actor_name } : null,
+      metadata: a.metadata,
+      createdAt: iso(a.created_at),
+    })),
+  };
+}
+
+async function computeStats(tenantId: string): Promise<Row> {
+  const client = await pool.connect();
+  try {
+    const now = new Date();
+    const tenant = await client.query<{ timezone: string }>('SELECT timezone FROM tenants WHERE id = $1', [
+      tenantId,
+    ]);
+    const weekStart = startOfIsoWeek(now, tenant.rows[0]?.timezone ?? 'Europe/Copenhagen');
+    const q = <T extends Row>(sql: string, params: unknown[]) =>
+      client.query<T>(sql, [tenantId, ...params]).then((r) => r.rows);
+    const lead = 'tenant_id = $1 AND deleted_at IS NULL';
+    const booking = 'tenant_id = $1 AND deleted_at IS NULL';
+    const [total, everBooked, newThisWeek, byStatus, bySource, upcoming, completed, expired, booked] =
+      await Promise.all([
+        q<{ n: number }>(`SELECT count(*)::int AS n FROM leads WHERE ${lead}`, []),
+        q<{ n: number }>(
+          `SELECT count(*)::int AS n FROM leads WHERE ${lead} AND first_booked_at IS NOT NULL`,
+          [],
+        ),
+        q<{ n: number }>(`SELECT count(*)::int AS n FROM leads WHERE ${lead} AND created_at >= $2`, [
+          weekStart,
+        ]),
+        q<{ k: string; n: number }>(
+          `SELECT status AS k, count(*)::int AS n FROM leads WHERE ${lead} GROUP BY status`,
+          [],
+        ),
+        q<{ k: string; n: number }>(
+          `SELECT source AS k, count(*)::int AS n FROM leads WHERE ${lead} GROUP BY source`,
+          [],
+        ),
+        q<{ n: number }>(
+          `SELECT count(*)::int AS n FROM bookings WHERE ${booking} AND status::text = ANY($2) AND starts_at > $3`,
+          [LIVE, now],
+        ),
+        q<{ n: number }>(
+          `SELECT count(*)::int AS n FROM bookings WHERE ${booking} AND status = 'completed'`,
+          [],
+        ),
+        q<{ n: number }>(
+          `SELECT count(*)::int AS n FROM bookings WHERE ${booking} AND status = 'expired'`,
+          [],
+        ),
+        q<{ s: string | null }>(
+          `SELECT sum(total_amount) AS s FROM bookings WHERE ${booking} AND status::text = ANY($2)`,
+          [BOOKED],
+        ),
+      ]);
+    const invoice = "tenant_id = $1 AND kind = 'invoice'";
+    const [invoiced, paid, outstanding, smsFailed] = await Promise.all([
+      q<{ s: string | null }>(
+        `SELECT sum(total) AS s FROM invoices WHERE ${invoice} AND status::text = ANY($2)`,
+        [INVOICED],
+      ),
+      q<{ s: string | null }>(
+        `SELECT sum(total) AS s FROM invoices WHERE ${invoice} AND status = 'paid'`,
+        [],
+      ),
+      q<{ s: string | null }>(
+        `SELECT sum(total) AS s FROM invoices WHERE ${invoice} AND status::text = ANY($2)`,
+        [OUTSTANDING],
+      ),
+      q<{ n: number }>(
+        `SELECT count(*)::int AS n FROM sms_messages WHERE tenant_id = $1 AND status IN ('failed', 'undelivered')`,
+        [],
+      ),
+    ]);
+    const totalLeads = total[0]!.n;
+    return {
+      totalLeads,
+      upcoming: upcoming[0]!.n,
+      completed: completed[0]!.n,
+      expired: expired[0]!.n,
+      byStatus: Object.fromEntries(LEAD_STATUSES.map((s) => [s, byStatus.find((r) => r.k === s)?.n ?? 0])),
+      bySource: Object.fromEntries(LEAD_SOURCES.map((s) => [s, bySource.find((r) => r.k === s)?.n ?? 0])),
+      newThisWeek: newThisWeek[0]!.n,
+      conversionRate: totalLeads === 0 ? 0 : Math.round((everBooked[0]!.n / totalLeads) * 10_000) / 10_000,
+      bookedRevenue: money(booked[0]!.s ?? 0),
+      invoicedRevenue: money(invoiced[0]!.s ?? 0),
+      paidRevenue: money(paid[0]!.s ?? 0),
+      outstanding: money(outstanding[0]!.s ?? 0),
+      smsFailed: smsFailed[0]!.n,
+    };
+  } finally {
+    client.release();
+  }
+}
+
+/** The same Redis round trips as the app's TenantCacheService: generation, entry, and a set on a miss. */
+async function stats(tenantId: string, cached: boolean): Promise<Row> {
+  if (!cached) return computeStats(tenantId);
+  const generation = (await redis.get(`${cachePrefix}:cache:${tenantId}:generation`)) ?? '0';
+  const key = `${cachePrefix}:cache:${tenantId}:${generation}:baseline-lead-stats`;
+  const hit = await redis.get(key);
+  if (hit) return JSON.parse(hit) as Row;
+  const value = await computeStats(tenantId);
+  await redis.set(key, JSON.stringify(value), 'EX', 300);
+  return value;
+}
+
+async function createLead(tenantId: string, body: Row): Promise<Row> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const rate = await client.query<{ hourly_rate: string }>(
+      'SELECT hourly_rate FROM tenants WHERE id = $1',
+      [tenantId],
+    );
+    const phone = body.customerPhone ? `+45${String(body.customerPhone).replace(/\D/g, '')}` : null;
+    const existing = await client.query<{ id: string }>(
+      'SELECT id FROM customers WHERE tenant_id = $1 AND phone = $2 AND deleted_at IS NULL',
+      [tenantId, phone],
+    );
+    let customerId = existing.rows[0]?.id;
+    if (!customerId) {
+      customerId = randomUUID();
+      await client.query(
+        `INSERT INTO customers (id, tenant_id, name, email, phone, address, postal_code, city, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())`,
+        [
+          customerId,
+          tenantId,
+          body.customerName,
+          body.customerEmail ?? null,
+          phone,
+          body.address,
+          body.postalCode,
+          body.city,
+        ],
+      );
+    }
+    const hoursValue = Number(body.estimatedHours);
+    const lead = await client.query<Row>(
+      `INSERT INTO leads (id, tenant_id, customer_id, customer_name, customer_email, customer_phone, address, city,
+                          postal_code, source, service_type, estimated_hours, estimated_price, priority, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'manual', $10, $11, $12, 'medium', now()) RETURNING *`,
+      [
+        randomUUID(),
+        tenantId,
+        customerId,
+        body.customerName,
+        body.customerEmail ?? null,
+        phone,
+        body.address,
+        body.city,
+        body.postalCode,
+        body.serviceType,
+        hoursValue,
+        (hoursValue * Number(rate.rows[0]!.hourly_rate)).toFixed(2),
+      ],
+    );
+    const row = lead.rows[0]!;
+    await client.query(
+      `INSERT INTO activities (id, tenant_id, type, title, description, status, customer_id, lead_id, metadata)
+       VALUES ($1, $2, 'system', 'Nyt lead oprettet', $3, 'info', $4, $5, $6)`,
+      [
+        randomUUID(),
+        tenantId,
+        `${String(row.service_type)} - ${String(row.city)}`,
+        customerId,
+        row.id,
+        { source: 'manual' },
+      ],
+    );
+    await client.query('COMMIT');
+    return leadDto(row, null);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function changeStatus(tenantId: string, leadId: string, to: string): Promise<Row | 'conflict' | null> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const locked = await client.query<Row>(
+      'SELECT * FROM leads WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL FOR UPDATE',
+      [leadId, tenantId],
+    );
+    const lead = locked.rows[0];
+    if (!lead) {
+      await client.query('ROLLBACK');
+      return null;
+    }
+    if (!USER_MOVES[String(lead.status)]!.includes(to)) {
+      await client.query('ROLLBACK');
+      return 'conflict';
+    }
+    const updated = await client.query<Row>(
+      `UPDATE leads SET status = $3::"LeadStatus", updated_at = now() WHERE id = $1 AND tenant_id = $2 RETURNING *`,
+      [leadId, tenantId, to],
+    );
+    const next = await client.query<{ starts_at: Date }>(
+      `SELECT starts_at FROM bookings WHERE tenant_id = $1 AND lead_id = $2 AND deleted_at IS NULL
+          AND status::text = ANY($3) ORDER BY starts_at, id LIMIT 1`,
+      [tenantId, leadId, LIVE],
+    );
+    await client.query(
+      `INSERT INTO activities (id, tenant_id, type, title, description, status, customer_id, lead_id, metadata)
+       VALUES ($1, $2, 'pending', 'Status opdateret', '', 'info', $3, $4, $5)`,
+      [randomUUID(), tenantId, lead.customer_id, leadId, { from: lead.status, to }],
+    );
+    await client.query('COMMIT');
+    const row = updated.rows[0]!;
+    return leadDto(row, next.rows[0]?.starts_at ?? null);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<Row> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      try {
+        resolve(chunks.length > 0 ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Row) : {});
+      } catch (error) {
+        reject(error as Error);
+      }
+    });
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://baseline');
+  const tenantId = String(request.headers['x-tenant'] ?? '');
+  const path = url.pathname.replace(/^\/api/, '');
+  let match: RegExpExecArray | null;
+  if (request.method === 'GET' && path === '/leads')
+    return send(response, 200, await listLeads(tenantId, url.searchParams));
+  if (request.method === 'GET' && path === '/leads/stats')
+    return send(response, 200, await stats(tenantId, url.searchParams.get('cached') !== '0'));
+  if (request.method === 'GET' && (match = /^\/leads\/([0-9a-f-]{36})$/.exec(path))) {
+    const detail = await leadDetail(tenantId, match[1]!);
+    return detail ? send(response, 200, detail) : send(response, 404, { error: 'not_found' });
+  }
+  if (request.method === 'POST' && path === '/leads')
+    return send(response, 201, await createLead(tenantId, await readBody(request)));
+  if (request.method === 'POST' && (match = /^\/leads\/([0-9a-f-]{36})\/status$/.exec(path))) {
+    const body = await readBody(request);
+    const result = await changeStatus(tenantId, match[1]!, String(body.status));
+    if (result === 'conflict') return send(response, 409, { error: 'conflict' });
+    return result ? send(response, 200, result) : send(response, 404, { error: 'not_found' });
+  }
+  send(response, 404, { error: 'not_found' });
+}
+
+const server = createServer((request, response) => {
+  handle(request, response).catch((error: unknown) => {
+    console.error(error);
+    if (!response.headersSent) send(response, 500, { error: (error as Error).message });
+    else response.end();
+  });
+});
+server.keepAliveTimeout = 65_000;
+server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+  console.log(JSON.stringify({ port: (server.address() as AddressInfo).port }));
+});
+process.once('SIGTERM', () => {
+  server.close();
+  void pool.end();
+  redis.disconnect();
+  process.exit(0);
+});

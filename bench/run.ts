@@ -1,0 +1,683 @@
+// `npm run bench [-- --quick] [--duration 5] [--connections 50] [--leads 100000] [--bookings 20000]
+//   [--tenants 5] [--intake 2000] [--intake-rate 0] [--only reads,writes,intake,webhook,rls] [--keep]
+//   [--cpu-prof [dir]] [--out bench/results/latest.md]`
+//
+// The standing benchmark (issue 8): a scratch database (created from DATABASE_ADMIN_URL, migrated and
+// seeded, dropped at the end; the dev database is never touched) with realistic volume; the app as a
+// child process (production mode, rate limiting off, LOG_LEVEL=warn) against the fake cloud; beside it
+// a plain node:http + pg server answering the same SQL with the same JSON (bench/baseline-server.ts).
+// Measures reads, writes, the Twilio webhook, the Gmail intake pipeline, row-level security on vs
+// off and the app's peak memory; prints a table and writes it to bench/results/latest.md. Every flag
+// also reads BENCH_<NAME> from the environment (BENCH_DURATION=3). Exits 1 when the intake loses or
+// doubles anything.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+import { loadConfig } from '../src/core/config/app-config.js';
+import { MIGRATIONS_DIR } from '../src/core/database/migrations-dir.js';
+import { migrate } from '../src/core/database/migrator.js';
+import { FAKE_CLOUD, FakeCloud } from '../test/fakes/cloud.js';
+import { runIntake, type IntakeResult } from './lib/intake.js';
+import { load, type LoadOptions, type LoadResult } from './lib/load.js';
+import { freePort, memoryOf, startNode, waitUntil, type Child } from './lib/processes.js';
+import { BENCH_PASSWORD, seedVolume, type SeededTenant } from './lib/seed.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const DIST = resolve(here, '..');
+
+// Flags ---------------------------------------------------------------------------------------------
+
+function flags(argv: string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) continue;
+    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    if (inline !== undefined) map.set(name, inline);
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) map.set(name, argv[++i]!);
+    else map.set(name, 'true');
+  }
+  return map;
+}
+
+const given = flags(process.argv.slice(2));
+const quick = given.has('quick') || process.env.BENCH_QUICK === '1';
+function option(name: string, full: number, quickValue: number): number {
+  const raw = given.get(name) ?? process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`];
+  return raw !== undefined ? Number(raw) : quick ? quickValue : full;
+}
+const OPTIONS = {
+  duration: option('duration', 5, 2),
+  warmup: option('warmup', 2, 1),
+  connections: option('connections', 50, 50),
+  leads: option('leads', 100_000, 20_000),
+  bookings: option('bookings', 20_000, 4_000),
+  tenants: option('tenants', 5, 5),
+  intake: option('intake', 2_000, 200),
+  intakeRate: option('intake-rate', 0, 0),
+  intakeConcurrency: option('intake-concurrency', 8, 8),
+  intakeTimeout: option('intake-timeout', 240, 60),
+  poolSize: option('pool-size', 10, 10),
+};
+const KEEP = given.has('keep');
+/** `--only reads,writes,intake,webhook,rls`: run just these parts. */
+const ONLY = given.get('only')?.split(',');
+const phase = (name: string) => !ONLY || ONLY.includes(name);
+const OUT = resolve(given.get('out') ?? 'bench/results/latest.md');
+
+// Targets -------------------------------------------------------------------------------------------
+
+const TARGET = {
+  readP95: 15,
+  readShare: 0.4,
+  writeP95: 30,
+  webhookP99: 20,
+  intakeRate: 50,
+  memoryMb: 350,
+};
+
+interface Row {
+  figure: string;
+  measured: string;
+  baseline: string;
+  target: string;
+  pass: boolean | null;
+}
+
+const ms = (value: number) =>
+  Number.isFinite(value) ? (value < 10 ? value.toFixed(1) : value.toFixed(0)) : '—';
+const rate = (value: number) => Math.round(value).toLocaleString('en-US');
+const describe = (r: LoadResult) =>
+  `${rate(r.rps)} req/s · p50 ${ms(r.p50)} / p95 ${ms(r.p95)} / p99 ${ms(r.p99)} ms${
+    r.non2xx + r.errors > 0
+      ? ` · **${r.non2xx} non-2xx ${JSON.stringify(r.statuses)}, ${r.errors} errors**`
+      : ''
+  }`;
+
+function log(line: string): void {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+}
+
+// Main ----------------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const env = loadConfig(process.env);
+  const database = `renos_bench_${Date.now().toString(36)}`;
+  const adminUrl = withDatabase(env.database.adminUrl, database);
+  const appUrl = withDatabase(env.database.url, database);
+  const queuePrefix = database;
+  const children: Child[] = [];
+  let cloud: FakeCloud | undefined;
+  let owner: pg.Client | undefined;
+  const redis = new Redis(env.redis.url, { maxRetriesPerRequest: 1 });
+  const rows: Row[] = [];
+  const details: string[] = [];
+  let exitCode = 0;
+
+  try {
+    // 1. The scratch database: migrated by the project's migrator, seeded by prisma/seed.ts, then volume.
+    log(`scratch database ${database}`);
+    await migrate({ adminUrl, appUrl, migrationsDir: MIGRATIONS_DIR });
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    cloud = new FakeCloud({ appUrl: publicUrl, startHistoryId: Math.floor(Date.now() / 1000) });
+    await cloud.start();
+    const fakeEnv = cloud.environment();
+    const appEnv: Record<string, string> = {
+      NODE_ENV: 'production',
+      APP_ROLE: 'all',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: appUrl,
+      DATABASE_ADMIN_URL: adminUrl,
+      DATABASE_POOL_SIZE: String(OPTIONS.poolSize),
+      MIGRATE_ON_START: 'false',
+      REDIS_URL: env.redis.url,
+      QUEUE_PREFIX: queuePrefix,
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'warn',
+      JWT_SECRET: `bench-${randomUUID()}-${randomUUID()}`,
+      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      SEED_ADMIN_EMAIL: 'admin@bench.renos.dk',
+      SEED_ADMIN_PASSWORD: BENCH_PASSWORD,
+      ...fakeEnv,
+    };
+    const seed = spawnSync(process.execPath, [resolve(DIST, 'prisma/seed.js')], {
+      env: { PATH: process.env.PATH ?? '', ...appEnv },
+      encoding: 'utf8',
+    });
+    if (seed.status !== 0) throw new Error(`prisma/seed failed:\n${seed.stdout}${seed.stderr}`);
+    owner = new pg.Client({ connectionString: adminUrl });
+    await owner.connect();
+    const seededAt = Date.now();
+    const tenants = await seedVolume(owner, {
+      leads: OPTIONS.leads,
+      bookings: OPTIONS.bookings,
+      tenants: OPTIONS.tenants,
+    });
+    log(
+      `seeded ${rate(OPTIONS.leads)} leads, ${rate(OPTIONS.bookings)} bookings, ${OPTIONS.tenants} tenants in ${((Date.now() - seededAt) / 1000).toFixed(1)} s`,
+    );
+    const intakeTenantId = await prepareIntakeTenant(owner);
+    const tenant = tenants[0]!;
+
+    // 2. The app and the baseline, each its own process.
+    const profileDir = given.get('cpu-prof');
+    const app = startNode(
+      resolve(DIST, 'src/main.js'),
+      appEnv,
+      profileDir
+        ? [
+            '--cpu-prof',
+            `--cpu-prof-dir=${resolve(profileDir === 'true' ? '/tmp/renos-bench-profiles' : profileDir)}`,
+          ]
+        : [],
+    );
+    children.push(app);
+    await waitUntil('the app', app, async () => (await fetch(`${publicUrl}/api/health`)).ok, 90_000);
+    log(`app idle: ${JSON.stringify(memoryOf(app.process.pid!))}`);
+    const memory = new MemorySampler(app.process.pid!);
+    const baselinePortHolder = { port: 0 };
+    const baseline = startNode(resolve(here, 'baseline-server.js'), {
+      BASELINE_DATABASE_URL: adminUrl,
+      BASELINE_POOL_SIZE: String(OPTIONS.poolSize),
+      REDIS_URL: env.redis.url,
+      BASELINE_CACHE_PREFIX: `${queuePrefix}-baseline`,
+    });
+    children.push(baseline);
+    baseline.process.stdout!.on('data', (chunk: Buffer) => {
+      const match = /\{"port":(\d+)\}/.exec(chunk.toString('utf8'));
+      if (match) baselinePortHolder.port = Number(match[1]);
+    });
+    await waitUntil('the baseline server', baseline, async () => baselinePortHolder.port > 0, 30_000);
+    const baselineUrl = `http://127.0.0.1:${baselinePortHolder.port}`;
+    log(`app at ${publicUrl} (pid ${app.process.pid}), baseline at ${baselineUrl}`);
+
+    const auth = async () => ({ authorization: `Bearer ${await login(publicUrl, tenant.adminEmail)}` });
+    const baselineHeaders = { 'x-tenant': tenant.id };
+    const common = { connections: OPTIONS.connections, durationSeconds: OPTIONS.duration };
+    const run = async (options: LoadOptions): Promise<LoadResult> => {
+      await probe(options);
+      if (OPTIONS.warmup > 0) await load({ ...options, durationSeconds: OPTIONS.warmup });
+      const result = await load(options);
+      memory.sample();
+      log(`${options.label}: ${describe(result)}`);
+      return result;
+    };
+
+    // 3. Reads, each beside its baseline.
+    const sample = await sampleLeads(owner, tenant);
+    const listPaths = [1, 2, 3, 4, 5].flatMap((page) => [
+      `/api/leads?status=contacted&sort=createdAt:desc&page=${page}&pageSize=50`,
+      `/api/leads?source=leadpoint&sort=customerName:asc&page=${page}&pageSize=50`,
+    ]);
+    const searchPaths = ['hansen 12', 'vestergade 1', '+45210012', 'kunde777', 'søren', 'odense'].map(
+      (term) => `/api/leads?search=${encodeURIComponent(term)}&pageSize=50`,
+    );
+    const detailPaths = sample.detail.map((id) => `/api/leads/${id}`);
+    const generationKey = `${queuePrefix}:cache:${tenant.id}:generation`;
+    const reads: Array<{ figure: string; app: LoadOptions; base: LoadOptions }> = [
+      {
+        figure: 'GET /api/leads (filter, sort, page of 50)',
+        app: { label: 'leads list', url: `${publicUrl}/api/leads`, paths: listPaths, ...common },
+        base: {
+          label: 'leads list (baseline)',
+          url: `${baselineUrl}/api/leads`,
+          paths: listPaths,
+          ...common,
+        },
+      },
+      {
+        figure: 'GET /api/leads?search=…',
+        app: { label: 'leads search', url: `${publicUrl}/api/leads`, paths: searchPaths, ...common },
+        base: {
+          label: 'leads search (baseline)',
+          url: `${baselineUrl}/api/leads`,
+          paths: searchPaths,
+          ...common,
+        },
+      },
+      {
+        figure: 'GET /api/leads/:id (detail)',
+        app: { label: 'lead detail', url: `${publicUrl}/api/leads`, paths: detailPaths, ...common },
+        base: {
+          label: 'lead detail (baseline)',
+          url: `${baselineUrl}/api/leads`,
+          paths: detailPaths,
+          ...common,
+        },
+      },
+      {
+        figure: 'GET /api/leads/stats (cached)',
+        app: { label: 'stats cached', url: `${publicUrl}/api/leads/stats`, ...common },
+        base: { label: 'stats cached (baseline)', url: `${baselineUrl}/api/leads/stats?cached=1`, ...common },
+      },
+      {
+        figure: 'GET /api/leads/stats (not cached)',
+        app: {
+          label: 'stats uncached',
+          url: `${publicUrl}/api/leads/stats`,
+          // Every request finds a new cache generation, as after a write.
+          beforeEach: () => void redis.incr(generationKey),
+          ...common,
+        },
+        base: {
+          label: 'stats uncached (baseline)',
+          url: `${baselineUrl}/api/leads/stats?cached=0`,
+          ...common,
+        },
+      },
+    ];
+    const readResults: Record<string, LoadResult> = {};
+    for (const read of phase('reads') ? reads : []) {
+      const headers = await auth();
+      const mine = await run({ ...read.app, headers });
+      const floor = await run({ ...read.base, headers: baselineHeaders });
+      readResults[read.figure] = mine;
+      const share = mine.rps / floor.rps;
+      rows.push({
+        figure: read.figure,
+        measured: describe(mine),
+        baseline: describe(floor),
+        target: `p95 ≤ ${TARGET.readP95} ms, ≥ ${TARGET.readShare * 100} % of baseline req/s (${Math.round(share * 100)} %)`,
+        pass: mine.p95 <= TARGET.readP95 && share >= TARGET.readShare && mine.non2xx + mine.errors === 0,
+      });
+    }
+
+    // 4. Writes.
+    if (phase('writes')) {
+      const headers = { ...(await auth()), 'content-type': 'application/json' };
+      const leadBody = (n: number, prefix: string) =>
+        JSON.stringify({
+          customerName: `Bench Kunde ${n}`,
+          customerPhone: `${prefix}${String(n).padStart(6, '0')}`,
+          customerEmail: `bench.${prefix}.${n}@example.dk`,
+          serviceType: 'Hovedrengøring',
+          address: `Vestergade ${1 + (n % 120)}`,
+          postalCode: '8000',
+          city: 'Aarhus C',
+          estimatedHours: 3.5,
+        });
+      let appLeads = 0;
+      let baseLeads = 0;
+      const create = await run({
+        label: 'POST /api/leads',
+        url: `${publicUrl}/api/leads`,
+        method: 'POST',
+        headers,
+        build: () => ({ path: '/api/leads', body: leadBody(appLeads++, '26') }),
+        ...common,
+      });
+      const createBase = await run({
+        label: 'POST /api/leads (baseline)',
+        url: `${baselineUrl}/api/leads`,
+        method: 'POST',
+        headers: { ...baselineHeaders, 'content-type': 'application/json' },
+        build: () => ({ path: '/api/leads', body: leadBody(baseLeads++, '27') }),
+        ...common,
+      });
+      rows.push(writeRow('POST /api/leads', create, describe(createBase)));
+
+      // Bookings a year ahead (the seeded ones fill the months after today), 3 hours apart.
+      const firstStart = Date.UTC(new Date().getUTCFullYear() + 2, 0, 5, 8);
+      let bookingN = 0;
+      const booking = await run({
+        label: 'POST /api/bookings',
+        url: `${publicUrl}/api/bookings`,
+        method: 'POST',
+        headers,
+        build: () => {
+          const n = bookingN++;
+          return {
+            path: '/api/bookings',
+            body: JSON.stringify({
+              leadId: sample.bookable[n % sample.bookable.length],
+              startsAt: new Date(firstStart + n * 3 * 3600_000).toISOString(),
+              durationHours: 2,
+            }),
+          };
+        },
+        ...common,
+      });
+      rows.push(writeRow('POST /api/bookings', booking, '—'));
+
+      let appMoves = 0;
+      let baseMoves = 0;
+      const half = Math.floor(sample.movable.length / 2);
+      const moveBody = JSON.stringify({ status: 'lost' });
+      const status = await run({
+        label: 'POST /api/leads/:id/status',
+        url: `${publicUrl}/api/leads`,
+        method: 'POST',
+        headers,
+        build: () => ({ path: `/api/leads/${sample.movable[appMoves++ % half]}/status`, body: moveBody }),
+        ...common,
+      });
+      const statusBase = await run({
+        label: 'POST /api/leads/:id/status (baseline)',
+        url: `${baselineUrl}/api/leads`,
+        method: 'POST',
+        headers: { ...baselineHeaders, 'content-type': 'application/json' },
+        build: () => ({
+          path: `/api/leads/${sample.movable[half + (baseMoves++ % half)]}/status`,
+          body: moveBody,
+        }),
+        ...common,
+      });
+      rows.push(writeRow('POST /api/leads/:id/status', status, describe(statusBase)));
+      if (appMoves > half || baseMoves > half) {
+        details.push(
+          `Status changes ran out of fresh leads (${appMoves}/${baseMoves} for ${half}): later ones were 409s.`,
+        );
+      }
+    }
+
+    // 5. The intake: pushed portal mails to lead + reply + SMS offer.
+    let intake: IntakeResult | undefined;
+    if (OPTIONS.intake > 0 && phase('intake')) {
+      const adminToken = await login(publicUrl, appEnv.SEED_ADMIN_EMAIL!);
+      const watched = await fetch(`${publicUrl}/api/integrations/google/watch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      if (!watched.ok) throw new Error(`Gmail watch: ${watched.status} ${await watched.text()}`);
+      log(`intake: ${OPTIONS.intake} mails${OPTIONS.intakeRate > 0 ? ` at ${OPTIONS.intakeRate}/s` : ''}`);
+      intake = await runIntake({
+        cloud,
+        owner,
+        tenantId: intakeTenantId,
+        count: OPTIONS.intake,
+        rate: OPTIONS.intakeRate,
+        concurrency: OPTIONS.intakeConcurrency,
+        timeoutMs: OPTIONS.intakeTimeout * 1000,
+        onProgress: log,
+      });
+      memory.sample();
+      const complete =
+        intake.leads === OPTIONS.intake &&
+        intake.replies === OPTIONS.intake &&
+        intake.texts === OPTIONS.intake;
+      log(
+        `intake: ${intake.leads} leads, ${intake.replies} replies, ${intake.texts} texts for ${intake.mails} mails; ${intake.leadsPerSecond.toFixed(1)} leads/s; push→SMS p50 ${ms(intake.p50Ms)} / p95 ${ms(intake.p95Ms)} ms`,
+      );
+      rows.push({
+        figure: `Intake: ${OPTIONS.intake} pushed e-mails → lead + reply + SMS offer`,
+        measured: `${intake.leadsPerSecond.toFixed(1)} leads/s · push→SMS p50 ${ms(intake.p50Ms)} / p95 ${ms(intake.p95Ms)} ms · leads ${intake.leads}, replies ${intake.replies}, texts ${intake.texts}${intake.timedOut ? ' · **timed out**' : ''}`,
+        baseline: '—',
+        target: `≥ ${TARGET.intakeRate} leads/s, each count = ${OPTIONS.intake}`,
+        pass: complete && intake.leadsPerSecond >= TARGET.intakeRate,
+      });
+      if (!complete) {
+        exitCode = 1;
+        console.error(
+          `\n*** INTAKE LOST OR DOUBLED WORK: ${OPTIONS.intake} mails gave ${intake.leads} leads, ${intake.replies} replies, ${intake.texts} texts ***\n`,
+        );
+      }
+    }
+
+    // 6. The Twilio webhook under load: signed inbound texts, each a new MessageSid.
+    if (phase('webhook')) {
+      const to = appEnv.TWILIO_PHONE_NUMBER!;
+      const url = `${publicUrl}/api/webhooks/twilio/sms`;
+      let n = 0;
+      const webhook = await run({
+        label: 'POST /api/webhooks/twilio/sms',
+        url,
+        method: 'POST',
+        build: () => {
+          const signed = cloud!.twilio.inboundSms(url, {
+            accountSid: FAKE_CLOUD.twilioAccountSid,
+            from: `+4550${String(n++ % 1_000_000).padStart(6, '0')}`,
+            to,
+            body: 'Hej, hvornår kommer I?',
+          });
+          return { path: signed.path, body: signed.payload, headers: signed.headers };
+        },
+        ...common,
+      });
+      rows.push({
+        figure: 'POST /api/webhooks/twilio/sms (signed)',
+        measured: describe(webhook),
+        baseline: '—',
+        target: `p99 ≤ ${TARGET.webhookP99} ms`,
+        pass: webhook.p99 <= TARGET.webhookP99 && webhook.non2xx + webhook.errors === 0,
+      });
+    }
+
+    // 7. Row-level security on vs off, on the list route.
+    if (phase('rls')) {
+      const headers = await auth();
+      const options: LoadOptions = {
+        label: 'leads list, RLS on',
+        url: `${publicUrl}/api/leads`,
+        paths: listPaths,
+        headers,
+        ...common,
+      };
+      const on = await run(options);
+      const tables = (
+        await owner.query<{ relname: string }>(
+          `SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' AND relrowsecurity`,
+        )
+      ).rows.map((row) => `"${row.relname}"`);
+      for (const table of tables) await owner.query(`ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`);
+      let off: LoadResult;
+      try {
+        off = await run({ ...options, label: 'leads list, RLS off' });
+      } finally {
+        for (const table of tables) await owner.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
+      }
+      rows.push({
+        figure: `Row-level security on vs off (GET /api/leads, ${tables.length} tables)`,
+        measured: `on: ${describe(on)}`,
+        baseline: `off: ${describe(off)}`,
+        target: 'reported (cost of RLS)',
+        pass: null,
+      });
+      details.push(
+        `RLS costs ${Math.round((1 - on.rps / off.rps) * 100)} % of the list route's throughput and ${ms(on.p95 - off.p95)} ms at p95.`,
+      );
+    }
+
+    // 8. Peak memory of the app process.
+    const peak = memory.sample();
+    rows.push({
+      figure: 'App peak memory (RSS, whole run)',
+      measured: `${peak.peakMb.toFixed(0)} MB (now ${peak.rssMb.toFixed(0)} MB)`,
+      baseline: '—',
+      target: `≤ ${TARGET.memoryMb} MB`,
+      pass: peak.peakMb <= TARGET.memoryMb,
+    });
+
+    const report = render(rows, details, (Date.now() - started) / 1000);
+    console.log(`\n${report}`);
+    mkdirSync(dirname(OUT), { recursive: true });
+    writeFileSync(OUT, report);
+    log(`written to ${OUT}`);
+    return exitCode;
+  } finally {
+    for (const child of children) {
+      if (child.output.length > 0) {
+        console.error(`\n--- last output of ${child.process.spawnargs.at(-1)} ---`);
+        console.error(child.output.slice(-(process.env.BENCH_VERBOSE === '1' ? 60 : 8)).join('\n'));
+      }
+    }
+    for (const child of children.reverse()) await child.stop();
+    await cloud?.close().catch(() => undefined);
+    await owner?.end().catch(() => undefined);
+    await clearRedis(redis, queuePrefix).catch(() => undefined);
+    redis.disconnect();
+    if (!KEEP)
+      await dropDatabase(env.database.adminUrl, database).catch((error: unknown) => console.error(error));
+    else log(`kept ${database}`);
+  }
+}
+
+// Helpers -------------------------------------------------------------------------------------------
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function dropDatabase(adminUrl: string, database: string): Promise<void> {
+  const server = new pg.Client({ connectionString: withDatabase(adminUrl, 'postgres') });
+  await server.connect();
+  try {
+    await server.query(`DROP DATABASE IF EXISTS ${server.escapeIdentifier(database)} WITH (FORCE)`);
+  } finally {
+    await server.end();
+  }
+}
+
+async function clearRedis(redis: Redis, prefix: string): Promise<void> {
+  for (const pattern of [`${prefix}:*`, `bull:${prefix}:*`, `${prefix}-baseline:*`]) {
+    let cursor = '0';
+    do {
+      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = nextCursor;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  }
+}
+
+async function login(url: string, email: string): Promise<string> {
+  const response = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
+  });
+  if (!response.ok) throw new Error(`login ${email}: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
+/** The seeded tenant (the one the fake cloud's credentials configure) ready for 2 000 offers. */
+async function prepareIntakeTenant(owner: pg.Client): Promise<string> {
+  const tenant = await owner.query<{
+    id: string;
+    slot_rules: Record<string, unknown>;
+    sms_rules: Record<string, unknown>;
+  }>(`SELECT id, slot_rules, sms_rules FROM tenants WHERE slug = 'rendetalje'`);
+  const row = tenant.rows[0];
+  if (!row) throw new Error('the seeded tenant is missing');
+  await owner.query(`UPDATE tenants SET slot_rules = $2, sms_rules = $3 WHERE id = $1`, [
+    row.id,
+    { ...row.slot_rules, holdMinutes: 0 },
+    // Quiet hours off and no daily cap, so every offer goes out now whatever the hour.
+    { ...row.sms_rules, quietHoursStart: '00:00', quietHoursEnd: '00:00', dailyCap: 1_000_000 },
+  ]);
+  await owner.query(
+    `INSERT INTO teams (id, tenant_id, name, updated_at)
+     SELECT gen_random_uuid(), $1, 'Hold ' || n, now() FROM generate_series(2, 6) AS n
+     ON CONFLICT DO NOTHING`,
+    [row.id],
+  );
+  return row.id;
+}
+
+/** Lead ids of the measured tenant for the detail reads, bookings and status changes. */
+async function sampleLeads(
+  owner: pg.Client,
+  tenant: SeededTenant,
+): Promise<{ detail: string[]; bookable: string[]; movable: string[] }> {
+  const ids = async (sql: string) =>
+    (await owner.query<{ id: string }>(sql, [tenant.id])).rows.map((row) => row.id);
+  return {
+    detail: await ids(`SELECT id FROM leads WHERE tenant_id = $1 ORDER BY random() LIMIT 500`),
+    bookable: await ids(
+      `SELECT l.id FROM leads l WHERE l.tenant_id = $1 AND l.status IN ('new', 'contacted')
+          AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.lead_id = l.id) ORDER BY random() LIMIT 5000`,
+    ),
+    movable: await ids(
+      `SELECT id FROM leads WHERE tenant_id = $1 AND status IN ('booked', 'completed') ORDER BY random() LIMIT 6000`,
+    ),
+  };
+}
+
+/** One request before the load, so a route that only answers errors says why in the output. */
+async function probe(options: LoadOptions): Promise<void> {
+  const origin = new URL(options.url).origin;
+  const built = options.build?.(-1);
+  const path =
+    built?.path ?? options.paths?.[0] ?? new URL(options.url).pathname + new URL(options.url).search;
+  const started = Date.now();
+  const response = await fetch(`${origin}${path}`, {
+    method: options.method ?? 'GET',
+    headers: { ...options.headers, ...built?.headers },
+    ...(built?.body !== undefined ? { body: built.body } : {}),
+  });
+  const text = await response.text();
+  if (!response.ok || process.env.BENCH_VERBOSE === '1') {
+    log(`probe ${options.label}: ${response.status} in ${Date.now() - started} ms: ${text.slice(0, 300)}`);
+  }
+}
+
+function writeRow(figure: string, result: LoadResult, baseline: string): Row {
+  return {
+    figure,
+    measured: describe(result),
+    baseline,
+    target: `p95 ≤ ${TARGET.writeP95} ms`,
+    pass: result.p95 <= TARGET.writeP95 && result.non2xx + result.errors === 0,
+  };
+}
+
+class MemorySampler {
+  private peak = { rssMb: 0, peakMb: 0 };
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly pid: number) {
+    this.timer = setInterval(() => this.sample(), 500);
+    this.timer.unref();
+  }
+
+  sample(): { rssMb: number; peakMb: number } {
+    const now = memoryOf(this.pid);
+    if (now) this.peak = { rssMb: now.rssMb, peakMb: Math.max(this.peak.peakMb, now.peakMb, now.rssMb) };
+    return this.peak;
+  }
+}
+
+function render(rows: Row[], details: string[], seconds: number): string {
+  const escape = (text: string) => text.replace(/\|/g, '\\|');
+  const lines = [
+    `# RenOS benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GB RAM, Node ${process.version}; ` +
+      `${rate(OPTIONS.leads)} leads, ${rate(OPTIONS.bookings)} bookings over ${OPTIONS.tenants} tenants (+ the seeded intake tenant); ` +
+      `${OPTIONS.connections} connections, ${OPTIONS.duration} s per run after ${OPTIONS.warmup} s warm-up; app in production mode, ` +
+      `rate limiting off, LOG_LEVEL=warn, pool ${OPTIONS.poolSize}. Baseline: node:http + pg, same SQL and JSON, no auth, no RLS.${quick ? ' **Quick run.**' : ''}`,
+    '',
+    '| figure | measured | baseline | target | result |',
+    '|---|---|---|---|---|',
+    ...rows.map(
+      (row) =>
+        `| ${escape(row.figure)} | ${escape(row.measured)} | ${escape(row.baseline)} | ${escape(row.target)} | ${
+          row.pass === null ? '—' : row.pass ? 'pass' : '**miss**'
+        } |`,
+    ),
+    '',
+    ...details.map((line) => `- ${line}`),
+    ...(details.length > 0 ? [''] : []),
+    `Total run ${seconds.toFixed(0)} s.`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
