@@ -190,6 +190,14 @@ export class SmsRepository {
     return result.count === 1;
   }
 
+  /** Counts a send about to be tried; committed before the call, so a crash cannot hide it. */
+  async countSendAttempt(tenantId: string, id: string, db?: Db): Promise<void> {
+    await this.db(db).smsMessage.updateMany({
+      where: { id, tenantId },
+      data: { sendAttempts: { increment: 1 } },
+    });
+  }
+
   async markFailed(
     tenantId: string,
     id: string,

@@ -197,12 +197,26 @@ export class SmsService {
     const tenant = await this.repository.tenantSender(tenantId);
     const from = tenant.smsNumber ?? resolved.credentials.phoneNumber;
     try {
-      const sent = await this.sender.send(resolved.credentials, {
-        to: message.phone,
-        from,
-        body: message.body,
-        statusCallback: `${this.config.http.publicBaseUrl}${STATUS_CALLBACK_PATH}`,
-      });
+      // An earlier try may have reached Twilio and lost only its answer (or the process died before
+      // the sid was stored): find it instead of texting the customer twice.
+      const earlier =
+        message.sendAttempts > 0
+          ? await this.sender.findSent(resolved.credentials, {
+              to: message.phone,
+              from,
+              body: message.body,
+              since: message.createdAt,
+            })
+          : null;
+      await this.repository.countSendAttempt(tenantId, message.id);
+      const sent =
+        earlier ??
+        (await this.sender.send(resolved.credentials, {
+          to: message.phone,
+          from,
+          body: message.body,
+          statusCallback: `${this.config.http.publicBaseUrl}${STATUS_CALLBACK_PATH}`,
+        }));
       const status = smsStatusOf(sent.status) ?? 'queued';
       await this.repository.markSent(tenantId, message.id, {
         twilioSid: sent.sid,

@@ -628,6 +628,30 @@ describe('SMS booking', () => {
     expect(page.json().data.length).toBeLessThanOrEqual(2);
   });
 
+  it('texts once when Twilio took the text but its answer was lost: the retry finds it instead of sending again', async () => {
+    const { lead, phone } = await createLead(main);
+    twilio.dropNextAnswer();
+    const response = await test.app.inject({
+      method: 'POST',
+      url: '/api/sms',
+      headers: main.admin.auth,
+      payload: { leadId: lead.id, body: 'Vi kommer i morgen kl. 10' },
+    });
+    expect(response.statusCode).toBe(201);
+    const sent = await eventually(
+      async () => {
+        const row = await ownerDb().smsMessage.findUniqueOrThrow({ where: { id: response.json().id } });
+        return row.status === 'sent' ? row : undefined;
+      },
+      'the text marked sent after the retry',
+      30_000,
+    );
+    const atTwilio = twilio.sentTo(phone).filter((m) => m.body === 'Vi kommer i morgen kl. 10');
+    expect(atTwilio).toHaveLength(1);
+    expect(sent.twilioSid).toBe(atTwilio[0]!.sid);
+    expect(sent.sendAttempts).toBe(2);
+  }, 40_000);
+
   it('keeps texts to their tenant and role: another tenant sees none, a viewer cannot send, staff only their leads', async () => {
     const { lead, phone } = await createLead(main);
     const sent = await test.app.inject({

@@ -115,6 +115,7 @@ export class TwilioFake {
   readonly delays = new Delays<'messages.create'>();
   private readonly accounts = new Map<string, string>();
   private readonly errors: TwilioInjectedError[] = [];
+  private dropAnswers = 0;
   private readonly server = new FakeHttpServer('twilio', (req, res) => this.handle(req, res));
 
   constructor(accounts: Record<string, string> = {}) {
@@ -143,6 +144,11 @@ export class TwilioFake {
     return token;
   }
 
+  /** The next `times` creates are carried out, but the connection is cut before the answer. */
+  dropNextAnswer(times = 1): void {
+    this.dropAnswers += times;
+  }
+
   /** The next `times` creates fail with this Twilio error (e.g. 500/20500, 429/20429). */
   failNext(status: number, code: number, message: string, times = 1): void {
     this.errors.push({ status, code, message, remaining: times });
@@ -157,6 +163,7 @@ export class TwilioFake {
     this.errors.length = 0;
     this.unsubscribed.clear();
     this.delays.clear();
+    this.dropAnswers = 0;
   }
 
   /** An inbound SMS from a customer, signed for `url` with the account's token. */
@@ -234,6 +241,10 @@ export class TwilioFake {
       sendJson(res, 200, this.resource(message));
       return;
     }
+    if (create && req.method === 'GET') {
+      sendJson(res, 200, this.page(accountSid, req.query));
+      return;
+    }
     if (!create || req.method !== 'POST') {
       sendJson(res, 405, twilioError(405, 20004, 'Method not allowed'));
       return;
@@ -280,7 +291,36 @@ export class TwilioFake {
       dateCreated: new Date(),
     };
     this.messages.push(message);
+    if (this.dropAnswers > 0) {
+      // Twilio took the message, but its answer never reaches the client.
+      this.dropAnswers -= 1;
+      res.socket?.destroy();
+      return;
+    }
     sendJson(res, 201, this.resource(message));
+  }
+
+  /** Messages.json list, newest first, filtered by To and From like Twilio's `To=`/`From=` parameters. */
+  private page(accountSid: string, query: URLSearchParams) {
+    const to = query.get('To');
+    const from = query.get('From');
+    const pageSize = Math.min(Number(query.get('PageSize') ?? 50) || 50, 1000);
+    const matching = this.messages
+      .filter((m) => m.accountSid === accountSid && (!to || m.to === to) && (!from || m.from === from))
+      .reverse()
+      .slice(0, pageSize);
+    const uri = `/2010-04-01/Accounts/${accountSid}/Messages.json?PageSize=${pageSize}&Page=0`;
+    return {
+      end: Math.max(0, matching.length - 1),
+      first_page_uri: uri,
+      next_page_uri: null,
+      page: 0,
+      page_size: pageSize,
+      previous_page_uri: null,
+      messages: matching.map((m) => this.resource(m)),
+      start: 0,
+      uri,
+    };
   }
 
   private authorized(req: FakeRequest, accountSid: string): boolean {

@@ -47,8 +47,21 @@ export class SmsSendError extends Error {
   }
 }
 
+/** What identifies a text Twilio may already have: same route and body, created since `since`. */
+export interface SentSmsQuery {
+  to: string;
+  from: string;
+  body: string;
+  since: Date;
+}
+
 export abstract class SmsSender {
   abstract send(account: SmsAccount, input: SendSmsInput): Promise<SentSms>;
+  /**
+   * A text Twilio accepted earlier for this route and body, or null. Twilio has no idempotency key:
+   * before trying a send again, the caller asks whether the earlier try went through after all.
+   */
+  abstract findSent(account: SmsAccount, query: SentSmsQuery): Promise<SentSms | null>;
   /** Whether a webhook's X-Twilio-Signature was made with `authToken` over `url` and `params`. */
   abstract validSignature(
     authToken: string,
@@ -106,6 +119,20 @@ export class TwilioSmsSender extends SmsSender {
         status: message.status,
         segments: Number.isFinite(segments) ? segments : null,
       };
+    } catch (error) {
+      throw classifyTwilioError(error);
+    }
+  }
+
+  async findSent(account: SmsAccount, query: SentSmsQuery): Promise<SentSms | null> {
+    try {
+      const recent = await this.client(account).messages.list({ to: query.to, from: query.from, limit: 50 });
+      // A minute of slack for clocks; the body tells our text from others to the same number.
+      const earliest = query.since.getTime() - 60_000;
+      const match = recent.find((m) => m.body === query.body && m.dateCreated.getTime() >= earliest);
+      if (!match) return null;
+      const segments = Number.parseInt(match.numSegments, 10);
+      return { sid: match.sid, status: match.status, segments: Number.isFinite(segments) ? segments : null };
     } catch (error) {
       throw classifyTwilioError(error);
     }
