@@ -145,7 +145,10 @@ export class BillingService {
     const customer = invoice.customerId
       ? await this.repository.findCustomer(tenantId, invoice.customerId)
       : null;
-    if (customer?.billyContactId) return customer.billyContactId;
+    // A stored contact Billy no longer knows (deleted there, or the organisation changed) is found or
+    // created again rather than failing every invoice of the customer.
+    if (customer?.billyContactId && (await client.getContact(customer.billyContactId)))
+      return customer.billyContactId;
     const externalId = customer?.id ?? `invoice-${invoice.id}`;
     const found = await client.findContactByExternalId(externalId);
     const cvr = invoice.customerCvr ?? undefined;

@@ -113,7 +113,9 @@ async function main(): Promise<void> {
     ),
   ) as { from: string; subject: string; text: string };
   const phone = freshMobile();
-  const text = fixture.text.replace('28 14 55 90', phone.local);
+  // A fresh customer each run: the number and the address are new, so nothing links to an earlier run.
+  const email = `mette.holm+${phone.e164.slice(-6)}@gmail.com`;
+  const text = fixture.text.replace('28 14 55 90', phone.local).replace('mette.holm@gmail.com', email);
   const message = cloud.gmail.addMessage({
     from: fixture.from,
     to: cloud.gmail.emailAddress,

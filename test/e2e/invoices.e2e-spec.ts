@@ -563,6 +563,23 @@ describe('invoices', () => {
       }
     });
 
+    it("finds or creates the contact again when Billy no longer knows the customer's stored contact", async () => {
+      const { bookingId, customerId } = await completedBooking(c);
+      // The customer's contact was deleted in Billy (or the organisation changed) since it was stored.
+      await ownerDb().customer.update({
+        where: { id: customerId },
+        data: { billyContactId: 'deleted-in-billy' },
+      });
+      const invoice = await synced(bookingId, (row) => row.billyInvoiceId !== null);
+      const contactId = billy.invoice(invoice.billyInvoiceId!)!.contactId;
+      expect(contactId).not.toBe('deleted-in-billy');
+      expect(billy.contacts().find((row) => row.id === contactId)).toMatchObject({ externalId: customerId });
+      expect((await ownerDb().customer.findUniqueOrThrow({ where: { id: customerId } })).billyContactId).toBe(
+        contactId,
+      );
+      expect(invoice.needsAttention).toBe(false);
+    });
+
     it('flags a difference of one øre between Billy and us', async () => {
       billy.adjustNextTax(0.01);
       const { bookingId } = await completedBooking(c);

@@ -58,6 +58,20 @@ export class BillyClient {
     return body.contacts.find((contact) => contact.externalId === externalId) ?? null;
   }
 
+  /** The contact with this id, or null when Billy does not know it (deleted, or another organisation's). */
+  async getContact(id: string): Promise<BillyContact | null> {
+    try {
+      const body = await this.request<{ contact?: BillyContact }>(
+        'GET',
+        `/contacts/${encodeURIComponent(id)}`,
+      );
+      return body.contact ?? null;
+    } catch (error) {
+      if (error instanceof BillyError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
   async createContact(contact: NewBillyContact): Promise<BillyContact> {
     const body = await this.request<{ contacts: BillyContact[] }>('POST', '/contacts', { body: { contact } });
     return this.first(body.contacts, 'contacts');
