@@ -202,8 +202,19 @@ export class BillingService {
       ? `Billy's totals differ from ours: Billy ${totals.amount} + ${totals.tax} moms = ${totals.grossAmount}, ` +
         `RenOS ${toMoneyString(invoice.subtotal)} + ${toMoneyString(invoice.vatAmount)} moms = ${toMoneyString(invoice.total)}`
       : null;
-    const numbered =
+    let numbered =
       billy.state === 'approved' && billy.invoiceNo !== null && invoice.number !== billy.invoiceNo;
+    // Billy's number must not be one RenOS already gave (a tenant that numbered its own invoices before
+    // connecting Billy, or a new Billy organisation): a human picks the series, no retry can.
+    const taken =
+      numbered && billy.invoiceNo !== null
+        ? await this.repository.findOtherWithNumber(tenantId, billy.invoiceNo, invoice.id)
+        : null;
+    const collision = taken
+      ? `Billy's invoice number ${billy.invoiceNo} is already used by invoice ${taken.reference} in RenOS; ` +
+        "continue Billy's number series after RenOS's last number"
+      : null;
+    if (collision) numbered = false;
     const approvedNow = numbered && invoice.status === 'draft';
 
     await this.tenantPrisma.transaction(async (tx) => {
@@ -212,6 +223,7 @@ export class BillingService {
         billyInvoiceId: billy.id,
         billyTotals: totals,
         ...(differs ? { needsAttention: true, needsAttentionReason: reason } : {}),
+        ...(collision ? { needsAttention: true, needsAttentionReason: collision } : {}),
         ...(numbered ? { number: billy.invoiceNo } : {}),
         ...(approvedNow
           ? {
@@ -252,6 +264,16 @@ export class BillingService {
         });
         if (approvedNow && leadId && invoice.kind === 'invoice')
           await this.leads.applySystemMove(tx, leadId, 'invoice_created', null);
+      }
+      if (collision && invoice.needsAttentionReason !== collision) {
+        await this.activities.record(tx, {
+          type: 'invoice',
+          title: 'Fakturanummer fra Billy er allerede brugt',
+          description: collision,
+          status: 'error',
+          ...context,
+          metadata: { number: billy.invoiceNo, usedBy: taken!.id },
+        });
       }
       if (differs && invoice.needsAttentionReason !== reason) {
         await this.activities.record(tx, {
@@ -309,6 +331,29 @@ export class BillingService {
     await this.credentials.recordFailure('billy', error.message);
   }
 
+  private async flagMissingInBilly(invoice: Invoice): Promise<void> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const reason = `Billy does not know invoice ${invoice.billyInvoiceId} any more: its payments cannot be read`;
+    if (invoice.needsAttentionReason === reason) return;
+    await this.tenantPrisma.transaction(async (tx) => {
+      await this.repository.update(tx, tenantId, invoice.id, {
+        needsAttention: true,
+        needsAttentionReason: reason,
+      });
+      await this.activities.record(tx, {
+        type: 'invoice',
+        title: 'Fakturaen findes ikke længere i Billy',
+        description: reason,
+        status: 'error',
+        customerId: invoice.customerId,
+        bookingId: invoice.bookingId,
+        invoiceId: invoice.id,
+        actorUserId: null,
+        metadata: { billyInvoiceId: invoice.billyInvoiceId },
+      });
+    });
+  }
+
   // Payments ----------------------------------------------------------------------------------------
 
   tenantsWithUnpaidBillyInvoices(): Promise<string[]> {
@@ -334,6 +379,12 @@ export class BillingService {
             needsAttention: true,
           });
           throw new UnrecoverableError(error.message);
+        }
+        if (error instanceof BillyError && error.kind === 'not_found') {
+          // Deleted in Billy (or another organisation's id): flag this one and go on with the others,
+          // so one lost invoice does not stop every payment of the tenant from being seen.
+          await this.flagMissingInBilly(invoice);
+          continue;
         }
         throw error;
       }

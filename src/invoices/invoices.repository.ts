@@ -98,6 +98,19 @@ export class InvoicesRepository {
     };
   }
 
+  /** Another invoice of the tenant already carrying this legal number, if any. */
+  findOtherWithNumber(
+    tenantId: string,
+    number: string,
+    exceptId: string,
+    db?: Db,
+  ): Promise<{ id: string; reference: string } | null> {
+    return this.db(db).invoice.findFirst({
+      where: { tenantId, number, id: { not: exceptId } },
+      select: { id: true, reference: true },
+    });
+  }
+
   find(tenantId: string, invoiceId: string, visibleTo?: string, db?: Db): Promise<InvoiceWithLines | null> {
     return this.db(db).invoice.findFirst({
       where: { id: invoiceId, tenantId, ...InvoicesRepository.visibility(visibleTo) },

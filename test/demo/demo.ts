@@ -49,7 +49,10 @@ function freshMobile(): { local: string; e164: string } {
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const appUrl = `http://127.0.0.1:${port}`;
-  const cloud = new FakeCloud({ appUrl, startHistoryId: Math.floor(Date.now() / 1000) });
+  // Each run starts a fresh fake Gmail and Billy: their counters grow with the clock, so nothing they
+  // hand out collides with what an earlier run stored.
+  const seconds = Math.floor(Date.now() / 1000);
+  const cloud = new FakeCloud({ appUrl, startHistoryId: seconds, firstInvoiceNo: seconds - 1_764_000_000 });
   await cloud.start();
   const env: NodeJS.ProcessEnv = {
     ...process.env,

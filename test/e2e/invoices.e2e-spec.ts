@@ -580,6 +580,44 @@ describe('invoices', () => {
       expect(invoice.needsAttention).toBe(false);
     });
 
+    it('flags a number from Billy that RenOS already used, instead of failing for ever', async () => {
+      const earlier = await completedBooking(c);
+      const other = await synced(earlier.bookingId, (row) => row.billyInvoiceId !== null);
+      const { bookingId } = await completedBooking(c);
+      const draft = await synced(bookingId, (row) => row.billyInvoiceId !== null);
+      // As if RenOS had numbered an invoice itself before the tenant connected Billy.
+      const next = String(Math.max(1000, ...billy.invoices().map((row) => Number(row.invoiceNo ?? 0))) + 1);
+      await ownerDb().invoice.update({ where: { id: other.id }, data: { number: next } });
+      expect((await request('POST', `/api/invoices/${draft.id}/approve`, c.admin)).statusCode).toBe(200);
+      const flagged = await synced(bookingId, (row) => row.needsAttention);
+      expect(billy.invoice(draft.billyInvoiceId!)!.invoiceNo).toBe(next);
+      expect(flagged.number).toBeNull();
+      expect(flagged.needsAttentionReason).toContain(`number ${next} is already used`);
+      expect(await activityTitles(draft.id)).toContain('Fakturanummer fra Billy er allerede brugt');
+    });
+
+    it('keeps polling payments when one invoice is gone from Billy, and flags that one', async () => {
+      const lost = await completedBooking(c);
+      const gone = await synced(lost.bookingId, (row) => row.billyInvoiceId !== null);
+      await request('POST', `/api/invoices/${gone.id}/approve`, c.admin);
+      await synced(lost.bookingId, (row) => row.number !== null);
+      const kept = await completedBooking(c);
+      const alive = await synced(kept.bookingId, (row) => row.billyInvoiceId !== null);
+      await request('POST', `/api/invoices/${alive.id}/approve`, c.admin);
+      await synced(kept.bookingId, (row) => row.number !== null);
+      // The first one is deleted in Billy (our row keeps an id Billy answers 404 to); the second is paid.
+      await ownerDb().invoice.update({
+        where: { id: gone.id },
+        data: { billyInvoiceId: 'deleted-in-billy' },
+      });
+      billy.recordPayment(alive.billyInvoiceId!);
+      await test.app.get(PollPaymentsProcessor).handle({});
+      expect((await invoiceOf(c, kept.bookingId)).status).toBe('paid');
+      const flagged = await invoiceOf(c, lost.bookingId);
+      expect(flagged).toMatchObject({ status: 'approved', needsAttention: true });
+      expect(flagged.needsAttentionReason).toContain('does not know invoice deleted-in-billy');
+    });
+
     it('flags a difference of one øre between Billy and us', async () => {
       billy.adjustNextTax(0.01);
       const { bookingId } = await completedBooking(c);

@@ -23,6 +23,8 @@ export interface FakeCloudOptions {
   /** First Gmail historyId; pass something growing (e.g. seconds since epoch) so a stored cursor from a
    * previous run is never ahead of the fresh fake. */
   startHistoryId?: number;
+  /** First Billy invoice number; growing across runs, so a fresh fake never repeats a stored number. */
+  firstInvoiceNo?: number;
 }
 
 export const FAKE_CLOUD = {
@@ -44,7 +46,7 @@ export class FakeCloud {
   readonly pusher = new PubSubPusher();
   readonly gemini = new GeminiFake();
   readonly twilio = new TwilioFake({ [FAKE_CLOUD.twilioAccountSid]: FAKE_CLOUD.twilioAuthToken });
-  readonly billy = new BillyFake();
+  readonly billy: BillyFake;
   private router: Server | undefined;
   private routerUrl: string | undefined;
 
@@ -52,6 +54,7 @@ export class FakeCloud {
     const address = options.gmailAddress ?? 'info@rendetalje.dk';
     this.gmail = new GmailFake({ emailAddress: address, startHistoryId: options.startHistoryId });
     this.calendar = new CalendarFake({ owner: address });
+    this.billy = new BillyFake({ firstInvoiceNo: options.firstInvoiceNo });
   }
 
   async start(): Promise<void> {
