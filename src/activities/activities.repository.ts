@@ -53,17 +53,18 @@ export class ActivitiesRepository {
           }
         : {}),
     };
-    const [rows, total] = await this.db.transaction((tx) =>
-      Promise.all([
-        tx.activity.findMany({
-          where,
-          include: { actor: { select: { id: true, name: true } } },
-          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-          skip,
-          take,
-        }),
-        tx.activity.count({ where }),
-      ]),
+    const [rows, total] = await this.db.transaction(
+      async (tx) =>
+        [
+          await tx.activity.findMany({
+            where,
+            include: { actor: { select: { id: true, name: true } } },
+            orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+            skip,
+            take,
+          }),
+          await tx.activity.count({ where }),
+        ] as const,
     );
     return { rows, total };
   }

@@ -152,11 +152,12 @@ export class BookingsRepository {
       ...BookingsRepository.visibility(filter.visibleTo),
     };
     // One transaction: the count and the rows see the same snapshot of the tenant's bookings.
-    const [rows, total] = await this.tenantPrisma.transaction((tx) =>
-      Promise.all([
-        tx.booking.findMany({ where, orderBy, skip: window.skip, take: window.take }),
-        tx.booking.count({ where }),
-      ]),
+    const [rows, total] = await this.tenantPrisma.transaction(
+      async (tx) =>
+        [
+          await tx.booking.findMany({ where, orderBy, skip: window.skip, take: window.take }),
+          await tx.booking.count({ where }),
+        ] as const,
     );
     return { rows, total };
   }

@@ -83,8 +83,12 @@ export class CustomersRepository {
           }
         : {}),
     };
-    const [rows, total] = await this.db.transaction((tx) =>
-      Promise.all([tx.customer.findMany({ where, orderBy, skip, take }), tx.customer.count({ where })]),
+    const [rows, total] = await this.db.transaction(
+      async (tx) =>
+        [
+          await tx.customer.findMany({ where, orderBy, skip, take }),
+          await tx.customer.count({ where }),
+        ] as const,
     );
     return { rows, total };
   }

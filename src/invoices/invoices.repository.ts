@@ -144,11 +144,18 @@ export class InvoicesRepository {
     if (filter.status && filter.overdueBefore) {
       where.AND = [{ status: filter.status }, { status: { in: [...UNPAID_STATUSES] } }];
     }
-    const [rows, total] = await this.tenantPrisma.transaction((tx) =>
-      Promise.all([
-        tx.invoice.findMany({ where, orderBy, skip: window.skip, take: window.take, include: withLines }),
-        tx.invoice.count({ where }),
-      ]),
+    const [rows, total] = await this.tenantPrisma.transaction(
+      async (tx) =>
+        [
+          await tx.invoice.findMany({
+            where,
+            orderBy,
+            skip: window.skip,
+            take: window.take,
+            include: withLines,
+          }),
+          await tx.invoice.count({ where }),
+        ] as const,
     );
     return { rows, total };
   }

@@ -58,11 +58,12 @@ export class LeadsRepository {
     take: number,
   ): Promise<Page<LeadWithNextBooking>> {
     const where = listWhere(tenantId, filter);
-    const [rows, total] = await this.db.transaction((tx) =>
-      Promise.all([
-        tx.lead.findMany({ where, include: withNextBooking, orderBy, skip, take }),
-        tx.lead.count({ where }),
-      ]),
+    const [rows, total] = await this.db.transaction(
+      async (tx) =>
+        [
+          await tx.lead.findMany({ where, include: withNextBooking, orderBy, skip, take }),
+          await tx.lead.count({ where }),
+        ] as const,
     );
     return { rows, total };
   }
