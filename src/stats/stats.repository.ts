@@ -39,29 +39,42 @@ export class StatsRepository {
       ...(assignedUserId ? { OR: [{ assignedUserId }, { lead: { assignedUserId } }] } : {}),
     };
     // Credit notes are corrections, not revenue: only invoices count.
-    const invoice: Prisma.InvoiceWhereInput = assignedUserId ? { kind: 'invoice', booking } : { kind: 'invoice' };
+    const invoice: Prisma.InvoiceWhereInput = assignedUserId
+      ? { kind: 'invoice', booking }
+      : { kind: 'invoice' };
     const sms: Prisma.SmsMessageWhereInput = assignedUserId ? { lead: { assignedUserId } } : {};
 
+    // One transaction, one query after another: every figure from the same snapshot.
     return this.db.transaction(async (tx) => {
-      const [totalLeads, everBooked, newThisWeek, byStatus, bySource] = await Promise.all([
-        tx.lead.count({ where: lead }),
-        tx.lead.count({ where: { ...lead, firstBookedAt: { not: null } } }),
-        tx.lead.count({ where: { ...lead, createdAt: { gte: weekStart } } }),
-        tx.lead.groupBy({ by: ['status'], where: lead, _count: { _all: true } }),
-        tx.lead.groupBy({ by: ['source'], where: lead, _count: { _all: true } }),
-      ]);
-      const [upcoming, completed, expired, booked] = await Promise.all([
-        tx.booking.count({ where: { ...booking, status: { in: LIVE }, startsAt: { gt: now } } }),
-        tx.booking.count({ where: { ...booking, status: 'completed' } }),
-        tx.booking.count({ where: { ...booking, status: 'expired' } }),
-        tx.booking.aggregate({ where: { ...booking, status: { in: BOOKED } }, _sum: { totalAmount: true } }),
-      ]);
-      const [invoiced, paid, outstanding, smsFailed] = await Promise.all([
-        tx.invoice.aggregate({ where: { ...invoice, status: { in: INVOICED } }, _sum: { total: true } }),
-        tx.invoice.aggregate({ where: { ...invoice, status: 'paid' }, _sum: { total: true } }),
-        tx.invoice.aggregate({ where: { ...invoice, status: { in: OUTSTANDING } }, _sum: { total: true } }),
-        tx.smsMessage.count({ where: { ...sms, status: { in: ['failed', 'undelivered'] } } }),
-      ]);
+      const totalLeads = await tx.lead.count({ where: lead });
+      const everBooked = await tx.lead.count({ where: { ...lead, firstBookedAt: { not: null } } });
+      const newThisWeek = await tx.lead.count({ where: { ...lead, createdAt: { gte: weekStart } } });
+      const byStatus = await tx.lead.groupBy({ by: ['status'], where: lead, _count: { _all: true } });
+      const bySource = await tx.lead.groupBy({ by: ['source'], where: lead, _count: { _all: true } });
+      const upcoming = await tx.booking.count({
+        where: { ...booking, status: { in: LIVE }, startsAt: { gt: now } },
+      });
+      const completed = await tx.booking.count({ where: { ...booking, status: 'completed' } });
+      const expired = await tx.booking.count({ where: { ...booking, status: 'expired' } });
+      const booked = await tx.booking.aggregate({
+        where: { ...booking, status: { in: BOOKED } },
+        _sum: { totalAmount: true },
+      });
+      const invoiced = await tx.invoice.aggregate({
+        where: { ...invoice, status: { in: INVOICED } },
+        _sum: { total: true },
+      });
+      const paid = await tx.invoice.aggregate({
+        where: { ...invoice, status: 'paid' },
+        _sum: { total: true },
+      });
+      const outstanding = await tx.invoice.aggregate({
+        where: { ...invoice, status: { in: OUTSTANDING } },
+        _sum: { total: true },
+      });
+      const smsFailed = await tx.smsMessage.count({
+        where: { ...sms, status: { in: ['failed', 'undelivered'] } },
+      });
       return {
         totalLeads,
         everBooked,
