@@ -87,15 +87,15 @@ async function listLeads(tenantId: string, query: URLSearchParams): Promise<Row>
   const pageSize = Number(query.get('pageSize') ?? 20);
   const where = ['l.tenant_id = $1', 'l.deleted_at IS NULL'];
   const params: unknown[] = [tenantId];
-  for (const [name, column] of [
-    ['status', 'status'],
-    ['source', 'source'],
-    ['priority', 'priority'],
+  for (const [name, type] of [
+    ['status', 'LeadStatus'],
+    ['source', 'LeadSource'],
+    ['priority', 'Priority'],
   ] as const) {
     const value = query.get(name);
     if (value) {
       params.push(value);
-      where.push(`l.${column}::text = $${params.length + 1}`);
+      where.push(`l.${name} = $${params.length + 1}::"${type}"`);
     }
   }
   const search = query.get('search')?.trim();

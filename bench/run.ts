@@ -39,7 +39,9 @@ function flags(argv: string[]): Map<string, string> {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (!arg.startsWith('--')) continue;
-    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    const equals = arg.indexOf('=');
+    const name = equals < 0 ? arg.slice(2) : arg.slice(2, equals);
+    const inline = equals < 0 ? undefined : arg.slice(equals + 1);
     if (inline !== undefined) map.set(name, inline);
     else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) map.set(name, argv[++i]!);
     else map.set(name, 'true');
@@ -171,16 +173,15 @@ async function main(): Promise<number> {
 
     // 2. The app and the baseline, each its own process.
     const profileDir = given.get('cpu-prof');
-    const app = startNode(
-      resolve(DIST, 'src/main.js'),
-      appEnv,
-      profileDir
+    const app = startNode(resolve(DIST, 'src/main.js'), appEnv, [
+      ...(given.get('app-node-args')?.split(' ').filter(Boolean) ?? []),
+      ...(profileDir
         ? [
             '--cpu-prof',
             `--cpu-prof-dir=${resolve(profileDir === 'true' ? '/tmp/renos-bench-profiles' : profileDir)}`,
           ]
-        : [],
-    );
+        : []),
+    ]);
     children.push(app);
     await waitUntil('the app', app, async () => (await fetch(`${publicUrl}/api/health`)).ok, 90_000);
     log(`app idle: ${JSON.stringify(memoryOf(app.process.pid!))}`);
@@ -208,8 +209,8 @@ async function main(): Promise<number> {
       await probe(options);
       if (OPTIONS.warmup > 0) await load({ ...options, durationSeconds: OPTIONS.warmup });
       const result = await load(options);
-      memory.sample();
-      log(`${options.label}: ${describe(result)}`);
+      const rss = memory.sample();
+      log(`${options.label}: ${describe(result)} (app RSS ${rss.rssMb.toFixed(0)} MB)`);
       return result;
     };
 
@@ -277,7 +278,21 @@ async function main(): Promise<number> {
       },
     ];
     const readResults: Record<string, LoadResult> = {};
-    for (const read of phase('reads') ? reads : []) {
+    // `--reads list,search,detail,cached,uncached`: only these read figures.
+    const readKeys = given.get('reads')?.split(',');
+    const readKey = (figure: string) =>
+      /search/.test(figure)
+        ? 'search'
+        : /:id/.test(figure)
+          ? 'detail'
+          : /not cached/.test(figure)
+            ? 'uncached'
+            : /cached/.test(figure)
+              ? 'cached'
+              : 'list';
+    for (const read of phase('reads')
+      ? reads.filter((r) => !readKeys || readKeys.includes(readKey(r.figure)))
+      : []) {
       const headers = await auth();
       const mine = await run({ ...read.app, headers });
       const floor = await run({ ...read.base, headers: baselineHeaders });
@@ -349,16 +364,21 @@ async function main(): Promise<number> {
       });
       rows.push(writeRow('POST /api/bookings', booking, '—'));
 
+      // Each side has its own leads and goes round them: all to lost, then back to new, then lost…
       let appMoves = 0;
       let baseMoves = 0;
       const half = Math.floor(sample.movable.length / 2);
-      const moveBody = JSON.stringify({ status: 'lost' });
+      const moveBody = (k: number) =>
+        JSON.stringify({ status: Math.floor(k / half) % 2 === 0 ? 'lost' : 'new' });
       const status = await run({
         label: 'POST /api/leads/:id/status',
         url: `${publicUrl}/api/leads`,
         method: 'POST',
         headers,
-        build: () => ({ path: `/api/leads/${sample.movable[appMoves++ % half]}/status`, body: moveBody }),
+        build: () => {
+          const k = appMoves++;
+          return { path: `/api/leads/${sample.movable[k % half]}/status`, body: moveBody(k) };
+        },
         ...common,
       });
       const statusBase = await run({
@@ -366,18 +386,13 @@ async function main(): Promise<number> {
         url: `${baselineUrl}/api/leads`,
         method: 'POST',
         headers: { ...baselineHeaders, 'content-type': 'application/json' },
-        build: () => ({
-          path: `/api/leads/${sample.movable[half + (baseMoves++ % half)]}/status`,
-          body: moveBody,
-        }),
+        build: () => {
+          const k = baseMoves++;
+          return { path: `/api/leads/${sample.movable[half + (k % half)]}/status`, body: moveBody(k) };
+        },
         ...common,
       });
       rows.push(writeRow('POST /api/leads/:id/status', status, describe(statusBase)));
-      if (appMoves > half || baseMoves > half) {
-        details.push(
-          `Status changes ran out of fresh leads (${appMoves}/${baseMoves} for ${half}): later ones were 409s.`,
-        );
-      }
     }
 
     // 5. The intake: pushed portal mails to lead + reply + SMS offer.
