@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import type { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { Role } from '../generated/prisma/enums.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 
@@ -97,21 +97,15 @@ export class AuthRepository {
     });
   }
 
-  /** Everything the guard needs to accept an access token, in one statement. */
-  async principal(
-    tx: Prisma.TransactionClient,
-    userId: string,
-    tenantId: string,
-    sessionId: string,
-  ): Promise<PrincipalRow | null> {
-    const rows = await tx.$queryRaw<PrincipalRow[]>`
-      SELECT u.active, u.is_superadmin AS "isSuperadmin", m.role, t.active AS "tenantActive",
-             EXISTS (SELECT 1 FROM refresh_tokens r
-                      WHERE r.family_id = ${sessionId}::uuid AND r.user_id = u.id AND r.revoked_at IS NULL) AS "sessionLive"
-        FROM users u
-        LEFT JOIN tenants t ON t.id = ${tenantId}::uuid AND t.deleted_at IS NULL
-        LEFT JOIN memberships m ON m.user_id = u.id AND m.tenant_id = t.id AND m.active
-       WHERE u.id = ${userId}::uuid AND u.deleted_at IS NULL`;
+  /**
+   * Everything the guard needs to accept an access token, in one round trip: the SQL function
+   * renos_principal (migration 20261130100100) takes the system path for its own duration only.
+   */
+  async principalNow(userId: string, tenantId: string, sessionId: string): Promise<PrincipalRow | null> {
+    const rows = await this.system.statement<PrincipalRow>(
+      'authentication',
+      Prisma.sql`SELECT * FROM renos_principal(${userId}::uuid, ${tenantId}::uuid, ${sessionId}::uuid)`,
+    );
     return rows[0] ?? null;
   }
 

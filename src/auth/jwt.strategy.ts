@@ -48,7 +48,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     ) {
       throw new DomainError('unauthorized', 'Invalid access token');
     }
-    const row = await this.repository.run((tx) => this.repository.principal(tx, sub, tid, sid));
+    const row = await this.repository.principalNow(sub, tid, sid);
     if (!row?.active || !row.sessionLive || !row.tenantActive)
       throw new DomainError('unauthorized', 'Session ended');
     // A superadmin may act in a tenant without a membership, as its admin.

@@ -40,4 +40,14 @@ export class SystemPrismaService {
       return fn(tx);
     }, options);
   }
+
+  /**
+   * One statement, no transaction: for a SQL function that carries `app.system` in its own SET clause
+   * (renos_principal), so the setting lasts exactly the call. One round trip instead of a
+   * transaction's four; a plain query sent here sees no tenant rows.
+   */
+  statement<T>(purpose: SystemPurpose, query: Prisma.Sql): Promise<T[]> {
+    this.logger.debug(`system data path: ${purpose}`);
+    return this.base.$queryRaw<T[]>(query);
+  }
 }
