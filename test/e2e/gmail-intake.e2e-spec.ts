@@ -244,7 +244,9 @@ describe('gmail intake', () => {
     expect(titles.some((t) => t.startsWith('E-mail sendt: Tak for din forespørgsel'))).toBe(true);
 
     const metrics = await test.app.inject({ method: 'GET', url: '/api/metrics' });
-    expect(metrics.body).toMatch(/renos_job_duration_seconds_count\{queue="intake",job="gmail.import",outcome="completed"\} [1-9]/);
+    expect(metrics.body).toMatch(
+      /renos_job_duration_seconds_count\{queue="intake",job="gmail.import",outcome="completed"\} [1-9]/,
+    );
   });
 
   it('answers a customer who wrote to us directly in their own thread, with In-Reply-To', async () => {
@@ -262,6 +264,31 @@ describe('gmail intake', () => {
     expect(sent[0]!.requestedThreadId).toBe(message.threadId);
     expect(sent[0]!.inReplyTo).toBe('<kunde-1@mail.gmail.com>');
     expect(sent[0]!.to).toContain(String(fixture.expected.customerEmail));
+  });
+
+  it('does not answer the mail already in a mailbox that is connected just now: its history starts there', async () => {
+    await ownerDb().integrationAccount.update({
+      where: { tenantId_provider: { tenantId: tenant.id, provider: 'google' } },
+      data: { gmailHistoryId: null },
+    });
+    const old = deliverPortalMail({
+      subject: 'Nyt lead: fra sidste uge',
+      date: new Date(Date.now() - 3 * 86_400_000),
+    });
+    await push({ messageId: 'push-first-connect' });
+    await waitFor('the cursor to start', async () => {
+      const account = await ownerDb().integrationAccount.findUniqueOrThrow({
+        where: { tenantId_provider: { tenantId: tenant.id, provider: 'google' } },
+      });
+      return account.gmailHistoryId !== null;
+    });
+    const fresh = deliverPortalMail({ subject: 'Nyt lead: efter tilslutning' });
+    await push({ messageId: 'push-after-connect' });
+    await waitFor('the new lead', async () => (await leadsOf(fresh.id)).length === 1);
+    expect(await leadsOf(old.id)).toHaveLength(0);
+    // Only the new lead is answered (and the test waits for it, so no reply spills into the next test).
+    await waitFor('the reply', async () => gmail.sent().length === 1);
+    expect(gmail.sent()[0]!.subject).toBe('Tak for din forespørgsel om Flytterengøring');
   });
 
   it('the same push five times and the same message imported five times make one lead and one reply', async () => {

@@ -64,6 +64,15 @@ describe('checkSender', () => {
       ['mx.google.com; dkim=pass header.i=@evil.example; spf=neutral smtp.mailfrom=x@evil.example'],
       false,
     ],
+    [
+      "a forged pass below Gmail's own verdict",
+      'system@leadpoint.dk',
+      [
+        'mx.google.com; dkim=fail header.i=@leadpoint.dk; spf=fail smtp.mailfrom=system@leadpoint.dk',
+        'attacker.example; dkim=pass header.d=leadpoint.dk; spf=pass smtp.mailfrom=system@leadpoint.dk',
+      ],
+      false,
+    ],
     ['a look-alike domain is not a subdomain', 'system@fakeleadpoint.dk', [], false],
     ['a domain not allowed at all', 'news@shop.example.com', [], false],
     ['no address in From', 'Leadpoint', [], false],
@@ -209,6 +218,16 @@ describe('Gmail failures', () => {
     [{ response: { status: 401 } }, 'revoked'],
     [{ response: { status: 404 } }, 'not_found'],
     [{ response: { status: 400 } }, 'rejected'],
+    [
+      {
+        response: { status: 403, data: { error: { code: 403, errors: [{ reason: 'rateLimitExceeded' }] } } },
+      },
+      'transient',
+    ],
+    [
+      { response: { status: 403, data: { error: { code: 403, message: 'Insufficient Permission' } } } },
+      'rejected',
+    ],
     [{ response: { status: 429 } }, 'transient'],
     [{ response: { status: 503 } }, 'transient'],
     [new Error('socket hang up'), 'transient'],

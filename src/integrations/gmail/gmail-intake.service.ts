@@ -53,8 +53,9 @@ export class GmailIntakeService {
       const state = await this.repository.beginSync();
       let found: { messageIds: string[]; historyId: string };
       if (state.historyId === null) {
-        found = await this.fullSync();
-        fullSync = true;
+        // A mailbox connected just now: its history starts here. Mail already in the inbox was seen by
+        // people before RenOS, and answering it now would text customers about week-old requests.
+        found = { messageIds: [], historyId: await this.gmail.profileHistoryId() };
       } else {
         try {
           found = await this.history(state.historyId);

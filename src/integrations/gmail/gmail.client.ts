@@ -182,6 +182,9 @@ export class GmailClient {
   }
 }
 
+const RATE_LIMITED =
+  /rateLimitExceeded|userRateLimitExceeded|dailyLimitExceeded|quotaExceeded|RESOURCE_EXHAUSTED|Rate Limit Exceeded/i;
+
 interface GaxiosLike {
   status?: number;
   response?: { status?: number; data?: unknown };
@@ -198,6 +201,9 @@ export function toGmailError(error: unknown): GmailError {
   if (data?.error === 'invalid_grant' || /invalid_grant/.test(message) || status === 401)
     return new GmailError('revoked', described);
   if (status === 404) return new GmailError('not_found', described);
+  // Gmail answers rate and quota limits with 403 (rateLimitExceeded, userRateLimitExceeded…) as well as 429.
+  if (status === 403 && RATE_LIMITED.test(JSON.stringify(failure.response?.data ?? '') + message))
+    return new GmailError('transient', described);
   if (typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429)
     return new GmailError('rejected', described);
   return new GmailError('transient', described);

@@ -66,6 +66,7 @@ function passesFor(results: MethodResult[], fromDomain: string): boolean {
   });
 }
 
+/** `authenticationResults`: the mail's Authentication-Results headers, topmost first, as Gmail lists them. */
 export function checkSender(
   fromHeader: string,
   authenticationResults: readonly string[],
@@ -80,7 +81,9 @@ export function checkSender(
   });
   if (!allowed) return { accepted: false, reason: `sender domain ${domain} is not allowed`, senderEmail };
   if (authenticationResults.length === 0) return { accepted: true, senderEmail, domain };
-  const results = authenticationResults.flatMap(parseAuthenticationResults);
+  // Only the topmost header is Gmail's own verdict: every receiving server adds its header on top, and
+  // any header below it may have been written by the sender (a forged "dkim=pass" must not count).
+  const results = parseAuthenticationResults(authenticationResults[0]!);
   if (passesFor(results, domain)) return { accepted: true, senderEmail, domain };
   return { accepted: false, reason: `neither DKIM nor SPF passed for ${domain}`, senderEmail };
 }
