@@ -5,6 +5,8 @@ import { emptyExtraction } from '../../src/integrations/ai/extraction/lead-field
 import { merge, toExtraction } from '../../src/integrations/ai/lead-extractor.service.js';
 import { pastedMail } from '../../src/integrations/ai/dto/mail-text.dto.js';
 import { toGmailError } from '../../src/integrations/gmail/gmail.client.js';
+import { extractWithParsers } from '../../src/integrations/ai/parsers/parse-lead-email.js';
+import { DEFAULT_EXTRACTION_RULES } from '../../src/tenants/tenant-defaults.js';
 import { parseGmailPush } from '../../src/integrations/gmail/pubsub-push.js';
 import { checkSender, parseAuthenticationResults } from '../../src/integrations/gmail/sender-check.js';
 
@@ -233,5 +235,19 @@ describe('Gmail failures', () => {
     [new Error('socket hang up'), 'transient'],
   ])('classifies %j as %s', (error, kind) => {
     expect(toGmailError(error).kind).toBe(kind);
+  });
+});
+
+describe('hours from a huge area', () => {
+  it('are not estimated past what a lead can hold: the lead waits for a person instead of failing', () => {
+    const mail = {
+      from: 'Leadpoint.dk <system@leadpoint.dk>',
+      subject: 'Nyt lead',
+      text: 'Navn: Lager ApS\nTelefon: 28 14 55 90\nAdresse: Havnevej 1\nPostnr. og by: 8000 Aarhus C\nOpgave: Erhvervsrengøring\nAreal: 60000 m²',
+    };
+    const result = extractWithParsers(mail, { rules: DEFAULT_EXTRACTION_RULES });
+    expect(result.squareMetres?.value).toBe(60000);
+    expect(result.estimatedHours).toBeNull();
+    expect(result.warnings.some((w) => w.startsWith('estimatedHours: not estimated'))).toBe(true);
   });
 });

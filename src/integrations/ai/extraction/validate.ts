@@ -38,6 +38,9 @@ function drop(result: LeadExtraction, name: LeadFieldName, warning: string): voi
   result.warnings.push(warning);
 }
 
+/** More hours than this is no cleaning job one lead describes (and would not fit the lead's column). */
+const MAX_PLAUSIBLE_HOURS = 500;
+
 /** Rounds up to the next half hour: a job planned too short overruns the next one. */
 export function roundUpToHalfHour(hours: number): number {
   return Math.ceil(hours * 2 - 1e-9) / 2;
@@ -179,7 +182,7 @@ function validatePostalCode(result: LeadExtraction): void {
 
 function validateNumbers(result: LeadExtraction): void {
   const hours = result.estimatedHours;
-  if (hours && !(typeof hours.value === 'number' && hours.value > 0 && hours.value <= 500)) {
+  if (hours && !(typeof hours.value === 'number' && hours.value > 0 && hours.value <= MAX_PLAUSIBLE_HOURS)) {
     drop(
       result,
       'estimatedHours',
@@ -213,6 +216,13 @@ function estimateMissingHours(
   if (result.estimatedHours || !result.squareMetres || !result.serviceType) return;
   const hours = estimateHours(result.squareMetres.value, result.serviceType.value, rules);
   if (hours === null) return;
+  if (hours > MAX_PLAUSIBLE_HOURS) {
+    // A job this size is planned by a person, not estimated from a table (and would not fit the column).
+    result.warnings.push(
+      `estimatedHours: not estimated, ${result.squareMetres.value} m² would be ${hours} h; a person must plan it`,
+    );
+    return;
+  }
   result.estimatedHours = { value: hours, quote: result.squareMetres.quote, confidence: 0.5 };
   result.warnings.push(
     `estimatedHours: estimated ${hours} h from ${result.squareMetres.value} m² of ${result.serviceType.value}`,
