@@ -52,6 +52,7 @@ export type BookingChange = Pick<
   | 'confirmedAt'
   | 'completedAt'
   | 'cancelledAt'
+  | 'reminderSentAt'
 >;
 
 export interface MeetingRow {

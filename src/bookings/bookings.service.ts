@@ -331,6 +331,8 @@ export class BookingsService {
         teamId,
         totalAmount: amountFor(durationHours, current.hourlyRate),
         revision: current.revision + 1,
+        // A new time needs its own reminder: the one sent was about the old time.
+        ...(startsAt.getTime() !== current.startsAt.getTime() ? { reminderSentAt: null } : {}),
       });
     }
     if (dto.assignedUserId !== undefined && dto.assignedUserId !== current.assignedUserId) {

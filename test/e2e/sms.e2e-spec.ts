@@ -729,5 +729,25 @@ describe('SMS booking', () => {
     expect(
       await ownerDb().outboundEmail.count({ where: { subjectId: bookingId, type: 'booking_reminder' } }),
     ).toBe(1);
+
+    // Moved to a new time after the reminder: the customer is reminded of the new time, once.
+    const moved = await test.app.inject({
+      method: 'PATCH',
+      url: `/api/bookings/${bookingId}`,
+      headers: main.admin.auth,
+      payload: { startsAt: new Date(startsAt.getTime() + 2 * 3600_000).toISOString() },
+    });
+    expect(moved.statusCode).toBe(200);
+    await processor.handle({});
+    await processor.handle({});
+    await eventually(
+      async () => twilio.sentTo(phone).filter((m) => m.body.startsWith('Påmindelse')).length === 2,
+      'the reminder of the new time',
+    );
+    await sleep(300);
+    expect(twilio.sentTo(phone).filter((m) => m.body.startsWith('Påmindelse'))).toHaveLength(2);
+    expect(
+      await ownerDb().outboundEmail.count({ where: { subjectId: bookingId, type: 'booking_reminder' } }),
+    ).toBe(2);
   });
 });
