@@ -190,6 +190,15 @@ export class SmsRepository {
     return result.count === 1;
   }
 
+  /** Of these Twilio sids, the ones already recorded on a message. */
+  async knownSids(tenantId: string, sids: readonly string[]): Promise<Set<string>> {
+    const rows = await this.db().smsMessage.findMany({
+      where: { tenantId, twilioSid: { in: [...sids] } },
+      select: { twilioSid: true },
+    });
+    return new Set(rows.flatMap((row) => (row.twilioSid ? [row.twilioSid] : [])));
+  }
+
   /** Counts a send about to be tried; committed before the call, so a crash cannot hide it. */
   async countSendAttempt(tenantId: string, id: string, db?: Db): Promise<void> {
     await this.db(db).smsMessage.updateMany({

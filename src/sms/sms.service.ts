@@ -11,7 +11,13 @@ import { OutboxService } from '../core/queue/outbox.service.js';
 import type { SmsMessage } from '../generated/prisma/client.js';
 import type { SmsStatus, SmsType } from '../generated/prisma/enums.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
-import { SmsSender, SmsSendError } from '../integrations/twilio/twilio.client.js';
+import {
+  SmsSender,
+  SmsSendError,
+  type SentSms,
+  type SentSmsQuery,
+  type SmsAccount,
+} from '../integrations/twilio/twilio.client.js';
 import { LeadsService } from '../leads/leads.service.js';
 import { SmsDto, type SendSmsDto, type SmsPageDto, type SmsQueryDto } from './dto/sms.dto.js';
 import { LeadHasNoPhoneError, RecipientOptedOutError } from './sms.errors.js';
@@ -201,7 +207,7 @@ export class SmsService {
       // the sid was stored): find it instead of texting the customer twice.
       const earlier =
         message.sendAttempts > 0
-          ? await this.sender.findSent(resolved.credentials, {
+          ? await this.earlierTry(resolved.credentials, {
               to: message.phone,
               from,
               body: message.body,
@@ -231,6 +237,17 @@ export class SmsService {
       if (!(error instanceof SmsSendError)) throw error;
       return this.handleSendError(message, error, attempt);
     }
+  }
+
+  /** This message's own earlier try at Twilio: same route and body, and not a sid another message has. */
+  private async earlierTry(account: SmsAccount, query: SentSmsQuery): Promise<SentSms | null> {
+    const candidates = await this.sender.findSent(account, query);
+    if (candidates.length === 0) return null;
+    const known = await this.repository.knownSids(
+      this.db.tenantId,
+      candidates.map((candidate) => candidate.sid),
+    );
+    return candidates.find((candidate) => !known.has(candidate.sid)) ?? null;
   }
 
   private async handleSendError(

@@ -58,10 +58,11 @@ export interface SentSmsQuery {
 export abstract class SmsSender {
   abstract send(account: SmsAccount, input: SendSmsInput): Promise<SentSms>;
   /**
-   * A text Twilio accepted earlier for this route and body, or null. Twilio has no idempotency key:
-   * before trying a send again, the caller asks whether the earlier try went through after all.
+   * Texts Twilio accepted for this route and body since `since`, newest first. Twilio has no
+   * idempotency key: before trying a send again, the caller asks whether the earlier try went through
+   * (and must skip texts it already knows as other messages of its own).
    */
-  abstract findSent(account: SmsAccount, query: SentSmsQuery): Promise<SentSms | null>;
+  abstract findSent(account: SmsAccount, query: SentSmsQuery): Promise<SentSms[]>;
   /** Whether a webhook's X-Twilio-Signature was made with `authToken` over `url` and `params`. */
   abstract validSignature(
     authToken: string,
@@ -124,15 +125,17 @@ export class TwilioSmsSender extends SmsSender {
     }
   }
 
-  async findSent(account: SmsAccount, query: SentSmsQuery): Promise<SentSms | null> {
+  async findSent(account: SmsAccount, query: SentSmsQuery): Promise<SentSms[]> {
     try {
       const recent = await this.client(account).messages.list({ to: query.to, from: query.from, limit: 50 });
       // A minute of slack for clocks; the body tells our text from others to the same number.
       const earliest = query.since.getTime() - 60_000;
-      const match = recent.find((m) => m.body === query.body && m.dateCreated.getTime() >= earliest);
-      if (!match) return null;
-      const segments = Number.parseInt(match.numSegments, 10);
-      return { sid: match.sid, status: match.status, segments: Number.isFinite(segments) ? segments : null };
+      return recent
+        .filter((m) => m.body === query.body && m.dateCreated.getTime() >= earliest)
+        .map((m) => {
+          const segments = Number.parseInt(m.numSegments, 10);
+          return { sid: m.sid, status: m.status, segments: Number.isFinite(segments) ? segments : null };
+        });
     } catch (error) {
       throw classifyTwilioError(error);
     }
