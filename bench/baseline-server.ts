@@ -14,9 +14,6 @@ import { startOfIsoWeek } from '../src/core/time/tenant-time.js';
 import { phoneDigits } from '../src/customers/customers.repository.js';
 
 const LIVE = ['pending', 'confirmed', 'in_progress'];
-const BOOKED = ['confirmed', 'in_progress', 'completed'];
-const INVOICED = ['approved', 'sent', 'paid', 'overdue'];
-const OUTSTANDING = ['approved', 'sent', 'overdue'];
 const LEAD_STATUSES = ['new', 'contacted', 'booked', 'completed', 'invoiced', 'lost'];
 const LEAD_SOURCES = ['leadpoint', 'leadmail', 'booking_form', 'email', 'manual'];
 const SORT_COLUMNS: Record<string, string> = {
@@ -193,88 +190,71 @@ async function leadDetail(tenantId: string, leadId: string): Promise<Row | null>
   };
 }
 
+/** The same three statements as StatsRepository.figures, in one transaction. */
 async function computeStats(tenantId: string): Promise<Row> {
   const client = await pool.connect();
   try {
     const now = new Date();
+    await client.query('BEGIN');
     const tenant = await client.query<{ timezone: string }>('SELECT timezone FROM tenants WHERE id = $1', [
       tenantId,
     ]);
     const weekStart = startOfIsoWeek(now, tenant.rows[0]?.timezone ?? 'Europe/Copenhagen');
-    const q = <T extends Row>(sql: string, params: unknown[]) =>
-      client.query<T>(sql, [tenantId, ...params]).then((r) => r.rows);
-    const lead = 'tenant_id = $1 AND deleted_at IS NULL';
-    const booking = 'tenant_id = $1 AND deleted_at IS NULL';
-    const [total, everBooked, newThisWeek, byStatus, bySource, upcoming, completed, expired, booked] =
-      await Promise.all([
-        q<{ n: number }>(`SELECT count(*)::int AS n FROM leads WHERE ${lead}`, []),
-        q<{ n: number }>(
-          `SELECT count(*)::int AS n FROM leads WHERE ${lead} AND first_booked_at IS NOT NULL`,
-          [],
-        ),
-        q<{ n: number }>(`SELECT count(*)::int AS n FROM leads WHERE ${lead} AND created_at >= $2`, [
-          weekStart,
-        ]),
-        q<{ k: string; n: number }>(
-          `SELECT status AS k, count(*)::int AS n FROM leads WHERE ${lead} GROUP BY status`,
-          [],
-        ),
-        q<{ k: string; n: number }>(
-          `SELECT source AS k, count(*)::int AS n FROM leads WHERE ${lead} GROUP BY source`,
-          [],
-        ),
-        q<{ n: number }>(
-          `SELECT count(*)::int AS n FROM bookings WHERE ${booking} AND status::text = ANY($2) AND starts_at > $3`,
-          [LIVE, now],
-        ),
-        q<{ n: number }>(
-          `SELECT count(*)::int AS n FROM bookings WHERE ${booking} AND status = 'completed'`,
-          [],
-        ),
-        q<{ n: number }>(
-          `SELECT count(*)::int AS n FROM bookings WHERE ${booking} AND status = 'expired'`,
-          [],
-        ),
-        q<{ s: string | null }>(
-          `SELECT sum(total_amount) AS s FROM bookings WHERE ${booking} AND status::text = ANY($2)`,
-          [BOOKED],
-        ),
-      ]);
-    const invoice = "tenant_id = $1 AND kind = 'invoice'";
-    const [invoiced, paid, outstanding, smsFailed] = await Promise.all([
-      q<{ s: string | null }>(
-        `SELECT sum(total) AS s FROM invoices WHERE ${invoice} AND status::text = ANY($2)`,
-        [INVOICED],
-      ),
-      q<{ s: string | null }>(
-        `SELECT sum(total) AS s FROM invoices WHERE ${invoice} AND status = 'paid'`,
-        [],
-      ),
-      q<{ s: string | null }>(
-        `SELECT sum(total) AS s FROM invoices WHERE ${invoice} AND status::text = ANY($2)`,
-        [OUTSTANDING],
-      ),
-      q<{ n: number }>(
-        `SELECT count(*)::int AS n FROM sms_messages WHERE tenant_id = $1 AND status IN ('failed', 'undelivered')`,
-        [],
-      ),
-    ]);
-    const totalLeads = total[0]!.n;
+    const groups = await client.query<{
+      status: string;
+      source: string;
+      n: number;
+      booked: number;
+      week: number;
+    }>(
+      `SELECT status::text AS status, source::text AS source, count(*)::int AS n,
+              (count(*) FILTER (WHERE first_booked_at IS NOT NULL))::int AS booked,
+              (count(*) FILTER (WHERE created_at >= $2))::int AS week
+         FROM leads WHERE tenant_id = $1 AND deleted_at IS NULL GROUP BY status, source`,
+      [tenantId, weekStart],
+    );
+    const rest = await client.query<Row>(
+      `SELECT bk.upcoming, bk.completed, bk.expired, bk.booked, inv.invoiced, inv.paid, inv.outstanding,
+              (SELECT count(*)::int FROM sms_messages s WHERE s.tenant_id = $1 AND s.status IN ('failed', 'undelivered')) AS sms
+         FROM (SELECT (count(*) FILTER (WHERE b.status IN ('pending', 'confirmed', 'in_progress') AND b.starts_at > $2))::int AS upcoming,
+                      (count(*) FILTER (WHERE b.status = 'completed'))::int AS completed,
+                      (count(*) FILTER (WHERE b.status = 'expired'))::int AS expired,
+                      sum(b.total_amount) FILTER (WHERE b.status IN ('confirmed', 'in_progress', 'completed')) AS booked
+                 FROM bookings b WHERE b.tenant_id = $1 AND b.deleted_at IS NULL) bk,
+              (SELECT sum(i.total) FILTER (WHERE i.status IN ('approved', 'sent', 'paid', 'overdue')) AS invoiced,
+                      sum(i.total) FILTER (WHERE i.status = 'paid') AS paid,
+                      sum(i.total) FILTER (WHERE i.status IN ('approved', 'sent', 'overdue')) AS outstanding
+                 FROM invoices i WHERE i.tenant_id = $1 AND i.kind = 'invoice') inv`,
+      [tenantId, now],
+    );
+    await client.query('COMMIT');
+    const r = rest.rows[0]!;
+    const sum = (pick: (row: (typeof groups.rows)[number]) => number) =>
+      groups.rows.reduce((total, row) => total + pick(row), 0);
+    const totalLeads = sum((row) => row.n);
     return {
       totalLeads,
-      upcoming: upcoming[0]!.n,
-      completed: completed[0]!.n,
-      expired: expired[0]!.n,
-      byStatus: Object.fromEntries(LEAD_STATUSES.map((s) => [s, byStatus.find((r) => r.k === s)?.n ?? 0])),
-      bySource: Object.fromEntries(LEAD_SOURCES.map((s) => [s, bySource.find((r) => r.k === s)?.n ?? 0])),
-      newThisWeek: newThisWeek[0]!.n,
-      conversionRate: totalLeads === 0 ? 0 : Math.round((everBooked[0]!.n / totalLeads) * 10_000) / 10_000,
-      bookedRevenue: money(booked[0]!.s ?? 0),
-      invoicedRevenue: money(invoiced[0]!.s ?? 0),
-      paidRevenue: money(paid[0]!.s ?? 0),
-      outstanding: money(outstanding[0]!.s ?? 0),
-      smsFailed: smsFailed[0]!.n,
+      upcoming: r.upcoming,
+      completed: r.completed,
+      expired: r.expired,
+      byStatus: Object.fromEntries(
+        LEAD_STATUSES.map((s) => [s, groups.rows.filter((g) => g.status === s).reduce((t, g) => t + g.n, 0)]),
+      ),
+      bySource: Object.fromEntries(
+        LEAD_SOURCES.map((s) => [s, groups.rows.filter((g) => g.source === s).reduce((t, g) => t + g.n, 0)]),
+      ),
+      newThisWeek: sum((row) => row.week),
+      conversionRate:
+        totalLeads === 0 ? 0 : Math.round((sum((row) => row.booked) / totalLeads) * 10_000) / 10_000,
+      bookedRevenue: money(r.booked ?? 0),
+      invoicedRevenue: money(r.invoiced ?? 0),
+      paidRevenue: money(r.paid ?? 0),
+      outstanding: money(r.outstanding ?? 0),
+      smsFailed: r.sms,
     };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
   } finally {
     client.release();
   }

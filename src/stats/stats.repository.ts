@@ -1,14 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
-import type { Prisma } from '../generated/prisma/client.js';
-import type { BookingStatus, InvoiceStatus, LeadSource, LeadStatus } from '../generated/prisma/enums.js';
+import { Prisma } from '../generated/prisma/client.js';
+import type { LeadSource, LeadStatus } from '../generated/prisma/enums.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
-
-const LIVE: BookingStatus[] = ['pending', 'confirmed', 'in_progress'];
-const BOOKED: BookingStatus[] = ['confirmed', 'in_progress', 'completed'];
-// A credited invoice is cancelled by its credit note: it no longer counts as invoiced.
-const INVOICED: InvoiceStatus[] = ['approved', 'sent', 'paid', 'overdue'];
-const OUTSTANDING: InvoiceStatus[] = ['approved', 'sent', 'overdue'];
+import { startOfIsoWeek } from '../core/time/tenant-time.js';
 
 export interface StatsFigures {
   totalLeads: number;
@@ -26,69 +21,105 @@ export interface StatsFigures {
   smsFailed: number;
 }
 
-/** The dashboard's figures, read in one transaction so they agree with each other. */
+/**
+ * The dashboard's figures, read in one transaction so they agree with each other: one pass over the
+ * tenant's leads (grouped by status and source, with the other lead figures as FILTERed counts) and one
+ * statement for bookings, invoices and texts, plus the time zone for the week's start. It was 13 Prisma
+ * queries and a separate transaction for the tenant profile (20 round trips, the leads scanned five
+ * times); `npm run bench` measured the difference. The tenant is named in every filter, as the scoped
+ * client would add it; row-level security holds as well.
+ */
 @Injectable()
 export class StatsRepository {
   constructor(private readonly db: TenantPrismaService) {}
 
-  figures(now: Date, weekStart: Date, assignedUserId?: string): Promise<StatsFigures> {
+  figures(now: Date, assignedUserId?: string): Promise<StatsFigures> {
+    const tenantId = this.db.tenantId;
     // STAFF see the figures of what is assigned to them only.
-    const lead: Prisma.LeadWhereInput = { deletedAt: null, ...(assignedUserId ? { assignedUserId } : {}) };
-    const booking: Prisma.BookingWhereInput = {
-      deletedAt: null,
-      ...(assignedUserId ? { OR: [{ assignedUserId }, { lead: { assignedUserId } }] } : {}),
-    };
+    const leadOfStaff = (leadId: Prisma.Sql) =>
+      Prisma.sql`EXISTS (SELECT 1 FROM leads l WHERE l.id = ${leadId} AND l.tenant_id = ${tenantId}::uuid
+                          AND l.assigned_user_id = ${assignedUserId}::uuid)`;
+    const staffLead = assignedUserId
+      ? Prisma.sql`AND assigned_user_id = ${assignedUserId}::uuid`
+      : Prisma.empty;
+    const staffBooking = (b: Prisma.Sql) =>
+      assignedUserId
+        ? Prisma.sql`AND (${b}.assigned_user_id = ${assignedUserId}::uuid OR ${leadOfStaff(Prisma.sql`${b}.lead_id`)})`
+        : Prisma.empty;
     // Credit notes are corrections, not revenue: only invoices count.
-    const invoice: Prisma.InvoiceWhereInput = assignedUserId
-      ? { kind: 'invoice', booking }
-      : { kind: 'invoice' };
-    const sms: Prisma.SmsMessageWhereInput = assignedUserId ? { lead: { assignedUserId } } : {};
+    const staffInvoice = assignedUserId
+      ? Prisma.sql`AND EXISTS (SELECT 1 FROM bookings ib WHERE ib.id = i.booking_id AND ib.tenant_id = ${tenantId}::uuid
+                                AND ib.deleted_at IS NULL ${staffBooking(Prisma.sql`ib`)})`
+      : Prisma.empty;
+    const staffSms = assignedUserId ? Prisma.sql`AND ${leadOfStaff(Prisma.sql`s.lead_id`)}` : Prisma.empty;
 
-    // One transaction, one query after another: every figure from the same snapshot.
     return this.db.transaction(async (tx) => {
-      const totalLeads = await tx.lead.count({ where: lead });
-      const everBooked = await tx.lead.count({ where: { ...lead, firstBookedAt: { not: null } } });
-      const newThisWeek = await tx.lead.count({ where: { ...lead, createdAt: { gte: weekStart } } });
-      const byStatus = await tx.lead.groupBy({ by: ['status'], where: lead, _count: { _all: true } });
-      const bySource = await tx.lead.groupBy({ by: ['source'], where: lead, _count: { _all: true } });
-      const upcoming = await tx.booking.count({
-        where: { ...booking, status: { in: LIVE }, startsAt: { gt: now } },
-      });
-      const completed = await tx.booking.count({ where: { ...booking, status: 'completed' } });
-      const expired = await tx.booking.count({ where: { ...booking, status: 'expired' } });
-      const booked = await tx.booking.aggregate({
-        where: { ...booking, status: { in: BOOKED } },
-        _sum: { totalAmount: true },
-      });
-      const invoiced = await tx.invoice.aggregate({
-        where: { ...invoice, status: { in: INVOICED } },
-        _sum: { total: true },
-      });
-      const paid = await tx.invoice.aggregate({
-        where: { ...invoice, status: 'paid' },
-        _sum: { total: true },
-      });
-      const outstanding = await tx.invoice.aggregate({
-        where: { ...invoice, status: { in: OUTSTANDING } },
-        _sum: { total: true },
-      });
-      const smsFailed = await tx.smsMessage.count({
-        where: { ...sms, status: { in: ['failed', 'undelivered'] } },
-      });
+      const [tenant] = await tx.$queryRaw<Array<{ timezone: string }>>`
+        SELECT timezone FROM tenants WHERE id = ${tenantId}::uuid`;
+      const weekStart = startOfIsoWeek(now, tenant?.timezone ?? 'Europe/Copenhagen');
+      const groups = await tx.$queryRaw<
+        Array<{ status: LeadStatus; source: LeadSource; n: number; everBooked: number; newThisWeek: number }>
+      >`
+        SELECT status::text AS status, source::text AS source, count(*)::int AS n,
+               (count(*) FILTER (WHERE first_booked_at IS NOT NULL))::int AS "everBooked",
+               (count(*) FILTER (WHERE created_at >= ${weekStart}))::int AS "newThisWeek"
+          FROM leads
+         WHERE tenant_id = ${tenantId}::uuid AND deleted_at IS NULL ${staffLead}
+         GROUP BY status, source`;
+      const [rest] = await tx.$queryRaw<
+        Array<{
+          upcoming: number;
+          completed: number;
+          expired: number;
+          bookedRevenue: Prisma.Decimal | null;
+          invoicedRevenue: Prisma.Decimal | null;
+          paidRevenue: Prisma.Decimal | null;
+          outstanding: Prisma.Decimal | null;
+          smsFailed: number;
+        }>
+      >`
+        SELECT bk.upcoming, bk.completed, bk.expired, bk.booked AS "bookedRevenue",
+               inv.invoiced AS "invoicedRevenue", inv.paid AS "paidRevenue", inv.outstanding,
+               (SELECT count(*)::int FROM sms_messages s
+                 WHERE s.tenant_id = ${tenantId}::uuid AND s.status IN ('failed', 'undelivered') ${staffSms}) AS "smsFailed"
+          FROM (SELECT (count(*) FILTER (WHERE b.status IN ('pending', 'confirmed', 'in_progress')
+                                           AND b.starts_at > ${now}))::int AS upcoming,
+                       (count(*) FILTER (WHERE b.status = 'completed'))::int AS completed,
+                       (count(*) FILTER (WHERE b.status = 'expired'))::int AS expired,
+                       sum(b.total_amount) FILTER (WHERE b.status IN ('confirmed', 'in_progress', 'completed')) AS booked
+                  FROM bookings b
+                 WHERE b.tenant_id = ${tenantId}::uuid AND b.deleted_at IS NULL ${staffBooking(Prisma.sql`b`)}) bk,
+               (SELECT sum(i.total) FILTER (WHERE i.status IN ('approved', 'sent', 'paid', 'overdue')) AS invoiced,
+                       sum(i.total) FILTER (WHERE i.status = 'paid') AS paid,
+                       sum(i.total) FILTER (WHERE i.status IN ('approved', 'sent', 'overdue')) AS outstanding
+                  FROM invoices i
+                 WHERE i.tenant_id = ${tenantId}::uuid AND i.kind = 'invoice' ${staffInvoice}) inv`;
+      const byStatus = new Map<LeadStatus, number>();
+      const bySource = new Map<LeadSource, number>();
+      let totalLeads = 0;
+      let everBooked = 0;
+      let newThisWeek = 0;
+      for (const group of groups) {
+        byStatus.set(group.status, (byStatus.get(group.status) ?? 0) + group.n);
+        bySource.set(group.source, (bySource.get(group.source) ?? 0) + group.n);
+        totalLeads += group.n;
+        everBooked += group.everBooked;
+        newThisWeek += group.newThisWeek;
+      }
       return {
         totalLeads,
         everBooked,
         newThisWeek,
-        byStatus: byStatus.map((row) => ({ status: row.status, count: row._count._all })),
-        bySource: bySource.map((row) => ({ source: row.source, count: row._count._all })),
-        upcoming,
-        completed,
-        expired,
-        bookedRevenue: booked._sum.totalAmount,
-        invoicedRevenue: invoiced._sum.total,
-        paidRevenue: paid._sum.total,
-        outstanding: outstanding._sum.total,
-        smsFailed,
+        byStatus: [...byStatus].map(([status, count]) => ({ status, count })),
+        bySource: [...bySource].map(([source, count]) => ({ source, count })),
+        upcoming: rest!.upcoming,
+        completed: rest!.completed,
+        expired: rest!.expired,
+        bookedRevenue: rest!.bookedRevenue,
+        invoicedRevenue: rest!.invoicedRevenue,
+        paidRevenue: rest!.paidRevenue,
+        outstanding: rest!.outstanding,
+        smsFailed: rest!.smsFailed,
       };
     });
   }

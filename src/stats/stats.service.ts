@@ -4,8 +4,6 @@ import { LeadSource, LeadStatus } from '../generated/prisma/enums.js';
 import type { Principal } from '../auth/principal.js';
 import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { toMoneyString } from '../core/money/money.js';
-import { startOfIsoWeek } from '../core/time/tenant-time.js';
-import { TenantProfileService } from '../tenants/tenant-profile.service.js';
 import type { LeadStatsDto } from './dto/lead-stats.dto.js';
 import { StatsRepository } from './stats.repository.js';
 
@@ -19,7 +17,6 @@ export class StatsService {
   constructor(
     private readonly repository: StatsRepository,
     private readonly cache: TenantCacheService,
-    private readonly tenant: TenantProfileService,
   ) {}
 
   leadStats(principal: Principal): Promise<LeadStatsDto> {
@@ -31,9 +28,8 @@ export class StatsService {
   }
 
   private async compute(assignedUserId?: string): Promise<LeadStatsDto> {
-    const now = new Date();
-    const { timezone } = await this.tenant.current();
-    const figures = await this.repository.figures(now, startOfIsoWeek(now, timezone), assignedUserId);
+    // The week starts in the tenant's time zone; the repository reads it in the same transaction.
+    const figures = await this.repository.figures(new Date(), assignedUserId);
     const byStatus = Object.fromEntries(Object.values(LeadStatus).map((status) => [status, 0]));
     for (const row of figures.byStatus) byStatus[row.status] = row.count;
     const bySource = Object.fromEntries(Object.values(LeadSource).map((source) => [source, 0]));
