@@ -42,6 +42,12 @@ const dateOnly = (value: string | null | undefined) => (value ? new Date(`${valu
  * Billy's errors: validation → the invoice needs attention, no retry; auth → the integration shows the
  * error, no retry; rate limits, 5xx and timeouts → thrown, so BullMQ retries with backoff.
  */
+/**
+ * How long a claimed create may take before another push may take it over: longer than every Billy
+ * call of one push together can wait (each is bounded by the client's timeout).
+ */
+const STALE_INTENT_MS = 5 * 60_000;
+
 @Injectable()
 export class BillingService {
   private readonly logger = new Logger(BillingService.name);
@@ -96,17 +102,24 @@ export class BillingService {
         });
         return existing;
       }
+      // Not there (yet): a push that claimed it moments ago may still be creating it. Only an intent old
+      // enough that its push must have given up may be taken over.
+      const age = Date.now() - invoice.billyIntentAt.getTime();
+      if (age < STALE_INTENT_MS)
+        throw new Error(
+          `A push of invoice ${invoice.id} to Billy started ${Math.round(age / 1000)} s ago; retrying later`,
+        );
     }
+    // Recorded (and committed) before any call that creates something: whatever happens to an answer, a
+    // retry searches first; and of two pushes at once only the one that moved the intent goes on.
+    if (!(await this.repository.claimBillyIntent(tenantId, invoice.id, invoice.billyIntentAt, new Date())))
+      throw new Error(`Another push of invoice ${invoice.id} to Billy is running; this one retries`);
     const contactId = await this.contactFor(client, invoice);
     const productId = await this.productFor(client, invoice);
     const settings = await this.repository.billingSettings(tenantId);
     const creditedBillyId = invoice.creditedInvoiceId
       ? (await this.repository.find(tenantId, invoice.creditedInvoiceId))?.billyInvoiceId
       : undefined;
-    // Recorded (and committed) before the call: whatever happens to the answer, a retry searches first.
-    await this.repository.save(tenantId, invoice.id, {
-      billyIntentAt: new Date(),
-    });
     const created = await client.createInvoice({
       organizationId: client.organizationId,
       type: invoice.kind === 'credit_note' ? 'creditNote' : 'invoice',
@@ -304,6 +317,8 @@ export class BillingService {
       await this.credentials.recordFailure('billy', `Billy refused the credentials: ${error.message}`, {
         needsAttention: true,
       });
+      // Refused before anything was created: the push after the credentials are fixed may create at once.
+      if (!invoice.billyInvoiceId) await this.repository.save(tenantId, invoice.id, { billyIntentAt: null });
       throw new UnrecoverableError(error.message);
     }
     if (error.kind === 'validation' || error.kind === 'not_found') {
@@ -312,6 +327,8 @@ export class BillingService {
         await this.repository.update(tx, tenantId, invoice.id, {
           needsAttention: true,
           needsAttentionReason: reason,
+          // Billy answered "no": nothing was created, so the next push (after /sync) may create at once.
+          ...(invoice.billyInvoiceId ? {} : { billyIntentAt: null }),
         });
         await this.activities.record(tx, {
           type: 'invoice',

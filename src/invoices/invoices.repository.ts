@@ -213,6 +213,24 @@ export class InvoicesRepository {
   }
 
   /** One change committed on its own (the Billy job's intent and ids, which must survive a later failure). */
+  /**
+   * Claims the right to create the invoice in Billy: moves `billyIntentAt` from what this push saw to
+   * now, only while the invoice has no Billy id. Of two pushes at once, one wins; the other retries and
+   * then finds the invoice (by its stored id, or in Billy by our reference).
+   */
+  async claimBillyIntent(
+    tenantId: string,
+    invoiceId: string,
+    seen: Date | null,
+    now: Date,
+  ): Promise<boolean> {
+    const claimed = await this.db().invoice.updateMany({
+      where: { id: invoiceId, tenantId, billyInvoiceId: null, billyIntentAt: seen },
+      data: { billyIntentAt: now },
+    });
+    return claimed.count === 1;
+  }
+
   async save(tenantId: string, invoiceId: string, change: InvoiceChange): Promise<void> {
     await this.db().invoice.updateMany({ where: { id: invoiceId, tenantId }, data: change });
   }

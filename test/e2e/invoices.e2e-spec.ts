@@ -618,6 +618,26 @@ describe('invoices', () => {
       expect(flagged.needsAttentionReason).toContain('does not know invoice deleted-in-billy');
     });
 
+    it('creates the invoice once in Billy when two pushes run at the same time', async () => {
+      billy.delay(150);
+      try {
+        const { bookingId } = await completedBooking(c);
+        const draft = await invoiceOf(c, bookingId);
+        // The completion's push is running; an admin presses /sync at the same moment.
+        expect((await request('POST', `/api/invoices/${draft.id}/sync`, c.admin)).statusCode).toBe(200);
+        const synced = await eventually(
+          () => invoiceOf(c, bookingId),
+          (row) => row.billyInvoiceId !== null,
+          20_000,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 7_000));
+        expect(billy.invoices({ externalId: synced.reference })).toHaveLength(1);
+        expect((await invoiceOf(c, bookingId)).billyInvoiceId).toBe(synced.billyInvoiceId);
+      } finally {
+        billy.delay(0);
+      }
+    }, 40_000);
+
     it('flags a difference of one øre between Billy and us', async () => {
       billy.adjustNextTax(0.01);
       const { bookingId } = await completedBooking(c);
