@@ -38,6 +38,12 @@ const detailInclude = {
     orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
     select: { id: true, startsAt: true, endsAt: true, status: true, teamId: true },
   },
+  // The latest 20 timeline lines, as GET /leads/:id/activities lists them (newest first).
+  activities: {
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: 20,
+    include: { actor: { select: { id: true, name: true } } },
+  },
 } satisfies Prisma.LeadInclude;
 
 export type LeadDetailRow = Prisma.LeadGetPayload<{ include: typeof detailInclude }>;

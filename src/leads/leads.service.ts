@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { ActivitiesService } from '../activities/activities.service.js';
-import { ActivityQueryDto, type ActivityPageDto } from '../activities/dto/activity.dto.js';
+import { ActivityDto, ActivityQueryDto, type ActivityPageDto } from '../activities/dto/activity.dto.js';
 import type { Principal } from '../auth/principal.js';
 import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
@@ -147,9 +147,6 @@ export class LeadsService {
   async get(principal: Principal, leadId: string): Promise<LeadDetailDto> {
     const row = await this.repository.findDetail(this.db.tenantId, leadId, visibleTo(principal));
     if (!row) throw new LeadNotFoundError();
-    const latest = Object.assign(new ActivityQueryDto(), { page: 1, pageSize: 20 });
-    // No from/to in the query, so the time zone is not used.
-    const activities = await this.activities.list(principal, 'UTC', latest, leadId);
     const nextLive = row.bookings.find((booking) => LIVE_BOOKING_STATUSES.includes(booking.status));
     return {
       ...this.toDto(row, { bookingDate: nextLive?.startsAt ?? null }),
@@ -161,7 +158,9 @@ export class LeadsService {
         status: booking.status,
         teamId: booking.teamId,
       })),
-      activities: activities.data,
+      // Read with the lead, in its transaction. A STAFF member sees this lead only when it is assigned
+      // to them, so every line of its timeline is theirs to see, as GET /leads/:id/activities filters.
+      activities: row.activities.map((activity) => ActivityDto.from(activity)),
     };
   }
 
