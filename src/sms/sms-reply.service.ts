@@ -60,18 +60,50 @@ export class SmsReplyService {
     private readonly cache: TenantCacheService,
   ) {}
 
+  /**
+   * The job gave up on a reply (Google unreachable for every try, …): the customer's text is still
+   * kept on the timeline, and the lead waits for a person, who can read it and call back.
+   */
+  async giveUp(inboundEventId: string, reason: string): Promise<void> {
+    const tenantId = this.db.tenantId;
+    const event = await this.repository.findInboundEvent(tenantId, inboundEventId);
+    if (!event || event.status !== 'received') return;
+    const text = this.textOf(event);
+    const batch = await this.repository.latestOfferBatch(tenantId, text.phone);
+    const lead = batch?.leadId
+      ? await this.repository.findLead(tenantId, batch.leadId)
+      : await this.repository.latestLeadByPhone(tenantId, text.phone);
+    await this.db.transaction(async (tx) => {
+      const short = reason.slice(0, 300);
+      if (!(await this.repository.finishInboundEvent(tenantId, event.id, 'failed', tx, short))) return;
+      await this.recordInbound(tx, text, lead, null, 'kunne ikke behandles automatisk');
+      if (lead)
+        await this.repository.updateLead(
+          tenantId,
+          lead.id,
+          { needsAttention: true, needsAttentionReason: `SMS-svar kunne ikke behandles: ${short}` },
+          tx,
+        );
+    });
+    await this.cache.invalidate(tenantId);
+  }
+
+  private textOf(event: InboundEvent): InboundText {
+    const params = event.payload as Record<string, string>;
+    return {
+      event,
+      sid: params.MessageSid ?? event.dedupKey,
+      phone: normalizePhone(params.From) ?? params.From ?? '',
+      body: params.Body ?? '',
+    };
+  }
+
   async handle(inboundEventId: string): Promise<string> {
     const tenantId = this.db.tenantId;
     const event = await this.repository.findInboundEvent(tenantId, inboundEventId);
     if (!event || event.status !== 'received') return 'already handled';
-    const params = event.payload as Record<string, string>;
-    const phone = normalizePhone(params.From) ?? params.From ?? '';
-    const text: InboundText = {
-      event,
-      sid: params.MessageSid ?? event.dedupKey,
-      phone,
-      body: params.Body ?? '',
-    };
+    const text = this.textOf(event);
+    const phone = text.phone;
     const profile = await this.profile.current();
     const batch = await this.repository.latestOfferBatch(tenantId, phone);
     const now = new Date();

@@ -1,11 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
+import type { Job } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { Prisma } from '../../src/generated/prisma/client.js';
 import { TenantContextService } from '../../src/core/database/tenant-context.js';
 import { TenantPrismaService } from '../../src/core/database/tenant-prisma.service.js';
 import { OutboxService } from '../../src/core/queue/outbox.service.js';
+import { InboundSmsProcessor } from '../../src/sms/jobs/inbound-sms.processor.js';
 import { SendOfferProcessor } from '../../src/sms/jobs/send-offer.processor.js';
 import { SmsRemindersProcessor } from '../../src/sms/jobs/sms-reminders.processor.js';
 import { DEFAULT_SLOT_RULES } from '../../src/tenants/tenant-defaults.js';
@@ -373,6 +375,50 @@ describe('SMS booking', () => {
     expect(row.needsAttention).toBe(true);
     expect(row.needsAttentionReason).toMatch(/ring kunden op/);
     expect(await activityTitles(lead.id)).toContain('Ingen ledige tider');
+  });
+
+  it('keeps a reply that cannot be handled on the timeline, and the lead waits for a person', async () => {
+    const { lead, phone } = await createLead(main);
+    await runOffer(main, lead.id);
+    await eventually(async () => twilio.sentTo(phone).length === 1, 'the offer');
+    // Google's free/busy is down for every try: the slot cannot be re-checked.
+    calendar.failNext('freebusy.query', 503, undefined, { times: 1_000 });
+    try {
+      const webhook = reply(main, phone, '1');
+      expect((await post(webhook)).statusCode).toBe(200);
+      const event = await eventually(
+        async () =>
+          (await ownerDb().inboundEvent.findFirst({
+            where: { tenantId: main.tenant.id, dedupKey: webhook.params.MessageSid },
+          })) ?? undefined,
+        'the recorded reply',
+      );
+      // The last try, as the worker runs it after the earlier ones failed.
+      const lastTry = { attemptsMade: 5, opts: { attempts: 6 } } as Job<{
+        tenantId: string;
+        inboundEventId: string;
+      }>;
+      await expect(
+        test.app
+          .get(InboundSmsProcessor)
+          .handle({ tenantId: main.tenant.id, inboundEventId: event.id }, lastTry),
+      ).rejects.toThrow();
+      expect((await ownerDb().inboundEvent.findUniqueOrThrow({ where: { id: event.id } })).status).toBe(
+        'failed',
+      );
+      const kept = await ownerDb().smsMessage.findFirstOrThrow({
+        where: { leadId: lead.id, direction: 'inbound' },
+      });
+      expect(kept.body).toBe('1');
+      const row = await ownerDb().lead.findUniqueOrThrow({ where: { id: lead.id } });
+      expect(row.needsAttention).toBe(true);
+      expect(row.needsAttentionReason).toMatch(/^SMS-svar kunne ikke behandles/);
+      expect(await ownerDb().booking.count({ where: { leadId: lead.id } })).toBe(0);
+    } finally {
+      calendar.clearFailures();
+      // Give the held times back: the main tenant's later tests offer from the same calendar.
+      await ownerDb().slotOffer.updateMany({ where: { leadId: lead.id }, data: { status: 'expired' } });
+    }
   });
 
   it('refuses a forged signature with 403 and records nothing', async () => {

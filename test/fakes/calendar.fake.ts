@@ -180,6 +180,11 @@ export class CalendarFake {
     });
   }
 
+  /** Forgets failures still waiting to be answered (a test that injected more than it used). */
+  clearFailures(): void {
+    this.failures.clear();
+  }
+
   /**
    * The next `times` calls of `method` are carried out, but their answer is lost: the connection is cut
    * instead (a timeout or reset after Google acted). What a retry must survive without duplicating.
