@@ -59,6 +59,16 @@ export function isAnswerable(offer: SlotOffer, holdMinutes: number, now: Date): 
   return holdMinutes === 0 && offer.createdAt.getTime() + UNHELD_ANSWER_WINDOW_MS > now.getTime();
 }
 
+/** Tries of one offer when other offers keep taking the chosen times (then the job retries later). */
+const MAX_OFFER_ROUNDS = 3;
+
+class SlotsTakenMeanwhileError extends Error {
+  constructor() {
+    super('Another offer took one of the chosen times meanwhile');
+    this.name = 'SlotsTakenMeanwhileError';
+  }
+}
+
 /**
  * The SMS offer (DESIGN.md section 4.3): three free slots from availability, held as SlotOffers until
  * the tenant's hold ends, texted in Danish. Never to an opted-out number, never in quiet hours (the job
@@ -156,10 +166,36 @@ export class SmsOfferService {
     }
 
     const hours = new Decimal(lead.estimatedHours).times(2).ceil().dividedBy(2);
-    const slots = await this.availability.offer(hours.toNumber(), 3);
+    const holdMinutes = profile.slotRules.holdMinutes ?? 1440;
+    // Availability is read outside the transaction (it may ask Google); under the tenant's offer lock
+    // the chosen times are checked again, and when another offer took one meanwhile, read again.
+    for (let round = 1; ; round += 1) {
+      const slots = await this.availability.offer(hours.toNumber(), 3);
+      try {
+        return await this.offerSlots(lead, slots, hours, holdMinutes, profile, now, options);
+      } catch (error) {
+        if (!(error instanceof SlotsTakenMeanwhileError) || round >= MAX_OFFER_ROUNDS) throw error;
+      }
+    }
+  }
 
+  private async offerSlots(
+    lead: Lead,
+    slots: Slot[],
+    hours: InstanceType<typeof Decimal>,
+    holdMinutes: number,
+    profile: TenantProfile,
+    now: Date,
+    options: OfferOptions,
+  ): Promise<OfferOutcome> {
+    const tenantId = this.db.tenantId;
     let relay: string[] = [];
     const outcome = await this.db.transaction(async (tx): Promise<OfferOutcome> => {
+      if (holdMinutes > 0 && slots.length > 0) {
+        await this.repository.lockOffers(tenantId, tx);
+        if (await this.repository.anyHeldOrBooked(tenantId, lead.id, slots, now, tx))
+          throw new SlotsTakenMeanwhileError();
+      }
       const locked = await this.repository.lockLead(tenantId, lead.id, tx);
       if (!locked || locked.deletedAt || !OFFERABLE.includes(locked.status))
         return { outcome: 'skipped', reason: 'lead changed' };
@@ -215,7 +251,6 @@ export class SmsOfferService {
         type: 'booking_options',
       });
       relay = queued.outboxIds;
-      const holdMinutes = profile.slotRules.holdMinutes ?? 1440;
       // Holds off: the offer expires at once, so availability never counts it as taken.
       const expiresAt = new Date(now.getTime() + holdMinutes * 60_000);
       await this.repository.createOffers(

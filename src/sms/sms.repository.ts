@@ -10,6 +10,7 @@ import type {
   SlotOffer,
   SmsMessage,
 } from '../generated/prisma/client.js';
+import { LIVE_STATUSES } from '../bookings/bookings.repository.js';
 import type { InboundProvider, SmsStatus, SmsType } from '../generated/prisma/enums.js';
 
 type Db = ScopedTransaction;
@@ -71,6 +72,46 @@ export class SmsRepository {
   }
 
   /** Locks the lead row until the transaction ends: offers and replies of one lead go one at a time. */
+  /** Serialises the tenant's offers until the transaction ends: two offers never hold one time. */
+  async lockOffers(tenantId: string, db: Db): Promise<void> {
+    await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`slot-offers:${tenantId}`}, 0))`;
+  }
+
+  /** Whether another lead's held offer or a live booking now overlaps one of these times on its team. */
+  async anyHeldOrBooked(
+    tenantId: string,
+    leadId: string,
+    slots: ReadonlyArray<{ startsAt: Date; endsAt: Date; teamId: string }>,
+    now: Date,
+    db: Db,
+  ): Promise<boolean> {
+    for (const slot of slots) {
+      const overlap = { startsAt: { lt: slot.endsAt }, endsAt: { gt: slot.startsAt } };
+      const held = await db.slotOffer.count({
+        where: {
+          tenantId,
+          teamId: slot.teamId,
+          status: 'offered',
+          expiresAt: { gt: now },
+          leadId: { not: leadId },
+          ...overlap,
+        },
+      });
+      if (held > 0) return true;
+      const booked = await db.booking.count({
+        where: {
+          tenantId,
+          teamId: slot.teamId,
+          status: { in: ['pending', 'confirmed'] },
+          deletedAt: null,
+          ...overlap,
+        },
+      });
+      if (booked > 0) return true;
+    }
+    return false;
+  }
+
   async lockLead(tenantId: string, leadId: string, db: Db): Promise<Lead | null> {
     await db.$queryRaw`SELECT id FROM leads WHERE id = ${leadId}::uuid AND tenant_id = ${tenantId}::uuid FOR UPDATE`;
     return db.lead.findFirst({ where: { id: leadId, tenantId } });

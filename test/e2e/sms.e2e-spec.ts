@@ -421,6 +421,23 @@ describe('SMS booking', () => {
     }
   });
 
+  it('never holds one time for two leads offered at the same moment', async () => {
+    const setup = await setupTenant('Samtidige tilbud');
+    const leads = await Promise.all([createLead(setup), createLead(setup), createLead(setup)]);
+    await Promise.all(leads.map(({ lead }) => runOffer(setup, lead.id)));
+    const held = await ownerDb().slotOffer.findMany({
+      where: { tenantId: setup.tenant.id, status: 'offered' },
+      orderBy: { startsAt: 'asc' },
+    });
+    expect(held).toHaveLength(9);
+    expect(new Set(held.map((offer) => offer.leadId)).size).toBe(3);
+    for (let i = 1; i < held.length; i += 1) {
+      const [before, after] = [held[i - 1]!, held[i]!];
+      if (before.teamId === after.teamId)
+        expect(after.startsAt.getTime()).toBeGreaterThanOrEqual(before.endsAt.getTime());
+    }
+  });
+
   it('refuses a forged signature with 403 and records nothing', async () => {
     const { phone } = await createLead(main);
     const before = await ownerDb().inboundEvent.count({ where: { tenantId: main.tenant.id } });
