@@ -102,7 +102,7 @@ export class SmsRepository {
         where: {
           tenantId,
           teamId: slot.teamId,
-          status: { in: ['pending', 'confirmed'] },
+          status: { in: [...LIVE_STATUSES] },
           deletedAt: null,
           ...overlap,
         },
