@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
+
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 
 import { ActivitiesService } from '../activities/activities.service.js';
-import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
+import { AppConfig } from '../core/config/app-config.js';
+import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import { RedisService } from '../core/redis/redis.service.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
 import { TenantProfileService } from '../tenants/tenant-profile.service.js';
 import { calendarOf } from './availability.service.js';
@@ -41,7 +45,17 @@ export class CalendarNotConnectedError extends Error {
  */
 const IN_CALENDAR = new Set(['confirmed', 'in_progress', 'completed']);
 /** A transaction that waits on Google; long enough for a slow answer, short of holding a connection forever. */
-const SYNC_TIMEOUT_MS = 90_000;
+/** One sync of one booking at a time; the lock outlives the slowest sync (every Google call times out). */
+const SYNC_LOCK_MS = 120_000;
+const RELEASE_IF_OURS =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+export class SyncAlreadyRunningError extends Error {
+  constructor() {
+    super('Another calendar sync of this booking is running; this one retries');
+    this.name = 'SyncAlreadyRunningError';
+  }
+}
 
 const isMissing = (error: unknown) =>
   error instanceof CalendarGatewayError && (error.kind === 'not_found' || error.kind === 'gone');
@@ -60,27 +74,46 @@ export class CalendarSyncService {
     private readonly profile: TenantProfileService,
     private readonly activities: ActivitiesService,
     private readonly credentials: CredentialsService,
+    private readonly redis: RedisService,
+    private readonly config: AppConfig,
     @Inject(CALENDAR_GATEWAY) private readonly gateway: CalendarGateway,
   ) {}
 
+  /**
+   * Makes the calendar match the booking. One sync per booking at a time (a Redis lock, not a database
+   * transaction: Google may take its time, and a pooled connection must not wait with it); the booking is
+   * read and the result written in short transactions. A change made during a sync wrote its own job,
+   * which runs once this one lets go.
+   */
   async sync(bookingId: string): Promise<SyncOutcome> {
     const tenantId = this.tenantPrisma.tenantId;
-    // Credentials are read outside the transaction: inside it, the scoped client sees no rows.
-    const [client, profile] = await Promise.all([this.gateway.connect(), this.profile.current()]);
-    const outcome = await this.tenantPrisma.transaction(
-      async (tx) => {
-        await this.repository.lockBookingSync(tenantId, bookingId, tx);
-        const booking = await this.repository.findBookingForSync(tenantId, bookingId, tx);
-        if (!booking) return 'unchanged';
-        const wanted = !booking.deletedAt && IN_CALENDAR.has(booking.status);
-        if (!wanted && !booking.googleCalendarEventId) return 'unchanged';
-        if (!client) throw new CalendarNotConnectedError();
-        return wanted ? this.put(tx, client, booking, profile.timezone) : this.remove(tx, client, booking);
-      },
-      { timeout: SYNC_TIMEOUT_MS },
-    );
+    // Credentials are read outside any transaction: inside one, the scoped client sees no rows.
+    const client = await this.gateway.connect();
+    const profile = await this.profile.current();
+    const outcome = await this.withBookingLock(bookingId, async () => {
+      const booking = await this.tenantPrisma.transaction((tx) =>
+        this.repository.findBookingForSync(tenantId, bookingId, tx),
+      );
+      if (!booking) return 'unchanged';
+      const wanted = !booking.deletedAt && IN_CALENDAR.has(booking.status);
+      if (!wanted && !booking.googleCalendarEventId) return 'unchanged';
+      if (!client) throw new CalendarNotConnectedError();
+      return wanted ? this.put(client, booking, profile.timezone) : this.remove(client, booking);
+    });
     if (outcome !== 'unchanged') await this.credentials.recordSuccess('google');
     return outcome;
+  }
+
+  private async withBookingLock<T>(bookingId: string, work: () => Promise<T>): Promise<T> {
+    const key = `${this.config.redis.queuePrefix}:lock:calendar-sync:${this.tenantPrisma.tenantId}:${bookingId}`;
+    const token = randomUUID();
+    if ((await this.redis.client.set(key, token, 'PX', SYNC_LOCK_MS, 'NX')) !== 'OK')
+      throw new SyncAlreadyRunningError();
+    try {
+      return await work();
+    } finally {
+      await this.redis.client.eval(RELEASE_IF_OURS, 1, key, token).catch(() => undefined);
+    }
   }
 
   /**
@@ -106,12 +139,7 @@ export class CalendarSyncService {
     });
   }
 
-  private async put(
-    tx: ScopedTransaction,
-    client: CalendarClient,
-    booking: BookingForSync,
-    timezone: string,
-  ): Promise<SyncOutcome> {
+  private async put(client: CalendarClient, booking: BookingForSync, timezone: string): Promise<SyncOutcome> {
     const tenantId = this.tenantPrisma.tenantId;
     const target = calendarOf(booking.team);
     const event = eventFor(booking, timezone);
@@ -141,26 +169,24 @@ export class CalendarSyncService {
       // deleted since). Patching sets every field again and undeletes it.
       await client.patchEvent(target, eventId, event);
     }
-    await this.repository.saveEvent(tenantId, booking.id, { calendarId: target, eventId }, tx);
-    await this.activities.record(tx, {
-      type: 'booking',
-      title: 'Lagt i kalenderen',
-      description: `${booking.team.name}: ${describe(booking, timezone)}`,
-      status: 'success',
-      customerId: booking.customerId,
-      leadId: booking.leadId,
-      bookingId: booking.id,
-      actorUserId: null,
-      metadata: { calendarId: target, eventId, revision: booking.revision },
+    await this.tenantPrisma.transaction(async (tx) => {
+      await this.repository.saveEvent(tenantId, booking.id, { calendarId: target, eventId }, tx);
+      await this.activities.record(tx, {
+        type: 'booking',
+        title: 'Lagt i kalenderen',
+        description: `${booking.team.name}: ${describe(booking, timezone)}`,
+        status: 'success',
+        customerId: booking.customerId,
+        leadId: booking.leadId,
+        bookingId: booking.id,
+        actorUserId: null,
+        metadata: { calendarId: target, eventId, revision: booking.revision },
+      });
     });
     return 'inserted';
   }
 
-  private async remove(
-    tx: ScopedTransaction,
-    client: CalendarClient,
-    booking: BookingForSync,
-  ): Promise<SyncOutcome> {
+  private async remove(client: CalendarClient, booking: BookingForSync): Promise<SyncOutcome> {
     const eventId = booking.googleCalendarEventId as string;
     const calendarId = booking.googleCalendarId ?? calendarOf(booking.team);
     try {
@@ -171,17 +197,19 @@ export class CalendarSyncService {
       throw error;
     }
     // The ids stay on the booking: they name the (now deleted) event, which Google still shows as cancelled.
-    await this.activities.record(tx, {
-      type: 'booking',
-      title: 'Fjernet fra kalenderen',
-      description: `Bookingen er ${booking.deletedAt ? 'slettet' : (STATUS_NAME[booking.status] ?? booking.status)}`,
-      status: 'info',
-      customerId: booking.customerId,
-      leadId: booking.leadId,
-      bookingId: booking.id,
-      actorUserId: null,
-      metadata: { calendarId, eventId },
-    });
+    await this.tenantPrisma.transaction((tx) =>
+      this.activities.record(tx, {
+        type: 'booking',
+        title: 'Fjernet fra kalenderen',
+        description: `Bookingen er ${booking.deletedAt ? 'slettet' : (STATUS_NAME[booking.status] ?? booking.status)}`,
+        status: 'info',
+        customerId: booking.customerId,
+        leadId: booking.leadId,
+        bookingId: booking.id,
+        actorUserId: null,
+        metadata: { calendarId, eventId },
+      }),
+    );
     return 'deleted';
   }
 }

@@ -104,14 +104,6 @@ export class CalendarRepository {
       .then((rows) => rows.map((row) => ({ teamId: row.teamId, start: row.startsAt, end: row.endsAt })));
   }
 
-  /**
-   * Serialises calendar syncs of one booking until the transaction ends: two jobs for the same booking
-   * (confirmed, then moved a moment later) must not both insert an event.
-   */
-  async lockBookingSync(tenantId: string, bookingId: string, tx: Db): Promise<void> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`calendar-sync:${tenantId}:${bookingId}`}, 0))`;
-  }
-
   /** The booking as the calendar shows it, soft-deleted ones included (their event must go). */
   findBookingForSync(tenantId: string, bookingId: string, tx: Db): Promise<BookingForSync | null> {
     return tx.booking.findFirst({

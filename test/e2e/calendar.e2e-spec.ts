@@ -182,6 +182,26 @@ describe('calendar', () => {
       expect(calendar.events(calendarA).filter((e) => e.id.startsWith(hexId(booking.id)))).toHaveLength(1);
     }, 40_000);
 
+    it('runs one sync of a booking at a time, and lets go of the lock afterwards', async () => {
+      const booking = await book(adminA, tenantA.id);
+      await synced(booking.id).toBe(`${hexId(booking.id)}1`);
+      calendar.delay(400, 'events.patch');
+      try {
+        const runs = await Promise.allSettled([
+          processor.handle({ tenantId: tenantA.id, bookingId: booking.id }),
+          processor.handle({ tenantId: tenantA.id, bookingId: booking.id }),
+        ]);
+        // One patches; the other finds the sync running and is retried later by BullMQ.
+        expect(runs.filter((run) => run.status === 'fulfilled')).toHaveLength(1);
+        const refused = runs.find((run) => run.status === 'rejected') as PromiseRejectedResult;
+        expect((refused.reason as Error).name).toBe('SyncAlreadyRunningError');
+        // The lock is let go afterwards: the next run goes through.
+        expect(await processor.handle({ tenantId: tenantA.id, bookingId: booking.id })).toBe('updated');
+      } finally {
+        calendar.delay(0, 'events.patch');
+      }
+    });
+
     it('patches the event when the booking moves, and moves it to the new team calendar', async () => {
       const booking = await book(adminA, tenantA.id);
       const eventId = `${hexId(booking.id)}1`;
