@@ -424,6 +424,7 @@ describe('gmail intake', () => {
 
   it('answers 204 to an authentic but malformed push or one for an unknown mailbox, recording nothing', async () => {
     expect((await push({ data: '!!!not-base64!!!', messageId: 'push-malformed' })).statusCode).toBe(204);
+    expect((await push({ messageId: 'push-\u0000-nul' })).statusCode).toBe(204);
     expect(
       (await push({ data: Buffer.from('{"historyId":1}').toString('base64'), messageId: 'push-no-address' }))
         .statusCode,

@@ -123,6 +123,11 @@ describe('parseGmailPush', () => {
       push(Buffer.from('{"emailAddress":"a@b.dk","historyId":"x"}').toString('base64')),
     ],
     ['no messageId', push(Buffer.from(json).toString('base64'), null)],
+    ['a NUL in the messageId', push(Buffer.from(json).toString('base64'), '12\u000034')],
+    [
+      'a NUL in the address',
+      push(Buffer.from('{"emailAddress":"info@rendetalje.dk\u0000","historyId":1}').toString('base64')),
+    ],
   ])('refuses %s', (_case, body) => {
     expect(parseGmailPush(body).ok).toBe(false);
   });

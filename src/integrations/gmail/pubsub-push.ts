@@ -16,13 +16,20 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+/** Control characters (NUL first of all) never belong in an id or an address, and PostgreSQL refuses NUL. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function parseGmailPush(body: unknown): PushParse {
   if (!isRecord(body) || !isRecord(body.message)) return { ok: false, reason: 'body has no message' };
   const { message } = body;
   const messageId = message.messageId ?? message.message_id;
-  if (typeof messageId !== 'string' || messageId.length === 0 || messageId.length > 200)
-    return { ok: false, reason: 'message.messageId missing' };
+  if (
+    typeof messageId !== 'string' ||
+    messageId.length === 0 ||
+    messageId.length > 200 ||
+    CONTROL.test(messageId)
+  )
+    return { ok: false, reason: 'message.messageId missing or malformed' };
   if (typeof message.data !== 'string' || !BASE64.test(message.data))
     return { ok: false, reason: 'message.data is not base64' };
   let decoded: unknown;
@@ -36,8 +43,13 @@ export function parseGmailPush(body: unknown): PushParse {
   }
   if (!isRecord(decoded)) return { ok: false, reason: 'message.data is not an object' };
   const { emailAddress, historyId } = decoded;
-  if (typeof emailAddress !== 'string' || !emailAddress.includes('@'))
-    return { ok: false, reason: 'emailAddress missing' };
+  if (
+    typeof emailAddress !== 'string' ||
+    !emailAddress.includes('@') ||
+    emailAddress.length > 320 ||
+    CONTROL.test(emailAddress)
+  )
+    return { ok: false, reason: 'emailAddress missing or malformed' };
   const history = typeof historyId === 'number' ? String(historyId) : historyId;
   if (typeof history !== 'string' || !/^\d{1,20}$/.test(history))
     return { ok: false, reason: 'historyId missing' };
