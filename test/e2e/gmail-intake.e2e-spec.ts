@@ -319,6 +319,30 @@ describe('gmail intake', () => {
     ).toBe(1);
   });
 
+  it('five imports of a new message running at once make one lead and one reply', async () => {
+    const message = deliverPortalMail({ subject: 'Nyt lead: fem samtidige importer' });
+    // No push: five import jobs of a message nobody imported yet, as concurrent redeliveries.
+    await ownerDb().outboxJob.createMany({
+      data: Array.from({ length: 5 }, () => ({
+        tenantId: tenant.id,
+        queue: 'intake',
+        jobName: 'gmail.import',
+        payload: { tenantId: tenant.id, messageId: message.id },
+      })),
+    });
+    await waitFor('the lead', async () => (await leadsOf(message.id)).length === 1);
+    await waitFor('the reply', async () => gmail.sent().length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await leadsOf(message.id)).toHaveLength(1);
+    expect(gmail.sent()).toHaveLength(1);
+    const [lead] = await leadsOf(message.id);
+    expect(
+      await ownerDb().outboxJob.count({
+        where: { tenantId: tenant.id, jobName: 'sms.offer', payload: { path: ['leadId'], equals: lead!.id } },
+      }),
+    ).toBe(1);
+  });
+
   it('sends exactly one reply when the send succeeded but its answer was lost', async () => {
     // Gmail accepts the first send but the answer never arrives (a 500 after the fact would be the
     // same): the retry must find the sent mail by its Message-ID instead of sending it again.
