@@ -67,6 +67,8 @@ const OPTIONS = {
   intakeConcurrency: option('intake-concurrency', 8, 8),
   intakeTimeout: option('intake-timeout', 240, 60),
   poolSize: option('pool-size', 10, 10),
+  /** Seconds of a second, one-connection run per route (0 turns it off). */
+  single: option('single', 2, 1),
 };
 const KEEP = given.has('keep');
 /** `--only reads,writes,intake,webhook,rls`: run just these parts. */
@@ -98,6 +100,8 @@ const ms = (value: number) =>
 const rate = (value: number) => Math.round(value).toLocaleString('en-US');
 const describe = (r: LoadResult) =>
   `${rate(r.rps)} req/s · p50 ${ms(r.p50)} / p95 ${ms(r.p95)} / p99 ${ms(r.p99)} ms${
+    r.single ? ` (1 connection: p50 ${ms(r.single.p50)} / p95 ${ms(r.single.p95)} ms)` : ''
+  }${
     r.non2xx + r.errors > 0
       ? ` · **${r.non2xx} non-2xx ${JSON.stringify(r.statuses)}, ${r.errors} errors**`
       : ''
@@ -209,6 +213,10 @@ async function main(): Promise<number> {
       await probe(options);
       if (OPTIONS.warmup > 0) await load({ ...options, durationSeconds: OPTIONS.warmup });
       const result = await load(options);
+      if (OPTIONS.single > 0) {
+        const one = await load({ ...options, connections: 1, durationSeconds: OPTIONS.single });
+        result.single = { p50: one.p50, p95: one.p95 };
+      }
       const rss = memory.sample();
       log(`${options.label}: ${describe(result)} (app RSS ${rss.rssMb.toFixed(0)} MB)`);
       return result;
@@ -671,6 +679,10 @@ function render(rows: Row[], details: string[], seconds: number): string {
       `${rate(OPTIONS.leads)} leads, ${rate(OPTIONS.bookings)} bookings over ${OPTIONS.tenants} tenants (+ the seeded intake tenant); ` +
       `${OPTIONS.connections} connections, ${OPTIONS.duration} s per run after ${OPTIONS.warmup} s warm-up; app in production mode, ` +
       `rate limiting off, LOG_LEVEL=warn, pool ${OPTIONS.poolSize}. Baseline: node:http + pg, same SQL and JSON, no auth, no RLS.${quick ? ' **Quick run.**' : ''}`,
+    '',
+    `Each route is loaded by ${OPTIONS.connections} connections that send the next request as soon as the last is answered, so ` +
+      `latency there is mostly queueing (p50 ≈ ${OPTIONS.connections} ÷ throughput); the "1 connection" figures are the time one ` +
+      'request takes when nothing queues.',
     '',
     '| figure | measured | baseline | target | result |',
     '|---|---|---|---|---|',

@@ -12,6 +12,8 @@ export interface LoadResult {
   errors: number;
   /** A few non-2xx status codes seen, for the report. */
   statuses: Record<string, number>;
+  /** The same route with one connection: the time a request takes when nothing queues. */
+  single?: { p50: number; p95: number };
 }
 
 export interface LoadOptions {
