@@ -1,12 +1,9 @@
-import { randomUUID } from 'node:crypto';
-
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 
 import { ActivitiesService } from '../activities/activities.service.js';
-import { AppConfig } from '../core/config/app-config.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
-import { RedisService } from '../core/redis/redis.service.js';
+import { RedisLockService } from '../core/redis/redis-lock.service.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
 import { TenantProfileService } from '../tenants/tenant-profile.service.js';
 import { calendarOf } from './availability.service.js';
@@ -47,15 +44,6 @@ const IN_CALENDAR = new Set(['confirmed', 'in_progress', 'completed']);
 /** A transaction that waits on Google; long enough for a slow answer, short of holding a connection forever. */
 /** One sync of one booking at a time; the lock outlives the slowest sync (every Google call times out). */
 const SYNC_LOCK_MS = 120_000;
-const RELEASE_IF_OURS =
-  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
-
-export class SyncAlreadyRunningError extends Error {
-  constructor() {
-    super('Another calendar sync of this booking is running; this one retries');
-    this.name = 'SyncAlreadyRunningError';
-  }
-}
 
 const isMissing = (error: unknown) =>
   error instanceof CalendarGatewayError && (error.kind === 'not_found' || error.kind === 'gone');
@@ -74,8 +62,7 @@ export class CalendarSyncService {
     private readonly profile: TenantProfileService,
     private readonly activities: ActivitiesService,
     private readonly credentials: CredentialsService,
-    private readonly redis: RedisService,
-    private readonly config: AppConfig,
+    private readonly locks: RedisLockService,
     @Inject(CALENDAR_GATEWAY) private readonly gateway: CalendarGateway,
   ) {}
 
@@ -90,7 +77,8 @@ export class CalendarSyncService {
     // Credentials are read outside any transaction: inside one, the scoped client sees no rows.
     const client = await this.gateway.connect();
     const profile = await this.profile.current();
-    const outcome = await this.withBookingLock(bookingId, async () => {
+    const lock = `calendar-sync:${tenantId}:${bookingId}`;
+    const outcome = await this.locks.withLock(lock, SYNC_LOCK_MS, async () => {
       const booking = await this.tenantPrisma.transaction((tx) =>
         this.repository.findBookingForSync(tenantId, bookingId, tx),
       );
@@ -102,18 +90,6 @@ export class CalendarSyncService {
     });
     if (outcome !== 'unchanged') await this.credentials.recordSuccess('google');
     return outcome;
-  }
-
-  private async withBookingLock<T>(bookingId: string, work: () => Promise<T>): Promise<T> {
-    const key = `${this.config.redis.queuePrefix}:lock:calendar-sync:${this.tenantPrisma.tenantId}:${bookingId}`;
-    const token = randomUUID();
-    if ((await this.redis.client.set(key, token, 'PX', SYNC_LOCK_MS, 'NX')) !== 'OK')
-      throw new SyncAlreadyRunningError();
-    try {
-      return await work();
-    } finally {
-      await this.redis.client.eval(RELEASE_IF_OURS, 1, key, token).catch(() => undefined);
-    }
   }
 
   /**

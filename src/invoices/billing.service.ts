@@ -5,6 +5,7 @@ import { ActivitiesService } from '../activities/activities.service.js';
 import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import { RedisLockService } from '../core/redis/redis-lock.service.js';
 import { Decimal, money, toMoneyString } from '../core/money/money.js';
 import { OutboxService } from '../core/queue/outbox.service.js';
 import { EmailService } from '../email/email.service.js';
@@ -47,6 +48,8 @@ const dateOnly = (value: string | null | undefined) => (value ? new Date(`${valu
  * call of one push together can wait (each is bounded by the client's timeout).
  */
 const STALE_INTENT_MS = 5 * 60_000;
+/** Finding or creating one contact or product: a few Billy calls, each bounded by the client's timeout. */
+const BILLY_LOCK_MS = 60_000;
 
 @Injectable()
 export class BillingService {
@@ -63,6 +66,7 @@ export class BillingService {
     private readonly email: EmailService,
     private readonly outbox: OutboxService,
     private readonly cache: TenantCacheService,
+    private readonly locks: RedisLockService,
   ) {}
 
   // Push --------------------------------------------------------------------------------------------
@@ -110,12 +114,20 @@ export class BillingService {
           `A push of invoice ${invoice.id} to Billy started ${Math.round(age / 1000)} s ago; retrying later`,
         );
     }
-    // Recorded (and committed) before any call that creates something: whatever happens to an answer, a
-    // retry searches first; and of two pushes at once only the one that moved the intent goes on.
+    // The customer's contact and our product first, each under its own lock: two invoices pushed at
+    // once (of one customer, or any two of the tenant) find one contact and one product.
+    const contactId = await this.locks.withLock(
+      `billy-contact:${tenantId}:${invoice.customerId ?? invoice.id}`,
+      BILLY_LOCK_MS,
+      () => this.contactFor(client, invoice),
+    );
+    const productId = await this.locks.withLock(`billy-product:${tenantId}`, BILLY_LOCK_MS, () =>
+      this.productFor(client, invoice),
+    );
+    // Recorded (and committed) right before the create: whatever happens to its answer, a retry
+    // searches first; and of two pushes of this invoice at once only the one that moved the intent goes on.
     if (!(await this.repository.claimBillyIntent(tenantId, invoice.id, invoice.billyIntentAt, new Date())))
       throw new Error(`Another push of invoice ${invoice.id} to Billy is running; this one retries`);
-    const contactId = await this.contactFor(client, invoice);
-    const productId = await this.productFor(client, invoice);
     const settings = await this.repository.billingSettings(tenantId);
     const creditedBillyId = invoice.creditedInvoiceId
       ? (await this.repository.find(tenantId, invoice.creditedInvoiceId))?.billyInvoiceId

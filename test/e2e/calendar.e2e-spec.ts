@@ -194,7 +194,7 @@ describe('calendar', () => {
         // One patches; the other finds the sync running and is retried later by BullMQ.
         expect(runs.filter((run) => run.status === 'fulfilled')).toHaveLength(1);
         const refused = runs.find((run) => run.status === 'rejected') as PromiseRejectedResult;
-        expect((refused.reason as Error).name).toBe('SyncAlreadyRunningError');
+        expect((refused.reason as Error).name).toBe('LockBusyError');
         // The lock is let go afterwards: the next run goes through.
         expect(await processor.handle({ tenantId: tenantA.id, bookingId: booking.id })).toBe('updated');
       } finally {

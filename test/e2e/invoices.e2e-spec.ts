@@ -98,22 +98,33 @@ describe('invoices', () => {
   /** A lead with its customer, booked and completed through the API; answers the booking and lead ids. */
   async function completedBooking(
     setup: TenantSetup,
-    options: { hours?: number; company?: boolean; as?: Session; assignedUserId?: string } = {},
+    options: {
+      hours?: number;
+      company?: boolean;
+      as?: Session;
+      assignedUserId?: string;
+      customerId?: string;
+    } = {},
   ) {
-    const email = `kunde-${randomUUID().slice(0, 8)}@example.dk`;
-    const customer = await ownerDb().customer.create({
-      data: {
-        tenantId: setup.tenant.id,
-        name: options.company ? 'Byg & Co ApS' : 'Mette Hansen',
-        email,
-        phone: randomPhone(),
-        address: 'Vestergade 1',
-        postalCode: '8000',
-        city: 'Aarhus C',
-        kind: options.company ? 'company' : 'person',
-        cvr: options.company ? '12345678' : null,
-      },
-    });
+    const existing = options.customerId
+      ? await ownerDb().customer.findUniqueOrThrow({ where: { id: options.customerId } })
+      : null;
+    const email = existing?.email ?? `kunde-${randomUUID().slice(0, 8)}@example.dk`;
+    const customer =
+      existing ??
+      (await ownerDb().customer.create({
+        data: {
+          tenantId: setup.tenant.id,
+          name: options.company ? 'Byg & Co ApS' : 'Mette Hansen',
+          email,
+          phone: randomPhone(),
+          address: 'Vestergade 1',
+          postalCode: '8000',
+          city: 'Aarhus C',
+          kind: options.company ? 'company' : 'person',
+          cvr: options.company ? '12345678' : null,
+        },
+      }));
     const lead = await ownerDb().lead.create({
       data: {
         tenantId: setup.tenant.id,
@@ -637,6 +648,30 @@ describe('invoices', () => {
         billy.delay(0);
       }
     }, 40_000);
+
+    it("makes one Billy contact when two of a new customer's invoices are pushed at once", async () => {
+      billy.delay(150);
+      try {
+        const first = await completedBooking(c);
+        const second = await completedBooking(c, { customerId: first.customerId });
+        const one = await eventually(
+          () => invoiceOf(c, first.bookingId),
+          (row) => row.billyInvoiceId !== null,
+          30_000,
+        );
+        const two = await eventually(
+          () => invoiceOf(c, second.bookingId),
+          (row) => row.billyInvoiceId !== null,
+          30_000,
+        );
+        expect(billy.contacts().filter((contact) => contact.externalId === first.customerId)).toHaveLength(1);
+        expect(billy.invoice(one.billyInvoiceId!)!.contactId).toBe(
+          billy.invoice(two.billyInvoiceId!)!.contactId,
+        );
+      } finally {
+        billy.delay(0);
+      }
+    }, 45_000);
 
     it('flags a difference of one øre between Billy and us', async () => {
       billy.adjustNextTax(0.01);
