@@ -17,7 +17,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 /** Control characters (NUL first of all) never belong in an id or an address, and PostgreSQL refuses NUL. */
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const hasControl = (value: string): boolean => [...value].some((char) => char < ' ' || char === '\u007f');
 
 export function parseGmailPush(body: unknown): PushParse {
   if (!isRecord(body) || !isRecord(body.message)) return { ok: false, reason: 'body has no message' };
@@ -27,7 +27,7 @@ export function parseGmailPush(body: unknown): PushParse {
     typeof messageId !== 'string' ||
     messageId.length === 0 ||
     messageId.length > 200 ||
-    CONTROL.test(messageId)
+    hasControl(messageId)
   )
     return { ok: false, reason: 'message.messageId missing or malformed' };
   if (typeof message.data !== 'string' || !BASE64.test(message.data))
@@ -47,7 +47,7 @@ export function parseGmailPush(body: unknown): PushParse {
     typeof emailAddress !== 'string' ||
     !emailAddress.includes('@') ||
     emailAddress.length > 320 ||
-    CONTROL.test(emailAddress)
+    hasControl(emailAddress)
   )
     return { ok: false, reason: 'emailAddress missing or malformed' };
   const history = typeof historyId === 'number' ? String(historyId) : historyId;
