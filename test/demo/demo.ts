@@ -40,9 +40,9 @@ async function waitFor<T>(
   }
 }
 
-/** A Danish mobile number nobody has used in an earlier run, so a second run starts fresh. */
+/** A Danish mobile number (20–29 xx xx xx) nobody has used in an earlier run, so a second run starts fresh. */
 function freshMobile(): { local: string; e164: string } {
-  const digits = `${randomInt(20, 32)}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+  const digits = `${randomInt(20, 30)}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
   return { local: digits.replace(/(\d{2})(?=\d)/g, '$1 ').trim(), e164: `+45${digits}` };
 }
 
