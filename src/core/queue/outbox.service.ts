@@ -61,6 +61,27 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     return row.id;
   }
 
+  /** Records many jobs of one name in one statement (a sync that finds many messages). */
+  async writeMany<N extends JobName>(
+    tx: Prisma.TransactionClient,
+    tenantId: string,
+    name: N,
+    jobs: ReadonlyArray<{ payload: JobPayloads[N]; dedupId?: string }>,
+  ): Promise<string[]> {
+    if (jobs.length === 0) return [];
+    const rows = await tx.outboxJob.createManyAndReturn({
+      data: jobs.map((job) => ({
+        tenantId,
+        queue: JOBS[name].queue,
+        jobName: name,
+        payload: job.payload as Prisma.InputJsonValue,
+        dedupId: job.dedupId,
+      })),
+      select: { id: true },
+    });
+    return rows.map((row) => row.id);
+  }
+
   /** Enqueues freshly committed rows now; whatever fails stays pending for the sweeper. Never throws. */
   relay(ids: readonly string[]): void {
     if (ids.length === 0) return;

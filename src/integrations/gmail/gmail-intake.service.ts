@@ -74,20 +74,15 @@ export class GmailIntakeService {
       const outboxIds = await this.db.transaction(async (tx) => {
         if (!(await this.repository.advanceCursor(tx, state.historyId, found.historyId))) return null;
         const fresh = await this.repository.notYetImported(tx, found.messageIds);
-        const ids: string[] = [];
-        for (const messageId of fresh) {
-          ids.push(
-            await this.outbox.write(
-              tx,
-              this.db.tenantId,
-              'gmail.import',
-              { tenantId: this.db.tenantId, messageId },
-              {
-                dedupId: `gmail-import-${messageId}`,
-              },
-            ),
-          );
-        }
+        const ids = await this.outbox.writeMany(
+          tx,
+          this.db.tenantId,
+          'gmail.import',
+          fresh.map((messageId) => ({
+            payload: { tenantId: this.db.tenantId, messageId },
+            dedupId: `gmail-import-${messageId}`,
+          })),
+        );
         await this.repository.markPushesProcessed(tx, startedAt);
         return ids;
       });
