@@ -596,33 +596,77 @@ describe('gmail intake', () => {
     await ownerDb().integrationAccount.deleteMany({ where: { tenantId: tenant.id, provider: 'gemini' } });
   });
 
+  /** Delivers a fixture to Gmail, pushes, and checks the lead the user would see. */
+  async function throughTheWholePath(fixture: (typeof fixtures)[number]) {
+    const message = gmail.addMessage({
+      from: fixture.from,
+      to: mailbox,
+      subject: fixture.subject,
+      ...(fixture.payload ? { parts: [toPartInput(fixture.payload)] } : { text: fixture.text! }),
+    });
+    await push();
+    const [lead] = await waitFor(`the lead of ${fixture.name}`, async () => {
+      const rows = await leadsOf(message.id);
+      return rows.length > 0 ? rows : null;
+    });
+    const expected = fixture.expected;
+    expect(lead!.needsAttention).toBe(expected.needsAttention);
+    if (typeof expected.customerName === 'string') expect(lead!.customerName).toBe(expected.customerName);
+    if (expected.customerPhone !== undefined) expect(lead!.customerPhone).toBe(expected.customerPhone);
+    if (expected.customerEmail !== undefined) expect(lead!.customerEmail).toBe(expected.customerEmail);
+    if (typeof expected.postalCode === 'string') expect(lead!.postalCode).toBe(expected.postalCode);
+    if (typeof expected.source === 'string') expect(lead!.source).toBe(expected.source);
+    const offers = await ownerDb().outboxJob.findMany({
+      where: { tenantId: tenant.id, jobName: 'sms.offer' },
+    });
+    const offered = offers.some((o) => (o.payload as { leadId: string }).leadId === lead!.id);
+    expect(offered).toBe(!expected.needsAttention);
+    return lead!;
+  }
+
   describe('every fixture through the whole path (Gemini off)', () => {
+    for (const fixture of fixtures)
+      it(fixture.name, () => throughTheWholePath(fixture).then(() => undefined));
+  });
+
+  describe('every fixture through the whole path with Gemini answering', () => {
+    beforeAll(async () => {
+      const configured = await test.app.inject({
+        method: 'PUT',
+        url: '/api/integrations/gemini',
+        headers: admin.auth,
+        payload: { apiKey: 'gemini-test-key', model: 'gemini-2.5-flash' },
+      });
+      expect(configured.statusCode).toBe(200);
+    });
+
+    afterAll(async () => {
+      await ownerDb().integrationAccount.deleteMany({ where: { tenantId: tenant.id, provider: 'gemini' } });
+    });
+
     for (const fixture of fixtures) {
       it(fixture.name, async () => {
-        const from = fixture.from;
-        const message = gmail.addMessage({
-          from,
-          to: mailbox,
-          subject: fixture.subject,
-          ...(fixture.payload ? { parts: [toPartInput(fixture.payload)] } : { text: fixture.text! }),
+        // A correct model: the contact and address fields the mail states word for word, quoted.
+        gemini.respondWith((request) => {
+          const answer: Record<string, { value: string; quote: string; confidence: number }> = {};
+          for (const field of [
+            'customerName',
+            'customerEmail',
+            'address',
+            'postalCode',
+            'city',
+            'serviceType',
+          ]) {
+            const value = fixture.expected[field];
+            if (typeof value === 'string' && request.contentsText.includes(value))
+              answer[field] = { value, quote: value, confidence: 0.9 };
+          }
+          return answer;
         });
-        await push();
-        const [lead] = await waitFor(`the lead of ${fixture.name}`, async () => {
-          const rows = await leadsOf(message.id);
-          return rows.length > 0 ? rows : null;
-        });
-        const expected = fixture.expected;
-        expect(lead!.needsAttention).toBe(expected.needsAttention);
-        if (typeof expected.customerName === 'string') expect(lead!.customerName).toBe(expected.customerName);
-        if (expected.customerPhone !== undefined) expect(lead!.customerPhone).toBe(expected.customerPhone);
-        if (expected.customerEmail !== undefined) expect(lead!.customerEmail).toBe(expected.customerEmail);
-        if (typeof expected.postalCode === 'string') expect(lead!.postalCode).toBe(expected.postalCode);
-        if (typeof expected.source === 'string') expect(lead!.source).toBe(expected.source);
-        const offers = await ownerDb().outboxJob.findMany({
-          where: { tenantId: tenant.id, jobName: 'sms.offer' },
-        });
-        const offered = offers.some((o) => (o.payload as { leadId: string }).leadId === lead!.id);
-        expect(offered).toBe(!expected.needsAttention);
+        const requestsBefore = gemini.requests().length;
+        const lead = await throughTheWholePath(fixture);
+        expect(gemini.requests().length).toBeGreaterThan(requestsBefore);
+        expect((lead.extraction as { extractor: string }).extractor).toBe('ai:gemini-2.5-flash');
       });
     }
   });
