@@ -563,6 +563,29 @@ describe('gmail intake', () => {
     expect(empty.json().details).toEqual([expect.objectContaining({ field: 'text' })]);
   });
 
+  it('makes one lead of the same mail pasted twice into POST /leads/intake: the second answers 409 naming it', async () => {
+    const fixture = fixtures.find((f) => f.name === 'leadpoint-vinduespudsning')!;
+    const text = `From: ${fixture.from}\nSubject: ${fixture.subject}\n\n${fixture.text}`;
+    const first = await test.app.inject({
+      method: 'POST',
+      url: '/api/leads/intake',
+      headers: admin.auth,
+      payload: { text },
+    });
+    expect(first.statusCode).toBe(201);
+    const again = await test.app.inject({
+      method: 'POST',
+      url: '/api/leads/intake',
+      headers: admin.auth,
+      payload: { text: text.replace(/\n/g, '\r\n') },
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().details).toEqual({ leadId: first.json().lead.id });
+    await waitFor('the reply', async () => gmail.sent().length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(gmail.sent()).toHaveLength(1);
+  });
+
   it('uses Gemini when configured, and an injected instruction changes nothing but what it quotes', async () => {
     await test.app.inject({
       method: 'PUT',

@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
+
 import { Body, Controller, Headers, HttpCode, Logger, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
@@ -8,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 
 import { ADMIN_ROLES, Authenticated, Public, WRITER_ROLES } from '../../auth/auth.decorators.js';
-import { DomainError } from '../../core/http/domain-error.js';
+import { ConflictError, DomainError } from '../../core/http/domain-error.js';
 import { OutboxService } from '../../core/queue/outbox.service.js';
 import type { LeadDto } from '../../leads/dto/lead.dto.js';
 import { LeadsService } from '../../leads/leads.service.js';
@@ -123,14 +126,19 @@ export class LeadIntakeTextController {
   })
   @ApiCreatedResponse({ description: '`{ lead, extraction, replyQueued, smsOfferQueued }`' })
   @ApiBadRequestResponse({ description: '`text` missing, empty or too long; `source` not a lead source' })
+  @ApiConflictResponse({ description: 'The same text was pasted in before: `details.leadId` is its lead' })
   async intake(@Body() dto: MailTextDto): Promise<IntakeResultDto> {
+    // The same mail pasted twice (a double click, two colleagues) is one lead: its text is its key.
+    const digest = createHash('sha256').update(dto.text.replace(/\r\n?/g, '\n').trim()).digest('hex');
     const result = await this.pipeline.createFromMail(pastedMail(dto.text), {
-      sourceMessageId: null,
+      sourceMessageId: `paste:${digest.slice(0, 40)}`,
       threadId: null,
       rfcMessageId: null,
       senderEmail: null,
       ...(dto.source ? { source: dto.source } : {}),
     });
+    if (!result.created)
+      throw new ConflictError('This e-mail was already pasted in as a lead', { leadId: result.lead.id });
     return {
       lead: this.leads.toDto(result.lead),
       extraction: result.extraction,
