@@ -29,6 +29,11 @@ export interface AvailabilityQuery {
    * re-checked for that lead (its hold must not block the customer who holds it).
    */
   exceptLeadId?: string;
+  /**
+   * For a slot already offered and held: the minimum notice was met when it was offered, and a
+   * customer who answers within the hold keeps it even if the day has come closer since.
+   */
+  ignoreNotice?: boolean;
 }
 
 /** The calendar a team's events and busy times live in; a team without its own uses the account's. */
@@ -57,7 +62,10 @@ export class AvailabilityService {
 
   /** Free slots of the current tenant (tenant context) in [from, to), per active team (or one team). */
   async available(query: AvailabilityQuery): Promise<Slot[]> {
-    const profile = await this.profile.current();
+    const current = await this.profile.current();
+    const profile = query.ignoreNotice
+      ? { ...current, slotRules: { ...current.slotRules, minimumNoticeDays: 0 } }
+      : current;
     return this.compute(profile, query, new Date());
   }
 

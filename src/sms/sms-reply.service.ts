@@ -160,6 +160,8 @@ export class SmsReplyService {
       durationHours: hours,
       teamId: offer.teamId,
       exceptLeadId: lead.id,
+      // Offered within the notice, answered within the hold: the customer keeps the time.
+      ignoreNotice: true,
     });
     return free.some(
       (slot) => slot.startsAt.getTime() === offer.startsAt.getTime() && slot.teamId === offer.teamId,

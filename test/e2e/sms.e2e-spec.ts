@@ -438,6 +438,27 @@ describe('SMS booking', () => {
     }
   });
 
+  it('keeps a held time for the customer who answers within the hold, though the day has come within the notice since', async () => {
+    const setup = await setupTenant('Varsel Rengøring');
+    const { lead, phone } = await createLead(setup);
+    await runOffer(setup, lead.id);
+    await eventually(async () => twilio.sentTo(phone).length === 1, 'the offer');
+    // The tenant now asks for far more notice than the offered times have left.
+    const tenant = await ownerDb().tenant.findUniqueOrThrow({ where: { id: setup.tenant.id } });
+    await ownerDb().tenant.update({
+      where: { id: setup.tenant.id },
+      data: { slotRules: { ...(tenant.slotRules as Record<string, unknown>), minimumNoticeDays: 60 } },
+    });
+    await post(reply(setup, phone, '1'));
+    const booking = await eventually(
+      async () =>
+        (await ownerDb().booking.findFirst({ where: { leadId: lead.id, status: 'confirmed' } })) ?? undefined,
+      'the booking',
+    );
+    const first = await ownerDb().slotOffer.findFirstOrThrow({ where: { leadId: lead.id, choice: 1 } });
+    expect(booking.startsAt.getTime()).toBe(first.startsAt.getTime());
+  });
+
   it('refuses a forged signature with 403 and records nothing', async () => {
     const { phone } = await createLead(main);
     const before = await ownerDb().inboundEvent.count({ where: { tenantId: main.tenant.id } });
