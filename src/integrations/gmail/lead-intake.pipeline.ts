@@ -63,8 +63,11 @@ export class LeadIntakePipeline {
   ) {}
 
   /** The extraction alone, as the lead would get it: `POST /ai/extract`. Creates nothing. */
-  async preview(mail: LeadEmail): Promise<{ extraction: LeadExtraction; attention: AttentionVerdict }> {
-    const profile = await this.profiles.current();
+  async preview(
+    mail: LeadEmail,
+    known?: TenantProfile,
+  ): Promise<{ extraction: LeadExtraction; attention: AttentionVerdict }> {
+    const profile = known ?? (await this.profiles.current());
     const extraction = await this.extractor.extract(mail, {
       rules: profile.extractionRules,
       own: await this.ownContacts(),
@@ -75,7 +78,7 @@ export class LeadIntakePipeline {
   async createFromMail(mail: LeadEmail, origin: MailOrigin): Promise<IntakeResult> {
     const tenantId = this.db.tenantId;
     const profile = await this.profiles.current();
-    const { extraction, attention } = await this.preview(mail);
+    const { extraction, attention } = await this.preview(mail, profile);
     const email = extraction.customerEmail?.value ?? null;
     const reason = attention.needsAttention ? attention.reason : null;
 
