@@ -42,8 +42,11 @@ export class CalendarNotConnectedError extends Error {
  */
 const IN_CALENDAR = new Set(['confirmed', 'in_progress', 'completed']);
 /** A transaction that waits on Google; long enough for a slow answer, short of holding a connection forever. */
-/** One sync of one booking at a time; the lock outlives the slowest sync (every Google call times out). */
-const SYNC_LOCK_MS = 120_000;
+/**
+ * One sync of one booking at a time; the lock outlives the slowest sync (a move is up to three Google
+ * calls of 20 s, googleapis retrying idempotent ones, plus a token refresh).
+ */
+const SYNC_LOCK_MS = 5 * 60_000;
 
 const isMissing = (error: unknown) =>
   error instanceof CalendarGatewayError && (error.kind === 'not_found' || error.kind === 'gone');

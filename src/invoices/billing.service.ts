@@ -48,8 +48,12 @@ const dateOnly = (value: string | null | undefined) => (value ? new Date(`${valu
  * call of one push together can wait (each is bounded by the client's timeout).
  */
 const STALE_INTENT_MS = 5 * 60_000;
-/** Finding or creating one contact or product: a few Billy calls, each bounded by the client's timeout. */
-const BILLY_LOCK_MS = 60_000;
+/**
+ * Finding or creating one contact or product: up to a few Billy calls of 15 s each, reads tried three
+ * times (about 2 minutes at worst); the lock outlives that. Another push waits for it a while.
+ */
+const BILLY_LOCK_MS = 4 * 60_000;
+const BILLY_LOCK_WAIT_MS = 30_000;
 
 @Injectable()
 export class BillingService {
@@ -120,9 +124,13 @@ export class BillingService {
       `billy-contact:${tenantId}:${invoice.customerId ?? invoice.id}`,
       BILLY_LOCK_MS,
       () => this.contactFor(client, invoice),
+      { waitMs: BILLY_LOCK_WAIT_MS },
     );
-    const productId = await this.locks.withLock(`billy-product:${tenantId}`, BILLY_LOCK_MS, () =>
-      this.productFor(client, invoice),
+    const productId = await this.locks.withLock(
+      `billy-product:${tenantId}`,
+      BILLY_LOCK_MS,
+      () => this.productFor(client, invoice),
+      { waitMs: BILLY_LOCK_WAIT_MS },
     );
     // Recorded (and committed) right before the create: whatever happens to its answer, a retry
     // searches first; and of two pushes of this invoice at once only the one that moved the intent goes on.

@@ -6,7 +6,9 @@ import { AvailabilityService, type Slot } from '../calendar/availability.service
 import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { Decimal } from '../core/money/money.js';
+import { DomainError } from '../core/http/domain-error.js';
 import { OutboxService } from '../core/queue/outbox.service.js';
+import { LockBusyError, RedisLockService } from '../core/redis/redis-lock.service.js';
 import type { Lead, SlotOffer } from '../generated/prisma/client.js';
 import type { LeadStatus } from '../generated/prisma/enums.js';
 import type { Principal } from '../auth/principal.js';
@@ -61,6 +63,9 @@ export function isAnswerable(offer: SlotOffer, holdMinutes: number, now: Date): 
 
 /** Tries of one offer when other offers keep taking the chosen times (then the job retries later). */
 const MAX_OFFER_ROUNDS = 3;
+/** Reading availability (Google free/busy, 20 s at most) and holding the times. */
+const OFFER_LOCK_MS = 60_000;
+const OFFER_LOCK_WAIT_MS = 30_000;
 
 class SlotsTakenMeanwhileError extends Error {
   constructor() {
@@ -78,6 +83,7 @@ class SlotsTakenMeanwhileError extends Error {
 @Injectable()
 export class SmsOfferService {
   constructor(
+    private readonly locks: RedisLockService,
     private readonly repository: SmsRepository,
     private readonly db: TenantPrismaService,
     private readonly outbox: OutboxService,
@@ -167,15 +173,29 @@ export class SmsOfferService {
 
     const hours = new Decimal(lead.estimatedHours).times(2).ceil().dividedBy(2);
     const holdMinutes = profile.slotRules.holdMinutes ?? 1440;
-    // Availability is read outside the transaction (it may ask Google); under the tenant's offer lock
-    // the chosen times are checked again, and when another offer took one meanwhile, read again.
-    for (let round = 1; ; round += 1) {
-      const slots = await this.availability.offer(hours.toNumber(), 3);
-      try {
-        return await this.offerSlots(lead, slots, hours, holdMinutes, profile, now, options);
-      } catch (error) {
-        if (!(error instanceof SlotsTakenMeanwhileError) || round >= MAX_OFFER_ROUNDS) throw error;
+    const choose = async (): Promise<OfferOutcome> => {
+      // Availability is read outside the transaction (it may ask Google); in the transaction the chosen
+      // times are checked again under the tenant's offer lock, and read again if one was taken.
+      for (let round = 1; ; round += 1) {
+        const slots = await this.availability.offer(hours.toNumber(), 3);
+        try {
+          return await this.offerSlots(lead, slots, hours, holdMinutes, profile, now, options);
+        } catch (error) {
+          if (!(error instanceof SlotsTakenMeanwhileError) || round >= MAX_OFFER_ROUNDS) throw error;
+        }
       }
+    };
+    if (holdMinutes === 0) return choose();
+    try {
+      // Offers that hold times are made one at a time per tenant (reading and holding together), so
+      // offers at the same moment get different times instead of racing for the same earliest ones.
+      return await this.locks.withLock(`slot-offers:${this.db.tenantId}`, OFFER_LOCK_MS, choose, {
+        waitMs: OFFER_LOCK_WAIT_MS,
+      });
+    } catch (error) {
+      if (manual && (error instanceof LockBusyError || error instanceof SlotsTakenMeanwhileError))
+        throw new DomainError('unavailable', 'Other offers are being made right now; try again in a moment');
+      throw error;
     }
   }
 
@@ -193,7 +213,16 @@ export class SmsOfferService {
     const outcome = await this.db.transaction(async (tx): Promise<OfferOutcome> => {
       if (holdMinutes > 0 && slots.length > 0) {
         await this.repository.lockOffers(tenantId, tx);
-        if (await this.repository.anyHeldOrBooked(tenantId, lead.id, slots, now, tx))
+        if (
+          await this.repository.anyHeldOrBooked(
+            tenantId,
+            lead.id,
+            slots,
+            now,
+            tx,
+            profile.slotRules.bufferMinutes ?? 0,
+          )
+        )
           throw new SlotsTakenMeanwhileError();
       }
       const locked = await this.repository.lockLead(tenantId, lead.id, tx);

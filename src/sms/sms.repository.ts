@@ -84,9 +84,15 @@ export class SmsRepository {
     slots: ReadonlyArray<{ startsAt: Date; endsAt: Date; teamId: string }>,
     now: Date,
     db: Db,
+    bufferMinutes = 0,
   ): Promise<boolean> {
+    const bufferMs = Math.max(0, bufferMinutes) * 60_000;
     for (const slot of slots) {
-      const overlap = { startsAt: { lt: slot.endsAt }, endsAt: { gt: slot.startsAt } };
+      // Availability keeps the buffer clear around every job: the re-check does too.
+      const overlap = {
+        startsAt: { lt: new Date(slot.endsAt.getTime() + bufferMs) },
+        endsAt: { gt: new Date(slot.startsAt.getTime() - bufferMs) },
+      };
       const held = await db.slotOffer.count({
         where: {
           tenantId,

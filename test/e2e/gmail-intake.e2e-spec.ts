@@ -581,9 +581,24 @@ describe('gmail intake', () => {
     });
     expect(again.statusCode).toBe(409);
     expect(again.json().details).toEqual({ leadId: first.json().lead.id });
-    await waitFor('the reply', async () => gmail.sent().length === 1);
+    // Once that lead is deleted, pasting the mail again is a new start.
+    const removed = await test.app.inject({
+      method: 'DELETE',
+      url: `/api/leads/${first.json().lead.id}`,
+      headers: admin.auth,
+    });
+    expect(removed.statusCode).toBe(204);
+    const anew = await test.app.inject({
+      method: 'POST',
+      url: '/api/leads/intake',
+      headers: admin.auth,
+      payload: { text },
+    });
+    expect(anew.statusCode).toBe(201);
+    expect(anew.json().lead.id).not.toBe(first.json().lead.id);
+    await waitFor('the replies', async () => gmail.sent().length === 2);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(gmail.sent()).toHaveLength(1);
+    expect(gmail.sent()).toHaveLength(2);
   });
 
   it('uses Gemini when configured, and an injected instruction changes nothing but what it quotes', async () => {

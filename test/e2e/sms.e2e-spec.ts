@@ -421,16 +421,30 @@ describe('SMS booking', () => {
     }
   });
 
-  it('never holds one time for two leads offered at the same moment', async () => {
+  it('never holds one time for two leads offered at the same moment, by job or by hand', async () => {
     const setup = await setupTenant('Samtidige tilbud');
-    const leads = await Promise.all([createLead(setup), createLead(setup), createLead(setup)]);
-    await Promise.all(leads.map(({ lead }) => runOffer(setup, lead.id)));
+    const leads = await Promise.all(Array.from({ length: 6 }, () => createLead(setup)));
+    const [byJob, byHand] = [leads.slice(0, 3), leads.slice(3)];
+    const [jobs, manual] = await Promise.all([
+      Promise.all(byJob.map(({ lead }) => runOffer(setup, lead.id))),
+      Promise.all(
+        byHand.map(({ lead }) =>
+          test.app.inject({
+            method: 'POST',
+            url: `/api/leads/${lead.id}/send-booking-options`,
+            headers: setup.admin.auth,
+          }),
+        ),
+      ),
+    ]);
+    expect(jobs.map((outcome) => outcome.outcome)).toEqual(['sent', 'sent', 'sent']);
+    expect(manual.map((response) => response.statusCode)).toEqual([200, 200, 200]);
     const held = await ownerDb().slotOffer.findMany({
       where: { tenantId: setup.tenant.id, status: 'offered' },
       orderBy: { startsAt: 'asc' },
     });
-    expect(held).toHaveLength(9);
-    expect(new Set(held.map((offer) => offer.leadId)).size).toBe(3);
+    expect(held).toHaveLength(18);
+    expect(new Set(held.map((offer) => offer.leadId)).size).toBe(6);
     for (let i = 1; i < held.length; i += 1) {
       const [before, after] = [held[i - 1]!, held[i]!];
       if (before.teamId === after.teamId)

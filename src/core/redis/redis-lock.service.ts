@@ -5,6 +5,8 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { RedisService } from './redis.service.js';
 
+/** How often a waiting caller tries the lock again. */
+const RETRY_MS = 100;
 const RELEASE_IF_OURS =
   "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
@@ -29,11 +31,23 @@ export class RedisLockService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Runs `work` holding the lock `name`, or throws LockBusyError at once when another holder has it. */
-  async withLock<T>(name: string, ttlMs: number, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` holding the lock `name`. When another holder has it, waits up to `waitMs` (default: not
+   * at all) for it, then throws LockBusyError. `ttlMs` must outlast the work: the lock is not renewed.
+   */
+  async withLock<T>(
+    name: string,
+    ttlMs: number,
+    work: () => Promise<T>,
+    options: { waitMs?: number } = {},
+  ): Promise<T> {
     const key = `${this.config.redis.queuePrefix}:lock:${name}`;
     const token = randomUUID();
-    if ((await this.redis.client.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') throw new LockBusyError(name);
+    const deadline = Date.now() + (options.waitMs ?? 0);
+    while ((await this.redis.client.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') {
+      if (Date.now() >= deadline) throw new LockBusyError(name);
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+    }
     try {
       return await work();
     } finally {

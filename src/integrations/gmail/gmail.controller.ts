@@ -117,6 +117,7 @@ export class LeadIntakeTextController {
   constructor(
     private readonly pipeline: LeadIntakePipeline,
     private readonly leads: LeadsService,
+    private readonly repository: GmailRepository,
   ) {}
 
   @Post()
@@ -130,8 +131,11 @@ export class LeadIntakeTextController {
   async intake(@Body() dto: MailTextDto): Promise<IntakeResultDto> {
     // The same mail pasted twice (a double click, two colleagues) is one lead: its text is its key.
     const digest = createHash('sha256').update(dto.text.replace(/\r\n?/g, '\n').trim()).digest('hex');
+    const key = `paste:${digest.slice(0, 40)}`;
+    // Pasting a mail whose lead was deleted is a deliberate new start (a Gmail redelivery is not).
+    await this.repository.releaseDeletedSource(key);
     const result = await this.pipeline.createFromMail(pastedMail(dto.text), {
-      sourceMessageId: `paste:${digest.slice(0, 40)}`,
+      sourceMessageId: key,
       threadId: null,
       rfcMessageId: null,
       senderEmail: null,
