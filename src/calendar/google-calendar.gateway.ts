@@ -1,16 +1,15 @@
-import { createHash } from 'node:crypto';
-
 import { Injectable } from '@nestjs/common';
 // Calendar alone from googleapis: the package's index loads every Google API (about 110 MB of RSS).
-import {
-  auth as googleAuth,
-  calendar as calendarApi,
-  type calendar_v3,
-} from 'googleapis/build/src/apis/calendar/index.js';
+import { calendar as calendarApi, type calendar_v3 } from 'googleapis/build/src/apis/calendar/index.js';
 
 import { AppConfig } from '../core/config/app-config.js';
 import type { GoogleCredentials } from '../integrations/credentials/credentials.providers.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
+import {
+  ClientCache,
+  googleCredentialsKey,
+  googleOAuthClient,
+} from '../integrations/credentials/google-oauth.js';
 import {
   CalendarGatewayError,
   type BusyInterval,
@@ -160,7 +159,7 @@ class GoogleCalendarClient implements CalendarClient {
  */
 @Injectable()
 export class GoogleCalendarGateway implements CalendarGateway {
-  private readonly clients = new Map<string, GoogleCalendarClient>();
+  private readonly clients = new ClientCache<GoogleCalendarClient>(MAX_CACHED_CLIENTS);
 
   constructor(
     private readonly credentials: CredentialsService,
@@ -170,35 +169,15 @@ export class GoogleCalendarGateway implements CalendarGateway {
   async connect(): Promise<CalendarClient | null> {
     const resolved = await this.credentials.resolveCredentials('google');
     if (!resolved) return null;
-    // Keyed by a digest, so changed credentials get a new client and no secret sits in a map key.
-    const key = createHash('sha256')
-      .update(
-        JSON.stringify([
-          resolved.source,
-          resolved.credentials.clientId,
-          resolved.credentials.clientSecret,
-          resolved.credentials.refreshToken,
-        ]),
-      )
-      .digest('hex');
-    let client = this.clients.get(key);
-    if (!client) {
-      client = new GoogleCalendarClient(this.build(resolved.credentials));
-      if (this.clients.size >= MAX_CACHED_CLIENTS)
-        this.clients.delete(this.clients.keys().next().value as string);
-      this.clients.set(key, client);
-    }
-    return client;
+    return this.clients.get(
+      googleCredentialsKey(resolved),
+      () => new GoogleCalendarClient(this.build(resolved.credentials)),
+    );
   }
 
   private build(credentials: GoogleCredentials): calendar_v3.Calendar {
-    const { apiBaseUrl, oauthTokenUrl } = this.config.google;
-    const auth = new googleAuth.OAuth2({
-      clientId: credentials.clientId,
-      clientSecret: credentials.clientSecret,
-      ...(oauthTokenUrl ? { endpoints: { oauth2TokenUrl: oauthTokenUrl } } : {}),
-    });
-    auth.setCredentials({ refresh_token: credentials.refreshToken });
+    const { apiBaseUrl } = this.config.google;
+    const auth = googleOAuthClient(credentials, this.config);
     return calendarApi({
       version: 'v3',
       auth,

@@ -89,7 +89,11 @@ describe('gmail intake', () => {
     gemini = new GeminiFake();
     await Promise.all([oauth.start(), pusher.start(), gemini.start()]);
     mailbox = `info-${Date.now()}@rendetalje-test.dk`;
-    gmail = new GmailFake({ emailAddress: mailbox, pageSize: 3 });
+    gmail = new GmailFake({
+      emailAddress: mailbox,
+      pageSize: 3,
+      tokenValid: (token) => oauth.accessTokenValid(token),
+    });
     await gmail.start();
     test = await bootTestApp({
       env: {

@@ -51,6 +51,8 @@ export interface GmailFakeOptions {
   resolveAccount?: (accessToken: string) => string | undefined;
   /** When true, requests without `Authorization: Bearer` answer 401. Default true. */
   requireAuth?: boolean;
+  /** Whether a presented access token is still good (e.g. `(t) => oauth.accessTokenValid(t)`); else 401. */
+  tokenValid?: (accessToken: string) => boolean;
 }
 
 export interface AddMessageInput {
@@ -390,6 +392,11 @@ export class GmailFake {
         ),
         { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' },
       );
+    }
+    if (token && this.options.tokenValid && !this.options.tokenValid(token)) {
+      return reply(401, googleError(401, 'Request had invalid authentication credentials.', 'authError'), {
+        'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"',
+      });
     }
     const userId = decodeURIComponent(match[1]).toLowerCase();
     const own =

@@ -118,6 +118,17 @@ export class GoogleOAuthFake {
     return [...this.revokeCalls];
   }
 
+  /**
+   * Whether an access token is still good: issued here, not expired, and its refresh token not revoked
+   * (Google's revocation ends the access tokens made from it too). Tokens not issued here pass, so a
+   * fake wired without this OAuth fake keeps accepting any token.
+   */
+  accessTokenValid(accessToken: string): boolean {
+    const issued = this.issuedTokens.find((t) => t.accessToken === accessToken);
+    if (!issued) return true;
+    return !this.revoked.has(issued.refreshToken) && issued.expiresAt.getTime() > Date.now();
+  }
+
   /** The account an access token issued by this fake belongs to (for mapping tokens to mailboxes). */
   accountFor(accessToken: string): string | undefined {
     return this.issuedTokens.find((t) => t.accessToken === accessToken)?.account;

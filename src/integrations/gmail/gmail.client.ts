@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 
 // Gmail alone from googleapis: the package's index loads every Google API (about 110 MB of RSS).
-import {
-  auth as googleAuth,
-  gmail as gmailApi,
-  type gmail_v1,
-} from 'googleapis/build/src/apis/gmail/index.js';
+import { gmail as gmailApi, type gmail_v1 } from 'googleapis/build/src/apis/gmail/index.js';
 
 import { AppConfig } from '../../core/config/app-config.js';
+import type { ResolvedCredentials } from '../credentials/credentials.providers.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
+import { ClientCache, googleCredentialsKey, googleOAuthClient } from '../credentials/google-oauth.js';
+
+const MAX_CACHED_CLIENTS = 200;
 
 /** What a failed Gmail call means for the job that made it. */
 export type GmailFailureKind =
@@ -65,6 +65,9 @@ export type GmailMessage = gmail_v1.Schema$Message;
  */
 @Injectable()
 export class GmailClient {
+  /** One client per tenant's credentials: its access token is reused until it expires. */
+  private readonly clients = new ClientCache<gmail_v1.Gmail>(MAX_CACHED_CLIENTS);
+
   constructor(
     private readonly config: AppConfig,
     private readonly credentials: CredentialsService,
@@ -164,26 +167,33 @@ export class GmailClient {
   }
 
   private async call<T>(request: (gmail: gmail_v1.Gmail) => Promise<T>): Promise<T> {
-    const gmail = await this.client();
+    const resolved = await this.credentials.resolveCredentials('google');
+    if (!resolved) throw new GmailNotConfiguredError();
+    const key = googleCredentialsKey(resolved);
     try {
-      return await request(gmail);
+      return await request(this.client(key, resolved));
     } catch (error) {
-      throw toGmailError(error);
+      if ((error as GaxiosLike).response?.status !== 401) throw toGmailError(error);
+      // The cached access token was refused (revoked, or expired early): once more with a fresh
+      // client, whose token refresh tells a revoked grant (invalid_grant) from a stale token.
+      this.clients.forget(key);
+      try {
+        return await request(this.client(key, resolved));
+      } catch (retried) {
+        throw toGmailError(retried);
+      }
     }
   }
 
-  private async client(): Promise<gmail_v1.Gmail> {
-    const resolved = await this.credentials.resolveCredentials('google');
-    if (!resolved) throw new GmailNotConfiguredError();
-    const { clientId, clientSecret, refreshToken } = resolved.credentials;
-    const { oauthTokenUrl, apiBaseUrl } = this.config.google;
-    const auth = new googleAuth.OAuth2({
-      clientId,
-      clientSecret,
-      ...(oauthTokenUrl ? { endpoints: { oauth2TokenUrl: oauthTokenUrl } } : {}),
-    });
-    auth.setCredentials({ refresh_token: refreshToken });
-    return gmailApi({ version: 'v1', auth, ...(apiBaseUrl ? { rootUrl: apiBaseUrl } : {}) });
+  private client(key: string, resolved: ResolvedCredentials<'google'>): gmail_v1.Gmail {
+    const { apiBaseUrl } = this.config.google;
+    return this.clients.get(key, () =>
+      gmailApi({
+        version: 'v1',
+        auth: googleOAuthClient(resolved.credentials, this.config),
+        ...(apiBaseUrl ? { rootUrl: apiBaseUrl } : {}),
+      }),
+    );
   }
 }
 
