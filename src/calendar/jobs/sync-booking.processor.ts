@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 
 import { TenantContextService } from '../../core/database/tenant-context.js';
-import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
-import { JOBS, type JobPayloads } from '../../core/queue/jobs.js';
+import { HandlesJob, isLastAttempt, type JobHandler } from '../../core/queue/job-handler.decorator.js';
+import type { JobPayloads } from '../../core/queue/jobs.js';
 import { CredentialsService } from '../../integrations/credentials/credentials.service.js';
 import { CalendarGatewayError } from '../calendar.gateway.js';
 import {
@@ -51,10 +51,8 @@ export class SyncBookingProcessor implements JobHandler<'calendar.sync-booking'>
         }
         if (!(error instanceof CalendarGatewayError)) throw error;
         if (error.kind === 'retry' || error.kind === 'conflict' || error.kind === 'gone') {
-          const lastAttempt =
-            job !== undefined &&
-            job.attemptsMade + 1 >= (job.opts.attempts ?? JOBS['calendar.sync-booking'].attempts);
-          if (lastAttempt) await this.sync.recordFailure(payload.bookingId, REASONS.retry);
+          if (job !== undefined && isLastAttempt(job))
+            await this.sync.recordFailure(payload.bookingId, REASONS.retry);
           throw error;
         }
         await this.credentials.recordFailure('google', error.message, { needsAttention: true });

@@ -1,7 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 import type { Job } from 'bullmq';
 
-import type { JobName, JobPayloads } from './jobs.js';
+import { isJobName, JOBS, type JobName, type JobPayloads } from './jobs.js';
 
 export const JOB_HANDLER = Symbol('renos:job-handler');
 
@@ -16,3 +16,13 @@ export interface JobHandler<N extends JobName> {
 
 /** Marks a provider as the handler of a job name; the worker finds it at start. */
 export const HandlesJob = (name: JobName): ClassDecorator => SetMetadata(JOB_HANDLER, name);
+
+/**
+ * Whether the attempt now running is the job's last: no attempt left after it, or (given the error it
+ * failed with) a failure BullMQ does not retry. For handlers that must leave a trace before giving up.
+ */
+export function isLastAttempt(job: Job, error?: unknown): boolean {
+  if (error instanceof Error && error.name === 'UnrecoverableError') return true;
+  const attempts = job.opts.attempts ?? (isJobName(job.name) ? JOBS[job.name].attempts : 1);
+  return job.attemptsMade + 1 >= attempts;
+}

@@ -4,7 +4,7 @@ import { Worker, type Job } from 'bullmq';
 
 import { AppConfig } from '../config/app-config.js';
 import { RedisService } from '../redis/redis.service.js';
-import { JOB_HANDLER, type JobHandler } from './job-handler.decorator.js';
+import { isLastAttempt, JOB_HANDLER, type JobHandler } from './job-handler.decorator.js';
 import { JOB_FAILURE_REPORTER, JobMetrics, type JobFailureReporter } from './job-observer.js';
 import { JOBS, SCHEDULES, SCHEDULE_TIMEZONE, type JobName, type QueueName } from './jobs.js';
 import { QueueService } from './queue.service.js';
@@ -114,9 +114,7 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
       timer({ outcome: 'completed' });
       return result;
     } catch (error) {
-      const final =
-        (error as Error).name === 'UnrecoverableError' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      timer({ outcome: final ? 'failed' : 'retrying' });
+      timer({ outcome: isLastAttempt(job, error) ? 'failed' : 'retrying' });
       throw error;
     }
   }

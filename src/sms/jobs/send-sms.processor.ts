@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 
 import { TenantContextService } from '../../core/database/tenant-context.js';
-import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
-import { JOBS, type JobPayloads } from '../../core/queue/jobs.js';
+import { HandlesJob, isLastAttempt, type JobHandler } from '../../core/queue/job-handler.decorator.js';
+import type { JobPayloads } from '../../core/queue/jobs.js';
 import type { SmsStatus } from '../../generated/prisma/enums.js';
 import { SmsService } from '../sms.service.js';
 
@@ -20,10 +20,9 @@ export class SendSmsProcessor implements JobHandler<'sms.send'> {
   ) {}
 
   handle(payload: SendSmsPayload, job: Job<SendSmsPayload>): Promise<SmsStatus> {
-    const number = job.attemptsMade + 1;
-    const attempts = job.opts.attempts ?? JOBS['sms.send'].attempts;
+    const attempt = { number: job.attemptsMade + 1, last: isLastAttempt(job) };
     return this.context.run({ tenantId: payload.tenantId }, () =>
-      this.sms.deliver(payload.smsMessageId, { number, last: number >= attempts }),
+      this.sms.deliver(payload.smsMessageId, attempt),
     );
   }
 }

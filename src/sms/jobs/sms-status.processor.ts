@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 
 import { TenantContextService } from '../../core/database/tenant-context.js';
-import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
-import { JOBS, type JobPayloads } from '../../core/queue/jobs.js';
+import { HandlesJob, isLastAttempt, type JobHandler } from '../../core/queue/job-handler.decorator.js';
+import type { JobPayloads } from '../../core/queue/jobs.js';
 import { SmsService } from '../sms.service.js';
 
 /** Payload of `sms.status`: the InboundEvent of a delivery callback. */
@@ -19,9 +19,8 @@ export class SmsStatusProcessor implements JobHandler<'sms.status'> {
   ) {}
 
   handle(payload: SmsStatusPayload, job: Job<SmsStatusPayload>): Promise<void> {
-    const attempts = job.opts.attempts ?? JOBS['sms.status'].attempts;
     return this.context.run({ tenantId: payload.tenantId }, () =>
-      this.sms.applyStatus(payload.inboundEventId, { last: job.attemptsMade + 1 >= attempts }),
+      this.sms.applyStatus(payload.inboundEventId, { last: isLastAttempt(job) }),
     );
   }
 }
