@@ -15,6 +15,7 @@ import { requestIdFor } from './core/http/request-id.js';
 import { createValidationPipe } from './core/http/validation.js';
 import { RedisService } from './core/redis/redis.service.js';
 import { createNestLogger, createWinston } from './core/logging/logger.js';
+import type { Clock } from './core/time/clock.js';
 import { registerQueueBoard } from './health/queue-board.js';
 import { buildOpenApiDocument } from './openapi.js';
 
@@ -40,6 +41,8 @@ export interface CreateAppOptions {
   logger?: winston.Logger;
   /** Modules composed beside AppModule (the e2e tests add probe controllers this way). */
   extraModules?: Type[];
+  /** The time business rules read; the system clock unless a test or the demo sets its own. */
+  clock?: Clock;
 }
 
 /**
@@ -62,7 +65,7 @@ export async function createApp(
     logger: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, options.extraModules),
+    AppModule.forRoot(config, options.extraModules, options.clock),
     adapter,
     {
       logger: nestLogger,

@@ -9,6 +9,7 @@ import { CalendarModule } from './calendar/calendar.module.js';
 import { CacheModule } from './core/cache/cache.module.js';
 import { AppConfig } from './core/config/app-config.js';
 import { ConfigModule } from './core/config/config.module.js';
+import { Clock, ClockModule } from './core/time/clock.js';
 import { DatabaseModule } from './core/database/database.module.js';
 import { HttpModule } from './core/http/http.module.js';
 import { QueueModule } from './core/queue/queue.module.js';
@@ -24,11 +25,12 @@ import { TenantsModule } from './tenants/tenants.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, extraModules: Type[] = []): DynamicModule {
+  static forRoot(config: AppConfig, extraModules: Type[] = [], clock?: Clock): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ClockModule.forRoot(clock),
         // A context per request (and per job), where the guard puts the tenant for the scoped data path.
         ClsModule.forRoot({ global: true, middleware: { mount: true } }),
         DatabaseModule,

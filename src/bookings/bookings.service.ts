@@ -42,6 +42,7 @@ import {
   type UpdateBookingDto,
 } from './dto/booking-input.dto.js';
 import { BookingDto, MeetingViewDto, type BookingPageDto } from './dto/booking.dto.js';
+import { Clock } from '../core/time/clock.js';
 
 /** How long a customer has to confirm a booking made from a lead's requested time. */
 export const MEETING_TOKEN_TTL_MS = 48 * 3600 * 1000;
@@ -102,6 +103,7 @@ export class BookingsService {
     private readonly profile: TenantProfileService,
     private readonly cache: TenantCacheService,
     private readonly outbox: OutboxService,
+    private readonly clock: Clock,
   ) {}
 
   // Reads -------------------------------------------------------------------------------------------
@@ -232,7 +234,7 @@ export class BookingsService {
         totalAmount: amountFor(durationHours, tenant.hourlyRate),
         status: 'pending',
         meetingToken,
-        tokenExpiresAt: new Date(Date.now() + MEETING_TOKEN_TTL_MS),
+        tokenExpiresAt: new Date(this.clock.now().getTime() + MEETING_TOKEN_TTL_MS),
         confirmedAt: null,
       },
       tx,

@@ -16,6 +16,7 @@ import {
 import { CALENDAR_GATEWAY, CalendarGatewayError, type CalendarGateway } from './calendar.gateway.js';
 import { CalendarUnavailableError, CalendarTeamNotFoundError } from './calendar.errors.js';
 import { CalendarRepository } from './calendar.repository.js';
+import { Clock } from '../core/time/clock.js';
 
 export type { Slot } from './availability.js';
 
@@ -58,6 +59,7 @@ export class AvailabilityService {
     private readonly profile: TenantProfileService,
     private readonly credentials: CredentialsService,
     @Inject(CALENDAR_GATEWAY) private readonly gateway: CalendarGateway,
+    private readonly clock: Clock,
   ) {}
 
   /** Free slots of the current tenant (tenant context) in [from, to), per active team (or one team). */
@@ -66,7 +68,7 @@ export class AvailabilityService {
     const profile = query.ignoreNotice
       ? { ...current, slotRules: { ...current.slotRules, minimumNoticeDays: 0 } }
       : current;
-    return this.compute(profile, query, new Date());
+    return this.compute(profile, query, this.clock.now());
   }
 
   /**
@@ -75,7 +77,7 @@ export class AvailabilityService {
    */
   async offer(durationHours: number, count = 3): Promise<Slot[]> {
     const profile = await this.profile.current();
-    const now = new Date();
+    const now = this.clock.now();
     const window = bookableWindow(profile, now);
     const slots = await this.compute(profile, { from: window.start, to: window.end, durationHours }, now);
     return pickOffer(slots, count, profile.timezone);

@@ -41,6 +41,7 @@ import {
   type BookingForInvoice,
   type InvoiceWithLines,
 } from './invoices.repository.js';
+import { Clock } from '../core/time/clock.js';
 
 const isStaff = (principal: Principal) => principal.role === 'staff';
 /** Statuses of an issued invoice that a credit note may correct. */
@@ -48,7 +49,7 @@ const CREDITABLE: readonly InvoiceStatus[] = ['approved', 'sent', 'overdue', 'pa
 const SENDABLE: readonly InvoiceStatus[] = ['approved', 'sent', 'overdue'];
 
 /** Today in the tenant's zone, as the date columns hold it (midnight UTC of that calendar day). */
-export function tenantToday(timezone: string, now = new Date()): Date {
+export function tenantToday(timezone: string, now: Date): Date {
   const day = DateTime.fromJSDate(now, { zone: timezone }).toISODate()!;
   return new Date(`${day}T00:00:00Z`);
 }
@@ -77,6 +78,7 @@ export class InvoicesService {
     private readonly credentials: CredentialsService,
     private readonly outbox: OutboxService,
     private readonly cache: TenantCacheService,
+    private readonly clock: Clock,
   ) {}
 
   // Reads -------------------------------------------------------------------------------------------
@@ -85,7 +87,7 @@ export class InvoicesService {
     const orderBy = parseSort(query.sort, INVOICE_SORT_FIELDS, { field: 'createdAt', direction: 'desc' });
     const tenantId = this.tenantPrisma.tenantId;
     const overdueBefore = query.overdue
-      ? tenantToday((await this.repository.billingSettings(tenantId)).timezone)
+      ? tenantToday((await this.repository.billingSettings(tenantId)).timezone, this.clock.now())
       : undefined;
     const page = await this.repository.page(
       tenantId,
@@ -165,7 +167,7 @@ export class InvoicesService {
         vatRate: settings.vatRate,
       },
     ]);
-    const today = tenantToday(settings.timezone);
+    const today = tenantToday(settings.timezone, this.clock.now());
     const invoice = await this.repository.create(tx, tenantId, {
       id: randomUUID(),
       kind: 'invoice',
@@ -215,7 +217,7 @@ export class InvoicesService {
       const current = await this.lockVisible(tx, invoiceId);
       if (current.status !== 'draft') throw new InvoiceStatusError('approved', current.status, ['draft']);
       const settings = await this.repository.billingSettings(tenantId, tx);
-      const today = tenantToday(settings.timezone);
+      const today = tenantToday(settings.timezone, this.clock.now());
       const number = withBilly ? null : String(await this.repository.takeInvoiceNumber(tx, tenantId));
       await this.repository.update(tx, tenantId, current.id, {
         status: 'approved',
@@ -325,7 +327,7 @@ export class InvoicesService {
         throw new AlreadyCreditedError();
       if (withBilly && !original.billyInvoiceId) throw new NotYetInBillyError();
       const settings = await this.repository.billingSettings(tenantId, tx);
-      const today = tenantToday(settings.timezone);
+      const today = tenantToday(settings.timezone, this.clock.now());
       const number = withBilly ? null : String(await this.repository.takeInvoiceNumber(tx, tenantId));
       const created = await this.repository.create(tx, tenantId, {
         id: randomUUID(),

@@ -26,6 +26,7 @@ import { SmsService } from './sms.service.js';
 import { formatSlotStart } from './text/danish-format.js';
 import { quietHoursEndAfter, startOfTenantDay } from './text/quiet-hours.js';
 import { noSlotsText, offerText } from './text/sms-texts.js';
+import { Clock } from '../core/time/clock.js';
 
 /** Leads that may be offered times: not yet booked, done or lost. */
 export const OFFERABLE: readonly LeadStatus[] = ['new', 'contacted'];
@@ -93,6 +94,7 @@ export class SmsOfferService {
     private readonly sms: SmsService,
     private readonly cache: TenantCacheService,
     private readonly leads: LeadsService,
+    private readonly clock: Clock,
   ) {}
 
   /** POST /leads/:id/send-booking-options: a fresh offer now (or when quiet hours or the cap allow). */
@@ -129,7 +131,7 @@ export class SmsOfferService {
   async offer(leadId: string, options: OfferOptions): Promise<OfferOutcome> {
     const tenantId = this.db.tenantId;
     const manual = options.mode === 'manual';
-    const now = new Date();
+    const now = this.clock.now();
     const lead = await this.repository.findLead(tenantId, leadId);
     if (!lead || lead.deletedAt) return { outcome: 'skipped', reason: 'lead not found' };
     if (!lead.customerPhone) {

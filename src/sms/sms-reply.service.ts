@@ -20,6 +20,7 @@ import { formatHours, formatKroner } from './text/danish-format.js';
 import { segmentInfo } from './text/gsm7.js';
 import { parseReply, type ReplyMeaning } from './text/reply-parser.js';
 import { confirmationText, helpText, optInText, optOutText } from './text/sms-texts.js';
+import { Clock } from '../core/time/clock.js';
 
 /** At most one help text an hour per number: a customer typing freely is not answered every time. */
 const HELP_INTERVAL_MS = 3600 * 1000;
@@ -58,6 +59,7 @@ export class SmsReplyService {
     private readonly availability: AvailabilityService,
     private readonly email: EmailService,
     private readonly cache: TenantCacheService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -106,7 +108,7 @@ export class SmsReplyService {
     const phone = text.phone;
     const profile = await this.profile.current();
     const batch = await this.repository.latestOfferBatch(tenantId, phone);
-    const now = new Date();
+    const now = this.clock.now();
     const holdMinutes = profile.slotRules.holdMinutes ?? 1440;
     const slots = batch?.slotOffers.filter((offer) => offer.status !== 'withdrawn') ?? [];
     const meaning: ReplyMeaning = parseReply(text.body, slots, profile.timezone);

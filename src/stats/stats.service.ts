@@ -6,6 +6,7 @@ import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { toMoneyString } from '../core/money/money.js';
 import type { LeadStatsDto } from './dto/lead-stats.dto.js';
 import { StatsRepository } from './stats.repository.js';
+import { Clock } from '../core/time/clock.js';
 
 /**
  * The numbers at the top of the dashboard. Cached in Redis per tenant (per user for STAFF, whose
@@ -17,6 +18,7 @@ export class StatsService {
   constructor(
     private readonly repository: StatsRepository,
     private readonly cache: TenantCacheService,
+    private readonly clock: Clock,
   ) {}
 
   leadStats(principal: Principal): Promise<LeadStatsDto> {
@@ -29,7 +31,7 @@ export class StatsService {
 
   private async compute(assignedUserId?: string): Promise<LeadStatsDto> {
     // The week starts in the tenant's time zone; the repository reads it in the same transaction.
-    const figures = await this.repository.figures(new Date(), assignedUserId);
+    const figures = await this.repository.figures(this.clock.now(), assignedUserId);
     const byStatus = Object.fromEntries(Object.values(LeadStatus).map((status) => [status, 0]));
     for (const row of figures.byStatus) byStatus[row.status] = row.count;
     const bySource = Object.fromEntries(Object.values(LeadSource).map((source) => [source, 0]));

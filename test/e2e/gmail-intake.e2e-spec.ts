@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MimePart } from '../../src/integrations/ai/extraction/mail-text.js';
 import { GeminiFake, GmailFake, GoogleOAuthFake, PubSubPusher, type MimePartInput } from '../fakes/index.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
+import { upcomingLocal } from '../support/clock.js';
 import {
   createTenant,
   createUser,
@@ -107,6 +108,9 @@ describe('gmail intake', () => {
         GEMINI_API_BASE_URL: gemini.url,
       },
     });
+    // Mail arrives on a Tuesday morning, outside the tenant's quiet hours (21.00–08.00), so an offer
+    // goes out at once whenever the suite runs; the quiet hours have their own test in the SMS suite.
+    test.clock.set(upcomingLocal({ weekday: 2, time: '10:00' }));
     tenant = await createTenant('Rendetalje Test');
     admin = await login(test.app, await createUser(tenant.id, 'admin'));
     await ownerDb().tenant.update({

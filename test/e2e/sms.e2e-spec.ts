@@ -15,6 +15,7 @@ import { CalendarFake } from '../fakes/calendar.fake.js';
 import { GoogleOAuthFake } from '../fakes/google-oauth.fake.js';
 import { signedWebhook, TwilioFake, type SignedWebhook } from '../fakes/twilio.fake.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
+import { upcomingLocal } from '../support/clock.js';
 import {
   createTenant,
   createUser,
@@ -575,31 +576,35 @@ describe('SMS booking', () => {
   });
 
   it('holds an offer in quiet hours until they end, and says so on the timeline', async () => {
-    const now = new Date();
-    const local = (offsetHours: number) =>
-      new Intl.DateTimeFormat('en-GB', {
-        timeZone: 'Europe/Copenhagen',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      }).format(new Date(now.getTime() + offsetHours * 3600_000));
-    const setup = await setupTenant('Stille Rengøring', {
-      smsRules: { quietHoursStart: local(-1), quietHoursEnd: local(1), dailyCap: 500 },
-    });
-    const { lead, phone } = await createLead(setup);
-    const outcome = await runOffer(setup, lead.id);
-    expect(outcome).toMatchObject({ outcome: 'deferred', reason: 'quiet_hours' });
-    const sendAt = (outcome as { sendAt: Date }).sendAt;
-    expect(Math.abs(sendAt.getTime() - (now.getTime() + 3600_000))).toBeLessThan(61_000);
-    const deferred = await ownerDb().outboxJob.findFirstOrThrow({
-      where: { tenantId: setup.tenant.id, jobName: 'sms.offer', status: 'pending' },
-    });
-    expect(deferred.availableAt).toEqual(sendAt);
-    expect(deferred.payload).toEqual({ tenantId: setup.tenant.id, leadId: lead.id });
-    await sleep(500);
-    expect(twilio.sentTo(phone)).toHaveLength(0);
-    expect(await ownerDb().slotOffer.count({ where: { leadId: lead.id } })).toBe(0);
-    expect(await activityTitles(lead.id)).toContain('SMS med tider venter');
+    // Tuesday 22:30 in Copenhagen, inside the default quiet hours (21.00–08.00): the text waits for
+    // Wednesday 08:00 local, whenever and wherever the suite runs.
+    const evening = upcomingLocal({ weekday: 2, time: '22:30' });
+    const morning = upcomingLocal({ weekday: 3, time: '08:00' }, evening);
+    test.clock.set(evening);
+    try {
+      const setup = await setupTenant('Stille Rengøring', {
+        smsRules: { quietHoursStart: '21:00', quietHoursEnd: '08:00', dailyCap: 500 },
+      });
+      const { lead, phone } = await createLead(setup);
+      const outcome = await runOffer(setup, lead.id);
+      expect(outcome).toMatchObject({ outcome: 'deferred', reason: 'quiet_hours' });
+      expect((outcome as { sendAt: Date }).sendAt).toEqual(morning);
+      const deferred = await ownerDb().outboxJob.findFirstOrThrow({
+        where: { tenantId: setup.tenant.id, jobName: 'sms.offer', status: 'pending' },
+      });
+      expect(deferred.availableAt).toEqual(morning);
+      expect(deferred.payload).toEqual({ tenantId: setup.tenant.id, leadId: lead.id });
+      expect(twilio.sentTo(phone)).toHaveLength(0);
+      expect(await ownerDb().slotOffer.count({ where: { leadId: lead.id } })).toBe(0);
+      expect(await activityTitles(lead.id)).toContain('SMS med tider venter');
+
+      // At 08:00 the same job sends: the deferral is a wait, not a loss.
+      test.clock.set(morning);
+      expect(await runOffer(setup, lead.id)).toMatchObject({ outcome: 'sent' });
+      await eventually(async () => twilio.sentTo(phone).length === 1, 'the offer at 08:00');
+    } finally {
+      test.clock.reset();
+    }
   });
 
   it('waits past the daily cap, and says so', async () => {

@@ -5,10 +5,13 @@ import winston from 'winston';
 
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig, type AppConfig } from '../../src/core/config/app-config.js';
+import { TestClock } from './clock.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
+  /** The time the app's business rules read; `clock.set(…)` moves it. */
+  clock: TestClock;
   close(): Promise<void>;
 }
 
@@ -33,8 +36,9 @@ export async function bootTestApp(
 ): Promise<TestApp> {
   const config = loadConfig(testEnvironment(options.env));
   const logger = winston.createLogger({ silent: true, transports: [new winston.transports.Console()] });
-  const app = await createApp(config, { logger, extraModules: options.extraModules });
+  const clock = new TestClock();
+  const app = await createApp(config, { logger, extraModules: options.extraModules, clock });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  return { app, config, close: () => app.close() };
+  return { app, config, clock, close: () => app.close() };
 }

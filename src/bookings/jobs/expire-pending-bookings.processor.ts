@@ -4,6 +4,7 @@ import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
 import { BookingsService } from '../bookings.service.js';
+import { Clock } from '../../core/time/clock.js';
 
 /** Payload of `bookings.expire-pending`: none; the schedule covers every tenant. */
 export type ExpirePendingBookingsPayload = JobPayloads['bookings.expire-pending'];
@@ -22,10 +23,11 @@ export class ExpirePendingBookingsProcessor implements JobHandler<'bookings.expi
   constructor(
     private readonly bookings: BookingsService,
     private readonly context: TenantContextService,
+    private readonly clock: Clock,
   ) {}
 
   async handle(_payload: ExpirePendingBookingsPayload): Promise<{ tenants: number; expired: number }> {
-    const now = new Date();
+    const now = this.clock.now();
     const tenantIds = await this.bookings.tenantsWithExpiredPending(now);
     let expired = 0;
     const failures: string[] = [];

@@ -4,6 +4,7 @@ import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
 import { BillingService } from '../billing.service.js';
+import { Clock } from '../../core/time/clock.js';
 
 export type MarkOverduePayload = JobPayloads['billing.mark-overdue'];
 
@@ -20,12 +21,13 @@ export class MarkOverdueProcessor implements JobHandler<'billing.mark-overdue'> 
   constructor(
     private readonly billing: BillingService,
     private readonly context: TenantContextService,
+    private readonly clock: Clock,
   ) {}
 
   async handle(
     _payload: MarkOverduePayload,
   ): Promise<{ tenants: number; overdue: number; reminders: number }> {
-    const now = new Date();
+    const now = this.clock.now();
     const tenantIds = await this.billing.tenantsWithInvoicesDue(now);
     const totals = { tenants: tenantIds.length, overdue: 0, reminders: 0 };
     const failures: string[] = [];

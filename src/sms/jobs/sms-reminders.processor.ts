@@ -4,6 +4,7 @@ import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
 import { SmsReminderService } from '../sms-reminder.service.js';
+import { Clock } from '../../core/time/clock.js';
 
 /** Payload of `sms.reminders`: none; the schedule covers every tenant. */
 export type SmsRemindersPayload = JobPayloads['sms.reminders'];
@@ -21,10 +22,11 @@ export class SmsRemindersProcessor implements JobHandler<'sms.reminders'> {
   constructor(
     private readonly reminders: SmsReminderService,
     private readonly context: TenantContextService,
+    private readonly clock: Clock,
   ) {}
 
   async handle(_payload: SmsRemindersPayload): Promise<{ tenants: number; reminded: number }> {
-    const now = new Date();
+    const now = this.clock.now();
     const tenantIds = await this.reminders.tenantsWithDueReminders(now);
     let reminded = 0;
     const failures: string[] = [];
