@@ -148,7 +148,34 @@ async function main(): Promise<void> {
   const reply = await waitFor('the reply e-mail', async () => cloud.gmail.sent()[0]);
   progress(`Reply e-mailed to ${reply.to}: "${reply.subject}"`);
 
-  // 4. Three times by SMS.
+  // 4. Three times by SMS. At night (or past the daily cap) the business's rules hold the text back
+  // until morning: the demo shows that, then lets its tenant text at any hour and sends the offer now.
+  const sentOrHeld = await waitFor('the SMS offer', async () => {
+    const sent = cloud.twilio.sentTo(phone.e164)[0];
+    if (sent) return { sent };
+    const timeline = await api<{ data: { title: string; description: string }[] }>(
+      'GET',
+      `/leads/${lead.id}/activities?pageSize=100`,
+      token,
+    );
+    const held = timeline.data.find((entry) => entry.title === 'SMS med tider venter');
+    return held ? { held } : null;
+  });
+  if (sentOrHeld.held) {
+    console.log(
+      `${' '.repeat(STEPS + 10)}The SMS waits: ${sentOrHeld.held.description}. RenOS never texts a customer in the\n` +
+        `${' '.repeat(STEPS + 10)}business's quiet hours. The demo tenant may text at any hour: its quiet hours are now off.`,
+    );
+    const tenant = await api<{ smsRules: { dailyCap: number } }>('GET', '/tenant', token);
+    await api('PATCH', '/tenant', token, {
+      smsRules: {
+        quietHoursStart: '00:00',
+        quietHoursEnd: '00:00',
+        dailyCap: Math.max(tenant.smsRules.dailyCap, 500),
+      },
+    });
+    await api('POST', `/leads/${lead.id}/send-booking-options`, token);
+  }
   const offer = await waitFor('the SMS offer', async () => cloud.twilio.sentTo(phone.e164)[0]);
   progress(
     `SMS offer texted to ${phone.e164} (${offer.numSegments} segment(s))`,
