@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 
 import { ActivityStatus, ActivityType } from '../../generated/prisma/enums.js';
 import { PageMetaDto, PaginationQueryDto } from '../../core/http/pagination.js';
 import type { ActivityRow } from '../activities.repository.js';
+import { DATE_WINDOW_RULE, IsDateInWindow } from '../../core/validation/date-input.js';
 
 export class ActivityQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: ActivityType, enumName: 'ActivityType' })
@@ -16,14 +17,18 @@ export class ActivityQueryDto extends PaginationQueryDto {
   @IsUUID()
   leadId?: string;
 
-  @ApiPropertyOptional({ description: 'ISO 8601; a bare date is a day in the tenant time zone (inclusive)' })
+  @ApiPropertyOptional({
+    description: `ISO 8601; a bare date is a day in the tenant time zone (inclusive); ${DATE_WINDOW_RULE}`,
+  })
   @IsOptional()
-  @IsString()
+  @IsDateInWindow()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'ISO 8601; a bare date is a day in the tenant time zone (exclusive)' })
+  @ApiPropertyOptional({
+    description: `ISO 8601; a bare date is a day in the tenant time zone (exclusive); ${DATE_WINDOW_RULE}`,
+  })
   @IsOptional()
-  @IsString()
+  @IsDateInWindow()
   to?: string;
 }
 

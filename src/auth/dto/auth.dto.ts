@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 
 import { Role } from '../../generated/prisma/enums.js';
+import { IsEmailAddress } from '../../core/validation/text.js';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@rendetalje.dk' })
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsEmailAddress()
   @MaxLength(254)
   email!: string;
 

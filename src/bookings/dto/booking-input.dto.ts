@@ -3,7 +3,6 @@ import { Transform } from 'class-transformer';
 import {
   IsIn,
   IsISO8601,
-  IsNotEmpty,
   IsNumber,
   IsOptional,
   IsString,
@@ -16,6 +15,11 @@ import {
 import { BookingStatus } from '../../generated/prisma/enums.js';
 import { PaginationQueryDto } from '../../core/http/pagination.js';
 import { IsOptionalNotNull } from '../../tenants/dto/validators.js';
+import {
+  DATE_WINDOW_RULE,
+  IsDateInWindow,
+  MAX_BOOKING_YEARS_AHEAD,
+} from '../../core/validation/date-input.js';
 
 /** Hours on a booking: 0.5 to 24 in half-hour steps (a crew is booked and paid by the half hour). */
 export function isHalfHours(value: unknown): value is number {
@@ -48,6 +52,7 @@ const trimToNull = ({ value }: { value: unknown }) =>
 /** An ISO 8601 instant with a date, a time and an offset: a booking time is never zone-less. */
 const ISO_INSTANT = { strict: true, strictSeparator: true } as const;
 const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const BOOKING_START_RULE = `At most ${MAX_BOOKING_YEARS_AHEAD} years from now; ${DATE_WINDOW_RULE}`;
 const isInstant = (value: unknown) => typeof value === 'string' && INSTANT_PATTERN.test(value);
 
 function IsInstant(options?: ValidationOptions): PropertyDecorator {
@@ -69,9 +74,10 @@ export class CreateBookingDto {
   @IsUUID()
   leadId!: string;
 
-  @ApiProperty({ format: 'date-time', example: '2026-03-27T09:00:00Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-27T09:00:00Z', description: BOOKING_START_RULE })
   @IsISO8601(ISO_INSTANT)
   @IsInstant()
+  @IsDateInWindow({ maxYearsAhead: MAX_BOOKING_YEARS_AHEAD })
   startsAt!: string;
 
   @ApiPropertyOptional({ example: 3.5, description: "Defaults to the lead's estimated hours" })
@@ -92,10 +98,11 @@ export class CreateBookingDto {
 }
 
 export class UpdateBookingDto {
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional({ format: 'date-time', description: BOOKING_START_RULE })
   @IsOptionalNotNull()
   @IsISO8601(ISO_INSTANT)
   @IsInstant()
+  @IsDateInWindow({ maxYearsAhead: MAX_BOOKING_YEARS_AHEAD })
   startsAt?: string;
 
   @ApiPropertyOptional({ example: 4 })
@@ -155,19 +162,17 @@ export class BookingQueryDto extends PaginationQueryDto {
   leadId?: string;
 
   @ApiPropertyOptional({
-    description: 'On startsAt; ISO 8601, a bare date is a day in the tenant time zone (inclusive)',
+    description: `On startsAt; ISO 8601, a bare date is a day in the tenant time zone (inclusive); ${DATE_WINDOW_RULE}`,
   })
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
+  @IsDateInWindow()
   from?: string;
 
   @ApiPropertyOptional({
-    description: 'On startsAt; ISO 8601, a bare date is a day in the tenant time zone (exclusive)',
+    description: `On startsAt; ISO 8601, a bare date is a day in the tenant time zone (exclusive); ${DATE_WINDOW_RULE}`,
   })
   @IsOptional()
-  @IsString()
-  @IsNotEmpty()
+  @IsDateInWindow()
   to?: string;
 
   @ApiPropertyOptional({ example: 'startsAt:asc', description: 'startsAt|createdAt : asc|desc' })

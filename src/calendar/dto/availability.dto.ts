@@ -1,24 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { IsNumber, IsOptional, IsUUID, Max, Min } from 'class-validator';
 
 import type { Slot } from '../availability.js';
+import { DATE_WINDOW_RULE, IsDateInWindow } from '../../core/validation/date-input.js';
 
 export class AvailabilityQueryDto {
   @ApiProperty({
     example: '2026-03-27',
-    description: 'ISO 8601; a bare date is the start of that day in the tenant time zone (inclusive)',
+    description: `ISO 8601; a bare date is the start of that day in the tenant time zone (inclusive); ${DATE_WINDOW_RULE}`,
   })
-  @IsString()
-  @IsNotEmpty()
+  @IsDateInWindow()
   from!: string;
 
   @ApiProperty({
     example: '2026-04-03',
-    description: 'ISO 8601; a bare date is the start of that day in the tenant time zone (exclusive)',
+    description: `ISO 8601; a bare date is the start of that day in the tenant time zone (exclusive); ${DATE_WINDOW_RULE}`,
   })
-  @IsString()
-  @IsNotEmpty()
+  @IsDateInWindow()
   to!: string;
 
   @ApiProperty({ example: 3.5, description: 'Job length in hours, 0.5 to 24; rounded up to the half hour' })

@@ -13,6 +13,7 @@ import {
 
 import { PaginationQueryDto } from '../../core/http/pagination.js';
 import { InvoiceStatus } from '../../generated/prisma/enums.js';
+import { DATE_WINDOW_RULE, IsDateInWindow } from '../../core/validation/date-input.js';
 
 export const INVOICE_SORT_FIELDS = ['createdAt', 'approvedAt', 'dueDate', 'total'] as const;
 
@@ -66,9 +67,10 @@ export class RecordPaymentDto {
   @ApiPropertyOptional({
     format: 'date-time',
     example: '2026-11-30T10:00:00Z',
-    description: 'Defaults to now',
+    description: `Defaults to now; ${DATE_WINDOW_RULE}`,
   })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'paidAt must be an ISO 8601 date or date-time' })
+  @IsDateInWindow()
   paidAt?: string;
 }

@@ -4,6 +4,7 @@ import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } fr
 
 import { LeadSource, Priority } from '../../generated/prisma/enums.js';
 import { IsContactEmail, IsContactPhone, IsFutureDateTime, IsHalfHours, trim } from './lead-validators.js';
+import { IsDateInWindow, MAX_BOOKING_YEARS_AHEAD } from '../../core/validation/date-input.js';
 
 /**
  * The editable fields of a lead with the rules of DESIGN.md section 8. POST /leads (CreateLeadDto) and
@@ -89,10 +90,11 @@ export class LeadFieldsDto {
 export class CreateLeadDto extends LeadFieldsDto {
   @ApiPropertyOptional({
     format: 'date-time',
-    description: 'Books the lead at this time (pending, with a meeting token); must be in the future',
+    description: `Books the lead at this time (pending, with a meeting token); must be in the future and at most ${MAX_BOOKING_YEARS_AHEAD} years from now`,
   })
   @IsOptional()
   @IsFutureDateTime()
+  @IsDateInWindow({ maxYearsAhead: MAX_BOOKING_YEARS_AHEAD })
   scheduledAt?: string;
 }
 

@@ -5,6 +5,7 @@ import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-
 import { PaginationQueryDto } from '../../core/http/pagination.js';
 import { LeadSource, LeadStatus, Priority } from '../../generated/prisma/enums.js';
 import { trim } from './lead-validators.js';
+import { DATE_WINDOW_RULE, IsDateInWindow } from '../../core/validation/date-input.js';
 
 export const LEAD_SORT_FIELDS = [
   'createdAt',
@@ -34,17 +35,17 @@ export class LeadQueryDto extends PaginationQueryDto {
   priority?: Priority;
 
   @ApiPropertyOptional({
-    description: 'Created from (ISO 8601; a bare date is a day in the tenant time zone, inclusive)',
+    description: `Created from (ISO 8601; a bare date is a day in the tenant time zone, inclusive); ${DATE_WINDOW_RULE}`,
   })
   @IsOptional()
-  @IsString()
+  @IsDateInWindow()
   from?: string;
 
   @ApiPropertyOptional({
-    description: 'Created before (ISO 8601; a bare date is a day in the tenant time zone, exclusive)',
+    description: `Created before (ISO 8601; a bare date is a day in the tenant time zone, exclusive); ${DATE_WINDOW_RULE}`,
   })
   @IsOptional()
-  @IsString()
+  @IsDateInWindow()
   to?: string;
 
   @ApiPropertyOptional({ description: 'Part of the name, e-mail, phone, address or city, any case' })

@@ -1,11 +1,7 @@
-import {
-  isEmail,
-  registerDecorator,
-  type ValidationArguments,
-  type ValidationOptions,
-} from 'class-validator';
+import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
 
 import { normalizePhone } from '../../core/phone/phone.js';
+import { isEmailAddress } from '../../core/validation/text.js';
 
 /** Hours a lead is estimated at: 0.5 to 24 in half-hour steps (DESIGN.md, Danish reality). */
 export const MIN_HOURS = 0.5;
@@ -78,10 +74,7 @@ export const IsContactPhone = decorator(
 
 export const IsContactEmail = decorator(
   'isContactEmail',
-  (value, args) =>
-    present(value)
-      ? typeof value === 'string' && value.length <= 254 && isEmail(value)
-      : hasContact(args.object),
+  (value, args) => (present(value) ? isEmailAddress(value) : hasContact(args.object)),
   (args) => (present(args.value) ? `${args.property} must be an e-mail address` : CONTACT_REQUIRED),
 );
 
@@ -94,7 +87,7 @@ export const IsPhoneOrNull = decorator(
 
 export const IsEmailOrNull = decorator(
   'isEmailOrNull',
-  (value) => value === null || (typeof value === 'string' && value.length <= 254 && isEmail(value)),
+  (value) => value === null || isEmailAddress(value),
   '$property must be an e-mail address or null',
 );
 

@@ -1,10 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsNotEmpty, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
 import { TenantResponseDto } from './tenant-response.dto.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './user.dto.js';
 import { SLUG_PATTERN } from './validators.js';
+import { IsEmailAddress } from '../../core/validation/text.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -25,7 +26,7 @@ export class CreateTenantDto {
 
   @ApiProperty({ example: 'admin@rendetalje.dk' })
   @Transform(trim)
-  @IsEmail()
+  @IsEmailAddress()
   @MaxLength(254)
   adminEmail!: string;
 

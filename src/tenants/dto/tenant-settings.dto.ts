@@ -23,6 +23,7 @@ import type {
   WorkingHours,
 } from '../tenant-defaults.js';
 import { IsAfterStart, IsCalendarDate, IsClockTime, IsHoursPerSquareMetre } from './validators.js';
+import { DATE_WINDOW_RULE, IsDateInWindow } from '../../core/validation/date-input.js';
 
 /**
  * The JSON settings of a tenant, as nested DTOs: they validate a PATCH body (each object is replaced
@@ -105,11 +106,16 @@ export class ClosedDaysDto implements ClosedDays {
   @IsBoolean()
   danishPublicHolidays!: boolean;
 
-  @ApiProperty({ type: [String], example: ['2026-12-31'], description: 'YYYY-MM-DD in the tenant time zone' })
+  @ApiProperty({
+    type: [String],
+    example: ['2026-12-31'],
+    description: `YYYY-MM-DD in the tenant time zone, ${DATE_WINDOW_RULE}`,
+  })
   @IsArray()
   @ArrayMaxSize(366)
   @ArrayUnique()
   @IsCalendarDate({ each: true })
+  @IsDateInWindow({}, { each: true })
   dates!: string[];
 }
 

@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
-  IsEmail,
   IsEnum,
   IsInt,
   IsISO4217CurrencyCode,
@@ -27,6 +26,7 @@ import {
   WorkingHoursDto,
 } from './tenant-settings.dto.js';
 import { IsE164, IsHostname, IsIanaTimeZone, IsMoney, IsOptionalNotNull, IsPercent } from './validators.js';
+import { IsEmailAddress } from '../../core/validation/text.js';
 
 /**
  * PATCH /tenant. Only editable settings are here: id, slug and the timestamps are left out on purpose,
@@ -124,7 +124,7 @@ export class UpdateTenantDto {
 
   @ApiPropertyOptional({ example: 'info@rendetalje.dk', nullable: true, description: 'null clears it' })
   @IsOptional()
-  @IsEmail()
+  @IsEmailAddress()
   @MaxLength(254)
   gmailAddress?: string | null;
 }

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsEnum, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEnum, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
 
 import type { Membership, User } from '../../generated/prisma/client.js';
 import { Role } from '../../generated/prisma/enums.js';
 import { PageMetaDto } from '../../core/http/pagination.js';
 import { IsOptionalNotNull } from './validators.js';
+import { IsEmailAddress } from '../../core/validation/text.js';
 
 /** Long enough to resist guessing, short enough that hashing it cannot be used to tie up the CPU. */
 export const PASSWORD_MIN_LENGTH = 12;
@@ -16,7 +17,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 export class CreateUserDto {
   @ApiProperty({ example: 'mette@rendetalje.dk' })
   @Transform(trim)
-  @IsEmail()
+  @IsEmailAddress()
   @MaxLength(254)
   email!: string;
 

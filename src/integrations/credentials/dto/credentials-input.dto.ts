@@ -1,9 +1,10 @@
 import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 import type { IntegrationProvider } from '../credentials.providers.js';
+import { IsEmailAddress } from '../../../core/validation/text.js';
 
 /**
  * Bodies of PUT /integrations/:provider, one class per provider. The route validates the body against
@@ -74,7 +75,7 @@ export class GoogleCredentialsDto {
 
   @ApiProperty({ example: 'info@rendetalje.dk' })
   @Trim()
-  @IsEmail({}, { message: 'gmailAddress must be an e-mail address' })
+  @IsEmailAddress()
   @MaxLength(254)
   gmailAddress!: string;
 }

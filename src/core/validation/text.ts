@@ -1,0 +1,36 @@
+import { isEmail, registerDecorator, type ValidationOptions } from 'class-validator';
+
+/**
+ * A UTF-16 surrogate that is not part of a pair. JSON can carry one (`"\ud800"`), no UTF-8 text can,
+ * and library code that encodes text (validator's isEmail calls encodeURI) throws URIError on it.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** True for text that is well-formed UTF-16 and holds no NUL (which PostgreSQL cannot store). */
+export function isStorableText(value: string): boolean {
+  return !LONE_SURROGATE.test(value) && !value.includes('\u0000');
+}
+
+/** The longest address SMTP allows (RFC 5321 path limit). */
+export const MAX_EMAIL_LENGTH = 254;
+
+/**
+ * An e-mail address. The text is checked first, so a lone surrogate is an invalid address (400
+ * naming the field) rather than a URIError thrown from inside isEmail.
+ */
+export function isEmailAddress(value: unknown): value is string {
+  return (
+    typeof value === 'string' && value.length <= MAX_EMAIL_LENGTH && isStorableText(value) && isEmail(value)
+  );
+}
+
+export function IsEmailAddress(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyKey: string | symbol) =>
+    registerDecorator({
+      name: 'isEmailAddress',
+      target: target.constructor,
+      propertyName: String(propertyKey),
+      options: { message: '$property must be an e-mail address', ...options },
+      validator: { validate: isEmailAddress },
+    });
+}
