@@ -4,7 +4,7 @@ import type { LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import type winston from 'winston';
 
 import { AppModule } from './app.module.js';
@@ -12,6 +12,12 @@ import { AppConfig } from './core/config/app-config.js';
 import { AllExceptionsFilter } from './core/http/all-exceptions.filter.js';
 import { MetricsService } from './core/http/metrics.service.js';
 import { requestIdFor } from './core/http/request-id.js';
+import {
+  jsonNestsDeeperThan,
+  MAX_JSON_DEPTH,
+  refuseUnstorableText,
+  TooDeepError,
+} from './core/http/request-shape.js';
 import { createValidationPipe } from './core/http/validation.js';
 import { RedisService } from './core/redis/redis.service.js';
 import { createNestLogger, createWinston } from './core/logging/logger.js';
@@ -115,6 +121,18 @@ export async function createApp(
   app.useGlobalFilters(filter);
 
   const fastify = app.getHttpAdapter().getInstance();
+  // JSON nested too deep is refused before it is parsed (validation would recurse through it); the
+  // rest is Fastify's own parser, with its refusal of __proto__ and constructor keys.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<RawServerDefault>(
+    'application/json',
+    { bodyLimit: config.http.bodyLimitBytes },
+    (request, body, done) => {
+      if (jsonNestsDeeperThan(body, MAX_JSON_DEPTH)) return done(new TooDeepError(), undefined);
+      parseJson(request, body.toString('utf8'), done);
+    },
+  );
+  fastify.addHook('preValidation', refuseUnstorableText(`/${config.http.globalPrefix}/webhooks/`));
   const metrics = app.get(MetricsService);
   // Every route as the router registers it, for the operator's view and for the tests that sweep all
   // routes (a new route is covered without editing them).

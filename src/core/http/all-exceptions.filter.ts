@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { mapDatabaseError } from './database-errors.js';
 import { DomainError, ERROR_STATUS } from './domain-error.js';
 import { reasonPhrase, type ErrorEnvelope } from './error-envelope.js';
+import { mapInputError } from './input-errors.js';
 
 /** Fastify's own errors (body too large, bad JSON, wrong content type) carry a 4xx statusCode. */
 interface FastifyError {
@@ -39,6 +40,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       this.logger.error({ message: 'Unhandled error', requestId: body.requestId, error: exception });
       Sentry.captureException(exception, { tags: { requestId: body.requestId } });
+    } else if (mapInputError(exception)) {
+      // Answered as the sender's 400, but logged: validation should have named the field.
+      this.logger.warn({
+        message: 'Input refused by the runtime',
+        requestId: body.requestId,
+        error: exception,
+      });
     }
     const retryAfter = (exception as { retryAfterSeconds?: number }).retryAfterSeconds;
     if (body.statusCode === 429 && retryAfter) void reply.header('Retry-After', String(retryAfter));
@@ -46,7 +54,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   toEnvelope(exception: unknown, requestId: string): ErrorEnvelope {
-    const domain = exception instanceof DomainError ? exception : mapDatabaseError(exception);
+    const domain =
+      exception instanceof DomainError
+        ? exception
+        : (mapDatabaseError(exception) ?? mapInputError(exception));
     if (domain) {
       const statusCode = ERROR_STATUS[domain.code];
       return envelope(statusCode, domain.message, requestId, domain.details);

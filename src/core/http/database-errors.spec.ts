@@ -73,6 +73,39 @@ describe('mapDatabaseError', () => {
     expect(mapDatabaseError(error)?.code).toBe('validation_failed');
   });
 
+  /** As Prisma 7's driver adapter reports a PostgreSQL error (code P2039 with the SQLSTATE inside). */
+  const adapterError = (originalCode: string, originalMessage = 'bad value') => ({
+    code: 'P2039',
+    meta: { driverAdapterError: { cause: { originalCode, originalMessage, kind: 'postgres' } } },
+  });
+
+  it.each([
+    ['22007', 'invalid input syntax for type timestamp with time zone: "00-1-12-31 23:06:32"'],
+    ['22008', 'date/time field value out of range: "0000-01-01 00:00:00"'],
+    ['22P02', 'invalid input syntax for type uuid'],
+    ['22001', 'value too long for type character varying(10)'],
+    ['22012', 'division by zero'],
+    ['2201B', 'invalid regular expression'],
+  ])('answers 400 for every data exception, SQLSTATE %s among them, without the SQL', (code, message) => {
+    const mapped = mapDatabaseError(adapterError(code, message));
+    expect(mapped?.code).toBe('validation_failed');
+    expect(mapped?.message).not.toContain(message);
+    expect(JSON.stringify(mapped?.details ?? null)).not.toContain(message);
+  });
+
+  it('answers 400 naming the rule when the booking time window CHECK refuses a row', () => {
+    const mapped = mapDatabaseError(
+      adapterError(
+        '23514',
+        'new row for relation "bookings" violates check constraint "bookings_time_window"',
+      ),
+    );
+    expect(mapped).toMatchObject({
+      code: 'validation_failed',
+      message: 'A booking must lie between 2000-01-01 and 2100-01-01',
+    });
+  });
+
   it('leaves unknown errors alone (they become a 500 without details)', () => {
     expect(mapDatabaseError(new Error('boom'))).toBeUndefined();
   });

@@ -13,6 +13,23 @@ interface PrismaLikeError {
 
 const CONSTRAINT_MESSAGES: Record<string, string> = {
   bookings_team_no_overlap: 'The team already has a booking at that time',
+  bookings_time_window: 'A booking must lie between 2000-01-01 and 2100-01-01',
+  slot_offers_time_window: 'An offered time must lie between 2000-01-01 and 2100-01-01',
+};
+
+/**
+ * SQLSTATE class 22 is "data exception": a value PostgreSQL cannot take (a date out of range, a
+ * malformed number, a NUL in a string). It always comes from what was sent, so it is the sender's 400;
+ * the named codes get a message that says which kind of value, the rest of the class a general one.
+ */
+const DATA_EXCEPTION_MESSAGES: Record<string, string> = {
+  '22001': 'A value is too long',
+  '22003': 'A number is out of range',
+  '22007': 'A date or time is malformed',
+  '22008': 'A date or time is out of range',
+  '22021': 'A text value contains a character that cannot be stored',
+  '22P02': 'A value is malformed',
+  '22P05': 'A text value contains a character that cannot be stored',
 };
 
 /** The SQLSTATE of a PostgreSQL error, wherever Prisma's driver adapter wrapped it. */
@@ -102,16 +119,24 @@ export function mapDatabaseError(error: unknown): DomainError | undefined {
       constraint ? { constraint } : undefined,
     );
   }
-  if (prismaCode === 'P2000' || sqlState === '22001')
-    return new DomainError('validation_failed', 'A value is too long');
-  if (sqlState === '22P02' || prismaCode === 'P2023')
-    return new DomainError('validation_failed', 'A value is malformed');
-  // A NUL character or an invalid byte sequence in a string, and a number too large for its column.
-  if (sqlState === '22021' || sqlState === '22P05') {
-    return new DomainError('validation_failed', 'A text value contains a character that cannot be stored');
+  if (prismaCode === 'P2000') return new DomainError('validation_failed', DATA_EXCEPTION_MESSAGES['22001']!);
+  if (prismaCode === 'P2023') return new DomainError('validation_failed', DATA_EXCEPTION_MESSAGES['22P02']!);
+  if (prismaCode === 'P2020') return new DomainError('validation_failed', DATA_EXCEPTION_MESSAGES['22003']!);
+  if (sqlState?.startsWith('22')) {
+    return new DomainError(
+      'validation_failed',
+      DATA_EXCEPTION_MESSAGES[sqlState] ?? 'A value is malformed or out of range',
+    );
   }
-  if (sqlState === '22003' || prismaCode === 'P2020')
-    return new DomainError('validation_failed', 'A number is out of range');
+  // A CHECK constraint: the database's own copy of a rule the DTOs enforce (a booking's time window).
+  if (sqlState === '23514') {
+    const constraint = findConstraint(error);
+    return new DomainError(
+      'validation_failed',
+      (constraint && CONSTRAINT_MESSAGES[constraint]) ?? 'A value breaks a rule of the database',
+      constraint ? { constraint } : undefined,
+    );
+  }
   if (prismaCode === 'P2028' || prismaCode === 'P2024' || sqlState === '53300' || sqlState === '57014') {
     // No connection or transaction slot in time: the server is busy, the request may be retried.
     return new DomainError('unavailable', 'The server is busy; try again shortly');
