@@ -57,24 +57,37 @@ export class TooDeepError extends DomainError {
 export function findUnstorableText(
   root: unknown,
 ): { field: string; reason: 'surrogate' | 'nul' } | undefined {
-  const stack: Array<[value: unknown, path: string]> = [[root, '']];
+  // Paths are kept as links to the parent and spelled out only for the field that is reported, so a
+  // large body costs one visit per value and no string building.
+  const stack: Array<{ value: unknown; at: PathLink | undefined }> = [{ value: root, at: undefined }];
   while (stack.length > 0) {
-    const [value, path] = stack.pop()!;
+    const { value, at } = stack.pop()!;
     if (typeof value === 'string') {
-      if (!isStorableText(value)) {
-        return { field: path || 'body', reason: value.includes('\u0000') ? 'nul' : 'surrogate' };
-      }
+      if (!isStorableText(value)) return { field: spell(at) || 'body', reason: reasonOf(value) };
     } else if (value !== null && typeof value === 'object') {
-      for (const [key, child] of Object.entries(value)) {
-        const childPath = path ? `${path}.${key}` : key;
-        if (!isStorableText(key))
-          return { field: childPath, reason: key.includes('\u0000') ? 'nul' : 'surrogate' };
-        stack.push([child, childPath]);
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
+        const link = { parent: at, key };
+        if (!isStorableText(key)) return { field: spell(link), reason: reasonOf(key) };
+        stack.push({ value: (value as Record<string, unknown>)[key], at: link });
       }
     }
   }
   return undefined;
 }
+
+interface PathLink {
+  parent: PathLink | undefined;
+  key: string;
+}
+
+function spell(link: PathLink | undefined): string {
+  const keys: string[] = [];
+  for (let at = link; at; at = at.parent) keys.push(at.key);
+  return keys.reverse().join('.');
+}
+
+const reasonOf = (text: string): 'surrogate' | 'nul' => (text.includes('\u0000') ? 'nul' : 'surrogate');
 
 /**
  * A preValidation hook: a text that cannot be stored is a 400 naming its field, before any guard,

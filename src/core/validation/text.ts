@@ -6,9 +6,13 @@ import { isEmail, registerDecorator, type ValidationOptions } from 'class-valida
  */
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/** Any surrogate half: a cheap first look (no Unicode mode), as almost all text has none. */
+const SURROGATE_HALF = /[\ud800-\udfff]/;
+
 /** True for text that is well-formed UTF-16 and holds no NUL (which PostgreSQL cannot store). */
 export function isStorableText(value: string): boolean {
-  return !LONE_SURROGATE.test(value) && !value.includes('\u0000');
+  if (value.includes('\u0000')) return false;
+  return !SURROGATE_HALF.test(value) || !LONE_SURROGATE.test(value);
 }
 
 /** The longest address SMTP allows (RFC 5321 path limit). */
