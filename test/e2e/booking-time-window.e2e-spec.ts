@@ -20,7 +20,7 @@ const silent = { log: () => undefined, warn: () => undefined };
 /**
  * A database deployed before the time window existed may hold a booking the API cannot read back
  * (one ending in year 10000 made every booking list of its tenant answer 500). The migration repairs
- * such rows before it adds the CHECK constraints, so the tenant works again.
+ * such rows before it adds the triggers that refuse them, so the tenant works again.
  */
 describe(`migration ${REPAIR}`, () => {
   const name = uniqueName('renos_window');

@@ -1,17 +1,17 @@
--- Bookings and slot offers lie between 2000-01-01 and 2100-01-01 (the Prisma schema cannot express
--- CHECK constraints; schema.prisma names them on the models).
+-- Bookings and slot offers lie between 2000-01-01 and 2100-01-01 (enforced by triggers at the end;
+-- schema.prisma names them on the models).
 --
 -- Why: PostgreSQL stores a time in year 10000, but the driver turns it back into an invalid Date, so
 -- one booking made for 9999-12-31 23:30 (ending in year 10000) made every list, lead detail and
 -- meeting page that included it answer 500 for its tenant, and no API call could repair it. The API
--- now refuses such times with a 400 naming the field; these constraints make the database refuse
+-- now refuses such times with a 400 naming the field; these triggers make the database refuse
 -- them too, whatever path writes a booking (an API call, a customer's SMS answer, a job).
 --
 -- The migration's own transaction reads and repairs every tenant's rows: row-level security is FORCEd
 -- on these tables, so it takes the system path as the app's named system transactions do.
 SELECT set_config('app.system', 'on', true);
 
--- Repair first, so the constraints can be added to a database that already holds such a row.
+-- Repair first, so no row already stored breaks the rule.
 --
 -- A booking outside the window is cancelled and soft-deleted, not deleted: it is the user's record
 -- (the lead, activities, SMS and an invoice may point at it), so it stays, out of every list, with
@@ -65,13 +65,38 @@ WHERE NOT ("starts_at" >= '2000-01-01 00:00:00+00' AND "ends_at" <= '2100-01-01 
            AND "starts_at" < "ends_at"
            AND "expires_at" >= '2000-01-01 00:00:00+00' AND "expires_at" <= '2100-01-01 00:00:00+00');
 
-ALTER TABLE "bookings" ADD CONSTRAINT "bookings_time_window" CHECK (
-  "starts_at" >= '2000-01-01 00:00:00+00' AND "ends_at" <= '2100-01-01 00:00:00+00'
-  AND "starts_at" < "ends_at"
-);
+-- The rule itself, as triggers that raise a CHECK violation worded as PostgreSQL words one (SQLSTATE
+-- 23514 naming the rule, which the API answers as a 400 saying what is wrong): a trigger rather than a
+-- CHECK constraint because Prisma's schema cannot name CHECK constraints, and the project's drift
+-- check compares constraints but leaves triggers and functions to migrations.
+CREATE FUNCTION "renos_booking_time_window"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT (NEW."starts_at" >= '2000-01-01 00:00:00+00' AND NEW."ends_at" <= '2100-01-01 00:00:00+00'
+          AND NEW."starts_at" < NEW."ends_at") THEN
+    RAISE EXCEPTION 'new row for relation "bookings" violates check constraint "bookings_time_window"'
+      USING ERRCODE = 'check_violation', TABLE = TG_TABLE_NAME, CONSTRAINT = 'bookings_time_window',
+            DETAIL = 'A booking must lie between 2000-01-01 and 2100-01-01 and end after it starts.';
+  END IF;
+  RETURN NEW;
+END
+$$;
 
-ALTER TABLE "slot_offers" ADD CONSTRAINT "slot_offers_time_window" CHECK (
-  "starts_at" >= '2000-01-01 00:00:00+00' AND "ends_at" <= '2100-01-01 00:00:00+00'
-  AND "starts_at" < "ends_at"
-  AND "expires_at" >= '2000-01-01 00:00:00+00' AND "expires_at" <= '2100-01-01 00:00:00+00'
-);
+CREATE TRIGGER "bookings_time_window" BEFORE INSERT OR UPDATE OF "starts_at", "ends_at" ON "bookings"
+  FOR EACH ROW EXECUTE FUNCTION "renos_booking_time_window"();
+
+CREATE FUNCTION "renos_slot_offer_time_window"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT (NEW."starts_at" >= '2000-01-01 00:00:00+00' AND NEW."ends_at" <= '2100-01-01 00:00:00+00'
+          AND NEW."starts_at" < NEW."ends_at"
+          AND NEW."expires_at" >= '2000-01-01 00:00:00+00'
+          AND NEW."expires_at" <= '2100-01-01 00:00:00+00') THEN
+    RAISE EXCEPTION 'new row for relation "slot_offers" violates check constraint "slot_offers_time_window"'
+      USING ERRCODE = 'check_violation', TABLE = TG_TABLE_NAME, CONSTRAINT = 'slot_offers_time_window',
+            DETAIL = 'A slot offer must lie between 2000-01-01 and 2100-01-01 and end after it starts.';
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER "slot_offers_time_window" BEFORE INSERT OR UPDATE OF "starts_at", "ends_at", "expires_at"
+  ON "slot_offers" FOR EACH ROW EXECUTE FUNCTION "renos_slot_offer_time_window"();

@@ -5,7 +5,7 @@ import { registerDecorator, type ValidationArguments, type ValidationOptions } f
  * The dates this business can mean. Anything earlier or later is a typo or an attack, and some of it
  * cannot even be read back: PostgreSQL stores year 10000, but the driver's parser turns it into an
  * invalid Date, so one such row used to break every list that contained it. The same bounds are
- * enforced by CHECK constraints on bookings and slot offers.
+ * enforced by triggers on bookings and slot offers.
  */
 export const EARLIEST_DATE = '2000-01-01';
 export const LATEST_DATE = '2100-01-01';
