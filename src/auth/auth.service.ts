@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
 
 import type { Prisma } from '../generated/prisma/client.js';
@@ -11,6 +13,17 @@ import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordService } from './password.service.js';
 import type { Principal } from './principal.js';
 import { RefreshReuseDetected, SessionService, type ClientInfo, type TokenPair } from './session.service.js';
+
+/** A checked operator login: whose, and a stamp that changes with their password. */
+export interface OperatorGrant {
+  userId: string;
+  stamp: string;
+}
+
+/** A digest of the password hash: it changes with every new password, and the hash never leaves here. */
+function operatorStamp(user: UserRow): string {
+  return createHash('sha256').update(user.passwordHash).digest('hex');
+}
 
 /** What a superadmin acting in a tenant without a membership counts as. */
 const SUPERADMIN_ROLE: Role = 'admin';
@@ -26,12 +39,11 @@ export class AuthService {
   ) {}
 
   async login(email: string, password: string, client: ClientInfo & { ip: string }): Promise<SessionDto> {
-    await this.throttle.assertAllowed(email, client.ip);
+    const attempt = await this.throttle.reserve(email, client.ip);
     const user = await this.repository.run((tx) => this.repository.findUserByEmail(tx, email));
     // Verify even for an unknown e-mail (against a dummy hash): the answer and its timing are the same.
     const valid = await this.passwords.verify(user?.passwordHash, password);
     if (!user || !valid || !user.active) {
-      await this.throttle.recordFailure(email, client.ip);
       await this.audit.record({
         action: 'login_failed',
         actorUserId: user?.id,
@@ -41,7 +53,7 @@ export class AuthService {
       });
       throw new InvalidCredentialsError();
     }
-    await this.throttle.recordSuccess(email, client.ip);
+    await attempt.succeeded();
 
     return this.repository.run(async (tx) => {
       const tenants = await this.repository.tenantsOf(tx, user.id);
@@ -67,17 +79,18 @@ export class AuthService {
   /**
    * For the operator pages a browser opens with HTTP Basic (Bull Board): whether these are an active
    * superadmin's e-mail and password. Throttled and audited like a login, so it is no password oracle.
+   * The answer carries a stamp of the account's current password, so a caller that remembers the check
+   * can ask `operatorStamp` on later requests whether it still holds.
    */
   async verifySuperadmin(
     email: string,
     password: string,
     client: ClientInfo & { ip: string },
-  ): Promise<boolean> {
-    await this.throttle.assertAllowed(email, client.ip);
+  ): Promise<OperatorGrant | null> {
+    const attempt = await this.throttle.reserve(email, client.ip);
     const user = await this.repository.run((tx) => this.repository.findUserByEmail(tx, email));
     const valid = await this.passwords.verify(user?.passwordHash, password);
     if (!user || !valid || !user.active || !user.isSuperadmin) {
-      await this.throttle.recordFailure(email, client.ip);
       await this.audit.record({
         action: 'login_failed',
         actorUserId: user?.id,
@@ -85,10 +98,21 @@ export class AuthService {
         userAgent: client.userAgent,
         metadata: { reason: 'queue_board', superadmin: user?.isSuperadmin ?? false },
       });
-      return false;
+      return null;
     }
-    await this.throttle.recordSuccess(email, client.ip);
-    return true;
+    await attempt.succeeded();
+    return { userId: user.id, stamp: operatorStamp(user) };
+  }
+
+  /**
+   * The stamp `verifySuperadmin` gave, as it is now: null once the user is deactivated, deleted or no
+   * longer a superadmin, and a different value once their password was changed or set by anyone. One
+   * primary-key read in the database every instance shares, so a change made through any instance
+   * ends a remembered check on all of them at once.
+   */
+  async currentOperatorStamp(userId: string): Promise<string | null> {
+    const user = await this.repository.run((tx) => this.repository.findUserById(tx, userId));
+    return user?.active && user.isSuperadmin ? operatorStamp(user) : null;
   }
 
   async refresh(refreshToken: string, client: ClientInfo): Promise<SessionDto> {
@@ -166,14 +190,14 @@ export class AuthService {
     if (!user) throw new InvalidCredentialsError();
     // A stolen access token must not become unlimited password guessing (and then a takeover):
     // wrong current passwords count against the account like failed logins.
-    await this.throttle.assertAllowed(user.email, client.ip ?? 'unknown');
+    const attempt = await this.throttle.reserve(user.email, client.ip ?? 'unknown');
     if (!(await this.passwords.verify(user.passwordHash, currentPassword))) {
-      await this.throttle.recordFailure(user.email, client.ip ?? 'unknown');
       // 400, not 401: the session is fine, the field is wrong (a 401 makes clients log out).
       throw new DomainError('validation_failed', 'currentPassword is wrong', [
         { field: 'currentPassword', message: 'currentPassword is wrong' },
       ]);
     }
+    await attempt.succeeded();
     const hash = await this.passwords.hash(newPassword);
     return this.repository.run(async (tx) => {
       await this.repository.updatePassword(tx, user.id, hash);

@@ -7,11 +7,14 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { TooManyAttemptsError } from '../auth/auth.errors.js';
-import { AuthService } from '../auth/auth.service.js';
+import { AuthService, type OperatorGrant } from '../auth/auth.service.js';
 import { QueueService } from '../core/queue/queue.service.js';
 
 const REALM = 'Basic realm="RenOS queues", charset="UTF-8"';
-/** The board polls its API every few seconds: a verified login is trusted this long, not re-hashed. */
+/**
+ * The board polls its API every few seconds: a verified login is remembered this long instead of being
+ * hashed again, but only while the account's stamp (password, active, superadmin) is unchanged.
+ */
 const VERIFIED_FOR_MS = 60_000;
 
 function basicCredentials(header: string | undefined): { email: string; password: string } | null {
@@ -39,17 +42,23 @@ export async function registerQueueBoard(app: NestFastifyApplication, basePath: 
   });
 
   // Keyed by a hash of the header, never the password itself; bounded by pruning expired entries.
-  const verified = new Map<string, number>();
+  // Each request still reads the account (one primary-key lookup, not an argon2 hash): a remembered
+  // check ends at once when the password changes or the user is deactivated, on every instance.
+  const verified = new Map<string, { until: number; grant: OperatorGrant }>();
   const guard = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const header = request.headers.authorization;
     const credentials = basicCredentials(header);
     const key = header ? createHash('sha256').update(header).digest('hex') : '';
     const now = Date.now();
-    if (credentials && (verified.get(key) ?? 0) > now) return;
-    let allowed = false;
+    const remembered = credentials ? verified.get(key) : undefined;
+    if (remembered && remembered.until > now) {
+      if ((await auth.currentOperatorStamp(remembered.grant.userId)) === remembered.grant.stamp) return;
+      verified.delete(key);
+    }
+    let grant: OperatorGrant | null = null;
     if (credentials) {
       try {
-        allowed = await auth.verifySuperadmin(credentials.email, credentials.password, {
+        grant = await auth.verifySuperadmin(credentials.email, credentials.password, {
           ip: request.ip,
           userAgent: request.headers['user-agent'],
         });
@@ -67,23 +76,21 @@ export async function registerQueueBoard(app: NestFastifyApplication, basePath: 
         return reply;
       }
     }
-    if (allowed) {
-      for (const [entry, until] of verified) if (until <= now) verified.delete(entry);
-      verified.set(key, now + VERIFIED_FOR_MS);
+    if (grant) {
+      for (const [entry, { until }] of verified) if (until <= now) verified.delete(entry);
+      verified.set(key, { until: now + VERIFIED_FOR_MS, grant });
       return;
     }
-    {
-      await reply
-        .code(401)
-        .header('WWW-Authenticate', REALM)
-        .send({
-          statusCode: 401,
-          error: 'Unauthorized',
-          message: 'Superadmin login required',
-          requestId: String(request.id),
-        });
-      return reply;
-    }
+    await reply
+      .code(401)
+      .header('WWW-Authenticate', REALM)
+      .send({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'Superadmin login required',
+        requestId: String(request.id),
+      });
+    return reply;
   };
 
   await app.register(async (scope: FastifyInstance) => {

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
+import { PasswordService } from '../../src/auth/password.service.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import {
   createTenant,
@@ -253,6 +254,168 @@ describe('auth', () => {
       statuses.push(response.statusCode);
     }
     expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
+  });
+
+  describe('throttles under concurrency', () => {
+    // Each test guesses from its own address, so the per-IP counter of one does not spill into another.
+    let lastOctet = 10;
+    const nextIp = () => `10.0.7.${(lastOctet += 1)}`;
+    const from = (ip: string, request: { url: string; payload: object; headers?: Record<string, string> }) =>
+      test.app.inject({ method: 'POST', remoteAddress: ip, ...request });
+    const count = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    /** Every argon2 verification the app runs, counted where it happens (no timing involved). */
+    const verifications = () => vi.spyOn(test.app.get(PasswordService), 'verify');
+
+    /**
+     * Holds every password verification until `release()`, so a test can send a request while earlier
+     * ones are still being checked — the moment the old read-then-write counter let through.
+     */
+    function holdVerifications() {
+      const service = test.app.get(PasswordService);
+      const original = service.verify.bind(service);
+      let open!: () => void;
+      let released = false;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const spy = vi.spyOn(service, 'verify').mockImplementation(async (hash, password) => {
+        await gate;
+        return original(hash, password);
+      });
+      /** Resolves once `calls` verifications have begun (or everything was released). */
+      const started = async (calls: number) => {
+        while (spy.mock.calls.length < calls && !released)
+          await new Promise((resolve) => setImmediate(resolve));
+      };
+      const release = () => {
+        released = true;
+        open();
+      };
+      /**
+       * Sends `request` while the held checks wait: its answer if it needs no verification, or, if it
+       * starts one (a throttle that let it through), after everything is released.
+       */
+      const whileHeld = async <T>(request: Promise<T>, heldCalls: number): Promise<T> => {
+        await Promise.race([request, started(heldCalls + 1)]);
+        release();
+        return request;
+      };
+      return { spy, started, release, whileHeld };
+    }
+
+    it('verifies at most five of twenty wrong passwords sent at once; the rest get 429', async () => {
+      const victim = await createUser(tenant.id, 'viewer');
+      const ip = nextIp();
+      const verify = verifications();
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          from(ip, {
+            url: '/api/auth/login',
+            payload: { email: victim.email, password: `wrong-guess-${i}` },
+          }),
+        ),
+      );
+      const statuses = responses.map((r) => r.statusCode);
+      expect(count(statuses, 401)).toBe(5);
+      expect(count(statuses, 429)).toBe(15);
+      expect(verify).toHaveBeenCalledTimes(5);
+      for (const blocked of responses.filter((r) => r.statusCode === 429))
+        expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      expect(
+        await ownerDb().auditLog.count({ where: { action: 'login_failed', actorUserId: victim.id } }),
+      ).toBe(5);
+    });
+
+    it('refuses the right password while twelve wrong ones sent just before are still being checked', async () => {
+      const victim = await createUser(tenant.id, 'viewer');
+      const ip = nextIp();
+      const held = holdVerifications();
+      const wrong = Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          from(ip, {
+            url: '/api/auth/login',
+            payload: { email: victim.email, password: `wrong-guess-${i}` },
+          }),
+        ),
+      );
+      await held.started(5);
+      const right = await held.whileHeld(
+        from(ip, { url: '/api/auth/login', payload: { email: victim.email, password: victim.password } }),
+        5,
+      );
+      held.release();
+      const statuses = (await wrong).map((r) => r.statusCode);
+      expect(right.statusCode).toBe(429);
+      expect(count(statuses, 401)).toBe(5);
+      expect(count(statuses, 429)).toBe(7);
+      expect(held.spy).toHaveBeenCalledTimes(5);
+      expect(await ownerDb().auditLog.count({ where: { action: 'login', actorUserId: victim.id } })).toBe(0);
+    });
+
+    it('lets a right password through while under the limit and then starts the count afresh', async () => {
+      const user = await createUser(tenant.id, 'viewer');
+      const ip = nextIp();
+      const attempt = (password: string) =>
+        from(ip, { url: '/api/auth/login', payload: { email: user.email, password } });
+      for (let i = 0; i < 4; i += 1) expect((await attempt(`wrong-guess-${i}`)).statusCode).toBe(401);
+      expect((await attempt(user.password)).statusCode).toBe(200);
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i += 1) statuses.push((await attempt(`wrong-again-${i}`)).statusCode);
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    });
+
+    it('limits one address to twenty checks across accounts; its successful logins use none of them', async () => {
+      const ip = nextIp();
+      const user = await createUser(tenant.id, 'viewer');
+      for (let i = 0; i < 3; i += 1) {
+        const ok = await from(ip, {
+          url: '/api/auth/login',
+          payload: { email: user.email, password: user.password },
+        });
+        expect(ok.statusCode).toBe(200);
+      }
+      // The throttle is what is under test, not argon2: the sprayed guesses are refused without hashing.
+      const verify = verifications().mockResolvedValue(false);
+      const responses = await Promise.all(
+        Array.from({ length: 25 }, (_, i) =>
+          from(ip, {
+            url: '/api/auth/login',
+            payload: { email: `sprayed-${i}@example.dk`, password: 'wrong-guess-1' },
+          }),
+        ),
+      );
+      const statuses = responses.map((r) => r.statusCode);
+      expect(count(statuses, 401)).toBe(20);
+      expect(count(statuses, 429)).toBe(5);
+      expect(verify).toHaveBeenCalledTimes(20);
+    });
+
+    it('checks at most five current passwords at once on a session; the right one after them is refused', async () => {
+      const user = await createUser(tenant.id, 'manager');
+      const session = await login(test.app, user);
+      const ip = nextIp();
+      const change = (currentPassword: string) =>
+        from(ip, {
+          url: '/api/auth/password',
+          payload: { currentPassword, newPassword: 'A-new-password-2026' },
+          headers: session.auth,
+        });
+      const held = holdVerifications();
+      const wrong = Promise.all(Array.from({ length: 12 }, (_, i) => change(`wrong-guess-${i}`)));
+      await held.started(5);
+      const right = await held.whileHeld(change(user.password), 5);
+      held.release();
+      const statuses = (await wrong).map((r) => r.statusCode);
+      expect(right.statusCode).toBe(429);
+      expect(count(statuses, 400)).toBe(5);
+      expect(count(statuses, 429)).toBe(7);
+      expect(held.spy).toHaveBeenCalledTimes(5);
+      expect(
+        await ownerDb().auditLog.count({ where: { action: 'password_change', actorUserId: user.id } }),
+      ).toBe(0);
+    });
   });
 
   describe('switch tenant', () => {
