@@ -48,7 +48,10 @@ export class BookingsController {
   @Get('meeting/:meetingToken')
   @Public()
   @ApiOkResponse({ type: MeetingViewDto })
-  @ApiNotFoundResponse({ description: 'No booking has this token' })
+  @ApiNotFoundResponse({
+    description:
+      'No live booking has this token: unknown, past its confirmation deadline, expired, cancelled, completed or deleted (or its lead is)',
+  })
   meeting(@Param() params: MeetingTokenParamDto): Promise<MeetingViewDto> {
     return this.bookings.meetingView(params.meetingToken);
   }

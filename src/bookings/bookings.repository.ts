@@ -60,7 +60,7 @@ export interface MeetingRow {
   endsAt: Date;
   status: BookingStatus;
   tokenExpiresAt: Date | null;
-  lead: { serviceType: string; address: string; city: string };
+  lead: { serviceType: string; address: string; city: string; deletedAt: Date | null };
 }
 
 /**
@@ -218,7 +218,10 @@ export class BookingsRepository {
 
   // The public booking link -------------------------------------------------------------------------
 
-  /** By the unique token, across tenants (system path 'meeting-token'): only what the view shows. */
+  /**
+   * By the unique token, across tenants (system path 'meeting-token'): only what the view shows, and
+   * what decides whether it may still show it (the service's rule).
+   */
   findByMeetingToken(meetingToken: string, system: Db): Promise<MeetingRow | null> {
     return system.booking.findFirst({
       where: { meetingToken, deletedAt: null },
@@ -227,7 +230,7 @@ export class BookingsRepository {
         endsAt: true,
         status: true,
         tokenExpiresAt: true,
-        lead: { select: { serviceType: true, address: true, city: true } },
+        lead: { select: { serviceType: true, address: true, city: true, deletedAt: true } },
       },
     });
   }

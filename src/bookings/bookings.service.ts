@@ -46,6 +46,8 @@ import { Clock } from '../core/time/clock.js';
 
 /** How long a customer has to confirm a booking made from a lead's requested time. */
 export const MEETING_TOKEN_TTL_MS = 48 * 3600 * 1000;
+/** The statuses whose meeting link still shows the booking; any other answers 404. */
+const MEETING_VISIBLE: ReadonlySet<BookingStatus> = new Set(['pending', 'confirmed', 'in_progress']);
 const HOUR_MS = 3600 * 1000;
 /** How many expired bookings one tenant's run handles; the next run (5 minutes later) takes the rest. */
 const EXPIRY_BATCH = 500;
@@ -131,15 +133,27 @@ export class BookingsService {
     return BookingDto.from(await this.findVisible(principal, bookingId));
   }
 
-  /** The customer's booking link: by token over the system path, answering only the public fields. */
+  /**
+   * The customer's booking link: by token over the system path, answering only the public fields, and
+   * only while the booking is live. A link outlives its use (forwarded mails, shared screens), so once
+   * the booking is cancelled, expired, done or deleted (or its lead is) the link answers 404 exactly
+   * like a token that never existed: not even that it once showed an address. A pending booking's link
+   * dies at its confirmation deadline, before the expiry schedule gets to it; a confirmed one's lives
+   * on, as the customer was told it would.
+   */
   async meetingView(meetingToken: string): Promise<MeetingViewDto> {
     // Tokens are base64url; anything else cannot match and is not worth a query.
     if (!/^[A-Za-z0-9_-]{16,200}$/.test(meetingToken)) throw new MeetingNotFoundError();
     const row = await this.system.transaction('meeting-token', (tx) =>
       this.repository.findByMeetingToken(meetingToken, tx),
     );
-    if (!row) throw new MeetingNotFoundError();
-    return MeetingViewDto.from(row, row.lead, new Date());
+    const now = new Date();
+    if (!row || row.lead.deletedAt || !MEETING_VISIBLE.has(row.status)) throw new MeetingNotFoundError();
+    const deadlinePassed = row.tokenExpiresAt !== null && row.tokenExpiresAt.getTime() <= now.getTime();
+    if (row.status === 'pending' && deadlinePassed) throw new MeetingNotFoundError();
+    // The deadline is for confirming: a confirmed booking past it is not expired.
+    const deadline = row.status === 'pending' ? row.tokenExpiresAt : null;
+    return MeetingViewDto.from({ ...row, tokenExpiresAt: deadline }, row.lead, now);
   }
 
   // Creating ----------------------------------------------------------------------------------------

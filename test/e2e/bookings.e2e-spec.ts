@@ -735,6 +735,103 @@ describe('bookings', () => {
     });
   });
 
+  describe('the meeting link', () => {
+    const LIVE_KEYS = ['address', 'city', 'endsAt', 'isExpired', 'serviceType', 'startsAt', 'status'].sort();
+
+    /** A lead with a pending booking and its meeting token, as POST /leads with scheduledAt leaves them. */
+    async function pending() {
+      const response = await request(
+        'POST',
+        '/api/leads',
+        sessions.admin,
+        leadPayload({ scheduledAt: freshDay()(9), estimatedHours: 2 }),
+      );
+      expect(response.statusCode, response.body).toBe(201);
+      const body = response.json();
+      const meeting = () => request('GET', `/api/bookings/meeting/${body.meetingToken}`);
+      const live = await meeting();
+      expect(live.statusCode).toBe(200);
+      expect(Object.keys(live.json()).sort()).toEqual(LIVE_KEYS);
+      return { bookingId: body.booking.id as string, leadId: body.lead.id as string, meeting };
+    }
+
+    /** What a token that never existed answers: the gone link must look exactly like it. */
+    async function neverExisted() {
+      const response = await request('GET', `/api/bookings/meeting/${'x'.repeat(43)}`);
+      expect(response.statusCode).toBe(404);
+      return response.json();
+    }
+
+    async function expectGone(meeting: () => ReturnType<typeof request>) {
+      const response = await meeting();
+      expect(response.statusCode).toBe(404);
+      expect(response.body).not.toContain('Nørregade');
+      const { requestId: _a, ...gone } = response.json();
+      const { requestId: _b, ...unknown } = await neverExisted();
+      expect(gone).toEqual(unknown);
+    }
+
+    it('answers 404 once the confirmation deadline has passed, before the expiry schedule runs', async () => {
+      const { bookingId, meeting } = await pending();
+      await ownerDb().booking.update({
+        where: { id: bookingId },
+        data: { tokenExpiresAt: new Date(Date.now() - 60_000) },
+      });
+      await expectGone(meeting);
+    });
+
+    it('answers 404 for an expired booking', async () => {
+      const { bookingId, meeting } = await pending();
+      await ownerDb().booking.update({ where: { id: bookingId }, data: { status: 'expired' } });
+      await expectGone(meeting);
+    });
+
+    it('answers 404 once the booking is cancelled', async () => {
+      const { bookingId, meeting } = await pending();
+      const cancelled = await request('PATCH', `/api/bookings/${bookingId}/status`, sessions.manager, {
+        status: 'cancelled',
+      });
+      expect(cancelled.statusCode).toBe(200);
+      await expectGone(meeting);
+    });
+
+    it('answers 404 once the booking is deleted, or its lead is', async () => {
+      const booking = await pending();
+      await ownerDb().booking.update({ where: { id: booking.bookingId }, data: { deletedAt: new Date() } });
+      await expectGone(booking.meeting);
+
+      const lead = await pending();
+      await ownerDb().lead.update({ where: { id: lead.leadId }, data: { deletedAt: new Date() } });
+      await expectGone(lead.meeting);
+    });
+
+    it('answers 404 once the booking is completed', async () => {
+      const { bookingId, meeting } = await pending();
+      await ownerDb().booking.update({ where: { id: bookingId }, data: { status: 'completed' } });
+      await expectGone(meeting);
+    });
+
+    it('keeps showing a confirmed booking after the confirmation deadline, not as expired', async () => {
+      const { bookingId, meeting } = await pending();
+      const confirmed = await request('PATCH', `/api/bookings/${bookingId}/status`, sessions.admin, {
+        status: 'confirmed',
+      });
+      expect(confirmed.statusCode).toBe(200);
+      await ownerDb().booking.update({
+        where: { id: bookingId },
+        data: { tokenExpiresAt: new Date(Date.now() - 60_000) },
+      });
+      const response = await meeting();
+      expect(response.statusCode).toBe(200);
+      expect(Object.keys(response.json()).sort()).toEqual(LIVE_KEYS);
+      expect(response.json()).toMatchObject({
+        status: 'confirmed',
+        isExpired: false,
+        address: 'Nørregade 7, 2. th.',
+      });
+    });
+  });
+
   describe('expiry schedule', () => {
     it('expires pending bookings past their deadline once; the lead returns to contacted only if it was booked', async () => {
       const at = freshDay();
@@ -774,8 +871,10 @@ describe('bookings', () => {
       expect(await leadStatus(fresh.lead.id)).toBe('new');
       expect(await leadStatus(wasBooked.lead.id)).toBe('contacted');
       expect(await activityTitles(fresh.booking.id)).toEqual(['Booking oprettet', 'Booking udløbet']);
-      const meeting = (await request('GET', `/api/bookings/meeting/${fresh.meetingToken}`)).json();
-      expect(meeting).toMatchObject({ status: 'expired', isExpired: true });
+      // The customer's link no longer shows the booking (nor its address).
+      const meeting = await request('GET', `/api/bookings/meeting/${fresh.meetingToken}`);
+      expect(meeting.statusCode).toBe(404);
+      expect(meeting.body).not.toContain('Nørregade');
 
       // Running again changes nothing.
       const activitiesBefore = await ownerDb().activity.count({
