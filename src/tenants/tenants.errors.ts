@@ -21,8 +21,8 @@ export class TenantNotFoundError extends NotFoundError {
 }
 
 /**
- * The e-mail already belongs to a user, in this tenant or another. Adding an existing user of another
- * tenant would have to ignore or overwrite their password, so it is refused instead.
+ * The e-mail is already a member of this tenant (POST /users), or already has an account (a superadmin
+ * creating a tenant). Never said to a tenant admin about another tenant's user: see UsersService.create.
  */
 export class UserExistsError extends ConflictError {
   constructor(field = 'email') {

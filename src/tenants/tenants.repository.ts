@@ -125,6 +125,21 @@ export class TenantsRepository {
     return { ...membership, user };
   }
 
+  /** Whether the user has a membership of this tenant at all (active or not, whatever the user row says). */
+  async hasMembership(tenantId: string, userId: string, db: Db): Promise<boolean> {
+    const membership = await db.membership.findUnique({
+      where: { tenantId_userId: { tenantId, userId }, tenantId },
+      select: { id: true },
+    });
+    return membership !== null;
+  }
+
+  /** A membership of this tenant for an existing user; the user row is left exactly as it is. */
+  async addMembership(tenantId: string, user: User, role: Role, db: Db): Promise<Member> {
+    const membership = await db.membership.create({ data: { tenantId, userId: user.id, role } });
+    return { ...membership, user };
+  }
+
   /** Only after findMember found the user in this tenant: users have no tenant column to scope by. */
   updateMemberName(userId: string, name: string, db: Db): Promise<User> {
     return db.user.update({ where: { id: userId }, data: { name } });

@@ -40,8 +40,12 @@ export class UsersController {
   }
 
   @Post()
-  @ApiCreatedResponse({ type: UserResponseDto })
-  @ApiConflictResponse({ description: 'A user with this e-mail exists' })
+  @ApiCreatedResponse({
+    type: UserResponseDto,
+    description:
+      'The member: a new user, or the existing account of that e-mail (its password and name unchanged)',
+  })
+  @ApiConflictResponse({ description: 'The e-mail is already a member of this tenant' })
   create(
     @CurrentPrincipal() principal: Principal,
     @Ip() ip: string,

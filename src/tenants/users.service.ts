@@ -38,22 +38,30 @@ export class UsersService {
   }
 
   /**
-   * A new user with a membership of this tenant. An e-mail that already has a user, here or in another
-   * tenant, is a 409: adding that user here would mean ignoring or replacing their password.
+   * A member of this tenant: a new user, or — when the e-mail already has an account, which may belong
+   * to other tenants — a membership for that account. Either way the answer is the same 201 with the
+   * same body, so an admin cannot probe which e-mails have accounts elsewhere. The existing account
+   * keeps its password and name (the given ones are dropped): an admin who could set either could take
+   * over a person's access to every other tenant they belong to. Renaming them later is refused too
+   * (SharedUserError), and removing them here only removes this membership. Only an e-mail that is
+   * already a member of this very tenant is a 409: the admin sees those in the list anyway.
    */
   async create(principal: Principal, ip: string, dto: CreateUserDto): Promise<UserResponseDto> {
     const tenantId = this.tenantPrisma.tenantId;
-    // Checked before hashing too, so a duplicate costs no hash; checked again in the transaction
-    // (and the unique index answers a race with 409 as well).
-    if (await this.repository.findUserByEmail(dto.email)) throw new UserExistsError();
+    // Hashed for every request, before the transaction (so it holds no connection meanwhile): an
+    // existing e-mail must not answer faster than a new one.
     const passwordHash = await argon2.hash(dto.password, { type: argon2.argon2id });
     const member = await this.tenantPrisma.transaction(async (tx) => {
-      if (await this.repository.findUserByEmail(dto.email, tx)) throw new UserExistsError();
-      const created = await this.repository.createMember(
-        tenantId,
-        { email: dto.email, name: dto.name, passwordHash, role: dto.role },
-        tx,
-      );
+      const existing = await this.repository.findUserByEmail(dto.email, tx);
+      if (existing && (await this.repository.hasMembership(tenantId, existing.id, tx)))
+        throw new UserExistsError();
+      const created = existing
+        ? await this.repository.addMembership(tenantId, existing, dto.role, tx)
+        : await this.repository.createMember(
+            tenantId,
+            { email: dto.email, name: dto.name, passwordHash, role: dto.role },
+            tx,
+          );
       await this.audit.record(
         {
           action: 'user_create',
@@ -62,7 +70,7 @@ export class UsersService {
           targetType: 'user',
           targetId: created.user.id,
           ip,
-          metadata: { role: dto.role },
+          metadata: { role: dto.role, existingAccount: existing !== null },
         },
         tx,
       );

@@ -213,6 +213,30 @@ describe('tenant administration', () => {
       });
     });
 
+    it('refuses an SMS number or Gmail address another tenant routes with a 409 that does not say whose', async () => {
+      const smsNumber = `+45${Math.floor(10_000_000 + Math.random() * 89_999_999)}`;
+      const gmailAddress = `indbakke-${randomUUID().slice(0, 8)}@example.dk`;
+      expect(
+        (await request('PATCH', '/api/tenant', sessions.adminB, { smsNumber, gmailAddress })).statusCode,
+      ).toBe(200);
+      const tenantBRow = await ownerDb().tenant.findUniqueOrThrow({ where: { id: tenantB.id } });
+      for (const [field, value] of [
+        ['smsNumber', smsNumber],
+        ['gmailAddress', gmailAddress],
+      ] as const) {
+        const response = await request('PATCH', '/api/tenant', sessions.admin, { [field]: value });
+        expect(response.statusCode).toBe(409);
+        const body = response.json();
+        expect(body.details).toEqual({ fields: [field] });
+        for (const trace of [tenantB.id, tenantB.slug, tenantBRow.name])
+          expect(JSON.stringify(body)).not.toContain(trace);
+      }
+      // Nothing of the refused change was kept.
+      const a = await ownerDb().tenant.findUniqueOrThrow({ where: { id: tenantA.id } });
+      expect(a.smsNumber).not.toBe(smsNumber);
+      expect(a.gmailAddress).not.toBe(gmailAddress);
+    });
+
     it('names each invalid field in a 400', async () => {
       const response = await request('PATCH', '/api/tenant', sessions.admin, {
         timezone: 'Mars/Olympus_Mons',
@@ -366,21 +390,73 @@ describe('tenant administration', () => {
       expect(stored.passwordHash).toMatch(/^\$argon2id\$/);
     });
 
-    it('answers 409 for an e-mail that already has a user, in this tenant or another', async () => {
-      const payload = { name: 'Dublet', password: 'A-long-password-1', role: 'viewer' };
+    it('answers 409 for an e-mail that is already a member of this tenant', async () => {
       const here = await request('POST', '/api/users', sessions.admin, {
-        ...payload,
+        name: 'Dublet',
+        password: 'A-long-password-1',
+        role: 'viewer',
         email: adminA.email.toUpperCase(),
       });
       expect(here.statusCode).toBe(409);
-      const elsewhere = await request('POST', '/api/users', sessions.admin, {
-        ...payload,
-        email: adminB.email,
+      expect(here.json().details).toEqual({ fields: ['email'] });
+    });
+
+    it('adds an account of another tenant exactly as a new e-mail, without touching its password or name', async () => {
+      const tenantC = await createTenant('Firma C');
+      const elsewhere = await createUser(tenantC.id, 'admin');
+      // An account years old: its age must not show either.
+      const before = await ownerDb().user.update({
+        where: { id: elsewhere.id },
+        data: { createdAt: new Date('2020-01-01T00:00:00Z') },
       });
-      expect(elsewhere.statusCode).toBe(409);
-      expect(await ownerDb().membership.count({ where: { tenantId: tenantA.id, userId: adminB.id } })).toBe(
-        0,
+      const add = (email: string) =>
+        request('POST', '/api/users', sessions.admin, {
+          email,
+          name: 'Overtaget Navn',
+          password: 'Admin-chosen-password-1',
+          role: 'staff',
+        });
+      const fresh = await add(`ny-${randomUUID().slice(0, 8)}@example.dk`);
+      const existing = await add(elsewhere.email);
+
+      // Same status, same shape: nothing says the e-mail had an account.
+      expect(existing.statusCode).toBe(fresh.statusCode);
+      expect(existing.statusCode).toBe(201);
+      expect(Object.keys(existing.json()).sort()).toEqual(Object.keys(fresh.json()).sort());
+      expect(existing.json()).toMatchObject({ id: elsewhere.id, role: 'staff', active: true });
+      expect(JSON.stringify(existing.json())).not.toContain(tenantC.id);
+      expect(JSON.stringify(existing.json())).not.toContain(tenantC.slug);
+      // The person joined this tenant after the fresh user did, whatever the age of their account.
+      expect(Date.parse(existing.json().createdAt)).toBeGreaterThanOrEqual(
+        Date.parse(fresh.json().createdAt),
       );
+
+      // The account is the person's own: their password and name stay, the admin's password does not work.
+      const after = await ownerDb().user.findUniqueOrThrow({ where: { id: elsewhere.id } });
+      expect(after).toMatchObject({ passwordHash: before.passwordHash, name: before.name });
+      const theirs = await login(test.app, elsewhere);
+      expect((await request('GET', '/api/tenant', theirs)).json().id).toBe(tenantC.id);
+      const hijack = await request('POST', '/api/auth/login', undefined, {
+        email: elsewhere.email,
+        password: 'Admin-chosen-password-1',
+      });
+      expect(hijack.statusCode).toBe(401);
+      // Nor can the admin rename them afterwards.
+      const rename = await request('PATCH', `/api/users/${elsewhere.id}`, sessions.admin, { name: 'X' });
+      expect(rename.statusCode).toBe(409);
+      expect((await ownerDb().user.findUniqueOrThrow({ where: { id: elsewhere.id } })).name).toBe(
+        before.name,
+      );
+
+      // Their membership here is real: this tenant's list shows them, with the role given.
+      expect(
+        await ownerDb().membership.findUnique({
+          where: { tenantId_userId: { tenantId: tenantA.id, userId: elsewhere.id } },
+        }),
+      ).toMatchObject({ role: 'staff', active: true });
+      expect(await auditCount('user_create', { tenantId: tenantA.id, targetId: elsewhere.id })).toBe(1);
+      // Added again, they are a member of this tenant now: 409 like any member.
+      expect((await add(elsewhere.email)).statusCode).toBe(409);
     });
 
     it('refuses an unknown role, an upper-case role and a short password, naming them', async () => {

@@ -77,7 +77,8 @@ export class UserResponseDto {
       role: member.role,
       // Active here: a member of this tenant whose account is not disabled everywhere.
       active: member.active && member.user.active,
-      createdAt: member.user.createdAt.toISOString(),
+      // When they joined this tenant: the account's own age is another tenant's business.
+      createdAt: member.createdAt.toISOString(),
     });
   }
 }
