@@ -8,9 +8,43 @@ import type { AppConfig } from '../config/app-config.js';
 const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|api[-_]?key|credential|signature/i;
 export const REDACTED = '[redacted]';
 
+/**
+ * Secrets that turn up inside text rather than under a named key: a line built by hand, a vendor's
+ * error message quoting what it was given, a URL with its query, a stack. Each pattern keeps what
+ * names the secret and replaces the secret itself.
+ */
+const SECRET_IN_TEXT: readonly [RegExp, string][] = [
+  // HTTP credentials: "Bearer <token>", "Basic <base64>".
+  [/\b(Bearer|Basic)\s+[^\s"',;]+/gi, `$1 ${REDACTED}`],
+  // JWTs anywhere (OIDC tokens, our access tokens): base64url JSON header, payload and signature.
+  [/\beyJ[\w-]*\.[\w-]*\.[\w-]*/g, REDACTED],
+  // Google OAuth tokens: refresh tokens (1//...) and access tokens (ya29....).
+  [/\b1\/\/[\w-]{10,}/g, REDACTED],
+  [/\bya29\.[\w.-]+/g, REDACTED],
+  // key=value in queries, form bodies and hand-built lines: ?token=..., refresh_token=..., password=...
+  [
+    /\b([\w-]*(?:token|secret|password|signature|api[-_]?key|credential)[\w-]*)=[^&\s"',;#]+/gi,
+    `$1=${REDACTED}`,
+  ],
+  // The same in JSON quoted into a message: "refresh_token":"...".
+  [
+    /("[\w-]*(?:token|secret|password|signature|api[-_]?key|credential)[\w-]*"\s*:\s*)"(?:[^"\\]|\\.)*"/gi,
+    `$1"${REDACTED}"`,
+  ],
+];
+
+/** `text` with every secret `SECRET_IN_TEXT` recognises replaced. */
+export function scrub(text: string): string {
+  let result = text;
+  for (const [pattern, replacement] of SECRET_IN_TEXT) result = result.replace(pattern, replacement);
+  return result;
+}
+
 export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrub(value);
   if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  if (value instanceof Error)
+    return { name: value.name, message: scrub(value.message), stack: value.stack && scrub(value.stack) };
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   const result: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
@@ -19,11 +53,14 @@ export function redact(value: unknown, depth = 0): unknown {
   return result;
 }
 
-/** A winston format that applies `redact` to every field of the entry except the message itself. */
+/**
+ * A winston format that applies `redact` to every field of the entry: a field named like a secret is
+ * replaced whole, and every text (the message too) loses the secrets it quotes.
+ */
 const redactSecrets = winston.format((info) => {
   for (const key of Object.keys(info)) {
-    if (key === 'level' || key === 'message') continue;
-    info[key] = SECRET_KEY.test(key) ? REDACTED : redact(info[key]);
+    if (key === 'level') continue;
+    info[key] = key !== 'message' && SECRET_KEY.test(key) ? REDACTED : redact(info[key]);
   }
   return info;
 });

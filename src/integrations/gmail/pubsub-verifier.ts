@@ -37,10 +37,23 @@ export class PubSubVerifier {
       const payload = ticket.getPayload();
       return payload?.email_verified === true && payload.email === pubsubServiceAccount;
     } catch (error) {
-      this.logger.warn({ message: 'Pub/Sub push token rejected', reason: (error as Error).message });
+      this.logger.warn({ message: 'Pub/Sub push token rejected', reason: rejection(error, bearer) });
       return false;
     }
   }
+}
+
+/**
+ * Why google-auth-library refused a token, without the token: its messages quote what they were given
+ * ("Wrong number of segments in token: <token>", "Invalid token signature: <token>", "Can't parse token
+ * envelope: <segment>", "Token used too late, ...: <payload>"), so only the part before the first colon
+ * is kept, and any piece of the token that is still in it is cut out as well.
+ */
+function rejection(error: unknown, token: string): string {
+  let reason = (error instanceof Error ? error.message : String(error)).split(':')[0]!.slice(0, 200);
+  for (const piece of [token, ...token.split('.')].filter((part) => part.length >= 8))
+    reason = reason.split(piece).join('[redacted]');
+  return reason;
 }
 
 function sameSecret(given: string, expected: string): boolean {
