@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantContextService } from '../core/database/tenant-context.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import type { FinalJobFailure, JobFailureReporter } from '../core/queue/job-observer.js';
+import { describeFailure } from '../integrations/credentials/provider-failure.js';
 import { ActivitiesService } from './activities.service.js';
 
 /** Danish names of the automatic steps, for the timeline. */
@@ -38,14 +39,17 @@ export class JobFailureTimeline implements JobFailureReporter {
     await this.context.run({ tenantId: failure.tenantId }, async () => {
       const subject = await this.subjectOf(failure.payload);
       if (!subject.leadId && !subject.bookingId && !subject.invoiceId) return;
+      // Everyone who may read the lead reads this: the kind of failure in our words, never the raw
+      // reason (a vendor's "connect ECONNREFUSED …", a stack), which the worker has already logged.
+      const summary = describeFailure(failure.error);
       await this.db.transaction((tx) =>
         this.activities.record(tx, {
           type: 'system',
           title: `${JOB_LABELS[failure.job] ?? failure.job} mislykkedes`,
-          description: failure.reason.slice(0, 500),
+          description: summary.message,
           status: 'error',
           ...subject,
-          metadata: { job: failure.job },
+          metadata: { job: failure.job, failureCode: summary.code },
         }),
       );
     });

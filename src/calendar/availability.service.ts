@@ -2,6 +2,7 @@ import { Injectable, Logger, Inject } from '@nestjs/common';
 
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
+import { calendarFailure } from '../integrations/credentials/provider-failure.js';
 import type { Team } from '../generated/prisma/client.js';
 import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
 import {
@@ -144,17 +145,29 @@ export class AvailabilityService {
     } catch (error) {
       const problem =
         error instanceof CalendarGatewayError ? error : new CalendarGatewayError('retry', String(error));
+      // The vendor's words go to the log only; admins and the timeline get the summary of its kind.
+      this.logger.warn({
+        message: 'Team calendars could not be read',
+        kind: problem.kind,
+        error: problem.message,
+      });
       if (problem.kind !== 'retry') {
-        await this.credentials.recordFailure('google', problem.message, { needsAttention: true });
+        await this.credentials.recordFailure('google', calendarFailure(problem), { needsAttention: true });
       }
       throw new CalendarUnavailableError(
         problem.kind === 'credentials' ? 'Google refused the credentials' : 'Google Calendar did not answer',
+        problem,
       );
     }
     for (const [calendarId, busy] of result) {
       if (!(busy instanceof CalendarGatewayError)) continue;
-      this.logger.warn({ message: 'A team calendar could not be read', calendarId, kind: busy.kind });
-      await this.credentials.recordFailure('google', busy.message, {
+      this.logger.warn({
+        message: 'A team calendar could not be read',
+        calendarId,
+        kind: busy.kind,
+        error: busy.message,
+      });
+      await this.credentials.recordFailure('google', calendarFailure(busy), {
         needsAttention: busy.kind !== 'retry',
       });
     }

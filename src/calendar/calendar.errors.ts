@@ -18,7 +18,9 @@ export class AvailabilityFieldError extends DomainError {
  * without the team calendars: an offer of a busy time is worse than no offer, so this is a 503.
  */
 export class CalendarUnavailableError extends DomainError {
-  constructor(reason: string) {
+  /** `cause`: the gateway's error, so a job that gives up on this shows its kind on the timeline. */
+  constructor(reason: string, cause?: Error) {
     super('unavailable', `The team calendars could not be read: ${reason}`);
+    if (cause) this.cause = cause;
   }
 }

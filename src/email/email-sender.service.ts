@@ -14,9 +14,15 @@ import {
   GmailNotConfiguredError,
   type GmailMessageRef,
 } from '../integrations/gmail/gmail.client.js';
+import { giveUp, gmailFailure, type FailureSummary } from '../integrations/credentials/provider-failure.js';
 import { LeadsService } from '../leads/leads.service.js';
 
 export type SendOutcome = 'sent' | 'already_sent' | 'gone';
+
+const NOT_CONNECTED: FailureSummary = {
+  code: 'not_configured',
+  message: 'Google er ikke forbundet: e-mailen kan ikke sendes.',
+};
 
 /**
  * Sends one recorded OutboundEmail through the tenant's Gmail, at most once.
@@ -46,7 +52,7 @@ export class EmailSender {
 
     const address = await this.gmail.address();
     if (!address) {
-      await this.fail(email, 'Google er ikke forbundet: e-mailen kan ikke sendes.');
+      await this.fail(email, NOT_CONNECTED);
       throw new UnrecoverableError('Google is not configured for this tenant');
     }
     const messageId = `<renos-${email.id}@${domainOf(address)}>`;
@@ -70,22 +76,28 @@ export class EmailSender {
       return 'sent';
     } catch (error) {
       if (error instanceof GmailNotConfiguredError) {
-        await this.fail(email, 'Google er ikke forbundet: e-mailen kan ikke sendes.');
-        throw new UnrecoverableError(error.message);
+        await this.fail(email, NOT_CONNECTED);
+        throw giveUp(error);
       }
       if (!(error instanceof GmailError)) throw error;
+      // Gmail's own words go to the log with the job's failure; people see the summary of its kind.
+      const failure = gmailFailure(error);
       if (error.kind === 'revoked') {
-        await this.credentials.recordFailure('google', `Gmail afviste adgangen: ${error.message}`, {
-          needsAttention: true,
+        await this.credentials.recordFailure('google', failure, { needsAttention: true });
+        await this.fail(email, {
+          code: failure.code,
+          message: 'Gmail-adgangen er tilbagekaldt: e-mailen blev ikke sendt.',
         });
-        await this.fail(email, 'Gmail-adgangen er tilbagekaldt: e-mailen blev ikke sendt.');
-        throw new UnrecoverableError(`Gmail access revoked: ${error.message}`);
+        throw giveUp(error, `Gmail access revoked: ${error.message}`);
       }
       if (error.kind === 'rejected') {
-        await this.fail(email, `Gmail afviste e-mailen: ${error.message}`);
-        throw new UnrecoverableError(`Gmail rejected the e-mail: ${error.message}`);
+        await this.fail(email, {
+          code: failure.code,
+          message: 'Gmail afviste e-mailen: den blev ikke sendt.',
+        });
+        throw giveUp(error, `Gmail rejected the e-mail: ${error.message}`);
       }
-      await this.credentials.recordFailure('google', error.message);
+      await this.credentials.recordFailure('google', failure);
       throw error;
     }
   }
@@ -142,25 +154,26 @@ export class EmailSender {
     await this.cache.invalidate(email.tenantId);
   }
 
-  private async fail(email: OutboundEmail, reason: string): Promise<void> {
+  /** `failure`: our summary, never Gmail's own text (the job's failure line in the log has that). */
+  private async fail(email: OutboundEmail, failure: FailureSummary): Promise<void> {
     await this.db.transaction(async (tx) => {
       const updated = await tx.outboundEmail.updateMany({
         where: { id: email.id, status: 'pending' },
-        data: { status: 'failed', lastError: reason },
+        data: { status: 'failed', lastError: failure.message },
       });
       if (updated.count === 0) return;
       await this.activities.record(tx, {
         type: 'email',
         title: `E-mail ikke sendt: ${email.subject}`,
-        description: reason,
+        description: failure.message,
         status: 'error',
         leadId: email.leadId,
         bookingId: email.subjectType === 'booking' ? email.subjectId : null,
         invoiceId: email.subjectType === 'invoice' ? email.subjectId : null,
-        metadata: { outboundEmailId: email.id, type: email.type },
+        metadata: { outboundEmailId: email.id, type: email.type, failureCode: failure.code },
       });
     });
-    this.logger.warn({ message: 'E-mail not sent', outboundEmailId: email.id, reason });
+    this.logger.warn({ message: 'E-mail not sent', outboundEmailId: email.id, code: failure.code });
   }
 }
 

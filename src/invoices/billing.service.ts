@@ -14,6 +14,7 @@ import { BillyClientFactory, type BillyClient } from '../integrations/billy/bill
 import { BillyError } from '../integrations/billy/billy.errors.js';
 import type { BillyInvoice } from '../integrations/billy/billy.types.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
+import { billyFailure, giveUp } from '../integrations/credentials/provider-failure.js';
 import { LeadsService } from '../leads/leads.service.js';
 import { sameToTheOre } from './invoice-amounts.js';
 import { addDays, tenantToday } from './invoices.service.js';
@@ -54,6 +55,11 @@ const STALE_INTENT_MS = 5 * 60_000;
  */
 const BILLY_LOCK_MS = 4 * 60_000;
 const BILLY_LOCK_WAIT_MS = 30_000;
+/** Why an invoice needs attention after Billy said no: the same words every time, never Billy's own. */
+const INVOICE_REFUSED: Record<'validation' | 'not_found', string> = {
+  validation: 'Billy afviste fakturaens indhold; ret fakturaen og synkronisér igen',
+  not_found: 'Billy kunne ikke finde fakturaen, kunden eller et produkt; ret det og synkronisér igen',
+};
 
 @Injectable()
 export class BillingService {
@@ -333,16 +339,17 @@ export class BillingService {
   private async handleBillyError(invoice: Invoice, error: unknown): Promise<void> {
     if (!(error instanceof BillyError)) return;
     const tenantId = this.tenantPrisma.tenantId;
+    // Admins and the timeline get the summary of the failure's kind; Billy's own words (its message, the
+    // request path) stay in the job's log line, which the thrown error carries.
+    const failure = billyFailure(error);
     if (error.kind === 'auth') {
-      await this.credentials.recordFailure('billy', `Billy refused the credentials: ${error.message}`, {
-        needsAttention: true,
-      });
+      await this.credentials.recordFailure('billy', failure, { needsAttention: true });
       // Refused before anything was created: the push after the credentials are fixed may create at once.
       if (!invoice.billyInvoiceId) await this.repository.save(tenantId, invoice.id, { billyIntentAt: null });
-      throw new UnrecoverableError(error.message);
+      throw giveUp(error, `Billy refused the credentials: ${error.message}`);
     }
     if (error.kind === 'validation' || error.kind === 'not_found') {
-      const reason = `Billy refused the invoice: ${error.message}`;
+      const reason = INVOICE_REFUSED[error.kind];
       await this.tenantPrisma.transaction(async (tx) => {
         await this.repository.update(tx, tenantId, invoice.id, {
           needsAttention: true,
@@ -359,13 +366,17 @@ export class BillingService {
           bookingId: invoice.bookingId,
           invoiceId: invoice.id,
           actorUserId: null,
-          metadata: { status: error.status ?? null, errorCode: error.errorCode ?? null },
+          metadata: {
+            status: error.status ?? null,
+            errorCode: error.errorCode ?? null,
+            failureCode: failure.code,
+          },
         });
       });
-      throw new UnrecoverableError(reason);
+      throw giveUp(error, `Billy refused the invoice: ${error.message}`);
     }
     // Passing trouble: shown on the integration, retried by BullMQ with backoff.
-    await this.credentials.recordFailure('billy', error.message);
+    await this.credentials.recordFailure('billy', failure);
   }
 
   private async flagMissingInBilly(invoice: Invoice): Promise<void> {
@@ -412,10 +423,8 @@ export class BillingService {
         billy = await client.getInvoice(invoice.billyInvoiceId!);
       } catch (error) {
         if (error instanceof BillyError && error.kind === 'auth') {
-          await this.credentials.recordFailure('billy', `Billy refused the credentials: ${error.message}`, {
-            needsAttention: true,
-          });
-          throw new UnrecoverableError(error.message);
+          await this.credentials.recordFailure('billy', billyFailure(error), { needsAttention: true });
+          throw giveUp(error, `Billy refused the credentials: ${error.message}`);
         }
         if (error instanceof BillyError && error.kind === 'not_found') {
           // Deleted in Billy (or another organisation's id): flag this one and go on with the others,

@@ -13,6 +13,7 @@ import { OutboxService } from '../core/queue/outbox.service.js';
 import { EmailService } from '../email/email.service.js';
 import type { InboundEvent, Lead, SlotOffer } from '../generated/prisma/client.js';
 import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
+import type { FailureSummary } from '../integrations/credentials/provider-failure.js';
 import { isAnswerable, OFFERABLE, SmsOfferService } from './sms-offer.service.js';
 import { SmsRepository, type OfferBatch } from './sms.repository.js';
 import { SmsService } from './sms.service.js';
@@ -66,7 +67,11 @@ export class SmsReplyService {
    * The job gave up on a reply (Google unreachable for every try, …): the customer's text is still
    * kept on the timeline, and the lead waits for a person, who can read it and call back.
    */
-  async giveUp(inboundEventId: string, reason: string): Promise<void> {
+  /**
+   * `failure`: what went wrong in our words (the lead shows it to everyone who may read the lead);
+   * `detail`: the raw reason, kept on the inbound event only, which no route shows.
+   */
+  async giveUp(inboundEventId: string, failure: FailureSummary, detail: string): Promise<void> {
     const tenantId = this.db.tenantId;
     const event = await this.repository.findInboundEvent(tenantId, inboundEventId);
     if (!event || event.status !== 'received') return;
@@ -76,14 +81,14 @@ export class SmsReplyService {
       ? await this.repository.findLead(tenantId, batch.leadId)
       : await this.repository.latestLeadByPhone(tenantId, text.phone);
     await this.db.transaction(async (tx) => {
-      const short = reason.slice(0, 300);
+      const short = detail.slice(0, 300);
       if (!(await this.repository.finishInboundEvent(tenantId, event.id, 'failed', tx, short))) return;
       await this.recordInbound(tx, text, lead, null, 'kunne ikke behandles automatisk');
       if (lead)
         await this.repository.updateLead(
           tenantId,
           lead.id,
-          { needsAttention: true, needsAttentionReason: `SMS-svar kunne ikke behandles: ${short}` },
+          { needsAttention: true, needsAttentionReason: `SMS-svar kunne ikke behandles: ${failure.message}` },
           tx,
         );
     });

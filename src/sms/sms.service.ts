@@ -12,6 +12,12 @@ import type { SmsMessage } from '../generated/prisma/client.js';
 import type { SmsStatus, SmsType } from '../generated/prisma/enums.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
 import {
+  giveUp,
+  providerFailure,
+  twilioFailure,
+  type FailureSummary,
+} from '../integrations/credentials/provider-failure.js';
+import {
   SmsSender,
   SmsSendError,
   type SentSms,
@@ -192,12 +198,17 @@ export class SmsService {
     if (message.status !== 'queued' || message.twilioSid) return message.status;
 
     if (!ANSWER_TYPES.includes(message.type) && (await this.repository.isOptedOut(tenantId, message.phone))) {
-      await this.fail(message, null, 'Kunden har afmeldt SMS', 'warning');
+      await this.fail(
+        message,
+        null,
+        { code: 'recipient_opted_out', message: 'Kunden har afmeldt SMS' },
+        'warning',
+      );
       return 'failed';
     }
     const resolved = await this.credentials.resolveCredentials('twilio');
     if (!resolved) {
-      await this.fail(message, null, 'Twilio er ikke sat op', 'error');
+      await this.fail(message, null, providerFailure('Twilio', 'not_configured'), 'error');
       throw new UnrecoverableError('Twilio is not configured for this tenant');
     }
     const tenant = await this.repository.tenantSender(tenantId);
@@ -256,26 +267,35 @@ export class SmsService {
     attempt: { number: number; last: boolean },
   ): Promise<SmsStatus> {
     const tenantId = this.db.tenantId;
+    // The text, its timeline entry and the integration show the summary of the failure's kind;
+    // Twilio's own words ("connect ECONNREFUSED …") stay in the job's log line.
+    const failure = twilioFailure(error);
     switch (error.kind) {
       case 'opted_out':
         // Twilio refuses the number (the customer texted STOP to the carrier or to Twilio): record it
         // as ours too, so nothing else is attempted, and do not retry.
         await this.db.transaction(async (tx) => {
           await this.repository.addOptOut(tenantId, message.phone, `twilio_${error.code ?? 21610}`, tx);
-          await this.failIn(tx, message, error.code, 'Kunden har afmeldt SMS (Twilio 21610)', 'warning');
+          await this.failIn(
+            tx,
+            message,
+            error.code,
+            { code: failure.code, message: 'Kunden har afmeldt SMS (Twilio 21610)' },
+            'warning',
+          );
         });
         return 'failed';
       case 'needs_attention':
-        await this.credentials.recordFailure('twilio', error.message, { needsAttention: true });
-        await this.fail(message, error.code, error.message, 'error');
-        throw new UnrecoverableError(error.message);
+        await this.credentials.recordFailure('twilio', failure, { needsAttention: true });
+        await this.fail(message, error.code, failure, 'error');
+        throw giveUp(error);
       case 'give_up':
-        await this.credentials.recordFailure('twilio', error.message);
-        await this.fail(message, error.code, error.message, 'error');
-        throw new UnrecoverableError(error.message);
+        await this.credentials.recordFailure('twilio', failure);
+        await this.fail(message, error.code, failure, 'error');
+        throw giveUp(error);
       case 'retry':
-        await this.credentials.recordFailure('twilio', error.message);
-        if (attempt.last) await this.fail(message, error.code, error.message, 'error');
+        await this.credentials.recordFailure('twilio', failure);
+        if (attempt.last) await this.fail(message, error.code, failure, 'error');
         this.logger.warn({
           message: 'SMS send will be retried',
           attempt: attempt.number,
@@ -288,33 +308,42 @@ export class SmsService {
   private async fail(
     message: SmsMessage,
     code: number | null,
-    reason: string,
+    failure: FailureSummary,
     status: 'warning' | 'error',
   ): Promise<void> {
-    await this.db.transaction((tx) => this.failIn(tx, message, code, reason, status));
+    await this.db.transaction((tx) => this.failIn(tx, message, code, failure, status));
     await this.cache.invalidate(this.db.tenantId);
   }
 
+  /** `code`: Twilio's numeric error code; `failure`: our summary, the text's errorMessage. */
   private async failIn(
     tx: ScopedTransaction,
     message: SmsMessage,
     code: number | null,
-    reason: string,
+    failure: FailureSummary,
     status: 'warning' | 'error',
   ): Promise<void> {
     const tenantId = this.db.tenantId;
-    if (
-      !(await this.repository.markFailed(tenantId, message.id, { errorCode: code, errorMessage: reason }, tx))
-    )
-      return;
+    const marked = await this.repository.markFailed(
+      tenantId,
+      message.id,
+      { errorCode: code, errorMessage: failure.message },
+      tx,
+    );
+    if (!marked) return;
     await this.activities.record(tx, {
       type: 'sms',
       title: 'SMS ikke sendt',
-      description: reason,
+      description: failure.message,
       status,
       leadId: message.leadId,
       bookingId: message.bookingId,
-      metadata: { smsMessageId: message.id, smsType: message.type, errorCode: code },
+      metadata: {
+        smsMessageId: message.id,
+        smsType: message.type,
+        errorCode: code,
+        failureCode: failure.code,
+      },
     });
   }
 

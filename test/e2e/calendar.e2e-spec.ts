@@ -290,7 +290,11 @@ describe('calendar', () => {
       const integration = await ownerDb().integrationAccount.findFirstOrThrow({
         where: { tenantId: tenantA.id, provider: 'google' },
       });
-      expect(integration).toMatchObject({ needsAttention: true, lastError: 'Google Calendar: Forbidden' });
+      expect(integration).toMatchObject({
+        needsAttention: true,
+        lastError: 'Google Kalender-kontoen har ikke adgang til det, der skulle bruges',
+        lastErrorCode: 'access_denied',
+      });
       // Not retried: one insert, no event.
       const mine = calendar
         .calls('events.insert')

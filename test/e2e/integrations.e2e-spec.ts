@@ -58,6 +58,7 @@ describe('integrations (credentials)', () => {
       lastSuccessAt: null,
       lastErrorAt: null,
       lastError: null,
+      lastErrorCode: null,
       needsAttention: false,
       gmailHistoryId: null,
       watchExpiresAt: null,
@@ -215,6 +216,7 @@ describe('integrations (credentials)', () => {
       source: null,
       needsAttention: true,
       lastError: expect.stringContaining('cannot be read'),
+      lastErrorCode: 'credentials_unreadable',
     });
     expect(response.body).not.toContain(TWILIO.authToken);
   });
@@ -235,7 +237,12 @@ describe('integrations (credentials)', () => {
   it('replaces credentials on a second PUT and clears needs-attention', async () => {
     await ownerDb().integrationAccount.update({
       where: { tenantId_provider: { tenantId: tenantA.id, provider: 'twilio' } },
-      data: { needsAttention: true, lastError: 'Twilio rejected the credentials', lastErrorAt: new Date() },
+      data: {
+        needsAttention: true,
+        lastError: 'Twilio afviste adgangen; forbind igen under Integrationer',
+        lastErrorCode: 'credentials_rejected',
+        lastErrorAt: new Date(),
+      },
     });
     const newToken = 'a'.repeat(32);
     const response = await put(
@@ -248,6 +255,7 @@ describe('integrations (credentials)', () => {
       settings: { phoneNumber: '+4570000002' },
       needsAttention: false,
       lastError: null,
+      lastErrorCode: null,
       lastErrorAt: null,
     });
     expect(

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { CalendarUnavailableError } from '../../src/calendar/calendar.errors.js';
+import { CalendarGatewayError } from '../../src/calendar/calendar.gateway.js';
 import { JOB_FAILURE_REPORTER, type JobFailureReporter } from '../../src/core/queue/job-observer.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { createTenant, ownerDb, type TenantFixture } from '../support/fixtures.js';
@@ -45,13 +47,18 @@ describe('jobs that give up', () => {
     });
   }
 
-  it("shows a job's final failure on its lead's timeline, in Danish, with the reason", async () => {
+  it("shows a job's final failure on its lead's timeline, in Danish, with the kind of failure", async () => {
     const lead = await leadOf(tenant.id);
+    const raw = 'Google Calendar: connect ECONNREFUSED 127.0.0.1:9';
     await reporter().report({
       tenantId: tenant.id,
       job: 'sms.offer',
       payload: { tenantId: tenant.id, leadId: lead.id },
-      reason: 'Google Calendar answered 503',
+      reason: raw,
+      error: new CalendarUnavailableError(
+        'Google Calendar did not answer',
+        new CalendarGatewayError('retry', raw),
+      ),
     });
     const activity = await ownerDb().activity.findFirstOrThrow({
       where: { tenantId: tenant.id, leadId: lead.id },
@@ -60,8 +67,27 @@ describe('jobs that give up', () => {
       type: 'system',
       status: 'error',
       title: 'SMS med tider mislykkedes',
-      description: 'Google Calendar answered 503',
+      description: 'Google Kalender kunne ikke nås',
+      metadata: { job: 'sms.offer', failureCode: 'provider_unreachable' },
     });
+  });
+
+  it('shows a failure of no provider as an internal error, its text left to the logs', async () => {
+    const lead = await leadOf(tenant.id);
+    const raw = 'connect ECONNREFUSED 127.0.0.1:5432 at Pool.connect (node_modules/pg-pool/index.js:45)';
+    await reporter().report({
+      tenantId: tenant.id,
+      job: 'gmail.import',
+      payload: { tenantId: tenant.id, leadId: lead.id },
+      reason: raw,
+      error: new Error(raw),
+    });
+    const activity = await ownerDb().activity.findFirstOrThrow({
+      where: { tenantId: tenant.id, leadId: lead.id },
+    });
+    expect(activity.title).toBe('Import af e-mail mislykkedes');
+    expect(activity.metadata).toMatchObject({ failureCode: 'internal_error' });
+    expect(activity.description).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|node_modules/);
   });
 
   it("never writes on another tenant's lead, and leaves self-reporting jobs alone", async () => {

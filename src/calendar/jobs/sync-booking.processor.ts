@@ -5,6 +5,7 @@ import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, isLastAttempt, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
 import { CredentialsService } from '../../integrations/credentials/credentials.service.js';
+import { calendarFailure, giveUp } from '../../integrations/credentials/provider-failure.js';
 import { CalendarGatewayError } from '../calendar.gateway.js';
 import {
   CalendarNotConnectedError,
@@ -55,9 +56,9 @@ export class SyncBookingProcessor implements JobHandler<'calendar.sync-booking'>
             await this.sync.recordFailure(payload.bookingId, REASONS.retry);
           throw error;
         }
-        await this.credentials.recordFailure('google', error.message, { needsAttention: true });
+        await this.credentials.recordFailure('google', calendarFailure(error), { needsAttention: true });
         await this.sync.recordFailure(payload.bookingId, REASONS[error.kind] ?? REASONS.invalid);
-        throw new UnrecoverableError(error.message);
+        throw giveUp(error);
       }
     });
   }

@@ -29,6 +29,8 @@ export interface FinalJobFailure {
   job: string;
   payload: Record<string, unknown>;
   reason: string;
+  /** What the job threw: the reporter tells users its kind, never its raw text. */
+  error?: unknown;
 }
 
 /**

@@ -129,6 +129,7 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
         job: job.name,
         payload,
         reason: error.message,
+        error,
       });
     } catch (reportError) {
       this.logger.warn(`Could not report the failure of ${job.name}: ${(reportError as Error).message}`);

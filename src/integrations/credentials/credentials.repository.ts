@@ -17,6 +17,7 @@ export interface IntegrationAccountRecord {
   lastSuccessAt: Date | null;
   lastErrorAt: Date | null;
   lastError: string | null;
+  lastErrorCode: string | null;
   needsAttention: boolean;
   updatedAt: Date;
 }
@@ -37,6 +38,7 @@ const RECORD = {
   lastSuccessAt: true,
   lastErrorAt: true,
   lastError: true,
+  lastErrorCode: true,
   needsAttention: true,
   updatedAt: true,
 } as const satisfies Prisma.IntegrationAccountSelect;
@@ -90,6 +92,7 @@ export class CredentialsRepository {
       settings: stored.settings,
       needsAttention: false,
       lastError: null,
+      lastErrorCode: null,
       lastErrorAt: null,
     };
     const mailbox = options.resetMailbox
@@ -137,11 +140,12 @@ export class CredentialsRepository {
   async markFailure(
     tenantId: string,
     provider: IntegrationProvider,
-    failure: { at: Date; message: string; needsAttention: boolean },
+    failure: { at: Date; code: string; message: string; needsAttention: boolean },
   ): Promise<void> {
     const fields = {
       lastErrorAt: failure.at,
       lastError: failure.message,
+      lastErrorCode: failure.code,
       ...(failure.needsAttention ? { needsAttention: true } : {}),
     };
     await this.db.client.integrationAccount.upsert({

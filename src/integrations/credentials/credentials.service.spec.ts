@@ -16,6 +16,7 @@ import type {
   StoredCredentials,
 } from './credentials.repository.js';
 import { CredentialsService } from './credentials.service.js';
+import { providerFailure } from './provider-failure.js';
 
 const TENANT = '0190a000-0000-7000-8000-00000000000a';
 const OTHER_TENANT = '0190a000-0000-7000-8000-00000000000b';
@@ -49,6 +50,7 @@ class FakeRepository {
       lastSuccessAt: null,
       lastErrorAt: null,
       lastError: null,
+      lastErrorCode: null,
       needsAttention: false,
       updatedAt: new Date(),
     };
@@ -96,6 +98,7 @@ class FakeRepository {
       settings: stored.settings,
       needsAttention: false,
       lastError: null,
+      lastErrorCode: null,
       lastErrorAt: null,
       ...(options.resetMailbox ? { gmailHistoryId: null, watchExpiresAt: null } : {}),
     });
@@ -120,11 +123,12 @@ class FakeRepository {
   async markFailure(
     tenantId: string,
     provider: IntegrationProvider,
-    failure: { at: Date; message: string; needsAttention: boolean },
+    failure: { at: Date; code: string; message: string; needsAttention: boolean },
   ) {
     this.upsert(tenantId, provider, {
       lastErrorAt: failure.at,
       lastError: failure.message,
+      lastErrorCode: failure.code,
       ...(failure.needsAttention ? { needsAttention: true } : {}),
     });
   }
@@ -265,10 +269,17 @@ describe('CredentialsService', () => {
 
     it('clears an earlier needs-attention state', async () => {
       await h.service.configure('billy', { apiKey: 'old', organizationId: 'org' }, ACTOR);
-      await h.service.recordFailure('billy', 'Billy rejected the API key', { needsAttention: true });
+      await h.service.recordFailure('billy', providerFailure('Billy', 'credentials_rejected'), {
+        needsAttention: true,
+      });
       expect(h.repository.row(TENANT, 'billy')!.needsAttention).toBe(true);
       const status = await h.service.configure('billy', { apiKey: 'new', organizationId: 'org' }, ACTOR);
-      expect(status).toMatchObject({ needsAttention: false, lastError: null, lastErrorAt: null });
+      expect(status).toMatchObject({
+        needsAttention: false,
+        lastError: null,
+        lastErrorCode: null,
+        lastErrorAt: null,
+      });
     });
 
     it('drops the Gmail cursor when the mailbox changes, and keeps it when it does not', async () => {
@@ -448,16 +459,19 @@ describe('CredentialsService', () => {
   });
 
   describe('recordSuccess and recordFailure', () => {
-    it('tracks the last success and failure; success clears needs-attention', async () => {
-      await h.service.recordFailure('gemini', 'timeout');
+    it('tracks the last success and failure with its code; success clears needs-attention', async () => {
+      await h.service.recordFailure('gemini', providerFailure('Gemini', 'provider_unreachable'));
       expect(h.repository.row(TENANT, 'gemini')).toMatchObject({
-        lastError: 'timeout',
+        lastError: 'Gemini kunne ikke nås',
+        lastErrorCode: 'provider_unreachable',
         needsAttention: false,
       });
-      await h.service.recordFailure('gemini', 'API key rejected', { needsAttention: true });
-      await h.service.recordFailure('gemini', 'timeout again');
+      await h.service.recordFailure('gemini', providerFailure('Gemini', 'credentials_rejected'), {
+        needsAttention: true,
+      });
+      await h.service.recordFailure('gemini', providerFailure('Gemini', 'provider_rate_limited'));
       expect(h.repository.row(TENANT, 'gemini')).toMatchObject({
-        lastError: 'timeout again',
+        lastErrorCode: 'provider_rate_limited',
         needsAttention: true,
       });
       await h.service.recordSuccess('gemini');
@@ -470,11 +484,15 @@ describe('CredentialsService', () => {
     it('never throws: bookkeeping must not fail the vendor call that succeeded', async () => {
       h.repository.failWrites = true;
       await expect(h.service.recordSuccess('twilio')).resolves.toBeUndefined();
-      await expect(h.service.recordFailure('twilio', 'x', { needsAttention: true })).resolves.toBeUndefined();
+      await expect(
+        h.service.recordFailure('twilio', providerFailure('Twilio', 'credentials_rejected'), {
+          needsAttention: true,
+        }),
+      ).resolves.toBeUndefined();
     });
 
     it('shortens a long error message', async () => {
-      await h.service.recordFailure('billy', 'x'.repeat(5000));
+      await h.service.recordFailure('billy', { code: 'internal_error', message: 'x'.repeat(5000) });
       expect(h.repository.row(TENANT, 'billy')!.lastError).toHaveLength(1000);
     });
   });

@@ -15,6 +15,7 @@ import {
   type ResolvedCredentials,
 } from './credentials.providers.js';
 import { CredentialsRepository, type IntegrationAccountRecord } from './credentials.repository.js';
+import type { ProviderFailure, ProviderFailureCode } from './provider-failure.js';
 import { validateCredentialsInput } from './dto/validate-credentials-input.js';
 
 /** One integration's state for the current tenant, with no secret in it (the API's answer). */
@@ -27,6 +28,7 @@ export interface IntegrationStatus {
   lastSuccessAt: Date | null;
   lastErrorAt: Date | null;
   lastError: string | null;
+  lastErrorCode: string | null;
   needsAttention: boolean;
   gmailHistoryId: string | null;
   watchExpiresAt: Date | null;
@@ -45,6 +47,8 @@ type Opened<P extends IntegrationProvider> =
 
 /** lastError is shown to admins and kept in a text column; a vendor's error page does not belong there. */
 const MAX_ERROR_LENGTH = 1000;
+/** The code of stored credentials this server cannot open (their reason names the key, never a secret). */
+const UNREADABLE: ProviderFailureCode = 'credentials_unreadable';
 
 /**
  * Integration credentials of the current tenant: stored encrypted per tenant and provider
@@ -189,18 +193,20 @@ export class CredentialsService {
 
   /**
    * A vendor call failed. `needsAttention` for failures only an admin can fix (credentials rejected,
-   * account suspended), not for timeouts. The message is shown to admins: it must name no secret.
+   * account suspended), not for timeouts. Admins see the failure's code and summary only: the vendor's
+   * own text (addresses, HTTP bodies) belongs in the logs, which the failing job's line already is.
    */
   async recordFailure(
     provider: IntegrationProvider,
-    message: string,
+    failure: ProviderFailure,
     options: { needsAttention: boolean } = { needsAttention: false },
   ): Promise<void> {
     const tenantId = this.db.tenantId;
     try {
       await this.repository.markFailure(tenantId, provider, {
         at: new Date(),
-        message: message.slice(0, MAX_ERROR_LENGTH),
+        code: failure.code,
+        message: failure.message.slice(0, MAX_ERROR_LENGTH),
         needsAttention: options.needsAttention,
       });
     } catch (error) {
@@ -228,6 +234,7 @@ export class CredentialsService {
       lastSuccessAt: row?.lastSuccessAt ?? null,
       lastErrorAt: row?.lastErrorAt ?? null,
       lastError: row?.lastError ?? null,
+      lastErrorCode: row?.lastErrorCode ?? null,
       needsAttention: row?.needsAttention ?? false,
       gmailHistoryId: row?.gmailHistoryId ?? null,
       watchExpiresAt: row?.watchExpiresAt ?? null,
@@ -250,6 +257,7 @@ export class CredentialsService {
         settings: pickStrings(row.settings, definition.settingKeys),
         needsAttention: true,
         lastError: opened.reason,
+        lastErrorCode: UNREADABLE,
       };
     }
     const environment = environmentTenant ? definition.fromEnvironment(this.config) : null;
@@ -317,7 +325,11 @@ export class CredentialsService {
     });
     // Written once per distinct problem, not on every call of every job.
     if (row.needsAttention && row.lastError === failure.reason) return;
-    await this.recordFailure(provider, failure.reason, { needsAttention: true });
+    await this.recordFailure(
+      provider,
+      { code: UNREADABLE, message: failure.reason },
+      { needsAttention: true },
+    );
   }
 
   /**

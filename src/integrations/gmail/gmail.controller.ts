@@ -18,6 +18,7 @@ import { LeadsService } from '../../leads/leads.service.js';
 import { MailTextDto, pastedMail } from '../ai/dto/mail-text.dto.js';
 import type { LeadExtraction } from '../ai/extraction/lead-fields.js';
 import { IntegrationNotConfiguredError } from '../credentials/credentials.errors.js';
+import { gmailFailure } from '../credentials/provider-failure.js';
 import { GmailNotConfiguredError, GmailError } from './gmail.client.js';
 import { GmailIntakeService } from './gmail-intake.service.js';
 import { GmailRepository } from './gmail.repository.js';
@@ -91,6 +92,8 @@ export interface IntakeResultDto {
 @ApiTags('integrations')
 @Controller('integrations/google')
 export class GmailWatchController {
+  private readonly logger = new Logger(GmailWatchController.name);
+
   constructor(private readonly intake: GmailIntakeService) {}
 
   @Post('watch')
@@ -104,8 +107,18 @@ export class GmailWatchController {
       return { historyId: watched.historyId, watchExpiresAt: watched.expiresAt.toISOString() };
     } catch (error) {
       if (error instanceof GmailNotConfiguredError) throw new IntegrationNotConfiguredError('google');
-      if (error instanceof GmailError)
-        throw new DomainError('unavailable', `Gmail did not start the watch: ${error.message}`);
+      if (error instanceof GmailError) {
+        // The admin gets the summary of the failure's kind; Gmail's own words go to the log.
+        this.logger.warn({
+          message: 'Gmail did not start the watch',
+          kind: error.kind,
+          error: error.message,
+        });
+        const failure = gmailFailure(error);
+        throw new DomainError('unavailable', `Gmail did not start the watch: ${failure.message}`, {
+          code: failure.code,
+        });
+      }
       throw error;
     }
   }

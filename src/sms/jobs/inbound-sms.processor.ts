@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, isLastAttempt, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
+import { describeFailure } from '../../integrations/credentials/provider-failure.js';
 import { SmsReplyService } from '../sms-reply.service.js';
 
 /** Payload of `sms.inbound`: the InboundEvent of a customer's text. */
@@ -25,7 +26,11 @@ export class InboundSmsProcessor implements JobHandler<'sms.inbound'> {
       } catch (error) {
         // Nothing may vanish: on the last try the text is kept on the timeline for a person.
         if (isLastAttempt(job, error))
-          await this.replies.giveUp(payload.inboundEventId, (error as Error).message);
+          await this.replies.giveUp(
+            payload.inboundEventId,
+            describeFailure(error),
+            String((error as Error).message),
+          );
         throw error;
       }
     });

@@ -41,8 +41,23 @@ export class IntegrationAccountDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   lastErrorAt!: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "What went wrong last, in Danish, the same for every failure of its code; never the vendor's own text",
+    example: 'Twilio kunne ikke nås',
+  })
   lastError!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The stable code of lastError: provider_unreachable, provider_unavailable, provider_rate_limited, credentials_rejected, access_denied, request_rejected, not_found, recipient_opted_out, not_configured, credentials_unreadable, internal_error',
+    example: 'provider_unreachable',
+  })
+  lastErrorCode!: string | null;
 
   @ApiProperty({ description: 'An admin must act (credentials rejected or unreadable)' })
   needsAttention!: boolean;
@@ -73,6 +88,7 @@ export function toIntegrationAccountDto(status: IntegrationStatus): IntegrationA
     lastSuccessAt: iso(status.lastSuccessAt),
     lastErrorAt: iso(status.lastErrorAt),
     lastError: status.lastError,
+    lastErrorCode: status.lastErrorCode,
     needsAttention: status.needsAttention,
     gmailHistoryId: status.gmailHistoryId,
     watchExpiresAt: iso(status.watchExpiresAt),

@@ -1,6 +1,5 @@
-import { UnrecoverableError } from 'bullmq';
-
 import type { CredentialsService } from '../../credentials/credentials.service.js';
+import { giveUp, gmailFailure } from '../../credentials/provider-failure.js';
 import { GmailError, GmailNotConfiguredError } from '../gmail.client.js';
 
 /**
@@ -12,21 +11,16 @@ export async function runGmailStep<T>(credentials: CredentialsService, step: () 
   try {
     return await step();
   } catch (error) {
-    if (error instanceof GmailNotConfiguredError) throw new UnrecoverableError(error.message);
+    if (error instanceof GmailNotConfiguredError) throw giveUp(error);
     if (!(error instanceof GmailError)) throw error;
+    // Admins see the summary of the failure's kind; Gmail's own words stay in the job's log line.
+    const failure = gmailFailure(error);
     if (error.kind === 'revoked') {
-      await credentials.recordFailure(
-        'google',
-        `Gmail afviste adgangen (forbind Google igen): ${error.message}`,
-        {
-          needsAttention: true,
-        },
-      );
-      throw new UnrecoverableError(`Gmail access revoked: ${error.message}`);
+      await credentials.recordFailure('google', failure, { needsAttention: true });
+      throw giveUp(error, `Gmail access revoked: ${error.message}`);
     }
-    await credentials.recordFailure('google', error.message);
-    if (error.kind === 'rejected')
-      throw new UnrecoverableError(`Gmail rejected the request: ${error.message}`);
+    await credentials.recordFailure('google', failure);
+    if (error.kind === 'rejected') throw giveUp(error, `Gmail rejected the request: ${error.message}`);
     throw error;
   }
 }
