@@ -80,7 +80,7 @@ export class AuthService {
    * For the operator pages a browser opens with HTTP Basic (Bull Board): whether these are an active
    * superadmin's e-mail and password. Throttled and audited like a login, so it is no password oracle.
    * The answer carries a stamp of the account's current password, so a caller that remembers the check
-   * can ask `operatorStamp` on later requests whether it still holds.
+   * can ask `currentOperatorStamp` on later requests whether it still holds.
    */
   async verifySuperadmin(
     email: string,
