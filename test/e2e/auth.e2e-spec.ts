@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { PasswordService } from '../../src/auth/password.service.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
@@ -35,10 +35,19 @@ describe('auth', () => {
     await test?.close();
   });
 
+  // Every test sends from an address of its own: the per-IP counter of failed password checks lives in
+  // the run's Redis, shared by all test files, whose fixtures log in from 127.0.0.1.
+  let testNumber = 0;
+  let address = '';
+  beforeEach(() => {
+    testNumber += 1;
+    address = `10.0.6.${testNumber}`;
+  });
+
   const get = (url: string, headers: Record<string, string> = {}) =>
-    test.app.inject({ method: 'GET', url, headers });
+    test.app.inject({ method: 'GET', url, headers, remoteAddress: address });
   const post = (url: string, payload: object, headers: Record<string, string> = {}) =>
-    test.app.inject({ method: 'POST', url, payload, headers });
+    test.app.inject({ method: 'POST', url, payload, headers, remoteAddress: address });
 
   describe('login', () => {
     it('answers tokens, the user, the tenant and the tenants', async () => {

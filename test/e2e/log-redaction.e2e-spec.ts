@@ -118,6 +118,8 @@ describe('no credential in any log line', () => {
           method: 'POST',
           url: '/api/auth/login',
           payload: { email: 'nobody@example.dk', password },
+          // Its own address: the run's fixtures log in from 127.0.0.1, under the per-IP limit.
+          remoteAddress: '10.0.5.1',
         })
       ).statusCode,
     ).toBe(401);

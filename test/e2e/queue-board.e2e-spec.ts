@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { PasswordService } from '../../src/auth/password.service.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
@@ -26,45 +26,47 @@ describe('Bull Board at /api/admin/queues', () => {
     await test?.close();
   });
 
+  // Every test sends from an address of its own: the per-IP counter of failed password checks lives in
+  // the run's Redis, shared by all test files, whose fixtures log in from 127.0.0.1.
+  let testNumber = 0;
+  let address = '';
+  beforeEach(() => {
+    testNumber += 1;
+    address = `10.0.8.${testNumber}`;
+  });
+  const open = (url: string, headers: Record<string, string> = {}) =>
+    test.app.inject({ method: 'GET', url, headers, remoteAddress: address });
+
   it('asks a browser for a login: 401 with WWW-Authenticate, for no, wrong or non-superadmin credentials', async () => {
     for (const headers of [
       {},
       basic(superadmin.email, 'wrong-password'),
       basic(admin.email, TEST_PASSWORD),
     ]) {
-      const response = await test.app.inject({ method: 'GET', url: '/api/admin/queues', headers });
+      const response = await open('/api/admin/queues', headers);
       expect(response.statusCode).toBe(401);
       expect(response.headers['www-authenticate']).toMatch(/^Basic realm="RenOS queues"/);
       expect(response.body).not.toContain('bull');
     }
-    const api = await test.app.inject({ method: 'GET', url: '/api/admin/queues/api/queues' });
+    const api = await open('/api/admin/queues/api/queues');
     expect(api.statusCode).toBe(401);
   });
 
   it('shows every queue to a superadmin', async () => {
-    const page = await test.app.inject({
-      method: 'GET',
-      url: '/api/admin/queues',
-      headers: basic(superadmin.email, TEST_PASSWORD),
-    });
+    const page = await open('/api/admin/queues', basic(superadmin.email, TEST_PASSWORD));
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
-    const api = await test.app.inject({
-      method: 'GET',
-      url: '/api/admin/queues/api/queues?activeQueue=&page=1&jobsPerPage=10',
-      headers: basic(superadmin.email, TEST_PASSWORD),
-    });
+    const api = await open(
+      '/api/admin/queues/api/queues?activeQueue=&page=1&jobsPerPage=10',
+      basic(superadmin.email, TEST_PASSWORD),
+    );
     expect(api.statusCode).toBe(200);
     const names = (api.json().queues as { name: string }[]).map((q) => q.name).sort();
     expect(names).toEqual(['billing', 'calendar', 'email', 'intake', 'maintenance', 'sms']);
   });
 
   it('records a failed board login like a failed login', async () => {
-    await test.app.inject({
-      method: 'GET',
-      url: '/api/admin/queues',
-      headers: basic(admin.email, TEST_PASSWORD),
-    });
+    await open('/api/admin/queues', basic(admin.email, TEST_PASSWORD));
     const failures = await ownerDb().auditLog.count({
       where: { action: 'login_failed', metadata: { path: ['reason'], equals: 'queue_board' } },
     });
@@ -74,7 +76,7 @@ describe('Bull Board at /api/admin/queues', () => {
   describe('its login under concurrency and after changes', () => {
     let lastOctet = 10;
     const nextIp = () => `10.0.9.${(lastOctet += 1)}`;
-    const board = (headers: Record<string, string>, ip = '127.0.0.1') =>
+    const board = (headers: Record<string, string>, ip = address) =>
       test.app.inject({ method: 'GET', url: '/api/admin/queues/api/queues', headers, remoteAddress: ip });
     const count = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
     afterEach(() => {
@@ -98,9 +100,9 @@ describe('Bull Board at /api/admin/queues', () => {
       const ip = nextIp();
       const service = test.app.get(PasswordService);
       const original = service.verify.bind(service);
-      let open!: () => void;
+      let openGate!: () => void;
       let released = false;
-      const gate = new Promise<void>((resolve) => (open = resolve));
+      const gate = new Promise<void>((resolve) => (openGate = resolve));
       const verify = vi.spyOn(service, 'verify').mockImplementation(async (hash, password) => {
         await gate;
         return original(hash, password);
@@ -117,7 +119,7 @@ describe('Bull Board at /api/admin/queues', () => {
       const right = board(basic(root.email, TEST_PASSWORD), ip);
       await Promise.race([right, started(6)]);
       released = true;
-      open();
+      openGate();
       const statuses = (await wrong).map((r) => r.statusCode);
       expect((await right).statusCode).toBe(429);
       expect(count(statuses, 401)).toBe(5);
