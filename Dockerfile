@@ -32,4 +32,9 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# SIGTERM starts the graceful shutdown (readiness 503, requests and running jobs finish, then exit 0).
+# CMD is in exec form so node itself receives the signal, not a shell that would swallow it; node
+# installs its own SIGTERM/SIGINT handlers, which PID 1 needs. docker-compose.yml adds `init: true`
+# (tini) so child processes are reaped as well.
+STOPSIGNAL SIGTERM
 CMD ["node", "dist/src/main.js"]

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from './core/config/app-config.js';
 import { MIGRATIONS_DIR } from './core/database/migrations-dir.js';
 import { migrate } from './core/database/migrator.js';
 import { createWinston } from './core/logging/logger.js';
+import { ShutdownService } from './health/shutdown.service.js';
 
 async function bootstrap(): Promise<void> {
   // The only place the app reads the environment: everything else receives AppConfig.
@@ -31,21 +32,29 @@ async function bootstrap(): Promise<void> {
   await app.listen({ port: config.http.port, host: config.http.host });
   logger.info(`RenOS listening on ${config.http.host}:${config.http.port} (role ${config.role})`);
 
-  // Graceful shutdown: stop taking requests and let in-flight ones finish, then close the workers
-  // (BullMQ waits for running jobs), Prisma and Redis.
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info(`${signal} received: shutting down`);
-    const forceExit = setTimeout(() => process.exit(1), 30_000);
+  // Graceful shutdown (ShutdownService): readiness 503, stop taking requests and let in-flight ones
+  // finish, then the workers (running jobs finish), then queues, Redis and Prisma. A shutdown that
+  // hangs past SHUTDOWN_TIMEOUT_MS exits with 1 so the orchestrator does not wait for its SIGKILL.
+  const shutdown = app.get(ShutdownService);
+  const onSignal = (signal: NodeJS.Signals) => {
+    const forceExit = setTimeout(() => {
+      logger.error(`Shutdown did not finish within ${config.shutdown.timeoutMs} ms; exiting`);
+      process.exit(1);
+    }, config.shutdown.timeoutMs);
     forceExit.unref();
-    await app.close();
-    await Sentry.close(2_000);
-    process.exit(0);
+    shutdown
+      .shutdown(app, signal)
+      .then(() => Sentry.close(2_000))
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`Shutdown failed: ${(error as Error).message}`);
+          process.exit(1);
+        },
+      );
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
 }
 
 bootstrap().catch((error: unknown) => {

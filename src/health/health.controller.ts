@@ -27,7 +27,7 @@ export class HealthController {
 
   @Get('health/ready')
   @ApiOkResponse({ description: 'PostgreSQL and Redis answer' })
-  @ApiServiceUnavailableResponse({ description: 'Names what is unreachable' })
+  @ApiServiceUnavailableResponse({ description: 'Names what is unreachable, or says the app is shutting down' })
   ready(): Promise<Readiness> {
     return this.health.readiness();
   }

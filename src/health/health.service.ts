@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../core/database/prisma.service.js';
 import { DomainError } from '../core/http/domain-error.js';
 import { RedisService } from '../core/redis/redis.service.js';
+import { ShutdownService } from './shutdown.service.js';
 
 export type CheckState = 'up' | 'down';
 
@@ -18,10 +19,12 @@ export class HealthService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly redis: RedisService,
+    private readonly shutdown: ShutdownService,
   ) {}
 
-  /** Ready when PostgreSQL and Redis both answer; otherwise a 503 naming what is down. */
+  /** Ready when PostgreSQL and Redis both answer and no shutdown has begun; otherwise a 503 saying why. */
   async readiness(): Promise<Readiness> {
+    if (this.shutdown.draining) throw new DomainError('unavailable', 'Not ready: shutting down');
     const [database, redis] = await Promise.all([this.databaseState(), this.redisState()]);
     const checks = { database, redis };
     const down = Object.entries(checks)

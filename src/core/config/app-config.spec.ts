@@ -53,6 +53,30 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('shutdown and stalled jobs', () => {
+    it("default to BullMQ's 30 s stalled check, no drain delay and a 25 s shutdown budget", () => {
+      const config = loadConfig({});
+      expect(config.jobs.stalledIntervalMs).toBe(30_000);
+      expect(config.shutdown).toEqual({ drainDelayMs: 0, timeoutMs: 25_000 });
+    });
+
+    it('take shorter values for tests and load balancers', () => {
+      const config = loadConfig({
+        JOB_STALLED_INTERVAL_MS: '500',
+        SHUTDOWN_DRAIN_DELAY_MS: '3000',
+        SHUTDOWN_TIMEOUT_MS: '10000',
+      });
+      expect(config.jobs.stalledIntervalMs).toBe(500);
+      expect(config.shutdown).toEqual({ drainDelayMs: 3_000, timeoutMs: 10_000 });
+    });
+
+    it('refuse a stalled check of 0 (it would never recover a job) and a shutdown budget under 1 s', () => {
+      expect(
+        namedVariables(refusal({ JOB_STALLED_INTERVAL_MS: '0', SHUTDOWN_TIMEOUT_MS: '10' })).sort(),
+      ).toEqual(['JOB_STALLED_INTERVAL_MS', 'SHUTDOWN_TIMEOUT_MS']);
+    });
+  });
+
   describe('MIGRATE_ON_START', () => {
     it('defaults to false in production', () => {
       expect(loadConfig(productionEnv()).database.migrateOnStart).toBe(false);

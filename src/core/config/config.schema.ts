@@ -65,6 +65,12 @@ export const environmentSchema = z.object({
       .default('renos'),
   ),
   OUTBOX_SWEEP_INTERVAL_MS: integer(5_000, 0, 3_600_000),
+  /** How often BullMQ looks for jobs whose worker died mid-run (its own default is 30 s). */
+  JOB_STALLED_INTERVAL_MS: integer(30_000, 100, 3_600_000),
+  /** After SIGTERM: how long readiness answers 503 while the server still takes requests. */
+  SHUTDOWN_DRAIN_DELAY_MS: integer(0, 0, 60_000),
+  /** After SIGTERM: the whole shutdown's budget before the process exits with 1 regardless. */
+  SHUTDOWN_TIMEOUT_MS: integer(25_000, 1_000, 600_000),
   JWT_SECRET: optionalString,
   ENCRYPTION_KEY: optionalString,
   ENCRYPTION_KEY_ID: z.preprocess(

@@ -110,9 +110,15 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     this.timer.unref();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Stops the sweeper and waits for a sweep under way; rows it did not reach stay pending. */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.timer = undefined;
     await this.sweeping?.catch(() => undefined);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
   }
 
   private async claimAndEnqueue(ids?: string[]): Promise<number> {

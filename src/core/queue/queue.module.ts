@@ -11,6 +11,6 @@ import { WorkerService } from './worker.service.js';
 @Module({
   imports: [DiscoveryModule],
   providers: [QueueService, OutboxService, WorkerService, PruneProcessor, JobMetrics],
-  exports: [QueueService, OutboxService, JobMetrics],
+  exports: [QueueService, OutboxService, JobMetrics, WorkerService],
 })
 export class QueueModule {}

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { AppProcess, buildOnce, type Exit } from '../support/app-process.js';
+import { createTenant, createUser, ownerDb, type TenantFixture } from '../support/fixtures.js';
+
+/**
+ * SIGTERM in the middle of a burst of writes, against the built app in a child process (as the image
+ * runs it): readiness turns 503 first, requests in flight finish, later ones are refused before they
+ * start, the process exits 0, and every write that answered 2xx is stored while no other is.
+ */
+
+const DRAIN_DELAY_MS = 1_000;
+const SIGNAL_AFTER_MS = 1_000;
+const BURST_MS = 3_500;
+const CONCURRENCY = 12;
+const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+const LEAD = {
+  customerName: 'Søren Sørensen',
+  serviceType: 'Flytterengøring',
+  address: 'Vestergade 12',
+  postalCode: '8000',
+  city: 'Aarhus C',
+  estimatedHours: 4,
+};
+
+type Outcome = { email: string; status: number } | { email: string; error: string };
+
+/** Network errors a client can retry safely: the request was never taken (refused, or its idle socket closed). */
+const REFUSALS = new Set(['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
+
+function errorCode(error: unknown): string {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  return cause?.code ?? (error as Error).message;
+}
+
+describe('graceful shutdown', () => {
+  let app: AppProcess;
+  let tenant: TenantFixture;
+  let auth: string;
+
+  beforeAll(async () => {
+    await buildOnce();
+    app = await AppProcess.start({ SHUTDOWN_DRAIN_DELAY_MS: String(DRAIN_DELAY_MS) });
+    tenant = await createTenant('Nedlukning ApS');
+    const user = await createUser(tenant.id, 'admin');
+    const login = await fetch(`${app.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: user.email, password: user.password }),
+    });
+    expect(login.status).toBe(200);
+    auth = `Bearer ${((await login.json()) as { accessToken: string }).accessToken}`;
+  }, 240_000);
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('drains on SIGTERM: 2xx writes are stored, the rest refused cleanly, exit 0', async () => {
+    const outcomes: Outcome[] = [];
+    const readiness: Array<{ at: number; status: number }> = [];
+    const started = Date.now();
+    let signalledAt = 0;
+    let sequence = 0;
+
+    async function writer(): Promise<void> {
+      while (Date.now() - started < BURST_MS) {
+        const email = `nedlukning-${(sequence += 1)}@example.dk`;
+        try {
+          const response = await fetch(`${app.url}/api/leads`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: auth },
+            body: JSON.stringify({ ...LEAD, customerEmail: email }),
+          });
+          await response.arrayBuffer();
+          outcomes.push({ email, status: response.status });
+        } catch (error) {
+          outcomes.push({ email, error: errorCode(error) });
+          await sleep(20);
+        }
+      }
+    }
+
+    async function probeReadiness(): Promise<void> {
+      while (Date.now() - started < BURST_MS) {
+        const status = await fetch(`${app.url}/api/health/ready`).then(
+          async (response) => (await response.arrayBuffer(), response.status),
+          () => 0,
+        );
+        readiness.push({ at: Date.now(), status });
+        await sleep(50);
+      }
+    }
+
+    const signal = sleep(SIGNAL_AFTER_MS).then(() => {
+      signalledAt = Date.now();
+      app.signal('SIGTERM');
+    });
+    await Promise.all([signal, probeReadiness(), ...Array.from({ length: CONCURRENCY }, writer)]);
+    const exit = await Promise.race([app.exited, sleep(30_000).then((): Exit => ({ code: -1, signal: null }))]);
+
+    expect(exit, app.logs()).toEqual({ code: 0, signal: null });
+
+    // Readiness: 200 before the signal, 503 during the drain delay, then nothing listens.
+    expect(readiness.filter((r) => r.at < signalledAt).every((r) => r.status === 200)).toBe(true);
+    expect(readiness.some((r) => r.at > signalledAt && r.status === 503)).toBe(true);
+
+    // Every request either succeeded or was refused before it started: never a 500 or a hang.
+    const unexpected = outcomes.filter((o) =>
+      'status' in o ? !(o.status === 201 || o.status === 503) : !REFUSALS.has(o.error),
+    );
+    expect(unexpected).toEqual([]);
+    const created = outcomes.filter((o) => 'status' in o && o.status === 201).map((o) => o.email);
+    const refused = outcomes.length - created.length;
+    // The burst straddles the signal, so both kinds occur (otherwise the test proves nothing).
+    expect(created.length).toBeGreaterThan(20);
+    expect(refused).toBeGreaterThan(0);
+
+    // Exactly the acknowledged writes are stored: none lost, none written without an answer.
+    const stored = await ownerDb().lead.findMany({
+      where: { tenantId: tenant.id },
+      select: { customerEmail: true },
+    });
+    expect(stored.map((lead) => lead.customerEmail).sort()).toEqual([...created].sort());
+  }, 60_000);
+});
