@@ -58,6 +58,7 @@ export interface Exit {
  * database and Redis prefix unless `env` says otherwise. Tests send it real signals.
  */
 export class AppProcess {
+  static readonly ROOT = ROOT;
   private output = '';
   readonly exited: Promise<Exit>;
 
@@ -68,6 +69,11 @@ export class AppProcess {
     child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
     child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
     this.exited = new Promise((done) => child.once('exit', (code, signal) => done({ code, signal })));
+  }
+
+  /** A port nothing listens on now, for an app whose URL the fakes must know before it starts. */
+  static freePort(): Promise<number> {
+    return freePort();
   }
 
   /** Starts the app and resolves once readiness answers 200 (rejects with its output if it dies first). */

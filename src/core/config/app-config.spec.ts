@@ -56,17 +56,18 @@ describe('loadConfig', () => {
   describe('shutdown and stalled jobs', () => {
     it("default to BullMQ's 30 s stalled check, no drain delay and a 25 s shutdown budget", () => {
       const config = loadConfig({});
-      expect(config.jobs.stalledIntervalMs).toBe(30_000);
+      expect(config.jobs).toEqual({ stalledIntervalMs: 30_000, lockDurationMs: 30_000 });
       expect(config.shutdown).toEqual({ drainDelayMs: 0, timeoutMs: 25_000 });
     });
 
     it('take shorter values for tests and load balancers', () => {
       const config = loadConfig({
         JOB_STALLED_INTERVAL_MS: '500',
+        JOB_LOCK_DURATION_MS: '5000',
         SHUTDOWN_DRAIN_DELAY_MS: '3000',
         SHUTDOWN_TIMEOUT_MS: '10000',
       });
-      expect(config.jobs.stalledIntervalMs).toBe(500);
+      expect(config.jobs).toEqual({ stalledIntervalMs: 500, lockDurationMs: 5_000 });
       expect(config.shutdown).toEqual({ drainDelayMs: 3_000, timeoutMs: 10_000 });
     });
 

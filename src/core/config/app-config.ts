@@ -40,8 +40,11 @@ export class AppConfig {
   readonly redis: { readonly url: string; readonly queuePrefix: string };
   /** How often each instance sweeps outbox rows that were not relayed at commit (0 turns it off). */
   readonly outbox: { readonly sweepIntervalMs: number };
-  /** How often a worker checks for jobs left active by a process that died (they run again). */
-  readonly jobs: { readonly stalledIntervalMs: number };
+  /**
+   * Crash recovery: a running job's lock is renewed every half `lockDurationMs`; once a dead process's
+   * lock has expired, the next stalled check (every `stalledIntervalMs`) hands the job back to run again.
+   */
+  readonly jobs: { readonly stalledIntervalMs: number; readonly lockDurationMs: number };
   /**
    * The graceful shutdown: readiness answers 503 for `drainDelayMs` before the server stops taking
    * connections (time for a load balancer to notice), and the whole sequence gets `timeoutMs`.
@@ -107,7 +110,10 @@ export class AppConfig {
     };
     this.redis = { url: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX };
     this.outbox = { sweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS };
-    this.jobs = { stalledIntervalMs: env.JOB_STALLED_INTERVAL_MS };
+    this.jobs = {
+      stalledIntervalMs: env.JOB_STALLED_INTERVAL_MS,
+      lockDurationMs: env.JOB_LOCK_DURATION_MS,
+    };
     this.shutdown = { drainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS, timeoutMs: env.SHUTDOWN_TIMEOUT_MS };
     this.auth = {
       jwtSecret,

@@ -67,6 +67,8 @@ export const environmentSchema = z.object({
   OUTBOX_SWEEP_INTERVAL_MS: integer(5_000, 0, 3_600_000),
   /** How often BullMQ looks for jobs whose worker died mid-run (its own default is 30 s). */
   JOB_STALLED_INTERVAL_MS: integer(30_000, 100, 3_600_000),
+  /** How long a running job's lock lasts without renewal (BullMQ's default is 30 s). */
+  JOB_LOCK_DURATION_MS: integer(30_000, 1_000, 3_600_000),
   /** After SIGTERM: how long readiness answers 503 while the server still takes requests. */
   SHUTDOWN_DRAIN_DELAY_MS: integer(0, 0, 60_000),
   /** After SIGTERM: the whole shutdown's budget before the process exits with 1 regardless. */

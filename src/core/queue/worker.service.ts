@@ -97,6 +97,8 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
       // A job whose process died stays active until a worker's stalled check hands it back; a shorter
       // interval recovers sooner after a crash at the cost of a little Redis traffic.
       stalledInterval: this.config.jobs.stalledIntervalMs,
+      // The stalled check only takes back jobs whose lock expired: together they bound the recovery.
+      lockDuration: this.config.jobs.lockDurationMs,
     });
     worker.on('failed', (job, error) => {
       // Unrecoverable errors skip the remaining attempts; otherwise the last attempt is final.
