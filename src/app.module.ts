@@ -12,6 +12,7 @@ import { ConfigModule } from './core/config/config.module.js';
 import { Clock, ClockModule } from './core/time/clock.js';
 import { DatabaseModule } from './core/database/database.module.js';
 import { HttpModule } from './core/http/http.module.js';
+import { IdempotencyModule } from './core/idempotency/idempotency.module.js';
 import { QueueModule } from './core/queue/queue.module.js';
 import { RedisModule } from './core/redis/redis.module.js';
 import { EmailModule } from './email/email.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         RedisModule,
         CacheModule,
         QueueModule,
+        IdempotencyModule,
         HttpModule,
         AuthModule,
         TenantsModule,

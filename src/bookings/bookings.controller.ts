@@ -21,6 +21,7 @@ import {
   UpdateBookingStatusDto,
 } from './dto/booking-input.dto.js';
 import { BookingDto, BookingPageDto, MeetingViewDto } from './dto/booking.dto.js';
+import { Idempotent } from '../core/idempotency/idempotent.decorator.js';
 
 @ApiTags('bookings')
 @Controller('bookings')
@@ -36,6 +37,7 @@ export class BookingsController {
   }
 
   @Post()
+  @Idempotent()
   @Authenticated({ roles: WRITER_ROLES })
   @ApiCreatedResponse({ type: BookingDto, description: 'A confirmed booking; the lead becomes booked' })
   @ApiNotFoundResponse({ description: 'No such lead or team visible to the caller' })

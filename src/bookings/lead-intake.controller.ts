@@ -5,6 +5,7 @@ import { Authenticated, CurrentPrincipal, WRITER_ROLES } from '../auth/auth.deco
 import type { Principal } from '../auth/principal.js';
 import { CreateLeadDto } from '../leads/dto/create-lead.dto.js';
 import { LeadIntakeService, type CreatedLead, type CreatedLeadWithBooking } from './lead-intake.service.js';
+import { Idempotent } from '../core/idempotency/idempotent.decorator.js';
 
 /**
  * POST /leads. Here rather than in the leads module: with `scheduledAt` the lead and its pending
@@ -16,6 +17,7 @@ export class LeadIntakeController {
   constructor(private readonly intake: LeadIntakeService) {}
 
   @Post()
+  @Idempotent()
   @Authenticated({ roles: WRITER_ROLES })
   @ApiCreatedResponse({
     description:

@@ -19,6 +19,7 @@ import {
 } from './dto/invoice-input.dto.js';
 import { InvoiceDto, InvoicePageDto } from './dto/invoice.dto.js';
 import { InvoicesService } from './invoices.service.js';
+import { Idempotent } from '../core/idempotency/idempotent.decorator.js';
 
 @ApiTags('invoices')
 @Controller('invoices')
@@ -34,6 +35,7 @@ export class InvoicesController {
   }
 
   @Post()
+  @Idempotent()
   @Authenticated({ roles: WRITER_ROLES })
   @ApiCreatedResponse({ type: InvoiceDto, description: 'The draft invoice of a completed booking' })
   @ApiNotFoundResponse({ description: 'No such booking visible to the caller' })
@@ -78,6 +80,7 @@ export class InvoicesController {
   }
 
   @Post(':id/credit-note')
+  @Idempotent()
   @Authenticated({ roles: MANAGER_ROLES })
   @ApiCreatedResponse({ type: InvoiceDto, description: 'The credit note; the invoice becomes credited' })
   @ApiConflictResponse({ description: 'Not an issued invoice, or already credited' })
@@ -90,6 +93,7 @@ export class InvoicesController {
   }
 
   @Post(':id/payments')
+  @Idempotent()
   @HttpCode(HttpStatus.OK)
   @Authenticated({ roles: MANAGER_ROLES })
   @ApiOkResponse({ type: InvoiceDto, description: 'The payment recorded; paid when nothing is outstanding' })

@@ -12,6 +12,7 @@ import { IdParamDto } from './dto/id-param.dto.js';
 import { PaginationQueryDto } from '../core/http/pagination.js';
 import { CreateTeamDto, TeamPageDto, TeamResponseDto, UpdateTeamDto } from './dto/team.dto.js';
 import { TeamsService } from './teams.service.js';
+import { Idempotent } from '../core/idempotency/idempotent.decorator.js';
 
 @ApiTags('tenant')
 @Controller('teams')
@@ -26,6 +27,7 @@ export class TeamsController {
   }
 
   @Post()
+  @Idempotent()
   @Authenticated({ roles: ADMIN_ROLES })
   @ApiCreatedResponse({ type: TeamResponseDto })
   @ApiConflictResponse({ description: 'A team with this name exists' })

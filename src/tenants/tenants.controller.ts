@@ -13,6 +13,7 @@ import { CreatedTenantDto, CreateTenantDto } from './dto/create-tenant.dto.js';
 import { TenantResponseDto } from './dto/tenant-response.dto.js';
 import { UpdateTenantDto } from './dto/update-tenant.dto.js';
 import { TenantsService } from './tenants.service.js';
+import { Idempotent } from '../core/idempotency/idempotent.decorator.js';
 
 @ApiTags('tenant')
 @Controller()
@@ -44,6 +45,7 @@ export class TenantsController {
   }
 
   @Post('tenants')
+  @Idempotent()
   @HttpCode(HttpStatus.CREATED)
   @Authenticated({ superadmin: true })
   @ApiCreatedResponse({ type: CreatedTenantDto })

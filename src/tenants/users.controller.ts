@@ -26,6 +26,7 @@ import { IdParamDto } from './dto/id-param.dto.js';
 import { PaginationQueryDto } from '../core/http/pagination.js';
 import { CreateUserDto, UpdateUserDto, UserPageDto, UserResponseDto } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
+import { Idempotent } from '../core/idempotency/idempotent.decorator.js';
 
 @ApiTags('tenant')
 @Controller('users')
@@ -40,6 +41,7 @@ export class UsersController {
   }
 
   @Post()
+  @Idempotent()
   @ApiCreatedResponse({
     type: UserResponseDto,
     description:

@@ -25,7 +25,10 @@ const CONVERGE_WITHIN_MS = 90_000;
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 const fixture = JSON.parse(
-  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'lead-emails', 'leadpoint-flytterengoring.json'), 'utf8'),
+  readFileSync(
+    join(import.meta.dirname, '..', 'fixtures', 'lead-emails', 'leadpoint-flytterengoring.json'),
+    'utf8',
+  ),
 ) as { from: string; subject: string; text: string };
 
 /** The i-th customer: a mobile number and address of their own, so each mail is a lead of its own. */

@@ -98,7 +98,10 @@ describe('graceful shutdown', () => {
       app.signal('SIGTERM');
     });
     await Promise.all([signal, probeReadiness(), ...Array.from({ length: CONCURRENCY }, writer)]);
-    const exit = await Promise.race([app.exited, sleep(30_000).then((): Exit => ({ code: -1, signal: null }))]);
+    const exit = await Promise.race([
+      app.exited,
+      sleep(30_000).then((): Exit => ({ code: -1, signal: null })),
+    ]);
 
     expect(exit, app.logs()).toEqual({ code: 0, signal: null });
 

@@ -25,6 +25,7 @@ import { GmailRepository } from './gmail.repository.js';
 import { LeadIntakePipeline } from './lead-intake.pipeline.js';
 import { parseGmailPush } from './pubsub-push.js';
 import { PubSubVerifier } from './pubsub-verifier.js';
+import { Idempotent } from '../../core/idempotency/idempotent.decorator.js';
 
 class UnauthenticatedPushError extends DomainError {
   constructor() {
@@ -134,6 +135,7 @@ export class LeadIntakeTextController {
   ) {}
 
   @Post()
+  @Idempotent()
   @Authenticated({ roles: WRITER_ROLES })
   @ApiOperation({
     summary: 'Create a lead from a pasted lead mail, through the same path as the Gmail intake',
