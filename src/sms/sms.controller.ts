@@ -10,6 +10,7 @@ import {
 
 import { Authenticated, CurrentPrincipal, WRITER_ROLES } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
+import { Idempotent } from '../core/idempotency/idempotent.decorator.js';
 import { IdParamDto } from '../tenants/dto/id-param.dto.js';
 import { BookingOptionsResultDto, SendSmsDto, SmsDto, SmsPageDto, SmsQueryDto } from './dto/sms.dto.js';
 import { SmsOfferService } from './sms-offer.service.js';
@@ -33,6 +34,7 @@ export class SmsController {
 
   @Post('sms')
   @Authenticated({ roles: WRITER_ROLES })
+  @Idempotent()
   @ApiCreatedResponse({
     type: SmsDto,
     description: 'Recorded and queued; sent by a job (GSM-7, status follows)',

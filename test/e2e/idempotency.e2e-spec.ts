@@ -146,6 +146,32 @@ describe('Idempotency-Key', () => {
     expect(await stored()).toBe(0);
   });
 
+  it('a manual SMS retried with its key is recorded, and so sent, once', async () => {
+    const created = await postLead(admin, undefined, {
+      ...lead(`sms-${randomUUID()}@example.dk`),
+      customerPhone: '+4520304050',
+    });
+    expect(created.statusCode).toBe(201);
+    const leadId = created.json().id as string;
+    const key = randomUUID();
+    const send = () =>
+      test.app.inject({
+        method: 'POST',
+        url: '/api/sms',
+        headers: { ...admin.auth, 'idempotency-key': key },
+        payload: { leadId, body: 'Hej Ida. Vi er der ca. kl. 10:30.' },
+      });
+    const first = await send();
+    const retry = await send();
+    expect(first.statusCode).toBe(201);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json().id).toBe(first.json().id);
+    expect(
+      await ownerDb().smsMessage.count({ where: { tenantId: tenant.id, leadId, direction: 'outbound' } }),
+    ).toBe(1);
+  });
+
   it('without the header a POST behaves as before: two requests, two leads', async () => {
     const email = `uden-${randomUUID()}@example.dk`;
     expect((await postLead(admin, undefined, lead(email))).statusCode).toBe(201);
@@ -161,6 +187,7 @@ describe('Idempotency-Key', () => {
       );
     for (const path of [
       '/api/leads',
+      '/api/sms',
       '/api/bookings',
       '/api/invoices',
       '/api/users',
