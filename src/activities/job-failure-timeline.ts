@@ -21,9 +21,9 @@ const JOB_LABELS: Readonly<Record<string, string>> = {
 const REPORTS_ITSELF = new Set(['email.send', 'sms.send', 'calendar.sync-booking', 'billing.push-invoice']);
 
 /**
- * A job that gave up shows on the timeline of the lead it was about (DESIGN.md: "its jobs fail with a
- * clear reason on the timeline"), found from the ids in its payload: the lead, or the booking, invoice
- * or text that belongs to one. Jobs about no lead (schedules, mailbox syncs) only reach the logs and
+ * A job that gave up shows, with a clear reason, on the timeline of the lead it was about
+ * (docs/architecture.md, Jobs and the outbox), found from the ids in its payload: the lead, or the booking,
+ * invoice or text that belongs to one. Jobs about no lead (schedules, mailbox syncs) only reach the logs and
  * the queue dashboard.
  */
 @Injectable()

@@ -16,13 +16,13 @@ export interface AuthRequirements {
 
 /**
  * The one way out of authentication: login, refresh, the webhooks (they verify their own signatures),
- * the meeting-token view, health, docs and metrics (DESIGN.md section 3).
+ * the meeting-token view, health, docs and metrics (docs/architecture.md, Tenancy).
  */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 /**
  * What a route requires of its caller. Every route is authenticated by the global guard anyway; this
- * adds the role matrix of DESIGN.md section 3 and documents both in OpenAPI, in one place.
+ * adds the role matrix (docs/architecture.md, Tenancy) and documents both in OpenAPI, in one place.
  */
 export function Authenticated(requirements: AuthRequirements = {}) {
   return applyDecorators(

@@ -12,7 +12,7 @@ export class BookingNotFoundError extends NotFoundError {
   }
 }
 
-/** A booking link that matches no booking: 404, whatever the reason (DESIGN.md section 3). */
+/** A booking link that matches no booking: 404, whatever the reason (docs/architecture.md, Tenancy). */
 export class MeetingNotFoundError extends NotFoundError {
   constructor() {
     super('Meeting');

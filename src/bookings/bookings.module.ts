@@ -12,7 +12,7 @@ import { LeadIntakeController } from './lead-intake.controller.js';
 import { LeadIntakeService } from './lead-intake.service.js';
 
 /**
- * Bookings (DESIGN.md sections 2 and 5): a lead's job on a team's time, its status, the customer's
+ * Bookings (docs/architecture.md, Data model): a lead's job on a team's time, its status, the customer's
  * public booking link, the expiry schedule, and POST /leads (a lead with a requested time is created
  * with its pending booking). Depends on leads, activities and tenants; nothing below depends on it.
  */

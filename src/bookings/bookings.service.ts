@@ -53,8 +53,8 @@ const HOUR_MS = 3600 * 1000;
 const EXPIRY_BATCH = 500;
 
 /**
- * The status moves a client may ask for (DESIGN.md section 2). Completion is not among them: it needs
- * the hours worked and has its own action. `expired` is the schedule's move only.
+ * The status moves a client may ask for (docs/architecture.md, Data model). Completion is not among them: it
+ * needs the hours worked and has its own action. `expired` is the schedule's move only.
  */
 const TRANSITIONS: Readonly<Record<BookingStatus, readonly BookingStatus[]>> = {
   pending: ['confirmed', 'cancelled'],
@@ -268,7 +268,7 @@ export class BookingsService {
   }
 
   /**
-   * The slot a customer chose by SMS (DESIGN.md section 4.4), inside the caller's transaction: a
+   * The slot a customer chose by SMS (docs/architecture.md, step 4), inside the caller's transaction: a
    * confirmed booking on the offered team and time, its activity, and the lead booked. Throws
    * BookingOverlapError when the team's time was taken meanwhile (the caller offers fresh times); the
    * caller runs it through `guardOverlap` so the exclusion constraint's refusal reads the same.
@@ -411,7 +411,10 @@ export class BookingsService {
     return BookingDto.from(updated);
   }
 
-  /** confirm, start or cancel (DESIGN.md section 2); completion has its own action with the hours. */
+  /**
+   * confirm, start or cancel (docs/architecture.md, Data model); completion has its own action with the
+   * hours.
+   */
   async changeStatus(principal: Principal, bookingId: string, to: BookingStatus): Promise<BookingDto> {
     const current = await this.findVisible(principal, bookingId);
     if (to === 'cancelled' && !MANAGER_ROLES.includes(principal.role)) {
@@ -459,8 +462,8 @@ export class BookingsService {
   /**
    * The job is done: records the hours worked and completes the booking and its lead.
    *
-   * With it, the draft invoice (DESIGN.md section 4.8), in this same transaction, after the booking row
-   * is updated, so a completed booking never lacks its invoice.
+   * With it, the draft invoice (docs/architecture.md, step 8), in this same transaction, after the booking
+   * row is updated, so a completed booking never lacks its invoice.
    */
   async complete(principal: Principal, bookingId: string, dto: CompleteBookingDto): Promise<BookingDto> {
     const current = await this.findVisible(principal, bookingId);
@@ -544,7 +547,7 @@ export class BookingsService {
   // Helpers -----------------------------------------------------------------------------------------
 
   /**
-   * The team's Google Calendar follows the booking (DESIGN.md section 4.7): confirmed → event, moved →
+   * The team's Google Calendar follows the booking (docs/architecture.md, step 7): confirmed → event, moved →
    * patched, cancelled → deleted. The job is written in the change's transaction; relay its id after
    * commit. (A pending booking that expires never had an event, so expiry writes none.)
    */
@@ -620,8 +623,8 @@ export class BookingsService {
   }
 
   /**
-   * Who the booking is assigned to. STAFF act only on what is theirs (DESIGN.md section 3), so they may
-   * assign a booking to themselves but not hand it to someone else.
+   * Who the booking is assigned to. STAFF act only on what is theirs (docs/architecture.md, Tenancy), so they
+   * may assign a booking to themselves but not hand it to someone else.
    */
   private assigneeFor(
     principal: Principal,

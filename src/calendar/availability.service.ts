@@ -46,7 +46,7 @@ const HOUR_MS = 3600_000;
 const MINUTE_MS = 60_000;
 
 /**
- * Free slots of the current tenant (DESIGN.md section 4.6): the pure `freeSlots` fed with the
+ * Free slots of the current tenant (docs/architecture.md, step 6): the pure `freeSlots` fed with the
  * tenant's rules and, per team, its Google Calendar busy times, live bookings and held offers. Without
  * Google connected, bookings and offers alone decide.
  */

@@ -4,7 +4,7 @@ import type { ClosedDays, SlotRules, Weekday, WorkingHours } from '../tenants/te
 import { danishPublicHolidays } from './danish-holidays.js';
 
 /**
- * The one availability function (DESIGN.md section 4.6), shared by GET /calendar/availability and the
+ * The one availability function (docs/architecture.md, step 6), shared by GET /calendar/availability and the
  * SMS offer. Pure: the caller gathers the tenant's rules and each team's busy times; everything here is
  * arithmetic on the tenant's wall clock, converted to UTC instants at the end. Wall-clock times are
  * built from their local parts (never "midnight plus ten hours"), so a 10:00 slot is 10:00 on both

@@ -17,7 +17,7 @@ import {
 import { CalendarRepository, type BookingForSync } from './calendar.repository.js';
 
 /**
- * The event id of a booking's revision (DESIGN.md section 4.4): Google accepts client ids in base32hex
+ * The event id of a booking's revision (docs/architecture.md, step 4): Google accepts client ids in base32hex
  * (0-9, a-v). The UUID's hex digits and the decimal revision are both in that alphabet, and the hex
  * part has a fixed length, so the id is unambiguous, and the same booking revision always gets the
  * same id: a retried insert meets its own earlier success as a 409.

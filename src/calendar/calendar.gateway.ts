@@ -1,8 +1,8 @@
 /**
- * The port to the team calendars (STYLE.md 11): what the calendar features need from Google Calendar,
- * in our words. One adapter (GoogleCalendarGateway) speaks the vendor's API and maps its errors to
- * `CalendarGatewayError` kinds, so the services decide retry / give up / needs attention without
- * knowing HTTP.
+ * The port to the team calendars (docs/architecture.md, Layers: outside services behind ports): what the
+ * calendar features need from Google Calendar, in our words. One adapter (GoogleCalendarGateway) speaks the
+ * vendor's API and maps its errors to `CalendarGatewayError` kinds, so the services decide retry / give up /
+ * needs attention without knowing HTTP.
  */
 
 export const CALENDAR_GATEWAY = Symbol('CalendarGateway');

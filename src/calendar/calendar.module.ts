@@ -13,7 +13,7 @@ import { GoogleCalendarGateway } from './google-calendar.gateway.js';
 import { SyncBookingProcessor } from './jobs/sync-booking.processor.js';
 
 /**
- * Team calendars (DESIGN.md sections 4.4, 4.6 and 4.7): availability (GET /calendar/availability and
+ * Team calendars (docs/architecture.md, steps 4, 6 and 7): availability (GET /calendar/availability and
  * the SMS offer share AvailabilityService) and the `calendar.sync-booking` job that keeps each booking's
  * Google Calendar event in line with it. Bookings write that job to the outbox; nothing here imports
  * bookings, so the dependency runs one way.

@@ -1,8 +1,8 @@
 /**
- * Danish public holidays (helligdage), the closed days a tenant gets by default (DESIGN.md section 2).
- * Only the official holidays: 24 and 31 December and Grundlovsdag are working days by law, and a tenant
- * that closes on them lists them in `closedDays.dates`. Store bededag was abolished from 2024 on
- * (lov nr. 203 af 28. februar 2023), so it counts only for earlier years.
+ * Danish public holidays (helligdage), the closed days a tenant gets by default (docs/architecture.md, Data
+ * model). Only the official holidays: 24 and 31 December and Grundlovsdag are working days by law, and a
+ * tenant that closes on them lists them in `closedDays.dates`. Store bededag was abolished from 2024 on (lov
+ * nr. 203 af 28. februar 2023), so it counts only for earlier years.
  */
 
 /** Easter Sunday in the Gregorian calendar (the anonymous algorithm of Meeus, Jones and Butcher). */

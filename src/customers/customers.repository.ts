@@ -44,7 +44,7 @@ const detailInclude = (visibility: CustomerVisibility) => {
 
 export type CustomerDetailRow = Prisma.CustomerGetPayload<{ include: ReturnType<typeof detailInclude> }>;
 
-/** The live booking statuses (DESIGN.md section 2): the ones that hold a team's time. */
+/** The live booking statuses (docs/architecture.md, Data model): the ones that hold a team's time. */
 export const LIVE_BOOKING_STATUSES: readonly BookingStatus[] = [
   BookingStatus.pending,
   BookingStatus.confirmed,

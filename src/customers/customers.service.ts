@@ -124,7 +124,7 @@ const place = (contact: LeadContact) => ({
   city: contact.city,
 });
 
-/** STAFF see a customer only through a lead assigned to them (DESIGN.md section 3). */
+/** STAFF see a customer only through a lead assigned to them (docs/architecture.md, Tenancy). */
 function visibilityOf(principal: Principal): CustomerVisibility {
   return principal.role === 'staff' ? { assignedUserId: principal.userId } : {};
 }

@@ -9,7 +9,7 @@ import { EmailService } from './email.service.js';
 import { SendEmailProcessor } from './send-email.processor.js';
 
 /**
- * Outgoing e-mail (DESIGN.md section 4 step 2): features record an e-mail in their own transaction
+ * Outgoing e-mail (docs/architecture.md, step 2): features record an e-mail in their own transaction
  * with `EmailService.enqueue`; the `email.send` job sends it through the tenant's Gmail, once.
  */
 @Module({

@@ -24,7 +24,7 @@ export interface EnqueueEmail {
 }
 
 /**
- * Records e-mails to send (DESIGN.md section 4 step 2). In the caller's transaction it renders the
+ * Records e-mails to send (docs/architecture.md, step 2). In the caller's transaction it renders the
  * tenant's template, stores the result as an OutboundEmail — unique per subject, type and step, so
  * asking twice records one — and writes the outbox job that sends it. What is sent later is exactly
  * what was recorded here, whatever happens to the template in between.

@@ -26,7 +26,7 @@ function basicCredentials(header: string | undefined): { email: string; password
 }
 
 /**
- * Bull Board at `/api/admin/queues` (DESIGN.md section 5, ops): every queue's jobs, their data and
+ * Bull Board at `/api/admin/queues`, the operator's view: every queue's jobs, their data and
  * failure reasons, for superadmins only. A browser opens it with HTTP Basic (a superadmin's e-mail and
  * password, throttled like a login); everything else gets 401 and the browser's login prompt.
  */

@@ -22,7 +22,7 @@ import { InvoicesRepository, UNPAID_STATUSES, type InvoiceWithLines } from './in
 
 /** The Billy product every cleaning line is booked on; found again by its product number. */
 export const BILLY_PRODUCT_NO = 'RENOS-RENGORING';
-/** Reminder steps: days past the due date (DESIGN.md section 4 step 8). */
+/** Reminder steps: days past the due date (docs/architecture.md, step 8). */
 export const REMINDER_STEPS = [7, 14] as const;
 const POLL_BATCH = 200;
 const OVERDUE_BATCH = 500;
@@ -34,7 +34,7 @@ const day = (value: Date | null) => (value ? value.toISOString().slice(0, 10) : 
 const dateOnly = (value: string | null | undefined) => (value ? new Date(`${value}T00:00:00Z`) : undefined);
 
 /**
- * Billy's side of invoicing, run by jobs (DESIGN.md section 4 step 8):
+ * Billy's side of invoicing, run by jobs (docs/architecture.md, step 8):
  * - push: find or create the contact and product, create the invoice with our reference as
  *   `externalId`, approve it when it is approved here, read back Billy's number and totals. The intent
  *   is stored before the create; a retry after a timeout searches Billy by our reference first, so the

@@ -29,7 +29,7 @@ export interface InvoiceAmounts {
 }
 
 /**
- * Prices an invoice the way the Danish books read it (DESIGN.md section 4 step 8): each line's net
+ * Prices an invoice the way the Danish books read it (docs/architecture.md, step 8): each line's net
  * (quantity × unit price) and its VAT are rounded to øre half-up on their own, and the totals are the
  * sums of the rounded lines, so the lines printed on the invoice always add up to its totals exactly.
  */

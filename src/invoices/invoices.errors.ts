@@ -20,7 +20,10 @@ export class BookingNotCompletedError extends ConflictError {
   }
 }
 
-/** One invoice per booking (DESIGN.md section 2); the unique key decides between concurrent requests. */
+/**
+ * One invoice per booking (docs/architecture.md, Data model); the unique key decides between concurrent
+ * requests.
+ */
 export class BookingAlreadyInvoicedError extends ConflictError {
   constructor(invoiceId: string) {
     super('The booking already has an invoice', { invoiceId });

@@ -14,8 +14,8 @@ import { PollPaymentsProcessor } from './jobs/poll-payments.processor.js';
 import { PushInvoiceProcessor } from './jobs/push-invoice.processor.js';
 
 /**
- * Invoices (DESIGN.md sections 2, 4.8 and 5): drafts from completed bookings, the gapless numbering,
- * credit notes, payments, and Billy's side in jobs. Reads bookings through its own repository, so
+ * Invoices (docs/architecture.md, Data model and step 8): drafts from completed bookings, the gapless
+ * numbering, credit notes, payments, and Billy's side in jobs. Reads bookings through its own repository, so
  * bookings can create the draft in the completing transaction without a cycle between the modules.
  */
 @Module({

@@ -63,7 +63,7 @@ function newReference(): string {
 }
 
 /**
- * Invoices (DESIGN.md section 4 step 8): drafts from completed bookings, approval with the legal
+ * Invoices (docs/architecture.md, step 8): drafts from completed bookings, approval with the legal
  * number, sending, credit notes and payments recorded by hand. Billy's side runs in jobs
  * (BillingService); this service only writes the outbox job that starts it, in the same transaction
  * as the change that needs it.

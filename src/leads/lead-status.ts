@@ -2,8 +2,8 @@ import { InvalidTransitionError } from '../core/http/domain-error.js';
 import { LeadStatus } from '../generated/prisma/enums.js';
 
 /**
- * The moves a user may make (DESIGN.md section 2): new → contacted → booked → completed → invoiced;
- * any open status → lost; lost → new. Everything else is refused with 409.
+ * The moves a user may make (docs/architecture.md, Data model): new → contacted → booked → completed →
+ * invoiced; any open status → lost; lost → new. Everything else is refused with 409.
  */
 export const USER_MOVES: Readonly<Record<LeadStatus, readonly LeadStatus[]>> = {
   new: ['contacted', 'lost'],

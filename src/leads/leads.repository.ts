@@ -15,7 +15,7 @@ export interface LeadListFilter {
   search?: string;
   assignedUserId?: string;
   needsAttention?: boolean;
-  /** STAFF see only the leads assigned to them (DESIGN.md section 3). */
+  /** STAFF see only the leads assigned to them (docs/architecture.md, Tenancy). */
   visibleTo?: string;
 }
 

@@ -176,7 +176,7 @@ export class LeadsService {
 
   /**
    * The lead if the principal may see it: in the tenant, not deleted, and for STAFF assigned to them.
-   * Anything else is NotFoundError('Lead'), exactly as a missing lead (DESIGN.md section 3).
+   * Anything else is NotFoundError('Lead'), exactly as a missing lead (docs/architecture.md, Tenancy).
    */
   async findVisible(leadId: string, principal: Principal): Promise<Lead> {
     const lead = await this.repository.findVisible(this.db.tenantId, leadId, visibleTo(principal));
@@ -335,7 +335,9 @@ export class LeadsService {
     return this.edit(principal, leadId, { ...dto });
   }
 
-  /** A user's status move (DESIGN.md section 2); anything else is a 409 naming the allowed moves. */
+  /**
+   * A user's status move (docs/architecture.md, Data model); anything else is a 409 naming the allowed moves.
+   */
   async changeStatus(principal: Principal, leadId: string, to: LeadStatus): Promise<LeadDto> {
     const tenantId = this.db.tenantId;
     const row = await this.db.transaction(async (tx) => {
@@ -348,7 +350,7 @@ export class LeadsService {
   }
 
   /**
-   * The system's own moves (DESIGN.md section 2), inside the caller's transaction and logged as
+   * The system's own moves (docs/architecture.md, Data model), inside the caller's transaction and logged as
    * activities. A move that does not apply (a lead already further on, a deleted lead, another live
    * booking left for `bookings_ended`) is a no-op. The caller invalidates the tenant cache after commit.
    */
@@ -393,7 +395,10 @@ export class LeadsService {
 
   // Mapping ----------------------------------------------------------------------------------------
 
-  /** The API's lead (DESIGN.md section 8). `bookingDate`: the start of the earliest live booking. */
+  /**
+   * The API's lead (docs/architecture.md, Wire conventions). `bookingDate`: the start of the earliest live
+   * booking.
+   */
   toDto(lead: Lead, extra: { bookingDate?: Date | null } = {}): LeadDto {
     return {
       id: lead.id,
@@ -559,7 +564,7 @@ export class LeadsService {
   }
 }
 
-/** STAFF see only what is assigned to them (DESIGN.md section 3). */
+/** STAFF see only what is assigned to them (docs/architecture.md, Tenancy). */
 function visibleTo(principal: Principal): string | undefined {
   return principal.role === 'staff' ? principal.userId : undefined;
 }

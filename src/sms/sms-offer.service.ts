@@ -76,7 +76,7 @@ class SlotsTakenMeanwhileError extends Error {
 }
 
 /**
- * The SMS offer (DESIGN.md section 4.3): three free slots from availability, held as SlotOffers until
+ * The SMS offer (docs/architecture.md, step 3): three free slots from availability, held as SlotOffers until
  * the tenant's hold ends, texted in Danish. Never to an opted-out number, never in quiet hours (the job
  * is written again for when they end), never past the daily cap (it waits for the next day, and the
  * timeline says so).

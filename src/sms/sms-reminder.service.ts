@@ -16,7 +16,7 @@ import { reminderText } from './text/sms-texts.js';
 export const REMINDER_WINDOW_MS = 24 * 3600 * 1000;
 
 /**
- * Reminders (DESIGN.md section 4.7), driven by PostgreSQL: every 15 minutes the confirmed bookings
+ * Reminders (docs/architecture.md, step 7), driven by PostgreSQL: every 15 minutes the confirmed bookings
  * starting in the next 24 hours with no `reminderSentAt` get the reminder text and the BOOKING_REMINDER
  * e-mail; `reminderSentAt` is set by compare-and-set in the same transaction, so a Redis loss or a
  * second instance cannot drop or double one. A cancelled or moved-away booking is no longer found; an

@@ -41,7 +41,7 @@ interface InboundText {
 }
 
 /**
- * Reads a customer's SMS (DESIGN.md section 4.4), once per MessageSid: the InboundEvent is finished in
+ * Reads a customer's SMS (docs/architecture.md, step 4), once per MessageSid: the InboundEvent is finished in
  * the same transaction as the effects, so a retried job does nothing twice. A choice books the slot
  * under the lead's lock and the team's lock, re-checked against bookings (and the exclusion
  * constraint), Google busy times and the offer's state; a slot gone meanwhile gets fresh options.

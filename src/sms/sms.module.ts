@@ -23,7 +23,7 @@ import { TwilioWebhookService } from './twilio-webhook.service.js';
 import { TwilioWebhooksController } from './twilio-webhooks.controller.js';
 
 /**
- * SMS booking (DESIGN.md section 4, steps 3, 4 and 7): the offer of three times, the customer's reply
+ * SMS booking (docs/architecture.md, steps 3, 4 and 7): the offer of three times, the customer's reply
  * (booking, opt-out, help), delivery callbacks, reminders, and GET/POST /sms. On top of the feature
  * modules: it books through BookingsService, asks CalendarModule for slots and e-mails through
  * EmailModule; nothing below imports it (the intake asks for an offer with the `sms.offer` job).

@@ -13,7 +13,7 @@ import { SmsRepository } from './sms.repository.js';
 export type TwilioWebhookKind = 'sms' | 'status';
 
 /**
- * Twilio's webhooks (DESIGN.md section 4.4). Finds the tenant by our number (`To` of an inbound text,
+ * Twilio's webhooks (docs/architecture.md, step 4). Finds the tenant by our number (`To` of an inbound text,
  * `From` of a status callback) over the system path, checks X-Twilio-Signature with that tenant's auth
  * token over the URL Twilio called (PUBLIC_BASE_URL + path + query) using twilio's own validator, and
  * records the delivery as an InboundEvent with its job, deduplicated on MessageSid (+ status): a

@@ -2,9 +2,9 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { EmailTemplateType } from '../generated/prisma/enums.js';
 
 /**
- * What a new tenant starts with (DESIGN.md section 2): Copenhagen time, DKK, 349 kr./hour excl. VAT,
- * 25 % VAT, 14 days' payment terms, weekday working hours, four slot start times, Danish public
- * holidays closed. The seed and POST /tenants both use these, so every tenant starts the same way.
+ * What a new tenant starts with (docs/architecture.md, Data model): Copenhagen time, DKK, 349 kr./hour excl.
+ * VAT, 25 % VAT, 14 days' payment terms, weekday working hours, four slot start times, Danish public holidays
+ * closed. The seed and POST /tenants both use these, so every tenant starts the same way.
  */
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
@@ -87,8 +87,8 @@ export const DEFAULT_TEAM_NAME = 'Hold 1';
 
 /**
  * The tenant the seed creates, and the only one the environment's integration credentials (GOOGLE_*,
- * TWILIO_*, BILLY_*, GEMINI_*) configure (DESIGN.md section 6). Every other tenant stores its own, so a
- * sister business never sends through Rendetalje's accounts.
+ * TWILIO_*, BILLY_*, GEMINI_*) configure (docs/architecture.md, Configuration). Every other tenant stores its
+ * own, so a sister business never sends through Rendetalje's accounts.
  */
 export const ENVIRONMENT_TENANT_SLUG = 'rendetalje';
 

@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '../core/http/domain-error.js';
 
-/** Another tenant's user answers exactly like a missing one (DESIGN.md section 3). */
+/** Another tenant's user answers exactly like a missing one (docs/architecture.md, Tenancy). */
 export class UserNotFoundError extends NotFoundError {
   constructor() {
     super('User');

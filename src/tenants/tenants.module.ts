@@ -11,7 +11,7 @@ import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
 /**
- * Tenant administration (DESIGN.md section 5, "tenant"): the tenant's settings, its users and roles,
+ * Tenant administration (/tenant, /users, /teams, POST /tenants): the tenant's settings, its users and roles,
  * its teams, and the creation of tenants by a superadmin. AuthModule provides the audit log and the
  * session revocation that deactivating or removing a user needs.
  */

@@ -12,7 +12,7 @@ import { createTenant, createUser, login, ownerDb, type Session } from '../suppo
  * ids, every route answers 403 or 404 and never shows A's data.
  */
 
-/** DESIGN.md section 3: the routes that answer without a user. */
+/** The routes that answer without a user (docs/architecture.md, Tenancy). */
 const PUBLIC_ROUTES = [
   /^\/api\/auth\/(login|refresh)$/,
   /^\/api\/health(\/ready)?$/,

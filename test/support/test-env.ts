@@ -1,4 +1,4 @@
-/** The machine's services, as DESIGN.md section 6 defaults them; CI and a fresh machine have them running. */
+/** The machine's services, as .env.example defaults them; CI and a fresh machine have them running. */
 export const SERVER_ADMIN_URL =
   process.env.TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const APP_ROLE_NAME = 'renos_app';

@@ -12,7 +12,7 @@ export class ConfigError extends Error {
 }
 
 /**
- * The typed configuration, built once at start from the environment (DESIGN.md section 6). It is also
+ * The typed configuration, built once from the environment (docs/architecture.md, Configuration). It is also
  * the injection token: services ask for `AppConfig` and never read process.env.
  */
 export class AppConfig {

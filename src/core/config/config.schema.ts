@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The environment RenOS reads, validated once at start (DESIGN.md section 6; .env.example documents
+ * The environment RenOS reads, validated once (docs/architecture.md, Configuration; .env.example documents
  * each variable). Nothing outside src/core/config reads process.env.
  */
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 
 /**
- * Applies Prisma migration folders without any Prisma engine binary (DESIGN.md section 2).
+ * Applies Prisma migration folders without any Prisma engine binary (docs/architecture.md, Data model).
  *
  * - Pending folders (`prisma/migrations/<name>/migration.sql`) run in name order.
  * - Each runs in a transaction, unless its SQL manages its own (Prisma writes `BEGIN; … COMMIT;` for

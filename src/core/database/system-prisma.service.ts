@@ -4,7 +4,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { PrismaService } from './prisma.service.js';
 
 /**
- * Why a caller needs to cross tenants. The list is the whole of it (DESIGN.md section 3): anything
+ * Why a caller needs to cross tenants. The list is the whole of it (docs/architecture.md, Tenancy): anything
  * not named here goes through the tenant-scoped path.
  */
 export type SystemPurpose =

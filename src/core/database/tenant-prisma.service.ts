@@ -49,7 +49,7 @@ export type ScopedPrismaClient = ReturnType<typeof createScopedClient>;
 export type ScopedTransaction = Prisma.TransactionClient;
 
 /**
- * The tenant-scoped data path (DESIGN.md section 3): the only way feature repositories reach
+ * The tenant-scoped data path (docs/architecture.md, Tenancy): the only way feature repositories reach
  * tenant-owned rows. Every operation on a tenant-owned model gets the current tenant added to its
  * filter or data, and runs with `app.tenant_id` set, so PostgreSQL's row-level security agrees; with no
  * tenant in context it throws instead of reading everything.

@@ -22,7 +22,7 @@ const FASTIFY_MESSAGES: Record<string, string> = {
 };
 
 /**
- * The one place an error becomes an HTTP answer, in the envelope of DESIGN.md section 8:
+ * The one place an error becomes an HTTP answer, in one envelope (docs/architecture.md, Wire conventions):
  * `{ statusCode, error, message, details?, requestId }`. Domain codes and database refusals map to
  * their 4xx; anything else is a 500 whose body says nothing about the internals (the log and Sentry
  * have the stack, found by the request id).

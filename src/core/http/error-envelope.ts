@@ -1,4 +1,4 @@
-/** The body of every error answer (DESIGN.md section 8). */
+/** The body of every error answer (docs/architecture.md, Wire conventions). */
 export interface ErrorEnvelope {
   statusCode: number;
   error: string;

@@ -4,7 +4,9 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 import { DomainError } from './domain-error.js';
 
-/** The largest page a list answers (DESIGN.md section 8); more is a 400, not a silent cap. */
+/**
+ * The largest page a list answers (docs/architecture.md, Wire conventions); more is a 400, not a silent cap.
+ */
 export const MAX_PAGE_SIZE = 100;
 
 /** `?page=1&pageSize=20`: every list route extends this query DTO. */

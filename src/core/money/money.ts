@@ -1,8 +1,8 @@
 import { Prisma } from '../../generated/prisma/client.js';
 
 /**
- * Money is decimal, never floating point (DESIGN.md section 2): amounts are Prisma.Decimal (decimal.js)
- * and travel as strings with two decimals. Rounding is to øre, half up.
+ * Money is decimal, never floating point (docs/architecture.md, Data model): amounts are Prisma.Decimal
+ * (decimal.js) and travel as strings with two decimals. Rounding is to øre, half up.
  */
 export type Money = Prisma.Decimal;
 export const Decimal = Prisma.Decimal;

@@ -127,5 +127,5 @@ export const SCHEDULES: ReadonlyArray<{
   },
 ];
 
-/** Schedules run on Copenhagen's clock (DESIGN.md section 1). */
+/** Schedules run on Copenhagen's clock (docs/architecture.md, Jobs and the outbox). */
 export const SCHEDULE_TIMEZONE = 'Europe/Copenhagen';

@@ -22,7 +22,7 @@ const SWEEP_BATCH = 100;
 const MAX_RETRY_DELAY_SECONDS = 60;
 
 /**
- * The transactional outbox (DESIGN.md section 4). A change that needs a job writes an OutboxJob row in
+ * The transactional outbox (docs/architecture.md, Jobs): a change that needs a job writes an OutboxJob row in
  * its own transaction; after commit the caller relays those rows to BullMQ at once, and a sweeper in
  * every instance claims rows still pending (FOR UPDATE SKIP LOCKED), so a job survives Redis being
  * away or the process dying between commit and enqueue. The row id is the BullMQ job id: a row that is

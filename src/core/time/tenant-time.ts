@@ -5,8 +5,8 @@ import { DomainError } from '../http/domain-error.js';
 const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * A `from`/`to` query value as an instant (DESIGN.md section 8): ISO 8601 with a time is taken as it
- * is; a bare date is that day in the tenant's time zone (`from` its start, `to` exclusive, so
+ * A `from`/`to` query value as an instant (docs/architecture.md, Wire conventions): ISO 8601 with a time is
+ * taken as it is; a bare date is that day in the tenant's time zone (`from` its start, `to` exclusive, so
  * `to=2026-03-30` ends at the start of 30 March local time). Anything else is a 400 naming the field.
  */
 export function parseRangeBoundary(value: string, timezone: string, field: string): Date {

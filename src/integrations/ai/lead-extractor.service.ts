@@ -28,7 +28,7 @@ const DISAGREEMENT_CONFIDENCE = 0.5;
 const NUMERIC_FIELDS: ReadonlySet<LeadFieldName> = new Set(['estimatedHours', 'squareMetres']);
 
 /**
- * Lead extraction (DESIGN.md section 4 step 5): Gemini when the tenant has it, cross-checked by the
+ * Lead extraction (docs/architecture.md, step 5): Gemini when the tenant has it, cross-checked by the
  * portal parsers, which stand in when Gemini is not configured, fails, times out or answers nonsense.
  * Both results go through the same validation (quotes must be in the mail, Danish phone, valid e-mail,
  * never the portal's or our own contact details), so an instruction hidden in the mail can at most

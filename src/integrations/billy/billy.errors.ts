@@ -1,5 +1,5 @@
 /**
- * What a failed Billy call means for the caller (DESIGN.md section 1: the adapter maps vendor errors
+ * What a failed Billy call means for the caller (docs/architecture.md, Layers: the adapter maps vendor errors
  * to our codes):
  * - `validation`: Billy refused the content (400/422). Retrying sends the same thing again: the invoice
  *   needs attention instead.

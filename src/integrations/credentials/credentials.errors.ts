@@ -2,7 +2,10 @@ import { DomainError } from '../../core/http/domain-error.js';
 import type { FieldError } from '../../core/http/error-envelope.js';
 import { INTEGRATION_PROVIDERS, type IntegrationProvider } from './credentials.providers.js';
 
-/** A provider in the path that is not one of ours (they travel in lower case only: DESIGN.md section 8). */
+/**
+ * A provider in the path that is not one of ours (they travel in lower case only: docs/architecture.md, Wire
+ * conventions).
+ */
 export class UnknownProviderError extends DomainError {
   constructor() {
     const expected = INTEGRATION_PROVIDERS.join(', ');

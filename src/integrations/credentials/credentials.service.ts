@@ -54,8 +54,8 @@ const UNREADABLE: ProviderFailureCode = 'credentials_unreadable';
  * Integration credentials of the current tenant: stored encrypted per tenant and provider
  * (AES-256-GCM, tenant and provider as associated data), or taken from the environment.
  *
- * Precedence: credentials the tenant stored always win. The environment's (GOOGLE_*, TWILIO_*,
- * BILLY_*, GEMINI_*) configure the seeded tenant only (DESIGN.md section 6, ENVIRONMENT_TENANT_SLUG):
+ * Precedence: credentials the tenant stored always win. The environment's (GOOGLE_*, TWILIO_*, BILLY_*,
+ * GEMINI_*) configure the seeded tenant only (docs/architecture.md, Configuration; ENVIRONMENT_TENANT_SLUG):
  * another tenant without its own is not configured, so it never sends through Rendetalje's accounts.
  *
  * Stored credentials that cannot be decrypted (a key removed after a rotation, a damaged row) count as

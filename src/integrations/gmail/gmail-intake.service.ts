@@ -22,7 +22,7 @@ const FULL_SYNC_DAYS = 7;
 export type ImportOutcome = 'created' | 'duplicate' | 'rejected' | 'gone';
 
 /**
- * The Gmail side of the intake (DESIGN.md section 4 step 1): the history sync that turns a push into
+ * The Gmail side of the intake (docs/architecture.md, step 1): the history sync that turns a push into
  * import jobs, the import of one message, and the watch. Runs inside the tenant's context (jobs enter
  * it from their payload). Failures come out as GmailError; the processors decide about retries.
  */

@@ -34,7 +34,7 @@ class UnauthenticatedPushError extends DomainError {
 }
 
 /**
- * Gmail's Pub/Sub push (DESIGN.md section 4 step 1). Answers in milliseconds: it only verifies and
+ * Gmail's Pub/Sub push (docs/architecture.md, step 1). Answers in milliseconds: it only verifies and
  * records; the sync and import run as jobs. A push that is authentic but useless (malformed, unknown
  * mailbox) is still answered 204, or Pub/Sub would redeliver it for days.
  */

@@ -22,7 +22,7 @@ import { LeadIntakePipeline } from './lead-intake.pipeline.js';
 import { PubSubVerifier } from './pubsub-verifier.js';
 
 /**
- * The Gmail intake (DESIGN.md section 4 steps 1, 2 and 5): the Pub/Sub push webhook, the history sync,
+ * The Gmail intake (docs/architecture.md, steps 1, 2 and 5): the Pub/Sub push webhook, the history sync,
  * the message import into a lead with its reply and SMS offer, the watch, and the two routes that run
  * pasted text through the same path (`POST /leads/intake`, `POST /ai/extract`).
  */

@@ -42,7 +42,7 @@ const DKK = new Intl.NumberFormat('da-DK', { minimumFractionDigits: 2, maximumFr
 const HOURS = new Intl.NumberFormat('da-DK', { maximumFractionDigits: 1 });
 
 /**
- * From a lead mail to a lead (DESIGN.md section 4 steps 1, 2 and 5): extraction, then one transaction
+ * From a lead mail to a lead (docs/architecture.md, steps 1, 2 and 5): extraction, then one transaction
  * with the customer, the lead, its activity, the reply e-mail and — when the extraction is confident —
  * the SMS offer. The Gmail import and `POST /leads/intake` share it, so pasted text and mail behave
  * the same. A second import of one Gmail message stops at the unique sourceMessageId.

@@ -1,5 +1,5 @@
 /**
- * A Pub/Sub push body for a Gmail watch (DESIGN.md section 4 step 1): `message.data` is base64 of
+ * A Pub/Sub push body for a Gmail watch (docs/architecture.md, step 1): `message.data` is base64 of
  * `{"emailAddress","historyId"}`. Pub/Sub writes standard base64; url-safe and unpadded forms are
  * accepted too. Pure: the webhook decides what a malformed push means.
  */

@@ -7,7 +7,7 @@ import { OAuth2Client } from 'google-auth-library';
 import { AppConfig } from '../../core/config/app-config.js';
 
 /**
- * Decides whether a push really comes from our Pub/Sub subscription (DESIGN.md section 4 step 1):
+ * Decides whether a push really comes from our Pub/Sub subscription (docs/architecture.md, step 1):
  * either the Google-signed OIDC token of the push's service account — signature (certificates from
  * GOOGLE_CERTS_URL), audience and issuer checked by google-auth-library, `email_verified` and `email`
  * checked here because the library does not — or, when configured, the `?token=` shared secret.

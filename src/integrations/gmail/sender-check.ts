@@ -1,7 +1,7 @@
 import { emailDomain, parseAddressHeader } from '../ai/extraction/contacts.js';
 
 /**
- * Whether a mail may become a lead (DESIGN.md section 4 step 1): its From must be one of the tenant's
+ * Whether a mail may become a lead (docs/architecture.md, step 1): its From must be one of the tenant's
  * allowed sender domains (or a subdomain), and where the receiving server wrote an
  * `Authentication-Results` header, DKIM or SPF must have passed for that domain (DMARC passing says
  * the same). A From anyone can type must not cost the tenant an SMS.

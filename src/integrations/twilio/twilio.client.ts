@@ -6,7 +6,7 @@ import twilio from 'twilio';
 import { AppConfig } from '../../core/config/app-config.js';
 
 /**
- * The SMS port (DESIGN.md section 1: outside services behind ports) and its one adapter over the
+ * The SMS port (docs/architecture.md, Layers: outside services behind ports) and its one adapter over the
  * twilio SDK. Vendor errors leave here mapped to what the caller should do: retry, give up, record an
  * opt-out, or flag the integration for an admin.
  */

@@ -7,7 +7,7 @@ import { IsContactEmail, IsContactPhone, IsFutureDateTime, IsHalfHours, trim } f
 import { IsDateInWindow, MAX_BOOKING_YEARS_AHEAD } from '../../core/validation/date-input.js';
 
 /**
- * The editable fields of a lead with the rules of DESIGN.md section 8. POST /leads (CreateLeadDto) and
+ * The editable fields of a lead, with their rules. POST /leads (CreateLeadDto) and
  * PUT /leads/:id (ReplaceLeadDto) both take all of them; anything else in a body — status,
  * estimatedPrice, ids, timestamps — is a 400 naming it (the global pipe forbids unknown properties).
  */

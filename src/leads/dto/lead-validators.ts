@@ -3,7 +3,7 @@ import { registerDecorator, type ValidationArguments, type ValidationOptions } f
 import { normalizePhone } from '../../core/phone/phone.js';
 import { isEmailAddress } from '../../core/validation/text.js';
 
-/** Hours a lead is estimated at: 0.5 to 24 in half-hour steps (DESIGN.md, Danish reality). */
+/** Hours a lead is estimated at: 0.5 to 24 in half-hour steps, the unit jobs are booked in. */
 export const MIN_HOURS = 0.5;
 export const MAX_HOURS = 24;
 

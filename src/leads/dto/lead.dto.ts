@@ -6,7 +6,9 @@ import { PageMetaDto } from '../../core/http/pagination.js';
 import { CustomerDto } from '../../customers/dto/customer.dto.js';
 import { BookingStatus, LeadSource, LeadStatus, Priority } from '../../generated/prisma/enums.js';
 
-/** A lead on the wire (DESIGN.md section 8): money and hours as strings, times as ISO UTC. */
+/**
+ * A lead on the wire (docs/architecture.md, Wire conventions): money and hours as strings, times as ISO UTC.
+ */
 export class LeadDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) customerId!: string | null;
@@ -62,7 +64,7 @@ export class LeadDetailDto extends LeadDto {
   activities!: ActivityDto[];
 }
 
-/** POST /leads/:id/status: a user move (DESIGN.md section 2). */
+/** POST /leads/:id/status: a user move (docs/architecture.md, Data model). */
 export class LeadStatusDto {
   @ApiProperty({ enum: LeadStatus, enumName: 'LeadStatus', example: 'contacted' })
   @IsIn(Object.values(LeadStatus))

@@ -1,6 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** GET /leads/stats (DESIGN.md section 8). Money as strings with two decimals, excl. VAT for bookings. */
+/**
+ * GET /leads/stats (docs/architecture.md, Wire conventions). Money as strings with two decimals, excl. VAT
+ * for bookings.
+ */
 export class LeadStatsDto {
   @ApiProperty({ description: 'Leads, not deleted' }) totalLeads!: number;
   @ApiProperty({ description: 'Live bookings (pending, confirmed, in progress) starting in the future' })

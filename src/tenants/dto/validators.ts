@@ -10,7 +10,7 @@ import {
  * can reuse the predicate and a 400 names the field like every other class-validator message.
  */
 
-/** Money on the wire: a string with two decimals, never a float (DESIGN.md section 8). */
+/** Money on the wire: a string with two decimals, never a float (docs/architecture.md, Wire conventions). */
 export const MONEY_PATTERN = /^\d{1,10}\.\d{2}$/;
 export const PERCENT_PATTERN = /^\d{1,3}\.\d{2}$/;
 /** 24-hour wall-clock time, 00:00–23:59. */

@@ -1,5 +1,5 @@
 /**
- * The one shape every lead extractor returns (DESIGN.md section 4 step 5), whether a portal parser or
+ * The one shape every lead extractor returns (docs/architecture.md, step 5), whether a portal parser or
  * the AI. Each field carries the exact words of the e-mail it came from (`quote`) and how sure the
  * extractor is (`confidence`, 0–1), so validation can drop a value the e-mail does not support and the
  * lead can be flagged for a human when it is not confident enough. A field nobody found is `null`.

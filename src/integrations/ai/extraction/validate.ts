@@ -14,7 +14,7 @@ import { normalizeServiceType } from './service-types.js';
 import { normalizeForQuote } from './text-lines.js';
 
 /**
- * The checks every extractor's result goes through, AI or parser alike (DESIGN.md section 4 step 5).
+ * The checks every extractor's result goes through, AI or parser alike (docs/architecture.md, step 5).
  * The mail is data, never instructions, and an extractor can misread or invent: so a value must be
  * backed by words actually in the mail, contact details must be real and the customer's, and whatever
  * is dropped or guessed is said in `warnings`. Pure: the input is not changed.

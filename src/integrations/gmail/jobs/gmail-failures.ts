@@ -3,7 +3,7 @@ import { giveUp, gmailFailure } from '../../credentials/provider-failure.js';
 import { GmailError, GmailNotConfiguredError } from '../gmail.client.js';
 
 /**
- * Runs a Gmail job step and turns its failure into what BullMQ should do (DESIGN.md section 4): revoked
+ * Runs a Gmail job step and turns a failure into what BullMQ should do (docs/architecture.md, Jobs): revoked
  * credentials mark the mailbox as needing attention and stop (no retry can fix them); a request Gmail
  * rejects stops; rate limits, 5xx and network failures are recorded and thrown for a retry with backoff.
  */
