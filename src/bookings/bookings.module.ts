@@ -14,7 +14,8 @@ import { LeadIntakeService } from './lead-intake.service.js';
 /**
  * Bookings (docs/architecture.md, Data model): a lead's job on a team's time, its status, the customer's
  * public booking link, the expiry schedule, and POST /leads (a lead with a requested time is created
- * with its pending booking). Depends on leads, activities and tenants; nothing below depends on it.
+ * with its pending booking). Depends on leads, activities, tenants and invoices (completing a booking
+ * drafts its invoice); nothing below depends on it.
  */
 @Module({
   imports: [LeadsModule, ActivitiesModule, TenantsModule, InvoicesModule],

@@ -1,7 +1,7 @@
 /**
  * The one list of queues and jobs. A job name belongs to exactly one queue, its payload type sits here
- * beside it, and at start the worker checks that every name has exactly one handler. Feature issues add
- * their jobs here (intake, e-mail, SMS, calendar, billing) together with their handlers.
+ * beside it, and at start the worker checks that every name has exactly one handler. A new job is
+ * added here together with its handler (docs/architecture.md, Jobs and the outbox).
  *
  * Payloads hold ids and small values, never secrets or whole records: the queue is in Redis, readable
  * by anyone with the queue dashboard, and a job must read the current state when it runs.
