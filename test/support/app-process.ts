@@ -48,6 +48,17 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * What a child process takes from the test's own environment: PATH, and the machine's time as the test
+ * process sees it (TZ, and libfaketime's variables when scripts/test-at.sh runs the suite at another
+ * hour), so the app and the test agree on the time as processes on one machine do. Without it a child
+ * started under a moved clock checked the test's signed Pub/Sub tokens against the real time.
+ */
+export function inheritedEnvironment(): Record<string, string> {
+  const names = ['PATH', 'TZ', 'LD_PRELOAD', 'FAKETIME', 'DONT_FAKE_MONOTONIC', 'FAKETIME_NO_CACHE'];
+  return Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
+}
+
 export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -82,7 +93,7 @@ export class AppProcess {
     const child = spawn(process.execPath, ['dist/src/main.js'], {
       cwd: ROOT,
       env: {
-        PATH: process.env.PATH ?? '',
+        ...inheritedEnvironment(),
         ...testEnvironment({ LOG_LEVEL: 'info', MIGRATE_ON_START: 'false', ...env }),
         HOST: '127.0.0.1',
         PORT: String(port),
