@@ -21,7 +21,11 @@ const MAILS = 30;
 const MAIL_EVERY_MS = 200;
 const KILL_AFTER_MS = 3_000;
 const STALLED_INTERVAL_MS = 1_000;
-const CONVERGE_WITHIN_MS = 90_000;
+/**
+ * Nothing may be lost or doubled, however long it takes: the bound only ends a test that would wait
+ * for ever. Recovery took 15–55 s after the restart on a loaded 2-core machine (the test prints it).
+ */
+const CONVERGE_WITHIN_MS = 150_000;
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 const fixture = JSON.parse(
@@ -172,5 +176,5 @@ describe('crash recovery of the intake', () => {
       `crash recovery: killed ${KILL_AFTER_MS} ms into the burst, ${unanswered.length} pushes redelivered, ` +
         `converged ${convergedMs} ms after the restart (burst began ${restartedAt - burstStarted} ms before it)`,
     );
-  }, 180_000);
+  }, 240_000);
 });
