@@ -41,6 +41,12 @@ export class LeadExtractor {
   constructor(private readonly gemini: GeminiClient) {}
 
   async extract(mail: LeadEmail, options: ExtractOptions): Promise<LeadExtraction> {
+    const result = await this.read(mail, options);
+    // A body cut at the limits still makes a lead; the person reading it learns the mail was longer.
+    return mail.warnings?.length ? { ...result, warnings: [...result.warnings, ...mail.warnings] } : result;
+  }
+
+  private async read(mail: LeadEmail, options: ExtractOptions): Promise<LeadExtraction> {
     const input: LeadEmail = {
       from: decodeHeader(mail.from),
       subject: decodeHeader(mail.subject),

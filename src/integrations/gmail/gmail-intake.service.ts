@@ -5,7 +5,8 @@ import { AppConfig } from '../../core/config/app-config.js';
 import { TenantPrismaService } from '../../core/database/tenant-prisma.service.js';
 import { DomainError } from '../../core/http/domain-error.js';
 import { OutboxService } from '../../core/queue/outbox.service.js';
-import { decodeHeader, mailToText, type MimePart } from '../ai/extraction/mail-text.js';
+import { MAX_HEADER_CHARS } from '../ai/extraction/limits.js';
+import { decodeHeader, readMailBody, type MimePart } from '../ai/extraction/mail-text.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { GmailClient, GmailError, type GmailMessage } from './gmail.client.js';
 import { GmailRepository } from './gmail.repository.js';
@@ -120,8 +121,11 @@ export class GmailIntakeService {
     }
     const payload = message.payload ?? {};
     const headers = payload.headers ?? [];
+    // A header is the sender's to write: only its first MAX_HEADER_CHARS are read.
     const header = (name: string): string[] =>
-      headers.filter((h) => h.name?.toLowerCase() === name).map((h) => h.value ?? '');
+      headers
+        .filter((h) => h.name?.toLowerCase() === name)
+        .map((h) => (h.value ?? '').slice(0, MAX_HEADER_CHARS));
     const from = decodeHeader(header('from')[0] ?? '');
     const subject = decodeHeader(header('subject')[0] ?? '');
     const settings = await this.repository.tenantMailSettings();
@@ -130,8 +134,9 @@ export class GmailIntakeService {
       await this.reject(messageId, from, subject, verdict.reason);
       return 'rejected';
     }
+    const body = readMailBody(payload as MimePart);
     const result = await this.pipeline.createFromMail(
-      { from, subject, text: mailToText(payload as MimePart) },
+      { from, subject, text: body.text, warnings: body.warnings },
       {
         sourceMessageId: messageId,
         threadId: message.threadId ?? null,

@@ -83,7 +83,14 @@ const isOnlyWord = (text: string) =>
     .trim()
     .split(/\s+/).length === 1;
 
+/**
+ * Twilio's longest concatenated SMS (10 segments of 160 characters). A longer body came from no phone
+ * answering our offer: it is unreadable, and not worth any work on the event loop.
+ */
+export const MAX_SMS_REPLY_CHARS = 1_600;
+
 export function parseReply(body: string, slots: readonly OfferedSlot[], timezone: string): ReplyMeaning {
+  if (body.length > MAX_SMS_REPLY_CHARS) return { kind: 'unreadable' };
   const text = normalize(body);
   // Opt-out and opt-in are whole-message keywords, as carriers and Twilio define them: "stop!" is an
   // opt-out, "stop ikke tirsdag" is not. Checked before anything else and valid without an offer.

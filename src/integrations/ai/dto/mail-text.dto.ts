@@ -2,6 +2,7 @@ import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 import { LeadSource } from '../../../generated/prisma/enums.js';
+import { MAX_HEADER_CHARS, MAX_MAIL_TEXT_CHARS } from '../extraction/limits.js';
 import type { LeadEmail } from '../parsers/label-parser.js';
 
 const SOURCES = Object.values(LeadSource);
@@ -11,11 +12,13 @@ export class MailTextDto {
   @ApiProperty({
     description:
       'The e-mail as text. Leading "From:"/"Fra:" and "Subject:"/"Emne:" lines are read as its headers.',
-    maxLength: 100_000,
+    maxLength: MAX_MAIL_TEXT_CHARS,
   })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(100_000)
+  @MaxLength(MAX_MAIL_TEXT_CHARS, {
+    message: `$property must be at most ${MAX_MAIL_TEXT_CHARS} characters (the e-mail's text; leave out attachments and quoted history)`,
+  })
   text!: string;
 
   @ApiPropertyOptional({ enum: SOURCES, description: 'Where the lead came from; detected when left out' })
@@ -35,8 +38,10 @@ export function pastedMail(text: string): LeadEmail {
   for (; index < lines.length && index < 6; index++) {
     const match = HEADER.exec(lines[index]!.trim());
     if (!match) break;
-    if (/^(from|fra)$/i.test(match[1]!)) from = match[2]!.trim();
-    else subject = match[2]!.trim();
+    // Headers are read as far as a real one goes (see MAX_HEADER_CHARS).
+    const value = match[2]!.trim().slice(0, MAX_HEADER_CHARS);
+    if (/^(from|fra)$/i.test(match[1]!)) from = value;
+    else subject = value;
   }
   return { from, subject, text: lines.slice(index).join('\n').trim() };
 }

@@ -41,10 +41,68 @@ export function isNonCustomerPhone(e164: string, own: OwnContacts = {}): boolean
   return known.includes(e164);
 }
 
-/** Splits `Mette Holm <mette@example.dk>` into its display name and address. */
+/**
+ * Splits `Mette Holm <mette@example.dk>` into its display name and address. A header that is not
+ * `name <address>` gives the first bare address in it (`mette@example.dk (Mette)`). Read by hand in
+ * one pass: a From header is the sender's to write, and the patterns this replaces,
+ * `^\s*"?([^"<]*?)"?\s*<([^<>\s]+@[^<>\s]+)>\s*$` and `([^\s<>"]+@[^\s<>"]+\.[A-Za-z]{2,})`, took
+ * seconds on a header of many "@" or one long word.
+ */
 export function parseAddressHeader(from: string): { name: string | null; email: string | null } {
-  const angle = /^\s*"?([^"<]*?)"?\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(from);
-  if (angle) return { name: angle[1]?.trim() || null, email: angle[2] ?? null };
-  const bare = /([^\s<>"]+@[^\s<>"]+\.[A-Za-z]{2,})/.exec(from);
-  return { name: null, email: bare?.[1] ?? null };
+  const angle = angleAddress(from);
+  if (angle) return angle;
+  return { name: null, email: firstBareAddress(from) };
+}
+
+const isBlank = (char: string) => char.trim() === '';
+
+/** `name <address>`, optionally quoted, with nothing after the `>`. */
+function angleAddress(header: string): { name: string | null; email: string } | null {
+  const text = header.trim();
+  const open = text.indexOf('<');
+  if (open === -1 || !text.endsWith('>')) return null;
+  const email = text.slice(open + 1, -1);
+  const at = email.indexOf('@', 1);
+  if (at === -1 || at > email.length - 2 || /[<>\s]/.test(email)) return null;
+  let name = text.slice(0, open).trimEnd();
+  if (name.endsWith('"')) name = name.slice(0, -1);
+  if (name.startsWith('"')) name = name.slice(1);
+  if (name.includes('"')) return null;
+  return { name: name.trim() || null, email };
+}
+
+/**
+ * The first `local@domain.tld` in a header: within one word (between blanks, `<`, `>` and `"`), from
+ * its start to the end of the last top-level domain of two letters or more after its last usable `@`.
+ */
+function firstBareAddress(header: string): string | null {
+  let start = 0;
+  for (let i = 0; i <= header.length; i += 1) {
+    const char = header[i];
+    if (char !== undefined && !isBlank(char) && char !== '<' && char !== '>' && char !== '"') continue;
+    if (i > start) {
+      const address = addressInWord(header.slice(start, i));
+      if (address) return address;
+    }
+    start = i + 1;
+  }
+  return null;
+}
+
+function addressInWord(word: string): string | null {
+  // The last dot followed by two letters, and where the letters after it end.
+  let dot = -1;
+  let end = -1;
+  for (let i = word.length - 1; i >= 0; i -= 1) {
+    if (word[i] === '.' && /^[A-Za-z]{2}$/.test(word.slice(i + 1, i + 3))) {
+      dot = i;
+      end = i + 3;
+      while (end < word.length && /^[A-Za-z]$/.test(word[end]!)) end += 1;
+      break;
+    }
+  }
+  if (dot === -1) return null;
+  // The last "@" with something before it and something between it and that dot.
+  const at = word.lastIndexOf('@', dot - 2);
+  return at >= 1 ? word.slice(0, end) : null;
 }

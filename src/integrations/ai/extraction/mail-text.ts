@@ -1,4 +1,12 @@
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
+
+import {
+  HTML_TO_TEXT_LIMITS,
+  MAX_HTML_CHARS,
+  MAX_MAIL_TEXT_CHARS,
+  MAX_MIME_DEPTH,
+  MAX_RAW_BODY_BYTES,
+} from './limits.js';
 
 /**
  * Turning a Gmail message into the plain text the extractors read. Gmail's `users.messages.get`
@@ -69,40 +77,57 @@ export function looksQuotedPrintable(text: string): boolean {
   });
 }
 
+const UTF8 = new TextEncoder();
+
 /** Decodes quoted-printable text (soft breaks, =XX escapes) into bytes and then into text in `charset`. */
 export function decodeQuotedPrintable(text: string, charset = 'utf-8'): string {
   const unfolded = text.replace(/=\r?\n/g, '');
-  const bytes: number[] = [];
-  for (let i = 0; i < unfolded.length; i += 1) {
-    const char = unfolded[i]!;
+  // UTF-8 takes at most three bytes for one UTF-16 unit; an escape takes three units for one byte.
+  const bytes = new Uint8Array(unfolded.length * 3);
+  let length = 0;
+  let plainFrom = 0;
+  // Characters that are already decoded (a Danish letter next to a leftover escape) keep their bytes.
+  const copyPlain = (to: number) => {
+    if (to > plainFrom)
+      length += UTF8.encodeInto(unfolded.slice(plainFrom, to), bytes.subarray(length)).written;
+  };
+  for (let i = unfolded.indexOf('='); i !== -1; i = unfolded.indexOf('=', i + 1)) {
     const hex = unfolded.slice(i + 1, i + 3);
-    if (char === '=' && /^[0-9A-Fa-f]{2}$/.test(hex)) {
-      bytes.push(parseInt(hex, 16));
-      i += 2;
-    } else {
-      // Characters that are already decoded (a Danish letter next to a leftover escape) keep their bytes.
-      bytes.push(...new TextEncoder().encode(char));
-    }
+    if (!/^[0-9A-Fa-f]{2}$/.test(hex)) continue;
+    copyPlain(i);
+    bytes[length++] = parseInt(hex, 16);
+    plainFrom = i + 3;
+    i += 2;
   }
-  return decodeBytes(new Uint8Array(bytes), charset);
+  copyPlain(unfolded.length);
+  return decodeBytes(bytes.subarray(0, length), charset);
 }
+
+/**
+ * html-to-text compiled once with our options. Its limits keep a hostile mail cheap: elements nested
+ * deeper than `maxDepth` (10 000 nested <div>s) and children beyond `maxChildNodes` of one element
+ * become an ellipsis. Tables are rendered as rows of cells (a label and its value on one line, which
+ * the label reader understands); a table nested in a table's cell is cut off at the same depth.
+ */
+const HTML_TO_TEXT = compile({
+  wordwrap: false,
+  limits: { ...HTML_TO_TEXT_LIMITS, maxInputLength: MAX_HTML_CHARS },
+  selectors: [
+    { selector: 'img', format: 'skip' },
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'style', format: 'skip' },
+    { selector: 'script', format: 'skip' },
+    { selector: 'head', format: 'skip' },
+    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+    { selector: 'h1', options: { uppercase: false } },
+    { selector: 'h2', options: { uppercase: false } },
+    { selector: 'h3', options: { uppercase: false } },
+  ],
+});
 
 /** HTML as readable text: line breaks kept, no images, links as their text only, tables as rows. */
 export function htmlToText(html: string): string {
-  return convert(html, {
-    wordwrap: false,
-    selectors: [
-      { selector: 'img', format: 'skip' },
-      { selector: 'a', options: { ignoreHref: true } },
-      { selector: 'style', format: 'skip' },
-      { selector: 'script', format: 'skip' },
-      { selector: 'head', format: 'skip' },
-      { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
-      { selector: 'h1', options: { uppercase: false } },
-      { selector: 'h2', options: { uppercase: false } },
-      { selector: 'h3', options: { uppercase: false } },
-    ],
-  })
+  return HTML_TO_TEXT(html.slice(0, MAX_HTML_CHARS))
     .replace(/\u00a0/g, ' ')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
@@ -113,48 +138,115 @@ function isAttachment(part: MimePart): boolean {
   return Boolean(part.filename) || /^\s*attachment/i.test(disposition);
 }
 
-function partText(part: MimePart): string {
-  const data = part.body?.data;
-  if (!data) return '';
-  const charset = charsetOf(headerValue(part, 'Content-Type'));
-  let text = decodeBytes(base64UrlToBytes(data), charset);
-  if (looksQuotedPrintable(text)) text = decodeQuotedPrintable(text, charset);
-  return text.replace(/\r\n?/g, '\n');
-}
-
 function mime(part: MimePart): string {
   return (part.mimeType ?? 'text/plain').toLowerCase();
 }
 
-/** The readable text of one part, or `null` when it has none (an attachment, an image). */
-function textOf(part: MimePart): string | null {
-  const type = mime(part);
-  if (isAttachment(part) && !type.startsWith('multipart/')) return null;
-  if (type === 'text/plain') return partText(part);
-  if (type === 'text/html') return htmlToText(partText(part));
-  if (type === 'multipart/alternative') {
-    const children = part.parts ?? [];
-    // The plain alternative is what the sender wrote for text readers; HTML only when there is none.
-    const plain = children.find((child) => mime(child) === 'text/plain' && partText(child).trim() !== '');
-    if (plain) return partText(plain);
-    for (const child of [...children].reverse()) {
-      const text = textOf(child);
-      if (text && text.trim() !== '') return text;
+/** The mail's body as the extractors read it, and what had to be left out to read it safely. */
+export interface MailBody {
+  text: string;
+  /** Shown with the lead's extraction, e.g. that the text was cut at the limit. */
+  warnings: string[];
+}
+
+const thousands = (n: number) => n.toLocaleString('en-GB');
+
+/**
+ * Reads a message's MIME tree within the limits (limits.ts): at most `MAX_RAW_BODY_BYTES` of decoded
+ * text parts in all, `MAX_HTML_CHARS` of one HTML part, parts nested up to `MAX_MIME_DEPTH`, and
+ * `MAX_MAIL_TEXT_CHARS` of text in the end. What is cut is said in `warnings`; the lead is still made.
+ */
+class BodyReader {
+  readonly warnings = new Set<string>();
+  private budget = MAX_RAW_BODY_BYTES;
+  private readonly decoded = new Map<MimePart, string>();
+
+  /** The decoded text of a leaf part; each part is decoded (and counted) once. */
+  partText(part: MimePart): string {
+    const known = this.decoded.get(part);
+    if (known !== undefined) return known;
+    let data = part.body?.data ?? '';
+    // Four base64 characters carry three bytes.
+    const allowed = Math.floor(this.budget / 3) * 4;
+    if (data.length > allowed) {
+      data = data.slice(0, allowed);
+      this.warnings.add(
+        `body: the e-mail is larger than ${thousands(MAX_RAW_BODY_BYTES)} bytes; only the first ${thousands(MAX_RAW_BODY_BYTES)} were read`,
+      );
+    }
+    let text = '';
+    if (data) {
+      const bytes = base64UrlToBytes(data);
+      this.budget -= bytes.length;
+      const charset = charsetOf(headerValue(part, 'Content-Type'));
+      text = decodeBytes(bytes, charset);
+      if (looksQuotedPrintable(text)) text = decodeQuotedPrintable(text, charset);
+      text = text.replace(/\r\n?/g, '\n');
+    }
+    this.decoded.set(part, text);
+    return text;
+  }
+
+  html(part: MimePart): string {
+    const html = this.partText(part);
+    if (html.length > MAX_HTML_CHARS)
+      this.warnings.add(
+        `body: the e-mail's HTML is longer than ${thousands(MAX_HTML_CHARS)} characters; the rest was not read`,
+      );
+    return htmlToText(html);
+  }
+
+  /** The readable text of one part, or `null` when it has none (an attachment, an image). */
+  textOf(part: MimePart, depth = 0): string | null {
+    if (depth > MAX_MIME_DEPTH) {
+      this.warnings.add(`body: parts nested deeper than ${MAX_MIME_DEPTH} levels were not read`);
+      return null;
+    }
+    const type = mime(part);
+    if (isAttachment(part) && !type.startsWith('multipart/')) return null;
+    if (type === 'text/plain') return this.partText(part);
+    if (type === 'text/html') return this.html(part);
+    if (type === 'multipart/alternative') {
+      const children = part.parts ?? [];
+      // The plain alternative is what the sender wrote for text readers; HTML only when there is none.
+      const plain = children.find(
+        (child) => mime(child) === 'text/plain' && this.partText(child).trim() !== '',
+      );
+      if (plain) return this.partText(plain);
+      for (const child of [...children].reverse()) {
+        const text = this.textOf(child, depth + 1);
+        if (text && text.trim() !== '') return text;
+      }
+      return null;
+    }
+    if (type.startsWith('multipart/') || type === 'message/rfc822') {
+      const texts: string[] = [];
+      for (const child of part.parts ?? []) {
+        const text = this.textOf(child, depth + 1);
+        if (text && text.trim() !== '') texts.push(text);
+      }
+      return texts.length > 0 ? texts.join('\n\n') : null;
     }
     return null;
   }
-  if (type.startsWith('multipart/') || type === 'message/rfc822') {
-    const texts = (part.parts ?? [])
-      .map(textOf)
-      .filter((text): text is string => !!text && text.trim() !== '');
-    return texts.length > 0 ? texts.join('\n\n') : null;
+}
+
+/** The message's readable body as plain text, Danish letters intact, within the limits. */
+export function readMailBody(payload: MimePart): MailBody {
+  const reader = new BodyReader();
+  let text = (reader.textOf(payload) ?? '').trim();
+  if (text.length > MAX_MAIL_TEXT_CHARS) {
+    text = text.slice(0, MAX_MAIL_TEXT_CHARS).trimEnd();
+    reader.warnings.add(
+      `body: the e-mail's text is longer than ${thousands(MAX_MAIL_TEXT_CHARS)} characters; the rest was not read`,
+    );
   }
-  return null;
+  return { text, warnings: [...reader.warnings] };
 }
 
 /** The message's readable body as plain text, Danish letters intact; '' when it has none. */
 export function mailToText(payload: MimePart): string {
-  return (textOf(payload) ?? '').trim();
+  return readMailBody(payload).text;
 }
 
 /**
@@ -181,7 +273,8 @@ export function decodeHeader(value: string): string {
     const bytes =
       match[2]!.toUpperCase() === 'B' ? [...Buffer.from(match[3]!, 'base64')] : qEncodedBytes(match[3]!);
     const current = pending as { charset: string; bytes: number[] } | null;
-    if (current && current.charset === charset) current.bytes.push(...bytes);
+    // Byte by byte: spreading a long word's bytes into push() overflows the call stack.
+    if (current && current.charset === charset) for (const byte of bytes) current.bytes.push(byte);
     else {
       flush();
       pending = { charset, bytes };
@@ -200,7 +293,7 @@ function qEncodedBytes(text: string): number[] {
     else if (char === '=' && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
       bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
       i += 2;
-    } else bytes.push(...new TextEncoder().encode(char));
+    } else for (const byte of UTF8.encode(char)) bytes.push(byte);
   }
   return bytes;
 }

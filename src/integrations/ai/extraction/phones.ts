@@ -1,5 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { isNonCustomerPhone, type OwnContacts } from './contacts.js';
+import { MAX_PHONE_CANDIDATES } from './limits.js';
+import { readLabelledLine, wordBefore } from './linear-scan.js';
 import { companyLines, splitLines } from './text-lines.js';
 
 /**
@@ -21,9 +23,10 @@ export interface PhoneCandidate {
   offset: number;
 }
 
-const LABELLED_LINE = /^[\s>*•-]*([^:\n]{1,40}?)\s*[:：]\s*(.*)$/;
-// Generous inside a phone-labelled value: "+45 22 33 44 55", "(+45) 2233-4455", "0045 22334455".
-const LOOSE_NUMBER = /(?:\(?\+\d{1,3}\)?|00\d{2})?[\s.-]*\d[\d\s.()-]{5,16}\d/g;
+// Generous inside a phone-labelled value: "+45 22 33 44 55", "(+45) 2233-4455", "0045 22334455". The
+// blanks and dots after a country code belong to it alone: open to every match start, `[\s.-]*` made
+// a long run of them quadratic.
+const LOOSE_NUMBER = /(?:(?:\(?\+\d{1,3}\)?|00\d{2})[\s.-]*)?\d[\d\s.()-]{5,16}\d/g;
 // Strict in free text, where dates, CVR numbers and order ids also have eight digits.
 const STRICT_NUMBER =
   /(?<![\d-])(?:(?:\+|00)45[\s]?)?(?:\d{8}|\d{2}[ ]\d{2}[ ]\d{2}[ ]\d{2}|\d{4}[ ]\d{4}|\d{2}[ ]\d{3}[ ]\d{3})(?![\d-])/g;
@@ -55,33 +58,65 @@ function toCandidate(quote: string, offset: number, label: string | null, rank: 
   };
 }
 
-/** Every phone number in the text outside company signatures and portal footers, in order. */
-export function findPhoneCandidates(text: string, own: OwnContacts = {}): PhoneCandidate[] {
+/** A number seen in the text, before libphonenumber has looked at it. */
+interface Sighting {
+  quote: string;
+  offset: number;
+  label: string | null;
+  rank: number;
+}
+
+/** Every phone-like number outside company signatures and portal footers, in order, unchecked. */
+function sightNumbers(text: string, own: OwnContacts): Sighting[] {
   const lines = splitLines(text);
   const skip = companyLines(lines, own);
-  const found: PhoneCandidate[] = [];
+  const found: Sighting[] = [];
   for (const line of lines) {
     if (skip.has(line.index)) continue;
-    const labelled = LABELLED_LINE.exec(line.text);
+    const labelled = readLabelledLine(line.text);
     if (labelled) {
-      const label = labelled[1]!.trim();
+      const label = labelled.label.trim();
       const rank = rankLabel(label);
       if (rank < 0) continue;
-      const valueStart = line.start + line.text.length - labelled[2]!.length;
-      for (const match of labelled[2]!.matchAll(LOOSE_NUMBER)) {
-        found.push(toCandidate(match[0], valueStart + match.index, label, rank));
+      const valueStart = line.start + labelled.valueStart;
+      for (const match of labelled.value.matchAll(LOOSE_NUMBER)) {
+        found.push({ quote: match[0], offset: valueStart + match.index, label, rank });
       }
       continue;
     }
     for (const match of line.text.matchAll(STRICT_NUMBER)) {
       const before = line.text.slice(0, match.index);
       if (NOT_A_PHONE.test(before.slice(-20))) continue;
-      const inline = /([\p{L}.]+)\.?\s*[:.]?\s*$/u.exec(before)?.[1] ?? null;
+      const inline = wordBefore(before);
       const rank = inline ? Math.max(0, rankLabel(inline)) : 0;
-      found.push(toCandidate(match[0], line.start + match.index, rank > 0 ? inline : null, rank));
+      found.push({
+        quote: match[0],
+        offset: line.start + match.index,
+        label: rank > 0 ? inline : null,
+        rank,
+      });
     }
   }
-  return found.filter((candidate) => !(candidate.e164 && isNonCustomerPhone(candidate.e164, own)));
+  return found;
+}
+
+/**
+ * The phone numbers in the text outside company signatures and portal footers, in order. Only the
+ * first `MAX_PHONE_CANDIDATES` by label (mobile, phone, other, none) and then position are checked:
+ * a mail of thousands of numbers is no lead, and checking each one costs time on the event loop.
+ */
+export function findPhoneCandidates(text: string, own: OwnContacts = {}): PhoneCandidate[] {
+  const sightings = sightNumbers(text, own);
+  const checked =
+    sightings.length <= MAX_PHONE_CANDIDATES
+      ? sightings
+      : [...sightings]
+          .sort((a, b) => b.rank - a.rank || a.offset - b.offset)
+          .slice(0, MAX_PHONE_CANDIDATES)
+          .sort((a, b) => a.offset - b.offset);
+  return checked
+    .map((s) => toCandidate(s.quote, s.offset, s.label, s.rank))
+    .filter((candidate) => !(candidate.e164 && isNonCustomerPhone(candidate.e164, own)));
 }
 
 export interface PhoneChoice {

@@ -19,8 +19,15 @@ export function splitLines(text: string): TextLine[] {
   return lines;
 }
 
+// Tried on short lines only: on "--" and a long run of blanks, `--\s*[,.!]?\s*$` is quadratic.
 const SIGN_OFF =
   /^\s*(?:--\s*|(?:med )?venlig(?:st)? hilsen|(?:med )?vennlig hilsen|venligst|mvh\.?|de bedste hilsner|bedste hilsner|hilsen|best regards|kind regards|regards)[,.!]?\s*$/i;
+/** The longest sign-off is "Med venligst hilsen,". */
+const MAX_SIGN_OFF = 40;
+const isSignOff = (text: string) => {
+  const trimmed = text.trim();
+  return trimmed.length <= MAX_SIGN_OFF && SIGN_OFF.test(trimmed);
+};
 const FORWARD_MARKER =
   /(?:videresendt (?:besked|meddelelse|melding)|forwarded message|oprindelig (?:meddelelse|besked)|original message|opprinnelig melding)/i;
 // Case-sensitive on purpose: "AS" and "ApS" are company forms, "as" is an English word.
@@ -58,7 +65,7 @@ export function companyLines(lines: readonly TextLine[], own: OwnContacts = {}):
       inSignature = false;
       continue;
     }
-    if (SIGN_OFF.test(line.text)) {
+    if (isSignOff(line.text)) {
       // A sign-off opens a signature that runs until a forwarded message starts; the sign-off line
       // itself belongs to the block that follows it.
       closeBlock();

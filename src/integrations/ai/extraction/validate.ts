@@ -1,4 +1,5 @@
 import { normalizePhone } from '../../../core/phone/phone.js';
+import { MAX_EMAIL_LENGTH } from '../../../core/validation/text.js';
 import type { ExtractionRules } from '../../../tenants/tenant-defaults.js';
 import { isNonCustomerEmail, isNonCustomerPhone, type OwnContacts } from './contacts.js';
 import {
@@ -9,6 +10,7 @@ import {
   type LeadExtraction,
   type LeadFieldName,
 } from './lead-fields.js';
+import { MAX_EMAIL_LOCAL_CHARS } from './limits.js';
 import { pickCustomerPhone } from './phones.js';
 import { normalizeServiceType } from './service-types.js';
 import { normalizeForQuote } from './text-lines.js';
@@ -160,7 +162,9 @@ function validateEmail(result: LeadExtraction, own: OwnContacts): void {
     .trim()
     .replace(/^mailto:/i, '')
     .toLowerCase();
-  if (!VALID_EMAIL.test(value)) {
+  // Longer than SMTP allows is no address (and no reply could be sent to it): dropped like any other.
+  const local = value.indexOf('@');
+  if (value.length > MAX_EMAIL_LENGTH || local > MAX_EMAIL_LOCAL_CHARS || !VALID_EMAIL.test(value)) {
     drop(result, 'customerEmail', `customerEmail: dropped, "${email.quote}" is not a valid e-mail address`);
   } else if (isNonCustomerEmail(value, own)) {
     drop(result, 'customerEmail', `customerEmail: dropped, ${value} is the portal's or our own address`);

@@ -8,6 +8,8 @@ import {
 } from '../extraction/lead-fields.js';
 import { pickCustomerPhone } from '../extraction/phones.js';
 import { findServiceType, normalizeServiceType } from '../extraction/service-types.js';
+import { MAX_FIELD_VALUE_CHARS } from '../extraction/limits.js';
+import { findEmailAddresses, readLabelledLine, readTableLine } from '../extraction/linear-scan.js';
 import { companyLines, splitLines, type TextLine } from '../extraction/text-lines.js';
 import { labelTarget, type LabelTarget } from './labels.js';
 
@@ -23,8 +25,10 @@ export interface LeadEmail {
   /** The From header, e.g. `Leadpoint.dk <system@leadpoint.dk>` (RFC 2047 decoded). */
   from: string;
   subject: string;
-  /** The body as plain text (see `mailToText`). */
+  /** The body as plain text (see `readMailBody`). */
   text: string;
+  /** What reading the mail had to leave out (a body cut at the limits); added to the extraction's. */
+  warnings?: readonly string[];
 }
 
 export interface ParseOptions {
@@ -57,20 +61,22 @@ interface Labelled {
   value: string;
 }
 
-const LABELLED_LINE = /^[\s>*•-]*([^:\n]{1,40}?)\s*[:：]\s*(.*?)\s*$/;
-// html-to-text renders a two-column table as "Navn      Mette Holm": no colon, a wide gap.
-const TABLE_LINE = /^[\s>*•-]*(\S[^\t:]{0,38}?)(?:\t+|\s{3,})(\S.*?)\s*$/;
 const CONTINUED_TARGETS: ReadonlySet<LabelTarget> = new Set(['notes']);
 
 function readLabel(
   line: TextLine,
   layout: Layout,
 ): { target: LabelTarget; label: string; value: string } | null {
-  for (const pattern of [LABELLED_LINE, TABLE_LINE]) {
-    const match = pattern.exec(line.text);
-    if (!match) continue;
-    const target = labelTarget(match[1]!, layout.labels);
-    if (target) return { target, label: match[1]!.trim(), value: match[2]! };
+  const labelled = readLabelledLine(line.text);
+  if (labelled) {
+    const target = labelTarget(labelled.label, layout.labels);
+    if (target) return { target, label: labelled.label.trim(), value: labelled.value.trimEnd() };
+  }
+  // html-to-text renders a two-column table as "Navn      Mette Holm": no colon, a wide gap.
+  const row = readTableLine(line.text);
+  if (row) {
+    const target = labelTarget(row.label, layout.labels);
+    if (target) return { target, label: row.label.trim(), value: row.value };
   }
   return null;
 }
@@ -114,13 +120,18 @@ export function parseNumber(value: string): number | null {
   return isRange ? Math.max(numbers[0]!, numbers[1]!) : numbers[0]!;
 }
 
-const EMAIL = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const POSTAL_CITY = /^(?:DK-?\s?)?(\d{4})\s+(\p{L}[\p{L} .'-]*?)\.?$/u;
 const ADDRESS_WITH_POSTAL = /^(.*?\S)[,\s]+(?:DK-?\s?)?(\d{4})\s+(\p{L}[\p{L} .'-]*?)\.?$/u;
+// A street and house number (a floor after it), then a postal code and a town, anywhere in the prose.
+// Written so that no two repeats can share characters: a street starts where a word starts, its words
+// are joined by single spaces (a hyphen belongs to the word), the floor's blanks come before its
+// letters only, and one `\s*` stands between the number and the postal code. Patterns where two
+// repeats could split a long run between them took seconds on a line of capitals or blanks.
 const FREE_ADDRESS =
-  /(\p{Lu}[\p{L}.'-]+(?:[ -]\p{L}[\p{L}.'-]*){0,3}\s+\d{1,4}[A-Za-z]?(?:,?\s*(?:\d{1,2}\.?\s*(?:sal|th|tv|mf)?\.?|st\.?(?:\s*(?:th|tv|mf)\.?)?))?),?\s*\n?\s*(\d{4})\s+(\p{Lu}[\p{L}]+(?:\s+\p{Lu}[\p{L}]*\.?)?)/u;
+  /(?<![\p{L}.'-])(\p{Lu}[\p{L}.'-]+(?: \p{L}[\p{L}.'-]*){0,3}\s+\d{1,4}[A-Za-z]?(?:,?\s*(?:\d{1,2}\.?(?:\s*(?:sal|th|tv|mf))?\.?|st\.?(?:\s*(?:th|tv|mf)\.?)?))?),?\s*(\d{4})\s+(\p{Lu}[\p{L}]+(?:\s+\p{Lu}[\p{L}]*\.?)?)/u;
+// The number starts where a digit run starts: tried from every digit of a long run, `\d+` was quadratic.
 const SQUARE_METRES =
-  /(\d+(?:[.,]\d+)?)\s*(?:m²|m2|kvm|kvadratmeter|sqm|square met(?:re|er)s?)(?![\p{L}\d])/iu;
+  /(?<!\d)(\d+(?:[.,]\d+)?)\s*(?:m²|m2|kvm|kvadratmeter|sqm|square met(?:re|er)s?)(?![\p{L}\d])/iu;
 const URGENT =
   /hurtigst muligt|snarest muligt|snarest|haster|hastesag|akut|straks|asap|så snart som mulig|så fort som mulig|as soon as possible|urgent/i;
 const RELAXED = /fleksibel|ingen hast|ikke travlt|flexible|no rush/i;
@@ -155,7 +166,7 @@ export function parseWithLayout(mail: LeadEmail, layout: Layout, options: ParseO
   if (name) result.customerName = field(name.value, name.value, 0.95);
 
   for (const candidate of labelled.filter((l) => l.target === 'customerEmail')) {
-    const email = candidate.value.match(EMAIL)?.[0];
+    const email = findEmailAddresses(candidate.value)[0];
     if (email && !isNonCustomerEmail(email, own)) {
       result.customerEmail = field(email.toLowerCase(), email, 0.98);
       break;
@@ -164,7 +175,11 @@ export function parseWithLayout(mail: LeadEmail, layout: Layout, options: ParseO
 
   const address = first('address');
   if (address) {
-    const combined = ADDRESS_WITH_POSTAL.exec(address.value.replace(/\n/g, ', '));
+    // Only a value the length of an address is split (the pattern is quadratic in a run of commas).
+    const combined =
+      address.value.length <= MAX_FIELD_VALUE_CHARS
+        ? ADDRESS_WITH_POSTAL.exec(address.value.replace(/\n/g, ', '))
+        : null;
     if (combined && !address.value.includes('\n')) {
       const street = combined[1]!.replace(/,\s*$/, '');
       result.address = field(street, street, 0.95);
@@ -177,7 +192,8 @@ export function parseWithLayout(mail: LeadEmail, layout: Layout, options: ParseO
   }
   const postalCity = first('postalCity');
   if (postalCity) {
-    const split = POSTAL_CITY.exec(postalCity.value);
+    const split =
+      postalCity.value.length <= MAX_FIELD_VALUE_CHARS ? POSTAL_CITY.exec(postalCity.value) : null;
     if (split) {
       result.postalCode = field(split[1]!, split[1]!, 0.95);
       result.city = field(split[2]!.trim(), split[2]!.trim(), 0.95);
@@ -245,9 +261,7 @@ function fillFromFreeText(
   const senderIsCustomer = sender.email !== null && !isNonCustomerEmail(sender.email, own);
 
   if (!result.customerEmail) {
-    const inBody = [...body.matchAll(EMAIL)]
-      .map((m) => m[0])
-      .find((email) => !isNonCustomerEmail(email, own));
+    const inBody = findEmailAddresses(body).find((email) => !isNonCustomerEmail(email, own));
     if (inBody) result.customerEmail = field(inBody.toLowerCase(), inBody, 0.75);
     else if (senderIsCustomer) result.customerEmail = field(sender.email!.toLowerCase(), sender.email!, 0.85);
   }

@@ -229,12 +229,28 @@ for (const [target, labels] of Object.entries(LABELS) as [LabelTarget, readonly 
   for (const label of labels) LABEL_INDEX.set(normalizeLabel(label), target);
 }
 
+/** Each layout's own labels, normalised once: `labelTarget` runs for every line of every mail. */
+const NO_EXTRA_LABELS: Readonly<Record<string, LabelTarget>> = Object.freeze({});
+const EXTRA_INDEX = new WeakMap<object, Map<string, LabelTarget>>();
+
+function extraIndex(extra: Readonly<Record<string, LabelTarget>>): Map<string, LabelTarget> {
+  let index = EXTRA_INDEX.get(extra);
+  if (!index) {
+    index = new Map();
+    for (const [label, target] of Object.entries(extra)) {
+      const key = normalizeLabel(label);
+      if (!index.has(key)) index.set(key, target);
+    }
+    EXTRA_INDEX.set(extra, index);
+  }
+  return index;
+}
+
 /** The field a label names, if it is one we know; a layout may add its own labels on top. */
 export function labelTarget(
   label: string,
-  extra: Readonly<Record<string, LabelTarget>> = {},
+  extra: Readonly<Record<string, LabelTarget>> = NO_EXTRA_LABELS,
 ): LabelTarget | undefined {
   const key = normalizeLabel(label);
-  const own = Object.entries(extra).find(([candidate]) => normalizeLabel(candidate) === key);
-  return own ? own[1] : LABEL_INDEX.get(key);
+  return extraIndex(extra).get(key) ?? LABEL_INDEX.get(key);
 }
