@@ -10,9 +10,12 @@ import { MAX_EMAIL_LOCAL_CHARS } from './limits.js';
  * the pattern it replaces read (kept in its comment), so the readers behave as before on real mail.
  */
 
-/** JavaScript's `\s`: what `String.prototype.trim` strips. */
+/** JavaScript's `\s` (what `String.prototype.trim` strips), for one character. */
 export function isSpace(char: string | undefined): boolean {
-  return char !== undefined && char.trim() === '' && char !== '';
+  if (char === undefined || char === '') return false;
+  const code = char.charCodeAt(0);
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return char.trim() === '';
 }
 
 /** Characters that end a line for `.` in a pattern: a value with one inside never matched. */

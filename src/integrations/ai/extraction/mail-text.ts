@@ -1,4 +1,4 @@
-import { compile } from 'html-to-text';
+import { compile, type DomNode, type FormatCallback } from 'html-to-text';
 
 import {
   HTML_TO_TEXT_LIMITS,
@@ -103,22 +103,74 @@ export function decodeQuotedPrintable(text: string, charset = 'utf-8'): string {
   return decodeBytes(bytes.subarray(0, length), charset);
 }
 
+/** Three blanks between cells: the label reader takes a gap that wide for "label   value". */
+const CELL_GAP = '   ';
+
+/**
+ * A table as text, row by row: each row's cells on one line with a gap between them, and the further
+ * lines of multi-line cells after it. html-to-text's own `dataTable` lines cells up in columns, which
+ * costs the square of the rows or columns (a row of 20 000 cells took seconds) and trusts `colspan`
+ * and `rowspan` (a cell spanning a billion columns); this reads each cell once and ignores spans.
+ */
+const flatTable: FormatCallback = (table, walk, builder) => {
+  const rows: DomNode[] = [];
+  // thead/tbody/tfoot are looked into, not nested ones without end: a hostile mail nests thousands.
+  const collect = (parent: DomNode, depth: number) => {
+    for (const child of parent.children ?? []) {
+      if (child.type !== 'tag') continue;
+      if (child.name === 'tr') rows.push(child);
+      else if (depth < 3 && ['thead', 'tbody', 'tfoot'].includes(child.name ?? '')) collect(child, depth + 1);
+    }
+  };
+  collect(table, 0);
+  builder.openTable();
+  for (const row of rows.slice(0, HTML_TO_TEXT_LIMITS.maxChildNodes)) {
+    builder.openTableRow();
+    const cells = row.children.filter((c) => c.type === 'tag' && (c.name === 'td' || c.name === 'th'));
+    for (const cell of cells.slice(0, HTML_TO_TEXT_LIMITS.maxChildNodes)) {
+      builder.openTableCell();
+      walk(cell.children, builder);
+      builder.closeTableCell();
+    }
+    builder.closeTableRow();
+  }
+  builder.closeTable({
+    tableToString: (table) => {
+      const lines: string[] = [];
+      for (const row of table) {
+        let open = row.map((cell) => cell.text.split('\n'));
+        // Line by line across the row, dropping cells that have no more lines: each line read once.
+        for (let line = 0; open.length > 0; line += 1) {
+          lines.push(
+            open
+              .map((cellLines) => cellLines[line]!)
+              .filter((text) => text.trim() !== '')
+              .join(CELL_GAP),
+          );
+          open = open.filter((cellLines) => cellLines.length > line + 1);
+        }
+      }
+      return lines.join('\n');
+    },
+  });
+};
+
 /**
  * html-to-text compiled once with our options. Its limits keep a hostile mail cheap: elements nested
  * deeper than `maxDepth` (10 000 nested <div>s) and children beyond `maxChildNodes` of one element
- * become an ellipsis. Tables are rendered as rows of cells (a label and its value on one line, which
- * the label reader understands); a table nested in a table's cell is cut off at the same depth.
+ * become an ellipsis.
  */
 const HTML_TO_TEXT = compile({
   wordwrap: false,
   limits: { ...HTML_TO_TEXT_LIMITS, maxInputLength: MAX_HTML_CHARS },
+  formatters: { flatTable },
   selectors: [
     { selector: 'img', format: 'skip' },
     { selector: 'a', options: { ignoreHref: true } },
     { selector: 'style', format: 'skip' },
     { selector: 'script', format: 'skip' },
     { selector: 'head', format: 'skip' },
-    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+    { selector: 'table', format: 'flatTable' },
     { selector: 'h1', options: { uppercase: false } },
     { selector: 'h2', options: { uppercase: false } },
     { selector: 'h3', options: { uppercase: false } },

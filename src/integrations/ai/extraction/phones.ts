@@ -2,7 +2,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { isNonCustomerPhone, type OwnContacts } from './contacts.js';
 import { MAX_PHONE_CANDIDATES } from './limits.js';
 import { readLabelledLine, wordBefore } from './linear-scan.js';
-import { companyLines, splitLines } from './text-lines.js';
+import { readLines } from './text-lines.js';
 
 /**
  * Finding the customer's phone number among all the numbers in a lead mail. It matters more than any
@@ -30,6 +30,7 @@ const LOOSE_NUMBER = /(?:(?:\(?\+\d{1,3}\)?|00\d{2})[\s.-]*)?\d[\d\s.()-]{5,16}\
 // Strict in free text, where dates, CVR numbers and order ids also have eight digits.
 const STRICT_NUMBER =
   /(?<![\d-])(?:(?:\+|00)45[\s]?)?(?:\d{8}|\d{2}[ ]\d{2}[ ]\d{2}[ ]\d{2}|\d{4}[ ]\d{4}|\d{2}[ ]\d{3}[ ]\d{3})(?![\d-])/g;
+const HAS_DIGIT = /\d/;
 const MOBILE_LABEL = /mobil|mobile|\bmob\b|\bsms\b|cell/i;
 const PHONE_LABEL = /telefon|\btlf|\btel\b|phone|\bring\b/i;
 const OTHER_PHONE_LABEL = /arbejd|work|fastnet|landline|alternativ|ekstra|sekundær|firma|kontor|jobb/i;
@@ -68,11 +69,11 @@ interface Sighting {
 
 /** Every phone-like number outside company signatures and portal footers, in order, unchecked. */
 function sightNumbers(text: string, own: OwnContacts): Sighting[] {
-  const lines = splitLines(text);
-  const skip = companyLines(lines, own);
+  const { lines, skip } = readLines(text, own);
   const found: Sighting[] = [];
   for (const line of lines) {
-    if (skip.has(line.index)) continue;
+    // Every number below needs a digit: most lines of a mail have none and cost nothing more.
+    if (skip.has(line.index) || !HAS_DIGIT.test(line.text)) continue;
     const labelled = readLabelledLine(line.text);
     if (labelled) {
       const label = labelled.label.trim();

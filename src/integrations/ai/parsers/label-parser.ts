@@ -10,7 +10,7 @@ import { pickCustomerPhone } from '../extraction/phones.js';
 import { findServiceType, normalizeServiceType } from '../extraction/service-types.js';
 import { MAX_FIELD_VALUE_CHARS } from '../extraction/limits.js';
 import { findEmailAddresses, readLabelledLine, readTableLine } from '../extraction/linear-scan.js';
-import { companyLines, splitLines, type TextLine } from '../extraction/text-lines.js';
+import { readLines, type TextLine } from '../extraction/text-lines.js';
 import { labelTarget, type LabelTarget } from './labels.js';
 
 /**
@@ -157,8 +157,7 @@ function priorityFrom(label: Labelled): ExtractedField<LeadPriority> | null {
 export function parseWithLayout(mail: LeadEmail, layout: Layout, options: ParseOptions = {}): LeadExtraction {
   const own = options.own ?? {};
   const result = emptyExtraction(layout.source, `parser:${layout.name}`);
-  const lines = splitLines(mail.text);
-  const skip = companyLines(lines, own);
+  const { lines, skip } = readLines(mail.text, own);
   const labelled = readLabelledValues(lines, skip, layout);
   const first = (target: LabelTarget) => labelled.find((l) => l.target === target);
 
