@@ -74,6 +74,15 @@ interface Case {
   entry: string;
   input: string;
   run: () => unknown;
+  /** Builds what `run` reads, untimed (a MIME tree of base64 parts takes time of its own to build). */
+  prepare?: () => unknown;
+}
+
+/** A reader of a MIME tree built once, before the timing. */
+function onPayload(make: () => MimePart): Pick<Case, 'run' | 'prepare'> {
+  let payload: MimePart | undefined;
+  const prepare = () => (payload ??= make());
+  return { prepare, run: () => mailToText(prepare()) };
 }
 
 const mail =
@@ -202,10 +211,9 @@ const cases: Case[] = [
   {
     entry: 'mailToText',
     input: '10 000 nested <table>',
-    run: () =>
-      mailToText(
-        part('text/html', `${'<table><tr><td>'.repeat(10_000)}x${'</td></tr></table>'.repeat(10_000)}`),
-      ),
+    ...onPayload(() =>
+      part('text/html', `${'<table><tr><td>'.repeat(10_000)}x${'</td></tr></table>'.repeat(10_000)}`),
+    ),
   },
   {
     entry: 'mailToText',
@@ -218,41 +226,41 @@ const cases: Case[] = [
   {
     entry: 'mailToText',
     input: 'one row of 1 MB cells',
-    run: () => mailToText(part('text/html', `<table><tr>${fill('<td>x</td>', RAW)}</tr></table>`)),
+    ...onPayload(() => part('text/html', `<table><tr>${fill('<td>x</td>', RAW)}</tr></table>`)),
   },
   {
     entry: 'mailToText',
     input: 'flat HTML, 1 MB of <p>',
-    run: () => mailToText(part('text/html', fill('<p>Navn: Mette</p>', RAW))),
+    ...onPayload(() => part('text/html', fill('<p>Navn: Mette</p>', RAW))),
   },
   {
     entry: 'mailToText',
     input: 'plain text, 1 MB, no newline',
-    run: () => mailToText(part('text/plain', fill('Vestergade 12 ', RAW))),
+    ...onPayload(() => part('text/plain', fill('Vestergade 12 ', RAW))),
   },
   {
     entry: 'mailToText',
     input: 'quoted-printable, 1 MB of "=E6"',
-    run: () =>
-      mailToText(part('text/plain', fill('=E6', RAW), { 'Content-Type': 'text/plain; charset=iso-8859-1' })),
+    ...onPayload(() =>
+      part('text/plain', fill('=E6', RAW), { 'Content-Type': 'text/plain; charset=iso-8859-1' }),
+    ),
   },
   {
     entry: 'mailToText',
     input: '200 parts of 100 kB',
-    run: () =>
-      mailToText({
-        mimeType: 'multipart/mixed',
-        parts: Array.from({ length: 200 }, () => part('text/plain', fill('Navn: Mette\n', TEXT))),
-      }),
+    ...onPayload(() => ({
+      mimeType: 'multipart/mixed',
+      parts: Array.from({ length: 200 }, () => part('text/plain', fill('Navn: Mette\n', TEXT))),
+    })),
   },
   {
     entry: 'mailToText',
     input: 'multipart nested 5 000 deep',
-    run: () => {
+    ...onPayload(() => {
       let payload: MimePart = part('text/plain', 'Navn: Mette');
       for (let i = 0; i < 5_000; i += 1) payload = { mimeType: 'multipart/mixed', parts: [payload] };
-      return mailToText(payload);
-    },
+      return payload;
+    }),
   },
   ...[
     ['"2" × N', fill('2', TEXT)],
@@ -304,6 +312,7 @@ describe('hostile input', () => {
   it.each(cases.map((c) => [`${c.entry}: ${c.input}`, c] as const))(
     '%s runs in under 100 ms',
     (_name, c) => {
+      c.prepare?.();
       const times = [time(c.run)];
       // A pattern that backtracks takes seconds: once is enough to know.
       while (times.length < RUNS && times[0]! < 10 * BOUND_MS) times.push(time(c.run));

@@ -11,11 +11,10 @@ import {
   type LeadFieldName,
   type LeadFieldValues,
 } from './extraction/lead-fields.js';
-import { decodeHeader } from './extraction/mail-text.js';
 import { validateExtraction } from './extraction/validate.js';
 import { GeminiClient, GeminiUnavailableError } from './gemini/gemini.client.js';
 import { leadEmailText, type LeadEmail } from './parsers/label-parser.js';
-import { detectLayout, extractWithParsers } from './parsers/parse-lead-email.js';
+import { decoded, detectLayout, extractWithParsers } from './parsers/parse-lead-email.js';
 
 export interface ExtractOptions {
   rules: ExtractionRules;
@@ -47,11 +46,7 @@ export class LeadExtractor {
   }
 
   private async read(mail: LeadEmail, options: ExtractOptions): Promise<LeadExtraction> {
-    const input: LeadEmail = {
-      from: decodeHeader(mail.from),
-      subject: decodeHeader(mail.subject),
-      text: mail.text,
-    };
+    const input = decoded(mail);
     const validation = { rules: options.rules, own: options.own };
     const parsed = extractWithParsers(input, validation);
     const text = leadEmailText(input);

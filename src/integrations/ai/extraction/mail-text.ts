@@ -213,8 +213,11 @@ class BodyReader {
   private budget = MAX_RAW_BODY_BYTES;
   private readonly decoded = new Map<MimePart, string>();
 
-  /** The decoded text of a leaf part; each part is decoded (and counted) once. */
-  partText(part: MimePart): string {
+  /**
+   * The decoded text of a leaf part, at most `limit` characters and one more (to tell it was longer);
+   * each part is decoded (and counted) once.
+   */
+  partText(part: MimePart, limit = MAX_MAIL_TEXT_CHARS): string {
     const known = this.decoded.get(part);
     if (known !== undefined) return known;
     let data = part.body?.data ?? '';
@@ -232,15 +235,18 @@ class BodyReader {
       this.budget -= bytes.length;
       const charset = charsetOf(headerValue(part, 'Content-Type'));
       text = decodeBytes(bytes, charset);
+      // Leftover quoted-printable shrinks text to no less than a third: three times the limit is
+      // enough to fill it, and no more is decoded.
+      text = text.slice(0, 3 * limit);
       if (looksQuotedPrintable(text)) text = decodeQuotedPrintable(text, charset);
-      text = text.replace(/\r\n?/g, '\n');
+      text = text.replace(/\r\n?/g, '\n').slice(0, limit + 1);
     }
     this.decoded.set(part, text);
     return text;
   }
 
   html(part: MimePart): string {
-    const html = this.partText(part);
+    const html = this.partText(part, MAX_HTML_CHARS);
     if (html.length > MAX_HTML_CHARS)
       this.warnings.add(
         `body: the e-mail's HTML is longer than ${thousands(MAX_HTML_CHARS)} characters; the rest was not read`,
@@ -273,9 +279,15 @@ class BodyReader {
     }
     if (type.startsWith('multipart/') || type === 'message/rfc822') {
       const texts: string[] = [];
+      let length = 0;
+      // Parts after the text is long enough are not read: they would be cut off anyway.
       for (const child of part.parts ?? []) {
+        if (length > MAX_MAIL_TEXT_CHARS) break;
         const text = this.textOf(child, depth + 1);
-        if (text && text.trim() !== '') texts.push(text);
+        if (text && text.trim() !== '') {
+          texts.push(text);
+          length += text.length + 2;
+        }
       }
       return texts.length > 0 ? texts.join('\n\n') : null;
     }

@@ -1,5 +1,6 @@
 import { decodeHeader } from '../extraction/mail-text.js';
 import type { LeadExtraction } from '../extraction/lead-fields.js';
+import { collapseBlankLines } from '../extraction/text-lines.js';
 import { validateExtraction, type ValidationOptions } from '../extraction/validate.js';
 import { isBookingFormMail, parseBookingForm } from './booking-form.parser.js';
 import { parseGeneric } from './generic.parser.js';
@@ -21,9 +22,16 @@ export function detectLayout(mail: LeadEmail): LayoutName {
   return 'generic';
 }
 
-/** Headers may still be RFC 2047 encoded when they come straight from Gmail. */
-function decoded(mail: LeadEmail): LeadEmail {
-  return { from: decodeHeader(mail.from), subject: decodeHeader(mail.subject), text: mail.text };
+/**
+ * Headers may still be RFC 2047 encoded when they come straight from Gmail; long runs of blank lines
+ * are cut short (see `collapseBlankLines`).
+ */
+export function decoded(mail: LeadEmail): LeadEmail {
+  return {
+    from: decodeHeader(mail.from),
+    subject: decodeHeader(mail.subject),
+    text: collapseBlankLines(mail.text),
+  };
 }
 
 /** Parses a lead mail with the parser for its layout. The result is unvalidated: see `extractWithParsers`. */
