@@ -257,6 +257,33 @@ describe('gmail intake', () => {
     );
   });
 
+  it('makes a lead of a portal mail with a 1.2 MB body, reading only the first megabyte, and says so', async () => {
+    const fixture = fixtures.find((f) => f.name === 'leadpoint-flytterengoring')!;
+    const message = deliverPortalMail({ text: `${fixture.text!}\n\n${'Lorem ipsum dolor '.repeat(70_000)}` });
+    expect((await push()).statusCode).toBe(204);
+
+    const [lead] = await waitFor('the lead', async () => {
+      const rows = await leadsOf(message.id);
+      return rows.length > 0 ? rows : null;
+    });
+    expect(lead).toMatchObject({ customerName: 'Mette Holm Sørensen', customerPhone: '+4528145590' });
+    const warnings = (lead!.extraction as { warnings: string[] }).warnings;
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        'body: the e-mail is larger than 1,000,000 bytes; only the first 1,000,000 were read',
+        "body: the e-mail's text is longer than 100,000 characters; the rest was not read",
+      ]),
+    );
+    expect(lead!.emailContent!.length).toBeLessThanOrEqual(100_000);
+    // What the user sees: the lead's extraction carries the warnings.
+    const shown = await test.app.inject({
+      method: 'GET',
+      url: `/api/leads/${lead!.id}`,
+      headers: admin.auth,
+    });
+    expect(shown.json().extraction.warnings).toEqual(expect.arrayContaining(warnings));
+  });
+
   it('answers a customer who wrote to us directly in their own thread, with In-Reply-To', async () => {
     const fixture = fixtures.find((f) => f.name === 'email-customer-direct')!;
     const message = gmail.addMessage({
