@@ -282,6 +282,8 @@ describe('gmail intake', () => {
       headers: admin.auth,
     });
     expect(shown.json().extraction.warnings).toEqual(expect.arrayContaining(warnings));
+    // The lead is answered like any other (and the reply is out before the next test resets the fake).
+    await waitFor('the reply', async () => (gmail.sent().length > 0 ? gmail.sent() : null));
   });
 
   it('answers a customer who wrote to us directly in their own thread, with In-Reply-To', async () => {
