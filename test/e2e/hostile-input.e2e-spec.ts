@@ -62,6 +62,8 @@ describe('hostile input through the API', () => {
   }
 
   it('answers the 60 000-digit phone and 99 kB of "a.a.a…@" quickly while /api/health keeps answering', async () => {
+    // A normal mail first: the first extraction of a process loads what every later one shares.
+    expect((await extract('Navn: Mette Holm\nTelefon: 28 14 55 90')).statusCode).toBe(200);
     const watched = await whileWatching(() =>
       Promise.all([extract(`Telefon: ${'2'.repeat(60_000)}`), extract(`${'a.'.repeat(49_500)}@`)]),
     );
@@ -70,6 +72,10 @@ describe('hostile input through the API', () => {
       expect(response.json().extraction.customerPhone).toBeNull();
       expect(response.json().extraction.customerEmail).toBeNull();
     }
+    if (process.env.HOSTILE_INPUT_REPORT === '1')
+      console.log(
+        `event-loop delay max ${watched.maxDelayMs.toFixed(0)} ms, slowest /api/health ${watched.slowestHealthMs.toFixed(0)} ms`,
+      );
     expect(watched.healthStatuses.length).toBeGreaterThan(0);
     expect(new Set(watched.healthStatuses)).toEqual(new Set([200]));
     expect(watched.maxDelayMs).toBeLessThan(250);
