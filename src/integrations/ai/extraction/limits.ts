@@ -25,7 +25,7 @@ export const MAX_HTML_CHARS = 100_000;
  * html-to-text's own guards: how deep it descends (Outlook's nested layout tables reach about 30) and
  * how many children of one element, rows of one table or cells of one row it reads.
  */
-export const HTML_TO_TEXT_LIMITS = { maxDepth: 100, maxChildNodes: 2_000, ellipsis: ' …' } as const;
+export const HTML_TO_TEXT_LIMITS = { maxDepth: 100, maxChildNodes: 1_000, ellipsis: ' …' } as const;
 
 /** MIME parts nested deeper than this (a mail inside a mail inside a mail…) are not read. */
 export const MAX_MIME_DEPTH = 20;
