@@ -6,7 +6,6 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defer, from, lastValueFrom, type Observable } from 'rxjs';
 
-import type { Principal } from '../../auth/principal.js';
 import { DomainError } from '../http/domain-error.js';
 import { Clock } from '../time/clock.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
@@ -21,6 +20,11 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
  */
 const ABANDONED_AFTER_MS = 60_000;
 const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
+
+/** The part of the authenticated caller a key belongs to (the guard sets `request.principal`). */
+interface Caller {
+  userId: string;
+}
 
 /**
  * Runs a request once per Idempotency-Key (per tenant and user). The key is claimed with one INSERT …
@@ -38,7 +42,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest & { principal?: Principal }>();
+    const request = http.getRequest<FastifyRequest & { principal?: Caller }>();
     const raw = request.headers[IDEMPOTENCY_HEADER.toLowerCase()];
     if (raw === undefined) return next.handle();
     const key = Array.isArray(raw) ? raw.join(',') : raw;
@@ -59,7 +63,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private async run(
     key: string,
-    principal: Principal,
+    principal: Caller,
     request: FastifyRequest,
     reply: FastifyReply,
     status: number,
