@@ -10,14 +10,16 @@ module.exports = {
   forbidden: [
     {
       name: 'core-imports-only-core',
-      comment: 'src/core is the ground floor: it may use the generated Prisma client and itself, nothing above.',
+      comment:
+        'src/core is the ground floor: it may use the generated Prisma client and itself, nothing above.',
       severity: 'error',
       from: { path: '^src/core/' },
       to: { path: '^src/', pathNot: ['^src/core/', '^src/generated/'] },
     },
     {
       name: 'adapters-import-no-feature',
-      comment: 'A vendor adapter in src/integrations depends on src/core only; features call adapters, never the reverse.',
+      comment:
+        'A vendor adapter in src/integrations depends on src/core only; features call adapters, never the reverse.',
       severity: 'error',
       from: { path: '^src/integrations/' },
       to: { path: FEATURES },
