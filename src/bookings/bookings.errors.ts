@@ -1,3 +1,4 @@
+import { LIVE_BOOKING_STATUSES } from '../core/domain/booking-status.js';
 import {
   ConflictError,
   DomainError,
@@ -62,7 +63,7 @@ export class NoTeamFreeError extends ConflictError {
 /** Only live bookings (pending, confirmed, in progress) have a time that can still change. */
 export class BookingNotLiveError extends ConflictError {
   constructor(status: string) {
-    super(`A ${status} booking cannot be moved`, { status, live: ['pending', 'confirmed', 'in_progress'] });
+    super(`A ${status} booking cannot be moved`, { status, live: [...LIVE_BOOKING_STATUSES] });
   }
 }
 

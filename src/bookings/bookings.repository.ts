@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { LIVE_BOOKING_STATUSES } from '../core/domain/booking-status.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import type { Page } from '../core/http/pagination.js';
 import type { Booking, Prisma, Team } from '../generated/prisma/client.js';
@@ -9,7 +10,6 @@ import type { BookingStatus } from '../generated/prisma/enums.js';
 export type Db = Prisma.TransactionClient;
 
 /** Statuses that hold a team's time; the exclusion constraint `bookings_team_no_overlap` uses the same. */
-export const LIVE_STATUSES: readonly BookingStatus[] = ['pending', 'confirmed', 'in_progress'];
 
 export interface BookingFilter {
   status?: BookingStatus;
@@ -117,7 +117,7 @@ export class BookingsRepository {
         tenantId,
         teamId,
         deletedAt: null,
-        status: { in: [...LIVE_STATUSES] },
+        status: { in: [...LIVE_BOOKING_STATUSES] },
         startsAt: { lt: range.endsAt },
         endsAt: { gt: range.startsAt },
         ...(excludeId ? { id: { not: excludeId } } : {}),

@@ -7,6 +7,7 @@ import { ActivitiesService } from '../activities/activities.service.js';
 import { MANAGER_ROLES } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
+import { isLiveBooking } from '../core/domain/booking-status.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { findSqlState } from '../core/http/database-errors.js';
@@ -19,7 +20,7 @@ import type { BookingStatus } from '../generated/prisma/enums.js';
 import { InvoicesService } from '../invoices/invoices.service.js';
 import { LeadsService } from '../leads/leads.service.js';
 import { TenantProfileService } from '../tenants/tenant-profile.service.js';
-import { BookingsRepository, LIVE_STATUSES, type BookingChange } from './bookings.repository.js';
+import { BookingsRepository, type BookingChange } from './bookings.repository.js';
 import {
   BookingChangedError,
   BookingFieldError,
@@ -46,8 +47,6 @@ import { Clock } from '../core/time/clock.js';
 
 /** How long a customer has to confirm a booking made from a lead's requested time. */
 export const MEETING_TOKEN_TTL_MS = 48 * 3600 * 1000;
-/** The statuses whose meeting link still shows the booking; any other answers 404. */
-const MEETING_VISIBLE: ReadonlySet<BookingStatus> = new Set(['pending', 'confirmed', 'in_progress']);
 const HOUR_MS = 3600 * 1000;
 /** How many expired bookings one tenant's run handles; the next run (5 minutes later) takes the rest. */
 const EXPIRY_BATCH = 500;
@@ -148,7 +147,7 @@ export class BookingsService {
       this.repository.findByMeetingToken(meetingToken, tx),
     );
     const now = new Date();
-    if (!row || row.lead.deletedAt || !MEETING_VISIBLE.has(row.status)) throw new MeetingNotFoundError();
+    if (!row || row.lead.deletedAt || !isLiveBooking(row.status)) throw new MeetingNotFoundError();
     const deadlinePassed = row.tokenExpiresAt !== null && row.tokenExpiresAt.getTime() <= now.getTime();
     if (row.status === 'pending' && deadlinePassed) throw new MeetingNotFoundError();
     // The deadline is for confirming: a confirmed booking past it is not expired.
@@ -336,7 +335,7 @@ export class BookingsService {
       startsAt.getTime() !== current.startsAt.getTime() ||
       !durationHours.equals(current.durationHours) ||
       teamId !== current.teamId;
-    if (moving && !LIVE_STATUSES.includes(current.status)) throw new BookingNotLiveError(current.status);
+    if (moving && !isLiveBooking(current.status)) throw new BookingNotLiveError(current.status);
 
     const change: BookingChange = {};
     if (moving) {

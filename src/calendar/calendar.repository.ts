@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { LIVE_BOOKING_STATUSES } from '../core/domain/booking-status.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import type { Prisma, Team } from '../generated/prisma/client.js';
 import type { BookingStatus } from '../generated/prisma/enums.js';
@@ -8,7 +9,6 @@ import type { Interval } from './availability.js';
 type Db = Prisma.TransactionClient;
 
 /** Statuses that hold a team's time (the same as the bookings' exclusion constraint). */
-const LIVE_STATUSES: readonly BookingStatus[] = ['pending', 'confirmed', 'in_progress'];
 
 export interface TeamBusyRow extends Interval {
   teamId: string;
@@ -68,7 +68,7 @@ export class CalendarRepository {
           tenantId,
           teamId: { in: [...teamIds] },
           deletedAt: null,
-          status: { in: [...LIVE_STATUSES] },
+          status: { in: [...LIVE_BOOKING_STATUSES] },
           startsAt: { lt: range.end },
           endsAt: { gt: range.start },
         },

@@ -3,7 +3,6 @@ import { Injectable } from '@nestjs/common';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import type { Page } from '../core/http/pagination.js';
 import type { Customer, Prisma } from '../generated/prisma/client.js';
-import { BookingStatus } from '../generated/prisma/enums.js';
 
 /** What a STAFF user may see of a customer: only through the leads and bookings assigned to them. */
 export interface CustomerVisibility {
@@ -43,13 +42,6 @@ const detailInclude = (visibility: CustomerVisibility) => {
 };
 
 export type CustomerDetailRow = Prisma.CustomerGetPayload<{ include: ReturnType<typeof detailInclude> }>;
-
-/** The live booking statuses (docs/architecture.md, Data model): the ones that hold a team's time. */
-export const LIVE_BOOKING_STATUSES: readonly BookingStatus[] = [
-  BookingStatus.pending,
-  BookingStatus.confirmed,
-  BookingStatus.in_progress,
-];
 
 /**
  * The customers module's only door to the database. Every query runs on the tenant-scoped path (the

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import type { Page } from '../core/http/pagination.js';
-import { LIVE_BOOKING_STATUSES, phoneDigits } from '../customers/customers.repository.js';
+import { LIVE_BOOKING_STATUSES } from '../core/domain/booking-status.js';
+import { phoneDigits } from '../customers/customers.repository.js';
 import type { Lead, Prisma } from '../generated/prisma/client.js';
 import type { LeadSource, LeadStatus, Priority } from '../generated/prisma/enums.js';
 

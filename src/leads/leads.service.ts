@@ -10,7 +10,7 @@ import { paginated, parseSort } from '../core/http/pagination.js';
 import { amountFor, Decimal, toHoursString, toMoneyString } from '../core/money/money.js';
 import { normalizePhone } from '../core/phone/phone.js';
 import { parseRangeBoundary } from '../core/time/tenant-time.js';
-import { LIVE_BOOKING_STATUSES } from '../customers/customers.repository.js';
+import { isLiveBooking } from '../core/domain/booking-status.js';
 import { CustomersService } from '../customers/customers.service.js';
 import { CustomerDto } from '../customers/dto/customer.dto.js';
 import type { Lead, Prisma } from '../generated/prisma/client.js';
@@ -147,7 +147,7 @@ export class LeadsService {
   async get(principal: Principal, leadId: string): Promise<LeadDetailDto> {
     const row = await this.repository.findDetail(this.db.tenantId, leadId, visibleTo(principal));
     if (!row) throw new LeadNotFoundError();
-    const nextLive = row.bookings.find((booking) => LIVE_BOOKING_STATUSES.includes(booking.status));
+    const nextLive = row.bookings.find((booking) => isLiveBooking(booking.status));
     return {
       ...this.toDto(row, { bookingDate: nextLive?.startsAt ?? null }),
       customer: row.customer ? CustomerDto.from(row.customer) : null,

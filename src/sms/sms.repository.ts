@@ -10,7 +10,7 @@ import type {
   SlotOffer,
   SmsMessage,
 } from '../generated/prisma/client.js';
-import { LIVE_STATUSES } from '../bookings/bookings.repository.js';
+import { LIVE_BOOKING_STATUSES } from '../core/domain/booking-status.js';
 import type { InboundProvider, SmsStatus, SmsType } from '../generated/prisma/enums.js';
 
 type Db = ScopedTransaction;
@@ -108,7 +108,7 @@ export class SmsRepository {
         where: {
           tenantId,
           teamId: slot.teamId,
-          status: { in: [...LIVE_STATUSES] },
+          status: { in: [...LIVE_BOOKING_STATUSES] },
           deletedAt: null,
           ...overlap,
         },

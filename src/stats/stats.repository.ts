@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { Prisma } from '../generated/prisma/client.js';
 import type { LeadSource, LeadStatus } from '../generated/prisma/enums.js';
+import { LIVE_BOOKING_STATUSES } from '../core/domain/booking-status.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { startOfIsoWeek } from '../core/time/tenant-time.js';
 
@@ -82,7 +83,7 @@ export class StatsRepository {
                inv.invoiced AS "invoicedRevenue", inv.paid AS "paidRevenue", inv.outstanding,
                (SELECT count(*)::int FROM sms_messages s
                  WHERE s.tenant_id = ${tenantId}::uuid AND s.status IN ('failed', 'undelivered') ${staffSms}) AS "smsFailed"
-          FROM (SELECT (count(*) FILTER (WHERE b.status IN ('pending', 'confirmed', 'in_progress')
+          FROM (SELECT (count(*) FILTER (WHERE b.status::text IN (${Prisma.join([...LIVE_BOOKING_STATUSES])})
                                            AND b.starts_at > ${now}))::int AS upcoming,
                        (count(*) FILTER (WHERE b.status = 'completed'))::int AS completed,
                        (count(*) FILTER (WHERE b.status = 'expired'))::int AS expired,
