@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { paginated } from '../core/http/pagination.js';
 import { parseRangeBoundary } from '../core/time/tenant-time.js';
-import type { Principal } from '../auth/principal.js';
+import { type Principal, visibleOnlyTo } from '../auth/principal.js';
 import { ActivitiesRepository, type ActivityEntry } from './activities.repository.js';
 import { ActivityDto, type ActivityPageDto, type ActivityQueryDto } from './dto/activity.dto.js';
 
@@ -31,7 +31,7 @@ export class ActivitiesService {
         leadId: leadId ?? query.leadId,
         from: query.from ? parseRangeBoundary(query.from, timezone, 'from') : undefined,
         to: query.to ? parseRangeBoundary(query.to, timezone, 'to') : undefined,
-        assignedUserId: principal.role === 'staff' ? principal.userId : undefined,
+        assignedUserId: visibleOnlyTo(principal),
       },
       query.skip,
       query.pageSize,

@@ -17,3 +17,16 @@ export interface AuthenticatedRequest {
   ip: string;
   headers: Record<string, string | string[] | undefined>;
 }
+
+/** STAFF see and act on only what is assigned to them (docs/architecture.md, Tenancy). */
+export function isStaff(principal: Principal): boolean {
+  return principal.role === 'staff';
+}
+
+/**
+ * The user a caller's reads are limited to: a STAFF caller's own id (they see the leads, customers,
+ * bookings, texts and timeline entries assigned to them), undefined for every other role.
+ */
+export function visibleOnlyTo(principal: Principal): string | undefined {
+  return isStaff(principal) ? principal.userId : undefined;
+}

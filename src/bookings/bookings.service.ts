@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 
 import { ActivitiesService } from '../activities/activities.service.js';
 import { MANAGER_ROLES } from '../auth/auth.decorators.js';
-import type { Principal } from '../auth/principal.js';
+import { isStaff, type Principal } from '../auth/principal.js';
 import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { isLiveBooking } from '../core/domain/booking-status.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
@@ -78,7 +78,6 @@ export interface PlacedBooking {
   meetingToken: string;
 }
 
-const isStaff = (principal: Principal) => principal.role === 'staff';
 const endOf = (startsAt: Date, hours: DecimalInput) =>
   new Date(startsAt.getTime() + new Decimal(hours).times(HOUR_MS).toNumber());
 /** A lead's estimate as a bookable duration: rounded up to the half hour, as availability does. */

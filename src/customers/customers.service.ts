@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-import type { Principal } from '../auth/principal.js';
+import { type Principal, visibleOnlyTo } from '../auth/principal.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { paginated, parseSort } from '../core/http/pagination.js';
 import type { Customer } from '../generated/prisma/client.js';
@@ -126,5 +126,6 @@ const place = (contact: LeadContact) => ({
 
 /** STAFF see a customer only through a lead assigned to them (docs/architecture.md, Tenancy). */
 function visibilityOf(principal: Principal): CustomerVisibility {
-  return principal.role === 'staff' ? { assignedUserId: principal.userId } : {};
+  const assignedUserId = visibleOnlyTo(principal);
+  return assignedUserId ? { assignedUserId } : {};
 }

@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 
 import { ActivitiesService } from '../activities/activities.service.js';
-import type { Principal } from '../auth/principal.js';
+import { isStaff, type Principal } from '../auth/principal.js';
 import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { findSqlState } from '../core/http/database-errors.js';
@@ -43,7 +43,6 @@ import {
 } from './invoices.repository.js';
 import { Clock } from '../core/time/clock.js';
 
-const isStaff = (principal: Principal) => principal.role === 'staff';
 /** Statuses of an issued invoice that a credit note may correct. */
 const CREDITABLE: readonly InvoiceStatus[] = ['approved', 'sent', 'overdue', 'paid'];
 const SENDABLE: readonly InvoiceStatus[] = ['approved', 'sent', 'overdue'];

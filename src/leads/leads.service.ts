@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { ActivitiesService } from '../activities/activities.service.js';
 import { ActivityDto, ActivityQueryDto, type ActivityPageDto } from '../activities/dto/activity.dto.js';
-import type { Principal } from '../auth/principal.js';
+import { isStaff, type Principal, visibleOnlyTo } from '../auth/principal.js';
 import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { DomainError } from '../core/http/domain-error.js';
@@ -135,7 +135,7 @@ export class LeadsService {
         search: query.search || undefined,
         assignedUserId: query.assignedUserId,
         needsAttention: query.needsAttention,
-        visibleTo: visibleTo(principal),
+        visibleTo: visibleOnlyTo(principal),
       },
       orderBy,
       query.skip,
@@ -145,7 +145,7 @@ export class LeadsService {
   }
 
   async get(principal: Principal, leadId: string): Promise<LeadDetailDto> {
-    const row = await this.repository.findDetail(this.db.tenantId, leadId, visibleTo(principal));
+    const row = await this.repository.findDetail(this.db.tenantId, leadId, visibleOnlyTo(principal));
     if (!row) throw new LeadNotFoundError();
     const nextLive = row.bookings.find((booking) => isLiveBooking(booking.status));
     return {
@@ -179,7 +179,7 @@ export class LeadsService {
    * Anything else is NotFoundError('Lead'), exactly as a missing lead (docs/architecture.md, Tenancy).
    */
   async findVisible(leadId: string, principal: Principal): Promise<Lead> {
-    const lead = await this.repository.findVisible(this.db.tenantId, leadId, visibleTo(principal));
+    const lead = await this.repository.findVisible(this.db.tenantId, leadId, visibleOnlyTo(principal));
     if (!lead) throw new LeadNotFoundError();
     return lead;
   }
@@ -203,7 +203,7 @@ export class LeadsService {
     if (!phone && !email) throw contactRequired();
 
     let assignedUserId = input.assignedUserId ?? null;
-    if (principal?.role === 'staff') {
+    if (principal && isStaff(principal)) {
       if (assignedUserId && assignedUserId !== principal.userId) throw staffAssignsSelfOnly();
       assignedUserId = principal.userId;
     } else if (assignedUserId) {
@@ -325,7 +325,7 @@ export class LeadsService {
       notes: dto.notes ?? null,
       // A STAFF user's own lead stays theirs when they leave the assignee out: clearing it would hide
       // the lead from the person editing it.
-      assignedUserId: dto.assignedUserId ?? (principal.role === 'staff' ? principal.userId : null),
+      assignedUserId: dto.assignedUserId ?? (isStaff(principal) ? principal.userId : null),
       needsAttention: dto.needsAttention,
     });
   }
@@ -473,7 +473,7 @@ export class LeadsService {
       }
 
       if (edit.assignedUserId !== undefined && edit.assignedUserId !== lead.assignedUserId) {
-        if (principal.role === 'staff') throw staffAssignsSelfOnly();
+        if (isStaff(principal)) throw staffAssignsSelfOnly();
         if (edit.assignedUserId) await this.assertAssignable(tx, edit.assignedUserId);
         data.assignedUserId = edit.assignedUserId;
         changed.push('assignedUserId');
@@ -550,7 +550,7 @@ export class LeadsService {
   /** The lead locked for a write, if the principal may see it; deleted leads are not found. */
   private async lockVisible(tx: ScopedTransaction, leadId: string, principal: Principal): Promise<Lead> {
     const lead = await this.repository.lock(tx, this.db.tenantId, leadId);
-    const staff = visibleTo(principal);
+    const staff = visibleOnlyTo(principal);
     if (!lead || lead.deletedAt || (staff && lead.assignedUserId !== staff)) throw new LeadNotFoundError();
     return lead;
   }
@@ -562,11 +562,6 @@ export class LeadsService {
       ]);
     }
   }
-}
-
-/** STAFF see only what is assigned to them (docs/architecture.md, Tenancy). */
-function visibleTo(principal: Principal): string | undefined {
-  return principal.role === 'staff' ? principal.userId : undefined;
 }
 
 /** E.164, or null when absent; a number the DTO let through but libphonenumber cannot read is a 400. */

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 
 import { ActivitiesService } from '../activities/activities.service.js';
-import type { Principal } from '../auth/principal.js';
+import { type Principal, visibleOnlyTo } from '../auth/principal.js';
 import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
@@ -145,7 +145,7 @@ export class SmsService {
     if (query.leadId) await this.leads.findVisible(query.leadId, principal);
     const page = await this.repository.page(
       this.db.tenantId,
-      { leadId: query.leadId, visibleTo: principal.role === 'staff' ? principal.userId : undefined },
+      { leadId: query.leadId, visibleTo: visibleOnlyTo(principal) },
       query.skip,
       query.pageSize,
     );

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { LeadSource, LeadStatus } from '../generated/prisma/enums.js';
-import type { Principal } from '../auth/principal.js';
+import { type Principal, visibleOnlyTo } from '../auth/principal.js';
 import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { toMoneyString } from '../core/money/money.js';
 import type { LeadStatsDto } from './dto/lead-stats.dto.js';
@@ -22,11 +22,9 @@ export class StatsService {
   ) {}
 
   leadStats(principal: Principal): Promise<LeadStatsDto> {
-    const staff = principal.role === 'staff';
-    const key = staff ? `lead-stats:user:${principal.userId}` : 'lead-stats:all';
-    return this.cache.getOrCompute(principal.tenantId, key, () =>
-      this.compute(staff ? principal.userId : undefined),
-    );
+    const staff = visibleOnlyTo(principal);
+    const key = staff ? `lead-stats:user:${staff}` : 'lead-stats:all';
+    return this.cache.getOrCompute(principal.tenantId, key, () => this.compute(staff));
   }
 
   private async compute(assignedUserId?: string): Promise<LeadStatsDto> {
