@@ -17,8 +17,8 @@ import { QueueModule } from './core/queue/queue.module.js';
 import { RedisModule } from './core/redis/redis.module.js';
 import { EmailModule } from './email/email.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IntakeModule } from './intake/intake.module.js';
 import { InvoicesModule } from './invoices/invoices.module.js';
-import { GmailModule } from './integrations/gmail/gmail.module.js';
 import { SmsModule } from './sms/sms.module.js';
 import { StatsModule } from './stats/stats.module.js';
 import { CredentialsModule } from './integrations/credentials/credentials.module.js';
@@ -49,7 +49,7 @@ export class AppModule {
         CalendarModule,
         StatsModule,
         EmailModule,
-        GmailModule,
+        IntakeModule,
         SmsModule,
         HealthModule,
         ...extraModules,

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
 import { renderTemplate, singleLine } from '../../src/email/email-template.js';
-import { emptyExtraction } from '../../src/integrations/ai/extraction/lead-fields.js';
-import { merge, toExtraction } from '../../src/integrations/ai/lead-extractor.service.js';
-import { pastedMail } from '../../src/integrations/ai/dto/mail-text.dto.js';
+import { emptyExtraction } from '../../src/intake/extraction/lead-fields.js';
+import { merge, toExtraction } from '../../src/intake/lead-extractor.service.js';
+import { pastedMail } from '../../src/intake/dto/mail-text.dto.js';
 import { toGmailError } from '../../src/integrations/gmail/gmail.client.js';
-import { extractWithParsers } from '../../src/integrations/ai/parsers/parse-lead-email.js';
+import { extractWithParsers } from '../../src/intake/parsers/parse-lead-email.js';
 import { DEFAULT_EXTRACTION_RULES } from '../../src/tenants/tenant-defaults.js';
-import { parseGmailPush } from '../../src/integrations/gmail/pubsub-push.js';
-import { checkSender, parseAuthenticationResults } from '../../src/integrations/gmail/sender-check.js';
+import { parseGmailPush } from '../../src/intake/pubsub-push.js';
+import { checkSender, parseAuthenticationResults } from '../../src/intake/sender-check.js';
 
 const ALLOWED = ['leadpoint.dk', 'leadmail.no', 'rendetalje.dk'];
 

@@ -2,12 +2,12 @@ import { performance } from 'node:perf_hooks';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { pastedMail } from '../../src/integrations/ai/dto/mail-text.dto.js';
-import { emptyExtraction } from '../../src/integrations/ai/extraction/lead-fields.js';
-import { decodeHeader, mailToText, type MimePart } from '../../src/integrations/ai/extraction/mail-text.js';
-import { validateExtraction } from '../../src/integrations/ai/extraction/validate.js';
-import { extractWithParsers } from '../../src/integrations/ai/parsers/parse-lead-email.js';
-import { checkSender } from '../../src/integrations/gmail/sender-check.js';
+import { pastedMail } from '../../src/intake/dto/mail-text.dto.js';
+import { emptyExtraction } from '../../src/intake/extraction/lead-fields.js';
+import { decodeHeader, mailToText, type MimePart } from '../../src/intake/extraction/mail-text.js';
+import { validateExtraction } from '../../src/intake/extraction/validate.js';
+import { extractWithParsers } from '../../src/intake/parsers/parse-lead-email.js';
+import { checkSender } from '../../src/intake/sender-check.js';
 import { parseReply } from '../../src/sms/text/reply-parser.js';
 import { DEFAULT_EXTRACTION_RULES } from '../../src/tenants/tenant-defaults.js';
 

@@ -1,19 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeHeader, mailToText, type MimePart } from '../../src/integrations/ai/extraction/mail-text.js';
+import { decodeHeader, mailToText, type MimePart } from '../../src/intake/extraction/mail-text.js';
 import {
   emptyExtraction,
   LEAD_FIELD_NAMES,
   type LeadExtraction,
   type LeadFieldName,
-} from '../../src/integrations/ai/extraction/lead-fields.js';
+} from '../../src/intake/extraction/lead-fields.js';
 import {
   estimateHours,
   needsAttention,
   validateExtraction,
-} from '../../src/integrations/ai/extraction/validate.js';
-import { detectLayout, extractWithParsers } from '../../src/integrations/ai/parsers/parse-lead-email.js';
+} from '../../src/intake/extraction/validate.js';
+import { detectLayout, extractWithParsers } from '../../src/intake/parsers/parse-lead-email.js';
 import { DEFAULT_EXTRACTION_RULES } from '../../src/tenants/tenant-defaults.js';
 
 /**

@@ -3,16 +3,16 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { parseAddressHeader } from '../../src/integrations/ai/extraction/contacts.js';
+import { parseAddressHeader } from '../../src/intake/extraction/contacts.js';
 import {
   findEmailAddresses,
   readLabelledLine,
   readTableLine,
   wordBefore,
-} from '../../src/integrations/ai/extraction/linear-scan.js';
-import { htmlToText, mailToText, type MimePart } from '../../src/integrations/ai/extraction/mail-text.js';
-import { collapseBlankLines } from '../../src/integrations/ai/extraction/text-lines.js';
-import { extractWithParsers } from '../../src/integrations/ai/parsers/parse-lead-email.js';
+} from '../../src/intake/extraction/linear-scan.js';
+import { htmlToText, mailToText, type MimePart } from '../../src/intake/extraction/mail-text.js';
+import { collapseBlankLines } from '../../src/intake/extraction/text-lines.js';
+import { extractWithParsers } from '../../src/intake/parsers/parse-lead-email.js';
 import { parseReply } from '../../src/sms/text/reply-parser.js';
 
 /**

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
-import { LeadSource } from '../../../generated/prisma/enums.js';
+import { LeadSource } from '../../generated/prisma/enums.js';
 import { MAX_HEADER_CHARS, MAX_MAIL_TEXT_CHARS } from '../extraction/limits.js';
 import type { LeadEmail } from '../parsers/label-parser.js';
 

@@ -1,4 +1,4 @@
-import { emailDomain, parseAddressHeader } from '../ai/extraction/contacts.js';
+import { emailDomain, parseAddressHeader } from './extraction/contacts.js';
 
 /**
  * Whether a mail may become a lead (docs/architecture.md, step 1): its From must be one of the tenant's

@@ -1,6 +1,6 @@
-import type { CredentialsService } from '../../credentials/credentials.service.js';
-import { giveUp, gmailFailure } from '../../credentials/provider-failure.js';
-import { GmailError, GmailNotConfiguredError } from '../gmail.client.js';
+import type { CredentialsService } from '../../integrations/credentials/credentials.service.js';
+import { giveUp, gmailFailure } from '../../integrations/credentials/provider-failure.js';
+import { GmailError, GmailNotConfiguredError } from '../../integrations/gmail/gmail.client.js';
 
 /**
  * Runs a Gmail job step and turns a failure into what BullMQ should do (docs/architecture.md, Jobs): revoked

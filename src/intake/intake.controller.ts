@@ -10,22 +10,22 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 
-import { ADMIN_ROLES, Authenticated, Public, WRITER_ROLES } from '../../auth/auth.decorators.js';
-import { ConflictError, DomainError } from '../../core/http/domain-error.js';
-import { OutboxService } from '../../core/queue/outbox.service.js';
-import type { LeadDto } from '../../leads/dto/lead.dto.js';
-import { LeadsService } from '../../leads/leads.service.js';
-import { MailTextDto, pastedMail } from '../ai/dto/mail-text.dto.js';
-import type { LeadExtraction } from '../ai/extraction/lead-fields.js';
-import { IntegrationNotConfiguredError } from '../credentials/credentials.errors.js';
-import { gmailFailure } from '../credentials/provider-failure.js';
-import { GmailNotConfiguredError, GmailError } from './gmail.client.js';
+import { ADMIN_ROLES, Authenticated, Public, WRITER_ROLES } from '../auth/auth.decorators.js';
+import { ConflictError, DomainError } from '../core/http/domain-error.js';
+import { OutboxService } from '../core/queue/outbox.service.js';
+import type { LeadDto } from '../leads/dto/lead.dto.js';
+import { LeadsService } from '../leads/leads.service.js';
+import { MailTextDto, pastedMail } from './dto/mail-text.dto.js';
+import type { LeadExtraction } from './extraction/lead-fields.js';
+import { IntegrationNotConfiguredError } from '../integrations/credentials/credentials.errors.js';
+import { gmailFailure } from '../integrations/credentials/provider-failure.js';
+import { GmailNotConfiguredError, GmailError } from '../integrations/gmail/gmail.client.js';
 import { GmailIntakeService } from './gmail-intake.service.js';
 import { GmailRepository } from './gmail.repository.js';
 import { LeadIntakePipeline } from './lead-intake.pipeline.js';
 import { parseGmailPush } from './pubsub-push.js';
 import { PubSubVerifier } from './pubsub-verifier.js';
-import { Idempotent } from '../../core/idempotency/idempotent.decorator.js';
+import { Idempotent } from '../core/idempotency/idempotent.decorator.js';
 
 class UnauthenticatedPushError extends DomainError {
   constructor() {

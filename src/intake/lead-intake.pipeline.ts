@@ -1,19 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-import { TenantCacheService } from '../../core/cache/tenant-cache.service.js';
-import { TenantPrismaService } from '../../core/database/tenant-prisma.service.js';
-import { amountFor, withVat } from '../../core/money/money.js';
-import { OutboxService } from '../../core/queue/outbox.service.js';
-import { EmailService } from '../../email/email.service.js';
-import type { Lead, Prisma } from '../../generated/prisma/client.js';
-import type { LeadSource } from '../../generated/prisma/enums.js';
-import { LeadsService } from '../../leads/leads.service.js';
-import { TenantProfileService, type TenantProfile } from '../../tenants/tenant-profile.service.js';
-import type { OwnContacts } from '../ai/extraction/contacts.js';
-import type { LeadExtraction } from '../ai/extraction/lead-fields.js';
-import { needsAttention, type AttentionVerdict } from '../ai/extraction/validate.js';
-import { LeadExtractor } from '../ai/lead-extractor.service.js';
-import type { LeadEmail } from '../ai/parsers/label-parser.js';
+import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
+import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import { amountFor, withVat } from '../core/money/money.js';
+import { OutboxService } from '../core/queue/outbox.service.js';
+import { EmailService } from '../email/email.service.js';
+import type { Lead, Prisma } from '../generated/prisma/client.js';
+import type { LeadSource } from '../generated/prisma/enums.js';
+import { LeadsService } from '../leads/leads.service.js';
+import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
+import type { OwnContacts } from './extraction/contacts.js';
+import type { LeadExtraction } from './extraction/lead-fields.js';
+import { needsAttention, type AttentionVerdict } from './extraction/validate.js';
+import { LeadExtractor } from './lead-extractor.service.js';
+import type { LeadEmail } from './parsers/label-parser.js';
 import { GmailRepository, isUniqueViolation } from './gmail.repository.js';
 
 /** Where a mail came from, for dedup and for answering in its thread. */

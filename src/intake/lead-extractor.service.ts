@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-import type { ExtractionRules } from '../../tenants/tenant-defaults.js';
+import type { ExtractionRules } from '../tenants/tenant-defaults.js';
 import type { OwnContacts } from './extraction/contacts.js';
 import {
   emptyExtraction,
@@ -11,8 +11,9 @@ import {
   type LeadFieldName,
   type LeadFieldValues,
 } from './extraction/lead-fields.js';
+import { leadExtractionRequest } from './extraction/gemini-prompt.js';
 import { validateExtraction } from './extraction/validate.js';
-import { GeminiClient, GeminiUnavailableError } from './gemini/gemini.client.js';
+import { GeminiClient, GeminiUnavailableError } from '../integrations/gemini/gemini.client.js';
 import { leadEmailText, type LeadEmail } from './parsers/label-parser.js';
 import { decoded, detectLayout, extractWithParsers } from './parsers/parse-lead-email.js';
 
@@ -53,7 +54,7 @@ export class LeadExtractor {
 
     let answer: { model: string; answer: unknown } | null;
     try {
-      answer = await this.gemini.extractLead(text);
+      answer = await this.gemini.generateJson(leadExtractionRequest(text));
     } catch (error) {
       if (!(error instanceof GeminiUnavailableError)) throw error;
       this.logger.warn({ message: 'Gemini unavailable; the parsers stand in', reason: error.message });

@@ -1,6 +1,6 @@
-import { normalizePhone } from '../../../core/phone/phone.js';
-import { MAX_EMAIL_LENGTH } from '../../../core/validation/text.js';
-import type { ExtractionRules } from '../../../tenants/tenant-defaults.js';
+import { normalizePhone } from '../../core/phone/phone.js';
+import { MAX_EMAIL_LENGTH } from '../../core/validation/text.js';
+import type { ExtractionRules } from '../../tenants/tenant-defaults.js';
 import { isNonCustomerEmail, isNonCustomerPhone, type OwnContacts } from './contacts.js';
 import {
   LEAD_FIELD_NAMES,

@@ -1,4 +1,4 @@
-import { MAX_EMAIL_LENGTH } from '../../../core/validation/text.js';
+import { MAX_EMAIL_LENGTH } from '../../core/validation/text.js';
 import { MAX_EMAIL_LOCAL_CHARS } from './limits.js';
 
 /**

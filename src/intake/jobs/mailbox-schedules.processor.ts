@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-import { AppConfig } from '../../../core/config/app-config.js';
-import { SystemPrismaService } from '../../../core/database/system-prisma.service.js';
-import { TenantContextService } from '../../../core/database/tenant-context.js';
-import { HandlesJob, type JobHandler } from '../../../core/queue/job-handler.decorator.js';
-import type { JobPayloads } from '../../../core/queue/jobs.js';
-import { OutboxService } from '../../../core/queue/outbox.service.js';
-import { CredentialsService } from '../../credentials/credentials.service.js';
+import { AppConfig } from '../../core/config/app-config.js';
+import { SystemPrismaService } from '../../core/database/system-prisma.service.js';
+import { TenantContextService } from '../../core/database/tenant-context.js';
+import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
+import type { JobPayloads } from '../../core/queue/jobs.js';
+import { OutboxService } from '../../core/queue/outbox.service.js';
+import { CredentialsService } from '../../integrations/credentials/credentials.service.js';
 import { GmailIntakeService } from '../gmail-intake.service.js';
 import { GmailRepository } from '../gmail.repository.js';
 import { runGmailStep } from './gmail-failures.js';

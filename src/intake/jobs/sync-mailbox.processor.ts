@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
-import { TenantContextService } from '../../../core/database/tenant-context.js';
-import { HandlesJob, type JobHandler } from '../../../core/queue/job-handler.decorator.js';
-import type { JobPayloads } from '../../../core/queue/jobs.js';
-import { CredentialsService } from '../../credentials/credentials.service.js';
+import { TenantContextService } from '../../core/database/tenant-context.js';
+import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
+import type { JobPayloads } from '../../core/queue/jobs.js';
+import { CredentialsService } from '../../integrations/credentials/credentials.service.js';
 import { GmailIntakeService } from '../gmail-intake.service.js';
 import { runGmailStep } from './gmail-failures.js';
 

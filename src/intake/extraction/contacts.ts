@@ -1,4 +1,4 @@
-import { normalizePhone } from '../../../core/phone/phone.js';
+import { normalizePhone } from '../../core/phone/phone.js';
 
 /**
  * Contact details that are never the customer's: the lead portals' own addresses and phone numbers

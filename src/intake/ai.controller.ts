@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
-import { Authenticated, WRITER_ROLES } from '../../auth/auth.decorators.js';
-import { LeadIntakePipeline } from '../gmail/lead-intake.pipeline.js';
+import { Authenticated, WRITER_ROLES } from '../auth/auth.decorators.js';
+import { LeadIntakePipeline } from './lead-intake.pipeline.js';
 import { MailTextDto, pastedMail } from './dto/mail-text.dto.js';
 import type { LeadExtraction } from './extraction/lead-fields.js';
 

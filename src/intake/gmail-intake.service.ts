@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-import { ActivitiesService } from '../../activities/activities.service.js';
-import { AppConfig } from '../../core/config/app-config.js';
-import { TenantPrismaService } from '../../core/database/tenant-prisma.service.js';
-import { DomainError } from '../../core/http/domain-error.js';
-import { OutboxService } from '../../core/queue/outbox.service.js';
-import { MAX_HEADER_CHARS } from '../ai/extraction/limits.js';
-import { decodeHeader, readMailBody, type MimePart } from '../ai/extraction/mail-text.js';
-import { CredentialsService } from '../credentials/credentials.service.js';
-import { GmailClient, GmailError, type GmailMessage } from './gmail.client.js';
+import { ActivitiesService } from '../activities/activities.service.js';
+import { AppConfig } from '../core/config/app-config.js';
+import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import { DomainError } from '../core/http/domain-error.js';
+import { OutboxService } from '../core/queue/outbox.service.js';
+import { MAX_HEADER_CHARS } from './extraction/limits.js';
+import { decodeHeader, readMailBody, type MimePart } from './extraction/mail-text.js';
+import { CredentialsService } from '../integrations/credentials/credentials.service.js';
+import { GmailClient, GmailError, type GmailMessage } from '../integrations/gmail/gmail.client.js';
 import { GmailRepository } from './gmail.repository.js';
 import { LeadIntakePipeline } from './lead-intake.pipeline.js';
 import { checkSender } from './sender-check.js';

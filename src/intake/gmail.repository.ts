@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 
-import { SystemPrismaService } from '../../core/database/system-prisma.service.js';
-import { TenantPrismaService, type ScopedTransaction } from '../../core/database/tenant-prisma.service.js';
-import { OutboxService } from '../../core/queue/outbox.service.js';
-import { Prisma } from '../../generated/prisma/client.js';
+import { SystemPrismaService } from '../core/database/system-prisma.service.js';
+import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
+import { OutboxService } from '../core/queue/outbox.service.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { GmailPush } from './pubsub-push.js';
 
 export interface MailboxState {

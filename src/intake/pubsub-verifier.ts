@@ -4,7 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 
 import { OAuth2Client } from 'google-auth-library';
 
-import { AppConfig } from '../../core/config/app-config.js';
+import { AppConfig } from '../core/config/app-config.js';
 
 /**
  * Decides whether a push really comes from our Pub/Sub subscription (docs/architecture.md, step 1):
