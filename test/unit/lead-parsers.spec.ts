@@ -8,11 +8,7 @@ import {
   type LeadExtraction,
   type LeadFieldName,
 } from '../../src/intake/extraction/lead-fields.js';
-import {
-  estimateHours,
-  needsAttention,
-  validateExtraction,
-} from '../../src/intake/extraction/validate.js';
+import { estimateHours, needsAttention, validateExtraction } from '../../src/intake/extraction/validate.js';
 import { detectLayout, extractWithParsers } from '../../src/intake/parsers/parse-lead-email.js';
 import { DEFAULT_EXTRACTION_RULES } from '../../src/tenants/tenant-defaults.js';
 
