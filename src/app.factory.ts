@@ -10,7 +10,7 @@ import type winston from 'winston';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './core/config/app-config.js';
 import { AllExceptionsFilter } from './core/http/all-exceptions.filter.js';
-import { MetricsService } from './core/http/metrics.service.js';
+import { MetricsService } from './core/metrics/metrics.service.js';
 import { requestIdFor } from './core/http/request-id.js';
 import {
   jsonNestsDeeperThan,

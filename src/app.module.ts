@@ -11,7 +11,7 @@ import { AppConfig } from './core/config/app-config.js';
 import { ConfigModule } from './core/config/config.module.js';
 import { Clock, ClockModule } from './core/time/clock.js';
 import { DatabaseModule } from './core/database/database.module.js';
-import { HttpModule } from './core/http/http.module.js';
+import { MetricsModule } from './core/metrics/metrics.module.js';
 import { IdempotencyModule } from './core/idempotency/idempotency.module.js';
 import { QueueModule } from './core/queue/queue.module.js';
 import { RedisModule } from './core/redis/redis.module.js';
@@ -39,7 +39,7 @@ export class AppModule {
         CacheModule,
         QueueModule,
         IdempotencyModule,
-        HttpModule,
+        MetricsModule,
         AuthModule,
         TenantsModule,
         CredentialsModule,

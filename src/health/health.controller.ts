@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import { Public } from '../auth/auth.decorators.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { DomainError } from '../core/http/domain-error.js';
-import { MetricsService } from '../core/http/metrics.service.js';
+import { MetricsService } from '../core/metrics/metrics.service.js';
 import { HealthService, type Readiness } from './health.service.js';
 
 /** Public: load balancers and Prometheus call these without a user (metrics may ask for METRICS_TOKEN). */

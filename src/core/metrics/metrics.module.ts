@@ -4,4 +4,4 @@ import { MetricsService } from './metrics.service.js';
 
 @Global()
 @Module({ providers: [MetricsService], exports: [MetricsService] })
-export class HttpModule {}
+export class MetricsModule {}
