@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
 import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
@@ -18,8 +18,6 @@ export type ExpirePendingBookingsPayload = JobPayloads['bookings.expire-pending'
 @Injectable()
 @HandlesJob('bookings.expire-pending')
 export class ExpirePendingBookingsProcessor implements JobHandler<'bookings.expire-pending'> {
-  private readonly logger = new Logger(ExpirePendingBookingsProcessor.name);
-
   constructor(
     private readonly bookings: BookingsService,
     private readonly context: TenantContextService,
@@ -29,17 +27,9 @@ export class ExpirePendingBookingsProcessor implements JobHandler<'bookings.expi
   async handle(_payload: ExpirePendingBookingsPayload): Promise<{ tenants: number; expired: number }> {
     const now = this.clock.now();
     const tenantIds = await this.bookings.tenantsWithExpiredPending(now);
-    let expired = 0;
-    const failures: string[] = [];
-    for (const tenantId of tenantIds) {
-      try {
-        expired += await this.context.run({ tenantId }, () => this.bookings.expirePending(now));
-      } catch (error) {
-        this.logger.warn(`Expiring bookings of tenant ${tenantId} failed: ${(error as Error).message}`);
-        failures.push(`${tenantId}: ${(error as Error).message}`);
-      }
-    }
-    if (failures.length > 0) throw new Error(`Expiring pending bookings failed for ${failures.join('; ')}`);
-    return { tenants: tenantIds.length, expired };
+    const results = await this.context.forEachTenant(tenantIds, 'Expiring pending bookings', () =>
+      this.bookings.expirePending(now),
+    );
+    return { tenants: tenantIds.length, expired: results.reduce((total, { result }) => total + result, 0) };
   }
 }

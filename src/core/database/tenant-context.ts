@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
 
 import type { Role } from '../../generated/prisma/enums.js';
@@ -23,8 +23,13 @@ export class MissingTenantContextError extends Error {
   }
 }
 
+/** What a scheduled job did for the tenants it visited, in the order it visited them. */
+export type TenantResults<T> = Array<{ tenantId: string; result: T }>;
+
 @Injectable()
 export class TenantContextService {
+  private readonly logger = new Logger(TenantContextService.name);
+
   constructor(private readonly cls: ClsService) {}
 
   /** The current tenant; fails loudly when there is none. */
@@ -49,5 +54,30 @@ export class TenantContextService {
       this.cls.set(TENANT_KEY, context);
       return fn();
     });
+  }
+
+  /**
+   * A schedule's fan-out: runs `work` as each tenant in turn. One tenant's failure is logged and does
+   * not stop the others; once all had their turn the failures are thrown together, so BullMQ retries
+   * the job (the work must be idempotent: a retry only does what is left). `what` names the work in
+   * the log and the error ("Expiring pending bookings").
+   */
+  async forEachTenant<T>(
+    tenantIds: readonly string[],
+    what: string,
+    work: (tenantId: string) => Promise<T>,
+  ): Promise<TenantResults<T>> {
+    const results: TenantResults<T> = [];
+    const failures: string[] = [];
+    for (const tenantId of tenantIds) {
+      try {
+        results.push({ tenantId, result: await this.run({ tenantId }, () => work(tenantId)) });
+      } catch (error) {
+        this.logger.warn(`${what} for tenant ${tenantId} failed: ${(error as Error).message}`);
+        failures.push(`${tenantId}: ${(error as Error).message}`);
+      }
+    }
+    if (failures.length > 0) throw new Error(`${what} failed for ${failures.join('; ')}`);
+    return results;
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
 import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
@@ -16,8 +16,6 @@ export type MarkOverduePayload = JobPayloads['billing.mark-overdue'];
 @Injectable()
 @HandlesJob('billing.mark-overdue')
 export class MarkOverdueProcessor implements JobHandler<'billing.mark-overdue'> {
-  private readonly logger = new Logger(MarkOverdueProcessor.name);
-
   constructor(
     private readonly billing: BillingService,
     private readonly context: TenantContextService,
@@ -29,21 +27,13 @@ export class MarkOverdueProcessor implements JobHandler<'billing.mark-overdue'> 
   ): Promise<{ tenants: number; overdue: number; reminders: number }> {
     const now = this.clock.now();
     const tenantIds = await this.billing.tenantsWithInvoicesDue(now);
-    const totals = { tenants: tenantIds.length, overdue: 0, reminders: 0 };
-    const failures: string[] = [];
-    for (const tenantId of tenantIds) {
-      try {
-        const result = await this.context.run({ tenantId }, () => this.billing.markOverdue(now));
-        totals.overdue += result.overdue;
-        totals.reminders += result.reminders;
-      } catch (error) {
-        this.logger.warn(
-          `Marking overdue invoices of tenant ${tenantId} failed: ${(error as Error).message}`,
-        );
-        failures.push(`${tenantId}: ${(error as Error).message}`);
-      }
-    }
-    if (failures.length > 0) throw new Error(`Marking overdue invoices failed for ${failures.join('; ')}`);
-    return totals;
+    const results = await this.context.forEachTenant(tenantIds, 'Marking overdue invoices', () =>
+      this.billing.markOverdue(now),
+    );
+    return {
+      tenants: tenantIds.length,
+      overdue: results.reduce((total, { result }) => total + result.overdue, 0),
+      reminders: results.reduce((total, { result }) => total + result.reminders, 0),
+    };
   }
 }

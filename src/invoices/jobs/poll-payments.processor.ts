@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
 import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
@@ -15,8 +15,6 @@ export type PollPaymentsPayload = JobPayloads['billing.poll-payments'];
 @Injectable()
 @HandlesJob('billing.poll-payments')
 export class PollPaymentsProcessor implements JobHandler<'billing.poll-payments'> {
-  private readonly logger = new Logger(PollPaymentsProcessor.name);
-
   constructor(
     private readonly billing: BillingService,
     private readonly context: TenantContextService,
@@ -24,17 +22,9 @@ export class PollPaymentsProcessor implements JobHandler<'billing.poll-payments'
 
   async handle(_payload: PollPaymentsPayload): Promise<{ tenants: number; paid: number }> {
     const tenantIds = await this.billing.tenantsWithUnpaidBillyInvoices();
-    let paid = 0;
-    const failures: string[] = [];
-    for (const tenantId of tenantIds) {
-      try {
-        paid += await this.context.run({ tenantId }, () => this.billing.pollPayments());
-      } catch (error) {
-        this.logger.warn(`Polling Billy payments of tenant ${tenantId} failed: ${(error as Error).message}`);
-        failures.push(`${tenantId}: ${(error as Error).message}`);
-      }
-    }
-    if (failures.length > 0) throw new Error(`Polling Billy payments failed for ${failures.join('; ')}`);
-    return { tenants: tenantIds.length, paid };
+    const results = await this.context.forEachTenant(tenantIds, 'Polling Billy payments', () =>
+      this.billing.pollPayments(),
+    );
+    return { tenants: tenantIds.length, paid: results.reduce((total, { result }) => total + result, 0) };
   }
 }

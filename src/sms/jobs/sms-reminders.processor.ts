@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
 import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
@@ -17,8 +17,6 @@ export type SmsRemindersPayload = JobPayloads['sms.reminders'];
 @Injectable()
 @HandlesJob('sms.reminders')
 export class SmsRemindersProcessor implements JobHandler<'sms.reminders'> {
-  private readonly logger = new Logger(SmsRemindersProcessor.name);
-
   constructor(
     private readonly reminders: SmsReminderService,
     private readonly context: TenantContextService,
@@ -28,17 +26,9 @@ export class SmsRemindersProcessor implements JobHandler<'sms.reminders'> {
   async handle(_payload: SmsRemindersPayload): Promise<{ tenants: number; reminded: number }> {
     const now = this.clock.now();
     const tenantIds = await this.reminders.tenantsWithDueReminders(now);
-    let reminded = 0;
-    const failures: string[] = [];
-    for (const tenantId of tenantIds) {
-      try {
-        reminded += await this.context.run({ tenantId }, () => this.reminders.remindDue(now));
-      } catch (error) {
-        this.logger.warn(`Reminders of tenant ${tenantId} failed: ${(error as Error).message}`);
-        failures.push(`${tenantId}: ${(error as Error).message}`);
-      }
-    }
-    if (failures.length > 0) throw new Error(`Reminders failed for ${failures.join('; ')}`);
-    return { tenants: tenantIds.length, reminded };
+    const results = await this.context.forEachTenant(tenantIds, 'Reminders', () =>
+      this.reminders.remindDue(now),
+    );
+    return { tenants: tenantIds.length, reminded: results.reduce((total, { result }) => total + result, 0) };
   }
 }
