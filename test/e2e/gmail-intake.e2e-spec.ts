@@ -7,6 +7,7 @@ import type { MimePart } from '../../src/intake/extraction/mail-text.js';
 import { GeminiFake, GmailFake, GoogleOAuthFake, PubSubPusher, type MimePartInput } from '../fakes/index.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { upcomingLocal } from '../support/clock.js';
+import { drainTenant } from '../support/drain.js';
 import {
   createTenant,
   createUser,
@@ -348,7 +349,7 @@ describe('gmail intake', () => {
       return pending === 0;
     });
     await waitFor('the reply', async () => gmail.sent().length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await drainTenant(test.app, tenant.id);
     expect(await leadsOf(message.id)).toHaveLength(1);
     expect(gmail.sent()).toHaveLength(1);
     expect(
@@ -369,7 +370,7 @@ describe('gmail intake', () => {
     });
     await waitFor('the lead', async () => (await leadsOf(message.id)).length === 1);
     await waitFor('the reply', async () => gmail.sent().length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await drainTenant(test.app, tenant.id);
     expect(await leadsOf(message.id)).toHaveLength(1);
     expect(gmail.sent()).toHaveLength(1);
     const [lead] = await leadsOf(message.id);
@@ -530,7 +531,7 @@ describe('gmail intake', () => {
     gmail.expireHistoryBefore(gmail.historyId() + 1);
     await push({ messageId: 'push-after-expiry' });
     await waitFor('the second lead', async () => (await leadsOf(newer.id)).length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await drainTenant(test.app, tenant.id);
     expect(await leadsOf(old.id)).toHaveLength(1);
     expect(await leadsOf(stranger.id)).toHaveLength(0);
     expect(gmail.calls('messages.list').some((c) => String(c.query?.q ?? '').includes('newer_than:7d'))).toBe(
@@ -560,7 +561,10 @@ describe('gmail intake', () => {
       lastError: 'Gmail afviste adgangen; forbind igen under Integrationer',
     });
     const calls = oauth.calls().length;
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // A retry would come after BullMQ's backoff (5 s and up) while other tests' retries of this tenant
+    // may still be scheduled, so draining cannot tell; the token endpoint staying quiet past the first
+    // retry's due time can.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
     // No retry loop: the failed sync does not keep asking for tokens.
     expect(oauth.calls().length).toBe(calls);
   });
@@ -643,7 +647,7 @@ describe('gmail intake', () => {
     expect(anew.statusCode).toBe(201);
     expect(anew.json().lead.id).not.toBe(first.json().lead.id);
     await waitFor('the replies', async () => gmail.sent().length === 2);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await drainTenant(test.app, tenant.id);
     expect(gmail.sent()).toHaveLength(2);
   });
 

@@ -16,6 +16,7 @@ import { GoogleOAuthFake } from '../fakes/google-oauth.fake.js';
 import { signedWebhook, TwilioFake, type SignedWebhook } from '../fakes/twilio.fake.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { upcomingLocal } from '../support/clock.js';
+import { drainTenant } from '../support/drain.js';
 import {
   createTenant,
   createUser,
@@ -52,8 +53,6 @@ async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('SMS booking', () => {
   const twilio = new TwilioFake();
@@ -230,7 +229,7 @@ describe('SMS booking', () => {
       'the confirmation text',
     );
     expect(confirmation.body).toContain('Søndergade 4, 8000 Aarhus C');
-    await sleep(500);
+    await drainTenant(test.app, main.tenant.id);
     expect(await ownerDb().booking.count({ where: { leadId: lead.id } })).toBe(1);
     expect(twilio.sentTo(phone).filter((m) => m.body.startsWith('Tak! Du er booket'))).toHaveLength(1);
     expect(
@@ -541,7 +540,7 @@ describe('SMS booking', () => {
       payload: { leadId: lead.id, body: 'Hej' },
     });
     expect(manual.statusCode).toBe(409);
-    await sleep(300);
+    await drainTenant(test.app, main.tenant.id);
     expect(twilio.sentTo(phone)).toHaveLength(1);
     expect(await ownerDb().slotOffer.count({ where: { leadId: lead.id } })).toBe(0);
     expect(await activityTitles(lead.id)).toEqual(expect.arrayContaining(['SMS afmeldt', 'SMS ikke sendt']));
@@ -634,7 +633,7 @@ describe('SMS booking', () => {
     for (const status of ['delivered', 'sent', 'delivered', 'queued']) {
       expect((await post(twilio.statusCallback(sent.sid, status))).statusCode).toBe(200);
     }
-    await sleep(800);
+    await drainTenant(test.app, main.tenant.id);
     const message = await ownerDb().smsMessage.findFirstOrThrow({ where: { twilioSid: sent.sid } });
     expect(message.status).toBe('delivered');
     expect(message.deliveredAt).not.toBeNull();
@@ -670,7 +669,7 @@ describe('SMS booking', () => {
         })) ?? undefined,
       'undelivered',
     );
-    await sleep(500);
+    await drainTenant(test.app, main.tenant.id);
     const otherMessage = await ownerDb().smsMessage.findFirstOrThrow({ where: { twilioSid: otherSent.sid } });
     expect(otherMessage).toMatchObject({ status: 'undelivered', errorCode: 30003 });
     expect(await activityTitles(other.lead.id)).toContain('SMS ikke leveret');
@@ -692,7 +691,7 @@ describe('SMS booking', () => {
       async () => (await ownerDb().smsMessage.count({ where: { phone, direction: 'inbound' } })) === 2,
       'the second reply recorded',
     );
-    await sleep(500);
+    await drainTenant(test.app, main.tenant.id);
     expect(twilio.sentTo(phone)).toHaveLength(2);
     expect(await ownerDb().booking.count({ where: { leadId: lead.id } })).toBe(0);
   });
@@ -833,7 +832,7 @@ describe('SMS booking', () => {
       'reminder',
     );
     expect(reminder.body).toContain('Søndergade 4, 8000 Aarhus C');
-    await sleep(300);
+    await drainTenant(test.app, main.tenant.id);
     expect(twilio.sentTo(phone).filter((m) => m.body.startsWith('Påmindelse'))).toHaveLength(1);
     expect(
       (await ownerDb().booking.findUniqueOrThrow({ where: { id: bookingId } })).reminderSentAt,
@@ -856,7 +855,7 @@ describe('SMS booking', () => {
       async () => twilio.sentTo(phone).filter((m) => m.body.startsWith('Påmindelse')).length === 2,
       'the reminder of the new time',
     );
-    await sleep(300);
+    await drainTenant(test.app, main.tenant.id);
     expect(twilio.sentTo(phone).filter((m) => m.body.startsWith('Påmindelse'))).toHaveLength(2);
     expect(
       await ownerDb().outboundEmail.count({ where: { subjectId: bookingId, type: 'booking_reminder' } }),
