@@ -7,6 +7,7 @@ import { MarkOverdueProcessor } from '../../src/invoices/jobs/mark-overdue.proce
 import { PollPaymentsProcessor } from '../../src/invoices/jobs/poll-payments.processor.js';
 import { BillyFake } from '../fakes/billy.fake.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
+import { drainTenant } from '../support/drain.js';
 import {
   createTenant,
   createUser,
@@ -695,7 +696,7 @@ describe('invoices', () => {
       );
       expect(refused.billyInvoiceId).toBeNull();
       expect(await activityTitles(refused.id)).toContain('Billy afviste fakturaen');
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await drainTenant(test.app, c.tenant.id);
       expect(billy.calls('invoices.create').length - creates).toBe(1);
 
       expect((await request('POST', `/api/invoices/${refused.id}/sync`, c.staff)).statusCode).toBe(403);
