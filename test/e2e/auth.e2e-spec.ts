@@ -9,6 +9,7 @@ import {
   createUser,
   login,
   ownerDb,
+  signIn,
   type TenantFixture,
   type UserFixture,
 } from '../support/fixtures.js';
@@ -444,7 +445,7 @@ describe('auth', () => {
 
     it('refuses a tenant the user is not a member of (403), but lets a superadmin in', async () => {
       const foreign = await createTenant('Fremmed');
-      const session = await login(test.app, await createUser(tenant.id, 'admin'));
+      const session = await signIn(test.app, tenant.id, 'admin');
       expect((await post('/api/auth/switch-tenant', { tenantId: foreign.id }, session.auth)).statusCode).toBe(
         403,
       );

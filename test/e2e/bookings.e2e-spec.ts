@@ -11,6 +11,7 @@ import {
   login,
   ownerDb,
   type Session,
+  signIn,
   type TenantFixture,
   type UserFixture,
 } from '../support/fixtures.js';
@@ -66,14 +67,14 @@ describe('bookings', () => {
     test = await bootTestApp();
     tenantA = await createTenant('Firma A');
     tenantB = await createTenant('Firma B');
-    sessions.admin = await login(test.app, await createUser(tenantA.id, 'admin'));
-    sessions.manager = await login(test.app, await createUser(tenantA.id, 'manager'));
-    sessions.viewer = await login(test.app, await createUser(tenantA.id, 'viewer'));
+    sessions.admin = await signIn(test.app, tenantA.id, 'admin');
+    sessions.manager = await signIn(test.app, tenantA.id, 'manager');
+    sessions.viewer = await signIn(test.app, tenantA.id, 'viewer');
     staff = await createUser(tenantA.id, 'staff');
     otherStaff = await createUser(tenantA.id, 'staff');
     sessions.staff = await login(test.app, staff);
     sessions.otherStaff = await login(test.app, otherStaff);
-    sessions.adminB = await login(test.app, await createUser(tenantB.id, 'admin'));
+    sessions.adminB = await signIn(test.app, tenantB.id, 'admin');
   });
   afterAll(async () => {
     await test?.close();
@@ -348,7 +349,7 @@ describe('bookings', () => {
 
     it('picks the first free active team by name, and answers 409 when none is free', async () => {
       const tenant = await createTenant('Firma C');
-      const admin = await login(test.app, await createUser(tenant.id, 'admin'));
+      const admin = await signIn(test.app, tenant.id, 'admin');
       const second = await ownerDb().team.create({ data: { tenantId: tenant.id, name: 'Hold 2' } });
       await ownerDb().team.create({ data: { tenantId: tenant.id, name: 'Hold 0 (pause)', active: false } });
       const at = freshDay();
@@ -371,7 +372,7 @@ describe('bookings', () => {
   describe('GET /bookings', () => {
     it('filters, sorts and pages; STAFF see only their own', async () => {
       const tenant = await createTenant('Firma D');
-      const admin = await login(test.app, await createUser(tenant.id, 'admin'));
+      const admin = await signIn(test.app, tenant.id, 'admin');
       const worker = await createUser(tenant.id, 'staff');
       const workerSession = await login(test.app, worker);
       const lead = await createLead(tenant.id);
@@ -706,7 +707,7 @@ describe('bookings', () => {
 
     it('creates nothing when no team is free at scheduledAt (409)', async () => {
       const tenant = await createTenant('Firma E');
-      const admin = await login(test.app, await createUser(tenant.id, 'admin'));
+      const admin = await signIn(test.app, tenant.id, 'admin');
       const at = freshDay();
       const taken = await book(admin, {
         leadId: (await createLead(tenant.id)).id,

@@ -8,14 +8,7 @@ import { TenantContextService } from '../../src/core/database/tenant-context.js'
 import { CalendarFake, calendarError } from '../fakes/calendar.fake.js';
 import { GoogleOAuthFake } from '../fakes/google-oauth.fake.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
-import {
-  createTenant,
-  createUser,
-  login,
-  ownerDb,
-  type Session,
-  type TenantFixture,
-} from '../support/fixtures.js';
+import { createTenant, ownerDb, type Session, signIn, type TenantFixture } from '../support/fixtures.js';
 import { fieldsOf, newPhone } from '../support/http.js';
 
 const HOUR = 3600_000;
@@ -48,8 +41,8 @@ describe('calendar', () => {
     processor = test.app.get(SyncBookingProcessor);
     tenantA = await createTenant('Kalender A');
     tenantB = await createTenant('Kalender B');
-    adminA = await login(test.app, await createUser(tenantA.id, 'admin'));
-    adminB = await login(test.app, await createUser(tenantB.id, 'admin'));
+    adminA = await signIn(test.app, tenantA.id, 'admin');
+    adminB = await signIn(test.app, tenantB.id, 'admin');
     calendarA = `hold1-${randomUUID().slice(0, 8)}@group.calendar.google.com`;
     await ownerDb().team.update({ where: { id: tenantA.teamId }, data: { googleCalendarId: calendarA } });
     team2 = { id: '', calendarId: `hold2-${randomUUID().slice(0, 8)}@group.calendar.google.com` };

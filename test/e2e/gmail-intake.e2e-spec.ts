@@ -8,14 +8,7 @@ import { GeminiFake, GmailFake, GoogleOAuthFake, PubSubPusher, type MimePartInpu
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { upcomingLocal } from '../support/clock.js';
 import { drainTenant } from '../support/drain.js';
-import {
-  createTenant,
-  createUser,
-  login,
-  ownerDb,
-  type Session,
-  type TenantFixture,
-} from '../support/fixtures.js';
+import { createTenant, ownerDb, type Session, signIn, type TenantFixture } from '../support/fixtures.js';
 import { PrivateRedis } from '../support/redis-server.js';
 
 /**
@@ -113,7 +106,7 @@ describe('gmail intake', () => {
     // goes out at once whenever the suite runs; the quiet hours have their own test in the SMS suite.
     test.clock.set(upcomingLocal({ weekday: 2, time: '10:00' }));
     tenant = await createTenant('Rendetalje Test');
-    admin = await login(test.app, await createUser(tenant.id, 'admin'));
+    admin = await signIn(test.app, tenant.id, 'admin');
     await ownerDb().tenant.update({
       where: { id: tenant.id },
       // The portals and our own site, plus the domains the fixtures' customers write from directly.

@@ -3,7 +3,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { bootTestApp, type TestApp } from '../support/app.js';
-import { createTenant, createUser, login, type Session } from '../support/fixtures.js';
+import { createTenant, type Session, signIn } from '../support/fixtures.js';
 import { fieldsOf } from '../support/http.js';
 
 /**
@@ -19,7 +19,7 @@ describe('hostile input through the API', () => {
   beforeAll(async () => {
     test = await bootTestApp();
     const tenant = await createTenant('Fjendtlig Tekst');
-    staff = await login(test.app, await createUser(tenant.id, 'staff'));
+    staff = await signIn(test.app, tenant.id, 'staff');
   });
   afterAll(async () => {
     await test?.close();

@@ -4,14 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { PruneProcessor } from '../../src/core/queue/maintenance/prune.processor.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
-import {
-  createTenant,
-  createUser,
-  login,
-  ownerDb,
-  type Session,
-  type TenantFixture,
-} from '../support/fixtures.js';
+import { createTenant, ownerDb, type Session, signIn, type TenantFixture } from '../support/fixtures.js';
 
 /** Idempotency-Key on the POSTs that create: a retried request creates one row and gets the same answer. */
 describe('Idempotency-Key', () => {
@@ -23,7 +16,7 @@ describe('Idempotency-Key', () => {
     test = await bootTestApp();
     test.clock.set(new Date('2027-03-02T09:00:00Z'));
     tenant = await createTenant('Gentagelse ApS');
-    admin = await login(test.app, await createUser(tenant.id, 'admin'));
+    admin = await signIn(test.app, tenant.id, 'admin');
   });
 
   afterAll(async () => {
@@ -113,7 +106,7 @@ describe('Idempotency-Key', () => {
 
   it("keys belong to a tenant and user: another tenant's same key is independent", async () => {
     const other = await createTenant('Andet Firma ApS');
-    const otherAdmin = await login(test.app, await createUser(other.id, 'admin'));
+    const otherAdmin = await signIn(test.app, other.id, 'admin');
     const key = randomUUID();
     const email = `delt-${key}@example.dk`;
     expect((await postLead(admin, key, lead(email))).statusCode).toBe(201);

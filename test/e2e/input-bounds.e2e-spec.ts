@@ -4,14 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { mapDatabaseError } from '../../src/core/http/database-errors.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
-import {
-  createTenant,
-  createUser,
-  login,
-  ownerDb,
-  type Session,
-  type TenantFixture,
-} from '../support/fixtures.js';
+import { createTenant, ownerDb, type Session, signIn, type TenantFixture } from '../support/fixtures.js';
 import { fieldsOf, newPhone } from '../support/http.js';
 
 /**
@@ -26,7 +19,7 @@ describe('inputs out of bounds', () => {
   beforeAll(async () => {
     test = await bootTestApp();
     tenant = await createTenant('Grænsefirma');
-    admin = await login(test.app, await createUser(tenant.id, 'admin'));
+    admin = await signIn(test.app, tenant.id, 'admin');
   });
   afterAll(async () => {
     await test?.close();

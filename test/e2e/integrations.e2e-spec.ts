@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialCipher, CredentialDecryptionError } from '../../src/core/crypto/credential-cipher.js';
 import { defaultTenantSettings, ENVIRONMENT_TENANT_SLUG } from '../../src/tenants/tenant-defaults.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
-import { createTenant, createUser, login, ownerDb, type TenantFixture } from '../support/fixtures.js';
+import { createTenant, createUser, login, ownerDb, signIn, type TenantFixture } from '../support/fixtures.js';
 
 const TWILIO = {
   accountSid: 'AC0123456789abcdef0123456789abcdef',
@@ -27,8 +27,8 @@ describe('integrations (credentials)', () => {
     tenantB = await createTenant('Firma B');
     const userA = await createUser(tenantA.id, 'admin');
     adminA = { id: userA.id, ...(await login(test.app, userA)) };
-    adminB = await login(test.app, await createUser(tenantB.id, 'admin'));
-    managerA = await login(test.app, await createUser(tenantA.id, 'manager'));
+    adminB = await signIn(test.app, tenantB.id, 'admin');
+    managerA = await signIn(test.app, tenantA.id, 'manager');
   });
   afterAll(async () => {
     await test?.close();

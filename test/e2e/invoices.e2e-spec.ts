@@ -9,13 +9,11 @@ import { BillyFake } from '../fakes/billy.fake.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { drainTenant } from '../support/drain.js';
 import {
-  createTenant,
-  createUser,
-  login,
+  createTenantWithRoles,
   ownerDb,
   type Session,
-  type TenantFixture,
-  type UserFixture,
+  signIn,
+  type TenantWithRoles,
 } from '../support/fixtures.js';
 import { fieldsOf } from '../support/http.js';
 
@@ -74,27 +72,8 @@ describe('invoices', () => {
   const request = (method: 'GET' | 'POST' | 'PUT', url: string, session?: Session, payload?: object) =>
     test.app.inject({ method, url, payload, headers: session?.auth ?? {} });
 
-  interface TenantSetup {
-    tenant: TenantFixture;
-    admin: Session;
-    manager: Session;
-    staff: Session;
-    staffUser: UserFixture;
-    viewer: Session;
-  }
-
-  async function setupTenant(name: string): Promise<TenantSetup> {
-    const tenant = await createTenant(name);
-    const staffUser = await createUser(tenant.id, 'staff');
-    return {
-      tenant,
-      admin: await login(test.app, await createUser(tenant.id, 'admin')),
-      manager: await login(test.app, await createUser(tenant.id, 'manager')),
-      staff: await login(test.app, staffUser),
-      staffUser,
-      viewer: await login(test.app, await createUser(tenant.id, 'viewer')),
-    };
-  }
+  type TenantSetup = TenantWithRoles;
+  const setupTenant = (name: string) => createTenantWithRoles(test.app, name);
 
   /** A lead with its customer, booked and completed through the API; answers the booking and lead ids. */
   async function completedBooking(
@@ -243,7 +222,7 @@ describe('invoices', () => {
     });
 
     it('lets STAFF complete their own booking (→ draft), but not approve; VIEWER reads only', async () => {
-      const { bookingId } = await completedBooking(a, { as: a.staff, assignedUserId: a.staffUser.id });
+      const { bookingId } = await completedBooking(a, { as: a.staff, assignedUserId: a.staff.user.id });
       const invoice = await invoiceOf(a, bookingId);
       expect(invoice.status).toBe('draft');
       expect((await request('GET', `/api/invoices/${invoice.id}`, a.staff)).statusCode).toBe(200);
@@ -251,7 +230,7 @@ describe('invoices', () => {
       expect((await request('POST', `/api/invoices/${invoice.id}/approve`, a.staff)).statusCode).toBe(403);
       expect((await request('POST', `/api/invoices/${invoice.id}/approve`, a.viewer)).statusCode).toBe(403);
       // Another STAFF member's view: the invoice of a booking not assigned to them is not there.
-      const other = await login(test.app, await createUser(a.tenant.id, 'staff'));
+      const other = await signIn(test.app, a.tenant.id, 'staff');
       expect((await request('GET', `/api/invoices/${invoice.id}`, other)).statusCode).toBe(404);
       const list = (await request('GET', '/api/invoices', other)).json();
       expect(list.data.map((row: { id: string }) => row.id)).not.toContain(invoice.id);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SendSmsProcessor, type SendSmsPayload } from '../../src/sms/jobs/send-sms.processor.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
-import { createTenant, createUser, login, ownerDb, type Session } from '../support/fixtures.js';
+import { createTenant, ownerDb, type Session, signIn } from '../support/fixtures.js';
 import { newPhone } from '../support/http.js';
 
 /** Nothing listens here: every call to "Twilio" fails the way the probe saw, with no answer at all. */
@@ -25,8 +25,8 @@ describe('provider errors as users see them', () => {
     tenantId = tenant.id;
     const smsNumber = `+4579${String(Math.floor(Math.random() * 1_000_000)).padStart(6, '0')}`;
     await ownerDb().tenant.update({ where: { id: tenant.id }, data: { smsNumber } });
-    admin = await login(test.app, await createUser(tenant.id, 'admin'));
-    viewer = await login(test.app, await createUser(tenant.id, 'viewer'));
+    admin = await signIn(test.app, tenant.id, 'admin');
+    viewer = await signIn(test.app, tenant.id, 'viewer');
     const stored = await test.app.inject({
       method: 'PUT',
       url: '/api/integrations/twilio',

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { listRoutes } from '../../src/app.factory.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
-import { createTenant, createUser, login, ownerDb, type Session } from '../support/fixtures.js';
+import { createTenant, createUser, ownerDb, type Session, signIn } from '../support/fixtures.js';
 
 /**
  * Sweeps every route the router holds, so a route added later is covered without editing this file:
@@ -113,7 +113,7 @@ describe('every route', () => {
     victimSecrets.push('Hemmelig', 'Skjultvej', '+4522334455', aAdmin.email, a.slug);
 
     const b = await createTenant('Angriberfirma');
-    intruder = await login(test.app, await createUser(b.id, 'admin'));
+    intruder = await signIn(test.app, b.id, 'admin');
   });
 
   afterAll(async () => {

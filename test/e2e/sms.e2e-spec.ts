@@ -17,14 +17,7 @@ import { signedWebhook, TwilioFake, type SignedWebhook } from '../fakes/twilio.f
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { upcomingLocal } from '../support/clock.js';
 import { drainTenant } from '../support/drain.js';
-import {
-  createTenant,
-  createUser,
-  login,
-  ownerDb,
-  type Session,
-  type TenantFixture,
-} from '../support/fixtures.js';
+import { createTenant, ownerDb, type Session, signIn, type TenantFixture } from '../support/fixtures.js';
 import { newPhone } from '../support/http.js';
 
 const PUBLIC_BASE_URL = 'https://renos.test';
@@ -76,7 +69,7 @@ describe('SMS booking', () => {
         ...(settings.slotRules ? { slotRules: settings.slotRules as Prisma.InputJsonObject } : {}),
       },
     });
-    const admin = await login(test.app, await createUser(tenant.id, 'admin'));
+    const admin = await signIn(test.app, tenant.id, 'admin');
     const accountSid = `AC${tenant.id.replace(/-/g, '')}`;
     const authToken = randomBytes(16).toString('hex');
     twilio.addAccount(accountSid, authToken);
@@ -789,7 +782,7 @@ describe('SMS booking', () => {
       const response = await test.app.inject({ method, url, payload, headers: other.admin.auth });
       expect(response.statusCode, `${method} ${url}`).toBe(404);
     }
-    const viewer = await login(test.app, await createUser(main.tenant.id, 'viewer'));
+    const viewer = await signIn(test.app, main.tenant.id, 'viewer');
     const refused = await test.app.inject({
       method: 'POST',
       url: '/api/sms',
@@ -797,7 +790,7 @@ describe('SMS booking', () => {
       payload: { leadId: lead.id, body: 'Hej' },
     });
     expect(refused.statusCode).toBe(403);
-    const staff = await login(test.app, await createUser(main.tenant.id, 'staff'));
+    const staff = await signIn(test.app, main.tenant.id, 'staff');
     const unassigned = await test.app.inject({
       method: 'POST',
       url: `/api/leads/${lead.id}/send-booking-options`,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantCacheService } from '../../src/core/cache/tenant-cache.service.js';
 import type { BookingStatus, LeadSource, LeadStatus } from '../../src/generated/prisma/enums.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
-import { createTenant, createUser, login, ownerDb, type TenantFixture } from '../support/fixtures.js';
+import { createTenant, createUser, login, ownerDb, signIn, type TenantFixture } from '../support/fixtures.js';
 
 describe('GET /api/leads/stats', () => {
   let test: TestApp;
@@ -68,7 +68,7 @@ describe('GET /api/leads/stats', () => {
     tenant = await createTenant('Stats');
     const staffUser = await createUser(tenant.id, 'staff');
     staffId = staffUser.id;
-    manager = (await login(test.app, await createUser(tenant.id, 'manager'))).auth;
+    manager = (await signIn(test.app, tenant.id, 'manager')).auth;
     staff = (await login(test.app, staffUser)).auth;
 
     const future = new Date(Date.now() + 24 * 3600 * 1000);
@@ -165,7 +165,7 @@ describe('GET /api/leads/stats', () => {
 
   it('starts at zero for a new tenant and needs a token', async () => {
     const empty = await createTenant('Tom');
-    const viewer = (await login(test.app, await createUser(empty.id, 'viewer'))).auth;
+    const viewer = (await signIn(test.app, empty.id, 'viewer')).auth;
     expect(await stats(viewer)).toMatchObject({ totalLeads: 0, conversionRate: 0, bookedRevenue: '0.00' });
     expect((await test.app.inject({ method: 'GET', url: '/api/leads/stats' })).statusCode).toBe(401);
   });
@@ -178,7 +178,7 @@ describe('GET /api/leads/stats after each kind of change through the API', () =>
   beforeAll(async () => {
     test = await bootTestApp();
     const tenant = await createTenant('Ændringer');
-    auth = (await login(test.app, await createUser(tenant.id, 'manager'))).auth;
+    auth = (await signIn(test.app, tenant.id, 'manager')).auth;
   });
   afterAll(async () => {
     await test?.close();

@@ -9,6 +9,7 @@ import {
   login,
   ownerDb,
   type Session,
+  signIn,
   type TenantFixture,
   type UserFixture,
 } from '../support/fixtures.js';
@@ -836,7 +837,7 @@ describe('a user who belongs to two tenants', () => {
     const b = await createTenant('B');
     const shared = await createUser(a.id, 'admin');
     await ownerDb().membership.create({ data: { tenantId: b.id, userId: shared.id, role: 'staff' } });
-    const adminB = await login(test.app, await createUser(b.id, 'admin'));
+    const adminB = await signIn(test.app, b.id, 'admin');
     const inA = await login(test.app, shared);
 
     const call = (method: 'PATCH' | 'DELETE', body?: object) =>

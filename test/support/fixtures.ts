@@ -92,3 +92,37 @@ export async function login(
     auth: { authorization: `Bearer ${body.accessToken}` },
   };
 }
+
+/** A new user of the tenant with the role, logged in: the session most tests act with. */
+export async function signIn(
+  app: NestFastifyApplication,
+  tenantId: string,
+  role: Role,
+  options: { superadmin?: boolean } = {},
+): Promise<Session & { user: UserFixture }> {
+  const user = await createUser(tenantId, role, options);
+  return { ...(await login(app, user)), user };
+}
+
+/** A tenant with one logged-in user of each role: the cast most access tests need. */
+export interface TenantWithRoles {
+  tenant: TenantFixture;
+  admin: Session & { user: UserFixture };
+  manager: Session & { user: UserFixture };
+  staff: Session & { user: UserFixture };
+  viewer: Session & { user: UserFixture };
+}
+
+export async function createTenantWithRoles(
+  app: NestFastifyApplication,
+  name: string,
+): Promise<TenantWithRoles> {
+  const tenant = await createTenant(name);
+  return {
+    tenant,
+    admin: await signIn(app, tenant.id, 'admin'),
+    manager: await signIn(app, tenant.id, 'manager'),
+    staff: await signIn(app, tenant.id, 'staff'),
+    viewer: await signIn(app, tenant.id, 'viewer'),
+  };
+}
