@@ -482,7 +482,8 @@ describe('invoices', () => {
 
     it('puts the draft into Billy, approves it there, reads back the number; payment polling marks it paid', async () => {
       const { bookingId, leadId, customerId } = await completedBooking(c, { company: true });
-      const draft = await synced(bookingId, (invoice) => invoice.billyInvoiceId !== null);
+      // The push stores Billy's id first and the totals read back after it: wait for the push's end.
+      const draft = await synced(bookingId, (invoice) => invoice.billyTotals !== null);
       const billyId = draft.billyInvoiceId!;
       const inBilly = billy.invoice(billyId)!;
       expect(inBilly).toMatchObject({
