@@ -8,12 +8,12 @@ import { loadConfig } from '../src/core/config/app-config.js';
 import { MIGRATIONS_DIR } from '../src/core/database/migrations-dir.js';
 import { migrate } from '../src/core/database/migrator.js';
 import { PrismaClient } from '../src/generated/prisma/client.js';
+import { ENVIRONMENT_TENANT_SLUG } from '../src/integrations/credentials/credentials.providers.js';
 import {
   DEFAULT_EMAIL_TEMPLATES,
   DEFAULT_LEAD_SENDER_DOMAINS,
   DEFAULT_TEAM_NAME,
   defaultTenantSettings,
-  ENVIRONMENT_TENANT_SLUG,
 } from '../src/tenants/tenant-defaults.js';
 
 export const SEED_TENANT_SLUG = ENVIRONMENT_TENANT_SLUG;

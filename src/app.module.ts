@@ -21,7 +21,7 @@ import { IntakeModule } from './intake/intake.module.js';
 import { InvoicesModule } from './invoices/invoices.module.js';
 import { SmsModule } from './sms/sms.module.js';
 import { StatsModule } from './stats/stats.module.js';
-import { CredentialsModule } from './integrations/credentials/credentials.module.js';
+import { IntegrationSettingsModule } from './integration-settings/integration-settings.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 
 @Module({})
@@ -42,7 +42,7 @@ export class AppModule {
         MetricsModule,
         AuthModule,
         TenantsModule,
-        CredentialsModule,
+        IntegrationSettingsModule,
         ActivitiesModule,
         BookingsModule,
         InvoicesModule,

@@ -85,13 +85,6 @@ export const DEFAULT_LEAD_SENDER_DOMAINS = ['leadpoint.dk', 'leadmail.no', 'rend
 
 export const DEFAULT_TEAM_NAME = 'Hold 1';
 
-/**
- * The tenant the seed creates, and the only one the environment's integration credentials (GOOGLE_*,
- * TWILIO_*, BILLY_*, GEMINI_*) configure (docs/architecture.md, Configuration). Every other tenant stores its
- * own, so a sister business never sends through Rendetalje's accounts.
- */
-export const ENVIRONMENT_TENANT_SLUG = 'rendetalje';
-
 /** The tenant columns a new tenant gets besides its name, slug and addresses. */
 export function defaultTenantSettings() {
   return {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CredentialCipher, CredentialDecryptionError } from '../../src/core/crypto/credential-cipher.js';
-import { defaultTenantSettings, ENVIRONMENT_TENANT_SLUG } from '../../src/tenants/tenant-defaults.js';
+import { ENVIRONMENT_TENANT_SLUG } from '../../src/integrations/credentials/credentials.providers.js';
+import { defaultTenantSettings } from '../../src/tenants/tenant-defaults.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { createTenant, createUser, login, ownerDb, signIn, type TenantFixture } from '../support/fixtures.js';
 

@@ -1,19 +1,16 @@
 import { Module } from '@nestjs/common';
 
-import { AuthModule } from '../../auth/auth.module.js';
 import { AppConfig } from '../../core/config/app-config.js';
 import { CredentialCipher } from '../../core/crypto/credential-cipher.js';
-import { CredentialsController } from './credentials.controller.js';
 import { CredentialsRepository } from './credentials.repository.js';
 import { CredentialsService } from './credentials.service.js';
 
 /**
- * Integration credentials per tenant (GET/PUT /integrations). Exports CredentialsService, whose
- * resolveCredentials / recordSuccess / recordFailure the integration clients use.
+ * Integration credentials per tenant. Exports CredentialsService, whose resolveCredentials /
+ * recordSuccess / recordFailure the integration clients use; GET/PUT /integrations are
+ * integration-settings/.
  */
 @Module({
-  imports: [AuthModule],
-  controllers: [CredentialsController],
   providers: [
     CredentialsRepository,
     CredentialsService,

@@ -5,6 +5,13 @@ import { IntegrationProvider } from '../../generated/prisma/enums.js';
 
 export { IntegrationProvider };
 
+/**
+ * The tenant the seed creates, and the only one the environment's integration credentials (GOOGLE_*,
+ * TWILIO_*, BILLY_*, GEMINI_*) configure (docs/architecture.md, Configuration). Every other tenant stores its
+ * own, so a sister business never sends through Rendetalje's accounts.
+ */
+export const ENVIRONMENT_TENANT_SLUG = 'rendetalje';
+
 /** Every provider, in the order GET /integrations lists them. */
 export const INTEGRATION_PROVIDERS: readonly IntegrationProvider[] = Object.values(IntegrationProvider);
 

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 
-import { ENVIRONMENT_TENANT_SLUG } from '../../tenants/tenant-defaults.js';
 import { TenantPrismaService, type ScopedTransaction } from '../../core/database/tenant-prisma.service.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import type { IntegrationProvider } from './credentials.providers.js';
+import { ENVIRONMENT_TENANT_SLUG, type IntegrationProvider } from './credentials.providers.js';
 
 /** One integration_accounts row, as the service sees it. */
 export interface IntegrationAccountRecord {

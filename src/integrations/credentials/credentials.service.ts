@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-import { AuditService } from '../../auth/audit.service.js';
 import { AppConfig } from '../../core/config/app-config.js';
 import { CredentialCipher, CredentialDecryptionError } from '../../core/crypto/credential-cipher.js';
-import { TenantPrismaService } from '../../core/database/tenant-prisma.service.js';
+import { TenantPrismaService, type ScopedTransaction } from '../../core/database/tenant-prisma.service.js';
 import { IntegrationNotConfiguredError } from './credentials.errors.js';
 import {
   INTEGRATION_PROVIDERS,
@@ -15,8 +14,7 @@ import {
   type ResolvedCredentials,
 } from './credentials.providers.js';
 import { CredentialsRepository, type IntegrationAccountRecord } from './credentials.repository.js';
-import type { ProviderFailure, ProviderFailureCode } from './provider-failure.js';
-import { validateCredentialsInput } from './dto/validate-credentials-input.js';
+import type { ProviderFailure, ProviderFailureCode } from './provider-failure-code.js';
 
 /** One integration's state for the current tenant, with no secret in it (the API's answer). */
 export interface IntegrationStatus {
@@ -33,13 +31,6 @@ export interface IntegrationStatus {
   gmailHistoryId: string | null;
   watchExpiresAt: Date | null;
   updatedAt: Date | null;
-}
-
-/** Who changed credentials, for the audit log. */
-export interface CredentialActor {
-  userId: string;
-  ip?: string;
-  userAgent?: string;
 }
 
 type Opened<P extends IntegrationProvider> =
@@ -61,6 +52,9 @@ const UNREADABLE: ProviderFailureCode = 'credentials_unreadable';
  * Stored credentials that cannot be decrypted (a key removed after a rotation, a damaged row) count as
  * not configured, never as "fall back to the environment": another business's account must not be used
  * silently. The row is flagged needsAttention with a reason an admin can act on.
+ *
+ * No HTTP and no audit here: every integration client depends on this service, and the admin side
+ * (integration-settings/) validates input and writes the audit log around `store`.
  */
 @Injectable()
 export class CredentialsService {
@@ -71,7 +65,6 @@ export class CredentialsService {
     private readonly db: TenantPrismaService,
     private readonly cipher: CredentialCipher,
     private readonly config: AppConfig,
-    private readonly audit: AuditService,
   ) {}
 
   /** Every provider, configured or not, for GET /integrations. */
@@ -92,15 +85,15 @@ export class CredentialsService {
   }
 
   /**
-   * Stores the tenant's credentials for one provider (PUT /integrations/:provider). The body is
-   * validated against the provider's DTO here, because which DTO applies depends on the path.
+   * Stores the tenant's credentials for one provider from input already validated against the
+   * provider's DTO. `inTransaction` runs in the same transaction as the write, with the non-secret
+   * settings only (the admin side audits there).
    */
-  async configure(
+  async store(
     provider: IntegrationProvider,
-    body: unknown,
-    actor: CredentialActor,
+    input: object,
+    inTransaction: (tx: ScopedTransaction, settings: Record<string, string>) => Promise<void>,
   ): Promise<IntegrationStatus> {
-    const input = await validateCredentialsInput(provider, body);
     const definition = providerDefinition(provider);
     const secrets = pickStrings(input, definition.secretKeys);
     const settings = pickStrings(input, definition.settingKeys);
@@ -120,20 +113,7 @@ export class CredentialsService {
         { resetMailbox },
         tx,
       );
-      // Settings are not secret and tell an auditor which account was connected; secrets never go here.
-      await this.audit.record(
-        {
-          action: 'credential_change',
-          tenantId,
-          actorUserId: actor.userId,
-          targetType: 'integration',
-          targetId: provider,
-          ip: actor.ip,
-          userAgent: actor.userAgent,
-          metadata: { provider, settings },
-        },
-        tx,
-      );
+      await inTransaction(tx, settings);
       return saved;
     });
     this.logger.log({ message: 'Integration credentials stored', tenantId, provider, keyId });

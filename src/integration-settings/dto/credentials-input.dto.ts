@@ -3,8 +3,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-import type { IntegrationProvider } from '../credentials.providers.js';
-import { IsEmailAddress } from '../../../core/validation/text.js';
+import type { IntegrationProvider } from '../../integrations/credentials/credentials.providers.js';
+import { IsEmailAddress } from '../../core/validation/text.js';
 
 /**
  * Bodies of PUT /integrations/:provider, one class per provider. The route validates the body against

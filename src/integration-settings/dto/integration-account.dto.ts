@@ -4,8 +4,8 @@ import {
   INTEGRATION_PROVIDERS,
   type CredentialSource,
   type IntegrationProvider,
-} from '../credentials.providers.js';
-import type { IntegrationStatus } from '../credentials.service.js';
+} from '../../integrations/credentials/credentials.providers.js';
+import type { IntegrationStatus } from '../../integrations/credentials/credentials.service.js';
 
 /**
  * One integration as the API shows it. It carries no secret of any kind (not even masked): only the

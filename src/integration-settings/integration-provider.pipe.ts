@@ -1,7 +1,10 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 
-import { UnknownProviderError } from './credentials.errors.js';
-import { isIntegrationProvider, type IntegrationProvider } from './credentials.providers.js';
+import {
+  isIntegrationProvider,
+  type IntegrationProvider,
+} from '../integrations/credentials/credentials.providers.js';
+import { UnknownProviderError } from './integration-settings.errors.js';
 
 /** `:provider` in the path: exactly one of the lower-case provider names, else a 400 naming `provider`. */
 @Injectable()

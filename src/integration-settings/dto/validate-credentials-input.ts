@@ -1,9 +1,9 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 
-import { flattenValidationErrors } from '../../../core/http/validation.js';
-import { InvalidCredentialsInputError } from '../credentials.errors.js';
-import type { IntegrationProvider } from '../credentials.providers.js';
+import { flattenValidationErrors } from '../../core/http/validation.js';
+import type { IntegrationProvider } from '../../integrations/credentials/credentials.providers.js';
+import { InvalidCredentialsInputError } from '../integration-settings.errors.js';
 import { CREDENTIALS_INPUT_DTOS } from './credentials-input.dto.js';
 
 /**

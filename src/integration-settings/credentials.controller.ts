@@ -10,10 +10,12 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 
-import { ADMIN_ROLES, Authenticated, CurrentPrincipal } from '../../auth/auth.decorators.js';
-import type { Principal } from '../../auth/principal.js';
-import { INTEGRATION_PROVIDERS, type IntegrationProvider } from './credentials.providers.js';
-import { CredentialsService } from './credentials.service.js';
+import { ADMIN_ROLES, Authenticated, CurrentPrincipal } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import {
+  INTEGRATION_PROVIDERS,
+  type IntegrationProvider,
+} from '../integrations/credentials/credentials.providers.js';
 import {
   BillyCredentialsDto,
   GeminiCredentialsDto,
@@ -22,12 +24,14 @@ import {
 } from './dto/credentials-input.dto.js';
 import { IntegrationAccountDto, toIntegrationAccountDto } from './dto/integration-account.dto.js';
 import { ParseIntegrationProviderPipe } from './integration-provider.pipe.js';
+import { IntegrationSettingsService } from './integration-settings.service.js';
 
 @ApiTags('integrations')
 @ApiExtraModels(GoogleCredentialsDto, TwilioCredentialsDto, BillyCredentialsDto, GeminiCredentialsDto)
 @Controller('integrations')
+// The class keeps its name: it prefixes the routes' OpenAPI operation ids, which clients may use.
 export class CredentialsController {
-  constructor(private readonly credentials: CredentialsService) {}
+  constructor(private readonly credentials: IntegrationSettingsService) {}
 
   @Get()
   @Authenticated({ roles: ADMIN_ROLES })

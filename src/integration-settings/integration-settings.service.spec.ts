@@ -3,20 +3,21 @@ import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import type { AuditEntry, AuditService } from '../../auth/audit.service.js';
-import { loadConfig, type AppConfig } from '../../core/config/app-config.js';
-import { CredentialCipher } from '../../core/crypto/credential-cipher.js';
-import { DomainError } from '../../core/http/domain-error.js';
-import type { TenantPrismaService } from '../../core/database/tenant-prisma.service.js';
-import { IntegrationNotConfiguredError } from './credentials.errors.js';
-import type { IntegrationProvider } from './credentials.providers.js';
+import type { AuditEntry, AuditService } from '../auth/audit.service.js';
+import { loadConfig, type AppConfig } from '../core/config/app-config.js';
+import { CredentialCipher } from '../core/crypto/credential-cipher.js';
+import { DomainError } from '../core/http/domain-error.js';
+import type { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import { IntegrationNotConfiguredError } from '../integrations/credentials/credentials.errors.js';
+import type { IntegrationProvider } from '../integrations/credentials/credentials.providers.js';
 import type {
   CredentialsRepository,
   IntegrationAccountRecord,
   StoredCredentials,
-} from './credentials.repository.js';
-import { CredentialsService } from './credentials.service.js';
-import { providerFailure } from './provider-failure.js';
+} from '../integrations/credentials/credentials.repository.js';
+import { CredentialsService } from '../integrations/credentials/credentials.service.js';
+import { providerFailure } from '../integrations/credentials/provider-failure.js';
+import { IntegrationSettingsService } from './integration-settings.service.js';
 
 const TENANT = '0190a000-0000-7000-8000-00000000000a';
 const OTHER_TENANT = '0190a000-0000-7000-8000-00000000000b';
@@ -136,6 +137,7 @@ class FakeRepository {
 
 interface Harness {
   service: CredentialsService;
+  settings: IntegrationSettingsService;
   repository: FakeRepository;
   audits: AuditEntry[];
   config: AppConfig;
@@ -156,9 +158,13 @@ function harness(
     db as unknown as TenantPrismaService,
     new CredentialCipher(config.encryption),
     config,
+  );
+  const settings = new IntegrationSettingsService(
+    service,
+    db as unknown as TenantPrismaService,
     audit as unknown as AuditService,
   );
-  return { service, repository, audits, config, db };
+  return { service, settings, repository, audits, config, db };
 }
 
 async function validationDetails(
@@ -178,7 +184,7 @@ async function badFields(promise: Promise<unknown>): Promise<string[]> {
   return [...new Set((await validationDetails(promise)).map((detail) => detail.field))];
 }
 
-describe('CredentialsService', () => {
+describe('CredentialsService and IntegrationSettingsService', () => {
   let h: Harness;
   // The service logs what it stores and what fails; that is not what these tests read.
   beforeAll(() => Logger.overrideLogger(false));
@@ -189,7 +195,7 @@ describe('CredentialsService', () => {
 
   describe('configure', () => {
     it('encrypts the secrets, keeps the settings in clear and audits without the secret', async () => {
-      const status = await h.service.configure('twilio', TWILIO, ACTOR);
+      const status = await h.settings.configure('twilio', TWILIO, ACTOR);
 
       const row = h.repository.row(TENANT, 'twilio')!;
       expect(row.credentials).not.toContain(TWILIO.authToken);
@@ -224,14 +230,14 @@ describe('CredentialsService', () => {
     });
 
     it('trims pasted values', async () => {
-      await h.service.configure('billy', { apiKey: '  secret-key\n', organizationId: ' org ' }, ACTOR);
+      await h.settings.configure('billy', { apiKey: '  secret-key\n', organizationId: ' org ' }, ACTOR);
       const resolved = await h.service.resolveCredentials('billy');
       expect(resolved?.credentials).toEqual({ apiKey: 'secret-key', organizationId: 'org' });
     });
 
     it('names each bad field, and an unknown one, without the values', async () => {
       const details = await validationDetails(
-        h.service.configure(
+        h.settings.configure(
           'twilio',
           { accountSid: 'SK123', authToken: 'xyz', phoneNumber: '70000000', tenantId: 'x' },
           ACTOR,
@@ -246,34 +252,34 @@ describe('CredentialsService', () => {
     });
 
     it('validates against the DTO of the provider in the path', async () => {
-      expect(await badFields(h.service.configure('billy', { organizationId: 'org' }, ACTOR))).toEqual([
+      expect(await badFields(h.settings.configure('billy', { organizationId: 'org' }, ACTOR))).toEqual([
         'apiKey',
       ]);
       const google = { clientId: 'id', clientSecret: 's', refreshToken: 'r', gmailAddress: 'nope' };
-      expect(await badFields(h.service.configure('google', google, ACTOR))).toEqual(['gmailAddress']);
-      expect(await badFields(h.service.configure('gemini', { apiKey: 'k', model: '../x' }, ACTOR))).toEqual([
+      expect(await badFields(h.settings.configure('google', google, ACTOR))).toEqual(['gmailAddress']);
+      expect(await badFields(h.settings.configure('gemini', { apiKey: 'k', model: '../x' }, ACTOR))).toEqual([
         'model',
       ]);
       // Twilio's fields are not Billy's.
-      expect(new Set(await badFields(h.service.configure('billy', TWILIO, ACTOR)))).toEqual(
+      expect(new Set(await badFields(h.settings.configure('billy', TWILIO, ACTOR)))).toEqual(
         new Set(['apiKey', 'organizationId', 'accountSid', 'authToken', 'phoneNumber']),
       );
     });
 
     it('refuses a body that is not an object', async () => {
-      expect(await validationDetails(h.service.configure('gemini', ['apiKey'], ACTOR))).toEqual([
+      expect(await validationDetails(h.settings.configure('gemini', ['apiKey'], ACTOR))).toEqual([
         { field: 'body', message: 'body must be a JSON object' },
       ]);
-      expect(await badFields(h.service.configure('gemini', undefined, ACTOR))).toEqual(['apiKey']);
+      expect(await badFields(h.settings.configure('gemini', undefined, ACTOR))).toEqual(['apiKey']);
     });
 
     it('clears an earlier needs-attention state', async () => {
-      await h.service.configure('billy', { apiKey: 'old', organizationId: 'org' }, ACTOR);
+      await h.settings.configure('billy', { apiKey: 'old', organizationId: 'org' }, ACTOR);
       await h.service.recordFailure('billy', providerFailure('Billy', 'credentials_rejected'), {
         needsAttention: true,
       });
       expect(h.repository.row(TENANT, 'billy')!.needsAttention).toBe(true);
-      const status = await h.service.configure('billy', { apiKey: 'new', organizationId: 'org' }, ACTOR);
+      const status = await h.settings.configure('billy', { apiKey: 'new', organizationId: 'org' }, ACTOR);
       expect(status).toMatchObject({
         needsAttention: false,
         lastError: null,
@@ -289,19 +295,19 @@ describe('CredentialsService', () => {
         refreshToken: 'refresh',
         gmailAddress: 'a@example.dk',
       };
-      await h.service.configure('google', google, ACTOR);
+      await h.settings.configure('google', google, ACTOR);
       h.repository.row(TENANT, 'google')!.gmailHistoryId = '1234';
-      await h.service.configure('google', { ...google, gmailAddress: 'A@example.dk' }, ACTOR);
+      await h.settings.configure('google', { ...google, gmailAddress: 'A@example.dk' }, ACTOR);
       expect(h.repository.row(TENANT, 'google')!.gmailHistoryId).toBe('1234');
-      await h.service.configure('google', { ...google, gmailAddress: 'b@example.dk' }, ACTOR);
+      await h.settings.configure('google', { ...google, gmailAddress: 'b@example.dk' }, ACTOR);
       expect(h.repository.row(TENANT, 'google')!.gmailHistoryId).toBeNull();
     });
   });
 
   describe('listIntegrations', () => {
     it('lists all four providers, unconfigured ones too, with no secret anywhere', async () => {
-      await h.service.configure('twilio', TWILIO, ACTOR);
-      await h.service.configure(
+      await h.settings.configure('twilio', TWILIO, ACTOR);
+      await h.settings.configure(
         'google',
         {
           clientId: 'client-id',
@@ -350,7 +356,7 @@ describe('CredentialsService', () => {
     });
 
     it('never shows a secret even if one ended up in the settings column', async () => {
-      await h.service.configure('billy', { apiKey: 'k', organizationId: 'org' }, ACTOR);
+      await h.settings.configure('billy', { apiKey: 'k', organizationId: 'org' }, ACTOR);
       const row = h.repository.row(TENANT, 'billy')!;
       row.settings = { organizationId: 'org', apiKey: 'leaked-key' };
       expect(JSON.stringify(await h.service.listIntegrations())).not.toContain('leaked-key');
@@ -369,7 +375,7 @@ describe('CredentialsService', () => {
           phoneNumber: h.config.twilio.phoneNumber,
         },
       });
-      await h.service.configure('twilio', TWILIO, ACTOR);
+      await h.settings.configure('twilio', TWILIO, ACTOR);
       expect(await h.service.resolveCredentials('twilio')).toEqual({
         provider: 'twilio',
         source: 'tenant',
@@ -385,17 +391,17 @@ describe('CredentialsService', () => {
     });
 
     it('fills the Gemini model from the environment when the tenant gave none', async () => {
-      await h.service.configure('gemini', { apiKey: 'tenant-key' }, ACTOR);
+      await h.settings.configure('gemini', { apiKey: 'tenant-key' }, ACTOR);
       expect((await h.service.resolveCredentials('gemini'))?.credentials).toEqual({
         apiKey: 'tenant-key',
         model: h.config.gemini.model,
       });
-      await h.service.configure('gemini', { apiKey: 'tenant-key', model: 'gemini-custom' }, ACTOR);
+      await h.settings.configure('gemini', { apiKey: 'tenant-key', model: 'gemini-custom' }, ACTOR);
       expect((await h.service.resolveCredentials('gemini'))?.credentials.model).toBe('gemini-custom');
     });
 
     it('treats a row whose key is gone as not configured, flags it once, and does not fall back to the environment', async () => {
-      await h.service.configure('twilio', TWILIO, ACTOR);
+      await h.settings.configure('twilio', TWILIO, ACTOR);
       // The same rows, read by a server whose keyring no longer has the key they were written with.
       const rotated = harness(
         {
@@ -425,7 +431,7 @@ describe('CredentialsService', () => {
     });
 
     it("refuses an envelope copied from another tenant's row", async () => {
-      await h.service.configure('twilio', TWILIO, ACTOR);
+      await h.settings.configure('twilio', TWILIO, ACTOR);
       const copied = { ...h.repository.row(TENANT, 'twilio')! };
       h.repository.rows.set(`${OTHER_TENANT}:twilio`, copied);
       h.db.tenantId = OTHER_TENANT;
@@ -436,7 +442,7 @@ describe('CredentialsService', () => {
     it('re-encrypts a row written with an old key under the current one', async () => {
       const oldKey = key();
       const before = harness({ ENCRYPTION_KEY: oldKey, ENCRYPTION_KEY_ID: 'k1' });
-      await before.service.configure('billy', { apiKey: 'billy-key', organizationId: 'org' }, ACTOR);
+      await before.settings.configure('billy', { apiKey: 'billy-key', organizationId: 'org' }, ACTOR);
       const after = harness(
         { ENCRYPTION_KEY_ID: 'k2', ENCRYPTION_OLD_KEYS: `k1:${oldKey}` },
         { repository: before.repository },
