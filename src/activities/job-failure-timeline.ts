@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantContextService } from '../core/database/tenant-context.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import type { FinalJobFailure, JobFailureReporter } from '../core/queue/job-observer.js';
-import { describeFailure } from '../integrations/credentials/provider-failure.js';
+import { describeFailure } from '../integrations/provider-failure.js';
 import { ActivitiesService } from './activities.service.js';
 
 /** Danish names of the automatic steps, for the timeline. */

@@ -2,7 +2,7 @@ import { Injectable, Logger, Inject } from '@nestjs/common';
 
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
-import { calendarFailure } from '../integrations/credentials/provider-failure.js';
+import { calendarFailure } from '../integrations/provider-failure.js';
 import type { Team } from '../generated/prisma/client.js';
 import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
 import {
@@ -14,7 +14,11 @@ import {
   type Slot,
   type TeamBusy,
 } from './availability.js';
-import { CALENDAR_GATEWAY, CalendarGatewayError, type CalendarGateway } from './calendar.gateway.js';
+import {
+  CALENDAR_GATEWAY,
+  CalendarGatewayError,
+  type CalendarGateway,
+} from '../integrations/google-calendar/calendar.gateway.js';
 import { CalendarUnavailableError, CalendarTeamNotFoundError } from './calendar.errors.js';
 import { CalendarRepository } from './calendar.repository.js';
 import { Clock } from '../core/time/clock.js';

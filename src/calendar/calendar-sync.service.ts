@@ -13,7 +13,7 @@ import {
   type CalendarClient,
   type CalendarEventInput,
   type CalendarGateway,
-} from './calendar.gateway.js';
+} from '../integrations/google-calendar/calendar.gateway.js';
 import { CalendarRepository, type BookingForSync } from './calendar.repository.js';
 
 /**

@@ -4,12 +4,12 @@ import { ActivitiesModule } from '../activities/activities.module.js';
 import { CredentialsModule } from '../integrations/credentials/credentials.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { AvailabilityService } from './availability.service.js';
-import { CALENDAR_GATEWAY } from './calendar.gateway.js';
+import { CALENDAR_GATEWAY } from '../integrations/google-calendar/calendar.gateway.js';
 import { CalendarSyncService } from './calendar-sync.service.js';
 import { CalendarController } from './calendar.controller.js';
 import { CalendarRepository } from './calendar.repository.js';
 import { CalendarService } from './calendar.service.js';
-import { GoogleCalendarGateway } from './google-calendar.gateway.js';
+import { GoogleCalendarGateway } from '../integrations/google-calendar/google-calendar.gateway.js';
 import { SyncBookingProcessor } from './jobs/sync-booking.processor.js';
 
 /**

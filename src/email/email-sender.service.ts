@@ -14,7 +14,7 @@ import {
   GmailNotConfiguredError,
   type GmailMessageRef,
 } from '../integrations/gmail/gmail.client.js';
-import { giveUp, gmailFailure, type FailureSummary } from '../integrations/credentials/provider-failure.js';
+import { giveUp, gmailFailure, type FailureSummary } from '../integrations/provider-failure.js';
 import { LeadsService } from '../leads/leads.service.js';
 
 export type SendOutcome = 'sent' | 'already_sent' | 'gone';

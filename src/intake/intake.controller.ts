@@ -18,7 +18,7 @@ import { LeadsService } from '../leads/leads.service.js';
 import { MailTextDto, pastedMail } from './dto/mail-text.dto.js';
 import type { LeadExtraction } from './extraction/lead-fields.js';
 import { IntegrationNotConfiguredError } from '../integrations/credentials/credentials.errors.js';
-import { gmailFailure } from '../integrations/credentials/provider-failure.js';
+import { gmailFailure } from '../integrations/provider-failure.js';
 import { GmailNotConfiguredError, GmailError } from '../integrations/gmail/gmail.client.js';
 import { GmailIntakeService } from './gmail-intake.service.js';
 import { GmailRepository } from './gmail.repository.js';

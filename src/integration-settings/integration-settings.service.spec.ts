@@ -16,7 +16,7 @@ import type {
   StoredCredentials,
 } from '../integrations/credentials/credentials.repository.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
-import { providerFailure } from '../integrations/credentials/provider-failure.js';
+import { providerFailure } from '../integrations/provider-failure.js';
 import { IntegrationSettingsService } from './integration-settings.service.js';
 
 const TENANT = '0190a000-0000-7000-8000-00000000000a';

@@ -14,7 +14,7 @@ import { BillyClientFactory, type BillyClient } from '../integrations/billy/bill
 import { BillyError } from '../integrations/billy/billy.errors.js';
 import type { BillyInvoice } from '../integrations/billy/billy.types.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
-import { billyFailure, giveUp } from '../integrations/credentials/provider-failure.js';
+import { billyFailure, giveUp } from '../integrations/provider-failure.js';
 import { LeadsService } from '../leads/leads.service.js';
 import { sameToTheOre } from './invoice-amounts.js';
 import { addDays, tenantToday } from './invoices.service.js';

@@ -13,7 +13,7 @@ import { OutboxService } from '../core/queue/outbox.service.js';
 import { EmailService } from '../email/email.service.js';
 import type { InboundEvent, Lead, SlotOffer } from '../generated/prisma/client.js';
 import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
-import type { FailureSummary } from '../integrations/credentials/provider-failure.js';
+import type { FailureSummary } from '../integrations/provider-failure.js';
 import { isAnswerable, OFFERABLE, SmsOfferService } from './sms-offer.service.js';
 import { SmsRepository, type OfferBatch } from './sms.repository.js';
 import { SmsService } from './sms.service.js';

@@ -16,7 +16,7 @@ import {
   providerFailure,
   twilioFailure,
   type FailureSummary,
-} from '../integrations/credentials/provider-failure.js';
+} from '../integrations/provider-failure.js';
 import {
   SmsSender,
   SmsSendError,

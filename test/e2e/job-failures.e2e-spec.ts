@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CalendarUnavailableError } from '../../src/calendar/calendar.errors.js';
-import { CalendarGatewayError } from '../../src/calendar/calendar.gateway.js';
+import { CalendarGatewayError } from '../../src/integrations/google-calendar/calendar.gateway.js';
 import { JOB_FAILURE_REPORTER, type JobFailureReporter } from '../../src/core/queue/job-observer.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { createTenant, ownerDb, type TenantFixture } from '../support/fixtures.js';

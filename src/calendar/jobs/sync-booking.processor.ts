@@ -5,8 +5,8 @@ import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, isLastAttempt, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
 import { CredentialsService } from '../../integrations/credentials/credentials.service.js';
-import { calendarFailure, giveUp } from '../../integrations/credentials/provider-failure.js';
-import { CalendarGatewayError } from '../calendar.gateway.js';
+import { calendarFailure, giveUp } from '../../integrations/provider-failure.js';
+import { CalendarGatewayError } from '../../integrations/google-calendar/calendar.gateway.js';
 import {
   CalendarNotConnectedError,
   CalendarSyncService,

@@ -1,5 +1,5 @@
 import type { CredentialsService } from '../../integrations/credentials/credentials.service.js';
-import { giveUp, gmailFailure } from '../../integrations/credentials/provider-failure.js';
+import { giveUp, gmailFailure } from '../../integrations/provider-failure.js';
 import { GmailError, GmailNotConfiguredError } from '../../integrations/gmail/gmail.client.js';
 
 /**

@@ -5,7 +5,7 @@
  * stays in the logs, where the failed job's line carries it.
  *
  * These types sit with the credentials, which store a failure's code on the integration account; the
- * mapping from each vendor's errors is provider-failure.ts, above the adapters.
+ * mapping from each vendor's errors is integrations/provider-failure.ts, which imports every adapter.
  */
 export type ProviderFailureCode =
   /** No answer at all: connection refused, DNS, timeout. */

@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, isLastAttempt, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
-import { describeFailure } from '../../integrations/credentials/provider-failure.js';
+import { describeFailure } from '../../integrations/provider-failure.js';
 import { SmsReplyService } from '../sms-reply.service.js';
 
 /** Payload of `sms.inbound`: the InboundEvent of a customer's text. */

@@ -2,14 +2,10 @@ import { Injectable } from '@nestjs/common';
 // Calendar alone from googleapis: the package's index loads every Google API (about 110 MB of RSS).
 import { calendar as calendarApi, type calendar_v3 } from 'googleapis/build/src/apis/calendar/index.js';
 
-import { AppConfig } from '../core/config/app-config.js';
-import type { GoogleCredentials } from '../integrations/credentials/credentials.providers.js';
-import { CredentialsService } from '../integrations/credentials/credentials.service.js';
-import {
-  ClientCache,
-  googleCredentialsKey,
-  googleOAuthClient,
-} from '../integrations/credentials/google-oauth.js';
+import { AppConfig } from '../../core/config/app-config.js';
+import type { GoogleCredentials } from '../credentials/credentials.providers.js';
+import { CredentialsService } from '../credentials/credentials.service.js';
+import { ClientCache, googleCredentialsKey, googleOAuthClient } from '../credentials/google-oauth.js';
 import {
   CalendarGatewayError,
   type BusyInterval,

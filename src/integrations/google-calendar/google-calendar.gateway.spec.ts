@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { CalendarFake, calendarError } from '../../test/fakes/calendar.fake.js';
-import { GoogleOAuthFake } from '../../test/fakes/google-oauth.fake.js';
-import type { AppConfig } from '../core/config/app-config.js';
-import type { CredentialsService } from '../integrations/credentials/credentials.service.js';
+import { CalendarFake, calendarError } from '../../../test/fakes/calendar.fake.js';
+import { GoogleOAuthFake } from '../../../test/fakes/google-oauth.fake.js';
+import type { AppConfig } from '../../core/config/app-config.js';
+import type { CredentialsService } from '../credentials/credentials.service.js';
 import { CalendarGatewayError, type CalendarClient, type CalendarEventInput } from './calendar.gateway.js';
 import { GoogleCalendarGateway } from './google-calendar.gateway.js';
 

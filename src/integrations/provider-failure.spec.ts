@@ -1,13 +1,13 @@
 import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 
-import { CalendarGatewayError } from '../../calendar/calendar.gateway.js';
-import { CalendarUnavailableError } from '../../calendar/calendar.errors.js';
-import { DomainError } from '../../core/http/domain-error.js';
-import { BillyError } from '../billy/billy.errors.js';
-import { GmailError, GmailNotConfiguredError } from '../gmail/gmail.client.js';
-import { SmsSendError } from '../twilio/twilio.client.js';
-import { IntegrationNotConfiguredError } from './credentials.errors.js';
+import { CalendarGatewayError } from './google-calendar/calendar.gateway.js';
+import { CalendarUnavailableError } from '../calendar/calendar.errors.js';
+import { DomainError } from '../core/http/domain-error.js';
+import { BillyError } from './billy/billy.errors.js';
+import { GmailError, GmailNotConfiguredError } from './gmail/gmail.client.js';
+import { SmsSendError } from './twilio/twilio.client.js';
+import { IntegrationNotConfiguredError } from './credentials/credentials.errors.js';
 import { describeFailure, describeProviderFailure, giveUp } from './provider-failure.js';
 
 /** What vendors and the network say; none of it may reach a user. */

@@ -1,13 +1,13 @@
 import { UnrecoverableError } from 'bullmq';
 
-import { CalendarGatewayError } from '../../calendar/calendar.gateway.js';
-import { DomainError } from '../../core/http/domain-error.js';
-import { BillyError } from '../billy/billy.errors.js';
-import { GmailError, GmailNotConfiguredError } from '../gmail/gmail.client.js';
-import { SmsSendError } from '../twilio/twilio.client.js';
-import { IntegrationNotConfiguredError } from './credentials.errors.js';
-import type { IntegrationProvider } from './credentials.providers.js';
-import type { ProviderFailure, ProviderFailureCode } from './provider-failure-code.js';
+import { CalendarGatewayError } from './google-calendar/calendar.gateway.js';
+import { DomainError } from '../core/http/domain-error.js';
+import { BillyError } from './billy/billy.errors.js';
+import { GmailError, GmailNotConfiguredError } from './gmail/gmail.client.js';
+import { SmsSendError } from './twilio/twilio.client.js';
+import { IntegrationNotConfiguredError } from './credentials/credentials.errors.js';
+import type { IntegrationProvider } from './credentials/credentials.providers.js';
+import type { ProviderFailure, ProviderFailureCode } from './credentials/provider-failure-code.js';
 
 export type { ProviderFailure, ProviderFailureCode };
 
