@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+
 import { Injectable, Logger, type INestApplication } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 
@@ -5,6 +7,8 @@ import { AppConfig } from '../core/config/app-config.js';
 import { OutboxService } from '../core/queue/outbox.service.js';
 import { WorkerService } from '../core/queue/worker.service.js';
 
+/** How often, while the server drains, connections that went idle are closed. */
+const IDLE_SWEEP_MS = 50;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -48,7 +52,15 @@ export class ShutdownService {
 
     // Fastify's close stops the listener, closes idle keep-alive connections and resolves once every
     // request in flight has been answered; requests arriving on a busy connection meanwhile get 503.
-    await this.adapterHost.httpAdapter.close();
+    // A connection that was busy when the close began stays open after its answer (keep-alive) until
+    // the client or the keep-alive timeout (72 s) ends it, so each is closed as soon as it is idle.
+    const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    const closeIdle = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    try {
+      await this.adapterHost.httpAdapter.close();
+    } finally {
+      clearInterval(closeIdle);
+    }
     this.logger.log('HTTP server closed; waiting for running jobs');
 
     await Promise.all([this.workers.close(), this.outbox.stop()]);

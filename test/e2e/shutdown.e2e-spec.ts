@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { AppProcess, buildOnce, type Exit } from '../support/app-process.js';
-import { createTenant, createUser, ownerDb, type TenantFixture } from '../support/fixtures.js';
+import { createTenant, createUser, ownerDb, TEST_PASSWORD, type TenantFixture } from '../support/fixtures.js';
 
 /**
  * SIGTERM in the middle of a burst of writes, against the built app in a child process (as the image
@@ -141,5 +142,63 @@ describe('graceful shutdown', () => {
       select: { customerEmail: true },
     });
     expect(stored.map((lead) => lead.customerEmail).sort()).toEqual([...created].sort());
+  }, 60_000);
+
+  it('a request still running when SIGTERM comes finishes with 2xx and its write is stored', async () => {
+    const second = await AppProcess.start({ SHUTDOWN_DRAIN_DELAY_MS: '0' });
+    const holder = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
+    await holder.connect();
+    try {
+      const login = await fetch(`${second.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          email: (await createUser(tenant.id, 'admin')).email,
+          password: TEST_PASSWORD,
+        }),
+      });
+      const token = ((await login.json()) as { accessToken: string }).accessToken;
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+      const created = await fetch(`${second.url}/api/leads`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ ...LEAD, customerEmail: 'i-gang@example.dk' }),
+      });
+      expect(created.status).toBe(201);
+      const leadId = ((await created.json()) as { id: string }).id;
+
+      // Hold the lead's row, so the update below waits inside its transaction while the signal comes.
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM leads WHERE id = $1 FOR UPDATE', [leadId]);
+      const update = fetch(`${second.url}/api/leads/${leadId}`, {
+        method: 'PATCH',
+        headers,
+        body: JSON.stringify({ customerName: 'Søren Midt I Lukningen' }),
+      });
+      const waiting = async () =>
+        Number(
+          (
+            await holder.query(
+              "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+            )
+          ).rows[0].n,
+        );
+      const deadline = Date.now() + 10_000;
+      while ((await waiting()) === 0 && Date.now() < deadline) await sleep(20);
+      expect(await waiting()).toBeGreaterThan(0);
+
+      second.signal('SIGTERM');
+      await sleep(500);
+      await holder.query('COMMIT');
+
+      const answer = await update;
+      expect(answer.status, second.logs()).toBe(200);
+      expect(await second.exited, second.logs()).toEqual({ code: 0, signal: null });
+      const stored = await ownerDb().lead.findUniqueOrThrow({ where: { id: leadId } });
+      expect(stored.customerName).toBe('Søren Midt I Lukningen');
+    } finally {
+      await holder.end();
+      await second.stop();
+    }
   }, 60_000);
 });
