@@ -14,8 +14,9 @@ import {
 } from './test-env.js';
 
 /**
- * A database and Redis prefix of a test file's own, migrated as production is, for tests that kill
- * and restart the app: its restarts and half-done work then never touch the run's shared database.
+ * A database and Redis prefix of their own, migrated as production is: the test run's (global setup),
+ * or a test file's own for tests that kill and restart the app, whose restarts and half-done work then
+ * never touch the run's shared database.
  */
 export class ScratchDatabase {
   private constructor(
