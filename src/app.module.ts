@@ -15,6 +15,7 @@ import { MetricsModule } from './core/metrics/metrics.module.js';
 import { IdempotencyModule } from './core/idempotency/idempotency.module.js';
 import { QueueModule } from './core/queue/queue.module.js';
 import { RedisModule } from './core/redis/redis.module.js';
+import { UnitOfWorkModule } from './core/unit-of-work/unit-of-work.js';
 import { EmailModule } from './email/email.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntakeModule } from './intake/intake.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         RedisModule,
         CacheModule,
         QueueModule,
+        UnitOfWorkModule,
         IdempotencyModule,
         MetricsModule,
         AuthModule,
