@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 
 import { ClsModule } from 'nestjs-cls';
 
+import { LeadsApiModule } from './api/leads/leads-api.module.js';
 import { ActivitiesModule } from './activities/activities.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BookingsModule } from './bookings/bookings.module.js';
@@ -53,6 +54,7 @@ export class AppModule {
         EmailModule,
         IntakeModule,
         SmsModule,
+        LeadsApiModule,
         HealthModule,
         ...extraModules,
       ],

@@ -8,7 +8,6 @@ import { BookingsController } from './bookings.controller.js';
 import { BookingsRepository } from './bookings.repository.js';
 import { BookingsService } from './bookings.service.js';
 import { ExpirePendingBookingsProcessor } from './jobs/expire-pending-bookings.processor.js';
-import { LeadIntakeController } from './lead-intake.controller.js';
 import { LeadIntakeService } from './lead-intake.service.js';
 
 /**
@@ -19,8 +18,8 @@ import { LeadIntakeService } from './lead-intake.service.js';
  */
 @Module({
   imports: [LeadsModule, ActivitiesModule, TenantsModule, InvoicesModule],
-  controllers: [BookingsController, LeadIntakeController],
+  controllers: [BookingsController],
   providers: [BookingsRepository, BookingsService, LeadIntakeService, ExpirePendingBookingsProcessor],
-  exports: [BookingsService],
+  exports: [BookingsService, LeadIntakeService],
 })
 export class BookingsModule {}

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -11,20 +11,15 @@ import {
 import { Authenticated, CurrentPrincipal, WRITER_ROLES } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { Idempotent } from '../core/idempotency/idempotent.decorator.js';
-import { IdParamDto } from '../tenants/dto/id-param.dto.js';
-import { BookingOptionsResultDto, SendSmsDto, SmsDto, SmsPageDto, SmsQueryDto } from './dto/sms.dto.js';
-import { SmsOfferService } from './sms-offer.service.js';
+import { SendSmsDto, SmsDto, SmsPageDto, SmsQueryDto } from './dto/sms.dto.js';
 import { SmsService } from './sms.service.js';
 
 @ApiTags('sms')
-@Controller()
+@Controller('sms')
 export class SmsController {
-  constructor(
-    private readonly sms: SmsService,
-    private readonly offers: SmsOfferService,
-  ) {}
+  constructor(private readonly sms: SmsService) {}
 
-  @Get('sms')
+  @Get()
   @Authenticated()
   @ApiOkResponse({ type: SmsPageDto, description: 'Newest first; STAFF see texts of leads assigned to them' })
   @ApiBadRequestResponse({ description: 'A bad filter or page, named in details' })
@@ -32,7 +27,7 @@ export class SmsController {
     return this.sms.list(principal, query);
   }
 
-  @Post('sms')
+  @Post()
   @Authenticated({ roles: WRITER_ROLES })
   @Idempotent()
   @ApiCreatedResponse({
@@ -43,18 +38,5 @@ export class SmsController {
   @ApiConflictResponse({ description: 'The lead has no phone, or the customer opted out' })
   send(@CurrentPrincipal() principal: Principal, @Body() dto: SendSmsDto): Promise<SmsDto> {
     return this.sms.sendManual(principal, dto);
-  }
-
-  @Post('leads/:id/send-booking-options')
-  @HttpCode(HttpStatus.OK)
-  @Authenticated({ roles: WRITER_ROLES })
-  @ApiOkResponse({ type: BookingOptionsResultDto })
-  @ApiNotFoundResponse({ description: 'No such lead visible to the caller' })
-  @ApiConflictResponse({ description: 'No phone, no hours, opted out, or the lead is already booked' })
-  sendBookingOptions(
-    @CurrentPrincipal() principal: Principal,
-    @Param() params: IdParamDto,
-  ): Promise<BookingOptionsResultDto> {
-    return this.offers.sendByHand(principal, params.id);
   }
 }

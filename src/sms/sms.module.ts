@@ -53,6 +53,6 @@ import { TwilioWebhooksController } from './twilio-webhooks.controller.js';
     SmsStatusProcessor,
     SmsRemindersProcessor,
   ],
-  exports: [SmsService],
+  exports: [SmsService, SmsOfferService],
 })
 export class SmsModule {}

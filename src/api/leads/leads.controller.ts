@@ -15,27 +15,73 @@ import {
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
 
-import { ActivityPageDto, ActivityQueryDto } from '../activities/dto/activity.dto.js';
-import { Authenticated, CurrentPrincipal, MANAGER_ROLES, WRITER_ROLES } from '../auth/auth.decorators.js';
-import type { Principal } from '../auth/principal.js';
-import { IdParamDto } from '../tenants/dto/id-param.dto.js';
-import { LeadQueryDto } from './dto/lead-query.dto.js';
-import { LeadDetailDto, LeadDto, LeadPageDto, LeadStatusDto } from './dto/lead.dto.js';
-import { ReplaceLeadDto, UpdateLeadDto } from './dto/update-lead.dto.js';
-import { LeadsService } from './leads.service.js';
-import { VisibleLeadGuard } from './visible-lead.guard.js';
+import { ActivityPageDto, ActivityQueryDto } from '../../activities/dto/activity.dto.js';
+import { Authenticated, CurrentPrincipal, MANAGER_ROLES, WRITER_ROLES } from '../../auth/auth.decorators.js';
+import type { Principal } from '../../auth/principal.js';
+import {
+  LeadIntakeService,
+  type CreatedLead,
+  type CreatedLeadWithBooking,
+} from '../../bookings/lead-intake.service.js';
+import { Idempotent } from '../../core/idempotency/idempotent.decorator.js';
+import { BookingOptionsResultDto } from '../../sms/dto/sms.dto.js';
+import { SmsOfferService } from '../../sms/sms-offer.service.js';
+import { LeadStatsDto } from '../../stats/dto/lead-stats.dto.js';
+import { StatsService } from '../../stats/stats.service.js';
+import { IdParamDto } from '../../tenants/dto/id-param.dto.js';
+import { CreateLeadDto } from '../../leads/dto/create-lead.dto.js';
+import { LeadQueryDto } from '../../leads/dto/lead-query.dto.js';
+import { LeadDetailDto, LeadDto, LeadPageDto, LeadStatusDto } from '../../leads/dto/lead.dto.js';
+import { ReplaceLeadDto, UpdateLeadDto } from '../../leads/dto/update-lead.dto.js';
+import { LeadsService } from '../../leads/leads.service.js';
+import { VisibleLeadGuard } from '../../leads/visible-lead.guard.js';
 
-// POST /leads lives in src/bookings (it may book `scheduledAt` in the same transaction; bookings depend on leads).
+/**
+ * Every /api/leads route but the pasted-mail intake (src/intake, for now). The work
+ * is done by the module that owns it: creating with a booking by bookings, the offer by sms, the
+ * figures by stats; src/api sits above them all, so none of them depends on it.
+ */
 @ApiTags('leads')
 @Controller('leads')
 export class LeadsController {
-  constructor(private readonly leads: LeadsService) {}
+  constructor(
+    private readonly leads: LeadsService,
+    private readonly intake: LeadIntakeService,
+    private readonly stats: StatsService,
+    private readonly offers: SmsOfferService,
+  ) {}
+
+  @Post()
+  @Idempotent()
+  @Authenticated({ roles: WRITER_ROLES })
+  @ApiCreatedResponse({
+    description:
+      'The lead (with `warnings` when linking it to a customer needed a choice); with `scheduledAt`, ' +
+      '`{ lead, booking, meetingToken }`: a pending booking on the first free team, confirmable for 48 hours',
+  })
+  @ApiBadRequestResponse({ description: 'An invalid or unknown field, named in details' })
+  @ApiConflictResponse({ description: 'No team is free at `scheduledAt`; details name the conflicts' })
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: CreateLeadDto,
+  ): Promise<CreatedLead | CreatedLeadWithBooking> {
+    return this.intake.create(principal, dto);
+  }
+
+  /** Fastify prefers this static path to /leads/:id whatever the order. */
+  @Get('stats')
+  @Authenticated()
+  @ApiOkResponse({ type: LeadStatsDto })
+  leadStats(@CurrentPrincipal() principal: Principal): Promise<LeadStatsDto> {
+    return this.stats.leadStats(principal);
+  }
 
   @Get()
   @Authenticated()
@@ -115,5 +161,18 @@ export class LeadsController {
     @Query() query: ActivityQueryDto,
   ): Promise<ActivityPageDto> {
     return this.leads.listActivities(principal, params.id, query);
+  }
+
+  @Post(':id/send-booking-options')
+  @HttpCode(HttpStatus.OK)
+  @Authenticated({ roles: WRITER_ROLES })
+  @ApiOkResponse({ type: BookingOptionsResultDto })
+  @ApiNotFoundResponse({ description: 'No such lead visible to the caller' })
+  @ApiConflictResponse({ description: 'No phone, no hours, opted out, or the lead is already booked' })
+  sendBookingOptions(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: IdParamDto,
+  ): Promise<BookingOptionsResultDto> {
+    return this.offers.sendByHand(principal, params.id);
   }
 }
