@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+
+import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import type { FastifyRequest } from 'fastify';
 
 import { Authenticated, CurrentPrincipal, Public } from './auth.decorators.js';
@@ -29,9 +31,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: SessionDto })
-  @ApiTooManyRequestsResponse({
-    description: 'Too many failed attempts for the account or IP; see Retry-After',
-  })
+  @ApiErrors({ tooManyRequests: 'Too many failed attempts for the account or IP; see Retry-After' })
   login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<SessionDto> {
     return this.auth.login(body.email, body.password, client(request));
   }

@@ -1,6 +1,7 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
 
+import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import type { Role } from '../generated/prisma/enums.js';
 import type { AuthenticatedRequest, Principal } from './principal.js';
 
@@ -28,8 +29,10 @@ export function Authenticated(requirements: AuthRequirements = {}) {
   return applyDecorators(
     SetMetadata(AUTH_REQUIREMENTS, requirements),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'No token, or an invalid or expired one' }),
-    ApiForbiddenResponse({ description: 'The role may not do this' }),
+    ApiErrors({
+      unauthorized: 'No token, or an invalid or expired one',
+      forbidden: 'The role may not do this',
+    }),
   );
 }
 

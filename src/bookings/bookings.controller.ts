@@ -1,13 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
+import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { Authenticated, CurrentPrincipal, Public, WRITER_ROLES } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { IdParamDto } from '../tenants/dto/id-param.dto.js';
@@ -31,7 +25,7 @@ export class BookingsController {
   @Get()
   @Authenticated()
   @ApiOkResponse({ type: BookingPageDto, description: 'STAFF see the bookings assigned to them' })
-  @ApiBadRequestResponse({ description: 'An invalid filter, sort or page, named in details' })
+  @ApiErrors({ badRequest: 'An invalid filter, sort or page, named in details' })
   list(@CurrentPrincipal() principal: Principal, @Query() query: BookingQueryDto): Promise<BookingPageDto> {
     return this.bookings.list(principal, query);
   }
@@ -40,8 +34,10 @@ export class BookingsController {
   @Idempotent()
   @Authenticated({ roles: WRITER_ROLES })
   @ApiCreatedResponse({ type: BookingDto, description: 'A confirmed booking; the lead becomes booked' })
-  @ApiNotFoundResponse({ description: 'No such lead or team visible to the caller' })
-  @ApiConflictResponse({ description: 'The team has a booking at that time; details name it' })
+  @ApiErrors({
+    notFound: 'No such lead or team visible to the caller',
+    conflict: 'The team has a booking at that time; details name it',
+  })
   create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateBookingDto): Promise<BookingDto> {
     return this.bookings.create(principal, dto);
   }
@@ -50,8 +46,8 @@ export class BookingsController {
   @Get('meeting/:meetingToken')
   @Public()
   @ApiOkResponse({ type: MeetingViewDto })
-  @ApiNotFoundResponse({
-    description:
+  @ApiErrors({
+    notFound:
       'No live booking has this token: unknown, past its confirmation deadline, expired, cancelled, completed or deleted (or its lead is)',
   })
   meeting(@Param() params: MeetingTokenParamDto): Promise<MeetingViewDto> {
@@ -61,7 +57,7 @@ export class BookingsController {
   @Get(':id')
   @Authenticated()
   @ApiOkResponse({ type: BookingDto })
-  @ApiNotFoundResponse({ description: 'No such booking visible to the caller' })
+  @ApiErrors({ notFound: 'No such booking visible to the caller' })
   get(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<BookingDto> {
     return this.bookings.get(principal, params.id);
   }
@@ -69,8 +65,10 @@ export class BookingsController {
   @Patch(':id')
   @Authenticated({ roles: WRITER_ROLES })
   @ApiOkResponse({ type: BookingDto, description: 'Moving (time, length, team) bumps the revision' })
-  @ApiNotFoundResponse({ description: 'No such booking visible to the caller' })
-  @ApiConflictResponse({ description: 'Overlap with another booking, or the booking is no longer live' })
+  @ApiErrors({
+    notFound: 'No such booking visible to the caller',
+    conflict: 'Overlap with another booking, or the booking is no longer live',
+  })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,
@@ -83,7 +81,7 @@ export class BookingsController {
   @HttpCode(HttpStatus.OK)
   @Authenticated({ roles: WRITER_ROLES })
   @ApiOkResponse({ type: BookingDto, description: 'Cancelling is for admins and managers' })
-  @ApiConflictResponse({ description: 'An illegal move; details name from, to and the allowed moves' })
+  @ApiErrors({ conflict: 'An illegal move; details name from, to and the allowed moves' })
   changeStatus(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,
@@ -96,7 +94,7 @@ export class BookingsController {
   @HttpCode(HttpStatus.OK)
   @Authenticated({ roles: WRITER_ROLES })
   @ApiOkResponse({ type: BookingDto })
-  @ApiConflictResponse({ description: 'Only confirmed or in-progress bookings can be completed' })
+  @ApiErrors({ conflict: 'Only confirmed or in-progress bookings can be completed' })
   complete(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,

@@ -1,12 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
+import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { Authenticated } from '../auth/auth.decorators.js';
 import { CalendarService } from './calendar.service.js';
 import { AvailabilityDto, AvailabilityQueryDto } from './dto/availability.dto.js';
@@ -22,11 +17,11 @@ export class CalendarController {
     type: AvailabilityDto,
     description: 'Free slots in [from, to), within notice and horizon',
   })
-  @ApiBadRequestResponse({
-    description: 'A missing or invalid from, to, durationHours or teamId, or a range over 62 days',
+  @ApiErrors({
+    badRequest: 'A missing or invalid from, to, durationHours or teamId, or a range over 62 days',
+    notFound: 'No such team',
+    unavailable: 'Google Calendar could not be read',
   })
-  @ApiNotFoundResponse({ description: 'No such team' })
-  @ApiServiceUnavailableResponse({ description: 'Google Calendar could not be read' })
   availability(@Query() query: AvailabilityQueryDto): Promise<AvailabilityDto> {
     return this.calendar.availability(query);
   }

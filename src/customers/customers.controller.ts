@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
+import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { Authenticated, CurrentPrincipal } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { IdParamDto } from '../tenants/dto/id-param.dto.js';
@@ -22,7 +23,7 @@ export class CustomersController {
 
   @Get(':id')
   @ApiOkResponse({ type: CustomerDetailDto })
-  @ApiNotFoundResponse({ description: 'No such customer in this tenant (or, for STAFF, none of theirs)' })
+  @ApiErrors({ notFound: 'No such customer in this tenant (or, for STAFF, none of theirs)' })
   get(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<CustomerDetailDto> {
     return this.customers.get(principal, params.id);
   }

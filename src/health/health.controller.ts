@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Headers } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
+import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { Public } from '../auth/auth.decorators.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { DomainError } from '../core/http/domain-error.js';
@@ -27,7 +28,7 @@ export class HealthController {
 
   @Get('health/ready')
   @ApiOkResponse({ description: 'PostgreSQL and Redis answer' })
-  @ApiServiceUnavailableResponse({ description: 'Names what is unreachable, or says the app is shutting down' })
+  @ApiErrors({ unavailable: 'Names what is unreachable, or says the app is shutting down' })
   ready(): Promise<Readiness> {
     return this.health.readiness();
   }

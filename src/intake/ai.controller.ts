@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
+import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { Authenticated, WRITER_ROLES } from '../auth/auth.decorators.js';
 import { LeadIntakePipeline } from './lead-intake.pipeline.js';
 import { MailTextDto, pastedMail } from './dto/mail-text.dto.js';
@@ -25,7 +26,7 @@ export class AiController {
     description:
       '`{ extraction, needsAttention, needsAttentionReason }`: each field with value, quote, confidence',
   })
-  @ApiBadRequestResponse({ description: '`text` missing, empty or longer than 100 000 characters' })
+  @ApiErrors({ badRequest: '`text` missing, empty or longer than 100 000 characters' })
   async extract(@Body() dto: MailTextDto): Promise<ExtractionPreviewDto> {
     const { extraction, attention } = await this.pipeline.preview(pastedMail(dto.text));
     return { extraction, needsAttention: attention.needsAttention, needsAttentionReason: attention.reason };

@@ -1,15 +1,9 @@
 import { createHash } from 'node:crypto';
 
 import { Body, Controller, Headers, HttpCode, Logger, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
+import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { ADMIN_ROLES, Authenticated, Public, WRITER_ROLES } from '../auth/auth.decorators.js';
 import { ConflictError, DomainError } from '../core/http/domain-error.js';
 import { OutboxService } from '../core/queue/outbox.service.js';
@@ -141,8 +135,10 @@ export class LeadIntakeTextController {
     summary: 'Create a lead from a pasted lead mail, through the same path as the Gmail intake',
   })
   @ApiCreatedResponse({ description: '`{ lead, extraction, replyQueued, smsOfferQueued }`' })
-  @ApiBadRequestResponse({ description: '`text` missing, empty or too long; `source` not a lead source' })
-  @ApiConflictResponse({ description: 'The same text was pasted in before: `details.leadId` is its lead' })
+  @ApiErrors({
+    badRequest: '`text` missing, empty or too long; `source` not a lead source',
+    conflict: 'The same text was pasted in before: `details.leadId` is its lead',
+  })
   async intake(@Body() dto: MailTextDto): Promise<IntakeResultDto> {
     // The same mail pasted twice (a double click, two colleagues) is one lead: its text is its key.
     const digest = createHash('sha256').update(dto.text.replace(/\r\n?/g, '\n').trim()).digest('hex');

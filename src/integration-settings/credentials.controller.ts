@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Put } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBody,
   ApiExtraModels,
   ApiOkResponse,
@@ -10,6 +9,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 
+import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { ADMIN_ROLES, Authenticated, CurrentPrincipal } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import {
@@ -56,9 +56,7 @@ export class CredentialsController {
     },
   })
   @ApiOkResponse({ type: IntegrationAccountDto })
-  @ApiBadRequestResponse({
-    description: 'Unknown provider, or a body that does not fit it (details name each field)',
-  })
+  @ApiErrors({ badRequest: 'Unknown provider, or a body that does not fit it (details name each field)' })
   async configure(
     @Param('provider', ParseIntegrationProviderPipe) provider: IntegrationProvider,
     // Validated against the provider's DTO by the service: the global pipe cannot know which one applies.

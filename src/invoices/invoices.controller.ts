@@ -1,13 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
+import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { Authenticated, CurrentPrincipal, MANAGER_ROLES, WRITER_ROLES } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { IdParamDto } from '../tenants/dto/id-param.dto.js';
@@ -29,7 +23,7 @@ export class InvoicesController {
   @Get()
   @Authenticated()
   @ApiOkResponse({ type: InvoicePageDto, description: 'STAFF see the invoices of bookings assigned to them' })
-  @ApiBadRequestResponse({ description: 'An invalid filter, sort or page, named in details' })
+  @ApiErrors({ badRequest: 'An invalid filter, sort or page, named in details' })
   list(@CurrentPrincipal() principal: Principal, @Query() query: InvoiceQueryDto): Promise<InvoicePageDto> {
     return this.invoices.list(principal, query);
   }
@@ -38,8 +32,10 @@ export class InvoicesController {
   @Idempotent()
   @Authenticated({ roles: WRITER_ROLES })
   @ApiCreatedResponse({ type: InvoiceDto, description: 'The draft invoice of a completed booking' })
-  @ApiNotFoundResponse({ description: 'No such booking visible to the caller' })
-  @ApiConflictResponse({ description: 'The booking is not completed, or already has an invoice' })
+  @ApiErrors({
+    notFound: 'No such booking visible to the caller',
+    conflict: 'The booking is not completed, or already has an invoice',
+  })
   create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateInvoiceDto): Promise<InvoiceDto> {
     return this.invoices.createForBooking(principal, dto.bookingId);
   }
@@ -47,7 +43,7 @@ export class InvoicesController {
   @Get(':id')
   @Authenticated()
   @ApiOkResponse({ type: InvoiceDto })
-  @ApiNotFoundResponse({ description: 'No such invoice visible to the caller' })
+  @ApiErrors({ notFound: 'No such invoice visible to the caller' })
   get(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<InvoiceDto> {
     return this.invoices.get(principal, params.id);
   }
@@ -56,7 +52,7 @@ export class InvoicesController {
   @HttpCode(HttpStatus.OK)
   @Authenticated({ roles: MANAGER_ROLES })
   @ApiOkResponse({ type: InvoiceDto, description: 'Issued: numbered now, or by Billy when it is configured' })
-  @ApiConflictResponse({ description: 'Only a draft can be approved' })
+  @ApiErrors({ conflict: 'Only a draft can be approved' })
   approve(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<InvoiceDto> {
     return this.invoices.approve(principal, params.id);
   }
@@ -65,7 +61,7 @@ export class InvoicesController {
   @HttpCode(HttpStatus.OK)
   @Authenticated({ roles: MANAGER_ROLES })
   @ApiOkResponse({ type: InvoiceDto, description: 'Marked sent to the customer' })
-  @ApiConflictResponse({ description: 'Only an issued, numbered invoice can be sent' })
+  @ApiErrors({ conflict: 'Only an issued, numbered invoice can be sent' })
   send(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<InvoiceDto> {
     return this.invoices.send(principal, params.id);
   }
@@ -74,7 +70,7 @@ export class InvoicesController {
   @HttpCode(HttpStatus.OK)
   @Authenticated({ roles: MANAGER_ROLES })
   @ApiOkResponse({ type: InvoiceDto, description: 'The Billy job runs again for this invoice' })
-  @ApiConflictResponse({ description: 'Billy is not configured for the tenant' })
+  @ApiErrors({ conflict: 'Billy is not configured for the tenant' })
   sync(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<InvoiceDto> {
     return this.invoices.sync(principal, params.id);
   }
@@ -83,7 +79,7 @@ export class InvoicesController {
   @Idempotent()
   @Authenticated({ roles: MANAGER_ROLES })
   @ApiCreatedResponse({ type: InvoiceDto, description: 'The credit note; the invoice becomes credited' })
-  @ApiConflictResponse({ description: 'Not an issued invoice, or already credited' })
+  @ApiErrors({ conflict: 'Not an issued invoice, or already credited' })
   creditNote(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,
@@ -97,8 +93,10 @@ export class InvoicesController {
   @HttpCode(HttpStatus.OK)
   @Authenticated({ roles: MANAGER_ROLES })
   @ApiOkResponse({ type: InvoiceDto, description: 'The payment recorded; paid when nothing is outstanding' })
-  @ApiBadRequestResponse({ description: 'An amount that is not positive or exceeds what is outstanding' })
-  @ApiConflictResponse({ description: 'The tenant uses Billy, or the invoice is not awaiting payment' })
+  @ApiErrors({
+    badRequest: 'An amount that is not positive or exceeds what is outstanding',
+    conflict: 'The tenant uses Billy, or the invoice is not awaiting payment',
+  })
   recordPayment(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,

@@ -1,13 +1,7 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
+import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { Authenticated, CurrentPrincipal, WRITER_ROLES } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { Idempotent } from '../core/idempotency/idempotent.decorator.js';
@@ -22,7 +16,7 @@ export class SmsController {
   @Get()
   @Authenticated()
   @ApiOkResponse({ type: SmsPageDto, description: 'Newest first; STAFF see texts of leads assigned to them' })
-  @ApiBadRequestResponse({ description: 'A bad filter or page, named in details' })
+  @ApiErrors({ badRequest: 'A bad filter or page, named in details' })
   list(@CurrentPrincipal() principal: Principal, @Query() query: SmsQueryDto): Promise<SmsPageDto> {
     return this.sms.list(principal, query);
   }
@@ -34,8 +28,10 @@ export class SmsController {
     type: SmsDto,
     description: 'Recorded and queued; sent by a job (GSM-7, status follows)',
   })
-  @ApiNotFoundResponse({ description: 'No such lead visible to the caller' })
-  @ApiConflictResponse({ description: 'The lead has no phone, or the customer opted out' })
+  @ApiErrors({
+    notFound: 'No such lead visible to the caller',
+    conflict: 'The lead has no phone, or the customer opted out',
+  })
   send(@CurrentPrincipal() principal: Principal, @Body() dto: SendSmsDto): Promise<SmsDto> {
     return this.sms.sendManual(principal, dto);
   }

@@ -1,5 +1,7 @@
 import { Body, Controller, Header, Headers, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiConsumes, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
+import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import type { FastifyRequest } from 'fastify';
 
 import { Public } from '../auth/auth.decorators.js';
@@ -24,7 +26,7 @@ export class TwilioWebhooksController {
   @ApiOperation({ summary: "An inbound SMS (Twilio's messaging webhook)" })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiOkResponse({ description: 'Empty TwiML `<Response/>`' })
-  @ApiForbiddenResponse({ description: 'Invalid X-Twilio-Signature or unknown To number' })
+  @ApiErrors({ forbidden: 'Invalid X-Twilio-Signature or unknown To number' })
   async inbound(
     @Req() request: FastifyRequest,
     @Headers('x-twilio-signature') signature: string | undefined,
@@ -41,7 +43,7 @@ export class TwilioWebhooksController {
   @ApiOperation({ summary: 'A delivery status callback (StatusCallback of an outbound SMS)' })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiOkResponse({ description: 'Empty TwiML `<Response/>`' })
-  @ApiForbiddenResponse({ description: 'Invalid X-Twilio-Signature or unknown From number' })
+  @ApiErrors({ forbidden: 'Invalid X-Twilio-Signature or unknown From number' })
   async status(
     @Req() request: FastifyRequest,
     @Headers('x-twilio-signature') signature: string | undefined,

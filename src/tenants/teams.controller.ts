@@ -1,12 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
+import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { ADMIN_ROLES, Authenticated } from '../auth/auth.decorators.js';
 import { IdParamDto } from './dto/id-param.dto.js';
 import { PaginationQueryDto } from '../core/http/pagination.js';
@@ -30,7 +25,7 @@ export class TeamsController {
   @Idempotent()
   @Authenticated({ roles: ADMIN_ROLES })
   @ApiCreatedResponse({ type: TeamResponseDto })
-  @ApiConflictResponse({ description: 'A team with this name exists' })
+  @ApiErrors({ conflict: 'A team with this name exists' })
   create(@Body() dto: CreateTeamDto): Promise<TeamResponseDto> {
     return this.teams.create(dto);
   }
@@ -38,8 +33,7 @@ export class TeamsController {
   @Patch(':id')
   @Authenticated({ roles: ADMIN_ROLES })
   @ApiOkResponse({ type: TeamResponseDto })
-  @ApiNotFoundResponse({ description: 'No such team in this tenant' })
-  @ApiConflictResponse({ description: 'Another team has this name' })
+  @ApiErrors({ notFound: 'No such team in this tenant', conflict: 'Another team has this name' })
   update(@Param() params: IdParamDto, @Body() dto: UpdateTeamDto): Promise<TeamResponseDto> {
     return this.teams.update(params.id, dto);
   }

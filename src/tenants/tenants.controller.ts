@@ -1,12 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Patch, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
+import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { ADMIN_ROLES, Authenticated, CurrentPrincipal } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { CreatedTenantDto, CreateTenantDto } from './dto/create-tenant.dto.js';
@@ -34,8 +29,10 @@ export class TenantsController {
   @Patch('tenant')
   @Authenticated({ roles: ADMIN_ROLES })
   @ApiOkResponse({ type: TenantResponseDto })
-  @ApiBadRequestResponse({ description: 'An invalid or read-only field, named in details' })
-  @ApiConflictResponse({ description: 'The SMS number or Gmail address routes another tenant' })
+  @ApiErrors({
+    badRequest: 'An invalid or read-only field, named in details',
+    conflict: 'The SMS number or Gmail address routes another tenant',
+  })
   update(
     @CurrentPrincipal() principal: Principal,
     @Ip() ip: string,
@@ -49,7 +46,7 @@ export class TenantsController {
   @HttpCode(HttpStatus.CREATED)
   @Authenticated({ superadmin: true })
   @ApiCreatedResponse({ type: CreatedTenantDto })
-  @ApiConflictResponse({ description: 'The slug or the admin e-mail exists' })
+  @ApiErrors({ conflict: 'The slug or the admin e-mail exists' })
   create(
     @CurrentPrincipal() principal: Principal,
     @Ip() ip: string,

@@ -11,15 +11,9 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
+import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { ADMIN_ROLES, Authenticated, CurrentPrincipal } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { IdParamDto } from './dto/id-param.dto.js';
@@ -47,7 +41,7 @@ export class UsersController {
     description:
       'The member: a new user, or the existing account of that e-mail (its password and name unchanged)',
   })
-  @ApiConflictResponse({ description: 'The e-mail is already a member of this tenant' })
+  @ApiErrors({ conflict: 'The e-mail is already a member of this tenant' })
   create(
     @CurrentPrincipal() principal: Principal,
     @Ip() ip: string,
@@ -58,8 +52,10 @@ export class UsersController {
 
   @Patch(':id')
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiNotFoundResponse({ description: 'No such user in this tenant' })
-  @ApiConflictResponse({ description: 'Demoting or deactivating yourself or the last active admin' })
+  @ApiErrors({
+    notFound: 'No such user in this tenant',
+    conflict: 'Demoting or deactivating yourself or the last active admin',
+  })
   update(
     @CurrentPrincipal() principal: Principal,
     @Ip() ip: string,
@@ -74,8 +70,10 @@ export class UsersController {
   @ApiNoContentResponse({
     description: 'The user no longer belongs to this tenant; their sessions are ended',
   })
-  @ApiNotFoundResponse({ description: 'No such user in this tenant' })
-  @ApiConflictResponse({ description: 'Removing yourself or the last active admin' })
+  @ApiErrors({
+    notFound: 'No such user in this tenant',
+    conflict: 'Removing yourself or the last active admin',
+  })
   remove(
     @CurrentPrincipal() principal: Principal,
     @Ip() ip: string,

@@ -12,16 +12,9 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
+import { ApiErrors } from '../../core/http/api-errors.decorator.js';
 import { ActivityPageDto, ActivityQueryDto } from '../../activities/dto/activity.dto.js';
 import { Authenticated, CurrentPrincipal, MANAGER_ROLES, WRITER_ROLES } from '../../auth/auth.decorators.js';
 import type { Principal } from '../../auth/principal.js';
@@ -66,8 +59,10 @@ export class LeadsController {
       'The lead (with `warnings` when linking it to a customer needed a choice); with `scheduledAt`, ' +
       '`{ lead, booking, meetingToken }`: a pending booking on the first free team, confirmable for 48 hours',
   })
-  @ApiBadRequestResponse({ description: 'An invalid or unknown field, named in details' })
-  @ApiConflictResponse({ description: 'No team is free at `scheduledAt`; details name the conflicts' })
+  @ApiErrors({
+    badRequest: 'An invalid or unknown field, named in details',
+    conflict: 'No team is free at `scheduledAt`; details name the conflicts',
+  })
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: CreateLeadDto,
@@ -86,7 +81,7 @@ export class LeadsController {
   @Get()
   @Authenticated()
   @ApiOkResponse({ type: LeadPageDto })
-  @ApiBadRequestResponse({ description: 'A bad filter, sort or page, named in details' })
+  @ApiErrors({ badRequest: 'A bad filter, sort or page, named in details' })
   list(@CurrentPrincipal() principal: Principal, @Query() query: LeadQueryDto): Promise<LeadPageDto> {
     return this.leads.list(principal, query);
   }
@@ -94,7 +89,7 @@ export class LeadsController {
   @Get(':id')
   @Authenticated()
   @ApiOkResponse({ type: LeadDetailDto })
-  @ApiNotFoundResponse({ description: 'No such lead in this tenant (or, for STAFF, not assigned to them)' })
+  @ApiErrors({ notFound: 'No such lead in this tenant (or, for STAFF, not assigned to them)' })
   get(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<LeadDetailDto> {
     return this.leads.get(principal, params.id);
   }
@@ -103,8 +98,10 @@ export class LeadsController {
   @UseGuards(VisibleLeadGuard)
   @Authenticated({ roles: WRITER_ROLES })
   @ApiOkResponse({ type: LeadDto })
-  @ApiBadRequestResponse({ description: 'An invalid or read-only field, named in details' })
-  @ApiNotFoundResponse({ description: 'No such lead in this tenant (or, for STAFF, not assigned to them)' })
+  @ApiErrors({
+    badRequest: 'An invalid or read-only field, named in details',
+    notFound: 'No such lead in this tenant (or, for STAFF, not assigned to them)',
+  })
   replace(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,
@@ -117,8 +114,10 @@ export class LeadsController {
   @UseGuards(VisibleLeadGuard)
   @Authenticated({ roles: WRITER_ROLES })
   @ApiOkResponse({ type: LeadDto })
-  @ApiBadRequestResponse({ description: 'An invalid or read-only field, named in details' })
-  @ApiNotFoundResponse({ description: 'No such lead in this tenant (or, for STAFF, not assigned to them)' })
+  @ApiErrors({
+    badRequest: 'An invalid or read-only field, named in details',
+    notFound: 'No such lead in this tenant (or, for STAFF, not assigned to them)',
+  })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,
@@ -131,7 +130,7 @@ export class LeadsController {
   @Authenticated({ roles: MANAGER_ROLES })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Soft-deleted: gone from every list and lookup' })
-  @ApiNotFoundResponse({ description: 'No such lead in this tenant' })
+  @ApiErrors({ notFound: 'No such lead in this tenant' })
   remove(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<void> {
     return this.leads.remove(principal, params.id);
   }
@@ -141,8 +140,10 @@ export class LeadsController {
   @Authenticated({ roles: WRITER_ROLES })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: LeadDto })
-  @ApiConflictResponse({ description: 'An illegal move; details: { from, to, allowed }' })
-  @ApiNotFoundResponse({ description: 'No such lead in this tenant (or, for STAFF, not assigned to them)' })
+  @ApiErrors({
+    conflict: 'An illegal move; details: { from, to, allowed }',
+    notFound: 'No such lead in this tenant (or, for STAFF, not assigned to them)',
+  })
   changeStatus(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,
@@ -154,7 +155,7 @@ export class LeadsController {
   @Get(':id/activities')
   @Authenticated()
   @ApiOkResponse({ type: ActivityPageDto })
-  @ApiNotFoundResponse({ description: 'No such lead in this tenant (or, for STAFF, not assigned to them)' })
+  @ApiErrors({ notFound: 'No such lead in this tenant (or, for STAFF, not assigned to them)' })
   activities(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,
@@ -167,8 +168,10 @@ export class LeadsController {
   @HttpCode(HttpStatus.OK)
   @Authenticated({ roles: WRITER_ROLES })
   @ApiOkResponse({ type: BookingOptionsResultDto })
-  @ApiNotFoundResponse({ description: 'No such lead visible to the caller' })
-  @ApiConflictResponse({ description: 'No phone, no hours, opted out, or the lead is already booked' })
+  @ApiErrors({
+    notFound: 'No such lead visible to the caller',
+    conflict: 'No phone, no hours, opted out, or the lead is already booked',
+  })
   sendBookingOptions(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,

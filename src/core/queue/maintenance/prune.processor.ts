@@ -19,7 +19,7 @@ export class PruneProcessor implements JobHandler<'maintenance.prune'> {
   async handle({
     retentionDays,
   }: JobPayloads['maintenance.prune']): Promise<{ outbox: number; inbound: number; idempotencyKeys: number }> {
-    const before = new Date(Date.now() - retentionDays * 24 * 3600 * 1000);
+    const before = new Date(this.clock.now().getTime() - retentionDays * 24 * 3600 * 1000);
     // Idempotency keys have their own 24-hour expiry; the stored responses hold customer data.
     const idempotencyKeys = await this.idempotencyKeys.deleteExpired(this.clock.now());
     const plumbing = await this.system.transaction('maintenance', async (tx) => {
