@@ -1,5 +1,3 @@
-import { performance } from 'node:perf_hooks';
-
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { pastedMail } from '../../src/intake/dto/mail-text.dto.js';
@@ -16,13 +14,18 @@ import { DEFAULT_EXTRACTION_RULES } from '../../src/tenants/tenant-defaults.js';
  * each entry point gets the worst input we could build for it, at the size the app lets through (the
  * 100 000 characters of `POST /ai/extract` and the intake, a 1 MB Gmail body, a 1600-character SMS,
  * a header as long as the pasted text), and must finish well inside a request's budget. What is timed
- * is the synchronous call itself: that is how long the event loop is blocked.
+ * is the synchronous call itself: that is how long the event loop is blocked. It is timed in CPU time
+ * of this process, not on the wall clock: on a busy machine (CI runs the e2e files beside these) a
+ * call waits for a core as long as the other processes make it, which says nothing about the reader.
  *
  * `HOSTILE_INPUT_REPORT=1` prints the measured times per input.
  */
 
-/** Far above what these readers need (a few ms); far below the seconds a backtracking pattern takes. */
-const BOUND_MS = 100;
+/**
+ * Far above what these readers need (a few ms; the 1 MB table about 90); far below the 7 to 21 seconds
+ * the backtracking patterns this file was written against took on inputs of these sizes.
+ */
+const BOUND_MS = 500;
 /** The cap on pasted text and on a Gmail message's plain text. */
 const TEXT = 100_000;
 /** A Gmail message's raw body as Gmail hands it over. */
@@ -285,10 +288,12 @@ interface Measured {
 }
 const measured: Measured[] = [];
 
+/** CPU milliseconds (user and system) this process spent in `run`. */
 function time(run: () => unknown): number {
-  const started = performance.now();
+  const started = process.cpuUsage();
   run();
-  return performance.now() - started;
+  const used = process.cpuUsage(started);
+  return (used.user + used.system) / 1000;
 }
 
 describe('hostile input', () => {
@@ -310,7 +315,7 @@ describe('hostile input', () => {
   });
 
   it.each(cases.map((c) => [`${c.entry}: ${c.input}`, c] as const))(
-    '%s runs in under 100 ms',
+    '%s runs in under 500 ms of CPU time',
     (_name, c) => {
       c.prepare?.();
       const times = [time(c.run)];
