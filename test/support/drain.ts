@@ -1,7 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import type { Job, Queue } from 'bullmq';
 
 import { OutboxService } from '../../src/core/queue/outbox.service.js';
 import { QueueService } from '../../src/core/queue/queue.service.js';
+import { RedisService } from '../../src/core/redis/redis.service.js';
 import { ownerDb } from './fixtures.js';
 
 const POLL_MS = 50;
@@ -22,6 +24,7 @@ export async function drainTenant(
 ): Promise<void> {
   const queues = app.get(QueueService).all();
   const outbox = app.get(OutboxService);
+  const redis = app.get(RedisService);
   const deadline = Date.now() + timeoutMs;
   let quiet = 0;
   let busy = '';
@@ -36,15 +39,26 @@ export async function drainTenant(
     });
     const jobs: string[] = [];
     for (const queue of queues) {
-      const listed = await queue.getJobs(['waiting', 'active', 'prioritized', 'delayed']);
-      for (const job of listed) {
-        if ((job?.data as { tenantId?: string } | undefined)?.tenantId !== tenantId) continue;
-        const dueAt = job.timestamp + (job.delay ?? 0);
-        if (dueAt <= now + POLL_MS) jobs.push(job.name);
-      }
+      const ofTenant = (job: Job | undefined): job is Job =>
+        (job?.data as { tenantId?: string } | undefined)?.tenantId === tenantId;
+      for (const job of (await queue.getJobs(['waiting', 'active', 'prioritized'])).filter(ofTenant))
+        jobs.push(job.name);
+      for (const job of (await queue.getJobs(['delayed'])).filter(ofTenant))
+        if ((await dueAt(redis, queue, job)) <= now + POLL_MS) jobs.push(job.name);
     }
     busy = [...rows.map((row) => `outbox ${row.jobName}`), ...jobs].join(', ');
     quiet = busy === '' ? quiet + 1 : 0;
     if (quiet < QUIET_CHECKS) await new Promise((done) => setTimeout(done, POLL_MS));
   }
+}
+
+/**
+ * When BullMQ will move a delayed job to waiting: the score of its entry in the delayed set, which
+ * holds the due time in milliseconds times 0x1000. Not `timestamp + delay`: a retry keeps the job's
+ * first timestamp and gets the backoff as its delay, so that sum lies in the past while the retry
+ * still waits (a job failing every attempt then looked due for good, and the drain waited it out).
+ */
+async function dueAt(redis: RedisService, queue: Queue, job: Job): Promise<number> {
+  const score = await redis.client.zscore(queue.keys.delayed!, job.id!);
+  return score === null ? 0 : Math.floor(Number(score) / 0x1000);
 }
