@@ -5,6 +5,7 @@ import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { Authenticated, CurrentPrincipal, Public, WRITER_ROLES } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { IdParamDto } from '../tenants/dto/id-param.dto.js';
+import { BookingQueries } from './booking-queries.service.js';
 import { BookingsService } from './bookings.service.js';
 import {
   BookingQueryDto,
@@ -20,14 +21,17 @@ import { Idempotent } from '../core/idempotency/idempotent.decorator.js';
 @ApiTags('bookings')
 @Controller('bookings')
 export class BookingsController {
-  constructor(private readonly bookings: BookingsService) {}
+  constructor(
+    private readonly bookings: BookingsService,
+    private readonly queries: BookingQueries,
+  ) {}
 
   @Get()
   @Authenticated()
   @ApiOkResponse({ type: BookingPageDto, description: 'STAFF see the bookings assigned to them' })
   @ApiErrors({ badRequest: 'An invalid filter, sort or page, named in details' })
   list(@CurrentPrincipal() principal: Principal, @Query() query: BookingQueryDto): Promise<BookingPageDto> {
-    return this.bookings.list(principal, query);
+    return this.queries.list(principal, query);
   }
 
   @Post()
@@ -51,7 +55,7 @@ export class BookingsController {
       'No live booking has this token: unknown, past its confirmation deadline, expired, cancelled, completed or deleted (or its lead is)',
   })
   meeting(@Param() params: MeetingTokenParamDto): Promise<MeetingViewDto> {
-    return this.bookings.meetingView(params.meetingToken);
+    return this.queries.meetingView(params.meetingToken);
   }
 
   @Get(':id')
@@ -59,7 +63,7 @@ export class BookingsController {
   @ApiOkResponse({ type: BookingDto })
   @ApiErrors({ notFound: 'No such booking visible to the caller' })
   get(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<BookingDto> {
-    return this.bookings.get(principal, params.id);
+    return this.queries.get(principal, params.id);
   }
 
   @Patch(':id')

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import type { Principal } from '../auth/principal.js';
-import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
-import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import type { CreateLeadDto } from '../leads/dto/create-lead.dto.js';
 import { LeadsService } from '../leads/leads.service.js';
 import { BookingsService } from './bookings.service.js';
@@ -31,28 +30,26 @@ export class LeadIntakeService {
   constructor(
     private readonly leads: LeadsService,
     private readonly bookings: BookingsService,
-    private readonly tenantPrisma: TenantPrismaService,
-    private readonly cache: TenantCacheService,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async create(principal: Principal, dto: CreateLeadDto): Promise<CreatedLead | CreatedLeadWithBooking> {
-    const tenantId = this.tenantPrisma.tenantId;
     const result = await this.bookings.guardOverlap((claim) =>
-      this.tenantPrisma.transaction(async (tx) => {
-        const { lead, warnings } = await this.leads.createInTransaction(tx, dto, principal);
+      this.unitOfWork.run(async (work) => {
+        const { lead, warnings } = await this.leads.createInTransaction(work.tx, dto, principal);
         const placed = dto.scheduledAt
           ? await this.bookings.placePendingBooking(
-              tx,
+              work.tx,
               lead,
               new Date(dto.scheduledAt),
               principal.userId,
               claim,
             )
           : undefined;
+        work.invalidatesCache();
         return { lead, warnings, placed };
       }),
     );
-    await this.cache.invalidate(tenantId);
 
     const warnings = result.warnings.length > 0 ? { warnings: result.warnings } : {};
     if (!result.placed) return { ...this.leads.toDto(result.lead), ...warnings };

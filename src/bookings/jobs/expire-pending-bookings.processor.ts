@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
-import { BookingsService } from '../bookings.service.js';
+import { BookingExpiry } from '../booking-expiry.service.js';
 import { Clock } from '../../core/time/clock.js';
 
 /** Payload of `bookings.expire-pending`: none; the schedule covers every tenant. */
@@ -19,16 +19,16 @@ export type ExpirePendingBookingsPayload = JobPayloads['bookings.expire-pending'
 @HandlesJob('bookings.expire-pending')
 export class ExpirePendingBookingsProcessor implements JobHandler<'bookings.expire-pending'> {
   constructor(
-    private readonly bookings: BookingsService,
+    private readonly expiry: BookingExpiry,
     private readonly context: TenantContextService,
     private readonly clock: Clock,
   ) {}
 
   async handle(_payload: ExpirePendingBookingsPayload): Promise<{ tenants: number; expired: number }> {
     const now = this.clock.now();
-    const tenantIds = await this.bookings.tenantsWithExpiredPending(now);
+    const tenantIds = await this.expiry.tenantsWithExpiredPending(now);
     const results = await this.context.forEachTenant(tenantIds, 'Expiring pending bookings', () =>
-      this.bookings.expirePending(now),
+      this.expiry.expirePending(now),
     );
     return { tenants: tenantIds.length, expired: results.reduce((total, { result }) => total + result, 0) };
   }
