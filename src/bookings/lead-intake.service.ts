@@ -3,11 +3,10 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import type { CreateLeadDto } from '../leads/dto/create-lead.dto.js';
+import { LeadDto } from '../leads/dto/lead.dto.js';
 import { LeadsService } from '../leads/leads.service.js';
 import { BookingsService } from './bookings.service.js';
 import { BookingDto } from './dto/booking.dto.js';
-
-export type LeadDto = ReturnType<LeadsService['toDto']>;
 
 /** POST /leads without `scheduledAt`: the lead, with the linking warnings when there are any. */
 export type CreatedLead = LeadDto & { warnings?: string[] };
@@ -52,9 +51,9 @@ export class LeadIntakeService {
     );
 
     const warnings = result.warnings.length > 0 ? { warnings: result.warnings } : {};
-    if (!result.placed) return { ...this.leads.toDto(result.lead), ...warnings };
+    if (!result.placed) return { ...LeadDto.from(result.lead), ...warnings };
     return {
-      lead: this.leads.toDto(result.lead, { bookingDate: result.placed.booking.startsAt }),
+      lead: LeadDto.from(result.lead, { bookingDate: result.placed.booking.startsAt }),
       booking: BookingDto.from(result.placed.booking),
       meetingToken: result.placed.meetingToken,
       ...warnings,

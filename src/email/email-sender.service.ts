@@ -4,8 +4,8 @@ import { UnrecoverableError } from 'bullmq';
 import MailComposer from 'nodemailer/lib/mail-composer';
 
 import { ActivitiesService } from '../activities/activities.service.js';
-import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import type { OutboundEmail } from '../generated/prisma/client.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
 import {
@@ -42,7 +42,7 @@ export class EmailSender {
     private readonly credentials: CredentialsService,
     private readonly activities: ActivitiesService,
     private readonly leads: LeadsService,
-    private readonly cache: TenantCacheService,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async send(outboundEmailId: string): Promise<SendOutcome> {
@@ -121,7 +121,10 @@ export class EmailSender {
 
   private async markSent(email: OutboundEmail, sent: GmailMessageRef): Promise<void> {
     const now = new Date();
-    await this.db.transaction(async (tx) => {
+    await this.unitOfWork.run(async ({ tx, invalidatesCache }) => {
+      // The lead's response time and status feed cached figures. Declared before the early return, as
+      // the invalidation always followed this write, a repeated one (nothing updated) included.
+      invalidatesCache();
       const updated = await tx.outboundEmail.updateMany({
         where: { id: email.id, status: 'pending' },
         data: {
@@ -151,7 +154,6 @@ export class EmailSender {
         await this.leads.applySystemMove(tx, email.leadId, 'response_sent', null);
       }
     });
-    await this.cache.invalidate(email.tenantId);
   }
 
   /** `failure`: our summary, never Gmail's own text (the job's failure line in the log has that). */

@@ -1,18 +1,15 @@
 import { Injectable } from '@nestjs/common';
 
 import { ActivitiesService } from '../activities/activities.service.js';
-import { ActivityDto, ActivityQueryDto, type ActivityPageDto } from '../activities/dto/activity.dto.js';
+import { ActivityQueryDto, type ActivityPageDto } from '../activities/dto/activity.dto.js';
 import { isStaff, type Principal, visibleOnlyTo } from '../auth/principal.js';
-import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { DomainError } from '../core/http/domain-error.js';
 import { paginated, parseSort } from '../core/http/pagination.js';
-import { amountFor, Decimal, toHoursString, toMoneyString } from '../core/money/money.js';
+import { amountFor, Decimal } from '../core/money/money.js';
 import { normalizePhone } from '../core/phone/phone.js';
 import { parseRangeBoundary } from '../core/time/tenant-time.js';
-import { isLiveBooking } from '../core/domain/booking-status.js';
 import { CustomersService } from '../customers/customers.service.js';
-import { CustomerDto } from '../customers/dto/customer.dto.js';
 import type { Lead, Prisma } from '../generated/prisma/client.js';
 import type {
   ActivityStatus,
@@ -21,10 +18,11 @@ import type {
   LeadStatus,
   Priority,
 } from '../generated/prisma/enums.js';
+import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { TenantProfileService } from '../tenants/tenant-profile.service.js';
 import type { NewLeadInput } from './dto/create-lead.dto.js';
 import { LEAD_SORT_FIELDS, type LeadQueryDto } from './dto/lead-query.dto.js';
-import type { LeadDetailDto, LeadDto, LeadPageDto } from './dto/lead.dto.js';
+import { LeadDetailDto, LeadDto, type LeadPageDto } from './dto/lead.dto.js';
 import type { ReplaceLeadDto, UpdateLeadDto } from './dto/update-lead.dto.js';
 import { assertUserMove, statusTitle, systemMoveTarget, type LeadSystemEvent } from './lead-status.js';
 import {
@@ -107,7 +105,7 @@ export class LeadsService {
     private readonly customers: CustomersService,
     private readonly activities: ActivitiesService,
     private readonly tenant: TenantProfileService,
-    private readonly cache: TenantCacheService,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   // Reads ------------------------------------------------------------------------------------------
@@ -141,27 +139,13 @@ export class LeadsService {
       query.skip,
       query.pageSize,
     );
-    return paginated(query, page, (row) => this.toDtoWithBooking(row));
+    return paginated(query, page, LeadDto.withNextBooking);
   }
 
   async get(principal: Principal, leadId: string): Promise<LeadDetailDto> {
     const row = await this.repository.findDetail(this.db.tenantId, leadId, visibleOnlyTo(principal));
     if (!row) throw new LeadNotFoundError();
-    const nextLive = row.bookings.find((booking) => isLiveBooking(booking.status));
-    return {
-      ...this.toDto(row, { bookingDate: nextLive?.startsAt ?? null }),
-      customer: row.customer ? CustomerDto.from(row.customer) : null,
-      bookings: row.bookings.map((booking) => ({
-        id: booking.id,
-        startsAt: booking.startsAt.toISOString(),
-        endsAt: booking.endsAt.toISOString(),
-        status: booking.status,
-        teamId: booking.teamId,
-      })),
-      // Read with the lead, in its transaction. A STAFF member sees this lead only when it is assigned
-      // to them, so every line of its timeline is theirs to see, as GET /leads/:id/activities filters.
-      activities: row.activities.map((activity) => ActivityDto.from(activity)),
-    };
+    return LeadDetailDto.fromDetail(row);
   }
 
   async listActivities(
@@ -339,14 +323,13 @@ export class LeadsService {
    * A user's status move (docs/architecture.md, Data model); anything else is a 409 naming the allowed moves.
    */
   async changeStatus(principal: Principal, leadId: string, to: LeadStatus): Promise<LeadDto> {
-    const tenantId = this.db.tenantId;
-    const row = await this.db.transaction(async (tx) => {
-      const lead = await this.lockVisible(tx, leadId, principal);
+    const row = await this.unitOfWork.run(async (work) => {
+      const lead = await this.lockVisible(work.tx, leadId, principal);
       assertUserMove(lead.status, to);
-      return this.moveStatus(tx, lead, to, principal.userId, {});
+      work.invalidatesCache();
+      return this.moveStatus(work.tx, lead, to, principal.userId, {});
     });
-    await this.cache.invalidate(tenantId);
-    return this.toDtoWithBooking(row);
+    return LeadDto.withNextBooking(row);
   }
 
   /**
@@ -373,8 +356,7 @@ export class LeadsService {
 
   /** Soft delete: the lead leaves every list and lookup; its timeline and bookings stay for the books. */
   async remove(principal: Principal, leadId: string): Promise<void> {
-    const tenantId = this.db.tenantId;
-    await this.db.transaction(async (tx) => {
+    await this.unitOfWork.run(async ({ tx, tenantId, invalidatesCache }) => {
       const lead = await this.lockVisible(tx, leadId, principal);
       // A deleted lead's live bookings would keep holding the team's time and the meeting link.
       if ((await this.repository.countLiveBookings(tx, tenantId, leadId)) > 0)
@@ -389,54 +371,21 @@ export class LeadsService {
         leadId: lead.id,
         actorUserId: principal.userId,
       });
+      invalidatesCache();
     });
-    await this.cache.invalidate(tenantId);
   }
 
   // Mapping ----------------------------------------------------------------------------------------
 
-  /**
-   * The API's lead (docs/architecture.md, Wire conventions). `bookingDate`: the start of the earliest live
-   * booking.
-   */
+  /** The API's lead: kept for callers in other modules; the mapping is `LeadDto.from`. */
   toDto(lead: Lead, extra: { bookingDate?: Date | null } = {}): LeadDto {
-    return {
-      id: lead.id,
-      customerId: lead.customerId,
-      customerName: lead.customerName,
-      customerEmail: lead.customerEmail,
-      customerPhone: lead.customerPhone,
-      source: lead.source,
-      serviceType: lead.serviceType,
-      address: lead.address,
-      city: lead.city,
-      postalCode: lead.postalCode,
-      estimatedHours: toHoursString(lead.estimatedHours),
-      estimatedPrice: toMoneyString(lead.estimatedPrice),
-      status: lead.status,
-      priority: lead.priority,
-      notes: lead.notes,
-      bookingDate: extra.bookingDate ? extra.bookingDate.toISOString() : null,
-      assignedUserId: lead.assignedUserId,
-      needsAttention: lead.needsAttention,
-      needsAttentionReason: lead.needsAttentionReason,
-      extraction: lead.extraction,
-      responseSentAt: lead.responseSentAt?.toISOString() ?? null,
-      smsSentAt: lead.smsSentAt?.toISOString() ?? null,
-      createdAt: lead.createdAt.toISOString(),
-      updatedAt: lead.updatedAt.toISOString(),
-    };
+    return LeadDto.from(lead, extra);
   }
 
   // Internals --------------------------------------------------------------------------------------
 
-  private toDtoWithBooking(row: LeadWithNextBooking): LeadDto {
-    return this.toDto(row, { bookingDate: row.bookings[0]?.startsAt ?? null });
-  }
-
   private async edit(principal: Principal, leadId: string, edit: LeadEdit): Promise<LeadDto> {
-    const tenantId = this.db.tenantId;
-    const { row, changed } = await this.db.transaction(async (tx) => {
+    const row = await this.unitOfWork.run(async ({ tx, tenantId, invalidatesCache }) => {
       const lead = await this.lockVisible(tx, leadId, principal);
       const data: Prisma.LeadUncheckedUpdateInput = {};
       const changed: string[] = [];
@@ -503,9 +452,7 @@ export class LeadsService {
         }
       }
 
-      if (changed.length === 0) {
-        return { row: (await this.repository.withNextBooking(tx, tenantId, leadId))!, changed };
-      }
+      if (changed.length === 0) return (await this.repository.withNextBooking(tx, tenantId, leadId))!;
       const row = await this.repository.update(tx, tenantId, leadId, data);
       await this.activities.record(tx, {
         type: 'system',
@@ -517,10 +464,10 @@ export class LeadsService {
         actorUserId: principal.userId,
         metadata: { changed, ...(warnings.length > 0 ? { warnings } : {}) },
       });
-      return { row, changed };
+      invalidatesCache();
+      return row;
     });
-    if (changed.length > 0) await this.cache.invalidate(tenantId);
-    return this.toDtoWithBooking(row);
+    return LeadDto.withNextBooking(row);
   }
 
   private async moveStatus(

@@ -4,8 +4,8 @@ import argon2 from 'argon2';
 import { AuditService } from '../auth/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
-import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { CreatedTenantDto, type CreateTenantDto } from './dto/create-tenant.dto.js';
 import { TenantResponseDto } from './dto/tenant-response.dto.js';
@@ -49,7 +49,7 @@ export class TenantsService {
     private readonly tenantPrisma: TenantPrismaService,
     private readonly system: SystemPrismaService,
     private readonly audit: AuditService,
-    private readonly cache: TenantCacheService,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async getSettings(): Promise<TenantResponseDto> {
@@ -63,7 +63,7 @@ export class TenantsService {
     const data = settingsUpdate(dto);
     const fields = Object.keys(data);
     if (fields.length === 0) return this.getSettings();
-    const tenant = await this.tenantPrisma.transaction(async (tx) => {
+    const tenant = await this.unitOfWork.run(async ({ tx, invalidatesCache }) => {
       const updated = await this.repository.updateTenant(tenantId, data, tx);
       // Names only: values may be addresses and numbers, and the row itself holds the current ones.
       await this.audit.record(
@@ -78,10 +78,10 @@ export class TenantsService {
         },
         tx,
       );
+      // The time zone and rates feed cached figures (newThisWeek, revenue): recompute them.
+      invalidatesCache();
       return updated;
     });
-    // The time zone and rates feed cached figures (newThisWeek, revenue): recompute them.
-    await this.cache.invalidate(tenantId);
     return TenantResponseDto.from(tenant);
   }
 

@@ -4,7 +4,11 @@ import { IsIn } from 'class-validator';
 import { ActivityDto } from '../../activities/dto/activity.dto.js';
 import { PageMetaDto } from '../../core/http/pagination.js';
 import { CustomerDto } from '../../customers/dto/customer.dto.js';
+import { isLiveBooking } from '../../core/domain/booking-status.js';
+import { toHoursString, toMoneyString } from '../../core/money/money.js';
+import type { Lead } from '../../generated/prisma/client.js';
 import { BookingStatus, LeadSource, LeadStatus, Priority } from '../../generated/prisma/enums.js';
+import type { LeadDetailRow, LeadWithNextBooking } from '../leads.repository.js';
 
 /**
  * A lead on the wire (docs/architecture.md, Wire conventions): money and hours as strings, times as ISO UTC.
@@ -41,6 +45,41 @@ export class LeadDto {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) smsSentAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+
+  /** `bookingDate`: the start of the earliest live booking, when the caller knows it. */
+  static from(lead: Lead, extra: { bookingDate?: Date | null } = {}): LeadDto {
+    return {
+      id: lead.id,
+      customerId: lead.customerId,
+      customerName: lead.customerName,
+      customerEmail: lead.customerEmail,
+      customerPhone: lead.customerPhone,
+      source: lead.source,
+      serviceType: lead.serviceType,
+      address: lead.address,
+      city: lead.city,
+      postalCode: lead.postalCode,
+      estimatedHours: toHoursString(lead.estimatedHours),
+      estimatedPrice: toMoneyString(lead.estimatedPrice),
+      status: lead.status,
+      priority: lead.priority,
+      notes: lead.notes,
+      bookingDate: extra.bookingDate ? extra.bookingDate.toISOString() : null,
+      assignedUserId: lead.assignedUserId,
+      needsAttention: lead.needsAttention,
+      needsAttentionReason: lead.needsAttentionReason,
+      extraction: lead.extraction,
+      responseSentAt: lead.responseSentAt?.toISOString() ?? null,
+      smsSentAt: lead.smsSentAt?.toISOString() ?? null,
+      createdAt: lead.createdAt.toISOString(),
+      updatedAt: lead.updatedAt.toISOString(),
+    };
+  }
+
+  /** A lead read with its next live booking (lists, answers to edits). */
+  static withNextBooking(row: LeadWithNextBooking): LeadDto {
+    return LeadDto.from(row, { bookingDate: row.bookings[0]?.startsAt ?? null });
+  }
 }
 
 export class LeadPageDto {
@@ -62,6 +101,24 @@ export class LeadDetailDto extends LeadDto {
   @ApiProperty({ type: [LeadBookingDto] }) bookings!: LeadBookingDto[];
   @ApiProperty({ type: [ActivityDto], description: 'The latest 20, newest first' })
   activities!: ActivityDto[];
+
+  static fromDetail(row: LeadDetailRow): LeadDetailDto {
+    const nextLive = row.bookings.find((booking) => isLiveBooking(booking.status));
+    return {
+      ...LeadDto.from(row, { bookingDate: nextLive?.startsAt ?? null }),
+      customer: row.customer ? CustomerDto.from(row.customer) : null,
+      bookings: row.bookings.map((booking) => ({
+        id: booking.id,
+        startsAt: booking.startsAt.toISOString(),
+        endsAt: booking.endsAt.toISOString(),
+        status: booking.status,
+        teamId: booking.teamId,
+      })),
+      // Read with the lead, in its transaction. A STAFF member sees this lead only when it is assigned
+      // to them, so every line of its timeline is theirs to see, as GET /leads/:id/activities filters.
+      activities: row.activities.map((activity) => ActivityDto.from(activity)),
+    };
+  }
 }
 
 /** POST /leads/:id/status: a user move (docs/architecture.md, Data model). */
