@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { ActivitiesModule } from '../activities/activities.module.js';
 import { CustomersModule } from '../customers/customers.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
+import { LeadCreation } from './lead-creation.service.js';
 import { LeadsRepository } from './leads.repository.js';
 import { LeadsService } from './leads.service.js';
 
@@ -13,7 +14,7 @@ import { LeadsService } from './leads.service.js';
  */
 @Module({
   imports: [CustomersModule, ActivitiesModule, TenantsModule],
-  providers: [LeadsRepository, LeadsService],
+  providers: [LeadsRepository, LeadCreation, LeadsService],
   exports: [LeadsService],
 })
 export class LeadsModule {}

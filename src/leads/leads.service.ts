@@ -4,10 +4,8 @@ import { ActivitiesService } from '../activities/activities.service.js';
 import { ActivityQueryDto, type ActivityPageDto } from '../activities/dto/activity.dto.js';
 import { isStaff, type Principal, visibleOnlyTo } from '../auth/principal.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
-import { DomainError } from '../core/http/domain-error.js';
 import { paginated, parseSort } from '../core/http/pagination.js';
 import { amountFor, Decimal } from '../core/money/money.js';
-import { normalizePhone } from '../core/phone/phone.js';
 import { parseRangeBoundary } from '../core/time/tenant-time.js';
 import { CustomersService } from '../customers/customers.service.js';
 import type { Lead, Prisma } from '../generated/prisma/client.js';
@@ -25,37 +23,15 @@ import { LEAD_SORT_FIELDS, type LeadQueryDto } from './dto/lead-query.dto.js';
 import { LeadDetailDto, LeadDto, type LeadPageDto } from './dto/lead.dto.js';
 import type { ReplaceLeadDto, UpdateLeadDto } from './dto/update-lead.dto.js';
 import { assertUserMove, statusTitle, systemMoveTarget, type LeadSystemEvent } from './lead-status.js';
-import {
-  contactRequired,
-  LeadFieldError,
-  LeadHasLiveBookingsError,
-  LeadNotFoundError,
-} from './leads.errors.js';
+import { contactRequired, LeadHasLiveBookingsError, LeadNotFoundError } from './leads.errors.js';
 import { LeadsRepository, type LeadWithNextBooking } from './leads.repository.js';
+import { LeadCreation, type ImportedLeadInput } from './lead-creation.service.js';
+import { assertAssignable, normalizedPhone, sameEmail, staffAssignsSelfOnly } from './lead-fields.js';
 
 export type { LeadSystemEvent } from './lead-status.js';
+export type { ImportedLeadInput } from './lead-creation.service.js';
 /** A lead row as LeadsService hands it to other modules (no relations included). */
 export type LeadRow = Lead;
-
-/** What the intake read from a mail; empty strings for what it could not read. */
-export interface ImportedLeadInput {
-  customerName: string;
-  customerPhone: string | null;
-  customerEmail: string | null;
-  address: string;
-  postalCode: string;
-  city: string;
-  serviceType: string;
-  estimatedHours: number | null;
-  priority: Priority;
-  notes: string | null;
-  source: LeadSource;
-  sourceMessageId: string | null;
-  extraction: Prisma.InputJsonValue;
-  emailContent: string | null;
-  /** Null when the lead can go on without a human. */
-  needsAttentionReason: string | null;
-}
 
 /** The editable fields of a lead after the DTO: undefined leaves a field alone, null clears it. */
 interface LeadEdit {
@@ -85,9 +61,6 @@ const PLAIN_FIELDS = [
   'notes',
 ] as const;
 
-/** Sources that arrive by e-mail show as e-mail on the timeline, as seed 000 logged new leads. */
-const EMAIL_SOURCES: readonly LeadSource[] = ['email', 'leadmail', 'leadpoint'];
-
 const STATUS_ACTIVITY: Record<LeadStatus, { type: ActivityType; status: ActivityStatus }> = {
   new: { type: 'pending', status: 'info' },
   contacted: { type: 'pending', status: 'info' },
@@ -101,6 +74,7 @@ const STATUS_ACTIVITY: Record<LeadStatus, { type: ActivityType; status: Activity
 export class LeadsService {
   constructor(
     private readonly repository: LeadsRepository,
+    private readonly creation: LeadCreation,
     private readonly db: TenantPrismaService,
     private readonly customers: CustomersService,
     private readonly activities: ActivitiesService,
@@ -171,126 +145,21 @@ export class LeadsService {
   // Writes -----------------------------------------------------------------------------------------
 
   /**
-   * Creates a lead inside the caller's transaction: phone in E.164, the customer linked (phone, else
-   * e-mail, else a new one), estimatedPrice = hours × the tenant's hourly rate, and the activity
-   * 'Nyt lead oprettet'. A lead a STAFF user creates is theirs. The caller invalidates the tenant
-   * cache after its commit. `principal` is null for the system (intake).
+   * A lead typed in by a user, inside the caller's transaction (`LeadCreation`): contact checked, the
+   * customer linked, the price at the tenant's rate, its activity. `principal` is null for the system.
+   * The caller's unit of work invalidates the tenant cache after its commit.
    */
-  async createInTransaction(
+  createInTransaction(
     tx: ScopedTransaction,
     input: NewLeadInput,
     principal: Principal | null,
   ): Promise<{ lead: Lead; warnings: string[] }> {
-    const tenantId = this.db.tenantId;
-    const phone = normalizedPhone(input.customerPhone);
-    const email = input.customerEmail?.trim() || null;
-    if (!phone && !email) throw contactRequired();
-
-    let assignedUserId = input.assignedUserId ?? null;
-    if (principal && isStaff(principal)) {
-      if (assignedUserId && assignedUserId !== principal.userId) throw staffAssignsSelfOnly();
-      assignedUserId = principal.userId;
-    } else if (assignedUserId) {
-      await this.assertAssignable(tx, assignedUserId);
-    }
-
-    const hours = new Decimal(input.estimatedHours);
-    const rate = await this.repository.hourlyRate(tx, tenantId);
-    const link = await this.customers.linkForLead(tx, {
-      name: input.customerName,
-      phone,
-      email,
-      address: input.address,
-      postalCode: input.postalCode,
-      city: input.city,
-    });
-    const lead = await this.repository.create(tx, tenantId, {
-      customerId: link.customerId,
-      customerName: input.customerName,
-      customerPhone: phone,
-      customerEmail: email,
-      address: input.address,
-      postalCode: input.postalCode,
-      city: input.city,
-      serviceType: input.serviceType,
-      estimatedHours: hours,
-      estimatedPrice: amountFor(hours, rate),
-      source: input.source ?? 'manual',
-      priority: input.priority ?? 'medium',
-      notes: input.notes ?? null,
-      assignedUserId,
-    });
-    await this.activities.record(tx, {
-      type: EMAIL_SOURCES.includes(lead.source) ? 'email' : 'system',
-      title: 'Nyt lead oprettet',
-      description: `${lead.serviceType} - ${lead.city}`,
-      status: link.warnings.length > 0 ? 'warning' : 'info',
-      customerId: lead.customerId,
-      leadId: lead.id,
-      actorUserId: principal?.userId ?? null,
-      metadata: { source: lead.source, ...(link.warnings.length > 0 ? { warnings: link.warnings } : {}) },
-    });
-    return { lead, warnings: link.warnings };
+    return this.creation.createInTransaction(tx, input, principal);
   }
 
-  /**
-   * A lead read from an e-mail (the intake). Unlike a lead typed in by a user, nothing may be refused:
-   * a field the mail lacks stays empty and the lead needs attention, so no lead is ever lost. A second
-   * import of the same message fails on the unique (tenant, sourceMessageId) and the caller stops.
-   */
-  async createImported(tx: ScopedTransaction, input: ImportedLeadInput): Promise<Lead> {
-    const tenantId = this.db.tenantId;
-    const phone = normalizedPhone(input.customerPhone ?? undefined);
-    const email = input.customerEmail?.trim() || null;
-    const hours = input.estimatedHours === null ? null : new Decimal(input.estimatedHours);
-    const rate = await this.repository.hourlyRate(tx, tenantId);
-    const link =
-      phone || email
-        ? await this.customers.linkForLead(tx, {
-            name: input.customerName,
-            phone,
-            email,
-            address: input.address,
-            postalCode: input.postalCode,
-            city: input.city,
-          })
-        : { customerId: null, warnings: [] as string[] };
-    const lead = await this.repository.create(tx, tenantId, {
-      customerId: link.customerId,
-      customerName: input.customerName,
-      customerPhone: phone,
-      customerEmail: email,
-      address: input.address,
-      postalCode: input.postalCode,
-      city: input.city,
-      serviceType: input.serviceType,
-      estimatedHours: hours,
-      estimatedPrice: hours === null ? null : amountFor(hours, rate),
-      source: input.source,
-      priority: input.priority,
-      notes: input.notes,
-      sourceMessageId: input.sourceMessageId,
-      extraction: input.extraction,
-      emailContent: input.emailContent,
-      needsAttention: input.needsAttentionReason !== null,
-      needsAttentionReason: input.needsAttentionReason,
-    });
-    const warnings = [...link.warnings];
-    await this.activities.record(tx, {
-      type: 'email',
-      title: 'Nyt lead oprettet',
-      description: `${lead.serviceType || 'Ukendt opgave'} - ${lead.city || 'ukendt by'}`,
-      status: lead.needsAttention || warnings.length > 0 ? 'warning' : 'info',
-      customerId: lead.customerId,
-      leadId: lead.id,
-      metadata: {
-        source: lead.source,
-        ...(input.sourceMessageId ? { gmailMessageId: input.sourceMessageId } : {}),
-        ...(lead.needsAttentionReason ? { needsAttention: lead.needsAttentionReason } : {}),
-        ...(warnings.length > 0 ? { warnings } : {}),
-      },
-    });
-    return lead;
+  /** A lead read from an e-mail by the intake, inside its transaction (`LeadCreation`). */
+  createImported(tx: ScopedTransaction, input: ImportedLeadInput): Promise<Lead> {
+    return this.creation.createImported(tx, input);
   }
 
   /** PUT: every editable field replaced; optional ones left out take their create defaults. */
@@ -423,7 +292,7 @@ export class LeadsService {
 
       if (edit.assignedUserId !== undefined && edit.assignedUserId !== lead.assignedUserId) {
         if (isStaff(principal)) throw staffAssignsSelfOnly();
-        if (edit.assignedUserId) await this.assertAssignable(tx, edit.assignedUserId);
+        if (edit.assignedUserId) await assertAssignable(this.repository, tx, tenantId, edit.assignedUserId);
         data.assignedUserId = edit.assignedUserId;
         changed.push('assignedUserId');
       }
@@ -501,34 +370,4 @@ export class LeadsService {
     if (!lead || lead.deletedAt || (staff && lead.assignedUserId !== staff)) throw new LeadNotFoundError();
     return lead;
   }
-
-  private async assertAssignable(tx: ScopedTransaction, userId: string): Promise<void> {
-    if (!(await this.repository.isActiveMember(tx, this.db.tenantId, userId))) {
-      throw new LeadFieldError([
-        { field: 'assignedUserId', message: 'assignedUserId must be an active member of the tenant' },
-      ]);
-    }
-  }
 }
-
-/** E.164, or null when absent; a number the DTO let through but libphonenumber cannot read is a 400. */
-function normalizedPhone(value: string | null | undefined): string | null {
-  if (value === undefined || value === null || value.trim() === '') return null;
-  const phone = normalizePhone(value);
-  if (!phone) {
-    throw new LeadFieldError([
-      {
-        field: 'customerPhone',
-        message: 'customerPhone must be a valid phone number (Danish unless +country code)',
-      },
-    ]);
-  }
-  return phone;
-}
-
-const sameEmail = (a: string | null, b: string | null) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
-
-const staffAssignsSelfOnly = () =>
-  new DomainError('forbidden', 'STAFF can assign leads only to themselves', [
-    { field: 'assignedUserId', message: 'STAFF can assign leads only to themselves' },
-  ]);

@@ -1,0 +1,173 @@
+import { Injectable } from '@nestjs/common';
+
+import { ActivitiesService } from '../activities/activities.service.js';
+import { isStaff, type Principal } from '../auth/principal.js';
+import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
+import { amountFor, Decimal } from '../core/money/money.js';
+import { CustomersService } from '../customers/customers.service.js';
+import type { Lead, Prisma } from '../generated/prisma/client.js';
+import type { LeadSource, Priority } from '../generated/prisma/enums.js';
+import type { NewLeadInput } from './dto/create-lead.dto.js';
+import { assertAssignable, normalizedPhone, staffAssignsSelfOnly } from './lead-fields.js';
+import { contactRequired } from './leads.errors.js';
+import { LeadsRepository } from './leads.repository.js';
+
+/** What the intake read from a mail; empty strings for what it could not read. */
+export interface ImportedLeadInput {
+  customerName: string;
+  customerPhone: string | null;
+  customerEmail: string | null;
+  address: string;
+  postalCode: string;
+  city: string;
+  serviceType: string;
+  estimatedHours: number | null;
+  priority: Priority;
+  notes: string | null;
+  source: LeadSource;
+  sourceMessageId: string | null;
+  extraction: Prisma.InputJsonValue;
+  emailContent: string | null;
+  /** Null when the lead can go on without a human. */
+  needsAttentionReason: string | null;
+}
+
+/** Sources that arrive by e-mail show as e-mail on the timeline, as seed 000 logged new leads. */
+const EMAIL_SOURCES: readonly LeadSource[] = ['email', 'leadmail', 'leadpoint'];
+
+/**
+ * New leads, inside the caller's transaction: typed in by a user (POST /leads, with its booking when it
+ * has a requested time) or read from an e-mail by the intake. `LeadsService` hands both to other modules.
+ */
+@Injectable()
+export class LeadCreation {
+  constructor(
+    private readonly repository: LeadsRepository,
+    private readonly db: TenantPrismaService,
+    private readonly customers: CustomersService,
+    private readonly activities: ActivitiesService,
+  ) {}
+
+  /**
+   * Creates a lead inside the caller's transaction: phone in E.164, the customer linked (phone, else
+   * e-mail, else a new one), estimatedPrice = hours × the tenant's hourly rate, and the activity
+   * 'Nyt lead oprettet'. A lead a STAFF user creates is theirs. The caller invalidates the tenant
+   * cache after its commit. `principal` is null for the system (intake).
+   */
+  async createInTransaction(
+    tx: ScopedTransaction,
+    input: NewLeadInput,
+    principal: Principal | null,
+  ): Promise<{ lead: Lead; warnings: string[] }> {
+    const tenantId = this.db.tenantId;
+    const phone = normalizedPhone(input.customerPhone);
+    const email = input.customerEmail?.trim() || null;
+    if (!phone && !email) throw contactRequired();
+
+    let assignedUserId = input.assignedUserId ?? null;
+    if (principal && isStaff(principal)) {
+      if (assignedUserId && assignedUserId !== principal.userId) throw staffAssignsSelfOnly();
+      assignedUserId = principal.userId;
+    } else if (assignedUserId) {
+      await assertAssignable(this.repository, tx, tenantId, assignedUserId);
+    }
+
+    const hours = new Decimal(input.estimatedHours);
+    const rate = await this.repository.hourlyRate(tx, tenantId);
+    const link = await this.customers.linkForLead(tx, {
+      name: input.customerName,
+      phone,
+      email,
+      address: input.address,
+      postalCode: input.postalCode,
+      city: input.city,
+    });
+    const lead = await this.repository.create(tx, tenantId, {
+      customerId: link.customerId,
+      customerName: input.customerName,
+      customerPhone: phone,
+      customerEmail: email,
+      address: input.address,
+      postalCode: input.postalCode,
+      city: input.city,
+      serviceType: input.serviceType,
+      estimatedHours: hours,
+      estimatedPrice: amountFor(hours, rate),
+      source: input.source ?? 'manual',
+      priority: input.priority ?? 'medium',
+      notes: input.notes ?? null,
+      assignedUserId,
+    });
+    await this.activities.record(tx, {
+      type: EMAIL_SOURCES.includes(lead.source) ? 'email' : 'system',
+      title: 'Nyt lead oprettet',
+      description: `${lead.serviceType} - ${lead.city}`,
+      status: link.warnings.length > 0 ? 'warning' : 'info',
+      customerId: lead.customerId,
+      leadId: lead.id,
+      actorUserId: principal?.userId ?? null,
+      metadata: { source: lead.source, ...(link.warnings.length > 0 ? { warnings: link.warnings } : {}) },
+    });
+    return { lead, warnings: link.warnings };
+  }
+
+  /**
+   * A lead read from an e-mail (the intake). Unlike a lead typed in by a user, nothing may be refused:
+   * a field the mail lacks stays empty and the lead needs attention, so no lead is ever lost. A second
+   * import of the same message fails on the unique (tenant, sourceMessageId) and the caller stops.
+   */
+  async createImported(tx: ScopedTransaction, input: ImportedLeadInput): Promise<Lead> {
+    const tenantId = this.db.tenantId;
+    const phone = normalizedPhone(input.customerPhone ?? undefined);
+    const email = input.customerEmail?.trim() || null;
+    const hours = input.estimatedHours === null ? null : new Decimal(input.estimatedHours);
+    const rate = await this.repository.hourlyRate(tx, tenantId);
+    const link =
+      phone || email
+        ? await this.customers.linkForLead(tx, {
+            name: input.customerName,
+            phone,
+            email,
+            address: input.address,
+            postalCode: input.postalCode,
+            city: input.city,
+          })
+        : { customerId: null, warnings: [] as string[] };
+    const lead = await this.repository.create(tx, tenantId, {
+      customerId: link.customerId,
+      customerName: input.customerName,
+      customerPhone: phone,
+      customerEmail: email,
+      address: input.address,
+      postalCode: input.postalCode,
+      city: input.city,
+      serviceType: input.serviceType,
+      estimatedHours: hours,
+      estimatedPrice: hours === null ? null : amountFor(hours, rate),
+      source: input.source,
+      priority: input.priority,
+      notes: input.notes,
+      sourceMessageId: input.sourceMessageId,
+      extraction: input.extraction,
+      emailContent: input.emailContent,
+      needsAttention: input.needsAttentionReason !== null,
+      needsAttentionReason: input.needsAttentionReason,
+    });
+    const warnings = [...link.warnings];
+    await this.activities.record(tx, {
+      type: 'email',
+      title: 'Nyt lead oprettet',
+      description: `${lead.serviceType || 'Ukendt opgave'} - ${lead.city || 'ukendt by'}`,
+      status: lead.needsAttention || warnings.length > 0 ? 'warning' : 'info',
+      customerId: lead.customerId,
+      leadId: lead.id,
+      metadata: {
+        source: lead.source,
+        ...(input.sourceMessageId ? { gmailMessageId: input.sourceMessageId } : {}),
+        ...(lead.needsAttentionReason ? { needsAttention: lead.needsAttentionReason } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
+      },
+    });
+    return lead;
+  }
+}
