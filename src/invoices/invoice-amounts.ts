@@ -65,3 +65,6 @@ export function priceInvoice(lines: readonly LineInput[]): InvoiceAmounts {
 export function sameToTheOre(a: DecimalInput, b: DecimalInput): boolean {
   return money(a).equals(money(b));
 }
+
+/** An amount Billy sends as a JSON number, as money (through its decimal string, so no float error). */
+export const kroner = (value: number): Money => money(new Decimal(String(value)));

@@ -6,6 +6,8 @@ import { BillyModule } from '../integrations/billy/billy.module.js';
 import { CredentialsModule } from '../integrations/credentials/credentials.module.js';
 import { LeadsModule } from '../leads/leads.module.js';
 import { BillingService } from './billing.service.js';
+import { BillySyncService } from './billy-sync.service.js';
+import { InvoiceRemindersService } from './invoice-reminders.service.js';
 import { InvoicesController } from './invoices.controller.js';
 import { InvoicesRepository } from './invoices.repository.js';
 import { InvoicesService } from './invoices.service.js';
@@ -24,7 +26,9 @@ import { PushInvoiceProcessor } from './jobs/push-invoice.processor.js';
   providers: [
     InvoicesRepository,
     InvoicesService,
+    BillySyncService,
     BillingService,
+    InvoiceRemindersService,
     PushInvoiceProcessor,
     PollPaymentsProcessor,
     MarkOverdueProcessor,

@@ -5,12 +5,12 @@ import { DateTime } from 'luxon';
 
 import { ActivitiesService } from '../activities/activities.service.js';
 import { isStaff, type Principal } from '../auth/principal.js';
-import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { findSqlState } from '../core/http/database-errors.js';
 import { paginated, parseSort } from '../core/http/pagination.js';
 import { Decimal, money, toHoursString, toMoneyString } from '../core/money/money.js';
 import { OutboxService } from '../core/queue/outbox.service.js';
+import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import type { InvoiceStatus } from '../generated/prisma/enums.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
 import { LeadsService } from '../leads/leads.service.js';
@@ -55,6 +55,9 @@ export function tenantToday(timezone: string, now: Date): Date {
 
 export const addDays = (day: Date, days: number): Date => new Date(day.getTime() + days * 86_400_000);
 
+/** A date column's calendar day as `YYYY-MM-DD` (empty for none). */
+export const isoDay = (value: Date | null): string => (value ? value.toISOString().slice(0, 10) : '');
+
 /** Our reference: random (64 bits), short enough to read out on the phone, searchable in Billy. */
 function newReference(): string {
   const hex = randomUUID().replace(/-/g, '').toUpperCase();
@@ -64,8 +67,8 @@ function newReference(): string {
 /**
  * Invoices (docs/architecture.md, step 8): drafts from completed bookings, approval with the legal
  * number, sending, credit notes and payments recorded by hand. Billy's side runs in jobs
- * (BillingService); this service only writes the outbox job that starts it, in the same transaction
- * as the change that needs it.
+ * (BillySyncService; BillingService polls payments): this service only writes the outbox job that
+ * starts it, in the same transaction as the change that needs it.
  */
 @Injectable()
 export class InvoicesService {
@@ -76,7 +79,7 @@ export class InvoicesService {
     private readonly activities: ActivitiesService,
     private readonly credentials: CredentialsService,
     private readonly outbox: OutboxService,
-    private readonly cache: TenantCacheService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 
@@ -114,15 +117,16 @@ export class InvoicesService {
     const visibleTo = isStaff(principal) ? principal.userId : undefined;
     if (!(await this.repository.findBooking(tenantId, bookingId, visibleTo)))
       throw new InvoiceBookingNotFoundError();
-    const { invoice, outboxIds } = await this.guardOnePerBooking(bookingId, () =>
-      this.tenantPrisma.transaction(async (tx) => {
-        const booking = await this.repository.findBooking(tenantId, bookingId, visibleTo, tx);
+    const invoice = await this.guardOnePerBooking(bookingId, () =>
+      this.unitOfWork.run(async (work) => {
+        const booking = await this.repository.findBooking(tenantId, bookingId, visibleTo, work.tx);
         if (!booking) throw new InvoiceBookingNotFoundError();
-        return this.createDraft(tx, booking, principal.userId);
+        const draft = await this.createDraft(work.tx, booking, principal.userId);
+        work.relayAfterCommit(draft.outboxIds);
+        work.invalidatesCache();
+        return draft.invoice;
       }),
     );
-    this.outbox.relay(outboxIds);
-    await this.cache.invalidate(tenantId);
     return InvoiceDto.from(invoice);
   }
 
@@ -141,7 +145,10 @@ export class InvoicesService {
     return (await this.createDraft(tx, booking, actorUserId)).outboxIds;
   }
 
-  /** Hands committed outbox rows to the queue (for callers that wrote them in their own transaction). */
+  /**
+   * Hands committed outbox rows to the queue (for callers that wrote them in their own transaction and
+   * do not run it as a UnitOfWork; inside one, `work.relayAfterCommit(ids)` does this).
+   */
   relay(outboxIds: readonly string[]): void {
     this.outbox.relay(outboxIds);
   }
@@ -212,7 +219,9 @@ export class InvoicesService {
   async approve(principal: Principal, invoiceId: string): Promise<InvoiceDto> {
     const tenantId = this.tenantPrisma.tenantId;
     const withBilly = await this.billyConfigured();
-    const { invoice, outboxIds } = await this.tenantPrisma.transaction(async (tx) => {
+    const invoice = await this.unitOfWork.run(async (work) => {
+      const tx = work.tx;
+      work.invalidatesCache();
       const current = await this.lockVisible(tx, invoiceId);
       if (current.status !== 'draft') throw new InvoiceStatusError('approved', current.status, ['draft']);
       const settings = await this.repository.billingSettings(tenantId, tx);
@@ -241,18 +250,18 @@ export class InvoicesService {
         metadata: { number, billy: withBilly },
       });
       if (leadId) await this.leads.applySystemMove(tx, leadId, 'invoice_created', principal.userId);
-      const ids = withBilly ? [await this.pushJob(tx, current.id)] : [];
-      return { invoice: (await this.repository.find(tenantId, current.id, undefined, tx))!, outboxIds: ids };
+      if (withBilly) await work.enqueue('billing.push-invoice', { tenantId, invoiceId: current.id });
+      return (await this.repository.find(tenantId, current.id, undefined, tx))!;
     });
-    this.outbox.relay(outboxIds);
-    await this.cache.invalidate(tenantId);
     return InvoiceDto.from(invoice);
   }
 
   /** Marks the issued invoice sent to the customer (Billy's own sending is left to Billy). */
   async send(principal: Principal, invoiceId: string): Promise<InvoiceDto> {
     const tenantId = this.tenantPrisma.tenantId;
-    const invoice = await this.tenantPrisma.transaction(async (tx) => {
+    const invoice = await this.unitOfWork.run(async (work) => {
+      const tx = work.tx;
+      work.invalidatesCache();
       const current = await this.lockVisible(tx, invoiceId);
       if (!SENDABLE.includes(current.status) || current.kind !== 'invoice')
         throw new InvoiceStatusError('sent', current.status, SENDABLE);
@@ -277,7 +286,6 @@ export class InvoicesService {
       });
       return (await this.repository.find(tenantId, current.id, undefined, tx))!;
     });
-    await this.cache.invalidate(tenantId);
     return InvoiceDto.from(invoice);
   }
 
@@ -287,7 +295,8 @@ export class InvoicesService {
     await this.findVisible(principal, invoiceId);
     if (!(await this.billyConfigured())) throw new BillyNotConfiguredError();
     const tenantId = this.tenantPrisma.tenantId;
-    const { invoice, outboxIds } = await this.tenantPrisma.transaction(async (tx) => {
+    const invoice = await this.unitOfWork.run(async (work) => {
+      const tx = work.tx;
       const current = await this.lockVisible(tx, invoiceId);
       await this.repository.update(tx, tenantId, current.id, {
         needsAttention: false,
@@ -302,10 +311,9 @@ export class InvoicesService {
         invoiceId: current.id,
         actorUserId: principal.userId,
       });
-      const ids = [await this.pushJob(tx, current.id)];
-      return { invoice: (await this.repository.find(tenantId, current.id, undefined, tx))!, outboxIds: ids };
+      await work.enqueue('billing.push-invoice', { tenantId, invoiceId: current.id });
+      return (await this.repository.find(tenantId, current.id, undefined, tx))!;
     });
-    this.outbox.relay(outboxIds);
     return InvoiceDto.from(invoice);
   }
 
@@ -318,7 +326,9 @@ export class InvoicesService {
   async creditNote(principal: Principal, invoiceId: string, dto: CreditNoteDto): Promise<InvoiceDto> {
     const tenantId = this.tenantPrisma.tenantId;
     const withBilly = await this.billyConfigured();
-    const { creditNote, outboxIds } = await this.tenantPrisma.transaction(async (tx) => {
+    const creditNote = await this.unitOfWork.run(async (work) => {
+      const tx = work.tx;
+      work.invalidatesCache();
       const original = await this.lockVisible(tx, invoiceId);
       if (original.kind !== 'invoice' || !CREDITABLE.includes(original.status))
         throw new InvoiceStatusError('credited', original.status, CREDITABLE);
@@ -372,11 +382,9 @@ export class InvoicesService {
         actorUserId: principal.userId,
         metadata: { creditedInvoiceId: original.id, number, reason: dto.reason ?? null },
       });
-      const ids = withBilly ? [await this.pushJob(tx, created.id)] : [];
-      return { creditNote: created, outboxIds: ids };
+      if (withBilly) await work.enqueue('billing.push-invoice', { tenantId, invoiceId: created.id });
+      return created;
     });
-    this.outbox.relay(outboxIds);
-    await this.cache.invalidate(tenantId);
     return InvoiceDto.from(creditNote);
   }
 
@@ -390,7 +398,9 @@ export class InvoicesService {
     const paidAt = dto.paidAt ? new Date(dto.paidAt) : new Date();
     if (paidAt.getTime() > Date.now() + 60_000)
       throw new InvoiceFieldError('paidAt', 'paidAt cannot be in the future');
-    const invoice = await this.tenantPrisma.transaction(async (tx) => {
+    const invoice = await this.unitOfWork.run(async (work) => {
+      const tx = work.tx;
+      work.invalidatesCache();
       const current = await this.lockVisible(tx, invoiceId);
       if (current.kind !== 'invoice' || !UNPAID_STATUSES.includes(current.status))
         throw new InvoiceStatusError('paid', current.status, UNPAID_STATUSES);
@@ -421,12 +431,12 @@ export class InvoicesService {
       });
       return (await this.repository.find(tenantId, current.id, undefined, tx))!;
     });
-    await this.cache.invalidate(tenantId);
     return InvoiceDto.from(invoice);
   }
 
   // Helpers -----------------------------------------------------------------------------------------
 
+  /** The push job of a draft written in another module's transaction (see draftForCompletedBooking). */
   private pushJob(tx: ScopedTransaction, invoiceId: string): Promise<string> {
     const tenantId = this.tenantPrisma.tenantId;
     return this.outbox.write(tx, tenantId, 'billing.push-invoice', { tenantId, invoiceId });

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
-import { BillingService } from '../billing.service.js';
+import { InvoiceRemindersService } from '../invoice-reminders.service.js';
 import { Clock } from '../../core/time/clock.js';
 
 export type MarkOverduePayload = JobPayloads['billing.mark-overdue'];
@@ -17,7 +17,7 @@ export type MarkOverduePayload = JobPayloads['billing.mark-overdue'];
 @HandlesJob('billing.mark-overdue')
 export class MarkOverdueProcessor implements JobHandler<'billing.mark-overdue'> {
   constructor(
-    private readonly billing: BillingService,
+    private readonly reminders: InvoiceRemindersService,
     private readonly context: TenantContextService,
     private readonly clock: Clock,
   ) {}
@@ -26,9 +26,9 @@ export class MarkOverdueProcessor implements JobHandler<'billing.mark-overdue'> 
     _payload: MarkOverduePayload,
   ): Promise<{ tenants: number; overdue: number; reminders: number }> {
     const now = this.clock.now();
-    const tenantIds = await this.billing.tenantsWithInvoicesDue(now);
+    const tenantIds = await this.reminders.tenantsWithInvoicesDue(now);
     const results = await this.context.forEachTenant(tenantIds, 'Marking overdue invoices', () =>
-      this.billing.markOverdue(now),
+      this.reminders.markOverdue(now),
     );
     return {
       tenants: tenantIds.length,

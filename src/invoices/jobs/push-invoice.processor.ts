@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
-import { BillingService, type PushOutcome } from '../billing.service.js';
+import { BillySyncService, type PushOutcome } from '../billy-sync.service.js';
 
 export type PushInvoicePayload = JobPayloads['billing.push-invoice'];
 
@@ -15,11 +15,11 @@ export type PushInvoicePayload = JobPayloads['billing.push-invoice'];
 @HandlesJob('billing.push-invoice')
 export class PushInvoiceProcessor implements JobHandler<'billing.push-invoice'> {
   constructor(
-    private readonly billing: BillingService,
+    private readonly billySync: BillySyncService,
     private readonly context: TenantContextService,
   ) {}
 
   handle(payload: PushInvoicePayload): Promise<PushOutcome> {
-    return this.context.run({ tenantId: payload.tenantId }, () => this.billing.push(payload.invoiceId));
+    return this.context.run({ tenantId: payload.tenantId }, () => this.billySync.push(payload.invoiceId));
   }
 }
