@@ -4,7 +4,7 @@ import { ActivitiesService } from '../activities/activities.service.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { DomainError } from '../core/http/domain-error.js';
-import { OutboxService } from '../core/queue/outbox.service.js';
+import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { MAX_HEADER_CHARS } from './extraction/limits.js';
 import { decodeHeader, readMailBody, type MimePart } from './extraction/mail-text.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
@@ -35,7 +35,7 @@ export class GmailIntakeService {
     private readonly db: TenantPrismaService,
     private readonly gmail: GmailClient,
     private readonly repository: GmailRepository,
-    private readonly outbox: OutboxService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly pipeline: LeadIntakePipeline,
     private readonly activities: ActivitiesService,
     private readonly credentials: CredentialsService,
@@ -72,26 +72,23 @@ export class GmailIntakeService {
           fullSync = true;
         }
       }
-      const outboxIds = await this.db.transaction(async (tx) => {
-        if (!(await this.repository.advanceCursor(tx, state.historyId, found.historyId))) return null;
-        const fresh = await this.repository.notYetImported(tx, found.messageIds);
-        const ids = await this.outbox.writeMany(
-          tx,
-          this.db.tenantId,
+      const outboxIds = await this.unitOfWork.run(async (work) => {
+        if (!(await this.repository.advanceCursor(work.tx, state.historyId, found.historyId))) return null;
+        const fresh = await this.repository.notYetImported(work.tx, found.messageIds);
+        const ids = await work.enqueueMany(
           'gmail.import',
           fresh.map((messageId) => ({
-            payload: { tenantId: this.db.tenantId, messageId },
+            payload: { tenantId: work.tenantId, messageId },
             dedupId: `gmail-import-${messageId}`,
           })),
         );
-        await this.repository.markPushesProcessed(tx, startedAt);
+        await this.repository.markPushesProcessed(work.tx, startedAt);
         return ids;
       });
       if (outboxIds === null) {
         // Another sync moved the cursor first and wrote these messages' jobs; nothing is lost.
         this.logger.log({ message: 'Gmail cursor moved by another sync', tenantId: this.db.tenantId });
       } else {
-        this.outbox.relay(outboxIds);
         queued += outboxIds.length;
       }
       if (!(await this.repository.isDirty())) break;

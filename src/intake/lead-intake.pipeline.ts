@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { amountFor, withVat } from '../core/money/money.js';
-import { OutboxService } from '../core/queue/outbox.service.js';
+import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { EmailService } from '../email/email.service.js';
 import type { Lead, Prisma } from '../generated/prisma/client.js';
 import type { LeadSource } from '../generated/prisma/enums.js';
@@ -56,10 +55,9 @@ export class LeadIntakePipeline {
     private readonly extractor: LeadExtractor,
     private readonly leads: LeadsService,
     private readonly email: EmailService,
-    private readonly outbox: OutboxService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly profiles: TenantProfileService,
     private readonly repository: GmailRepository,
-    private readonly cache: TenantCacheService,
   ) {}
 
   /** The extraction alone, as the lead would get it: `POST /ai/extract`. Creates nothing. */
@@ -82,12 +80,13 @@ export class LeadIntakePipeline {
     const email = extraction.customerEmail?.value ?? null;
     const reason = attention.needsAttention ? attention.reason : null;
 
-    let outboxIds: string[] = [];
     let replyQueued = false;
     let smsOfferQueued = false;
     let lead: Lead;
     try {
-      lead = await this.db.transaction(async (tx) => {
+      lead = await this.unitOfWork.run(async (work) => {
+        const tx = work.tx;
+        work.invalidatesCache();
         const created = await this.leads.createImported(tx, {
           customerName: extraction.customerName?.value ?? 'Ukendt kunde',
           customerPhone: extraction.customerPhone?.value ?? null,
@@ -120,13 +119,11 @@ export class LeadIntakePipeline {
             ...(fromCustomer && origin.threadId ? { replyThreadId: origin.threadId } : {}),
             ...(fromCustomer && origin.rfcMessageId ? { inReplyTo: origin.rfcMessageId } : {}),
           });
-          outboxIds.push(...ids);
+          work.relayAfterCommit(ids);
           replyQueued = ids.length > 0;
         }
         if (!reason) {
-          outboxIds.push(
-            await this.outbox.write(tx, tenantId, 'sms.offer', { tenantId, leadId: created.id }),
-          );
+          await work.enqueue('sms.offer', { tenantId, leadId: created.id });
           smsOfferQueued = true;
         }
         return created;
@@ -146,11 +143,8 @@ export class LeadIntakePipeline {
           };
         }
       }
-      outboxIds = [];
       throw error;
     }
-    this.outbox.relay(outboxIds);
-    await this.cache.invalidate(tenantId);
     this.logger.log({
       message: 'Lead created from mail',
       tenantId,

@@ -3,12 +3,12 @@ import { DateTime } from 'luxon';
 
 import { ActivitiesService } from '../activities/activities.service.js';
 import { AvailabilityService, type Slot } from '../calendar/availability.service.js';
-import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { Decimal } from '../core/money/money.js';
 import { DomainError } from '../core/http/domain-error.js';
 import { OutboxService } from '../core/queue/outbox.service.js';
 import { LockBusyError, RedisLockService } from '../core/redis/redis-lock.service.js';
+import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import type { Lead, SlotOffer } from '../generated/prisma/client.js';
 import type { LeadStatus } from '../generated/prisma/enums.js';
 import type { Principal } from '../auth/principal.js';
@@ -92,7 +92,7 @@ export class SmsOfferService {
     private readonly availability: AvailabilityService,
     private readonly profile: TenantProfileService,
     private readonly sms: SmsService,
-    private readonly cache: TenantCacheService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly leads: LeadsService,
     private readonly clock: Clock,
   ) {}
@@ -211,8 +211,9 @@ export class SmsOfferService {
     options: OfferOptions,
   ): Promise<OfferOutcome> {
     const tenantId = this.db.tenantId;
-    let relay: string[] = [];
-    const outcome = await this.db.transaction(async (tx): Promise<OfferOutcome> => {
+    return this.unitOfWork.run(async (work): Promise<OfferOutcome> => {
+      const tx = work.tx;
+      work.invalidatesCache();
       if (holdMinutes > 0 && slots.length > 0) {
         await this.repository.lockOffers(tenantId, tx);
         if (
@@ -244,7 +245,7 @@ export class SmsOfferService {
           body: noSlotsText({ tenantName: profile.name }),
           type: 'other',
         });
-        relay = queued.outboxIds;
+        work.relayAfterCommit(queued.outboxIds);
         await this.repository.updateLead(
           tenantId,
           lead.id,
@@ -281,7 +282,7 @@ export class SmsOfferService {
         }),
         type: 'booking_options',
       });
-      relay = queued.outboxIds;
+      work.relayAfterCommit(queued.outboxIds);
       // Holds off: the offer expires at once, so availability never counts it as taken.
       const expiresAt = new Date(now.getTime() + holdMinutes * 60_000);
       await this.repository.createOffers(
@@ -323,9 +324,6 @@ export class SmsOfferService {
       });
       return { outcome: 'sent', smsMessageId: queued.message.id, slots: numbered };
     });
-    this.outbox.relay(relay);
-    await this.cache.invalidate(tenantId);
-    return outcome;
   }
 
   private async hasOpenOffer(

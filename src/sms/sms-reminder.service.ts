@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { ActivitiesService } from '../activities/activities.service.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
-import { OutboxService } from '../core/queue/outbox.service.js';
+import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { EmailService } from '../email/email.service.js';
 import { TenantProfileService } from '../tenants/tenant-profile.service.js';
 import { SmsRepository } from './sms.repository.js';
@@ -28,7 +28,7 @@ export class SmsReminderService {
     private readonly repository: SmsRepository,
     private readonly system: SystemPrismaService,
     private readonly db: TenantPrismaService,
-    private readonly outbox: OutboxService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly activities: ActivitiesService,
     private readonly profile: TenantProfileService,
     private readonly sms: SmsService,
@@ -54,9 +54,9 @@ export class SmsReminderService {
     let reminded = 0;
     for (const booking of due) {
       const lead = booking.lead;
-      const relay = await this.db.transaction(async (tx) => {
-        if (!(await this.repository.markReminded(tenantId, booking, now, tx))) return null;
-        const ids: string[] = [];
+      const sent = await this.unitOfWork.run(async (work) => {
+        const tx = work.tx;
+        if (!(await this.repository.markReminded(tenantId, booking, now, tx))) return false;
         const address = `${lead.address}, ${lead.postalCode} ${lead.city}`;
         const phone = lead.customerPhone;
         const texted = phone !== null && !(await this.repository.isOptedOut(tenantId, phone, tx));
@@ -74,12 +74,12 @@ export class SmsReminderService {
             }),
             type: 'reminder',
           });
-          ids.push(...queued.outboxIds);
+          work.relayAfterCommit(queued.outboxIds);
         }
         if (lead.customerEmail) {
           const start = DateTime.fromJSDate(booking.startsAt, { zone: profile.timezone }).setLocale('da');
-          ids.push(
-            ...(await this.email.enqueue(tx, {
+          work.relayAfterCommit(
+            await this.email.enqueue(tx, {
               tenantId,
               subjectType: 'booking',
               subjectId: booking.id,
@@ -95,7 +95,7 @@ export class SmsReminderService {
                 bookingTime: start.toFormat('HH:mm'),
                 address,
               },
-            })),
+            }),
           );
         }
         await this.activities.record(tx, {
@@ -114,12 +114,9 @@ export class SmsReminderService {
             email: lead.customerEmail !== null,
           },
         });
-        return ids;
+        return true;
       });
-      if (relay) {
-        reminded += 1;
-        this.outbox.relay(relay);
-      }
+      if (sent) reminded += 1;
     }
     return reminded;
   }

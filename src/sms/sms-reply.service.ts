@@ -5,11 +5,10 @@ import { ActivitiesService } from '../activities/activities.service.js';
 import { BookingOverlapError } from '../bookings/bookings.errors.js';
 import { BookingsService } from '../bookings/bookings.service.js';
 import { AvailabilityService } from '../calendar/availability.service.js';
-import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { withVat } from '../core/money/money.js';
 import { normalizePhone } from '../core/phone/phone.js';
-import { OutboxService } from '../core/queue/outbox.service.js';
+import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { EmailService } from '../email/email.service.js';
 import type { InboundEvent, Lead, SlotOffer } from '../generated/prisma/client.js';
 import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
@@ -51,7 +50,7 @@ export class SmsReplyService {
   constructor(
     private readonly repository: SmsRepository,
     private readonly db: TenantPrismaService,
-    private readonly outbox: OutboxService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly activities: ActivitiesService,
     private readonly profile: TenantProfileService,
     private readonly sms: SmsService,
@@ -59,7 +58,6 @@ export class SmsReplyService {
     private readonly bookings: BookingsService,
     private readonly availability: AvailabilityService,
     private readonly email: EmailService,
-    private readonly cache: TenantCacheService,
     private readonly clock: Clock,
   ) {}
 
@@ -80,7 +78,9 @@ export class SmsReplyService {
     const lead = batch?.leadId
       ? await this.repository.findLead(tenantId, batch.leadId)
       : await this.repository.latestLeadByPhone(tenantId, text.phone);
-    await this.db.transaction(async (tx) => {
+    await this.unitOfWork.run(async (work) => {
+      const tx = work.tx;
+      work.invalidatesCache();
       const short = detail.slice(0, 300);
       if (!(await this.repository.finishInboundEvent(tenantId, event.id, 'failed', tx, short))) return;
       await this.recordInbound(tx, text, lead, null, 'kunne ikke behandles automatisk');
@@ -92,7 +92,6 @@ export class SmsReplyService {
           tx,
         );
     });
-    await this.cache.invalidate(tenantId);
   }
 
   private textOf(event: InboundEvent): InboundText {
@@ -177,9 +176,10 @@ export class SmsReplyService {
 
   private async book(text: InboundText, lead: Lead, offer: SlotOffer, profile: TenantProfile): Promise<void> {
     const tenantId = profile.id;
-    const relay: string[] = [];
     await this.bookings.guardOverlap((claim) =>
-      this.db.transaction(async (tx) => {
+      this.unitOfWork.run(async (work) => {
+        const tx = work.tx;
+        work.invalidatesCache();
         const locked = await this.repository.lockLead(tenantId, lead.id, tx);
         await this.repository.lockTeam(offer.teamId, tx);
         const current = await this.repository.findOffer(tenantId, offer.id, tx);
@@ -189,9 +189,7 @@ export class SmsReplyService {
           throw new SlotGoneError('taken');
         await this.repository.withdrawOpenOffers(tenantId, lead.id, tx);
         await this.recordInbound(tx, text, locked, booking.id);
-        relay.push(
-          await this.outbox.write(tx, tenantId, 'calendar.sync-booking', { tenantId, bookingId: booking.id }),
-        );
+        await work.enqueue('calendar.sync-booking', { tenantId, bookingId: booking.id });
         const hours = formatHours(booking.durationHours);
         const queued = await this.sms.queueText(tx, {
           tenantId,
@@ -207,11 +205,11 @@ export class SmsReplyService {
           }),
           type: 'confirmation',
         });
-        relay.push(...queued.outboxIds);
+        work.relayAfterCommit(queued.outboxIds);
         if (locked.customerEmail) {
           const start = DateTime.fromJSDate(booking.startsAt, { zone: profile.timezone }).setLocale('da');
-          relay.push(
-            ...(await this.email.enqueue(tx, {
+          work.relayAfterCommit(
+            await this.email.enqueue(tx, {
               tenantId,
               subjectType: 'booking',
               subjectId: booking.id,
@@ -227,14 +225,12 @@ export class SmsReplyService {
                 durationHours: hours,
                 totalAmount: formatKroner(withVat(booking.totalAmount, profile.vatRate)),
               },
-            })),
+            }),
           );
         }
         await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
       }),
     );
-    this.outbox.relay(relay);
-    await this.cache.invalidate(tenantId);
   }
 
   private async freshOptions(text: InboundText, lead: Lead, reason: 'taken' | 'expired'): Promise<string> {
@@ -265,7 +261,8 @@ export class SmsReplyService {
     profile: TenantProfile,
   ): Promise<void> {
     const tenantId = profile.id;
-    const relay = await this.db.transaction(async (tx) => {
+    await this.unitOfWork.run(async (work) => {
+      const tx = work.tx;
       await this.recordInbound(tx, text, lead, null);
       const added = await this.repository.addOptOut(tenantId, text.phone, keyword, tx);
       if (lead) await this.repository.withdrawOpenOffers(tenantId, lead.id, tx);
@@ -279,7 +276,7 @@ export class SmsReplyService {
         metadata: { keyword, phone: text.phone },
       });
       await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
-      if (!added) return [];
+      if (!added) return;
       const queued = await this.sms.queueText(tx, {
         tenantId,
         leadId: lead?.id ?? null,
@@ -287,9 +284,8 @@ export class SmsReplyService {
         body: optOutText({ tenantName: profile.name }),
         type: 'opt_out',
       });
-      return queued.outboxIds;
+      work.relayAfterCommit(queued.outboxIds);
     });
-    this.outbox.relay(relay);
   }
 
   private async optIn(
@@ -299,11 +295,12 @@ export class SmsReplyService {
     profile: TenantProfile,
   ): Promise<void> {
     const tenantId = profile.id;
-    const relay = await this.db.transaction(async (tx) => {
+    await this.unitOfWork.run(async (work) => {
+      const tx = work.tx;
       await this.recordInbound(tx, text, lead, null);
       const removed = await this.repository.removeOptOut(tenantId, text.phone, tx);
       await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
-      if (!removed) return [];
+      if (!removed) return;
       await this.activities.record(tx, {
         type: 'sms',
         title: 'SMS tilmeldt igen',
@@ -320,9 +317,8 @@ export class SmsReplyService {
         body: optInText({ tenantName: profile.name }),
         type: 'other',
       });
-      return queued.outboxIds;
+      work.relayAfterCommit(queued.outboxIds);
     });
-    this.outbox.relay(relay);
   }
 
   private async unreadable(
@@ -332,15 +328,16 @@ export class SmsReplyService {
     profile: TenantProfile,
   ): Promise<void> {
     const tenantId = profile.id;
-    const relay = await this.db.transaction(async (tx) => {
+    await this.unitOfWork.run(async (work) => {
+      const tx = work.tx;
       await this.recordInbound(tx, text, lead, null);
       await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
       // Help only where a choice is expected, and at most once an hour per number.
       const open = batch?.slotOffers.filter((offer) => offer.status === 'offered') ?? [];
       if (!lead || open.length === 0 || (await this.repository.isOptedOut(tenantId, text.phone, tx)))
-        return [];
+        return;
       const since = new Date(Date.now() - HELP_INTERVAL_MS);
-      if (await this.repository.sentOfTypeSince(tenantId, text.phone, 'help', since, tx)) return [];
+      if (await this.repository.sentOfTypeSince(tenantId, text.phone, 'help', since, tx)) return;
       const queued = await this.sms.queueText(tx, {
         tenantId,
         leadId: lead.id,
@@ -348,9 +345,8 @@ export class SmsReplyService {
         body: helpText({ tenantName: profile.name, count: open.length }),
         type: 'help',
       });
-      return queued.outboxIds;
+      work.relayAfterCommit(queued.outboxIds);
     });
-    this.outbox.relay(relay);
   }
 
   private async recordOnly(text: InboundText, lead: Lead | null): Promise<void> {

@@ -3,11 +3,11 @@ import { UnrecoverableError } from 'bullmq';
 
 import { ActivitiesService } from '../activities/activities.service.js';
 import { type Principal, visibleOnlyTo } from '../auth/principal.js';
-import { TenantCacheService } from '../core/cache/tenant-cache.service.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { paginated } from '../core/http/pagination.js';
 import { OutboxService } from '../core/queue/outbox.service.js';
+import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import type { SmsMessage } from '../generated/prisma/client.js';
 import type { SmsStatus, SmsType } from '../generated/prisma/enums.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
@@ -106,7 +106,7 @@ export class SmsService {
     private readonly credentials: CredentialsService,
     private readonly sender: SmsSender,
     private readonly leads: LeadsService,
-    private readonly cache: TenantCacheService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly config: AppConfig,
   ) {}
 
@@ -157,7 +157,8 @@ export class SmsService {
     const lead = await this.leads.findVisible(dto.leadId, principal);
     if (!lead.customerPhone) throw new LeadHasNoPhoneError();
     const tenantId = this.db.tenantId;
-    const { message, outboxIds } = await this.db.transaction(async (tx) => {
+    const message = await this.unitOfWork.run(async (work) => {
+      const tx = work.tx;
       if (await this.repository.isOptedOut(tenantId, lead.customerPhone!, tx))
         throw new RecipientOptedOutError();
       const queued = await this.queueText(tx, {
@@ -177,9 +178,9 @@ export class SmsService {
         actorUserId: principal.userId,
         metadata: { smsMessageId: queued.message.id, segments: queued.message.segments },
       });
-      return queued;
+      work.relayAfterCommit(queued.outboxIds);
+      return queued.message;
     });
-    this.outbox.relay(outboxIds);
     return SmsDto.from(message);
   }
 
@@ -311,8 +312,10 @@ export class SmsService {
     failure: FailureSummary,
     status: 'warning' | 'error',
   ): Promise<void> {
-    await this.db.transaction((tx) => this.failIn(tx, message, code, failure, status));
-    await this.cache.invalidate(this.db.tenantId);
+    await this.unitOfWork.run((work) => {
+      work.invalidatesCache();
+      return this.failIn(work.tx, message, code, failure, status);
+    });
   }
 
   /** `code`: Twilio's numeric error code; `failure`: our summary, the text's errorMessage. */
@@ -377,7 +380,9 @@ export class SmsService {
     }
     const errorCode = params.ErrorCode ? Number.parseInt(params.ErrorCode, 10) : null;
     const failed = status === 'failed' || status === 'undelivered';
-    await this.db.transaction(async (tx) => {
+    await this.unitOfWork.run(async (work) => {
+      const tx = work.tx;
+      if (failed) work.invalidatesCache();
       const moved = await this.repository.advanceStatus(
         tenantId,
         message.id,
@@ -407,6 +412,5 @@ export class SmsService {
       }
       await this.repository.finishInboundEvent(tenantId, event.id, moved ? 'processed' : 'ignored', tx);
     });
-    if (failed) await this.cache.invalidate(tenantId);
   }
 }

@@ -3,8 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../core/config/app-config.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 import { TenantContextService } from '../core/database/tenant-context.js';
-import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
-import { OutboxService } from '../core/queue/outbox.service.js';
+import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
 import { SmsSender } from '../integrations/twilio/twilio.client.js';
 import { TwilioSignatureError } from './sms.errors.js';
@@ -26,11 +25,10 @@ export class TwilioWebhookService {
   constructor(
     private readonly system: SystemPrismaService,
     private readonly context: TenantContextService,
-    private readonly db: TenantPrismaService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly credentials: CredentialsService,
     private readonly sender: SmsSender,
     private readonly repository: SmsRepository,
-    private readonly outbox: OutboxService,
     private readonly config: AppConfig,
   ) {}
 
@@ -61,16 +59,14 @@ export class TwilioWebhookService {
       const status = params.MessageStatus ?? params.SmsStatus ?? '';
       const provider = kind === 'sms' ? 'twilio_sms' : 'twilio_status';
       const dedupKey = kind === 'sms' ? sid : `${sid}:${status}`;
-      const outboxIds = await this.db.transaction(async (tx) => {
-        const eventId = await this.repository.recordInboundEvent(tenant.id, provider, dedupKey, params, tx);
-        if (!eventId) return [];
+      const recorded = await this.unitOfWork.run(async (work) => {
+        const eventId = await this.repository.recordInboundEvent(tenant.id, provider, dedupKey, params, work.tx);
+        if (!eventId) return false;
         const job = kind === 'sms' ? 'sms.inbound' : 'sms.status';
-        return [
-          await this.outbox.write(tx, tenant.id, job, { tenantId: tenant.id, inboundEventId: eventId }),
-        ];
+        await work.enqueue(job, { tenantId: tenant.id, inboundEventId: eventId });
+        return true;
       });
-      this.outbox.relay(outboxIds);
-      return { recorded: outboxIds.length > 0 };
+      return { recorded };
     });
   }
 }
