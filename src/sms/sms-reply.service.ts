@@ -334,8 +334,7 @@ export class SmsReplyService {
       await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
       // Help only where a choice is expected, and at most once an hour per number.
       const open = batch?.slotOffers.filter((offer) => offer.status === 'offered') ?? [];
-      if (!lead || open.length === 0 || (await this.repository.isOptedOut(tenantId, text.phone, tx)))
-        return;
+      if (!lead || open.length === 0 || (await this.repository.isOptedOut(tenantId, text.phone, tx))) return;
       const since = new Date(Date.now() - HELP_INTERVAL_MS);
       if (await this.repository.sentOfTypeSince(tenantId, text.phone, 'help', since, tx)) return;
       const queued = await this.sms.queueText(tx, {

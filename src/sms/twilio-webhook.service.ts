@@ -60,7 +60,13 @@ export class TwilioWebhookService {
       const provider = kind === 'sms' ? 'twilio_sms' : 'twilio_status';
       const dedupKey = kind === 'sms' ? sid : `${sid}:${status}`;
       const recorded = await this.unitOfWork.run(async (work) => {
-        const eventId = await this.repository.recordInboundEvent(tenant.id, provider, dedupKey, params, work.tx);
+        const eventId = await this.repository.recordInboundEvent(
+          tenant.id,
+          provider,
+          dedupKey,
+          params,
+          work.tx,
+        );
         if (!eventId) return false;
         const job = kind === 'sms' ? 'sms.inbound' : 'sms.status';
         await work.enqueue(job, { tenantId: tenant.id, inboundEventId: eventId });

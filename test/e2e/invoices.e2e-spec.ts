@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { BILLY_CLIENT_OPTIONS, type BillyClientOptions } from '../../src/integrations/billy/billy.client.js';
+import {
+  BILLY_CLIENT_OPTIONS,
+  BillyClientFactory,
+  type BillyClientOptions,
+} from '../../src/integrations/billy/billy.client.js';
 import { MarkOverdueProcessor } from '../../src/invoices/jobs/mark-overdue.processor.js';
 import { PollPaymentsProcessor } from '../../src/invoices/jobs/poll-payments.processor.js';
 import { BillyFake } from '../fakes/billy.fake.js';
@@ -608,6 +612,59 @@ describe('invoices', () => {
       const flagged = await invoiceOf(c, lost.bookingId);
       expect(flagged).toMatchObject({ status: 'approved', needsAttention: true });
       expect(flagged.needsAttentionReason).toContain('does not know invoice deleted-in-billy');
+    });
+
+    it('a payment seen before a later invoice fails to poll shows in the stats at once', async () => {
+      const fresh = await setupTenant('Firma Billy Stats');
+      expect(
+        (
+          await request('PUT', '/api/integrations/billy', fresh.admin, {
+            apiKey: billy.accessToken,
+            organizationId: billy.organizationId,
+          })
+        ).statusCode,
+      ).toBe(200);
+      const approvedInBilly = async () => {
+        const { bookingId } = await completedBooking(fresh);
+        const draft = await eventually(
+          () => invoiceOf(fresh, bookingId),
+          (row) => row.billyInvoiceId !== null,
+        );
+        await request('POST', `/api/invoices/${draft.id}/approve`, fresh.admin);
+        return eventually(
+          () => invoiceOf(fresh, bookingId),
+          (row) => row.number !== null,
+        );
+      };
+      const paid = await approvedInBilly();
+      const failing = await approvedInBilly();
+      // Polled in due-date order: the paid one first, then the one whose read fails.
+      await ownerDb().invoice.update({
+        where: { id: failing.id },
+        data: { dueDate: new Date(Date.now() + 60 * DAY) },
+      });
+      await drainTenant(test.app, fresh.tenant.id);
+      const stats = async () => (await request('GET', '/api/leads/stats', fresh.admin)).json();
+      const before = await stats();
+      billy.recordPayment(paid.billyInvoiceId!);
+      const factory = test.app.get(BillyClientFactory);
+      const forCredentials = factory.forCredentials.bind(factory);
+      const spy = vi.spyOn(factory, 'forCredentials').mockImplementation((credentials) => {
+        const client = forCredentials(credentials);
+        const getInvoice = client.getInvoice.bind(client);
+        client.getInvoice = (id) =>
+          id === failing.billyInvoiceId ? Promise.reject(new Error('Billy went away')) : getInvoice(id);
+        return client;
+      });
+      try {
+        await expect(test.app.get(PollPaymentsProcessor).handle({})).rejects.toThrow();
+      } finally {
+        spy.mockRestore();
+      }
+      expect((await request('GET', `/api/invoices/${paid.id}`, fresh.admin)).json().status).toBe('paid');
+      expect(await stats()).toMatchObject({
+        paidRevenue: (Number(before.paidRevenue) + 1526.88).toFixed(2),
+      });
     });
 
     it('creates the invoice once in Billy when two pushes run at the same time', async () => {
