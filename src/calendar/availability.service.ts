@@ -2,7 +2,8 @@ import { Injectable, Logger, Inject } from '@nestjs/common';
 
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
-import { calendarFailure } from '../integrations/provider-failure.js';
+import { IntegrationError } from '../integrations/integration-error.js';
+import { failureOf } from '../integrations/provider-failure.js';
 import type { Team } from '../generated/prisma/client.js';
 import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
 import {
@@ -14,11 +15,7 @@ import {
   type Slot,
   type TeamBusy,
 } from './availability.js';
-import {
-  CALENDAR_GATEWAY,
-  CalendarGatewayError,
-  type CalendarGateway,
-} from '../integrations/google-calendar/calendar.gateway.js';
+import { CALENDAR_GATEWAY, type CalendarGateway } from '../integrations/google-calendar/calendar.gateway.js';
 import { CalendarUnavailableError, CalendarTeamNotFoundError } from './calendar.errors.js';
 import { CalendarRepository } from './calendar.repository.js';
 import { Clock } from '../core/time/clock.js';
@@ -114,7 +111,7 @@ export class AvailabilityService {
     for (const team of teams) {
       const calendar = calendars?.get(calendarOf(team));
       // A calendar Google could not read gives its team no slots: a guess could double-book the team.
-      if (calendar instanceof CalendarGatewayError) continue;
+      if (calendar instanceof IntegrationError) continue;
       busy.push({
         teamId: team.id,
         busy: [
@@ -139,16 +136,18 @@ export class AvailabilityService {
   private async calendarBusy(
     teams: readonly Team[],
     range: Interval,
-  ): Promise<Map<string, Interval[] | CalendarGatewayError> | null> {
+  ): Promise<Map<string, Interval[] | IntegrationError> | null> {
     const client = await this.gateway.connect();
     if (!client) return null;
     const calendarIds = [...new Set(teams.map(calendarOf))];
-    let result: Map<string, Interval[] | CalendarGatewayError>;
+    let result: Map<string, Interval[] | IntegrationError>;
     try {
       result = await client.freeBusy(calendarIds, range.start, range.end);
     } catch (error) {
       const problem =
-        error instanceof CalendarGatewayError ? error : new CalendarGatewayError('retry', String(error));
+        error instanceof IntegrationError
+          ? error
+          : new IntegrationError({ provider: 'Google Kalender', kind: 'retry', message: String(error) });
       // The vendor's words go to the log only; admins and the timeline get the summary of its kind.
       this.logger.warn({
         message: 'Team calendars could not be read',
@@ -156,22 +155,24 @@ export class AvailabilityService {
         error: problem.message,
       });
       if (problem.kind !== 'retry') {
-        await this.credentials.recordFailure('google', calendarFailure(problem), { needsAttention: true });
+        await this.credentials.recordFailure('google', failureOf(problem), { needsAttention: true });
       }
       throw new CalendarUnavailableError(
-        problem.kind === 'credentials' ? 'Google refused the credentials' : 'Google Calendar did not answer',
+        problem.kind === 'needs_attention' && !problem.accessDenied
+          ? 'Google refused the credentials'
+          : 'Google Calendar did not answer',
         problem,
       );
     }
     for (const [calendarId, busy] of result) {
-      if (!(busy instanceof CalendarGatewayError)) continue;
+      if (!(busy instanceof IntegrationError)) continue;
       this.logger.warn({
         message: 'A team calendar could not be read',
         calendarId,
         kind: busy.kind,
         error: busy.message,
       });
-      await this.credentials.recordFailure('google', calendarFailure(busy), {
+      await this.credentials.recordFailure('google', failureOf(busy), {
         needsAttention: busy.kind !== 'retry',
       });
     }

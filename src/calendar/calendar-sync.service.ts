@@ -5,11 +5,11 @@ import { ActivitiesService } from '../activities/activities.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { RedisLockService } from '../core/redis/redis-lock.service.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
+import { isIntegrationError } from '../integrations/integration-error.js';
 import { TenantProfileService } from '../tenants/tenant-profile.service.js';
 import { calendarOf } from './availability.service.js';
 import {
   CALENDAR_GATEWAY,
-  CalendarGatewayError,
   type CalendarClient,
   type CalendarEventInput,
   type CalendarGateway,
@@ -49,7 +49,7 @@ const IN_CALENDAR = new Set(['confirmed', 'in_progress', 'completed']);
 const SYNC_LOCK_MS = 5 * 60_000;
 
 const isMissing = (error: unknown) =>
-  error instanceof CalendarGatewayError && (error.kind === 'not_found' || error.kind === 'gone');
+  isIntegrationError(error, 'Google Kalender') && error.kind === 'not_found';
 
 /**
  * Makes a team's Google Calendar event match its booking (the `calendar.sync-booking` job). Idempotent:
@@ -143,7 +143,7 @@ export class CalendarSyncService {
     try {
       await client.insertEvent(target, eventId, event);
     } catch (error) {
-      if (!(error instanceof CalendarGatewayError && error.kind === 'conflict')) throw error;
+      if (!(isIntegrationError(error, 'Google Kalender') && error.kind === 'conflict')) throw error;
       // Our id already exists: an earlier attempt inserted it and its answer was lost (or the event was
       // deleted since). Patching sets every field again and undeletes it.
       await client.patchEvent(target, eventId, event);

@@ -2,14 +2,13 @@ import { Module } from '@nestjs/common';
 
 import { ActivitiesModule } from '../activities/activities.module.js';
 import { CredentialsModule } from '../integrations/credentials/credentials.module.js';
+import { GoogleCalendarModule } from '../integrations/google-calendar/google-calendar.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { AvailabilityService } from './availability.service.js';
-import { CALENDAR_GATEWAY } from '../integrations/google-calendar/calendar.gateway.js';
 import { CalendarSyncService } from './calendar-sync.service.js';
 import { CalendarController } from './calendar.controller.js';
 import { CalendarRepository } from './calendar.repository.js';
 import { CalendarService } from './calendar.service.js';
-import { GoogleCalendarGateway } from '../integrations/google-calendar/google-calendar.gateway.js';
 import { SyncBookingProcessor } from './jobs/sync-booking.processor.js';
 
 /**
@@ -19,7 +18,7 @@ import { SyncBookingProcessor } from './jobs/sync-booking.processor.js';
  * bookings, so the dependency runs one way.
  */
 @Module({
-  imports: [TenantsModule, ActivitiesModule, CredentialsModule],
+  imports: [TenantsModule, ActivitiesModule, CredentialsModule, GoogleCalendarModule],
   controllers: [CalendarController],
   providers: [
     CalendarRepository,
@@ -27,7 +26,6 @@ import { SyncBookingProcessor } from './jobs/sync-booking.processor.js';
     CalendarService,
     CalendarSyncService,
     SyncBookingProcessor,
-    { provide: CALENDAR_GATEWAY, useClass: GoogleCalendarGateway },
   ],
   exports: [AvailabilityService],
 })

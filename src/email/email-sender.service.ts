@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { UnrecoverableError } from 'bullmq';
 import MailComposer from 'nodemailer/lib/mail-composer';
@@ -8,13 +8,9 @@ import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import type { OutboundEmail } from '../generated/prisma/client.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
-import {
-  GmailClient,
-  GmailError,
-  GmailNotConfiguredError,
-  type GmailMessageRef,
-} from '../integrations/gmail/gmail.client.js';
-import { giveUp, gmailFailure, type FailureSummary } from '../integrations/provider-failure.js';
+import { GMAIL_CLIENT, type GmailClient, type GmailMessageRef } from '../integrations/gmail/gmail.client.js';
+import { isIntegrationError } from '../integrations/integration-error.js';
+import { failureOf, giveUp, type FailureSummary } from '../integrations/provider-failure.js';
 import { LeadsService } from '../leads/leads.service.js';
 
 export type SendOutcome = 'sent' | 'already_sent' | 'gone';
@@ -38,7 +34,7 @@ export class EmailSender {
 
   constructor(
     private readonly db: TenantPrismaService,
-    private readonly gmail: GmailClient,
+    @Inject(GMAIL_CLIENT) private readonly gmail: GmailClient,
     private readonly credentials: CredentialsService,
     private readonly activities: ActivitiesService,
     private readonly leads: LeadsService,
@@ -75,14 +71,14 @@ export class EmailSender {
       await this.credentials.recordSuccess('google');
       return 'sent';
     } catch (error) {
-      if (error instanceof GmailNotConfiguredError) {
+      if (!isIntegrationError(error, 'Gmail', 'Google')) throw error;
+      if (error.kind === 'not_configured') {
         await this.fail(email, NOT_CONNECTED);
         throw giveUp(error);
       }
-      if (!(error instanceof GmailError)) throw error;
       // Gmail's own words go to the log with the job's failure; people see the summary of its kind.
-      const failure = gmailFailure(error);
-      if (error.kind === 'revoked') {
+      const failure = failureOf(error);
+      if (error.kind === 'needs_attention') {
         await this.credentials.recordFailure('google', failure, { needsAttention: true });
         await this.fail(email, {
           code: failure.code,
@@ -90,7 +86,7 @@ export class EmailSender {
         });
         throw giveUp(error, `Gmail access revoked: ${error.message}`);
       }
-      if (error.kind === 'rejected') {
+      if (error.kind === 'give_up') {
         await this.fail(email, {
           code: failure.code,
           message: 'Gmail afviste e-mailen: den blev ikke sendt.',

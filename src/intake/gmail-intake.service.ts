@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { ActivitiesService } from '../activities/activities.service.js';
 import { AppConfig } from '../core/config/app-config.js';
@@ -8,7 +8,8 @@ import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { MAX_HEADER_CHARS } from './extraction/limits.js';
 import { decodeHeader, readMailBody, type MimePart } from './extraction/mail-text.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
-import { GmailClient, GmailError, type GmailMessage } from '../integrations/gmail/gmail.client.js';
+import { GMAIL_CLIENT, type GmailClient, type GmailMessage } from '../integrations/gmail/gmail.client.js';
+import { isIntegrationError } from '../integrations/integration-error.js';
 import { GmailRepository } from './gmail.repository.js';
 import { LeadIntakePipeline } from './lead-intake.pipeline.js';
 import { checkSender } from './sender-check.js';
@@ -25,7 +26,7 @@ export type ImportOutcome = 'created' | 'duplicate' | 'rejected' | 'gone';
 /**
  * The Gmail side of the intake (docs/architecture.md, step 1): the history sync that turns a push into
  * import jobs, the import of one message, and the watch. Runs inside the tenant's context (jobs enter
- * it from their payload). Failures come out as GmailError; the processors decide about retries.
+ * it from their payload). Failures come out as IntegrationError; the processors decide about retries.
  */
 @Injectable()
 export class GmailIntakeService {
@@ -33,7 +34,7 @@ export class GmailIntakeService {
 
   constructor(
     private readonly db: TenantPrismaService,
-    private readonly gmail: GmailClient,
+    @Inject(GMAIL_CLIENT) private readonly gmail: GmailClient,
     private readonly repository: GmailRepository,
     private readonly unitOfWork: UnitOfWork,
     private readonly pipeline: LeadIntakePipeline,
@@ -61,7 +62,7 @@ export class GmailIntakeService {
         try {
           found = await this.history(state.historyId);
         } catch (error) {
-          if (!(error instanceof GmailError) || error.kind !== 'not_found') throw error;
+          if (!isIntegrationError(error, 'Gmail') || error.kind !== 'not_found') throw error;
           // The cursor is older than Gmail keeps history: read the last days instead. Messages already
           // imported are skipped below, and the lead's unique source id stops any that slip through.
           this.logger.warn({
@@ -106,7 +107,7 @@ export class GmailIntakeService {
     try {
       message = await this.gmail.get(messageId);
     } catch (error) {
-      if (error instanceof GmailError && error.kind === 'not_found') {
+      if (isIntegrationError(error, 'Gmail') && error.kind === 'not_found') {
         this.logger.warn({
           message: 'Gmail message gone before import',
           tenantId: this.db.tenantId,

@@ -12,8 +12,8 @@ import { LeadsService } from '../leads/leads.service.js';
 import { MailTextDto, pastedMail } from './dto/mail-text.dto.js';
 import type { LeadExtraction } from './extraction/lead-fields.js';
 import { IntegrationNotConfiguredError } from '../integrations/credentials/credentials.errors.js';
-import { gmailFailure } from '../integrations/provider-failure.js';
-import { GmailNotConfiguredError, GmailError } from '../integrations/gmail/gmail.client.js';
+import { isIntegrationError } from '../integrations/integration-error.js';
+import { failureOf } from '../integrations/provider-failure.js';
 import { GmailIntakeService } from './gmail-intake.service.js';
 import { GmailRepository } from './gmail.repository.js';
 import { LeadIntakePipeline } from './lead-intake.pipeline.js';
@@ -101,15 +101,15 @@ export class GmailWatchController {
       const watched = await this.intake.watch();
       return { historyId: watched.historyId, watchExpiresAt: watched.expiresAt.toISOString() };
     } catch (error) {
-      if (error instanceof GmailNotConfiguredError) throw new IntegrationNotConfiguredError('google');
-      if (error instanceof GmailError) {
+      if (isIntegrationError(error, 'Gmail', 'Google')) {
+        if (error.kind === 'not_configured') throw new IntegrationNotConfiguredError('google');
         // The admin gets the summary of the failure's kind; Gmail's own words go to the log.
         this.logger.warn({
           message: 'Gmail did not start the watch',
           kind: error.kind,
           error: error.message,
         });
-        const failure = gmailFailure(error);
+        const failure = failureOf(error);
         throw new DomainError('unavailable', `Gmail did not start the watch: ${failure.message}`, {
           code: failure.code,
         });

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { ExtractionRules } from '../tenants/tenant-defaults.js';
 import type { OwnContacts } from './extraction/contacts.js';
@@ -13,7 +13,8 @@ import {
 } from './extraction/lead-fields.js';
 import { leadExtractionRequest } from './extraction/gemini-prompt.js';
 import { validateExtraction } from './extraction/validate.js';
-import { GeminiClient, GeminiUnavailableError } from '../integrations/gemini/gemini.client.js';
+import { GEMINI_CLIENT, type GeminiClient } from '../integrations/gemini/gemini.client.js';
+import { isIntegrationError } from '../integrations/integration-error.js';
 import { leadEmailText, type LeadEmail } from './parsers/label-parser.js';
 import { decoded, detectLayout, extractWithParsers } from './parsers/parse-lead-email.js';
 
@@ -38,7 +39,7 @@ const NUMERIC_FIELDS: ReadonlySet<LeadFieldName> = new Set(['estimatedHours', 's
 export class LeadExtractor {
   private readonly logger = new Logger(LeadExtractor.name);
 
-  constructor(private readonly gemini: GeminiClient) {}
+  constructor(@Inject(GEMINI_CLIENT) private readonly gemini: GeminiClient) {}
 
   async extract(mail: LeadEmail, options: ExtractOptions): Promise<LeadExtraction> {
     const result = await this.read(mail, options);
@@ -56,7 +57,7 @@ export class LeadExtractor {
     try {
       answer = await this.gemini.generateJson(leadExtractionRequest(text));
     } catch (error) {
-      if (!(error instanceof GeminiUnavailableError)) throw error;
+      if (!isIntegrationError(error, 'Gemini')) throw error;
       this.logger.warn({ message: 'Gemini unavailable; the parsers stand in', reason: error.message });
       return withWarning(parsed, `AI unavailable (${error.message}); read by ${parsed.extractor}`);
     }

@@ -1,24 +1,18 @@
 import { UnrecoverableError } from 'bullmq';
 
-import { CalendarGatewayError } from './google-calendar/calendar.gateway.js';
 import { DomainError } from '../core/http/domain-error.js';
-import { BillyError } from './billy/billy.errors.js';
-import { GmailError, GmailNotConfiguredError } from './gmail/gmail.client.js';
-import { SmsSendError } from './twilio/twilio.client.js';
 import { IntegrationNotConfiguredError } from './credentials/credentials.errors.js';
 import type { IntegrationProvider } from './credentials/credentials.providers.js';
 import type { ProviderFailure, ProviderFailureCode } from './credentials/provider-failure-code.js';
+import { IntegrationError, type ProviderName, type RetryTrouble } from './integration-error.js';
 
-export type { ProviderFailure, ProviderFailureCode };
+export type { ProviderFailure, ProviderFailureCode, ProviderName };
 
 /** How a failure reads for users: a provider's, or one of our own domain errors (already our words). */
 export interface FailureSummary {
   code: string;
   message: string;
 }
-
-/** The provider's name as users know it. */
-export type ProviderName = 'Twilio' | 'Gmail' | 'Google' | 'Google Kalender' | 'Billy' | 'Gemini';
 
 const MESSAGES: Record<ProviderFailureCode, (provider: ProviderName) => string> = {
   provider_unreachable: (p) => `${p} kunne ikke nås`,
@@ -39,72 +33,32 @@ export function providerFailure(provider: ProviderName, code: ProviderFailureCod
   return { code, message: MESSAGES[code](provider) };
 }
 
-/** A failure with an HTTP status (or none: no answer) in the codes every provider shares. */
-function byStatus(provider: ProviderName, status: number | null | undefined): ProviderFailure {
-  if (status === null || status === undefined || status === 408)
-    return providerFailure(provider, 'provider_unreachable');
-  if (status === 429 || status === 403) return providerFailure(provider, 'provider_rate_limited');
-  return providerFailure(provider, 'provider_unavailable');
+const TROUBLE: Record<RetryTrouble, ProviderFailureCode> = {
+  unreachable: 'provider_unreachable',
+  unavailable: 'provider_unavailable',
+  rate_limited: 'provider_rate_limited',
+};
+
+/** The one mapping from an adapter's error to what users see, the same for every vendor. */
+export function failureOf(error: IntegrationError): ProviderFailure {
+  return providerFailure(error.provider, failureCodeOf(error));
 }
 
-export function twilioFailure(error: SmsSendError): ProviderFailure {
+function failureCodeOf(error: IntegrationError): ProviderFailureCode {
   switch (error.kind) {
-    case 'opted_out':
-      return providerFailure('Twilio', 'recipient_opted_out');
+    case 'retry':
+      return TROUBLE[error.trouble ?? 'unavailable'];
     case 'needs_attention':
-      return providerFailure('Twilio', 'credentials_rejected');
+      return error.accessDenied ? 'access_denied' : 'credentials_rejected';
     case 'give_up':
-      return providerFailure('Twilio', 'request_rejected');
-    case 'retry':
-      return byStatus('Twilio', error.httpStatus);
-  }
-}
-
-export function gmailFailure(error: GmailError): ProviderFailure {
-  switch (error.kind) {
-    case 'revoked':
-      return providerFailure('Gmail', 'credentials_rejected');
-    case 'not_found':
-      return providerFailure('Gmail', 'not_found');
-    case 'rejected':
-      return providerFailure('Gmail', 'request_rejected');
-    case 'transient':
-      return providerFailure('Gmail', 'provider_unavailable');
-  }
-}
-
-export function calendarFailure(error: CalendarGatewayError): ProviderFailure {
-  switch (error.kind) {
-    case 'retry':
-      return byStatus('Google Kalender', error.status);
-    case 'credentials':
-      return providerFailure('Google Kalender', 'credentials_rejected');
-    case 'forbidden':
-      return providerFailure('Google Kalender', 'access_denied');
-    case 'not_found':
-    case 'gone':
-      return providerFailure('Google Kalender', 'not_found');
     case 'conflict':
-    case 'invalid':
-      return providerFailure('Google Kalender', 'request_rejected');
-  }
-}
-
-export function billyFailure(error: BillyError): ProviderFailure {
-  switch (error.kind) {
-    case 'auth':
-      return providerFailure('Billy', 'credentials_rejected');
-    case 'validation':
-      return providerFailure('Billy', 'request_rejected');
+      return 'request_rejected';
     case 'not_found':
-      return providerFailure('Billy', 'not_found');
-    case 'rate_limited':
-      return providerFailure('Billy', 'provider_rate_limited');
-    case 'unavailable':
-      return providerFailure('Billy', 'provider_unavailable');
-    case 'timeout':
-    case 'network':
-      return providerFailure('Billy', 'provider_unreachable');
+      return 'not_found';
+    case 'opted_out':
+      return 'recipient_opted_out';
+    case 'not_configured':
+      return 'not_configured';
   }
 }
 
@@ -118,11 +72,7 @@ const PROVIDER_NAMES: Record<IntegrationProvider, ProviderName> = {
 /** The provider failure `error` is, or was caused by; null when no provider is behind it. */
 export function describeProviderFailure(error: unknown): ProviderFailure | null {
   for (let cause = error, depth = 0; cause instanceof Error && depth < 5; depth += 1) {
-    if (cause instanceof SmsSendError) return twilioFailure(cause);
-    if (cause instanceof GmailError) return gmailFailure(cause);
-    if (cause instanceof CalendarGatewayError) return calendarFailure(cause);
-    if (cause instanceof BillyError) return billyFailure(cause);
-    if (cause instanceof GmailNotConfiguredError) return providerFailure('Google', 'not_configured');
+    if (cause instanceof IntegrationError) return failureOf(cause);
     if (cause instanceof IntegrationNotConfiguredError)
       return providerFailure(PROVIDER_NAMES[cause.provider], 'not_configured');
     cause = cause.cause;

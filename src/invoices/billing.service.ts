@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
 import { ActivitiesService } from '../activities/activities.service.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
@@ -6,11 +6,11 @@ import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { money } from '../core/money/money.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import type { Invoice } from '../generated/prisma/client.js';
-import { BillyClientFactory } from '../integrations/billy/billy.client.js';
-import { BillyError } from '../integrations/billy/billy.errors.js';
+import { BILLY_GATEWAY, type BillyGateway } from '../integrations/billy/billy.client.js';
+import { isIntegrationError } from '../integrations/integration-error.js';
 import type { BillyInvoice } from '../integrations/billy/billy.types.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
-import { billyFailure, giveUp } from '../integrations/provider-failure.js';
+import { failureOf, giveUp } from '../integrations/provider-failure.js';
 import { kroner } from './invoice-amounts.js';
 import { InvoicesRepository, UNPAID_STATUSES } from './invoices.repository.js';
 
@@ -29,7 +29,7 @@ export class BillingService {
     private readonly tenantPrisma: TenantPrismaService,
     private readonly system: SystemPrismaService,
     private readonly unitOfWork: UnitOfWork,
-    private readonly billy: BillyClientFactory,
+    @Inject(BILLY_GATEWAY) private readonly billy: BillyGateway,
     private readonly credentials: CredentialsService,
     private readonly activities: ActivitiesService,
   ) {}
@@ -54,11 +54,11 @@ export class BillingService {
       try {
         billy = await client.getInvoice(invoice.billyInvoiceId!);
       } catch (error) {
-        if (error instanceof BillyError && error.kind === 'auth') {
-          await this.credentials.recordFailure('billy', billyFailure(error), { needsAttention: true });
+        if (isIntegrationError(error, 'Billy') && error.kind === 'needs_attention') {
+          await this.credentials.recordFailure('billy', failureOf(error), { needsAttention: true });
           throw giveUp(error, `Billy refused the credentials: ${error.message}`);
         }
-        if (error instanceof BillyError && error.kind === 'not_found') {
+        if (isIntegrationError(error, 'Billy') && error.kind === 'not_found') {
           // Deleted in Billy (or another organisation's id): flag this one and go on with the others,
           // so one lost invoice does not stop every payment of the tenant from being seen.
           await this.flagMissingInBilly(invoice);

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 
 import { ActivitiesService } from '../activities/activities.service.js';
@@ -7,11 +7,11 @@ import { RedisLockService } from '../core/redis/redis-lock.service.js';
 import { toMoneyString } from '../core/money/money.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import type { Invoice } from '../generated/prisma/client.js';
-import { BillyClientFactory, type BillyClient } from '../integrations/billy/billy.client.js';
-import { BillyError } from '../integrations/billy/billy.errors.js';
+import { BILLY_GATEWAY, type BillyClient, type BillyGateway } from '../integrations/billy/billy.client.js';
+import { isIntegrationError } from '../integrations/integration-error.js';
 import type { BillyInvoice } from '../integrations/billy/billy.types.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
-import { billyFailure, giveUp } from '../integrations/provider-failure.js';
+import { failureOf, giveUp } from '../integrations/provider-failure.js';
 import { LeadsService } from '../leads/leads.service.js';
 import { kroner, sameToTheOre } from './invoice-amounts.js';
 import { isoDay } from './invoices.service.js';
@@ -36,8 +36,8 @@ const STALE_INTENT_MS = 5 * 60_000;
 const BILLY_LOCK_MS = 4 * 60_000;
 const BILLY_LOCK_WAIT_MS = 30_000;
 /** Why an invoice needs attention after Billy said no: the same words every time, never Billy's own. */
-const INVOICE_REFUSED: Record<'validation' | 'not_found', string> = {
-  validation: 'Billy afviste fakturaens indhold; ret fakturaen og synkronisér igen',
+const INVOICE_REFUSED: Record<'give_up' | 'not_found', string> = {
+  give_up: 'Billy afviste fakturaens indhold; ret fakturaen og synkronisér igen',
   not_found: 'Billy kunne ikke finde fakturaen, kunden eller et produkt; ret det og synkronisér igen',
 };
 
@@ -56,7 +56,7 @@ export class BillySyncService {
     private readonly repository: InvoicesRepository,
     private readonly tenantPrisma: TenantPrismaService,
     private readonly unitOfWork: UnitOfWork,
-    private readonly billy: BillyClientFactory,
+    @Inject(BILLY_GATEWAY) private readonly billy: BillyGateway,
     private readonly credentials: CredentialsService,
     private readonly activities: ActivitiesService,
     private readonly leads: LeadsService,
@@ -320,18 +320,18 @@ export class BillySyncService {
 
   /** What a failed Billy call leaves behind before the error goes back to BullMQ. */
   private async handleBillyError(invoice: Invoice, error: unknown): Promise<void> {
-    if (!(error instanceof BillyError)) return;
+    if (!isIntegrationError(error, 'Billy')) return;
     const tenantId = this.tenantPrisma.tenantId;
     // Admins and the timeline get the summary of the failure's kind; Billy's own words (its message, the
     // request path) stay in the job's log line, which the thrown error carries.
-    const failure = billyFailure(error);
-    if (error.kind === 'auth') {
+    const failure = failureOf(error);
+    if (error.kind === 'needs_attention') {
       await this.credentials.recordFailure('billy', failure, { needsAttention: true });
       // Refused before anything was created: the push after the credentials are fixed may create at once.
       if (!invoice.billyInvoiceId) await this.repository.save(tenantId, invoice.id, { billyIntentAt: null });
       throw giveUp(error, `Billy refused the credentials: ${error.message}`);
     }
-    if (error.kind === 'validation' || error.kind === 'not_found') {
+    if (error.kind === 'give_up' || error.kind === 'not_found') {
       const reason = INVOICE_REFUSED[error.kind];
       await this.tenantPrisma.transaction(async (tx) => {
         await this.repository.update(tx, tenantId, invoice.id, {
@@ -350,8 +350,8 @@ export class BillySyncService {
           invoiceId: invoice.id,
           actorUserId: null,
           metadata: {
-            status: error.status ?? null,
-            errorCode: error.errorCode ?? null,
+            status: error.httpStatus,
+            errorCode: error.vendorCode,
             failureCode: failure.code,
           },
         });

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 
 import { ActivitiesService } from '../activities/activities.service.js';
@@ -11,15 +11,11 @@ import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import type { SmsMessage } from '../generated/prisma/client.js';
 import type { SmsStatus, SmsType } from '../generated/prisma/enums.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
+import { isIntegrationError, type IntegrationError } from '../integrations/integration-error.js';
+import { failureOf, giveUp, providerFailure, type FailureSummary } from '../integrations/provider-failure.js';
 import {
-  giveUp,
-  providerFailure,
-  twilioFailure,
-  type FailureSummary,
-} from '../integrations/provider-failure.js';
-import {
-  SmsSender,
-  SmsSendError,
+  SMS_SENDER,
+  type SmsSender,
   type SentSms,
   type SentSmsQuery,
   type SmsAccount,
@@ -104,7 +100,7 @@ export class SmsService {
     private readonly outbox: OutboxService,
     private readonly activities: ActivitiesService,
     private readonly credentials: CredentialsService,
-    private readonly sender: SmsSender,
+    @Inject(SMS_SENDER) private readonly sender: SmsSender,
     private readonly leads: LeadsService,
     private readonly unitOfWork: UnitOfWork,
     private readonly config: AppConfig,
@@ -246,7 +242,7 @@ export class SmsService {
       await this.credentials.recordSuccess('twilio');
       return 'sent';
     } catch (error) {
-      if (!(error instanceof SmsSendError)) throw error;
+      if (!isIntegrationError(error, 'Twilio')) throw error;
       return this.handleSendError(message, error, attempt);
     }
   }
@@ -264,23 +260,25 @@ export class SmsService {
 
   private async handleSendError(
     message: SmsMessage,
-    error: SmsSendError,
+    error: IntegrationError,
     attempt: { number: number; last: boolean },
   ): Promise<SmsStatus> {
     const tenantId = this.db.tenantId;
     // The text, its timeline entry and the integration show the summary of the failure's kind;
     // Twilio's own words ("connect ECONNREFUSED …") stay in the job's log line.
-    const failure = twilioFailure(error);
+    const failure = failureOf(error);
+    // Twilio's numeric error code, kept on the text for support.
+    const code = typeof error.vendorCode === 'number' ? error.vendorCode : null;
     switch (error.kind) {
       case 'opted_out':
         // Twilio refuses the number (the customer texted STOP to the carrier or to Twilio): record it
         // as ours too, so nothing else is attempted, and do not retry.
         await this.db.transaction(async (tx) => {
-          await this.repository.addOptOut(tenantId, message.phone, `twilio_${error.code ?? 21610}`, tx);
+          await this.repository.addOptOut(tenantId, message.phone, `twilio_${code ?? 21610}`, tx);
           await this.failIn(
             tx,
             message,
-            error.code,
+            code,
             { code: failure.code, message: 'Kunden har afmeldt SMS (Twilio 21610)' },
             'warning',
           );
@@ -288,21 +286,22 @@ export class SmsService {
         return 'failed';
       case 'needs_attention':
         await this.credentials.recordFailure('twilio', failure, { needsAttention: true });
-        await this.fail(message, error.code, failure, 'error');
-        throw giveUp(error);
-      case 'give_up':
-        await this.credentials.recordFailure('twilio', failure);
-        await this.fail(message, error.code, failure, 'error');
+        await this.fail(message, code, failure, 'error');
         throw giveUp(error);
       case 'retry':
         await this.credentials.recordFailure('twilio', failure);
-        if (attempt.last) await this.fail(message, error.code, failure, 'error');
+        if (attempt.last) await this.fail(message, code, failure, 'error');
         this.logger.warn({
           message: 'SMS send will be retried',
           attempt: attempt.number,
           error: error.message,
         });
         throw error;
+      default:
+        // `give_up` (Twilio refused the text itself); the adapter raises no other kind.
+        await this.credentials.recordFailure('twilio', failure);
+        await this.fail(message, code, failure, 'error');
+        throw giveUp(error);
     }
   }
 

@@ -1,11 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { AppConfig } from '../core/config/app-config.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 import { TenantContextService } from '../core/database/tenant-context.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
-import { SmsSender } from '../integrations/twilio/twilio.client.js';
+import { SMS_SENDER, type SmsSender } from '../integrations/twilio/twilio.client.js';
 import { TwilioSignatureError } from './sms.errors.js';
 import { SmsRepository } from './sms.repository.js';
 
@@ -27,7 +27,7 @@ export class TwilioWebhookService {
     private readonly context: TenantContextService,
     private readonly unitOfWork: UnitOfWork,
     private readonly credentials: CredentialsService,
-    private readonly sender: SmsSender,
+    @Inject(SMS_SENDER) private readonly sender: SmsSender,
     private readonly repository: SmsRepository,
     private readonly config: AppConfig,
   ) {}

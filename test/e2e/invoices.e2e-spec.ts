@@ -2,11 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import {
-  BILLY_CLIENT_OPTIONS,
-  BillyClientFactory,
-  type BillyClientOptions,
-} from '../../src/integrations/billy/billy.client.js';
+import { BILLY_CLIENT_OPTIONS, type BillyClientOptions } from '../../src/integrations/billy/billy.client.js';
 import { MarkOverdueProcessor } from '../../src/invoices/jobs/mark-overdue.processor.js';
 import { PollPaymentsProcessor } from '../../src/invoices/jobs/poll-payments.processor.js';
 import { BillyFake } from '../fakes/billy.fake.js';
@@ -647,19 +643,12 @@ describe('invoices', () => {
       const stats = async () => (await request('GET', '/api/leads/stats', fresh.admin)).json();
       const before = await stats();
       billy.recordPayment(paid.billyInvoiceId!);
-      const factory = test.app.get(BillyClientFactory);
-      const forCredentials = factory.forCredentials.bind(factory);
-      const spy = vi.spyOn(factory, 'forCredentials').mockImplementation((credentials) => {
-        const client = forCredentials(credentials);
-        const getInvoice = client.getInvoice.bind(client);
-        client.getInvoice = (id) =>
-          id === failing.billyInvoiceId ? Promise.reject(new Error('Billy went away')) : getInvoice(id);
-        return client;
-      });
+      // Billy cannot read the second invoice back: the poll fails after the first one's payment.
+      billy.failInvoice(failing.billyInvoiceId!);
       try {
         await expect(test.app.get(PollPaymentsProcessor).handle({})).rejects.toThrow();
       } finally {
-        spy.mockRestore();
+        billy.failInvoice(failing.billyInvoiceId!, null);
       }
       expect((await request('GET', `/api/invoices/${paid.id}`, fresh.admin)).json().status).toBe('paid');
       expect(await stats()).toMatchObject({

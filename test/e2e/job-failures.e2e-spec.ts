@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CalendarUnavailableError } from '../../src/calendar/calendar.errors.js';
-import { CalendarGatewayError } from '../../src/integrations/google-calendar/calendar.gateway.js';
+import { IntegrationError } from '../../src/integrations/integration-error.js';
 import { JOB_FAILURE_REPORTER, type JobFailureReporter } from '../../src/core/queue/job-observer.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { createTenant, ownerDb, type TenantFixture } from '../support/fixtures.js';
@@ -57,7 +57,7 @@ describe('jobs that give up', () => {
       reason: raw,
       error: new CalendarUnavailableError(
         'Google Calendar did not answer',
-        new CalendarGatewayError('retry', raw),
+        new IntegrationError({ provider: 'Google Kalender', kind: 'retry', message: raw }),
       ),
     });
     const activity = await ownerDb().activity.findFirstOrThrow({

@@ -151,6 +151,8 @@ export class BillyFake {
   private readonly productsById = new Map<string, BillyFakeProduct>();
   private readonly invoicesById = new Map<string, BillyFakeInvoice>();
   private readonly failures = new FailureQueue<BillyMethod>();
+  /** Invoices whose reads answer an error until `failInvoice(id, null)` or reset(), by id. */
+  private readonly failingInvoices = new Map<string, number>();
   private readonly delays = new Delays<BillyMethod>();
   private readonly hangs: { method: BillyMethod; ms: number }[] = [];
   private readonly callLog: BillyCall[] = [];
@@ -237,6 +239,12 @@ export class BillyFake {
     });
   }
 
+  /** Every read of this one invoice answers `status` (Billy down for it alone); `null` ends that. */
+  failInvoice(invoiceId: string, status: number | null = 503): void {
+    if (status === null) this.failingInvoices.delete(invoiceId);
+    else this.failingInvoices.set(invoiceId, status);
+  }
+
   /**
    * The next call of `method` is carried out, and then its answer is held for `ms`: a client with a
    * shorter timeout sees a timeout although Billy did the work (the case the caller must survive).
@@ -259,6 +267,7 @@ export class BillyFake {
     this.productsById.clear();
     this.invoicesById.clear();
     this.failures.clear();
+    this.failingInvoices.clear();
     this.delays.clear();
     this.hangs.length = 0;
     this.callLog.length = 0;
@@ -322,6 +331,12 @@ export class BillyFake {
     const failure = this.failures.take(method);
     if (failure) {
       reply(failure.status, failure.body, failure.headers);
+      return;
+    }
+    const failingStatus =
+      method === 'invoices.get' ? this.failingInvoices.get(req.path.split('/').pop() ?? '') : undefined;
+    if (failingStatus !== undefined) {
+      reply(failingStatus, billyError(failingStatus, 'SERVER_ERROR', `Injected ${failingStatus}`));
       return;
     }
 

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { BillyClient } from '../../src/integrations/billy/billy.client.js';
-import { BillyError } from '../../src/integrations/billy/billy.errors.js';
+import { BillyRestClient } from '../../src/integrations/billy/billy.client.js';
+import { IntegrationError } from '../../src/integrations/integration-error.js';
 import { BillyFake } from '../fakes/billy.fake.js';
 
 // The client against the fake, over real HTTP: envelopes, error kinds, retries and the timeout.
 describe('BillyClient against the Billy fake', () => {
   const fake = new BillyFake();
-  let client: BillyClient;
+  let client: BillyRestClient;
   const options = { timeoutMs: 300, readRetries: 2, retryBaseMs: 10 };
 
   beforeAll(async () => {
@@ -18,19 +18,20 @@ describe('BillyClient against the Billy fake', () => {
   });
   beforeEach(() => {
     fake.reset();
-    client = new BillyClient(
+    client = new BillyRestClient(
       fake.apiBaseUrl,
       { apiKey: fake.accessToken, organizationId: fake.organizationId },
       options,
     );
   });
 
-  async function failure(promise: Promise<unknown>): Promise<BillyError> {
+  async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
     try {
       await promise;
     } catch (error) {
-      expect(error).toBeInstanceOf(BillyError);
-      return error as BillyError;
+      expect(error).toBeInstanceOf(IntegrationError);
+      expect(error).toMatchObject({ provider: 'Billy' });
+      return error as IntegrationError;
     }
     throw new Error('expected the call to fail');
   }
@@ -114,7 +115,7 @@ describe('BillyClient against the Billy fake', () => {
     expect(await client.getInvoice(created.id)).toMatchObject({ isPaid: true, balance: 0 });
   });
 
-  it('maps errors to kinds: validation, auth, not found', async () => {
+  it('maps errors to kinds: give up (validation), needs attention (auth), not found', async () => {
     const invalid = await failure(
       client.createContact({
         organizationId: client.organizationId,
@@ -125,19 +126,19 @@ describe('BillyClient against the Billy fake', () => {
         isCustomer: true,
       }),
     );
-    expect(invalid).toMatchObject({ kind: 'validation', status: 422, errorCode: 'VALIDATION_ERROR' });
+    expect(invalid).toMatchObject({ kind: 'give_up', httpStatus: 422, vendorCode: 'VALIDATION_ERROR' });
     expect(invalid.retryable).toBe(false);
     expect(invalid.message).toContain('name');
 
-    const wrongToken = new BillyClient(
+    const wrongToken = new BillyRestClient(
       fake.apiBaseUrl,
       { apiKey: 'wrong', organizationId: fake.organizationId },
       options,
     );
     const auth = await failure(wrongToken.getInvoice('x'));
-    expect(auth).toMatchObject({ kind: 'auth', status: 401 });
+    expect(auth).toMatchObject({ kind: 'needs_attention', httpStatus: 401 });
     expect(auth.message).not.toContain(fake.accessToken);
-    expect(await failure(client.getInvoice('missing'))).toMatchObject({ kind: 'not_found', status: 404 });
+    expect(await failure(client.getInvoice('missing'))).toMatchObject({ kind: 'not_found', httpStatus: 404 });
   });
 
   it('retries reads after 429 and 5xx, but never a write', async () => {
@@ -148,19 +149,23 @@ describe('BillyClient against the Billy fake', () => {
 
     fake.failNext('contacts.create', 503);
     const error = await failure(contactAndProduct());
-    expect(error).toMatchObject({ kind: 'unavailable', status: 503 });
+    expect(error).toMatchObject({ kind: 'retry', trouble: 'unavailable', httpStatus: 503 });
     expect(error.retryable).toBe(true);
     expect(fake.calls('contacts.create')).toHaveLength(1);
 
     fake.failNext('invoices.list', 500, { times: 5 });
-    expect(await failure(client.findInvoicesByExternalId('RO-9'))).toMatchObject({ kind: 'unavailable' });
+    expect(await failure(client.findInvoicesByExternalId('RO-9'))).toMatchObject({
+      kind: 'retry',
+      trouble: 'unavailable',
+    });
   });
 
   it('gives up after its timeout with a retryable timeout, though Billy did the work', async () => {
     const { contact, product } = await contactAndProduct();
     fake.hangAfterNext('invoices.create', 1_000);
     const error = await failure(client.createInvoice(invoiceFor(contact.id, product.id, 'RO-T')));
-    expect(error.kind).toBe('timeout');
+    expect(error).toMatchObject({ kind: 'retry', trouble: 'unreachable', httpStatus: null });
+    expect(error.message).toContain('did not answer');
     expect(error.retryable).toBe(true);
     expect(fake.invoices({ externalId: 'RO-T' })).toHaveLength(1);
   });

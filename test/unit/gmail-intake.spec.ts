@@ -220,24 +220,24 @@ describe('Gmail failures', () => {
           data: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' },
         },
       },
-      'revoked',
+      'needs_attention',
     ],
-    [{ response: { status: 401 } }, 'revoked'],
+    [{ response: { status: 401 } }, 'needs_attention'],
     [{ response: { status: 404 } }, 'not_found'],
-    [{ response: { status: 400 } }, 'rejected'],
+    [{ response: { status: 400 } }, 'give_up'],
     [
       {
         response: { status: 403, data: { error: { code: 403, errors: [{ reason: 'rateLimitExceeded' }] } } },
       },
-      'transient',
+      'retry',
     ],
     [
       { response: { status: 403, data: { error: { code: 403, message: 'Insufficient Permission' } } } },
-      'rejected',
+      'give_up',
     ],
-    [{ response: { status: 429 } }, 'transient'],
-    [{ response: { status: 503 } }, 'transient'],
-    [new Error('socket hang up'), 'transient'],
+    [{ response: { status: 429 } }, 'retry'],
+    [{ response: { status: 503 } }, 'retry'],
+    [new Error('socket hang up'), 'retry'],
   ])('classifies %j as %s', (error, kind) => {
     expect(toGmailError(error).kind).toBe(kind);
   });

@@ -45,6 +45,6 @@ describe('Twilio error mapping', () => {
   it('names the code but nothing secret', () => {
     const mapped = classifyTwilioError({ status: 401, code: 20003, message: 'Authenticate' });
     expect(mapped.message).toBe('Twilio 20003: Authenticate');
-    expect(mapped).toMatchObject({ code: 20003, httpStatus: 401 });
+    expect(mapped).toMatchObject({ provider: 'Twilio', vendorCode: 20003, httpStatus: 401 });
   });
 });

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AppConfig } from '../../src/core/config/app-config.js';
-import { SmsSendError, TwilioSmsSender } from '../../src/integrations/twilio/twilio.client.js';
+import { IntegrationError } from '../../src/integrations/integration-error.js';
+import { TwilioSmsSender } from '../../src/integrations/twilio/twilio.client.js';
 import { deliverWebhook, TwilioFake } from '../fakes/twilio.fake.js';
 
 // The fake driven through the real twilio SDK, pointed at it the way the app is (TWILIO_API_BASE_URL
@@ -14,11 +15,11 @@ const ACCOUNT = { accountSid: `AC${'1'.repeat(32)}`, authToken: 'fake-auth-token
 const FROM = '+4570000000';
 const TO = '+4526123456';
 
-async function rejection(promise: Promise<unknown>): Promise<SmsSendError> {
+async function rejection(promise: Promise<unknown>): Promise<IntegrationError> {
   try {
     await promise;
   } catch (error) {
-    return error as SmsSendError;
+    return error as IntegrationError;
   }
   throw new Error('expected the send to fail');
 }
@@ -60,20 +61,25 @@ describe('Twilio fake with the real SDK', () => {
   it('maps Twilio errors: 21610 opted out, 20003 needs attention, 5xx retry, 21211 give up', async () => {
     fake.unsubscribed.add(TO);
     const optedOut = await rejection(sender.send(ACCOUNT, { to: TO, from: FROM, body: 'Hej' }));
-    expect(optedOut).toBeInstanceOf(SmsSendError);
-    expect(optedOut).toMatchObject({ kind: 'opted_out', code: 21610, httpStatus: 400 });
+    expect(optedOut).toBeInstanceOf(IntegrationError);
+    expect(optedOut).toMatchObject({
+      provider: 'Twilio',
+      kind: 'opted_out',
+      vendorCode: 21610,
+      httpStatus: 400,
+    });
 
     const badToken = await rejection(
       sender.send({ ...ACCOUNT, authToken: 'wrong' }, { to: TO, from: FROM, body: 'Hej' }),
     );
-    expect(badToken).toMatchObject({ kind: 'needs_attention', code: 20003, httpStatus: 401 });
+    expect(badToken).toMatchObject({ kind: 'needs_attention', vendorCode: 20003, httpStatus: 401 });
 
     fake.failNext(500, 20500, 'Internal Server Error');
     const outage = await rejection(sender.send(ACCOUNT, { to: '+4528123456', from: FROM, body: 'Hej' }));
-    expect(outage).toMatchObject({ kind: 'retry', code: 20500, httpStatus: 500 });
+    expect(outage).toMatchObject({ kind: 'retry', vendorCode: 20500, httpStatus: 500 });
 
     const invalid = await rejection(sender.send(ACCOUNT, { to: '12', from: FROM, body: 'Hej' }));
-    expect(invalid).toMatchObject({ kind: 'give_up', code: 21211 });
+    expect(invalid).toMatchObject({ kind: 'give_up', vendorCode: 21211 });
     expect(fake.messages).toHaveLength(0);
   });
 

@@ -1,6 +1,6 @@
 import type { CredentialsService } from '../../integrations/credentials/credentials.service.js';
-import { giveUp, gmailFailure } from '../../integrations/provider-failure.js';
-import { GmailError, GmailNotConfiguredError } from '../../integrations/gmail/gmail.client.js';
+import { isIntegrationError } from '../../integrations/integration-error.js';
+import { failureOf, giveUp } from '../../integrations/provider-failure.js';
 
 /**
  * Runs a Gmail job step and turns a failure into what BullMQ should do (docs/architecture.md, Jobs): revoked
@@ -11,16 +11,16 @@ export async function runGmailStep<T>(credentials: CredentialsService, step: () 
   try {
     return await step();
   } catch (error) {
-    if (error instanceof GmailNotConfiguredError) throw giveUp(error);
-    if (!(error instanceof GmailError)) throw error;
+    if (!isIntegrationError(error, 'Gmail', 'Google')) throw error;
+    if (error.kind === 'not_configured') throw giveUp(error);
     // Admins see the summary of the failure's kind; Gmail's own words stay in the job's log line.
-    const failure = gmailFailure(error);
-    if (error.kind === 'revoked') {
+    const failure = failureOf(error);
+    if (error.kind === 'needs_attention') {
       await credentials.recordFailure('google', failure, { needsAttention: true });
       throw giveUp(error, `Gmail access revoked: ${error.message}`);
     }
     await credentials.recordFailure('google', failure);
-    if (error.kind === 'rejected') throw giveUp(error, `Gmail rejected the request: ${error.message}`);
+    if (error.kind === 'give_up') throw giveUp(error, `Gmail rejected the request: ${error.message}`);
     throw error;
   }
 }

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import { AppConfig } from '../../core/config/app-config.js';
 import type { BillyCredentials } from '../credentials/credentials.providers.js';
-import { BillyError, billyErrorKind } from './billy.errors.js';
+import { isIntegrationError } from '../integration-error.js';
+import { billyHttpError, billyTrouble } from './billy.errors.js';
 import type {
   BillyContact,
   BillyInvoice,
@@ -14,7 +15,7 @@ import type {
 
 /** How patient the client is. One object, so a test can shorten the timeout of a running app. */
 export interface BillyClientOptions {
-  /** Per request; an answer later than this is a `timeout` (the request may still have happened). */
+  /** Per request; an answer later than this is a `retry` (the request may still have happened). */
   timeoutMs: number;
   /** Extra attempts of a read (GET) after a 429, a 5xx, a timeout or a network error. */
   readRetries: number;
@@ -34,13 +35,41 @@ const MAX_MESSAGE_LENGTH = 300;
 
 type Query = Record<string, string | number | boolean | undefined>;
 
+/** Injection token of the Billy port. */
+export const BILLY_GATEWAY = Symbol('BillyGateway');
+
+/** The Billy port: a client for one tenant's credentials. */
+export interface BillyGateway {
+  forCredentials(credentials: BillyCredentials): BillyClient;
+}
+
+/**
+ * One organisation in Billy, in our words. Failures are IntegrationError with provider Billy (kinds in
+ * billy.errors.ts).
+ */
+export interface BillyClient {
+  readonly organizationId: string;
+  findContactByExternalId(externalId: string): Promise<BillyContact | null>;
+  /** The contact with this id, or null when Billy does not know it (deleted, or another organisation's). */
+  getContact(id: string): Promise<BillyContact | null>;
+  createContact(contact: NewBillyContact): Promise<BillyContact>;
+  findProductByNo(productNo: string): Promise<BillyProduct | null>;
+  createProduct(product: NewBillyProduct): Promise<BillyProduct>;
+  /** Invoices carrying our reference as `externalId` (normally none or one). */
+  findInvoicesByExternalId(externalId: string): Promise<BillyInvoice[]>;
+  createInvoice(invoice: NewBillyInvoice): Promise<BillyInvoice>;
+  getInvoice(id: string): Promise<BillyInvoice>;
+  /** Draft → approved: Billy gives the invoice its number. */
+  approveInvoice(id: string): Promise<BillyInvoice>;
+}
+
 /**
  * A small typed client over Billy's v2 REST API (Billy has no official Node SDK): `fetch` with a
  * timeout per request (AbortSignal.timeout), JSON envelopes in and out, and every failure turned into
- * a BillyError of a kind the caller can act on. Reads are retried a little here; writes never are,
+ * an IntegrationError (provider Billy) of a kind the caller can act on. Reads are retried a little here; writes never are,
  * because a write that timed out may have happened: the caller searches before writing again.
  */
-export class BillyClient {
+export class BillyRestClient implements BillyClient {
   constructor(
     private readonly baseUrl: string,
     private readonly credentials: BillyCredentials,
@@ -67,7 +96,7 @@ export class BillyClient {
       );
       return body.contact ?? null;
     } catch (error) {
-      if (error instanceof BillyError && error.status === 404) return null;
+      if (isIntegrationError(error, 'Billy') && error.kind === 'not_found') return null;
       throw error;
     }
   }
@@ -104,7 +133,7 @@ export class BillyClient {
 
   async getInvoice(id: string): Promise<BillyInvoice> {
     const body = await this.request<{ invoice: BillyInvoice }>('GET', `/invoices/${encodeURIComponent(id)}`);
-    if (!body.invoice) throw new BillyError('unavailable', 'Billy answered without the invoice');
+    if (!body.invoice) throw billyTrouble('unavailable', 'Billy answered without the invoice');
     return body.invoice;
   }
 
@@ -120,7 +149,7 @@ export class BillyClient {
 
   private first<T>(records: T[] | undefined, root: string): T {
     const record = records?.[0];
-    if (!record) throw new BillyError('unavailable', `Billy answered without ${root}`);
+    if (!record) throw billyTrouble('unavailable', `Billy answered without ${root}`);
     return record;
   }
 
@@ -134,7 +163,7 @@ export class BillyClient {
       try {
         return await this.once<T>(method, path, options);
       } catch (error) {
-        if (!(error instanceof BillyError) || !error.retryable || attempt >= attempts) throw error;
+        if (!isIntegrationError(error, 'Billy') || !error.retryable || attempt >= attempts) throw error;
         const backoff = this.options.retryBaseMs * 2 ** (attempt - 1);
         const wait = Math.max(backoff, (error.retryAfterSeconds ?? 0) * 1000);
         if (wait > MAX_INLINE_WAIT_MS) throw error;
@@ -167,18 +196,18 @@ export class BillyClient {
     } catch (error) {
       const name = (error as Error).name;
       if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new BillyError(
-          'timeout',
+        throw billyTrouble(
+          'unreachable',
           `Billy did not answer ${method} ${path} within ${this.options.timeoutMs} ms`,
         );
       }
-      throw new BillyError('network', `Billy could not be reached (${method} ${path})`);
+      throw billyTrouble('unreachable', `Billy could not be reached (${method} ${path})`);
     }
     let text: string;
     try {
       text = await response.text();
     } catch {
-      throw new BillyError('timeout', `Billy's answer to ${method} ${path} was cut off`);
+      throw billyTrouble('unreachable', `Billy's answer to ${method} ${path} was cut off`);
     }
     const parsed = parseJson(text);
     if (!response.ok) {
@@ -186,16 +215,15 @@ export class BillyClient {
       const errorCode = typeof envelope.errorCode === 'string' ? envelope.errorCode : undefined;
       const detail = typeof envelope.errorMessage === 'string' ? `: ${envelope.errorMessage}` : '';
       const retryAfter = Number(response.headers.get('retry-after'));
-      throw new BillyError(
-        billyErrorKind(response.status),
-        `Billy answered ${response.status} to ${method} ${path}${detail}`.slice(0, MAX_MESSAGE_LENGTH),
+      throw billyHttpError(
         response.status,
+        `Billy answered ${response.status} to ${method} ${path}${detail}`.slice(0, MAX_MESSAGE_LENGTH),
         errorCode,
         Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
       );
     }
     if (parsed === undefined)
-      throw new BillyError('unavailable', `Billy answered ${method} ${path} without JSON`);
+      throw billyTrouble('unavailable', `Billy answered ${method} ${path} without JSON`);
     return parsed as T;
   }
 }
@@ -211,13 +239,13 @@ function parseJson(text: string): unknown {
 
 /** Makes a client for one tenant's credentials, against BILLY_API_BASE_URL. */
 @Injectable()
-export class BillyClientFactory {
+export class BillyRestGateway implements BillyGateway {
   constructor(
     private readonly config: AppConfig,
     @Inject(BILLY_CLIENT_OPTIONS) private readonly options: BillyClientOptions,
   ) {}
 
   forCredentials(credentials: BillyCredentials): BillyClient {
-    return new BillyClient(this.config.billy.apiBaseUrl, credentials, this.options);
+    return new BillyRestClient(this.config.billy.apiBaseUrl, credentials, this.options);
   }
 }

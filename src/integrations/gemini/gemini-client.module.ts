@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 
 import { CredentialsModule } from '../credentials/credentials.module.js';
-import { GeminiClient } from './gemini.client.js';
+import { GEMINI_CLIENT, GoogleGeminiClient } from './gemini.client.js';
 
 /** The Gemini adapter alone; the lead extraction that asks it lives in the intake feature. */
 @Module({
   imports: [CredentialsModule],
-  providers: [GeminiClient],
-  exports: [GeminiClient],
+  providers: [{ provide: GEMINI_CLIENT, useClass: GoogleGeminiClient }],
+  exports: [GEMINI_CLIENT],
 })
 export class GeminiClientModule {}

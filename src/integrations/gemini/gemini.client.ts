@@ -4,6 +4,7 @@ import { GoogleGenAI, type Schema } from '@google/genai';
 
 import { AppConfig } from '../../core/config/app-config.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
+import { IntegrationError } from '../integration-error.js';
 
 /** How long an extraction may take before the parsers stand in. */
 const TIMEOUT_MS = 20_000;
@@ -15,22 +16,43 @@ export interface GeminiJsonRequest {
   responseSchema: Schema;
 }
 
-export class GeminiUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'GeminiUnavailableError';
-  }
-}
+/** Injection token of the Gemini port. */
+export const GEMINI_CLIENT = Symbol('GeminiClient');
 
 /**
- * The port to Gemini through @google/genai (the maintained successor of @google/generative-ai), in JSON
- * mode with a response schema the caller supplies (the lead extraction keeps its own prompt and schema).
- * Returns the parsed JSON, or null when the tenant has no Gemini key.
- * Every failure (timeout, HTTP error, an answer that is not JSON) is a GeminiUnavailableError: the
- * caller falls back (the lead extraction to its parsers).
+ * The port to Gemini: one JSON-mode call with a response schema the caller supplies (the lead extraction
+ * keeps its own prompt and schema). Returns the parsed JSON, or null when the tenant has no Gemini key.
+ * Every failure (timeout, HTTP error, an answer that is not JSON) is an IntegrationError with provider
+ * Gemini; the lead extraction falls back to its parsers on any of them.
  */
+export interface GeminiClient {
+  /** The model id the tenant's extraction uses, or null when Gemini is not configured. */
+  model(): Promise<string | null>;
+  generateJson(request: GeminiJsonRequest): Promise<{ model: string; answer: unknown } | null>;
+}
+
+/** What @google/genai throws: its ApiError carries the HTTP status; a timeout or network error none. */
+export function toGeminiError(error: unknown): IntegrationError {
+  if (error instanceof IntegrationError) return error;
+  const status = (error as { status?: unknown } | null)?.status;
+  const httpStatus = typeof status === 'number' ? status : null;
+  const message = `Gemini call failed: ${(error as Error | null)?.message ?? String(error)}`.slice(0, 300);
+  const kind =
+    httpStatus === 401 || httpStatus === 403
+      ? 'needs_attention'
+      : httpStatus === null || httpStatus === 408 || httpStatus === 429 || httpStatus >= 500
+        ? 'retry'
+        : 'give_up';
+  return new IntegrationError({ provider: 'Gemini', kind, message, httpStatus });
+}
+
+function unusableAnswer(message: string): IntegrationError {
+  return new IntegrationError({ provider: 'Gemini', kind: 'retry', trouble: 'unavailable', message });
+}
+
+/** The Gemini adapter over @google/genai (the maintained successor of @google/generative-ai). */
 @Injectable()
-export class GeminiClient {
+export class GoogleGeminiClient implements GeminiClient {
   constructor(
     private readonly config: AppConfig,
     private readonly credentials: CredentialsService,
@@ -65,13 +87,13 @@ export class GeminiClient {
       });
       text = response.text;
     } catch (error) {
-      throw new GeminiUnavailableError(`Gemini call failed: ${(error as Error).message}`.slice(0, 300));
+      throw toGeminiError(error);
     }
-    if (!text) throw new GeminiUnavailableError('Gemini answered without text');
+    if (!text) throw unusableAnswer('Gemini answered without text');
     try {
       return { model, answer: JSON.parse(text) as unknown };
     } catch {
-      throw new GeminiUnavailableError('Gemini answered something that is not JSON');
+      throw unusableAnswer('Gemini answered something that is not JSON');
     }
   }
 }

@@ -7,37 +7,9 @@ import { AppConfig } from '../../core/config/app-config.js';
 import type { ResolvedCredentials } from '../credentials/credentials.providers.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { ClientCache, googleCredentialsKey, googleOAuthClient } from '../credentials/google-oauth.js';
+import { IntegrationError } from '../integration-error.js';
 
 const MAX_CACHED_CLIENTS = 200;
-
-/** What a failed Gmail call means for the job that made it. */
-export type GmailFailureKind =
-  /** The refresh token was revoked or expired: only an admin can fix it; retrying is pointless. */
-  | 'revoked'
-  /** 404: a history cursor too old, or a message that is gone. */
-  | 'not_found'
-  /** The request itself is wrong (a 4xx other than 404/408/429): retrying sends the same request. */
-  | 'rejected'
-  /** Rate limits, 5xx, timeouts, connection errors: retry with backoff. */
-  | 'transient';
-
-/** A Gmail failure with its meaning and a secret-free message for lastError and the timeline. */
-export class GmailError extends Error {
-  constructor(
-    readonly kind: GmailFailureKind,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'GmailError';
-  }
-}
-
-export class GmailNotConfiguredError extends Error {
-  constructor() {
-    super('Google is not configured for this tenant');
-    this.name = 'GmailNotConfiguredError';
-  }
-}
 
 export interface GmailMessageRef {
   id: string;
@@ -57,14 +29,38 @@ export interface MessageListPage {
 
 export type GmailMessage = gmail_v1.Schema$Message;
 
+/** Injection token of the Gmail port. */
+export const GMAIL_CLIENT = Symbol('GmailClient');
+
 /**
- * The port to one tenant's mailbox. Every call resolves the current tenant's credentials (stored ones
+ * The port to one tenant's mailbox. Failures arrive as IntegrationError (provider Gmail; `not_configured`
+ * names Google, the integration users connect): `needs_attention` for a revoked or refused grant,
+ * `not_found` for a history cursor too old or a message that is gone, `give_up` for a request Gmail
+ * refuses, `retry` for rate limits, 5xx, timeouts and connection errors.
+ */
+export interface GmailClient {
+  /** The tenant's mailbox address, or null when Google is not configured. */
+  address(): Promise<string | null>;
+  profileHistoryId(): Promise<string>;
+  watch(topicName: string): Promise<{ historyId: string; expiresAt: Date }>;
+  /** One page of messages added to the inbox since `startHistoryId`. */
+  history(startHistoryId: string, pageToken?: string): Promise<HistoryPage>;
+  list(query: string, pageToken?: string): Promise<MessageListPage>;
+  get(messageId: string): Promise<GmailMessage>;
+  /** A message this mailbox already sent with the given Message-ID header, if any. */
+  findByMessageId(messageIdHeader: string): Promise<GmailMessageRef | null>;
+  /** Sends an RFC 822 message (bytes as composed), in `threadId` when given. */
+  send(raw: Buffer, threadId?: string): Promise<GmailMessageRef>;
+}
+
+/**
+ * The Gmail adapter over googleapis. Every call resolves the current tenant's credentials (stored ones
  * win over the environment) and every base URL comes from the configuration, so the same code talks to
- * Google or to the local fakes. Failures arrive as GmailError with their kind; googleapis itself
- * retries idempotent requests on 429 and 5xx before that.
+ * Google or to the local fakes; googleapis itself retries idempotent requests on 429 and 5xx before a
+ * failure comes out.
  */
 @Injectable()
-export class GmailClient {
+export class GoogleGmailClient implements GmailClient {
   /** One client per tenant's credentials: its access token is reused until it expires. */
   private readonly clients = new ClientCache<gmail_v1.Gmail>(MAX_CACHED_CLIENTS);
 
@@ -168,7 +164,12 @@ export class GmailClient {
 
   private async call<T>(request: (gmail: gmail_v1.Gmail) => Promise<T>): Promise<T> {
     const resolved = await this.credentials.resolveCredentials('google');
-    if (!resolved) throw new GmailNotConfiguredError();
+    if (!resolved)
+      throw new IntegrationError({
+        provider: 'Google',
+        kind: 'not_configured',
+        message: 'Google is not configured for this tenant',
+      });
     const key = googleCredentialsKey(resolved);
     try {
       return await request(this.client(key, resolved));
@@ -205,27 +206,46 @@ interface GaxiosLike {
   response?: { status?: number; data?: unknown };
 }
 
-export function toGmailError(error: unknown): GmailError {
-  if (error instanceof GmailError) return error;
+/**
+ * Maps what googleapis (gaxios) throws to our kinds, with a secret-free message for the logs. Passing
+ * trouble of every sort reads as "Gmail svarede ikke som forventet" (`unavailable`), as it always has.
+ */
+export function toGmailError(error: unknown): IntegrationError {
+  if (error instanceof IntegrationError) return error;
   const failure = (error ?? {}) as GaxiosLike;
   const status = failure.response?.status ?? failure.status;
   const data = failure.response?.data as { error?: unknown } | undefined;
   const message = error instanceof Error ? error.message : String(error);
   const described = (status ? `HTTP ${status}: ${message}` : message).slice(0, 300);
+  const gmailError = (kind: IntegrationError['kind'], vendorCode?: string) =>
+    new IntegrationError({
+      provider: 'Gmail',
+      kind,
+      message: described,
+      httpStatus: status ?? null,
+      vendorCode,
+      ...(kind === 'retry' ? { trouble: 'unavailable' as const } : {}),
+    });
   // The token endpoint answers 400 { error: 'invalid_grant' } for a revoked or expired refresh token.
-  if (data?.error === 'invalid_grant' || /invalid_grant/.test(message) || status === 401)
-    return new GmailError('revoked', described);
-  if (status === 404) return new GmailError('not_found', described);
+  if (data?.error === 'invalid_grant' || /invalid_grant/.test(message))
+    return gmailError('needs_attention', 'invalid_grant');
+  if (status === 401) return gmailError('needs_attention');
+  if (status === 404) return gmailError('not_found');
   // Gmail answers rate and quota limits with 403 (rateLimitExceeded, userRateLimitExceeded…) as well as 429.
   if (status === 403 && RATE_LIMITED.test(JSON.stringify(failure.response?.data ?? '') + message))
-    return new GmailError('transient', described);
+    return gmailError('retry');
   if (typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429)
-    return new GmailError('rejected', described);
-  return new GmailError('transient', described);
+    return gmailError('give_up');
+  return gmailError('retry');
 }
 
 function required<T>(value: T | null | undefined, what: string): T {
   if (value === null || value === undefined)
-    throw new GmailError('transient', `Gmail answered without ${what}`);
+    throw new IntegrationError({
+      provider: 'Gmail',
+      kind: 'retry',
+      trouble: 'unavailable',
+      message: `Gmail answered without ${what}`,
+    });
   return value;
 }

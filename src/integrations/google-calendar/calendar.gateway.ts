@@ -1,9 +1,14 @@
 /**
  * The port to the team calendars (docs/architecture.md, Layers: outside services behind ports): what the
  * calendar features need from Google Calendar, in our words. One adapter (GoogleCalendarGateway) speaks the
- * vendor's API and maps its errors to `CalendarGatewayError` kinds, so the services decide retry / give up /
- * needs attention without knowing HTTP.
+ * vendor's API and maps its errors to IntegrationError (provider "Google Kalender"), so the services decide
+ * retry / give up / needs attention without knowing HTTP: `retry` for outages, rate limits and timeouts;
+ * `needs_attention` for refused credentials, or (`accessDenied`) a calendar the account may not use;
+ * `not_found` for a missing calendar or event (`gone` when Google says it was deleted); `conflict` for an
+ * event id that exists already; `give_up` for a request refused as malformed.
  */
+
+import type { IntegrationError } from '../integration-error.js';
 
 export const CALENDAR_GATEWAY = Symbol('CalendarGateway');
 
@@ -25,27 +30,6 @@ export interface CalendarEventInput {
   revision: number;
 }
 
-/**
- * - `retry`: the vendor or the network failed for now (5xx, 429, rate limits, timeouts);
- * - `credentials`: the tenant's Google credentials were refused (an admin must reconnect);
- * - `not_found`, `conflict`, `gone`: the calendar or event is missing / already exists / was deleted;
- * - `forbidden`: the account may not use that calendar (an admin must share it or fix the id);
- * - `invalid`: the request was refused as malformed; retrying sends the same thing.
- */
-export type CalendarErrorKind =
-  'retry' | 'credentials' | 'not_found' | 'conflict' | 'gone' | 'forbidden' | 'invalid';
-
-export class CalendarGatewayError extends Error {
-  constructor(
-    readonly kind: CalendarErrorKind,
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message);
-    this.name = 'CalendarGatewayError';
-  }
-}
-
 /** A calendar connection of the current tenant, with its credentials already resolved. */
 export interface CalendarClient {
   /** Busy times per calendar in [from, to); a calendar Google could not read answers an error instead. */
@@ -53,12 +37,12 @@ export interface CalendarClient {
     calendarIds: readonly string[],
     from: Date,
     to: Date,
-  ): Promise<Map<string, BusyInterval[] | CalendarGatewayError>>;
+  ): Promise<Map<string, BusyInterval[] | IntegrationError>>;
   /** Creates the event with our id; throws `conflict` when an event with that id exists. */
   insertEvent(calendarId: string, eventId: string, event: CalendarEventInput): Promise<void>;
-  /** Sets the event's fields to `event` (and undeletes it); throws `not_found`/`gone` when missing. */
+  /** Sets the event's fields to `event` (and undeletes it); throws `not_found` when missing. */
   patchEvent(calendarId: string, eventId: string, event: CalendarEventInput): Promise<void>;
-  /** Deletes the event; throws `not_found`/`gone` when it is not there. */
+  /** Deletes the event; throws `not_found` when it is not there. */
   deleteEvent(calendarId: string, eventId: string): Promise<void>;
 }
 

@@ -4,7 +4,8 @@ import { CalendarFake, calendarError } from '../../../test/fakes/calendar.fake.j
 import { GoogleOAuthFake } from '../../../test/fakes/google-oauth.fake.js';
 import type { AppConfig } from '../../core/config/app-config.js';
 import type { CredentialsService } from '../credentials/credentials.service.js';
-import { CalendarGatewayError, type CalendarClient, type CalendarEventInput } from './calendar.gateway.js';
+import { IntegrationError } from '../integration-error.js';
+import type { CalendarClient, CalendarEventInput } from './calendar.gateway.js';
 import { GoogleCalendarGateway } from './google-calendar.gateway.js';
 
 // The adapter driven through the real googleapis SDK against the fakes: each vendor failure must come
@@ -22,12 +23,13 @@ const EVENT: CalendarEventInput = {
 };
 const EVENT_ID = '0190f1e2aaaa7bbb8ccc0123456789ab1';
 
-async function failure(promise: Promise<unknown>): Promise<CalendarGatewayError> {
+async function failure(promise: Promise<unknown>): Promise<IntegrationError> {
   try {
     await promise;
   } catch (error) {
-    expect(error).toBeInstanceOf(CalendarGatewayError);
-    return error as CalendarGatewayError;
+    expect(error).toBeInstanceOf(IntegrationError);
+    expect(error).toMatchObject({ provider: 'Google Kalender' });
+    return error as IntegrationError;
   }
   throw new Error('expected the call to fail');
 }
@@ -78,14 +80,20 @@ describe('GoogleCalendarGateway', () => {
     });
     expect(calendar.event('primary', EVENT_ID)?.start.dateTime).toBe('2030-03-06T09:00:00.000Z');
     await client.deleteEvent('primary', EVENT_ID);
-    expect((await failure(client.deleteEvent('primary', EVENT_ID))).kind).toBe('gone');
-    expect((await failure(client.deleteEvent('primary', 'nosuchevent1'))).kind).toBe('not_found');
+    expect(await failure(client.deleteEvent('primary', EVENT_ID))).toMatchObject({
+      kind: 'not_found',
+      gone: true,
+    });
+    expect(await failure(client.deleteEvent('primary', 'nosuchevent1'))).toMatchObject({
+      kind: 'not_found',
+      gone: false,
+    });
     // Patching a deleted event brings it back: how a retried insert's 409 is resolved.
     await client.patchEvent('primary', EVENT_ID, EVENT);
     expect(calendar.event('primary', EVENT_ID)?.status).toBe('confirmed');
   });
 
-  it('maps vendor failures to retry, forbidden, credentials and invalid', async () => {
+  it('maps vendor failures to retry, needs attention (access or credentials) and give up', async () => {
     const client = (await connect())!;
     calendar.failNext('events.insert', 503);
     expect((await failure(client.insertEvent('primary', EVENT_ID, EVENT))).kind).toBe('retry');
@@ -94,20 +102,29 @@ describe('GoogleCalendarGateway', () => {
     calendar.failNext('events.insert', 403);
     expect((await failure(client.insertEvent('primary', EVENT_ID, EVENT))).kind).toBe('retry'); // rateLimitExceeded
     calendar.failNext('events.insert', 403, calendarError(403, 'Forbidden', 'forbidden'));
-    expect((await failure(client.insertEvent('primary', EVENT_ID, EVENT))).kind).toBe('forbidden');
+    expect(await failure(client.insertEvent('primary', EVENT_ID, EVENT))).toMatchObject({
+      kind: 'needs_attention',
+      accessDenied: true,
+    });
     calendar.failNext('events.insert', 401);
-    expect((await failure(client.insertEvent('primary', EVENT_ID, EVENT))).kind).toBe('credentials');
-    expect((await failure(client.insertEvent('primary', 'NOT-BASE32HEX', EVENT))).kind).toBe('invalid');
+    expect(await failure(client.insertEvent('primary', EVENT_ID, EVENT))).toMatchObject({
+      kind: 'needs_attention',
+      accessDenied: false,
+    });
+    expect((await failure(client.insertEvent('primary', 'NOT-BASE32HEX', EVENT))).kind).toBe('give_up');
     calendar.dropNextResponse('events.insert');
     expect((await failure(client.insertEvent('primary', EVENT_ID, EVENT))).kind).toBe('retry');
     expect(calendar.event('primary', EVENT_ID)).toBeDefined(); // done, though the answer was lost
   });
 
-  it('answers credentials when Google refuses the refresh token', async () => {
+  it('answers needs attention (credentials) when Google refuses the refresh token', async () => {
     refreshToken = '1//gateway-spec-revoked';
     oauth.revoke(refreshToken);
     const client = (await connect())!;
-    expect((await failure(client.deleteEvent('primary', EVENT_ID))).kind).toBe('credentials');
+    expect(await failure(client.deleteEvent('primary', EVENT_ID))).toMatchObject({
+      kind: 'needs_attention',
+      accessDenied: false,
+    });
     refreshToken = '1//gateway-spec';
   });
 
@@ -127,7 +144,7 @@ describe('GoogleCalendarGateway', () => {
       { start: new Date('2030-03-05T09:00:00Z'), end: new Date('2030-03-05T11:00:00Z') },
       { start: new Date('2030-05-20T09:00:00Z'), end: new Date('2030-05-20T11:00:00Z') },
     ]);
-    expect((busy.get('gone') as CalendarGatewayError).kind).toBe('not_found');
+    expect((busy.get('gone') as IntegrationError).kind).toBe('not_found');
     expect(calendar.calls('freebusy.query').map((call) => call.status)).toEqual([200, 200]);
   });
 });

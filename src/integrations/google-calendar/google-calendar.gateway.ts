@@ -6,8 +6,8 @@ import { AppConfig } from '../../core/config/app-config.js';
 import type { GoogleCredentials } from '../credentials/credentials.providers.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { ClientCache, googleCredentialsKey, googleOAuthClient } from '../credentials/google-oauth.js';
+import { IntegrationError, type IntegrationErrorInit } from '../integration-error.js';
 import {
-  CalendarGatewayError,
   type BusyInterval,
   type CalendarClient,
   type CalendarEventInput,
@@ -33,8 +33,8 @@ const CREDENTIAL_ERRORS = new Set(['invalid_grant', 'invalid_client', 'unauthori
 const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded']);
 
 /** Maps what googleapis (gaxios) throws to our kinds; the message names no secret. */
-export function toCalendarError(error: unknown): CalendarGatewayError {
-  if (error instanceof CalendarGatewayError) return error;
+export function toCalendarError(error: unknown): IntegrationError {
+  if (error instanceof IntegrationError) return error;
   const vendor = (error ?? {}) as VendorError;
   const status = vendor.response?.status ?? (typeof vendor.status === 'number' ? vendor.status : undefined);
   const data = vendor.response?.data as
@@ -43,22 +43,28 @@ export function toCalendarError(error: unknown): CalendarGatewayError {
   const apiError = typeof data?.error === 'object' ? data.error : undefined;
   const reason = apiError?.errors?.[0]?.reason;
   const message = `Google Calendar: ${apiError?.message ?? oauthError ?? vendor.message ?? 'request failed'}`;
-  if (oauthError && CREDENTIAL_ERRORS.has(oauthError))
-    return new CalendarGatewayError('credentials', message, status);
-  if (status === undefined) return new CalendarGatewayError('retry', message);
-  if (status === 401) return new CalendarGatewayError('credentials', message, status);
+  const failure = (kind: IntegrationError['kind'], extra: Partial<IntegrationErrorInit> = {}) =>
+    calendarError(kind, message, { httpStatus: status, vendorCode: oauthError ?? reason, ...extra });
+  if (oauthError && CREDENTIAL_ERRORS.has(oauthError)) return failure('needs_attention');
+  if (status === undefined) return failure('retry');
+  if (status === 401) return failure('needs_attention');
   if (status === 403)
-    return new CalendarGatewayError(
-      reason && RATE_LIMIT_REASONS.has(reason) ? 'retry' : 'forbidden',
-      message,
-      status,
-    );
-  if (status === 404) return new CalendarGatewayError('not_found', message, status);
-  if (status === 409) return new CalendarGatewayError('conflict', message, status);
-  if (status === 410) return new CalendarGatewayError('gone', message, status);
-  if (status === 408 || status === 429 || status >= 500)
-    return new CalendarGatewayError('retry', message, status);
-  return new CalendarGatewayError('invalid', message, status);
+    return reason && RATE_LIMIT_REASONS.has(reason)
+      ? failure('retry')
+      : failure('needs_attention', { accessDenied: true });
+  if (status === 404) return failure('not_found');
+  if (status === 409) return failure('conflict');
+  if (status === 410) return failure('not_found', { gone: true });
+  if (status === 408 || status === 429 || status >= 500) return failure('retry');
+  return failure('give_up');
+}
+
+function calendarError(
+  kind: IntegrationError['kind'],
+  message: string,
+  extra: Partial<IntegrationErrorInit> = {},
+): IntegrationError {
+  return new IntegrationError({ provider: 'Google Kalender', kind, message, ...extra });
 }
 
 function eventBody(eventId: string | undefined, event: CalendarEventInput): calendar_v3.Schema$Event {
@@ -92,8 +98,8 @@ class GoogleCalendarClient implements CalendarClient {
     calendarIds: readonly string[],
     from: Date,
     to: Date,
-  ): Promise<Map<string, BusyInterval[] | CalendarGatewayError>> {
-    const result = new Map<string, BusyInterval[] | CalendarGatewayError>(
+  ): Promise<Map<string, BusyInterval[] | IntegrationError>> {
+    const result = new Map<string, BusyInterval[] | IntegrationError>(
       calendarIds.map((id) => [id, [] as BusyInterval[]]),
     );
     for (let start = from.getTime(); start < to.getTime(); start += FREEBUSY_SPAN_MS) {
@@ -109,18 +115,19 @@ class GoogleCalendarClient implements CalendarClient {
       );
       for (const id of calendarIds) {
         const busySoFar = result.get(id);
-        if (busySoFar instanceof CalendarGatewayError) continue;
+        if (busySoFar instanceof IntegrationError) continue;
         const entry = data.calendars?.[id];
         const problem = entry?.errors?.[0]?.reason;
         if (!entry || problem) {
-          const kind =
-            problem === 'notFound' ? 'not_found' : problem === 'backendError' ? 'retry' : 'forbidden';
+          const message = `Google Calendar: calendar ${id} could not be read (${problem ?? 'missing'})`;
+          const extra = { vendorCode: problem ?? null };
           result.set(
             id,
-            new CalendarGatewayError(
-              kind,
-              `Google Calendar: calendar ${id} could not be read (${problem ?? 'missing'})`,
-            ),
+            problem === 'notFound'
+              ? calendarError('not_found', message, extra)
+              : problem === 'backendError'
+                ? calendarError('retry', message, extra)
+                : calendarError('needs_attention', message, { ...extra, accessDenied: true }),
           );
           continue;
         }

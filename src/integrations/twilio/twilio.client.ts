@@ -4,11 +4,13 @@ import { Injectable } from '@nestjs/common';
 import twilio from 'twilio';
 
 import { AppConfig } from '../../core/config/app-config.js';
+import { IntegrationError } from '../integration-error.js';
 
 /**
  * The SMS port (docs/architecture.md, Layers: outside services behind ports) and its one adapter over the
- * twilio SDK. Vendor errors leave here mapped to what the caller should do: retry, give up, record an
- * opt-out, or flag the integration for an admin.
+ * twilio SDK. Vendor errors leave here as IntegrationError (provider Twilio) of the kind that says what
+ * the caller should do: retry, give up, record an opt-out (`opted_out`), or flag the integration for an
+ * admin (`needs_attention`); Twilio's numeric code is its `vendorCode`.
  */
 
 export interface SmsAccount {
@@ -32,21 +34,6 @@ export interface SentSms {
   segments: number | null;
 }
 
-/** What a failed send means for the caller. */
-export type SmsFailureKind = 'retry' | 'give_up' | 'opted_out' | 'needs_attention';
-
-export class SmsSendError extends Error {
-  constructor(
-    readonly kind: SmsFailureKind,
-    message: string,
-    readonly code: number | null,
-    readonly httpStatus: number | null,
-  ) {
-    super(message);
-    this.name = 'SmsSendError';
-  }
-}
-
 /** What identifies a text Twilio may already have: same route and body, created since `since`. */
 export interface SentSmsQuery {
   to: string;
@@ -55,21 +42,19 @@ export interface SentSmsQuery {
   since: Date;
 }
 
-export abstract class SmsSender {
-  abstract send(account: SmsAccount, input: SendSmsInput): Promise<SentSms>;
+/** Injection token of the SMS port. */
+export const SMS_SENDER = Symbol('SmsSender');
+
+export interface SmsSender {
+  send(account: SmsAccount, input: SendSmsInput): Promise<SentSms>;
   /**
    * Texts Twilio accepted for this route and body since `since`, newest first. Twilio has no
    * idempotency key: before trying a send again, the caller asks whether the earlier try went through
    * (and must skip texts it already knows as other messages of its own).
    */
-  abstract findSent(account: SmsAccount, query: SentSmsQuery): Promise<SentSms[]>;
+  findSent(account: SmsAccount, query: SentSmsQuery): Promise<SentSms[]>;
   /** Whether a webhook's X-Twilio-Signature was made with `authToken` over `url` and `params`. */
-  abstract validSignature(
-    authToken: string,
-    signature: string,
-    url: string,
-    params: Record<string, string>,
-  ): boolean;
+  validSignature(authToken: string, signature: string, url: string, params: Record<string, string>): boolean;
 }
 
 /** Twilio error codes for a recipient that opted out (21610) or that can never receive from us. */
@@ -83,28 +68,28 @@ interface TwilioErrorShape {
   message?: string;
 }
 
-export function classifyTwilioError(error: unknown): SmsSendError {
-  const shape = error as TwilioErrorShape;
-  const status = typeof shape.status === 'number' ? shape.status : null;
-  const code = typeof shape.code === 'number' ? shape.code : null;
-  const message = `Twilio${code !== null ? ` ${code}` : ''}: ${shape.message ?? String(error)}`;
-  if (code !== null && OPTED_OUT_CODES.has(code)) return new SmsSendError('opted_out', message, code, status);
-  if ((code !== null && AUTH_CODES.has(code)) || status === 401 || status === 403)
-    return new SmsSendError('needs_attention', message, code, status);
+export function classifyTwilioError(error: unknown): IntegrationError {
+  if (error instanceof IntegrationError) return error;
+  const shape = (error ?? {}) as TwilioErrorShape;
+  const httpStatus = typeof shape.status === 'number' ? shape.status : null;
+  const vendorCode = typeof shape.code === 'number' ? shape.code : null;
+  const message = `Twilio${vendorCode !== null ? ` ${vendorCode}` : ''}: ${shape.message ?? String(error)}`;
+  const failure = (kind: IntegrationError['kind']) =>
+    new IntegrationError({ provider: 'Twilio', kind, message, httpStatus, vendorCode });
+  if (vendorCode !== null && OPTED_OUT_CODES.has(vendorCode)) return failure('opted_out');
+  if ((vendorCode !== null && AUTH_CODES.has(vendorCode)) || httpStatus === 401 || httpStatus === 403)
+    return failure('needs_attention');
   // No status: the request never got an answer (timeout, connection refused); 429 and 5xx are Twilio's.
-  if (status === null || status === 429 || status >= 500)
-    return new SmsSendError('retry', message, code, status);
-  return new SmsSendError('give_up', message, code, status);
+  if (httpStatus === null || httpStatus === 429 || httpStatus >= 500) return failure('retry');
+  return failure('give_up');
 }
 
 @Injectable()
-export class TwilioSmsSender extends SmsSender {
+export class TwilioSmsSender implements SmsSender {
   /** One SDK client per account and token (a rotated token gets a new one). */
   private readonly clients = new Map<string, twilio.Twilio>();
 
-  constructor(private readonly config: AppConfig) {
-    super();
-  }
+  constructor(private readonly config: AppConfig) {}
 
   async send(account: SmsAccount, input: SendSmsInput): Promise<SentSms> {
     try {

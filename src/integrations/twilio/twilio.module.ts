@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 
-import { SmsSender, TwilioSmsSender } from './twilio.client.js';
+import { SMS_SENDER, TwilioSmsSender } from './twilio.client.js';
 
-/** Provides the SMS port; the SMS feature module imports it. */
+/** Provides the SMS port (token SMS_SENDER); the SMS feature module imports it. */
 @Module({
-  providers: [{ provide: SmsSender, useClass: TwilioSmsSender }],
-  exports: [SmsSender],
+  providers: [{ provide: SMS_SENDER, useClass: TwilioSmsSender }],
+  exports: [SMS_SENDER],
 })
 export class TwilioModule {}
