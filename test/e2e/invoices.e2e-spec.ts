@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { BILLY_CLIENT_OPTIONS, type BillyClientOptions } from '../../src/integrations/billy/billy.client.js';
 import { MarkOverdueProcessor } from '../../src/invoices/jobs/mark-overdue.processor.js';
