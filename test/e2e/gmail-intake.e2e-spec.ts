@@ -8,7 +8,9 @@ import { GeminiFake, GmailFake, GoogleOAuthFake, PubSubPusher, type MimePartInpu
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { upcomingLocal } from '../support/clock.js';
 import { drainTenant } from '../support/drain.js';
+import { eventually } from '../support/eventually.js';
 import { createTenant, ownerDb, type Session, signIn, type TenantFixture } from '../support/fixtures.js';
+import { jobOutcomes, jobsStillToRun, outboxRowIds } from '../support/jobs.js';
 import { PrivateRedis } from '../support/redis-server.js';
 
 /**
@@ -38,20 +40,6 @@ const fixtures = readdirSync(FIXTURES)
     name: file.replace(/\.json$/, ''),
     ...(JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as Fixture),
   }));
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** A Gmail API MIME tree (as in the fixtures) as the fake's input parts, bytes unchanged. */
 function toPartInput(part: MimePart): MimePartInput {
@@ -202,10 +190,13 @@ describe('gmail intake', () => {
     const response = await push();
     expect(response.statusCode).toBe(204);
 
-    const [lead] = await waitFor('the lead', async () => {
-      const rows = await leadsOf(message.id);
-      return rows.length > 0 ? rows : null;
-    });
+    const [lead] = await eventually(
+      async () => {
+        const rows = await leadsOf(message.id);
+        return rows.length > 0 ? rows : null;
+      },
+      { what: 'the lead' },
+    );
     expect(lead).toMatchObject({
       customerName: 'Mette Holm Sørensen',
       customerEmail: 'mette.holm@gmail.com',
@@ -216,7 +207,9 @@ describe('gmail intake', () => {
       source: 'leadpoint',
       needsAttention: false,
     });
-    const sent = await waitFor('the reply', async () => (gmail.sent().length > 0 ? gmail.sent() : null));
+    const sent = await eventually(async () => (gmail.sent().length > 0 ? gmail.sent() : null), {
+      what: 'the reply',
+    });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.to).toContain('mette.holm@gmail.com');
     expect(sent[0]!.to).not.toContain('leadpoint');
@@ -228,10 +221,13 @@ describe('gmail intake', () => {
     // 4 hours × 349.00 kr. + 25 % VAT = 1 745,00 kr.
     expect(body).toContain('1.745,00 kr. inkl. moms');
 
-    const after = await waitFor('the lead contacted', async () => {
-      const row = await ownerDb().lead.findUniqueOrThrow({ where: { id: lead!.id } });
-      return row.status === 'contacted' ? row : null;
-    });
+    const after = await eventually(
+      async () => {
+        const row = await ownerDb().lead.findUniqueOrThrow({ where: { id: lead!.id } });
+        return row.status === 'contacted' ? row : null;
+      },
+      { what: 'the lead contacted' },
+    );
     expect(after.responseSentAt).not.toBeNull();
     const offers = await ownerDb().outboxJob.count({ where: { tenantId: tenant.id, jobName: 'sms.offer' } });
     expect(offers).toBe(1);
@@ -256,10 +252,13 @@ describe('gmail intake', () => {
     const message = deliverPortalMail({ text: `${fixture.text!}\n\n${'Lorem ipsum dolor '.repeat(70_000)}` });
     expect((await push()).statusCode).toBe(204);
 
-    const [lead] = await waitFor('the lead', async () => {
-      const rows = await leadsOf(message.id);
-      return rows.length > 0 ? rows : null;
-    });
+    const [lead] = await eventually(
+      async () => {
+        const rows = await leadsOf(message.id);
+        return rows.length > 0 ? rows : null;
+      },
+      { what: 'the lead' },
+    );
     expect(lead).toMatchObject({ customerName: 'Mette Holm Sørensen', customerPhone: '+4528145590' });
     const warnings = (lead!.extraction as { warnings: string[] }).warnings;
     expect(warnings).toEqual(
@@ -277,7 +276,7 @@ describe('gmail intake', () => {
     });
     expect(shown.json().extraction.warnings).toEqual(expect.arrayContaining(warnings));
     // The lead is answered like any other (and the reply is out before the next test resets the fake).
-    await waitFor('the reply', async () => (gmail.sent().length > 0 ? gmail.sent() : null));
+    await eventually(async () => (gmail.sent().length > 0 ? gmail.sent() : null), { what: 'the reply' });
   });
 
   it('answers a customer who wrote to us directly in their own thread, with In-Reply-To', async () => {
@@ -290,7 +289,9 @@ describe('gmail intake', () => {
       messageId: '<kunde-1@mail.gmail.com>',
     });
     await push();
-    const sent = await waitFor('the reply', async () => (gmail.sent().length > 0 ? gmail.sent() : null));
+    const sent = await eventually(async () => (gmail.sent().length > 0 ? gmail.sent() : null), {
+      what: 'the reply',
+    });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.requestedThreadId).toBe(message.threadId);
     expect(sent[0]!.inReplyTo).toBe('<kunde-1@mail.gmail.com>');
@@ -307,25 +308,28 @@ describe('gmail intake', () => {
       date: new Date(Date.now() - 3 * 86_400_000),
     });
     await push({ messageId: 'push-first-connect' });
-    await waitFor('the cursor to start', async () => {
-      const account = await ownerDb().integrationAccount.findUniqueOrThrow({
-        where: { tenantId_provider: { tenantId: tenant.id, provider: 'google' } },
-      });
-      return account.gmailHistoryId !== null;
-    });
+    await eventually(
+      async () => {
+        const account = await ownerDb().integrationAccount.findUniqueOrThrow({
+          where: { tenantId_provider: { tenantId: tenant.id, provider: 'google' } },
+        });
+        return account.gmailHistoryId !== null;
+      },
+      { what: 'the cursor to start' },
+    );
     const fresh = deliverPortalMail({ subject: 'Nyt lead: efter tilslutning' });
     await push({ messageId: 'push-after-connect' });
-    await waitFor('the new lead', async () => (await leadsOf(fresh.id)).length === 1);
+    await eventually(async () => (await leadsOf(fresh.id)).length === 1, { what: 'the new lead' });
     expect(await leadsOf(old.id)).toHaveLength(0);
     // Only the new lead is answered (and the test waits for it, so no reply spills into the next test).
-    await waitFor('the reply', async () => gmail.sent().length === 1);
+    await eventually(async () => gmail.sent().length === 1, { what: 'the reply' });
     expect(gmail.sent()[0]!.subject).toBe('Tak for din forespørgsel om Flytterengøring');
   });
 
   it('the same push five times and the same message imported five times make one lead and one reply', async () => {
     const message = deliverPortalMail({ subject: 'Nyt lead: Flytterengøring (gentaget)' });
     for (let i = 0; i < 5; i++) expect((await push({ messageId: 'push-same-1' })).statusCode).toBe(204);
-    await waitFor('the lead', async () => (await leadsOf(message.id)).length === 1);
+    await eventually(async () => (await leadsOf(message.id)).length === 1, { what: 'the lead' });
     // Five more import jobs of the same message, as a redelivering queue would run them.
     const rows = await ownerDb().outboxJob.createManyAndReturn({
       data: Array.from({ length: 5 }, () => ({
@@ -335,13 +339,16 @@ describe('gmail intake', () => {
         payload: { tenantId: tenant.id, messageId: message.id },
       })),
     });
-    await waitFor('the imports to run', async () => {
-      const pending = await ownerDb().outboxJob.count({
-        where: { id: { in: rows.map((r) => r.id) }, status: 'pending' },
-      });
-      return pending === 0;
-    });
-    await waitFor('the reply', async () => gmail.sent().length === 1);
+    await eventually(
+      async () => {
+        const pending = await ownerDb().outboxJob.count({
+          where: { id: { in: rows.map((r) => r.id) }, status: 'pending' },
+        });
+        return pending === 0;
+      },
+      { what: 'the imports to run' },
+    );
+    await eventually(async () => gmail.sent().length === 1, { what: 'the reply' });
     await drainTenant(test.app, tenant.id);
     expect(await leadsOf(message.id)).toHaveLength(1);
     expect(gmail.sent()).toHaveLength(1);
@@ -361,8 +368,8 @@ describe('gmail intake', () => {
         payload: { tenantId: tenant.id, messageId: message.id },
       })),
     });
-    await waitFor('the lead', async () => (await leadsOf(message.id)).length === 1);
-    await waitFor('the reply', async () => gmail.sent().length === 1);
+    await eventually(async () => (await leadsOf(message.id)).length === 1, { what: 'the lead' });
+    await eventually(async () => gmail.sent().length === 1, { what: 'the reply' });
     await drainTenant(test.app, tenant.id);
     expect(await leadsOf(message.id)).toHaveLength(1);
     expect(gmail.sent()).toHaveLength(1);
@@ -389,13 +396,17 @@ describe('gmail intake', () => {
       expect(response.statusCode).toBe(201);
       return response.json().lead as { id: string };
     })();
-    const email = await waitFor('the recorded reply', () =>
-      ownerDb().outboundEmail.findFirst({ where: { tenantId: tenant.id, leadId: lead.id } }),
+    const email = await eventually(
+      () => ownerDb().outboundEmail.findFirst({ where: { tenantId: tenant.id, leadId: lead.id } }),
+      { what: 'the recorded reply' },
     );
-    await waitFor('the reply sent', async () => {
-      const row = await ownerDb().outboundEmail.findUniqueOrThrow({ where: { id: email.id } });
-      return row.status === 'sent';
-    });
+    await eventually(
+      async () => {
+        const row = await ownerDb().outboundEmail.findUniqueOrThrow({ where: { id: email.id } });
+        return row.status === 'sent';
+      },
+      { what: 'the reply sent' },
+    );
     // Simulate the lost answer: the row is back to pending with one attempt made, and the job runs again.
     await ownerDb().outboundEmail.update({
       where: { id: email.id },
@@ -409,10 +420,13 @@ describe('gmail intake', () => {
         payload: { tenantId: tenant.id, outboundEmailId: email.id },
       },
     });
-    await waitFor('the retry to settle', async () => {
-      const row = await ownerDb().outboundEmail.findUniqueOrThrow({ where: { id: email.id } });
-      return row.status === 'sent';
-    });
+    await eventually(
+      async () => {
+        const row = await ownerDb().outboundEmail.findUniqueOrThrow({ where: { id: email.id } });
+        return row.status === 'sent';
+      },
+      { what: 'the retry to settle' },
+    );
     expect(gmail.sent().filter((m) => m.to?.includes('mette.holm@gmail.com'))).toHaveLength(1);
   });
 
@@ -429,11 +443,10 @@ describe('gmail intake', () => {
     } finally {
       await redis.start();
     }
-    await waitFor(
-      'the lead after Redis came back',
-      async () => (await leadsOf(message.id)).length === 1,
-      45_000,
-    );
+    await eventually(async () => (await leadsOf(message.id)).length === 1, {
+      what: 'the lead after Redis came back',
+      timeoutMs: 45_000,
+    });
     const event = await ownerDb().inboundEvent.findFirstOrThrow({
       where: { tenantId: tenant.id, dedupKey: 'push-redis-away' },
     });
@@ -506,13 +519,13 @@ describe('gmail intake', () => {
       JSON.stringify({ emailAddress: mailbox, historyId: gmail.historyId() }),
     ).toString('base64url');
     expect((await push({ data, messageId: 'push-url-safe' })).statusCode).toBe(204);
-    await waitFor('the lead', async () => (await leadsOf(message.id)).length === 1);
+    await eventually(async () => (await leadsOf(message.id)).length === 1, { what: 'the lead' });
   });
 
   it('falls back to a full sync of the last 7 days when the cursor is too old, without duplicates', async () => {
     const old = deliverPortalMail({ subject: 'Nyt lead: før cursoren udløb' });
     await push({ messageId: 'push-before-expiry' });
-    await waitFor('the first lead', async () => (await leadsOf(old.id)).length === 1);
+    await eventually(async () => (await leadsOf(old.id)).length === 1, { what: 'the first lead' });
 
     const newer = deliverPortalMail({ subject: 'Nyt lead: efter cursoren udløb' });
     const stranger = gmail.addMessage({
@@ -523,7 +536,7 @@ describe('gmail intake', () => {
     });
     gmail.expireHistoryBefore(gmail.historyId() + 1);
     await push({ messageId: 'push-after-expiry' });
-    await waitFor('the second lead', async () => (await leadsOf(newer.id)).length === 1);
+    await eventually(async () => (await leadsOf(newer.id)).length === 1, { what: 'the second lead' });
     await drainTenant(test.app, tenant.id);
     expect(await leadsOf(old.id)).toHaveLength(1);
     expect(await leadsOf(stranger.id)).toHaveLength(0);
@@ -535,30 +548,42 @@ describe('gmail intake', () => {
   it('marks the mailbox as needing attention when the token is revoked, and does not loop', async () => {
     oauth.revoke(REFRESH_TOKEN);
     deliverPortalMail({ subject: 'Nyt lead: token tilbagekaldt' });
+    const before = new Set(await outboxRowIds(tenant.id, 'gmail.sync'));
+    const pushedAt = Date.now();
     await push({ messageId: 'push-revoked' });
-    const integration = await waitFor('the integration flagged', async () => {
-      const list = await test.app.inject({ method: 'GET', url: '/api/integrations', headers: admin.auth });
-      const google = (
-        list.json() as {
-          provider: string;
-          needsAttention: boolean;
-          lastError: string | null;
-          lastErrorCode: string | null;
-        }[]
-      ).find((i) => i.provider === 'google');
-      return google?.needsAttention ? google : null;
-    });
+    const syncs = (await outboxRowIds(tenant.id, 'gmail.sync')).filter((id) => !before.has(id));
+    expect(syncs).toHaveLength(1);
+    const integration = await eventually(
+      async () => {
+        const list = await test.app.inject({ method: 'GET', url: '/api/integrations', headers: admin.auth });
+        const google = (
+          list.json() as {
+            provider: string;
+            needsAttention: boolean;
+            lastError: string | null;
+            lastErrorCode: string | null;
+          }[]
+        ).find((i) => i.provider === 'google');
+        return google?.needsAttention ? google : null;
+      },
+      { what: 'the integration flagged' },
+    );
     // What it was, in our words: Google's own answer ("invalid_grant") is for the logs.
     expect(integration).toMatchObject({
       lastErrorCode: 'credentials_rejected',
       lastError: 'Gmail afviste adgangen; forbind igen under Integrationer',
     });
+    // No retry loop: the push's sync job ends failed for good after its one attempt. A retry would show
+    // here as the job `delayed` in its backoff (5 s and up) instead, whatever else of this tenant's is
+    // still scheduled from other tests (which is why draining the tenant cannot tell).
+    const [sync] = await eventually(() => jobOutcomes(test.app, 'gmail.sync', syncs), {
+      what: 'the sync job to leave the queue and the worker',
+      until: ([job]) => !['unqueued', 'waiting', 'prioritized', 'active'].includes(job!.state),
+    });
+    expect(sync).toMatchObject({ state: 'failed', attemptsMade: 1 });
     const calls = oauth.calls().length;
-    // A retry would come after BullMQ's backoff (5 s and up) while other tests' retries of this tenant
-    // may still be scheduled, so draining cannot tell; the token endpoint staying quiet past the first
-    // retry's due time can.
-    await new Promise((resolve) => setTimeout(resolve, 6_000));
-    // No retry loop: the failed sync does not keep asking for tokens.
+    // Nothing the push started is still to run, so the token endpoint stays quiet from here on.
+    expect(await jobsStillToRun(test.app, tenant.id, pushedAt)).toEqual([]);
     expect(oauth.calls().length).toBe(calls);
   });
 
@@ -569,14 +594,16 @@ describe('gmail intake', () => {
         'mx.google.com; dkim=fail header.i=@leadpoint.dk; spf=fail (google.com: domain of system@leadpoint.dk does not designate 6.6.6.6 as permitted sender) smtp.mailfrom=system@leadpoint.dk; dmarc=fail header.from=leadpoint.dk',
     });
     await push({ messageId: 'push-forged' });
-    const warning = await waitFor('the warning', () =>
-      ownerDb().activity.findFirst({
-        where: {
-          tenantId: tenant.id,
-          title: 'E-mail afvist: afsenderen kunne ikke bekræftes',
-          metadata: { path: ['gmailMessageId'], equals: forged.id },
-        },
-      }),
+    const warning = await eventually(
+      () =>
+        ownerDb().activity.findFirst({
+          where: {
+            tenantId: tenant.id,
+            title: 'E-mail afvist: afsenderen kunne ikke bekræftes',
+            metadata: { path: ['gmailMessageId'], equals: forged.id },
+          },
+        }),
+      { what: 'the warning' },
     );
     expect(warning.status).toBe('warning');
     expect(await leadsOf(forged.id)).toHaveLength(0);
@@ -639,7 +666,7 @@ describe('gmail intake', () => {
     });
     expect(anew.statusCode).toBe(201);
     expect(anew.json().lead.id).not.toBe(first.json().lead.id);
-    await waitFor('the replies', async () => gmail.sent().length === 2);
+    await eventually(async () => gmail.sent().length === 2, { what: 'the replies' });
     await drainTenant(test.app, tenant.id);
     expect(gmail.sent()).toHaveLength(2);
   });
@@ -686,10 +713,13 @@ describe('gmail intake', () => {
       ...(fixture.payload ? { parts: [toPartInput(fixture.payload)] } : { text: fixture.text! }),
     });
     await push();
-    const [lead] = await waitFor(`the lead of ${fixture.name}`, async () => {
-      const rows = await leadsOf(message.id);
-      return rows.length > 0 ? rows : null;
-    });
+    const [lead] = await eventually(
+      async () => {
+        const rows = await leadsOf(message.id);
+        return rows.length > 0 ? rows : null;
+      },
+      { what: `the lead of ${fixture.name}` },
+    );
     const expected = fixture.expected;
     expect(lead!.needsAttention).toBe(expected.needsAttention);
     if (typeof expected.customerName === 'string') expect(lead!.customerName).toBe(expected.customerName);

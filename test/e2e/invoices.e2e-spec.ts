@@ -8,6 +8,7 @@ import { PollPaymentsProcessor } from '../../src/invoices/jobs/poll-payments.pro
 import { BillyFake } from '../fakes/billy.fake.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { drainTenant } from '../support/drain.js';
+import { eventually } from '../support/eventually.js';
 import {
   createTenantWithRoles,
   ownerDb,
@@ -16,6 +17,7 @@ import {
   type TenantWithRoles,
 } from '../support/fixtures.js';
 import { fieldsOf } from '../support/http.js';
+import { outboxRowIds, settledJobs } from '../support/jobs.js';
 
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
@@ -40,20 +42,6 @@ interface InvoiceJson {
   needsAttention: boolean;
   needsAttentionReason: string | null;
   [field: string]: unknown;
-}
-
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('invoices', () => {
@@ -478,7 +466,7 @@ describe('invoices', () => {
     });
 
     const synced = (bookingId: string, done: (invoice: InvoiceJson) => boolean) =>
-      eventually(() => invoiceOf(c, bookingId), done);
+      eventually(() => invoiceOf(c, bookingId), { what: 'the invoice synced to Billy', until: done });
 
     it('puts the draft into Billy, approves it there, reads back the number; payment polling marks it paid', async () => {
       const { bookingId, leadId, customerId } = await completedBooking(c, { company: true });
@@ -538,11 +526,11 @@ describe('invoices', () => {
       const creates = billy.calls('invoices.create').length;
       try {
         const { bookingId } = await completedBooking(c);
-        const invoice = await eventually(
-          () => invoiceOf(c, bookingId),
-          (row) => row.billyInvoiceId !== null,
-          20_000,
-        );
+        const invoice = await eventually(() => invoiceOf(c, bookingId), {
+          what: 'the invoice in Billy',
+          until: (row) => row.billyInvoiceId !== null,
+          timeoutMs: 20_000,
+        });
         expect(billy.invoices({ externalId: invoice.reference })).toHaveLength(1);
         expect(billy.calls('invoices.create').length - creates).toBe(1);
         expect(billy.invoice(invoice.billyInvoiceId!)!.externalId).toBe(invoice.reference);
@@ -663,12 +651,19 @@ describe('invoices', () => {
         const draft = await invoiceOf(c, bookingId);
         // The completion's push is running; an admin presses /sync at the same moment.
         expect((await request('POST', `/api/invoices/${draft.id}/sync`, c.admin)).statusCode).toBe(200);
-        const synced = await eventually(
-          () => invoiceOf(c, bookingId),
-          (row) => row.billyInvoiceId !== null,
-          20_000,
-        );
-        await new Promise((resolve) => setTimeout(resolve, 7_000));
+        const synced = await eventually(() => invoiceOf(c, bookingId), {
+          what: 'the invoice in Billy',
+          until: (row) => row.billyInvoiceId !== null,
+          timeoutMs: 20_000,
+        });
+        // Both pushes (the completion's and the /sync's) have ended, a retry of either included: no
+        // later push can still create a second invoice in Billy.
+        const pushes = await outboxRowIds(c.tenant.id, 'billing.push-invoice', {
+          field: 'invoiceId',
+          equals: draft.id,
+        });
+        expect(pushes).toHaveLength(2);
+        await settledJobs(test.app, 'billing.push-invoice', pushes);
         expect(billy.invoices({ externalId: synced.reference })).toHaveLength(1);
         expect((await invoiceOf(c, bookingId)).billyInvoiceId).toBe(synced.billyInvoiceId);
       } finally {
@@ -681,16 +676,16 @@ describe('invoices', () => {
       try {
         const first = await completedBooking(c);
         const second = await completedBooking(c, { customerId: first.customerId });
-        const one = await eventually(
-          () => invoiceOf(c, first.bookingId),
-          (row) => row.billyInvoiceId !== null,
-          30_000,
-        );
-        const two = await eventually(
-          () => invoiceOf(c, second.bookingId),
-          (row) => row.billyInvoiceId !== null,
-          30_000,
-        );
+        const one = await eventually(() => invoiceOf(c, first.bookingId), {
+          what: 'the first invoice in Billy',
+          until: (row) => row.billyInvoiceId !== null,
+          timeoutMs: 30_000,
+        });
+        const two = await eventually(() => invoiceOf(c, second.bookingId), {
+          what: 'the second invoice in Billy',
+          until: (row) => row.billyInvoiceId !== null,
+          timeoutMs: 30_000,
+        });
         expect(billy.contacts().filter((contact) => contact.externalId === first.customerId)).toHaveLength(1);
         expect(billy.invoice(one.billyInvoiceId!)!.contactId).toBe(
           billy.invoice(two.billyInvoiceId!)!.contactId,
@@ -736,11 +731,11 @@ describe('invoices', () => {
     it('rejected credentials show on the integration and stop the job', async () => {
       billy.failNext('invoices.create', 401);
       const { bookingId } = await completedBooking(c);
-      await eventually(
-        async () => (await request('GET', '/api/integrations', c.admin)).json(),
-        (list: Array<{ provider: string; needsAttention: boolean }>) =>
+      await eventually(async () => (await request('GET', '/api/integrations', c.admin)).json(), {
+        what: 'Billy flagged on the integrations list',
+        until: (list: Array<{ provider: string; needsAttention: boolean }>) =>
           list.find((row) => row.provider === 'billy')?.needsAttention === true,
-      );
+      });
       const invoice = await invoiceOf(c, bookingId);
       expect(invoice.billyInvoiceId).toBeNull();
       // Back to working credentials for whatever runs next.
@@ -772,7 +767,7 @@ describe('invoices', () => {
         const creditNote = await eventually(
           async () =>
             (await request('GET', `/api/invoices/${credit.json().id}`, c.admin)).json() as InvoiceJson,
-          (row) => row.number !== null,
+          { what: 'the credit note numbered', until: (row) => row.number !== null },
         );
         const billyCredit = billy.invoice(creditNote.billyInvoiceId!)!;
         expect(billyCredit).toMatchObject({

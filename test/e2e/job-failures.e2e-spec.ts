@@ -4,17 +4,8 @@ import { CalendarUnavailableError } from '../../src/calendar/calendar.errors.js'
 import { IntegrationError } from '../../src/integrations/integration-error.js';
 import { JOB_FAILURE_REPORTER, type JobFailureReporter } from '../../src/core/queue/job-observer.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
+import { eventually } from '../support/eventually.js';
 import { createTenant, ownerDb, type TenantFixture } from '../support/fixtures.js';
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('jobs that give up', () => {
   let test: TestApp;
@@ -118,12 +109,15 @@ describe('jobs that give up', () => {
         payload: { tenantId: tenant.id, messageId: '18c0ffee00000001' },
       },
     });
-    const metrics = await waitFor('the failure metric', async () => {
-      const body = (await test.app.inject({ method: 'GET', url: '/api/metrics' })).body;
-      return /renos_job_failures_total\{queue="intake",job="gmail.import",final="true"\} 1/.test(body)
-        ? body
-        : null;
-    });
+    const metrics = await eventually(
+      async () => {
+        const body = (await test.app.inject({ method: 'GET', url: '/api/metrics' })).body;
+        return /renos_job_failures_total\{queue="intake",job="gmail.import",final="true"\} 1/.test(body)
+          ? body
+          : null;
+      },
+      { what: 'the failure metric' },
+    );
     expect(metrics).toMatch(
       /renos_job_duration_seconds_count\{queue="intake",job="gmail.import",outcome="failed"\} 1/,
     );

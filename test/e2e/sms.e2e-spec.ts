@@ -17,6 +17,7 @@ import { signedWebhook, TwilioFake, type SignedWebhook } from '../fakes/twilio.f
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { upcomingLocal } from '../support/clock.js';
 import { drainTenant } from '../support/drain.js';
+import { eventually } from '../support/eventually.js';
 import { createTenant, ownerDb, type Session, signIn, type TenantFixture } from '../support/fixtures.js';
 import { newPhone } from '../support/http.js';
 
@@ -30,21 +31,6 @@ interface TenantSetup {
   accountSid: string;
   authToken: string;
   smsNumber: string;
-}
-
-/** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs`. */
-async function eventually<T>(
-  check: () => Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('SMS booking', () => {
@@ -178,7 +164,7 @@ describe('SMS booking', () => {
     // A second run for the same lead (the job retried) finds the open offer and does nothing.
     expect(await runOffer(main, lead.id)).toMatchObject({ outcome: 'skipped', reason: 'open offer' });
 
-    const offer = await eventually(async () => twilio.sentTo(phone)[0], 'the offer text');
+    const offer = await eventually(async () => twilio.sentTo(phone)[0], { what: 'the offer text' });
     expect(offer.from).toBe(main.smsNumber);
     expect(offer.statusCallback).toBe(`${PUBLIC_BASE_URL}/api/webhooks/twilio/status`);
     expect(offer.body).toMatch(/^Hej Zoe\. /);
@@ -186,7 +172,7 @@ describe('SMS booking', () => {
     expect(offer.body).toContain('436,25 kr./time inkl. moms');
     const recorded = await eventually(
       async () => (await messagesOf(main.tenant.id, phone)).find((m) => m.twilioSid === offer.sid),
-      'the sid recorded',
+      { what: 'the sid recorded' },
     );
     expect(recorded).toMatchObject({
       type: 'booking_options',
@@ -213,13 +199,13 @@ describe('SMS booking', () => {
     }
     const booking = await eventually(
       async () => (await ownerDb().booking.findMany({ where: { leadId: lead.id } }))[0],
-      'the booking',
+      { what: 'the booking' },
     );
     expect(booking).toMatchObject({ status: 'confirmed', teamId: offers[1]!.teamId });
     expect(booking.startsAt).toEqual(offers[1]!.startsAt);
     const confirmation = await eventually(
       async () => twilio.sentTo(phone).find((m) => m.body.startsWith('Tak! Du er booket')),
-      'the confirmation text',
+      { what: 'the confirmation text' },
     );
     expect(confirmation.body).toContain('Søndergade 4, 8000 Aarhus C');
     await drainTenant(test.app, main.tenant.id);
@@ -234,10 +220,13 @@ describe('SMS booking', () => {
       await ownerDb().outboundEmail.count({ where: { subjectId: booking.id, type: 'booking_confirmation' } }),
     ).toBe(1);
     // One event in the team's calendar, with the id derived from the booking.
-    const events = await eventually(async () => {
-      const live = calendar.events(mainCalendarId, { live: true });
-      return live.length > 0 ? live : undefined;
-    }, 'the calendar event');
+    const events = await eventually(
+      async () => {
+        const live = calendar.events(mainCalendarId, { live: true });
+        return live.length > 0 ? live : undefined;
+      },
+      { what: 'the calendar event' },
+    );
     expect(events).toHaveLength(1);
     expect(events[0]!.id).toContain(booking.id.replace(/-/g, ''));
     expect(
@@ -289,7 +278,9 @@ describe('SMS booking', () => {
       ]),
     );
     outbox.relay(ids);
-    const sent = await eventually(async () => twilio.sentTo(phone)[0], 'the offer through the queue');
+    const sent = await eventually(async () => twilio.sentTo(phone)[0], {
+      what: 'the offer through the queue',
+    });
     expect(sent.body).toContain('Svar 1, 2 eller 3 for at booke');
     expect(await ownerDb().slotOffer.count({ where: { leadId: lead.id, status: 'offered' } })).toBe(3);
   });
@@ -309,18 +300,16 @@ describe('SMS booking', () => {
       ),
     );
     expect(offerA!.startsAt).toEqual(offerB!.startsAt);
-    await eventually(
-      async () => twilio.sentTo(a.phone).length === 1 && twilio.sentTo(b.phone).length === 1,
-      'offers',
-    );
+    await eventually(async () => twilio.sentTo(a.phone).length === 1 && twilio.sentTo(b.phone).length === 1, {
+      what: 'offers',
+    });
 
     const responses = await Promise.all([post(reply(setup, a.phone, '1')), post(reply(setup, b.phone, '1'))]);
     expect(responses.map((r) => r.statusCode)).toEqual([200, 200]);
 
-    await eventually(
-      async () => twilio.sentTo(a.phone).length === 2 && twilio.sentTo(b.phone).length === 2,
-      'answers to both customers',
-    );
+    await eventually(async () => twilio.sentTo(a.phone).length === 2 && twilio.sentTo(b.phone).length === 2, {
+      what: 'answers to both customers',
+    });
     const bookings = await ownerDb().booking.findMany({ where: { tenantId: setup.tenant.id } });
     expect(bookings).toHaveLength(1);
     expect(bookings[0]!.startsAt).toEqual(offerA!.startsAt);
@@ -342,14 +331,14 @@ describe('SMS booking', () => {
     const setup = await setupTenant('Udløbet Rengøring');
     const { lead, phone } = await createLead(setup);
     await runOffer(setup, lead.id);
-    await eventually(async () => twilio.sentTo(phone).length === 1, 'the offer');
+    await eventually(async () => twilio.sentTo(phone).length === 1, { what: 'the offer' });
     await ownerDb().slotOffer.updateMany({
       where: { leadId: lead.id },
       data: { expiresAt: new Date(Date.now() - 60_000) },
     });
 
     await post(reply(setup, phone, '1'));
-    await eventually(async () => twilio.sentTo(phone).length === 2, 'fresh options');
+    await eventually(async () => twilio.sentTo(phone).length === 2, { what: 'fresh options' });
     expect(twilio.sentTo(phone)[1]!.body).toContain('Nye tider:');
     expect(await ownerDb().booking.count({ where: { leadId: lead.id } })).toBe(0);
     expect(await ownerDb().slotOffer.count({ where: { leadId: lead.id, status: 'offered' } })).toBe(3);
@@ -362,7 +351,7 @@ describe('SMS booking', () => {
     const closed = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
     await ownerDb().tenant.update({ where: { id: setup.tenant.id }, data: { workingHours: closed } });
     await post(reply(setup, phone, '2'));
-    await eventually(async () => twilio.sentTo(phone).length === 3, 'the call-you text');
+    await eventually(async () => twilio.sentTo(phone).length === 3, { what: 'the call-you text' });
     expect(twilio.sentTo(phone)[2]!.body).toContain('Vi ringer dig op');
     const row = await ownerDb().lead.findUniqueOrThrow({ where: { id: lead.id } });
     expect(row.needsAttention).toBe(true);
@@ -373,7 +362,7 @@ describe('SMS booking', () => {
   it('keeps a reply that cannot be handled on the timeline, and the lead waits for a person', async () => {
     const { lead, phone } = await createLead(main);
     await runOffer(main, lead.id);
-    await eventually(async () => twilio.sentTo(phone).length === 1, 'the offer');
+    await eventually(async () => twilio.sentTo(phone).length === 1, { what: 'the offer' });
     // Google's free/busy is down for every try: the slot cannot be re-checked.
     calendar.failNext('freebusy.query', 503, undefined, { times: 1_000 });
     try {
@@ -384,7 +373,7 @@ describe('SMS booking', () => {
           (await ownerDb().inboundEvent.findFirst({
             where: { tenantId: main.tenant.id, dedupKey: webhook.params.MessageSid },
           })) ?? undefined,
-        'the recorded reply',
+        { what: 'the recorded reply' },
       );
       // The last try, as the worker runs it after the earlier ones failed.
       const lastTry = { attemptsMade: 5, opts: { attempts: 6 } } as Job<{
@@ -452,7 +441,7 @@ describe('SMS booking', () => {
     const setup = await setupTenant('Varsel Rengøring');
     const { lead, phone } = await createLead(setup);
     await runOffer(setup, lead.id);
-    await eventually(async () => twilio.sentTo(phone).length === 1, 'the offer');
+    await eventually(async () => twilio.sentTo(phone).length === 1, { what: 'the offer' });
     // The tenant now asks for far more notice than the offered times have left.
     const tenant = await ownerDb().tenant.findUniqueOrThrow({ where: { id: setup.tenant.id } });
     await ownerDb().tenant.update({
@@ -463,7 +452,7 @@ describe('SMS booking', () => {
     const booking = await eventually(
       async () =>
         (await ownerDb().booking.findFirst({ where: { leadId: lead.id, status: 'confirmed' } })) ?? undefined,
-      'the booking',
+      { what: 'the booking' },
     );
     const first = await ownerDb().slotOffer.findFirstOrThrow({ where: { leadId: lead.id, choice: 1 } });
     expect(booking.startsAt.getTime()).toBe(first.startsAt.getTime());
@@ -514,9 +503,11 @@ describe('SMS booking', () => {
     expect((await post(reply(main, phone, 'STOP'))).statusCode).toBe(200);
     await eventually(
       async () => (await ownerDb().smsOptOut.count({ where: { tenantId: main.tenant.id, phone } })) === 1,
-      'opt-out',
+      { what: 'opt-out' },
     );
-    const optOutConfirmation = await eventually(async () => twilio.sentTo(phone)[0], 'opt-out confirmation');
+    const optOutConfirmation = await eventually(async () => twilio.sentTo(phone)[0], {
+      what: 'opt-out confirmation',
+    });
     expect(optOutConfirmation.body).toContain('Du er afmeldt SMS');
 
     expect(await runOffer(main, lead.id)).toMatchObject({ outcome: 'skipped', reason: 'opted out' });
@@ -541,7 +532,7 @@ describe('SMS booking', () => {
     expect((await post(reply(main, phone, 'START'))).statusCode).toBe(200);
     await eventually(
       async () => (await ownerDb().smsOptOut.count({ where: { tenantId: main.tenant.id, phone } })) === 0,
-      'opt-in',
+      { what: 'opt-in' },
     );
     const again = await test.app.inject({
       method: 'POST',
@@ -551,10 +542,9 @@ describe('SMS booking', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ outcome: 'sent' });
     expect(again.json().slots).toHaveLength(3);
-    await eventually(
-      async () => twilio.sentTo(phone).some((m) => m.body.includes('1) ')),
-      'the offer after opt-in',
-    );
+    await eventually(async () => twilio.sentTo(phone).some((m) => m.body.includes('1) ')), {
+      what: 'the offer after opt-in',
+    });
   });
 
   it("records Twilio's 21610 as an opt-out and does not retry", async () => {
@@ -563,7 +553,7 @@ describe('SMS booking', () => {
     await runOffer(main, lead.id);
     const failed = await eventually(
       async () => (await messagesOf(main.tenant.id, phone)).find((m) => m.status === 'failed'),
-      'the failed text',
+      { what: 'the failed text' },
     );
     expect(failed).toMatchObject({ errorCode: 21610, twilioSid: null });
     expect(await ownerDb().smsOptOut.count({ where: { tenantId: main.tenant.id, phone } })).toBe(1);
@@ -596,7 +586,7 @@ describe('SMS booking', () => {
       // At 08:00 the same job sends: the deferral is a wait, not a loss.
       test.clock.set(morning);
       expect(await runOffer(setup, lead.id)).toMatchObject({ outcome: 'sent' });
-      await eventually(async () => twilio.sentTo(phone).length === 1, 'the offer at 08:00');
+      await eventually(async () => twilio.sentTo(phone).length === 1, { what: 'the offer at 08:00' });
     } finally {
       test.clock.reset();
     }
@@ -617,10 +607,10 @@ describe('SMS booking', () => {
   it('applies status callbacks in any order, never backwards; a failed text shows on the timeline and in the stats', async () => {
     const { lead, phone } = await createLead(main);
     await runOffer(main, lead.id);
-    const sent = await eventually(async () => twilio.sentTo(phone)[0], 'the offer');
+    const sent = await eventually(async () => twilio.sentTo(phone)[0], { what: 'the offer' });
     await eventually(
       async () => (await ownerDb().smsMessage.count({ where: { twilioSid: sent.sid } })) === 1,
-      'sid',
+      { what: 'sid' },
     );
     // Twilio's callbacks arrive out of order: delivered, then sent (and delivered again).
     for (const status of ['delivered', 'sent', 'delivered', 'queued']) {
@@ -646,10 +636,12 @@ describe('SMS booking', () => {
       await test.app.inject({ method: 'GET', url: '/api/leads/stats', headers: main.admin.auth })
     ).json();
     await runOffer(main, other.lead.id);
-    const otherSent = await eventually(async () => twilio.sentTo(other.phone)[0], 'the other offer');
+    const otherSent = await eventually(async () => twilio.sentTo(other.phone)[0], {
+      what: 'the other offer',
+    });
     await eventually(
       async () => (await ownerDb().smsMessage.count({ where: { twilioSid: otherSent.sid } })) === 1,
-      'sid',
+      { what: 'sid' },
     );
     expect(
       (await post(twilio.statusCallback(otherSent.sid, 'undelivered', { errorCode: 30003 }))).statusCode,
@@ -660,7 +652,7 @@ describe('SMS booking', () => {
         (await ownerDb().smsMessage.findFirst({
           where: { twilioSid: otherSent.sid, status: 'undelivered' },
         })) ?? undefined,
-      'undelivered',
+      { what: 'undelivered' },
     );
     await drainTenant(test.app, main.tenant.id);
     const otherMessage = await ownerDb().smsMessage.findFirstOrThrow({ where: { twilioSid: otherSent.sid } });
@@ -675,14 +667,14 @@ describe('SMS booking', () => {
   it('answers an unreadable reply with help at most once an hour', async () => {
     const { lead, phone } = await createLead(main);
     await runOffer(main, lead.id);
-    await eventually(async () => twilio.sentTo(phone).length === 1, 'the offer');
+    await eventually(async () => twilio.sentTo(phone).length === 1, { what: 'the offer' });
     await post(reply(main, phone, 'Hvad koster det?'));
-    await eventually(async () => twilio.sentTo(phone).length === 2, 'the help text');
+    await eventually(async () => twilio.sentTo(phone).length === 2, { what: 'the help text' });
     expect(twilio.sentTo(phone)[1]!.body).toMatch(/^Vi forstod ikke dit svar\. Svar 1, 2 eller 3/);
     await post(reply(main, phone, 'Hallo?'));
     await eventually(
       async () => (await ownerDb().smsMessage.count({ where: { phone, direction: 'inbound' } })) === 2,
-      'the second reply recorded',
+      { what: 'the second reply recorded' },
     );
     await drainTenant(test.app, main.tenant.id);
     expect(twilio.sentTo(phone)).toHaveLength(2);
@@ -707,7 +699,7 @@ describe('SMS booking', () => {
       segments: 1,
     });
     expect(response.json().body).toBe("Hej Zoe - vi kommer kl. 10'ish");
-    await eventually(async () => twilio.sentTo(phone)[0], 'the text');
+    await eventually(async () => twilio.sentTo(phone)[0], { what: 'the text' });
     const bad = await test.app.inject({
       method: 'POST',
       url: '/api/sms',
@@ -741,8 +733,7 @@ describe('SMS booking', () => {
           const row = await ownerDb().smsMessage.findUniqueOrThrow({ where: { id } });
           return row.status === 'sent' ? row : undefined;
         },
-        'the text marked sent',
-        30_000,
+        { what: 'the text marked sent', timeoutMs: 30_000 },
       );
     // An earlier text with the same words to the same number: the retry must not take it for its own.
     const first = await sentRow((await send()).json().id);
@@ -822,7 +813,7 @@ describe('SMS booking', () => {
     await processor.handle({});
     const reminder = await eventually(
       async () => twilio.sentTo(phone).find((m) => m.body.startsWith('Påmindelse')),
-      'reminder',
+      { what: 'reminder' },
     );
     expect(reminder.body).toContain('Søndergade 4, 8000 Aarhus C');
     await drainTenant(test.app, main.tenant.id);
@@ -846,7 +837,7 @@ describe('SMS booking', () => {
     await processor.handle({});
     await eventually(
       async () => twilio.sentTo(phone).filter((m) => m.body.startsWith('Påmindelse')).length === 2,
-      'the reminder of the new time',
+      { what: 'the reminder of the new time' },
     );
     await drainTenant(test.app, main.tenant.id);
     expect(twilio.sentTo(phone).filter((m) => m.body.startsWith('Påmindelse'))).toHaveLength(2);
