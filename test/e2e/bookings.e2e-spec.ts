@@ -7,6 +7,7 @@ import type { LeadStatus } from '../../src/generated/prisma/enums.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import {
   createTenant,
+  createTenantWithRoles,
   createUser,
   login,
   ownerDb,
@@ -65,16 +66,20 @@ describe('bookings', () => {
 
   beforeAll(async () => {
     test = await bootTestApp();
-    tenantA = await createTenant('Firma A');
+    const a = await createTenantWithRoles(test.app, 'Firma A');
+    tenantA = a.tenant;
     tenantB = await createTenant('Firma B');
-    sessions.admin = await signIn(test.app, tenantA.id, 'admin');
-    sessions.manager = await signIn(test.app, tenantA.id, 'manager');
-    sessions.viewer = await signIn(test.app, tenantA.id, 'viewer');
-    staff = await createUser(tenantA.id, 'staff');
-    otherStaff = await createUser(tenantA.id, 'staff');
-    sessions.staff = await login(test.app, staff);
-    sessions.otherStaff = await login(test.app, otherStaff);
-    sessions.adminB = await signIn(test.app, tenantB.id, 'admin');
+    const other = await signIn(test.app, tenantA.id, 'staff');
+    Object.assign(sessions, {
+      admin: a.admin,
+      manager: a.manager,
+      staff: a.staff,
+      viewer: a.viewer,
+      otherStaff: other,
+      adminB: await signIn(test.app, tenantB.id, 'admin'),
+    });
+    staff = a.staff.user;
+    otherStaff = other.user;
   });
   afterAll(async () => {
     await test?.close();

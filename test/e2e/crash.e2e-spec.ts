@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT_ADMIN_PASSWORD } from '../../src/core/config/config.schema.js';
 import { FakeCloud } from '../fakes/index.js';
 import { AppProcess, buildOnce, inheritedEnvironment } from '../support/app-process.js';
+import { eventually } from '../support/eventually.js';
 import { ScratchDatabase } from '../support/scratch-database.js';
 
 /**
@@ -141,7 +142,8 @@ describe('crash recovery of the intake', () => {
     expect(unanswered.length).toBeGreaterThan(0);
     expect(unanswered.length).toBeLessThan(MAILS);
 
-    app = await AppProcess.start(env);
+    const restarted = await AppProcess.start(env);
+    app = restarted;
     const restartedAt = Date.now();
     // Gmail pushes for new history and Pub/Sub redelivers what it got no answer to, until acknowledged.
     expect(await push('push-after-restart')).toBe(204);
@@ -152,18 +154,20 @@ describe('crash recovery of the intake', () => {
     const repliesTo = (email: string) => cloud.gmail.sent().filter((mail) => mail.to?.includes(email)).length;
     const leadCount = async () =>
       Number((await scratch.query<{ n: string }>('SELECT count(*) AS n FROM leads'))[0]!.n);
-    const deadline = restartedAt + CONVERGE_WITHIN_MS;
-    for (;;) {
-      const leads = await leadCount();
-      const replied = emails.filter((email) => repliesTo(email) > 0).length;
-      const texted = phones.filter((phone) => cloud.twilio.sentTo(phone).length > 0).length;
-      if (leads >= MAILS && replied === MAILS && texted === MAILS) break;
-      if (Date.now() > deadline)
-        throw new Error(
-          `not converged after ${CONVERGE_WITHIN_MS} ms: ${leads} leads, ${replied} replied, ${texted} texted\n${app.logs()}`,
-        );
-      await sleep(200);
-    }
+    await eventually(
+      async () => ({
+        leads: await leadCount(),
+        replied: emails.filter((email) => repliesTo(email) > 0).length,
+        texted: phones.filter((phone) => cloud.twilio.sentTo(phone).length > 0).length,
+      }),
+      {
+        what: `${MAILS} leads, replied to and texted, within ${CONVERGE_WITHIN_MS} ms of the restart`,
+        until: ({ leads, replied, texted }) => leads >= MAILS && replied === MAILS && texted === MAILS,
+        timeoutMs: restartedAt + CONVERGE_WITHIN_MS - Date.now(),
+        intervalMs: 200,
+        details: () => restarted.logs(),
+      },
+    );
     const convergedMs = Date.now() - restartedAt;
     // Anything still to come (a duplicate from a job handed back late) has had two stalled checks to show.
     await sleep(3 * STALLED_INTERVAL_MS);

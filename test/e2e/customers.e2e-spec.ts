@@ -11,10 +11,10 @@ import type { Lead } from '../../src/generated/prisma/client.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import {
   createTenant,
-  createUser,
-  login,
+  createTenantWithRoles,
   ownerDb,
   type Session,
+  signIn,
   type TenantFixture,
   type UserFixture,
 } from '../support/fixtures.js';
@@ -31,13 +31,16 @@ describe('customers', () => {
 
   beforeAll(async () => {
     test = await bootTestApp();
-    tenantA = await createTenant('Firma A');
+    // The shared cast signs in a manager too; these tests act as the other three.
+    const a = await createTenantWithRoles(test.app, 'Firma A');
+    tenantA = a.tenant;
     tenantB = await createTenant('Firma B');
-    for (const role of ['admin', 'staff', 'viewer'] as const)
-      users[role] = await createUser(tenantA.id, role);
-    users.adminB = await createUser(tenantB.id, 'admin');
-    for (const key of Object.keys(users) as Array<keyof typeof users>)
-      sessions[key] = await login(test.app, users[key]);
+    const { admin, staff, viewer } = a;
+    const signedIn = { admin, staff, viewer, adminB: await signIn(test.app, tenantB.id, 'admin') };
+    for (const key of Object.keys(signedIn) as Array<keyof typeof signedIn>) {
+      users[key] = signedIn[key].user;
+      sessions[key] = signedIn[key];
+    }
   });
   afterAll(async () => {
     await test?.close();

@@ -4,7 +4,7 @@ import { CredentialCipher, CredentialDecryptionError } from '../../src/core/cryp
 import { ENVIRONMENT_TENANT_SLUG } from '../../src/integrations/credentials/credentials.providers.js';
 import { defaultTenantSettings } from '../../src/tenants/tenant-defaults.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
-import { createTenant, createUser, login, ownerDb, signIn, type TenantFixture } from '../support/fixtures.js';
+import { createTenant, ownerDb, signIn, type TenantFixture } from '../support/fixtures.js';
 
 const TWILIO = {
   accountSid: 'AC0123456789abcdef0123456789abcdef',
@@ -26,8 +26,8 @@ describe('integrations (credentials)', () => {
     test = await bootTestApp();
     tenantA = await createTenant('Firma A');
     tenantB = await createTenant('Firma B');
-    const userA = await createUser(tenantA.id, 'admin');
-    adminA = { id: userA.id, ...(await login(test.app, userA)) };
+    const signedA = await signIn(test.app, tenantA.id, 'admin');
+    adminA = { ...signedA, id: signedA.user.id };
     adminB = await signIn(test.app, tenantB.id, 'admin');
     managerA = await signIn(test.app, tenantA.id, 'manager');
   });
@@ -288,7 +288,7 @@ describe('environment credentials', () => {
     });
     try {
       const other = await createTenant('Anden virksomhed');
-      const session = await login(app.app, await createUser(other.id, 'admin'));
+      const session = await signIn(app.app, other.id, 'admin');
       const list = (
         await app.app.inject({ method: 'GET', url: '/api/integrations', headers: session.auth })
       ).json();
@@ -304,7 +304,7 @@ describe('environment credentials', () => {
         (await ownerDb().tenant.create({
           data: { name: 'Rendetalje', slug: ENVIRONMENT_TENANT_SLUG, ...defaultTenantSettings() },
         }));
-      const admin = await login(app.app, await createUser(home.id, 'admin'));
+      const admin = await signIn(app.app, home.id, 'admin');
       const own = (
         await app.app.inject({ method: 'GET', url: '/api/integrations', headers: admin.auth })
       ).json();

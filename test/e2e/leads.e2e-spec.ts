@@ -12,10 +12,10 @@ import type { BookingStatus } from '../../src/generated/prisma/enums.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import {
   createTenant,
-  createUser,
-  login,
+  createTenantWithRoles,
   ownerDb,
   type Session,
+  signIn,
   type TenantFixture,
   type UserFixture,
 } from '../support/fixtures.js';
@@ -32,14 +32,22 @@ describe('leads', () => {
 
   beforeAll(async () => {
     test = await bootTestApp();
-    tenantA = await createTenant('Firma A');
+    const a = await createTenantWithRoles(test.app, 'Firma A');
+    tenantA = a.tenant;
     tenantB = await createTenant('Firma B');
-    for (const role of ['admin', 'manager', 'staff', 'viewer'] as const)
-      users[role] = await createUser(tenantA.id, role);
-    users.otherStaff = await createUser(tenantA.id, 'staff');
-    users.adminB = await createUser(tenantB.id, 'admin');
-    for (const key of Object.keys(users) as Array<keyof typeof users>)
-      sessions[key] = await login(test.app, users[key]);
+    const { admin, manager, staff, viewer } = a;
+    const signedIn = {
+      admin,
+      manager,
+      staff,
+      viewer,
+      otherStaff: await signIn(test.app, tenantA.id, 'staff'),
+      adminB: await signIn(test.app, tenantB.id, 'admin'),
+    };
+    for (const key of Object.keys(signedIn) as Array<keyof typeof signedIn>) {
+      users[key] = signedIn[key].user;
+      sessions[key] = signedIn[key];
+    }
   });
   afterAll(async () => {
     await test?.close();

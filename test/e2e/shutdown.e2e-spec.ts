@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { AppProcess, buildOnce, type Exit } from '../support/app-process.js';
+import { eventually } from '../support/eventually.js';
 import { createTenant, createUser, ownerDb, TEST_PASSWORD, type TenantFixture } from '../support/fixtures.js';
 
 /**
@@ -183,8 +184,11 @@ describe('graceful shutdown', () => {
             )
           ).rows[0].n,
         );
-      const deadline = Date.now() + 10_000;
-      while ((await waiting()) === 0 && Date.now() < deadline) await sleep(20);
+      await eventually(async () => (await waiting()) > 0, {
+        what: 'the update to wait on the held row lock',
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
       expect(await waiting()).toBeGreaterThan(0);
 
       second.signal('SIGTERM');

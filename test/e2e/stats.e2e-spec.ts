@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantCacheService } from '../../src/core/cache/tenant-cache.service.js';
 import type { BookingStatus, LeadSource, LeadStatus } from '../../src/generated/prisma/enums.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
-import { createTenant, createUser, login, ownerDb, signIn, type TenantFixture } from '../support/fixtures.js';
+import { createTenant, ownerDb, signIn, type TenantFixture } from '../support/fixtures.js';
 
 describe('GET /api/leads/stats', () => {
   let test: TestApp;
@@ -66,10 +66,10 @@ describe('GET /api/leads/stats', () => {
   beforeAll(async () => {
     test = await bootTestApp();
     tenant = await createTenant('Stats');
-    const staffUser = await createUser(tenant.id, 'staff');
-    staffId = staffUser.id;
+    const staffSession = await signIn(test.app, tenant.id, 'staff');
+    staffId = staffSession.user.id;
     manager = (await signIn(test.app, tenant.id, 'manager')).auth;
-    staff = (await login(test.app, staffUser)).auth;
+    staff = staffSession.auth;
 
     const future = new Date(Date.now() + 24 * 3600 * 1000);
     const past = new Date(Date.now() - 40 * 24 * 3600 * 1000);
