@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExpirePendingBookingsProcessor } from '../../src/bookings/jobs/expire-pending-bookings.processor.js';
 import type { LeadStatus } from '../../src/generated/prisma/enums.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
+import { createLead as createLeadRow } from '../support/factories.js';
 import {
   createTenant,
   createTenantWithRoles,
@@ -97,20 +98,7 @@ describe('bookings', () => {
     tenantId: string,
     data: { assignedUserId?: string; estimatedHours?: string | null; status?: LeadStatus } = {},
   ) {
-    return ownerDb().lead.create({
-      data: {
-        tenantId,
-        customerName: 'Mette Hansen',
-        customerPhone: randomPhone(),
-        address: 'Vestergade 1',
-        city: 'Aarhus C',
-        postalCode: '8000',
-        serviceType: 'Flytterengøring',
-        estimatedHours: data.estimatedHours === undefined ? '3.5' : data.estimatedHours,
-        status: data.status ?? 'contacted',
-        assignedUserId: data.assignedUserId ?? null,
-      },
-    });
+    return createLeadRow(tenantId, { ...data, assignedUserId: data.assignedUserId ?? null });
   }
 
   const leadStatus = async (leadId: string) =>

@@ -8,8 +8,9 @@ import { TenantContextService } from '../../src/core/database/tenant-context.js'
 import { CalendarFake, calendarError } from '../fakes/calendar.fake.js';
 import { GoogleOAuthFake } from '../fakes/google-oauth.fake.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
+import { createLead } from '../support/factories.js';
 import { createTenant, ownerDb, type Session, signIn, type TenantFixture } from '../support/fixtures.js';
-import { fieldsOf, newPhone } from '../support/http.js';
+import { fieldsOf } from '../support/http.js';
 
 const HOUR = 3600_000;
 /** Availability tests use 2030 dates; their tenants look that far ahead. */
@@ -74,22 +75,6 @@ describe('calendar', () => {
 
   const request = (method: 'GET' | 'POST' | 'PATCH', url: string, session: Session, payload?: object) =>
     test.app.inject({ method, url, payload, headers: session.auth });
-
-  async function createLead(tenantId: string) {
-    return ownerDb().lead.create({
-      data: {
-        tenantId,
-        customerName: 'Mette Hansen',
-        customerPhone: newPhone().e164,
-        address: 'Vestergade 1',
-        city: 'Aarhus C',
-        postalCode: '8000',
-        serviceType: 'Flytterengøring',
-        estimatedHours: '3.5',
-        status: 'contacted',
-      },
-    });
-  }
 
   let dayCounter = 0;
   /** A fresh far-future day per call, so sync tests never collide on a team's time. */
