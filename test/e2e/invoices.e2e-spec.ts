@@ -610,15 +610,15 @@ describe('invoices', () => {
       ).toBe(200);
       const approvedInBilly = async () => {
         const { bookingId } = await completedBooking(fresh);
-        const draft = await eventually(
-          () => invoiceOf(fresh, bookingId),
-          (row) => row.billyInvoiceId !== null,
-        );
+        const draft = await eventually(() => invoiceOf(fresh, bookingId), {
+          what: 'the draft in Billy',
+          until: (row) => row.billyInvoiceId !== null,
+        });
         await request('POST', `/api/invoices/${draft.id}/approve`, fresh.admin);
-        return eventually(
-          () => invoiceOf(fresh, bookingId),
-          (row) => row.number !== null,
-        );
+        return eventually(() => invoiceOf(fresh, bookingId), {
+          what: "Billy's number on the approved invoice",
+          until: (row) => row.number !== null,
+        });
       };
       const paid = await approvedInBilly();
       const failing = await approvedInBilly();
