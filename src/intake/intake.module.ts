@@ -9,24 +9,23 @@ import { GeminiClientModule } from '../integrations/gemini/gemini-client.module.
 import { GmailClientModule } from '../integrations/gmail/gmail-client.module.js';
 import { AiController } from './ai.controller.js';
 import { GmailIntakeService } from './gmail-intake.service.js';
+import { GmailWatch } from './gmail-watch.service.js';
 import { GmailRepository } from './gmail.repository.js';
-import {
-  GmailWatchController,
-  GmailWebhookController,
-  LeadIntakeTextController,
-} from './intake.controller.js';
+import { GmailWebhookController } from './gmail-webhook.controller.js';
 import { ImportMessageProcessor } from './jobs/import-message.processor.js';
 import { RenewWatchProcessor, SyncAllMailboxesProcessor } from './jobs/mailbox-schedules.processor.js';
 import { SyncMailboxProcessor } from './jobs/sync-mailbox.processor.js';
 import { LeadExtractor } from './lead-extractor.service.js';
 import { LeadIntakePipeline } from './lead-intake.pipeline.js';
+import { PastedMailIntake } from './pasted-mail.service.js';
 import { PubSubVerifier } from './pubsub-verifier.js';
 
 /**
  * The lead intake (docs/architecture.md, steps 1, 2 and 5): the Gmail Pub/Sub push webhook, the history
  * sync, the message import into a lead with its reply and SMS offer, the watch, the lead extraction
- * (Gemini cross-checked by the portal parsers), and the two routes that run pasted text through the
- * same path (`POST /leads/intake`, `POST /ai/extract`).
+ * (Gemini cross-checked by the portal parsers), and the work behind the routes that run pasted text
+ * through the same path (`POST /ai/extract` here; `POST /leads/intake` is served in src/api/leads, the
+ * watch route in src/integration-settings).
  */
 @Module({
   imports: [
@@ -38,10 +37,12 @@ import { PubSubVerifier } from './pubsub-verifier.js';
     LeadsModule,
     TenantsModule,
   ],
-  controllers: [GmailWebhookController, GmailWatchController, LeadIntakeTextController, AiController],
+  controllers: [GmailWebhookController, AiController],
   providers: [
     GmailRepository,
     GmailIntakeService,
+    GmailWatch,
+    PastedMailIntake,
     LeadExtractor,
     LeadIntakePipeline,
     PubSubVerifier,
@@ -50,5 +51,6 @@ import { PubSubVerifier } from './pubsub-verifier.js';
     SyncAllMailboxesProcessor,
     RenewWatchProcessor,
   ],
+  exports: [GmailWatch, PastedMailIntake],
 })
 export class IntakeModule {}

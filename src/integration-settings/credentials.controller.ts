@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Put } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Post, Put } from '@nestjs/common';
 import {
   ApiBody,
   ApiExtraModels,
@@ -23,6 +23,7 @@ import {
   TwilioCredentialsDto,
 } from './dto/credentials-input.dto.js';
 import { IntegrationAccountDto, toIntegrationAccountDto } from './dto/integration-account.dto.js';
+import { GmailWatch, type WatchDto } from '../intake/gmail-watch.service.js';
 import { ParseIntegrationProviderPipe } from './integration-provider.pipe.js';
 import { IntegrationSettingsService } from './integration-settings.service.js';
 
@@ -31,7 +32,22 @@ import { IntegrationSettingsService } from './integration-settings.service.js';
 @Controller('integrations')
 // The class keeps its name: it prefixes the routes' OpenAPI operation ids, which clients may use.
 export class CredentialsController {
-  constructor(private readonly credentials: IntegrationSettingsService) {}
+  constructor(
+    private readonly credentials: IntegrationSettingsService,
+    private readonly gmailWatch: GmailWatch,
+  ) {}
+
+  @Post('google/watch')
+  @HttpCode(200)
+  @Authenticated({ roles: ADMIN_ROLES })
+  @ApiOperation({ summary: 'Start (or renew) the Gmail watch: Gmail pushes new mail to PUBSUB_TOPIC' })
+  @ApiOkResponse({ description: '`{ historyId, watchExpiresAt }`' })
+  @ApiErrors({
+    unavailable: 'Google is not connected, or Gmail did not start the watch (`details.code` says why)',
+  })
+  watch(): Promise<WatchDto> {
+    return this.gmailWatch.start();
+  }
 
   @Get()
   @Authenticated({ roles: ADMIN_ROLES })

@@ -12,7 +12,13 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 
 import { ApiErrors } from '../../core/http/api-errors.decorator.js';
 import { ActivityPageDto, ActivityQueryDto } from '../../activities/dto/activity.dto.js';
@@ -24,6 +30,8 @@ import {
   type CreatedLeadWithBooking,
 } from '../../bookings/lead-intake.service.js';
 import { Idempotent } from '../../core/idempotency/idempotent.decorator.js';
+import { MailTextDto } from '../../intake/dto/mail-text.dto.js';
+import { PastedMailIntake, type IntakeResultDto } from '../../intake/pasted-mail.service.js';
 import { BookingOptionsResultDto } from '../../sms/dto/sms.dto.js';
 import { SmsOfferService } from '../../sms/sms-offer.service.js';
 import { LeadStatsDto } from '../../stats/dto/lead-stats.dto.js';
@@ -37,7 +45,7 @@ import { LeadsService } from '../../leads/leads.service.js';
 import { VisibleLeadGuard } from '../../leads/visible-lead.guard.js';
 
 /**
- * Every /api/leads route but the pasted-mail intake (src/intake, for now). The work
+ * Every /api/leads route. The work
  * is done by the module that owns it: creating with a booking by bookings, the offer by sms, the
  * figures by stats; src/api sits above them all, so none of them depends on it.
  */
@@ -49,6 +57,7 @@ export class LeadsController {
     private readonly intake: LeadIntakeService,
     private readonly stats: StatsService,
     private readonly offers: SmsOfferService,
+    private readonly pasted: PastedMailIntake,
   ) {}
 
   @Post()
@@ -68,6 +77,21 @@ export class LeadsController {
     @Body() dto: CreateLeadDto,
   ): Promise<CreatedLead | CreatedLeadWithBooking> {
     return this.intake.create(principal, dto);
+  }
+
+  @Post('intake')
+  @Idempotent()
+  @Authenticated({ roles: WRITER_ROLES })
+  @ApiOperation({
+    summary: 'Create a lead from a pasted lead mail, through the same path as the Gmail intake',
+  })
+  @ApiCreatedResponse({ description: '`{ lead, extraction, replyQueued, smsOfferQueued }`' })
+  @ApiErrors({
+    badRequest: '`text` missing, empty or too long; `source` not a lead source',
+    conflict: 'The same text was pasted in before: `details.leadId` is its lead',
+  })
+  intakeMail(@Body() dto: MailTextDto): Promise<IntakeResultDto> {
+    return this.pasted.create(dto);
   }
 
   /** Fastify prefers this static path to /leads/:id whatever the order. */
