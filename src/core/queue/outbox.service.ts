@@ -16,6 +16,16 @@ interface ClaimedRow {
 
 export interface OutboxWriteOptions {
   dedupId?: string;
+  /**
+   * When the job becomes due (default: now). A row due later must not be relayed: `relay` enqueues the
+   * ids it is given whatever their time; the sweeper enqueues the row once it is due.
+   */
+  availableAt?: Date;
+}
+
+/** Whether a row written with these options may be relayed right after commit (it is due already). */
+export function dueNow(options: OutboxWriteOptions | undefined, now: Date = new Date()): boolean {
+  return !options?.availableAt || options.availableAt.getTime() <= now.getTime();
 }
 
 const SWEEP_BATCH = 100;
@@ -55,6 +65,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
         jobName: name,
         payload: payload as Prisma.InputJsonValue,
         dedupId: options.dedupId,
+        availableAt: options.availableAt,
       },
       select: { id: true },
     });

@@ -4,7 +4,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { TenantCacheService } from '../cache/tenant-cache.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../database/tenant-prisma.service.js';
 import type { JobName, JobPayloads } from '../queue/jobs.js';
-import { OutboxService, type OutboxWriteOptions } from '../queue/outbox.service.js';
+import { dueNow, OutboxService, type OutboxWriteOptions } from '../queue/outbox.service.js';
 
 /**
  * One change as the current tenant: what the callback writes commits together, and only after the
@@ -15,7 +15,10 @@ import { OutboxService, type OutboxWriteOptions } from '../queue/outbox.service.
 export interface Work {
   readonly tx: ScopedTransaction;
   readonly tenantId: string;
-  /** Records a job in this transaction; it is relayed once the transaction commits. */
+  /**
+   * Records a job in this transaction; it is relayed once the transaction commits. With an
+   * `availableAt` in the future it is not relayed: the outbox sweeper enqueues it when it is due.
+   */
   enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options?: OutboxWriteOptions): Promise<string>;
   /** Records many jobs of one name in one statement; relayed once the transaction commits. */
   enqueueMany<N extends JobName>(
@@ -54,7 +57,7 @@ export class UnitOfWork {
         tenantId,
         enqueue: async (name, payload, writeOptions) => {
           const id = await this.outbox.write(tx, tenantId, name, payload, writeOptions);
-          relay.push(id);
+          if (dueNow(writeOptions)) relay.push(id);
           return id;
         },
         enqueueMany: async (name, jobs) => {
