@@ -187,6 +187,24 @@ export class BookingsRepository {
     return count === 1 ? db.booking.findFirst({ where: { id: bookingId, tenantId } }) : null;
   }
 
+  // Reminders ---------------------------------------------------------------------------------------
+
+  /** Compare-and-set: a booking is reminded once, and only while still confirmed at that time. */
+  async markReminded(tenantId: string, booking: Booking, at: Date, db: Db): Promise<boolean> {
+    const { count } = await db.booking.updateMany({
+      where: {
+        id: booking.id,
+        tenantId,
+        status: 'confirmed',
+        deletedAt: null,
+        reminderSentAt: null,
+        startsAt: booking.startsAt,
+      },
+      data: { reminderSentAt: at },
+    });
+    return count === 1;
+  }
+
   // Expiry ------------------------------------------------------------------------------------------
 
   /** The tenants that have pending bookings past their confirmation deadline (system path: fan-out). */

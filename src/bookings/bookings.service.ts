@@ -381,6 +381,15 @@ export class BookingsService {
     return BookingDto.from(updated);
   }
 
+  /**
+   * Marks the booking reminded at `at`, inside the caller's transaction (the SMS reminders): a
+   * compare-and-set, true only for the one writer that found it still confirmed, unreminded and at the
+   * time it read. False: someone reminded, cancelled or moved it meanwhile; send nothing.
+   */
+  markReminded(tx: ScopedTransaction, booking: Booking, at: Date): Promise<boolean> {
+    return this.repository.markReminded(booking.tenantId, booking, at, tx);
+  }
+
   // Helpers -----------------------------------------------------------------------------------------
 
   private async assertMember(tenantId: string, userId: string, tx: ScopedTransaction): Promise<void> {

@@ -118,6 +118,19 @@ export class LeadsRepository {
     });
   }
 
+  /**
+   * Sets these fields if the lead is there (updateMany: a lead gone meanwhile is no error). For the
+   * system's marks on a lead from other modules: texted, needs attention.
+   */
+  async mark(
+    tx: ScopedTransaction,
+    tenantId: string,
+    leadId: string,
+    data: { smsSentAt?: Date; needsAttention?: boolean; needsAttentionReason?: string | null },
+  ): Promise<void> {
+    await tx.lead.updateMany({ where: { id: leadId, tenantId }, data });
+  }
+
   withNextBooking(
     tx: ScopedTransaction,
     tenantId: string,

@@ -223,6 +223,27 @@ export class LeadsService {
     await this.moveStatus(tx, lead, to, actorUserId, { event });
   }
 
+  /**
+   * The lead, locked until the caller's transaction ends (SELECT … FOR UPDATE): offers and replies of
+   * one lead go one at a time. Deleted leads included; null when there is no such lead.
+   */
+  lockForUpdate(tx: ScopedTransaction, leadId: string): Promise<Lead | null> {
+    return this.repository.lock(tx, this.db.tenantId, leadId);
+  }
+
+  /** The lead was texted its offer at `at`, inside the caller's transaction. */
+  markTexted(tx: ScopedTransaction, leadId: string, at: Date): Promise<void> {
+    return this.repository.mark(tx, this.db.tenantId, leadId, { smsSentAt: at });
+  }
+
+  /** The lead waits for a person, with the reason shown on it, inside the caller's transaction. */
+  flagForAttention(tx: ScopedTransaction, leadId: string, reason: string): Promise<void> {
+    return this.repository.mark(tx, this.db.tenantId, leadId, {
+      needsAttention: true,
+      needsAttentionReason: reason,
+    });
+  }
+
   /** Soft delete: the lead leaves every list and lookup; its timeline and bookings stay for the books. */
   async remove(principal: Principal, leadId: string): Promise<void> {
     await this.unitOfWork.run(async ({ tx, tenantId, invalidatesCache }) => {

@@ -228,7 +228,7 @@ export class SmsOfferService {
         )
           throw new SlotsTakenMeanwhileError();
       }
-      const locked = await this.repository.lockLead(tenantId, lead.id, tx);
+      const locked = await this.leads.lockForUpdate(tx, lead.id);
       if (!locked || locked.deletedAt || !OFFERABLE.includes(locked.status))
         return { outcome: 'skipped', reason: 'lead changed' };
       // Two offer jobs for one lead: the second finds the first's offer under the lock and stops.
@@ -246,12 +246,7 @@ export class SmsOfferService {
           type: 'other',
         });
         work.relayAfterCommit(queued.outboxIds);
-        await this.repository.updateLead(
-          tenantId,
-          lead.id,
-          { needsAttention: true, needsAttentionReason: 'Ingen ledige tider at tilbyde: ring kunden op' },
-          tx,
-        );
+        await this.leads.flagForAttention(tx, lead.id, 'Ingen ledige tider at tilbyde: ring kunden op');
         await this.activities.record(tx, {
           type: 'sms',
           title: 'Ingen ledige tider',
@@ -298,7 +293,7 @@ export class SmsOfferService {
         })),
         tx,
       );
-      await this.repository.updateLead(tenantId, lead.id, { smsSentAt: now }, tx);
+      await this.leads.markTexted(tx, lead.id, now);
       await this.activities.record(tx, {
         type: 'sms',
         title: options.mode === 'retry' ? 'Nye tider sendt på SMS' : 'Tider sendt på SMS',
@@ -348,8 +343,13 @@ export class SmsOfferService {
       .setLocale('da')
       .toFormat("cccc 'kl.' HH:mm");
     await this.db.transaction(async (tx) => {
-      const id = await this.outbox.write(tx, tenantId, 'sms.offer', { tenantId, leadId: lead.id });
-      await this.repository.delayOutboxJob(tenantId, id, sendAt, tx);
+      await this.outbox.write(
+        tx,
+        tenantId,
+        'sms.offer',
+        { tenantId, leadId: lead.id },
+        { availableAt: sendAt },
+      );
       await this.activities.record(tx, {
         type: 'sms',
         title: 'SMS med tider venter',

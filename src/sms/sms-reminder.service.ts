@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 
 import { ActivitiesService } from '../activities/activities.service.js';
+import { BookingsService } from '../bookings/bookings.service.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
@@ -33,6 +34,7 @@ export class SmsReminderService {
     private readonly profile: TenantProfileService,
     private readonly sms: SmsService,
     private readonly email: EmailService,
+    private readonly bookings: BookingsService,
   ) {}
 
   tenantsWithDueReminders(now: Date): Promise<string[]> {
@@ -56,7 +58,7 @@ export class SmsReminderService {
       const lead = booking.lead;
       const sent = await this.unitOfWork.run(async (work) => {
         const tx = work.tx;
-        if (!(await this.repository.markReminded(tenantId, booking, now, tx))) return false;
+        if (!(await this.bookings.markReminded(tx, booking, now))) return false;
         const address = `${lead.address}, ${lead.postalCode} ${lead.city}`;
         const phone = lead.customerPhone;
         const texted = phone !== null && !(await this.repository.isOptedOut(tenantId, phone, tx));

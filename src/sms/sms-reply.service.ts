@@ -10,6 +10,7 @@ import { withVat } from '../core/money/money.js';
 import { normalizePhone } from '../core/phone/phone.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { EmailService } from '../email/email.service.js';
+import { LeadsService } from '../leads/leads.service.js';
 import type { InboundEvent, Lead, SlotOffer } from '../generated/prisma/client.js';
 import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
 import type { FailureSummary } from '../integrations/provider-failure.js';
@@ -56,6 +57,7 @@ export class SmsReplyService {
     private readonly sms: SmsService,
     private readonly offers: SmsOfferService,
     private readonly bookings: BookingsService,
+    private readonly leads: LeadsService,
     private readonly availability: AvailabilityService,
     private readonly email: EmailService,
     private readonly clock: Clock,
@@ -85,12 +87,7 @@ export class SmsReplyService {
       if (!(await this.repository.finishInboundEvent(tenantId, event.id, 'failed', tx, short))) return;
       await this.recordInbound(tx, text, lead, null, 'kunne ikke behandles automatisk');
       if (lead)
-        await this.repository.updateLead(
-          tenantId,
-          lead.id,
-          { needsAttention: true, needsAttentionReason: `SMS-svar kunne ikke behandles: ${failure.message}` },
-          tx,
-        );
+        await this.leads.flagForAttention(tx, lead.id, `SMS-svar kunne ikke behandles: ${failure.message}`);
     });
   }
 
@@ -180,7 +177,7 @@ export class SmsReplyService {
       this.unitOfWork.run(async (work) => {
         const tx = work.tx;
         work.invalidatesCache();
-        const locked = await this.repository.lockLead(tenantId, lead.id, tx);
+        const locked = await this.leads.lockForUpdate(tx, lead.id);
         await this.repository.lockTeam(offer.teamId, tx);
         const current = await this.repository.findOffer(tenantId, offer.id, tx);
         if (!locked || !current || current.status !== 'offered') throw new SlotGoneError('taken');

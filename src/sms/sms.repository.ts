@@ -71,7 +71,6 @@ export class SmsRepository {
     return this.db(db).lead.findFirst({ where: { id: leadId, tenantId } });
   }
 
-  /** Locks the lead row until the transaction ends: offers and replies of one lead go one at a time. */
   /** Serialises the tenant's offers until the transaction ends: two offers never hold one time. */
   async lockOffers(tenantId: string, db: Db): Promise<void> {
     await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`slot-offers:${tenantId}`}, 0))`;
@@ -118,26 +117,12 @@ export class SmsRepository {
     return false;
   }
 
-  async lockLead(tenantId: string, leadId: string, db: Db): Promise<Lead | null> {
-    await db.$queryRaw`SELECT id FROM leads WHERE id = ${leadId}::uuid AND tenant_id = ${tenantId}::uuid FOR UPDATE`;
-    return db.lead.findFirst({ where: { id: leadId, tenantId } });
-  }
-
   /** The most recent lead with this phone that is not deleted. */
   latestLeadByPhone(tenantId: string, phone: string, db?: Db): Promise<Lead | null> {
     return this.db(db).lead.findFirst({
       where: { tenantId, customerPhone: phone, deletedAt: null },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     });
-  }
-
-  updateLead(
-    tenantId: string,
-    leadId: string,
-    data: { smsSentAt?: Date; needsAttention?: boolean; needsAttentionReason?: string | null },
-    db: Db,
-  ): Promise<unknown> {
-    return db.lead.updateMany({ where: { id: leadId, tenantId }, data });
   }
 
   /** Serialises claims on one team's time until the transaction ends. */
@@ -315,11 +300,6 @@ export class SmsRepository {
     return { rows, total };
   }
 
-  /** An outbox row written just now becomes due at `availableAt` (the sweeper enqueues it then). */
-  async delayOutboxJob(tenantId: string, outboxId: string, availableAt: Date, db: Db): Promise<void> {
-    await db.outboxJob.updateMany({ where: { id: outboxId, tenantId }, data: { availableAt } });
-  }
-
   // Inbound events ----------------------------------------------------------------------------------
 
   /** Records a webhook delivery; null when this dedup key was recorded before (a redelivery). */
@@ -373,22 +353,6 @@ export class SmsRepository {
       orderBy: { startsAt: 'asc' },
       take: 500,
     });
-  }
-
-  /** Compare-and-set: a booking is reminded once, and only while still confirmed at that time. */
-  async markReminded(tenantId: string, booking: Booking, at: Date, db: Db): Promise<boolean> {
-    const result = await db.booking.updateMany({
-      where: {
-        id: booking.id,
-        tenantId,
-        status: 'confirmed',
-        deletedAt: null,
-        reminderSentAt: null,
-        startsAt: booking.startsAt,
-      },
-      data: { reminderSentAt: at },
-    });
-    return result.count === 1;
   }
 
   // System path (webhook routing, schedule fan-out) ---------------------------------------------------
