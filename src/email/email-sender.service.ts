@@ -143,10 +143,7 @@ export class EmailSender {
         metadata: { outboundEmailId: email.id, type: email.type, gmailMessageId: sent.id },
       });
       if (email.type === 'lead_response' && email.leadId) {
-        await tx.lead.updateMany({
-          where: { id: email.leadId, responseSentAt: null },
-          data: { responseSentAt: now },
-        });
+        await this.leads.markResponseSent(tx, email.leadId, now);
         await this.leads.applySystemMove(tx, email.leadId, 'response_sent', null);
       }
     });

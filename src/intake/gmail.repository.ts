@@ -144,14 +144,6 @@ export class GmailRepository {
     });
   }
 
-  /** A deleted lead gives up its source key, so the same pasted mail may become a lead again. */
-  async releaseDeletedSource(sourceMessageId: string): Promise<void> {
-    await this.db.client.lead.updateMany({
-      where: { tenantId: this.db.tenantId, sourceMessageId, deletedAt: { not: null } },
-      data: { sourceMessageId: null },
-    });
-  }
-
   async findLeadByMessage(messageId: string): Promise<{ id: string } | null> {
     return this.db.client.lead.findFirst({
       where: { tenantId: this.db.tenantId, sourceMessageId: messageId },

@@ -4,9 +4,9 @@ import { Injectable } from '@nestjs/common';
 
 import { ConflictError } from '../core/http/domain-error.js';
 import { LeadDto } from '../leads/dto/lead.dto.js';
+import { LeadsService } from '../leads/leads.service.js';
 import { pastedMail, type MailTextDto } from './dto/mail-text.dto.js';
 import type { LeadExtraction } from './extraction/lead-fields.js';
-import { GmailRepository } from './gmail.repository.js';
 import { LeadIntakePipeline } from './lead-intake.pipeline.js';
 
 export interface IntakeResultDto {
@@ -21,7 +21,7 @@ export interface IntakeResultDto {
 export class PastedMailIntake {
   constructor(
     private readonly pipeline: LeadIntakePipeline,
-    private readonly repository: GmailRepository,
+    private readonly leads: LeadsService,
   ) {}
 
   async create(dto: MailTextDto): Promise<IntakeResultDto> {
@@ -29,7 +29,7 @@ export class PastedMailIntake {
     const digest = createHash('sha256').update(dto.text.replace(/\r\n?/g, '\n').trim()).digest('hex');
     const key = `paste:${digest.slice(0, 40)}`;
     // Pasting a mail whose lead was deleted is a deliberate new start (a Gmail redelivery is not).
-    await this.repository.releaseDeletedSource(key);
+    await this.leads.releaseDeletedSource(key);
     const result = await this.pipeline.createFromMail(pastedMail(dto.text), {
       sourceMessageId: key,
       threadId: null,

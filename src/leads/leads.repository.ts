@@ -131,6 +131,22 @@ export class LeadsRepository {
     await tx.lead.updateMany({ where: { id: leadId, tenantId }, data });
   }
 
+  /** The first response e-mail's time; a later one leaves it alone. */
+  async markResponseSent(tx: ScopedTransaction, tenantId: string, leadId: string, at: Date): Promise<void> {
+    await tx.lead.updateMany({
+      where: { id: leadId, tenantId, responseSentAt: null },
+      data: { responseSentAt: at },
+    });
+  }
+
+  /** A deleted lead gives up its source key, so the same pasted mail may become a lead again. */
+  async releaseDeletedSource(tenantId: string, sourceMessageId: string): Promise<void> {
+    await this.db.client.lead.updateMany({
+      where: { tenantId, sourceMessageId, deletedAt: { not: null } },
+      data: { sourceMessageId: null },
+    });
+  }
+
   withNextBooking(
     tx: ScopedTransaction,
     tenantId: string,

@@ -244,6 +244,16 @@ export class LeadsService {
     });
   }
 
+  /** The lead's response e-mail went out at `at` (the first one counts), inside the caller's transaction. */
+  markResponseSent(tx: ScopedTransaction, leadId: string, at: Date): Promise<void> {
+    return this.repository.markResponseSent(tx, this.db.tenantId, leadId, at);
+  }
+
+  /** A deleted lead gives up its source key, so the same pasted mail may become a lead again. */
+  releaseDeletedSource(sourceMessageId: string): Promise<void> {
+    return this.repository.releaseDeletedSource(this.db.tenantId, sourceMessageId);
+  }
+
   /** Soft delete: the lead leaves every list and lookup; its timeline and bookings stay for the books. */
   async remove(principal: Principal, leadId: string): Promise<void> {
     await this.unitOfWork.run(async ({ tx, tenantId, invalidatesCache }) => {
