@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { AvailabilityService } from '../../src/calendar/availability.service.js';
-import { SyncBookingProcessor } from '../../src/calendar/jobs/sync-booking.processor.js';
+import { WorkerService } from '../../src/core/queue/worker.service.js';
 import { TenantContextService } from '../../src/core/database/tenant-context.js';
 import { CalendarFake, calendarError } from '../fakes/calendar.fake.js';
 import { GoogleOAuthFake } from '../fakes/google-oauth.fake.js';
@@ -32,14 +32,16 @@ describe('calendar', () => {
   let adminB: Session;
   let calendarA: string;
   let team2: { id: string; calendarId: string };
-  let processor: SyncBookingProcessor;
+  /** Runs the calendar job in-process as the worker does (in the tenant's context). */
+  let syncBooking: (payload: { tenantId: string; bookingId: string }) => Promise<unknown>;
 
   beforeAll(async () => {
     await Promise.all([oauth.start(), calendar.start()]);
     test = await bootTestApp({
       env: { GOOGLE_API_BASE_URL: calendar.rootUrl, GOOGLE_OAUTH_TOKEN_URL: oauth.tokenUrl },
     });
-    processor = test.app.get(SyncBookingProcessor);
+    const worker = test.app.get(WorkerService);
+    syncBooking = (payload) => worker.perform('calendar.sync-booking', payload);
     tenantA = await createTenant('Kalender A');
     tenantB = await createTenant('Kalender B');
     adminA = await signIn(test.app, tenantA.id, 'admin');
@@ -124,8 +126,8 @@ describe('calendar', () => {
       await expect.poll(() => titles(booking.id)).toContain('Lagt i kalenderen');
 
       // The job run again (a redelivery) changes nothing: still one event, no second insert.
-      expect(await processor.handle({ tenantId: tenantA.id, bookingId: booking.id })).toBe('updated');
-      expect(await processor.handle({ tenantId: tenantA.id, bookingId: booking.id })).toBe('updated');
+      expect(await syncBooking({ tenantId: tenantA.id, bookingId: booking.id })).toBe('updated');
+      expect(await syncBooking({ tenantId: tenantA.id, bookingId: booking.id })).toBe('updated');
       const inserts = calendar
         .calls('events.insert')
         .filter(
@@ -166,15 +168,15 @@ describe('calendar', () => {
       calendar.delay(400, 'events.patch');
       try {
         const runs = await Promise.allSettled([
-          processor.handle({ tenantId: tenantA.id, bookingId: booking.id }),
-          processor.handle({ tenantId: tenantA.id, bookingId: booking.id }),
+          syncBooking({ tenantId: tenantA.id, bookingId: booking.id }),
+          syncBooking({ tenantId: tenantA.id, bookingId: booking.id }),
         ]);
         // One patches; the other finds the sync running and is retried later by BullMQ.
         expect(runs.filter((run) => run.status === 'fulfilled')).toHaveLength(1);
         const refused = runs.find((run) => run.status === 'rejected') as PromiseRejectedResult;
         expect((refused.reason as Error).name).toBe('LockBusyError');
         // The lock is let go afterwards: the next run goes through.
-        expect(await processor.handle({ tenantId: tenantA.id, bookingId: booking.id })).toBe('updated');
+        expect(await syncBooking({ tenantId: tenantA.id, bookingId: booking.id })).toBe('updated');
       } finally {
         calendar.delay(0, 'events.patch');
       }
@@ -226,7 +228,7 @@ describe('calendar', () => {
         .toBe('cancelled');
       await expect.poll(() => titles(booking.id)).toContain('Fjernet fra kalenderen');
 
-      expect(await processor.handle({ tenantId: tenantA.id, bookingId: booking.id })).toBe('unchanged');
+      expect(await syncBooking({ tenantId: tenantA.id, bookingId: booking.id })).toBe('unchanged');
       const deletes = calendar.calls('events.delete').filter((c) => c.eventId === eventId);
       expect(deletes.map((c) => c.status)).toEqual([204, 410]);
       expect((await titles(booking.id)).filter((t) => t === 'Fjernet fra kalenderen')).toHaveLength(1);
@@ -250,7 +252,7 @@ describe('calendar', () => {
           tokenExpiresAt: new Date(Date.now() + 48 * HOUR),
         },
       });
-      expect(await processor.handle({ tenantId: tenantA.id, bookingId: pending.id })).toBe('unchanged');
+      expect(await syncBooking({ tenantId: tenantA.id, bookingId: pending.id })).toBe('unchanged');
       expect(calendar.events(calendarA).filter((e) => e.id.startsWith(hexId(pending.id)))).toHaveLength(0);
       const confirmed = await request('PATCH', `/api/bookings/${pending.id}/status`, adminA, {
         status: 'confirmed',
@@ -297,7 +299,7 @@ describe('calendar', () => {
       expect(
         (await request('PATCH', `/api/bookings/${booking.id}`, adminB, { startsAt: later })).statusCode,
       ).toBe(200);
-      await expect(processor.handle({ tenantId: tenantB.id, bookingId: booking.id })).rejects.toThrow(
+      await expect(syncBooking({ tenantId: tenantB.id, bookingId: booking.id })).rejects.toThrow(
         /not connected/,
       );
       expect((await titles(booking.id)).filter((t) => t === 'Kalenderen er ikke opdateret')).toHaveLength(1);

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { SendSmsProcessor, type SendSmsPayload } from '../../src/sms/jobs/send-sms.processor.js';
+import { WorkerService } from '../../src/core/queue/worker.service.js';
+import type { SendSmsPayload } from '../../src/sms/jobs/send-sms.processor.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { createTenant, ownerDb, type Session, signIn } from '../support/fixtures.js';
 import { newPhone } from '../support/http.js';
@@ -74,7 +75,7 @@ describe('provider errors as users see them', () => {
     // The send job's last attempt, run here rather than waiting out the backoff of the queued one.
     const payload: SendSmsPayload = { tenantId, smsMessageId };
     const lastAttempt = { name: 'sms.send', attemptsMade: 5, opts: { attempts: 6 } } as Job<SendSmsPayload>;
-    await expect(test.app.get(SendSmsProcessor).handle(payload, lastAttempt)).rejects.toThrow(RAW);
+    await expect(test.app.get(WorkerService).perform('sms.send', payload, lastAttempt)).rejects.toThrow(RAW);
 
     const list = await test.app.inject({
       method: 'GET',

@@ -7,8 +7,8 @@ import type { Prisma } from '../../src/generated/prisma/client.js';
 import { TenantContextService } from '../../src/core/database/tenant-context.js';
 import { TenantPrismaService } from '../../src/core/database/tenant-prisma.service.js';
 import { OutboxService } from '../../src/core/queue/outbox.service.js';
-import { InboundSmsProcessor } from '../../src/sms/jobs/inbound-sms.processor.js';
-import { SendOfferProcessor } from '../../src/sms/jobs/send-offer.processor.js';
+import { WorkerService } from '../../src/core/queue/worker.service.js';
+import type { OfferOutcome } from '../../src/sms/sms-offer.service.js';
 import { SmsRemindersProcessor } from '../../src/sms/jobs/sms-reminders.processor.js';
 import { DEFAULT_SLOT_RULES } from '../../src/tenants/tenant-defaults.js';
 import { CalendarFake } from '../fakes/calendar.fake.js';
@@ -91,8 +91,11 @@ describe('SMS booking', () => {
     return { lead: response.json() as { id: string }, phone: phone.e164 };
   }
 
+  /** The offer job, run in-process as the worker runs it. */
   const runOffer = (setup: TenantSetup, leadId: string) =>
-    test.app.get(SendOfferProcessor).handle({ tenantId: setup.tenant.id, leadId });
+    test.app
+      .get(WorkerService)
+      .perform('sms.offer', { tenantId: setup.tenant.id, leadId }) as Promise<OfferOutcome>;
 
   const post = (webhook: SignedWebhook) =>
     test.app.inject({
@@ -382,8 +385,8 @@ describe('SMS booking', () => {
       }>;
       await expect(
         test.app
-          .get(InboundSmsProcessor)
-          .handle({ tenantId: main.tenant.id, inboundEventId: event.id }, lastTry),
+          .get(WorkerService)
+          .perform('sms.inbound', { tenantId: main.tenant.id, inboundEventId: event.id }, lastTry),
       ).rejects.toThrow();
       expect((await ownerDb().inboundEvent.findUniqueOrThrow({ where: { id: event.id } })).status).toBe(
         'failed',

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 
-import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, isLastAttempt, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
 import { CredentialsService } from '../../integrations/credentials/credentials.service.js';
@@ -42,32 +41,29 @@ export class SyncBookingProcessor implements JobHandler<'calendar.sync-booking'>
   constructor(
     private readonly sync: CalendarSyncService,
     private readonly credentials: CredentialsService,
-    private readonly context: TenantContextService,
   ) {}
 
-  handle(payload: SyncBookingPayload, job?: Job<SyncBookingPayload>): Promise<SyncOutcome> {
-    return this.context.run({ tenantId: payload.tenantId }, async () => {
-      try {
-        return await this.sync.sync(payload.bookingId);
-      } catch (error) {
-        if (error instanceof CalendarNotConnectedError) {
-          await this.sync.recordFailure(
-            payload.bookingId,
-            'Google er ikke forbundet, så bookingen er ikke lagt i kalenderen.',
-          );
-          throw new UnrecoverableError(error.message);
-        }
-        if (!isIntegrationError(error, 'Google Kalender')) throw error;
-        // An event id that exists, or an event deleted for good: the next run converges.
-        if (error.kind === 'retry' || error.kind === 'conflict' || error.gone) {
-          if (job !== undefined && isLastAttempt(job))
-            await this.sync.recordFailure(payload.bookingId, REASONS.retry);
-          throw error;
-        }
-        await this.credentials.recordFailure('google', failureOf(error), { needsAttention: true });
-        await this.sync.recordFailure(payload.bookingId, reasonOf(error));
-        throw giveUp(error);
+  async handle(payload: SyncBookingPayload, job?: Job<SyncBookingPayload>): Promise<SyncOutcome> {
+    try {
+      return await this.sync.sync(payload.bookingId);
+    } catch (error) {
+      if (error instanceof CalendarNotConnectedError) {
+        await this.sync.recordFailure(
+          payload.bookingId,
+          'Google er ikke forbundet, så bookingen er ikke lagt i kalenderen.',
+        );
+        throw new UnrecoverableError(error.message);
       }
-    });
+      if (!isIntegrationError(error, 'Google Kalender')) throw error;
+      // An event id that exists, or an event deleted for good: the next run converges.
+      if (error.kind === 'retry' || error.kind === 'conflict' || error.gone) {
+        if (job !== undefined && isLastAttempt(job))
+          await this.sync.recordFailure(payload.bookingId, REASONS.retry);
+        throw error;
+      }
+      await this.credentials.recordFailure('google', failureOf(error), { needsAttention: true });
+      await this.sync.recordFailure(payload.bookingId, reasonOf(error));
+      throw giveUp(error);
+    }
   }
 }

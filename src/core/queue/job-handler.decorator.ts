@@ -6,8 +6,8 @@ import { isJobName, JOBS, type JobName, type JobPayloads } from './jobs.js';
 export const JOB_HANDLER = Symbol('renos:job-handler');
 
 /**
- * A processor for one job. It re-enters the tenant (when the payload has one), calls one service
- * method, and lets errors escape so BullMQ retries: a handler that catches and returns turns every
+ * A processor for one job. The worker has entered the tenant's context already when the payload names
+ * a tenant (WorkerService.perform). It calls one service method and lets errors escape so BullMQ retries: a handler that catches and returns turns every
  * failure into silent loss. Throw `UnrecoverableError` (bullmq) for failures a retry cannot fix.
  */
 export interface JobHandler<N extends JobName> {

@@ -10,7 +10,7 @@
 export const QUEUE_NAMES = ['intake', 'email', 'sms', 'calendar', 'billing', 'maintenance'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
-/** Jobs that act for one tenant carry it, so the processor can re-enter the tenant's context. */
+/** Jobs that act for one tenant carry it; the worker runs their handler in that tenant's context. */
 export interface TenantJob {
   tenantId: string;
 }

@@ -3,10 +3,11 @@ import { DiscoveryService, ModuleRef, Reflector } from '@nestjs/core';
 import { Worker, type Job } from 'bullmq';
 
 import { AppConfig } from '../config/app-config.js';
+import { TenantContextService } from '../database/tenant-context.js';
 import { RedisService } from '../redis/redis.service.js';
 import { isLastAttempt, JOB_HANDLER, type JobHandler } from './job-handler.decorator.js';
 import { JOB_FAILURE_REPORTER, JobMetrics, type JobFailureReporter } from './job-observer.js';
-import { JOBS, SCHEDULES, SCHEDULE_TIMEZONE, type JobName, type QueueName } from './jobs.js';
+import { JOBS, SCHEDULES, SCHEDULE_TIMEZONE, type JobName, type JobPayloads, type QueueName } from './jobs.js';
 import { QueueService } from './queue.service.js';
 
 /** Thrown at start when the job list and the handlers disagree: better no start than a lost job. */
@@ -30,6 +31,7 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly queues: QueueService,
     private readonly metrics: JobMetrics,
     private readonly moduleRef: ModuleRef,
+    private readonly context: TenantContextService,
   ) {}
 
   /** Provided by a feature module (the timeline), found at start; core does not import features. */
@@ -119,14 +121,26 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
     return worker;
   }
 
-  private async dispatch(job: Job): Promise<unknown> {
-    const handler = this.handlers.get(job.name as JobName);
+  /**
+   * Runs one job's handler as the worker does: inside the tenant's context when the payload names a
+   * tenant (`TenantJob`), so a handler never enters it itself. The worker calls it for every job;
+   * tests call it to run one job in-process.
+   */
+  perform<N extends JobName>(name: N, payload: JobPayloads[N], job?: Job<JobPayloads[N]>): Promise<unknown> {
+    const handler = this.handlers.get(name) as JobHandler<N> | undefined;
     // The startup check makes this unreachable for jobs we add; a stray job from elsewhere fails loudly.
-    if (!handler) throw new Error(`No handler for job "${job.name}"`);
-    const queue = JOBS[job.name as JobName].queue;
+    if (!handler) throw new Error(`No handler for job "${name}"`);
+    const run = () => handler.handle(payload, job as Job<JobPayloads[N]>);
+    const tenantId = (payload as { tenantId?: unknown } | undefined)?.tenantId;
+    return typeof tenantId === 'string' ? this.context.run({ tenantId }, run) : run();
+  }
+
+  private async dispatch(job: Job): Promise<unknown> {
+    const name = job.name as JobName;
+    const queue = JOBS[name]?.queue ?? 'unknown';
     const timer = this.metrics.duration.startTimer({ queue, job: job.name });
     try {
-      const result = await handler.handle(job.data, job);
+      const result = await this.perform(name, job.data as JobPayloads[JobName], job);
       timer({ outcome: 'completed' });
       return result;
     } catch (error) {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 
-import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
 import { CredentialsService } from '../../integrations/credentials/credentials.service.js';
@@ -13,12 +12,9 @@ export class ImportMessageProcessor implements JobHandler<'gmail.import'> {
   constructor(
     private readonly intake: GmailIntakeService,
     private readonly credentials: CredentialsService,
-    private readonly context: TenantContextService,
   ) {}
 
-  handle({ tenantId, messageId }: JobPayloads['gmail.import']): Promise<ImportOutcome> {
-    return this.context.run({ tenantId }, () =>
-      runGmailStep(this.credentials, () => this.intake.importMessage(messageId)),
-    );
+  handle({ messageId }: JobPayloads['gmail.import']): Promise<ImportOutcome> {
+    return runGmailStep(this.credentials, () => this.intake.importMessage(messageId));
   }
 }

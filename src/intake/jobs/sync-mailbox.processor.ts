@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 
-import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
 import { CredentialsService } from '../../integrations/credentials/credentials.service.js';
@@ -13,10 +12,9 @@ export class SyncMailboxProcessor implements JobHandler<'gmail.sync'> {
   constructor(
     private readonly intake: GmailIntakeService,
     private readonly credentials: CredentialsService,
-    private readonly context: TenantContextService,
   ) {}
 
-  handle({ tenantId }: JobPayloads['gmail.sync']): Promise<{ queued: number; fullSync: boolean }> {
-    return this.context.run({ tenantId }, () => runGmailStep(this.credentials, () => this.intake.sync()));
+  handle(_payload: JobPayloads['gmail.sync']): Promise<{ queued: number; fullSync: boolean }> {
+    return runGmailStep(this.credentials, () => this.intake.sync());
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 
-import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
 import { BillySyncService, type PushOutcome } from '../billy-sync.service.js';
@@ -14,12 +13,9 @@ export type PushInvoicePayload = JobPayloads['billing.push-invoice'];
 @Injectable()
 @HandlesJob('billing.push-invoice')
 export class PushInvoiceProcessor implements JobHandler<'billing.push-invoice'> {
-  constructor(
-    private readonly billySync: BillySyncService,
-    private readonly context: TenantContextService,
-  ) {}
+  constructor(private readonly billySync: BillySyncService) {}
 
   handle(payload: PushInvoicePayload): Promise<PushOutcome> {
-    return this.context.run({ tenantId: payload.tenantId }, () => this.billySync.push(payload.invoiceId));
+    return this.billySync.push(payload.invoiceId);
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 
-import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, isLastAttempt, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
 import { describeFailure } from '../../integrations/provider-failure.js';
@@ -14,25 +13,20 @@ export type InboundSmsPayload = JobPayloads['sms.inbound'];
 @Injectable()
 @HandlesJob('sms.inbound')
 export class InboundSmsProcessor implements JobHandler<'sms.inbound'> {
-  constructor(
-    private readonly replies: SmsReplyService,
-    private readonly context: TenantContextService,
-  ) {}
+  constructor(private readonly replies: SmsReplyService) {}
 
-  handle(payload: InboundSmsPayload, job: Job<InboundSmsPayload>): Promise<string> {
-    return this.context.run({ tenantId: payload.tenantId }, async () => {
-      try {
-        return await this.replies.handle(payload.inboundEventId);
-      } catch (error) {
-        // Nothing may vanish: on the last try the text is kept on the timeline for a person.
-        if (isLastAttempt(job, error))
-          await this.replies.giveUp(
-            payload.inboundEventId,
-            describeFailure(error),
-            String((error as Error).message),
-          );
-        throw error;
-      }
-    });
+  async handle(payload: InboundSmsPayload, job: Job<InboundSmsPayload>): Promise<string> {
+    try {
+      return await this.replies.handle(payload.inboundEventId);
+    } catch (error) {
+      // Nothing may vanish: on the last try the text is kept on the timeline for a person.
+      if (isLastAttempt(job, error))
+        await this.replies.giveUp(
+          payload.inboundEventId,
+          describeFailure(error),
+          String((error as Error).message),
+        );
+      throw error;
+    }
   }
 }

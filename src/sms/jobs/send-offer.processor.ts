@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 
-import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
 import { SmsOfferService, type OfferOutcome } from '../sms-offer.service.js';
@@ -12,14 +11,9 @@ export type SendOfferPayload = JobPayloads['sms.offer'];
 @Injectable()
 @HandlesJob('sms.offer')
 export class SendOfferProcessor implements JobHandler<'sms.offer'> {
-  constructor(
-    private readonly offers: SmsOfferService,
-    private readonly context: TenantContextService,
-  ) {}
+  constructor(private readonly offers: SmsOfferService) {}
 
   handle(payload: SendOfferPayload): Promise<OfferOutcome> {
-    return this.context.run({ tenantId: payload.tenantId }, () =>
-      this.offers.offer(payload.leadId, { mode: 'job' }),
-    );
+    return this.offers.offer(payload.leadId, { mode: 'job' });
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 
-import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, isLastAttempt, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
 import type { SmsStatus } from '../../generated/prisma/enums.js';
@@ -14,15 +13,10 @@ export type SendSmsPayload = JobPayloads['sms.send'];
 @Injectable()
 @HandlesJob('sms.send')
 export class SendSmsProcessor implements JobHandler<'sms.send'> {
-  constructor(
-    private readonly sms: SmsService,
-    private readonly context: TenantContextService,
-  ) {}
+  constructor(private readonly sms: SmsService) {}
 
   handle(payload: SendSmsPayload, job: Job<SendSmsPayload>): Promise<SmsStatus> {
     const attempt = { number: job.attemptsMade + 1, last: isLastAttempt(job) };
-    return this.context.run({ tenantId: payload.tenantId }, () =>
-      this.sms.deliver(payload.smsMessageId, attempt),
-    );
+    return this.sms.deliver(payload.smsMessageId, attempt);
   }
 }

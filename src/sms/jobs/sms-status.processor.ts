@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 
-import { TenantContextService } from '../../core/database/tenant-context.js';
 import { HandlesJob, isLastAttempt, type JobHandler } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayloads } from '../../core/queue/jobs.js';
 import { SmsService } from '../sms.service.js';
@@ -13,14 +12,9 @@ export type SmsStatusPayload = JobPayloads['sms.status'];
 @Injectable()
 @HandlesJob('sms.status')
 export class SmsStatusProcessor implements JobHandler<'sms.status'> {
-  constructor(
-    private readonly sms: SmsService,
-    private readonly context: TenantContextService,
-  ) {}
+  constructor(private readonly sms: SmsService) {}
 
   handle(payload: SmsStatusPayload, job: Job<SmsStatusPayload>): Promise<void> {
-    return this.context.run({ tenantId: payload.tenantId }, () =>
-      this.sms.applyStatus(payload.inboundEventId, { last: isLastAttempt(job) }),
-    );
+    return this.sms.applyStatus(payload.inboundEventId, { last: isLastAttempt(job) });
   }
 }
