@@ -190,6 +190,19 @@ export class BookingsRepository {
   // Reminders ---------------------------------------------------------------------------------------
 
   /** Compare-and-set: a booking is reminded once, and only while still confirmed at that time. */
+  /** Records where the booking's event is (both null: it has none). Leaves status and revision alone. */
+  async saveCalendarEvent(
+    tenantId: string,
+    bookingId: string,
+    event: { calendarId: string; eventId: string } | null,
+    db: Db,
+  ): Promise<void> {
+    await db.booking.updateMany({
+      where: { id: bookingId, tenantId },
+      data: { googleCalendarId: event?.calendarId ?? null, googleCalendarEventId: event?.eventId ?? null },
+    });
+  }
+
   async markReminded(tenantId: string, booking: Booking, at: Date, db: Db): Promise<boolean> {
     const { count } = await db.booking.updateMany({
       where: {

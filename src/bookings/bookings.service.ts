@@ -390,6 +390,15 @@ export class BookingsService {
     return this.repository.markReminded(booking.tenantId, booking, at, tx);
   }
 
+  /** Where the calendar sync put the booking's Google event, in the sync's transaction. */
+  recordCalendarEvent(
+    tx: ScopedTransaction,
+    booking: { id: string; tenantId: string },
+    event: { calendarId: string; eventId: string } | null,
+  ): Promise<void> {
+    return this.repository.saveCalendarEvent(booking.tenantId, booking.id, event, tx);
+  }
+
   // Helpers -----------------------------------------------------------------------------------------
 
   private async assertMember(tenantId: string, userId: string, tx: ScopedTransaction): Promise<void> {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 
 import { ActivitiesService } from '../activities/activities.service.js';
+import { BookingsService } from '../bookings/bookings.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { RedisLockService } from '../core/redis/redis-lock.service.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
@@ -41,7 +42,6 @@ export class CalendarNotConnectedError extends Error {
  * booking keeps its event, brought up to date if a move was still waiting to be synced.
  */
 const IN_CALENDAR = new Set(['confirmed', 'in_progress', 'completed']);
-/** A transaction that waits on Google; long enough for a slow answer, short of holding a connection forever. */
 /**
  * One sync of one booking at a time; the lock outlives the slowest sync (a move is up to three Google
  * calls of 20 s, googleapis retrying idempotent ones, plus a token refresh).
@@ -54,8 +54,8 @@ const isMissing = (error: unknown) =>
 /**
  * Makes a team's Google Calendar event match its booking (the `calendar.sync-booking` job). Idempotent:
  * it reads the booking's current state and converges to it, so running it twice, or after a lost
- * response, leaves one event. Syncs of one booking are serialised by an advisory lock, so a confirm and
- * a quick move cannot both insert.
+ * response, leaves one event. Syncs of one booking are serialised by a Redis lock, so a confirm and a
+ * quick move cannot both insert.
  */
 @Injectable()
 export class CalendarSyncService {
@@ -64,6 +64,7 @@ export class CalendarSyncService {
     private readonly tenantPrisma: TenantPrismaService,
     private readonly profile: TenantProfileService,
     private readonly activities: ActivitiesService,
+    private readonly bookings: BookingsService,
     private readonly credentials: CredentialsService,
     private readonly locks: RedisLockService,
     @Inject(CALENDAR_GATEWAY) private readonly gateway: CalendarGateway,
@@ -149,7 +150,11 @@ export class CalendarSyncService {
       await client.patchEvent(target, eventId, event);
     }
     await this.tenantPrisma.transaction(async (tx) => {
-      await this.repository.saveEvent(tenantId, booking.id, { calendarId: target, eventId }, tx);
+      await this.bookings.recordCalendarEvent(
+        tx,
+        { id: booking.id, tenantId },
+        { calendarId: target, eventId },
+      );
       await this.activities.record(tx, {
         type: 'booking',
         title: 'Lagt i kalenderen',

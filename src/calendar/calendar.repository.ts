@@ -149,17 +149,4 @@ export class CalendarRepository {
     });
     return row !== null;
   }
-
-  /** Records where the booking's event is (both null: it has none). Leaves status and revision alone. */
-  async saveEvent(
-    tenantId: string,
-    bookingId: string,
-    event: { calendarId: string; eventId: string } | null,
-    tx: Db,
-  ): Promise<void> {
-    await tx.booking.updateMany({
-      where: { id: bookingId, tenantId },
-      data: { googleCalendarId: event?.calendarId ?? null, googleCalendarEventId: event?.eventId ?? null },
-    });
-  }
 }
