@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { Authenticated, CurrentPrincipal, Public, WRITER_ROLES } from '../auth/auth.decorators.js';
+import { ActionRoute, ListRoute, ReadRoute } from '../auth/route.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { IdParamDto } from '../tenants/dto/id-param.dto.js';
 import { BookingQueries } from './booking-queries.service.js';
@@ -26,10 +27,10 @@ export class BookingsController {
     private readonly queries: BookingQueries,
   ) {}
 
-  @Get()
-  @Authenticated()
-  @ApiOkResponse({ type: BookingPageDto, description: 'STAFF see the bookings assigned to them' })
-  @ApiErrors({ badRequest: 'An invalid filter, sort or page, named in details' })
+  @ListRoute(
+    { type: BookingPageDto, description: 'STAFF see the bookings assigned to them' },
+    'An invalid filter, sort or page, named in details',
+  )
   list(@CurrentPrincipal() principal: Principal, @Query() query: BookingQueryDto): Promise<BookingPageDto> {
     return this.queries.list(principal, query);
   }
@@ -58,10 +59,7 @@ export class BookingsController {
     return this.queries.meetingView(params.meetingToken);
   }
 
-  @Get(':id')
-  @Authenticated()
-  @ApiOkResponse({ type: BookingDto })
-  @ApiErrors({ notFound: 'No such booking visible to the caller' })
+  @ReadRoute(':id', BookingDto, 'No such booking visible to the caller')
   get(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<BookingDto> {
     return this.queries.get(principal, params.id);
   }
@@ -81,11 +79,12 @@ export class BookingsController {
     return this.bookings.update(principal, params.id, dto);
   }
 
-  @Patch(':id/status')
-  @HttpCode(HttpStatus.OK)
-  @Authenticated({ roles: WRITER_ROLES })
-  @ApiOkResponse({ type: BookingDto, description: 'Cancelling is for admins and managers' })
-  @ApiErrors({ conflict: 'An illegal move; details name from, to and the allowed moves' })
+  @ActionRoute(
+    ':id/status',
+    { type: BookingDto, description: 'Cancelling is for admins and managers' },
+    { conflict: 'An illegal move; details name from, to and the allowed moves' },
+    { method: 'patch' },
+  )
   changeStatus(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,
@@ -94,11 +93,11 @@ export class BookingsController {
     return this.bookings.changeStatus(principal, params.id, dto.status);
   }
 
-  @Post(':id/complete')
-  @HttpCode(HttpStatus.OK)
-  @Authenticated({ roles: WRITER_ROLES })
-  @ApiOkResponse({ type: BookingDto })
-  @ApiErrors({ conflict: 'Only confirmed or in-progress bookings can be completed' })
+  @ActionRoute(
+    ':id/complete',
+    { type: BookingDto },
+    { conflict: 'Only confirmed or in-progress bookings can be completed' },
+  )
   complete(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 
 import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { Authenticated, CurrentPrincipal, MANAGER_ROLES, WRITER_ROLES } from '../auth/auth.decorators.js';
+import { ListRoute, ManagerAction, ReadRoute } from '../auth/route.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { IdParamDto } from '../tenants/dto/id-param.dto.js';
 import {
@@ -20,10 +21,10 @@ import { Idempotent } from '../core/idempotency/idempotent.decorator.js';
 export class InvoicesController {
   constructor(private readonly invoices: InvoicesService) {}
 
-  @Get()
-  @Authenticated()
-  @ApiOkResponse({ type: InvoicePageDto, description: 'STAFF see the invoices of bookings assigned to them' })
-  @ApiErrors({ badRequest: 'An invalid filter, sort or page, named in details' })
+  @ListRoute(
+    { type: InvoicePageDto, description: 'STAFF see the invoices of bookings assigned to them' },
+    'An invalid filter, sort or page, named in details',
+  )
   list(@CurrentPrincipal() principal: Principal, @Query() query: InvoiceQueryDto): Promise<InvoicePageDto> {
     return this.invoices.list(principal, query);
   }
@@ -40,37 +41,34 @@ export class InvoicesController {
     return this.invoices.createForBooking(principal, dto.bookingId);
   }
 
-  @Get(':id')
-  @Authenticated()
-  @ApiOkResponse({ type: InvoiceDto })
-  @ApiErrors({ notFound: 'No such invoice visible to the caller' })
+  @ReadRoute(':id', InvoiceDto, 'No such invoice visible to the caller')
   get(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<InvoiceDto> {
     return this.invoices.get(principal, params.id);
   }
 
-  @Post(':id/approve')
-  @HttpCode(HttpStatus.OK)
-  @Authenticated({ roles: MANAGER_ROLES })
-  @ApiOkResponse({ type: InvoiceDto, description: 'Issued: numbered now, or by Billy when it is configured' })
-  @ApiErrors({ conflict: 'Only a draft can be approved' })
+  @ManagerAction(
+    ':id/approve',
+    { type: InvoiceDto, description: 'Issued: numbered now, or by Billy when it is configured' },
+    { conflict: 'Only a draft can be approved' },
+  )
   approve(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<InvoiceDto> {
     return this.invoices.approve(principal, params.id);
   }
 
-  @Post(':id/send')
-  @HttpCode(HttpStatus.OK)
-  @Authenticated({ roles: MANAGER_ROLES })
-  @ApiOkResponse({ type: InvoiceDto, description: 'Marked sent to the customer' })
-  @ApiErrors({ conflict: 'Only an issued, numbered invoice can be sent' })
+  @ManagerAction(
+    ':id/send',
+    { type: InvoiceDto, description: 'Marked sent to the customer' },
+    { conflict: 'Only an issued, numbered invoice can be sent' },
+  )
   send(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<InvoiceDto> {
     return this.invoices.send(principal, params.id);
   }
 
-  @Post(':id/sync')
-  @HttpCode(HttpStatus.OK)
-  @Authenticated({ roles: MANAGER_ROLES })
-  @ApiOkResponse({ type: InvoiceDto, description: 'The Billy job runs again for this invoice' })
-  @ApiErrors({ conflict: 'Billy is not configured for the tenant' })
+  @ManagerAction(
+    ':id/sync',
+    { type: InvoiceDto, description: 'The Billy job runs again for this invoice' },
+    { conflict: 'Billy is not configured for the tenant' },
+  )
   sync(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<InvoiceDto> {
     return this.invoices.sync(principal, params.id);
   }
@@ -88,15 +86,15 @@ export class InvoicesController {
     return this.invoices.creditNote(principal, params.id, dto);
   }
 
-  @Post(':id/payments')
   @Idempotent()
-  @HttpCode(HttpStatus.OK)
-  @Authenticated({ roles: MANAGER_ROLES })
-  @ApiOkResponse({ type: InvoiceDto, description: 'The payment recorded; paid when nothing is outstanding' })
-  @ApiErrors({
-    badRequest: 'An amount that is not positive or exceeds what is outstanding',
-    conflict: 'The tenant uses Billy, or the invoice is not awaiting payment',
-  })
+  @ManagerAction(
+    ':id/payments',
+    { type: InvoiceDto, description: 'The payment recorded; paid when nothing is outstanding' },
+    {
+      badRequest: 'An amount that is not positive or exceeds what is outstanding',
+      conflict: 'The tenant uses Billy, or the invoice is not awaiting payment',
+    },
+  )
   recordPayment(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,

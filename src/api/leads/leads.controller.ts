@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   Delete,
@@ -23,6 +24,7 @@ import {
 import { ApiErrors } from '../../core/http/api-errors.decorator.js';
 import { ActivityPageDto, ActivityQueryDto } from '../../activities/dto/activity.dto.js';
 import { Authenticated, CurrentPrincipal, MANAGER_ROLES, WRITER_ROLES } from '../../auth/auth.decorators.js';
+import { ActionRoute, ListRoute, ReadRoute } from '../../auth/route.decorators.js';
 import type { Principal } from '../../auth/principal.js';
 import {
   LeadIntakeService,
@@ -43,6 +45,17 @@ import { LeadDetailDto, LeadDto, LeadPageDto, LeadStatusDto } from '../../leads/
 import { ReplaceLeadDto, UpdateLeadDto } from '../../leads/dto/update-lead.dto.js';
 import { LeadsService } from '../../leads/leads.service.js';
 import { VisibleLeadGuard } from '../../leads/visible-lead.guard.js';
+
+const NOT_VISIBLE = 'No such lead in this tenant (or, for STAFF, not assigned to them)';
+
+/** PUT and PATCH of a lead share their guard, roles, answer and errors. */
+const EditsLead = () =>
+  applyDecorators(
+    UseGuards(VisibleLeadGuard),
+    Authenticated({ roles: WRITER_ROLES }),
+    ApiOkResponse({ type: LeadDto }),
+    ApiErrors({ badRequest: 'An invalid or read-only field, named in details', notFound: NOT_VISIBLE }),
+  );
 
 /**
  * Every /api/leads route. The work
@@ -102,30 +115,18 @@ export class LeadsController {
     return this.stats.leadStats(principal);
   }
 
-  @Get()
-  @Authenticated()
-  @ApiOkResponse({ type: LeadPageDto })
-  @ApiErrors({ badRequest: 'A bad filter, sort or page, named in details' })
+  @ListRoute({ type: LeadPageDto }, 'A bad filter, sort or page, named in details')
   list(@CurrentPrincipal() principal: Principal, @Query() query: LeadQueryDto): Promise<LeadPageDto> {
     return this.leads.list(principal, query);
   }
 
-  @Get(':id')
-  @Authenticated()
-  @ApiOkResponse({ type: LeadDetailDto })
-  @ApiErrors({ notFound: 'No such lead in this tenant (or, for STAFF, not assigned to them)' })
+  @ReadRoute(':id', LeadDetailDto, NOT_VISIBLE)
   get(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<LeadDetailDto> {
     return this.leads.get(principal, params.id);
   }
 
   @Put(':id')
-  @UseGuards(VisibleLeadGuard)
-  @Authenticated({ roles: WRITER_ROLES })
-  @ApiOkResponse({ type: LeadDto })
-  @ApiErrors({
-    badRequest: 'An invalid or read-only field, named in details',
-    notFound: 'No such lead in this tenant (or, for STAFF, not assigned to them)',
-  })
+  @EditsLead()
   replace(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,
@@ -135,13 +136,7 @@ export class LeadsController {
   }
 
   @Patch(':id')
-  @UseGuards(VisibleLeadGuard)
-  @Authenticated({ roles: WRITER_ROLES })
-  @ApiOkResponse({ type: LeadDto })
-  @ApiErrors({
-    badRequest: 'An invalid or read-only field, named in details',
-    notFound: 'No such lead in this tenant (or, for STAFF, not assigned to them)',
-  })
+  @EditsLead()
   update(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,
@@ -159,15 +154,15 @@ export class LeadsController {
     return this.leads.remove(principal, params.id);
   }
 
-  @Post(':id/status')
   @UseGuards(VisibleLeadGuard)
-  @Authenticated({ roles: WRITER_ROLES })
-  @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: LeadDto })
-  @ApiErrors({
-    conflict: 'An illegal move; details: { from, to, allowed }',
-    notFound: 'No such lead in this tenant (or, for STAFF, not assigned to them)',
-  })
+  @ActionRoute(
+    ':id/status',
+    { type: LeadDto },
+    {
+      conflict: 'An illegal move; details: { from, to, allowed }',
+      notFound: NOT_VISIBLE,
+    },
+  )
   changeStatus(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,
@@ -176,10 +171,7 @@ export class LeadsController {
     return this.leads.changeStatus(principal, params.id, dto.status);
   }
 
-  @Get(':id/activities')
-  @Authenticated()
-  @ApiOkResponse({ type: ActivityPageDto })
-  @ApiErrors({ notFound: 'No such lead in this tenant (or, for STAFF, not assigned to them)' })
+  @ReadRoute(':id/activities', ActivityPageDto, NOT_VISIBLE)
   activities(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,
@@ -188,14 +180,14 @@ export class LeadsController {
     return this.leads.listActivities(principal, params.id, query);
   }
 
-  @Post(':id/send-booking-options')
-  @HttpCode(HttpStatus.OK)
-  @Authenticated({ roles: WRITER_ROLES })
-  @ApiOkResponse({ type: BookingOptionsResultDto })
-  @ApiErrors({
-    notFound: 'No such lead visible to the caller',
-    conflict: 'No phone, no hours, opted out, or the lead is already booked',
-  })
+  @ActionRoute(
+    ':id/send-booking-options',
+    { type: BookingOptionsResultDto },
+    {
+      notFound: 'No such lead visible to the caller',
+      conflict: 'No phone, no hours, opted out, or the lead is already booked',
+    },
+  )
   sendBookingOptions(
     @CurrentPrincipal() principal: Principal,
     @Param() params: IdParamDto,
