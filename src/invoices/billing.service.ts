@@ -13,6 +13,7 @@ import { CredentialsService } from '../integrations/credentials/credentials.serv
 import { failureOf, giveUp } from '../integrations/provider-failure.js';
 import { kroner } from './invoice-amounts.js';
 import { InvoicesRepository, UNPAID_STATUSES } from './invoices.repository.js';
+import { aboutInvoice } from './invoice-activity.js';
 
 const POLL_BATCH = 200;
 
@@ -84,11 +85,7 @@ export class BillingService {
             title: 'Faktura betalt',
             description: `Faktura nr. ${invoice.number ?? invoice.reference} er betalt i Billy`,
             status: 'success',
-            customerId: invoice.customerId,
-            leadId: await this.repository.leadIdOf(tenantId, invoice, tx),
-            bookingId: invoice.bookingId,
-            invoiceId: invoice.id,
-            actorUserId: null,
+            ...aboutInvoice(invoice, null, await this.repository.leadIdOf(tenantId, invoice, tx)),
             metadata: { billyInvoiceId: billy.id },
           });
           return true;
@@ -118,10 +115,7 @@ export class BillingService {
         title: 'Fakturaen findes ikke længere i Billy',
         description: reason,
         status: 'error',
-        customerId: invoice.customerId,
-        bookingId: invoice.bookingId,
-        invoiceId: invoice.id,
-        actorUserId: null,
+        ...aboutInvoice(invoice, null),
         metadata: { billyInvoiceId: invoice.billyInvoiceId },
       });
     });

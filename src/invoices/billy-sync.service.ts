@@ -16,6 +16,7 @@ import { LeadsService } from '../leads/leads.service.js';
 import { kroner, sameToTheOre } from './invoice-amounts.js';
 import { isoDay } from './invoices.service.js';
 import { InvoicesRepository, type InvoiceWithLines } from './invoices.repository.js';
+import { aboutInvoice } from './invoice-activity.js';
 
 /** The Billy product every cleaning line is booked on; found again by its product number. */
 export const BILLY_PRODUCT_NO = 'RENOS-RENGORING';
@@ -257,13 +258,7 @@ export class BillySyncService {
             }
           : {}),
       });
-      const context = {
-        customerId: invoice.customerId,
-        leadId,
-        bookingId: invoice.bookingId,
-        invoiceId: invoice.id,
-        actorUserId: null,
-      };
+      const context = aboutInvoice(invoice, null, leadId);
       if (!invoice.billyInvoiceId) {
         await this.activities.record(tx, {
           type: 'invoice',
@@ -345,10 +340,7 @@ export class BillySyncService {
           title: 'Billy afviste fakturaen',
           description: reason,
           status: 'error',
-          customerId: invoice.customerId,
-          bookingId: invoice.bookingId,
-          invoiceId: invoice.id,
-          actorUserId: null,
+          ...aboutInvoice(invoice, null),
           metadata: {
             status: error.httpStatus,
             errorCode: error.vendorCode,

@@ -8,6 +8,7 @@ import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { EmailService } from '../email/email.service.js';
 import { addDays, isoDay, tenantToday } from './invoices.service.js';
 import { InvoicesRepository } from './invoices.repository.js';
+import { aboutInvoice } from './invoice-activity.js';
 
 /** Reminder steps: days past the due date (docs/architecture.md, step 8). */
 export const REMINDER_STEPS = [7, 14] as const;
@@ -51,13 +52,7 @@ export class InvoiceRemindersService {
       const tx = work.tx;
       for (const invoice of await this.repository.dueBefore(tx, tenantId, today, OVERDUE_BATCH)) {
         const leadId = await this.repository.leadIdOf(tenantId, invoice, tx);
-        const context = {
-          customerId: invoice.customerId,
-          leadId,
-          bookingId: invoice.bookingId,
-          invoiceId: invoice.id,
-          actorUserId: null,
-        };
+        const context = aboutInvoice(invoice, null, leadId);
         if (invoice.status !== 'overdue') {
           const moved = await this.repository.updateIfStatus(tx, tenantId, invoice.id, ['approved', 'sent'], {
             status: 'overdue',

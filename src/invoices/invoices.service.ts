@@ -42,6 +42,7 @@ import {
   type InvoiceWithLines,
 } from './invoices.repository.js';
 import { Clock } from '../core/time/clock.js';
+import { aboutInvoice } from './invoice-activity.js';
 
 /** Statuses of an issued invoice that a credit note may correct. */
 const CREDITABLE: readonly InvoiceStatus[] = ['approved', 'sent', 'overdue', 'paid'];
@@ -224,9 +225,7 @@ export class InvoicesService {
       work.invalidatesCache();
       const current = await this.lockVisible(tx, invoiceId);
       if (current.status !== 'draft') throw new InvoiceStatusError('approved', current.status, ['draft']);
-      const settings = await this.repository.billingSettings(tenantId, tx);
-      const today = tenantToday(settings.timezone, this.clock.now());
-      const number = withBilly ? null : String(await this.repository.takeInvoiceNumber(tx, tenantId));
+      const { settings, today, number } = await this.issuing(tx, tenantId, withBilly);
       await this.repository.update(tx, tenantId, current.id, {
         status: 'approved',
         ...(number ? { number } : {}),
@@ -242,11 +241,7 @@ export class InvoicesService {
           ? `Faktura nr. ${number} på ${toMoneyString(current.total)} kr. inkl. moms`
           : `Faktura på ${toMoneyString(current.total)} kr. inkl. moms; nummeret kommer fra Billy`,
         status: 'success',
-        customerId: current.customerId,
-        leadId,
-        bookingId: current.bookingId,
-        invoiceId: current.id,
-        actorUserId: principal.userId,
+        ...aboutInvoice(current, principal.userId, leadId),
         metadata: { number, billy: withBilly },
       });
       if (leadId) await this.leads.applySystemMove(tx, leadId, 'invoice_created', principal.userId);
@@ -277,11 +272,7 @@ export class InvoicesService {
         title: 'Faktura sendt',
         description: `Faktura nr. ${current.number} sendt${current.customerEmail ? ` til ${current.customerEmail}` : ''}`,
         status: 'success',
-        customerId: current.customerId,
-        leadId: await this.repository.leadIdOf(tenantId, current, tx),
-        bookingId: current.bookingId,
-        invoiceId: current.id,
-        actorUserId: principal.userId,
+        ...aboutInvoice(current, principal.userId, await this.repository.leadIdOf(tenantId, current, tx)),
         metadata: { number: current.number, again: current.sentAt !== null },
       });
       return (await this.repository.find(tenantId, current.id, undefined, tx))!;
@@ -306,10 +297,7 @@ export class InvoicesService {
         type: 'invoice',
         title: 'Synkronisering med Billy startet',
         status: 'info',
-        customerId: current.customerId,
-        bookingId: current.bookingId,
-        invoiceId: current.id,
-        actorUserId: principal.userId,
+        ...aboutInvoice(current, principal.userId),
       });
       await work.enqueue('billing.push-invoice', { tenantId, invoiceId: current.id });
       return (await this.repository.find(tenantId, current.id, undefined, tx))!;
@@ -335,9 +323,7 @@ export class InvoicesService {
       if ((await this.repository.countCreditNotes(tenantId, original.id, tx)) > 0)
         throw new AlreadyCreditedError();
       if (withBilly && !original.billyInvoiceId) throw new NotYetInBillyError();
-      const settings = await this.repository.billingSettings(tenantId, tx);
-      const today = tenantToday(settings.timezone, this.clock.now());
-      const number = withBilly ? null : String(await this.repository.takeInvoiceNumber(tx, tenantId));
+      const { today, number } = await this.issuing(tx, tenantId, withBilly);
       const created = await this.repository.create(tx, tenantId, {
         id: randomUUID(),
         kind: 'credit_note',
@@ -422,11 +408,7 @@ export class InvoicesService {
         title: settled ? 'Faktura betalt' : 'Delbetaling registreret',
         description: `${toMoneyString(amount)} kr. registreret; ${settled ? 'fakturaen er betalt' : `${toMoneyString(current.total.minus(paidAmount))} kr. mangler`}`,
         status: 'success',
-        customerId: current.customerId,
-        leadId: await this.repository.leadIdOf(tenantId, current, tx),
-        bookingId: current.bookingId,
-        invoiceId: current.id,
-        actorUserId: principal.userId,
+        ...aboutInvoice(current, principal.userId, await this.repository.leadIdOf(tenantId, current, tx)),
         metadata: { amount: toMoneyString(amount), paidAt: paidAt.toISOString(), settled },
       });
       return (await this.repository.find(tenantId, current.id, undefined, tx))!;
@@ -445,6 +427,17 @@ export class InvoicesService {
   /** Whether the tenant invoices through Billy. Read outside transactions (credentials need their own). */
   private async billyConfigured(): Promise<boolean> {
     return (await this.credentials.resolveCredentials('billy')) !== null;
+  }
+
+  /**
+   * What issuing needs: the tenant's billing settings, its today and, without Billy, the next number of
+   * the gapless counter (taken in this transaction, so a rollback gives it back).
+   */
+  private async issuing(tx: ScopedTransaction, tenantId: string, withBilly: boolean) {
+    const settings = await this.repository.billingSettings(tenantId, tx);
+    const today = tenantToday(settings.timezone, this.clock.now());
+    const number = withBilly ? null : String(await this.repository.takeInvoiceNumber(tx, tenantId));
+    return { settings, today, number };
   }
 
   private async findVisible(principal: Principal, invoiceId: string): Promise<InvoiceWithLines> {
