@@ -13,15 +13,8 @@ import {
   type CustomerQueryDto,
 } from './dto/customer.dto.js';
 
-/** The contact a lead carries, already normalised (phone in E.164). */
-export interface LeadContact {
-  name: string;
-  phone: string | null;
-  email: string | null;
-  address: string | null;
-  postalCode: string | null;
-  city: string | null;
-}
+/** The contact a lead carries, already normalised (phone in E.164): what a new customer is made of. */
+export type LeadContact = NewCustomer;
 
 export interface CustomerLink {
   customerId: string;

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 
 import { ActivityStatus, ActivityType } from '../../generated/prisma/enums.js';
 import { PageMetaDto, PaginationQueryDto } from '../../core/http/pagination.js';
 import type { ActivityRow } from '../activities.repository.js';
-import { DATE_WINDOW_RULE, IsDateInWindow } from '../../core/validation/date-input.js';
+import { DateBoundary, OptionalUuid } from '../../core/validation/fields.js';
 
 export class ActivityQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: ActivityType, enumName: 'ActivityType' })
@@ -12,23 +12,13 @@ export class ActivityQueryDto extends PaginationQueryDto {
   @IsIn(Object.values(ActivityType))
   type?: ActivityType;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @OptionalUuid()
   leadId?: string;
 
-  @ApiPropertyOptional({
-    description: `ISO 8601; a bare date is a day in the tenant time zone (inclusive); ${DATE_WINDOW_RULE}`,
-  })
-  @IsOptional()
-  @IsDateInWindow()
+  @DateBoundary('ISO 8601; a bare date is a day in the tenant time zone (inclusive)')
   from?: string;
 
-  @ApiPropertyOptional({
-    description: `ISO 8601; a bare date is a day in the tenant time zone (exclusive); ${DATE_WINDOW_RULE}`,
-  })
-  @IsOptional()
-  @IsDateInWindow()
+  @DateBoundary('ISO 8601; a bare date is a day in the tenant time zone (exclusive)')
   to?: string;
 }
 

@@ -20,6 +20,7 @@ import {
   IsDateInWindow,
   MAX_BOOKING_YEARS_AHEAD,
 } from '../../core/validation/date-input.js';
+import { DateBoundary, OptionalUuid } from '../../core/validation/fields.js';
 
 /** Hours on a booking: 0.5 to 24 in half-hour steps (a crew is booked and paid by the half hour). */
 export function isHalfHours(value: unknown): value is number {
@@ -116,9 +117,7 @@ export class UpdateBookingDto {
   @IsUUID()
   teamId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', type: String, nullable: true, description: 'null unassigns' })
-  @IsOptional()
-  @IsUUID()
+  @OptionalUuid({ type: String, nullable: true, description: 'null unassigns' })
   assignedUserId?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, description: 'null or empty clears' })
@@ -151,28 +150,16 @@ export class BookingQueryDto extends PaginationQueryDto {
   @IsIn(Object.values(BookingStatus))
   status?: BookingStatus;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @OptionalUuid()
   teamId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @OptionalUuid()
   leadId?: string;
 
-  @ApiPropertyOptional({
-    description: `On startsAt; ISO 8601, a bare date is a day in the tenant time zone (inclusive); ${DATE_WINDOW_RULE}`,
-  })
-  @IsOptional()
-  @IsDateInWindow()
+  @DateBoundary('On startsAt; ISO 8601, a bare date is a day in the tenant time zone (inclusive)')
   from?: string;
 
-  @ApiPropertyOptional({
-    description: `On startsAt; ISO 8601, a bare date is a day in the tenant time zone (exclusive); ${DATE_WINDOW_RULE}`,
-  })
-  @IsOptional()
-  @IsDateInWindow()
+  @DateBoundary('On startsAt; ISO 8601, a bare date is a day in the tenant time zone (exclusive)')
   to?: string;
 
   @ApiPropertyOptional({ example: 'startsAt:asc', description: 'startsAt|createdAt : asc|desc' })

@@ -1,9 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsNumber, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsNumber, Max, Min } from 'class-validator';
 
 import type { Slot } from '../availability.js';
 import { DATE_WINDOW_RULE, IsDateInWindow } from '../../core/validation/date-input.js';
+import { OptionalUuid } from '../../core/validation/fields.js';
 
 export class AvailabilityQueryDto {
   @ApiProperty({
@@ -27,9 +28,7 @@ export class AvailabilityQueryDto {
   @Max(24)
   durationHours!: number;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'One team; default every active team' })
-  @IsOptional()
-  @IsUUID()
+  @OptionalUuid({ description: 'One team; default every active team' })
   teamId?: string;
 }
 

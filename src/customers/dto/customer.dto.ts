@@ -14,8 +14,7 @@ import {
   Priority,
 } from '../../generated/prisma/enums.js';
 import type { CustomerDetailRow } from '../customers.repository.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../../core/validation/fields.js';
 
 export class CustomerQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ description: 'Part of the name, e-mail or phone, any case' })

@@ -5,6 +5,7 @@ import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-vali
 
 import type { IntegrationProvider } from '../../integrations/credentials/credentials.providers.js';
 import { IsEmailAddress } from '../../core/validation/text.js';
+import { trim } from '../../core/validation/fields.js';
 
 /**
  * Bodies of PUT /integrations/:provider, one class per provider. The route validates the body against
@@ -13,7 +14,7 @@ import { IsEmailAddress } from '../../core/validation/text.js';
  */
 
 /** Pasted keys often carry a stray space or newline; it would only fail later, at the vendor. */
-const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+const Trim = () => Transform(trim);
 
 export class TwilioCredentialsDto {
   @ApiProperty({ example: 'AC0123456789abcdef0123456789abcdef', pattern: '^AC[0-9a-f]{32}$' })

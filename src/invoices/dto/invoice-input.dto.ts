@@ -14,6 +14,7 @@ import {
 import { PaginationQueryDto } from '../../core/http/pagination.js';
 import { InvoiceStatus } from '../../generated/prisma/enums.js';
 import { DATE_WINDOW_RULE, IsDateInWindow } from '../../core/validation/date-input.js';
+import { OptionalUuid } from '../../core/validation/fields.js';
 
 export const INVOICE_SORT_FIELDS = ['createdAt', 'approvedAt', 'dueDate', 'total'] as const;
 
@@ -23,9 +24,7 @@ export class InvoiceQueryDto extends PaginationQueryDto {
   @IsIn(Object.values(InvoiceStatus))
   status?: InvoiceStatus;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @OptionalUuid()
   customerId?: string;
 
   @ApiPropertyOptional({ description: 'true: unpaid invoices past their due date' })

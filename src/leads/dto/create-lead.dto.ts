@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 import { LeadSource, Priority } from '../../generated/prisma/enums.js';
 import { IsContactEmail, IsContactPhone, IsFutureDateTime, IsHalfHours, trim } from './lead-validators.js';
 import { IsDateInWindow, MAX_BOOKING_YEARS_AHEAD } from '../../core/validation/date-input.js';
+import { OptionalUuid, RequiredText } from '../../core/validation/fields.js';
 
 /**
  * The editable fields of a lead, with their rules. POST /leads (CreateLeadDto) and
@@ -12,11 +13,7 @@ import { IsDateInWindow, MAX_BOOKING_YEARS_AHEAD } from '../../core/validation/d
  * estimatedPrice, ids, timestamps — is a 400 naming it (the global pipe forbids unknown properties).
  */
 export class LeadFieldsDto {
-  @ApiProperty({ example: 'Mette Jensen' })
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @RequiredText(200, { example: 'Mette Jensen' })
   customerName!: string;
 
   @ApiPropertyOptional({
@@ -35,18 +32,10 @@ export class LeadFieldsDto {
   @IsContactEmail()
   customerEmail?: string | null;
 
-  @ApiProperty({ example: 'Flytterengøring' })
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @RequiredText(100, { example: 'Flytterengøring' })
   serviceType!: string;
 
-  @ApiProperty({ example: 'Vestergade 12, 2. th' })
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(300)
+  @RequiredText(300, { example: 'Vestergade 12, 2. th' })
   address!: string;
 
   @ApiProperty({ example: '8000', pattern: '^\\d{4}$' })
@@ -55,11 +44,7 @@ export class LeadFieldsDto {
   @Matches(/^\d{4}$/, { message: '$property must be a Danish postal code of 4 digits' })
   postalCode!: string;
 
-  @ApiProperty({ example: 'Aarhus C' })
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @RequiredText(100, { example: 'Aarhus C' })
   city!: string;
 
   @ApiProperty({ example: 2.5, minimum: 0.5, maximum: 24, multipleOf: 0.5 })
@@ -80,9 +65,7 @@ export class LeadFieldsDto {
   @MaxLength(5000)
   notes?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, format: 'uuid', description: 'A member of the tenant' })
-  @IsOptional()
-  @IsUUID()
+  @OptionalUuid({ nullable: true, description: 'A member of the tenant' })
   assignedUserId?: string | null;
 }
 

@@ -1,11 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
 import { PaginationQueryDto } from '../../core/http/pagination.js';
 import { LeadSource, LeadStatus, Priority } from '../../generated/prisma/enums.js';
 import { trim } from './lead-validators.js';
-import { DATE_WINDOW_RULE, IsDateInWindow } from '../../core/validation/date-input.js';
+import { DateBoundary, OptionalUuid } from '../../core/validation/fields.js';
 
 export const LEAD_SORT_FIELDS = [
   'createdAt',
@@ -34,18 +34,10 @@ export class LeadQueryDto extends PaginationQueryDto {
   @IsIn(Object.values(Priority))
   priority?: Priority;
 
-  @ApiPropertyOptional({
-    description: `Created from (ISO 8601; a bare date is a day in the tenant time zone, inclusive); ${DATE_WINDOW_RULE}`,
-  })
-  @IsOptional()
-  @IsDateInWindow()
+  @DateBoundary('Created from (ISO 8601; a bare date is a day in the tenant time zone, inclusive)')
   from?: string;
 
-  @ApiPropertyOptional({
-    description: `Created before (ISO 8601; a bare date is a day in the tenant time zone, exclusive); ${DATE_WINDOW_RULE}`,
-  })
-  @IsOptional()
-  @IsDateInWindow()
+  @DateBoundary('Created before (ISO 8601; a bare date is a day in the tenant time zone, exclusive)')
   to?: string;
 
   @ApiPropertyOptional({ description: 'Part of the name, e-mail, phone, address or city, any case' })
@@ -55,9 +47,7 @@ export class LeadQueryDto extends PaginationQueryDto {
   @MaxLength(200)
   search?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @OptionalUuid()
   assignedUserId?: string;
 
   @ApiPropertyOptional({ type: Boolean })

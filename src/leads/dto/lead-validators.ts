@@ -1,6 +1,5 @@
-import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
-
 import { normalizePhone } from '../../core/phone/phone.js';
+import { fieldRule } from '../../core/validation/rule.js';
 import { isEmailAddress } from '../../core/validation/text.js';
 
 /** Hours a lead is estimated at: 0.5 to 24 in half-hour steps, the unit jobs are booked in. */
@@ -17,30 +16,14 @@ export function isHalfHours(value: unknown): value is number {
   );
 }
 
-function decorator(
-  name: string,
-  validate: (value: unknown, args: ValidationArguments) => boolean,
-  message: string | ((args: ValidationArguments) => string),
-) {
-  return (options?: ValidationOptions): PropertyDecorator =>
-    (target: object, propertyKey: string | symbol) =>
-      registerDecorator({
-        name,
-        target: target.constructor,
-        propertyName: String(propertyKey),
-        options: { message, ...options },
-        validator: { validate },
-      });
-}
-
-export const IsHalfHours = decorator(
+export const IsHalfHours = fieldRule(
   'isHalfHours',
   isHalfHours,
   `$property must be a number of hours from ${MIN_HOURS} to ${MAX_HOURS} in steps of 0.5`,
 );
 
 /** An ISO 8601 date-time with an offset (or Z) that lies in the future. */
-export const IsFutureDateTime = decorator(
+export const IsFutureDateTime = fieldRule(
   'isFutureDateTime',
   (value) =>
     typeof value === 'string' &&
@@ -62,7 +45,7 @@ const CONTACT_REQUIRED = 'customerPhone or customerEmail is required';
  * and each that is given well-formed. Both fields carry the rule, so the 400 names both when both are
  * missing, and only the bad one when one is malformed.
  */
-export const IsContactPhone = decorator(
+export const IsContactPhone = fieldRule(
   'isContactPhone',
   (value, args) =>
     present(value) ? typeof value === 'string' && normalizePhone(value) !== null : hasContact(args.object),
@@ -72,23 +55,24 @@ export const IsContactPhone = decorator(
       : CONTACT_REQUIRED,
 );
 
-export const IsContactEmail = decorator(
+export const IsContactEmail = fieldRule(
   'isContactEmail',
   (value, args) => (present(value) ? isEmailAddress(value) : hasContact(args.object)),
   (args) => (present(args.value) ? `${args.property} must be an e-mail address` : CONTACT_REQUIRED),
 );
 
 /** The same field rules for PATCH, where null clears a field and the merged lead is checked later. */
-export const IsPhoneOrNull = decorator(
+export const IsPhoneOrNull = fieldRule(
   'isPhoneOrNull',
   (value) => value === null || (typeof value === 'string' && normalizePhone(value) !== null),
   '$property must be a valid phone number (Danish unless +country code) or null',
 );
 
-export const IsEmailOrNull = decorator(
+export const IsEmailOrNull = fieldRule(
   'isEmailOrNull',
   (value) => value === null || isEmailAddress(value),
   '$property must be an e-mail address or null',
 );
 
-export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** Kept here for the DTOs that import it with the rules above; it lives with the shared field stacks. */
+export { trim } from '../../core/validation/fields.js';

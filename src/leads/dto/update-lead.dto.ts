@@ -1,20 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 import { LeadSource, Priority } from '../../generated/prisma/enums.js';
 import { IsOptionalNotNull } from '../../tenants/dto/validators.js';
 import { LeadFieldsDto } from './create-lead.dto.js';
 import { IsEmailOrNull, IsHalfHours, IsPhoneOrNull, trim } from './lead-validators.js';
+import { OptionalUuid, PatchFlag, PatchText } from '../../core/validation/fields.js';
 
 /**
  * PUT /leads/:id: a full replacement of the editable fields. Optional fields left out take their
@@ -22,9 +14,7 @@ import { IsEmailOrNull, IsHalfHours, IsPhoneOrNull, trim } from './lead-validato
  * out is kept.
  */
 export class ReplaceLeadDto extends LeadFieldsDto {
-  @ApiPropertyOptional({ description: 'false clears the flag and its reason' })
-  @IsOptionalNotNull()
-  @IsBoolean()
+  @PatchFlag({ description: 'false clears the flag and its reason' })
   needsAttention?: boolean;
 }
 
@@ -33,12 +23,7 @@ export class ReplaceLeadDto extends LeadFieldsDto {
  * long as the lead keeps a phone or an e-mail; the others cannot be null.
  */
 export class UpdateLeadDto {
-  @ApiPropertyOptional({ example: 'Mette Jensen' })
-  @IsOptionalNotNull()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @PatchText(200, { example: 'Mette Jensen' })
   customerName?: string;
 
   @ApiPropertyOptional({ nullable: true, type: String, example: '+4522334455' })
@@ -53,20 +38,10 @@ export class UpdateLeadDto {
   @IsEmailOrNull()
   customerEmail?: string | null;
 
-  @ApiPropertyOptional()
-  @IsOptionalNotNull()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @PatchText(100)
   serviceType?: string;
 
-  @ApiPropertyOptional()
-  @IsOptionalNotNull()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(300)
+  @PatchText(300)
   address?: string;
 
   @ApiPropertyOptional({ pattern: '^\\d{4}$' })
@@ -76,12 +51,7 @@ export class UpdateLeadDto {
   @Matches(/^\d{4}$/, { message: '$property must be a Danish postal code of 4 digits' })
   postalCode?: string;
 
-  @ApiPropertyOptional()
-  @IsOptionalNotNull()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @PatchText(100)
   city?: string;
 
   @ApiPropertyOptional({
@@ -110,13 +80,9 @@ export class UpdateLeadDto {
   @MaxLength(5000)
   notes?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
+  @OptionalUuid({ nullable: true })
   assignedUserId?: string | null;
 
-  @ApiPropertyOptional({ description: 'false clears the flag and its reason' })
-  @IsOptionalNotNull()
-  @IsBoolean()
+  @PatchFlag({ description: 'false clears the flag and its reason' })
   needsAttention?: boolean;
 }

@@ -1,21 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
 import { TenantResponseDto } from './tenant-response.dto.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './user.dto.js';
 import { SLUG_PATTERN } from './validators.js';
 import { IsEmailAddress } from '../../core/validation/text.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { RequiredText, trim } from '../../core/validation/fields.js';
 
 /** POST /tenants (superadmin): the tenant and its first ADMIN. */
 export class CreateTenantDto {
-  @ApiProperty({ example: 'Rendetalje' })
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @RequiredText(200, { example: 'Rendetalje' })
   name!: string;
 
   @ApiProperty({ example: 'rendetalje', pattern: SLUG_PATTERN.source })
@@ -36,11 +31,7 @@ export class CreateTenantDto {
   @MaxLength(PASSWORD_MAX_LENGTH)
   adminPassword!: string;
 
-  @ApiProperty({ example: 'Mette Jensen' })
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @RequiredText(200, { example: 'Mette Jensen' })
   adminName!: string;
 }
 

@@ -1,19 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 import type { Team } from '../../generated/prisma/client.js';
 import { PageMetaDto } from '../../core/http/pagination.js';
-import { IsOptionalNotNull } from './validators.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { PatchFlag, PatchText, RequiredText } from '../../core/validation/fields.js';
 
 export class CreateTeamDto {
-  @ApiProperty({ example: 'Hold 2' })
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @RequiredText(100, { example: 'Hold 2' })
   name!: string;
 
   @ApiPropertyOptional({ example: 'hold2@group.calendar.google.com' })
@@ -25,17 +18,10 @@ export class CreateTeamDto {
 }
 
 export class UpdateTeamDto {
-  @ApiPropertyOptional({ example: 'Hold 2' })
-  @IsOptionalNotNull()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @PatchText(100, { example: 'Hold 2' })
   name?: string;
 
-  @ApiPropertyOptional({ description: 'An inactive team gets no new bookings' })
-  @IsOptionalNotNull()
-  @IsBoolean()
+  @PatchFlag({ description: 'An inactive team gets no new bookings' })
   active?: boolean;
 
   @ApiPropertyOptional({ type: String, nullable: true, description: 'null disconnects the calendar' })

@@ -1,18 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEnum, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEnum, IsString, MaxLength, MinLength } from 'class-validator';
 
 import type { Membership, User } from '../../generated/prisma/client.js';
 import { Role } from '../../generated/prisma/enums.js';
 import { PageMetaDto } from '../../core/http/pagination.js';
 import { IsOptionalNotNull } from './validators.js';
 import { IsEmailAddress } from '../../core/validation/text.js';
+import { PatchFlag, PatchText, RequiredText, trim } from '../../core/validation/fields.js';
 
 /** Long enough to resist guessing, short enough that hashing it cannot be used to tie up the CPU. */
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateUserDto {
   @ApiProperty({ example: 'mette@rendetalje.dk' })
@@ -21,11 +20,7 @@ export class CreateUserDto {
   @MaxLength(254)
   email!: string;
 
-  @ApiProperty({ example: 'Mette Jensen' })
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @RequiredText(200, { example: 'Mette Jensen' })
   name!: string;
 
   @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
@@ -41,12 +36,7 @@ export class CreateUserDto {
 
 /** PATCH /users/:id: any of name, role and active; e-mail and password are the user's own business. */
 export class UpdateUserDto {
-  @ApiPropertyOptional({ example: 'Mette Jensen' })
-  @IsOptionalNotNull()
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @PatchText(200, { example: 'Mette Jensen' })
   name?: string;
 
   @ApiPropertyOptional({ enum: Role })
@@ -54,9 +44,7 @@ export class UpdateUserDto {
   @IsEnum(Role)
   role?: Role;
 
-  @ApiPropertyOptional({ description: 'false deactivates the user and ends all their sessions' })
-  @IsOptionalNotNull()
-  @IsBoolean()
+  @PatchFlag({ description: 'false deactivates the user and ends all their sessions' })
   active?: boolean;
 }
 

@@ -1,9 +1,4 @@
-import {
-  ValidateIf,
-  registerDecorator,
-  type ValidationArguments,
-  type ValidationOptions,
-} from 'class-validator';
+import { fieldRule } from '../../core/validation/rule.js';
 
 /**
  * The few field rules tenant settings share. Each is a plain predicate plus a decorator, so a service
@@ -63,60 +58,44 @@ export function isPercent(value: unknown): value is string {
   return typeof value === 'string' && PERCENT_PATTERN.test(value) && Number(value) <= 100;
 }
 
-function predicate(
-  name: string,
-  test: (value: unknown, args: ValidationArguments) => boolean,
-  message: string,
-) {
-  return (options?: ValidationOptions): PropertyDecorator =>
-    (target: object, propertyKey: string | symbol) =>
-      registerDecorator({
-        name,
-        target: target.constructor,
-        propertyName: String(propertyKey),
-        options: { message, ...options },
-        validator: { validate: test },
-      });
-}
-
-export const IsIanaTimeZone = predicate(
+export const IsIanaTimeZone = fieldRule(
   'isIanaTimeZone',
   isIanaTimeZone,
   '$property must be an IANA time zone such as Europe/Copenhagen',
 );
-export const IsMoney = predicate(
+export const IsMoney = fieldRule(
   'isMoney',
   (value) => typeof value === 'string' && MONEY_PATTERN.test(value),
   '$property must be an amount as a string with two decimals, such as "349.00"',
 );
-export const IsPercent = predicate(
+export const IsPercent = fieldRule(
   'isPercent',
   isPercent,
   '$property must be a percentage from "0.00" to "100.00" as a string with two decimals',
 );
-export const IsClockTime = predicate(
+export const IsClockTime = fieldRule(
   'isClockTime',
   (value) => typeof value === 'string' && TIME_PATTERN.test(value),
   '$property must be a time HH:MM (00:00–23:59)',
 );
-export const IsHostname = predicate(
+export const IsHostname = fieldRule(
   'isHostname',
   isHostname,
   '$property must be a lower-case domain name such as leadpoint.dk',
 );
-export const IsE164 = predicate(
+export const IsE164 = fieldRule(
   'isE164',
   (value) => typeof value === 'string' && E164_PATTERN.test(value),
   '$property must be a phone number in E.164 form, such as +4512345678',
 );
-export const IsCalendarDate = predicate(
+export const IsCalendarDate = fieldRule(
   'isCalendarDate',
   isCalendarDate,
   '$property must be a date YYYY-MM-DD',
 );
 
 /** `end` of a time range must come after its `start` on the same day. */
-export const IsAfterStart = predicate(
+export const IsAfterStart = fieldRule(
   'isAfterStart',
   (value, args) => {
     const start = (args.object as { start?: unknown }).start;
@@ -128,7 +107,7 @@ export const IsAfterStart = predicate(
 );
 
 /** `{ [serviceType]: hours per m² }`: non-empty keys, finite non-negative numbers of at most 10. */
-export const IsHoursPerSquareMetre = predicate(
+export const IsHoursPerSquareMetre = fieldRule(
   'isHoursPerSquareMetre',
   (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -149,10 +128,5 @@ export const IsHoursPerSquareMetre = predicate(
   '$property must map service types to hours per m² (numbers from 0 to 10)',
 );
 
-/**
- * Optional, but not nullable: an absent property is skipped, an explicit null is validated (and
- * refused), so a PATCH cannot null a column that must have a value. `@IsOptional()` would let null
- * through.
- */
-export const IsOptionalNotNull = (options?: ValidationOptions) =>
-  ValidateIf((_object, value) => value !== undefined, options);
+/** Kept here for the DTOs that import it with the rules above; it lives with the shared field stacks. */
+export { IsOptionalNotNull } from '../../core/validation/fields.js';
