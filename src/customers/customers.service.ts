@@ -4,7 +4,7 @@ import { type Principal, visibleOnlyTo } from '../auth/principal.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { paginated, parseSort } from '../core/http/pagination.js';
 import type { Customer } from '../generated/prisma/client.js';
-import { CustomersRepository, type CustomerVisibility } from './customers.repository.js';
+import { CustomersRepository, type CustomerVisibility, type NewCustomer } from './customers.repository.js';
 import { CustomerNotFoundError } from './customers.errors.js';
 import {
   CustomerDetailDto,

@@ -4,7 +4,7 @@ import { ActivitiesService } from '../activities/activities.service.js';
 import { isStaff, type Principal } from '../auth/principal.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { amountFor, Decimal } from '../core/money/money.js';
-import { CustomersService } from '../customers/customers.service.js';
+import { CustomersService, type LeadContact } from '../customers/customers.service.js';
 import type { Lead, Prisma } from '../generated/prisma/client.js';
 import type { LeadSource, Priority } from '../generated/prisma/enums.js';
 import type { NewLeadInput } from './dto/create-lead.dto.js';
@@ -30,6 +30,33 @@ export interface ImportedLeadInput {
   emailContent: string | null;
   /** Null when the lead can go on without a human. */
   needsAttentionReason: string | null;
+}
+
+/** What both kinds of new lead say about the customer; phone and e-mail come normalised. */
+type ContactFields = Pick<NewLeadInput, 'customerName' | 'address' | 'postalCode' | 'city' | 'serviceType'>;
+
+function customerContact(input: ContactFields, phone: string | null, email: string | null): LeadContact {
+  return {
+    name: input.customerName,
+    phone,
+    email,
+    address: input.address,
+    postalCode: input.postalCode,
+    city: input.city,
+  };
+}
+
+/** The same contact as the lead's own columns, with what is to be done. */
+function contactColumns(input: ContactFields, phone: string | null, email: string | null) {
+  return {
+    customerName: input.customerName,
+    customerPhone: phone,
+    customerEmail: email,
+    address: input.address,
+    postalCode: input.postalCode,
+    city: input.city,
+    serviceType: input.serviceType,
+  };
 }
 
 /** Sources that arrive by e-mail show as e-mail on the timeline, as seed 000 logged new leads. */
@@ -74,23 +101,10 @@ export class LeadCreation {
 
     const hours = new Decimal(input.estimatedHours);
     const rate = await this.repository.hourlyRate(tx, tenantId);
-    const link = await this.customers.linkForLead(tx, {
-      name: input.customerName,
-      phone,
-      email,
-      address: input.address,
-      postalCode: input.postalCode,
-      city: input.city,
-    });
+    const link = await this.customers.linkForLead(tx, customerContact(input, phone, email));
     const lead = await this.repository.create(tx, tenantId, {
       customerId: link.customerId,
-      customerName: input.customerName,
-      customerPhone: phone,
-      customerEmail: email,
-      address: input.address,
-      postalCode: input.postalCode,
-      city: input.city,
-      serviceType: input.serviceType,
+      ...contactColumns(input, phone, email),
       estimatedHours: hours,
       estimatedPrice: amountFor(hours, rate),
       source: input.source ?? 'manual',
@@ -124,24 +138,11 @@ export class LeadCreation {
     const rate = await this.repository.hourlyRate(tx, tenantId);
     const link =
       phone || email
-        ? await this.customers.linkForLead(tx, {
-            name: input.customerName,
-            phone,
-            email,
-            address: input.address,
-            postalCode: input.postalCode,
-            city: input.city,
-          })
+        ? await this.customers.linkForLead(tx, customerContact(input, phone, email))
         : { customerId: null, warnings: [] as string[] };
     const lead = await this.repository.create(tx, tenantId, {
       customerId: link.customerId,
-      customerName: input.customerName,
-      customerPhone: phone,
-      customerEmail: email,
-      address: input.address,
-      postalCode: input.postalCode,
-      city: input.city,
-      serviceType: input.serviceType,
+      ...contactColumns(input, phone, email),
       estimatedHours: hours,
       estimatedPrice: hours === null ? null : amountFor(hours, rate),
       source: input.source,
