@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 
 import { ActivityStatus, ActivityType } from '../../generated/prisma/enums.js';
-import { PageMetaDto, PaginationQueryDto } from '../../core/http/pagination.js';
+import { PageOf, PaginationQueryDto } from '../../core/http/pagination.js';
 import type { ActivityRow } from '../activities.repository.js';
 import { DateBoundary, OptionalUuid } from '../../core/validation/fields.js';
 
@@ -57,7 +57,4 @@ export class ActivityDto {
   }
 }
 
-export class ActivityPageDto {
-  @ApiProperty({ type: [ActivityDto] }) data!: ActivityDto[];
-  @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
-}
+export class ActivityPageDto extends PageOf(ActivityDto) {}

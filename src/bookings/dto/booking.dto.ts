@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 
 import type { Booking } from '../../generated/prisma/client.js';
 import { BookingStatus } from '../../generated/prisma/enums.js';
-import { PageMetaDto } from '../../core/http/pagination.js';
+import { PageOf } from '../../core/http/pagination.js';
 import { toHoursString, toMoneyString } from '../../core/money/money.js';
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
@@ -58,10 +58,7 @@ export class BookingDto {
   }
 }
 
-export class BookingPageDto {
-  @ApiProperty({ type: [BookingDto] }) data!: BookingDto[];
-  @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
-}
+export class BookingPageDto extends PageOf(BookingDto) {}
 
 /** What the customer's booking link shows: the job and its time, nothing that identifies anyone. */
 export class MeetingViewDto {

@@ -1,3 +1,4 @@
+import type { Type as Class } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
@@ -46,6 +47,18 @@ export class PageMetaDto {
       totalPages: Math.ceil(total / query.pageSize),
     });
   }
+}
+
+/**
+ * The body of a list route: a page of `item` and its meta. `export class XPageDto extends PageOf(XDto) {}`
+ * keeps the name OpenAPI shows.
+ */
+export function PageOf<T>(item: Class<T>) {
+  class Page {
+    @ApiProperty({ type: [item] }) data!: T[];
+    @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
+  }
+  return Page;
 }
 
 /** One page of rows as the repository hands them over. */

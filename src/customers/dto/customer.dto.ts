@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 
-import { PageMetaDto, PaginationQueryDto } from '../../core/http/pagination.js';
+import { PageOf, PaginationQueryDto } from '../../core/http/pagination.js';
 import { toHoursString, toMoneyString } from '../../core/money/money.js';
 import type { Customer } from '../../generated/prisma/client.js';
 import {
@@ -60,10 +60,7 @@ export class CustomerDto {
   }
 }
 
-export class CustomerPageDto {
-  @ApiProperty({ type: [CustomerDto] }) data!: CustomerDto[];
-  @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
-}
+export class CustomerPageDto extends PageOf(CustomerDto) {}
 
 /** A lead of the customer as the customer page lists it; the full lead is at GET /leads/:id. */
 export class CustomerLeadDto {

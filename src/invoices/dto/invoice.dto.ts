@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-import { PageMetaDto } from '../../core/http/pagination.js';
+import { PageOf } from '../../core/http/pagination.js';
 import { toMoneyString } from '../../core/money/money.js';
 import type { InvoiceLine } from '../../generated/prisma/client.js';
 import { InvoiceKind, InvoiceStatus } from '../../generated/prisma/enums.js';
@@ -117,7 +117,4 @@ export class InvoiceDto {
   }
 }
 
-export class InvoicePageDto {
-  @ApiProperty({ type: [InvoiceDto] }) data!: InvoiceDto[];
-  @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
-}
+export class InvoicePageDto extends PageOf(InvoiceDto) {}

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 
 import { ActivityDto } from '../../activities/dto/activity.dto.js';
-import { PageMetaDto } from '../../core/http/pagination.js';
+import { PageOf } from '../../core/http/pagination.js';
 import { CustomerDto } from '../../customers/dto/customer.dto.js';
 import { isLiveBooking } from '../../core/domain/booking-status.js';
 import { toHoursString, toMoneyString } from '../../core/money/money.js';
@@ -82,10 +82,7 @@ export class LeadDto {
   }
 }
 
-export class LeadPageDto {
-  @ApiProperty({ type: [LeadDto] }) data!: LeadDto[];
-  @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
-}
+export class LeadPageDto extends PageOf(LeadDto) {}
 
 export class LeadBookingDto {
   @ApiProperty({ format: 'uuid' }) id!: string;

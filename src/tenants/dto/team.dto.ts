@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 import type { Team } from '../../generated/prisma/client.js';
-import { PageMetaDto } from '../../core/http/pagination.js';
+import { PageOf } from '../../core/http/pagination.js';
 import { PatchFlag, PatchText, RequiredText } from '../../core/validation/fields.js';
 
 export class CreateTeamDto {
@@ -52,7 +52,4 @@ export class TeamResponseDto {
   }
 }
 
-export class TeamPageDto {
-  @ApiProperty({ type: [TeamResponseDto] }) data!: TeamResponseDto[];
-  @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
-}
+export class TeamPageDto extends PageOf(TeamResponseDto) {}

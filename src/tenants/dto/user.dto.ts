@@ -4,7 +4,7 @@ import { IsEnum, IsString, MaxLength, MinLength } from 'class-validator';
 
 import type { Membership, User } from '../../generated/prisma/client.js';
 import { Role } from '../../generated/prisma/enums.js';
-import { PageMetaDto } from '../../core/http/pagination.js';
+import { PageOf } from '../../core/http/pagination.js';
 import { IsOptionalNotNull } from './validators.js';
 import { IsEmailAddress } from '../../core/validation/text.js';
 import { PatchFlag, PatchText, RequiredText, trim } from '../../core/validation/fields.js';
@@ -71,7 +71,4 @@ export class UserResponseDto {
   }
 }
 
-export class UserPageDto {
-  @ApiProperty({ type: [UserResponseDto] }) data!: UserResponseDto[];
-  @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
-}
+export class UserPageDto extends PageOf(UserResponseDto) {}
