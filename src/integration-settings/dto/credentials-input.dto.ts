@@ -1,11 +1,11 @@
 import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 import type { IntegrationProvider } from '../../integrations/credentials/credentials.providers.js';
 import { IsEmailAddress } from '../../core/validation/text.js';
-import { trim } from '../../core/validation/fields.js';
+import { RequiredText, trim } from '../../core/validation/fields.js';
 
 /**
  * Bodies of PUT /integrations/:provider, one class per provider. The route validates the body against
@@ -15,6 +15,14 @@ import { trim } from '../../core/validation/fields.js';
 
 /** Pasted keys often carry a stray space or newline; it would only fail later, at the vendor. */
 const Trim = () => Transform(trim);
+
+/** A secret: required text, stored encrypted and never answered, so OpenAPI marks it write-only. */
+const Secret = (maxLength: number) =>
+  RequiredText(maxLength, {
+    description: 'Secret: stored encrypted, never returned',
+    writeOnly: true,
+    maxLength,
+  });
 
 export class TwilioCredentialsDto {
   @ApiProperty({ example: 'AC0123456789abcdef0123456789abcdef', pattern: '^AC[0-9a-f]{32}$' })
@@ -37,41 +45,21 @@ export class TwilioCredentialsDto {
 }
 
 export class BillyCredentialsDto {
-  @ApiProperty({ description: 'Secret: stored encrypted, never returned', writeOnly: true, maxLength: 200 })
-  @Trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @Secret(200)
   apiKey!: string;
 
-  @ApiProperty({ example: 'pwR0y5ZbTmSxa3CV4cdGTg', maxLength: 200 })
-  @Trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @RequiredText(200, { example: 'pwR0y5ZbTmSxa3CV4cdGTg', maxLength: 200 })
   organizationId!: string;
 }
 
 export class GoogleCredentialsDto {
-  @ApiProperty({ example: '1234567890-abc.apps.googleusercontent.com', maxLength: 500 })
-  @Trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
+  @RequiredText(500, { example: '1234567890-abc.apps.googleusercontent.com', maxLength: 500 })
   clientId!: string;
 
-  @ApiProperty({ description: 'Secret: stored encrypted, never returned', writeOnly: true, maxLength: 500 })
-  @Trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
+  @Secret(500)
   clientSecret!: string;
 
-  @ApiProperty({ description: 'Secret: stored encrypted, never returned', writeOnly: true, maxLength: 2000 })
-  @Trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(2000)
+  @Secret(2000)
   refreshToken!: string;
 
   @ApiProperty({ example: 'info@rendetalje.dk' })
@@ -82,11 +70,7 @@ export class GoogleCredentialsDto {
 }
 
 export class GeminiCredentialsDto {
-  @ApiProperty({ description: 'Secret: stored encrypted, never returned', writeOnly: true, maxLength: 200 })
-  @Trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @Secret(200)
   apiKey!: string;
 
   @ApiPropertyOptional({ example: 'gemini-2.5-flash', description: 'Defaults to GEMINI_MODEL' })
