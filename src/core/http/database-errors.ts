@@ -1,4 +1,4 @@
-import { DomainError } from './domain-error.js';
+import { DomainError, type ErrorCode } from './domain-error.js';
 
 /**
  * Maps what PostgreSQL and Prisma refuse to our error codes, so a constraint the database enforces
@@ -92,6 +92,16 @@ function uniqueFields(error: PrismaLikeError): string[] {
   return [columns.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase())];
 }
 
+/** A broken constraint: its own message when it has one, else `fallback`; details name it when found. */
+function constraintError(error: unknown, code: ErrorCode, fallback: string): DomainError {
+  const constraint = findConstraint(error);
+  return new DomainError(
+    code,
+    (constraint && CONSTRAINT_MESSAGES[constraint]) ?? fallback,
+    constraint ? { constraint } : undefined,
+  );
+}
+
 export function mapDatabaseError(error: unknown): DomainError | undefined {
   if (!error || typeof error !== 'object') return undefined;
   const prismaCode = (error as PrismaLikeError).code;
@@ -111,14 +121,7 @@ export function mapDatabaseError(error: unknown): DomainError | undefined {
   if (prismaCode === 'P2003' || sqlState === '23503') {
     return new DomainError('validation_failed', 'A referenced record does not exist');
   }
-  if (sqlState === '23P01') {
-    const constraint = findConstraint(error);
-    return new DomainError(
-      'conflict',
-      (constraint && CONSTRAINT_MESSAGES[constraint]) ?? 'Conflicts with an existing record',
-      constraint ? { constraint } : undefined,
-    );
-  }
+  if (sqlState === '23P01') return constraintError(error, 'conflict', 'Conflicts with an existing record');
   if (prismaCode === 'P2000') return new DomainError('validation_failed', DATA_EXCEPTION_MESSAGES['22001']!);
   if (prismaCode === 'P2023') return new DomainError('validation_failed', DATA_EXCEPTION_MESSAGES['22P02']!);
   if (prismaCode === 'P2020') return new DomainError('validation_failed', DATA_EXCEPTION_MESSAGES['22003']!);
@@ -130,12 +133,7 @@ export function mapDatabaseError(error: unknown): DomainError | undefined {
   }
   // A CHECK constraint: the database's own copy of a rule the DTOs enforce (a booking's time window).
   if (sqlState === '23514') {
-    const constraint = findConstraint(error);
-    return new DomainError(
-      'validation_failed',
-      (constraint && CONSTRAINT_MESSAGES[constraint]) ?? 'A value breaks a rule of the database',
-      constraint ? { constraint } : undefined,
-    );
+    return constraintError(error, 'validation_failed', 'A value breaks a rule of the database');
   }
   if (prismaCode === 'P2028' || prismaCode === 'P2024' || sqlState === '53300' || sqlState === '57014') {
     // No connection or transaction slot in time: the server is busy, the request may be retried.
