@@ -13,7 +13,7 @@ import { CredentialsService } from '../integrations/credentials/credentials.serv
 import { failureOf, giveUp } from '../integrations/provider-failure.js';
 import { kroner } from './invoice-amounts.js';
 import { InvoicesRepository, UNPAID_STATUSES } from './invoices.repository.js';
-import { aboutInvoice } from './invoice-activity.js';
+import { aboutInvoice, flagForAttention } from './invoice-activity.js';
 
 const POLL_BATCH = 200;
 
@@ -102,22 +102,12 @@ export class BillingService {
   }
 
   private async flagMissingInBilly(invoice: Invoice): Promise<void> {
-    const tenantId = this.tenantPrisma.tenantId;
     const reason = `Billy does not know invoice ${invoice.billyInvoiceId} any more: its payments cannot be read`;
     if (invoice.needsAttentionReason === reason) return;
-    await this.tenantPrisma.transaction(async (tx) => {
-      await this.repository.update(tx, tenantId, invoice.id, {
-        needsAttention: true,
-        needsAttentionReason: reason,
-      });
-      await this.activities.record(tx, {
-        type: 'invoice',
-        title: 'Fakturaen findes ikke længere i Billy',
-        description: reason,
-        status: 'error',
-        ...aboutInvoice(invoice, null),
-        metadata: { billyInvoiceId: invoice.billyInvoiceId },
-      });
+    await flagForAttention(this.tenantPrisma, this.repository, this.activities, invoice, {
+      title: 'Fakturaen findes ikke længere i Billy',
+      reason,
+      metadata: { billyInvoiceId: invoice.billyInvoiceId },
     });
   }
 }

@@ -16,7 +16,7 @@ import { LeadsService } from '../leads/leads.service.js';
 import { kroner, sameToTheOre } from './invoice-amounts.js';
 import { isoDay } from './invoices.service.js';
 import { InvoicesRepository, type InvoiceWithLines } from './invoices.repository.js';
-import { aboutInvoice } from './invoice-activity.js';
+import { aboutInvoice, flagForAttention } from './invoice-activity.js';
 
 /** The Billy product every cleaning line is booked on; found again by its product number. */
 export const BILLY_PRODUCT_NO = 'RENOS-RENGORING';
@@ -328,25 +328,12 @@ export class BillySyncService {
     }
     if (error.kind === 'give_up' || error.kind === 'not_found') {
       const reason = INVOICE_REFUSED[error.kind];
-      await this.tenantPrisma.transaction(async (tx) => {
-        await this.repository.update(tx, tenantId, invoice.id, {
-          needsAttention: true,
-          needsAttentionReason: reason,
-          // Billy answered "no": nothing was created, so the next push (after /sync) may create at once.
-          ...(invoice.billyInvoiceId ? {} : { billyIntentAt: null }),
-        });
-        await this.activities.record(tx, {
-          type: 'invoice',
-          title: 'Billy afviste fakturaen',
-          description: reason,
-          status: 'error',
-          ...aboutInvoice(invoice, null),
-          metadata: {
-            status: error.httpStatus,
-            errorCode: error.vendorCode,
-            failureCode: failure.code,
-          },
-        });
+      await flagForAttention(this.tenantPrisma, this.repository, this.activities, invoice, {
+        title: 'Billy afviste fakturaen',
+        reason,
+        metadata: { status: error.httpStatus, errorCode: error.vendorCode, failureCode: failure.code },
+        // Billy answered "no": nothing was created, so the next push (after /sync) may create at once.
+        change: invoice.billyInvoiceId ? {} : { billyIntentAt: null },
       });
       throw giveUp(error, `Billy refused the invoice: ${error.message}`);
     }
