@@ -1,4 +1,4 @@
-import type { Prisma } from '../generated/prisma/client.js';
+import type { Prisma, Tenant } from '../generated/prisma/client.js';
 import type { EmailTemplateType } from '../generated/prisma/enums.js';
 
 /**
@@ -43,6 +43,25 @@ export interface SmsRules {
 }
 
 const WEEKDAY: TimeRange[] = [{ start: '08:00', end: '16:00' }];
+
+/** A tenant's rule settings, typed: the JSON columns are written only through the validated DTOs and the defaults. */
+export interface TenantRules {
+  workingHours: WorkingHours;
+  slotRules: SlotRules;
+  closedDays: ClosedDays;
+  extractionRules: ExtractionRules;
+  smsRules: SmsRules;
+}
+
+export function tenantRules(tenant: Pick<Tenant, keyof TenantRules>): TenantRules {
+  return {
+    workingHours: tenant.workingHours as unknown as WorkingHours,
+    slotRules: tenant.slotRules as unknown as SlotRules,
+    closedDays: tenant.closedDays as unknown as ClosedDays,
+    extractionRules: tenant.extractionRules as unknown as ExtractionRules,
+    smsRules: tenant.smsRules as unknown as SmsRules,
+  };
+}
 
 export const DEFAULT_WORKING_HOURS: WorkingHours = {
   mon: WEEKDAY,

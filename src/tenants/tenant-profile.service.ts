@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 
 import type { Prisma } from '../generated/prisma/client.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
-import type { ClosedDays, ExtractionRules, SlotRules, SmsRules, WorkingHours } from './tenant-defaults.js';
+import { tenantRules, type TenantRules } from './tenant-defaults.js';
 
 /** The current tenant's settings as the features use them (rates, time zone, rules). */
-export interface TenantProfile {
+export interface TenantProfile extends TenantRules {
   id: string;
   name: string;
   timezone: string;
@@ -13,11 +13,6 @@ export interface TenantProfile {
   hourlyRate: Prisma.Decimal;
   vatRate: Prisma.Decimal;
   paymentTermsDays: number;
-  workingHours: WorkingHours;
-  slotRules: SlotRules;
-  closedDays: ClosedDays;
-  extractionRules: ExtractionRules;
-  smsRules: SmsRules;
 }
 
 /** Reads the current tenant (from the request's or job's context) for the feature modules. */
@@ -35,11 +30,7 @@ export class TenantProfileService {
       hourlyRate: tenant.hourlyRate,
       vatRate: tenant.vatRate,
       paymentTermsDays: tenant.paymentTermsDays,
-      workingHours: tenant.workingHours as unknown as WorkingHours,
-      slotRules: tenant.slotRules as unknown as SlotRules,
-      closedDays: tenant.closedDays as unknown as ClosedDays,
-      extractionRules: tenant.extractionRules as unknown as ExtractionRules,
-      smsRules: tenant.smsRules as unknown as SmsRules,
+      ...tenantRules(tenant),
     };
   }
 }

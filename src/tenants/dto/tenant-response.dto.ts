@@ -2,7 +2,14 @@ import { ApiProperty } from '@nestjs/swagger';
 
 import type { Tenant } from '../../generated/prisma/client.js';
 import { BillyInvoiceState } from '../../generated/prisma/enums.js';
-import type { ClosedDays, ExtractionRules, SlotRules, SmsRules, WorkingHours } from '../tenant-defaults.js';
+import {
+  tenantRules,
+  type ClosedDays,
+  type ExtractionRules,
+  type SlotRules,
+  type SmsRules,
+  type WorkingHours,
+} from '../tenant-defaults.js';
 import {
   ClosedDaysDto,
   ExtractionRulesDto,
@@ -61,12 +68,7 @@ export class TenantResponseDto {
       vatRate: tenant.vatRate.toFixed(2),
       paymentTermsDays: tenant.paymentTermsDays,
       billyInvoiceState: tenant.billyInvoiceState,
-      // The JSON columns are written only through the validated DTOs and the defaults.
-      workingHours: tenant.workingHours as unknown as WorkingHours,
-      slotRules: tenant.slotRules as unknown as SlotRules,
-      closedDays: tenant.closedDays as unknown as ClosedDays,
-      extractionRules: tenant.extractionRules as unknown as ExtractionRules,
-      smsRules: tenant.smsRules as unknown as SmsRules,
+      ...tenantRules(tenant),
       leadSenderDomains: tenant.leadSenderDomains,
       smsNumber: tenant.smsNumber,
       gmailAddress: tenant.gmailAddress,
