@@ -238,14 +238,12 @@ export class SmsOfferService {
       await options.inTransaction?.(tx, locked);
 
       if (slots.length === 0) {
-        const queued = await this.sms.queueText(tx, {
-          tenantId,
+        const queued = await this.sms.queueText(work, {
           leadId: lead.id,
           phone: lead.customerPhone!,
           body: noSlotsText({ tenantName: profile.name }),
           type: 'other',
         });
-        work.relayAfterCommit(queued.outboxIds);
         await this.leads.flagForAttention(tx, lead.id, 'Ingen ledige tider at tilbyde: ring kunden op');
         await this.activities.record(tx, {
           type: 'sms',
@@ -255,14 +253,13 @@ export class SmsOfferService {
           customerId: lead.customerId,
           leadId: lead.id,
           actorUserId: options.actorUserId ?? null,
-          metadata: { smsMessageId: queued.message.id },
+          metadata: { smsMessageId: queued.id },
         });
-        return { outcome: 'no_slots', smsMessageId: queued.message.id };
+        return { outcome: 'no_slots', smsMessageId: queued.id };
       }
 
       const numbered = slots.map((slot, index) => ({ ...slot, choice: index + 1 }));
-      const queued = await this.sms.queueText(tx, {
-        tenantId,
+      const queued = await this.sms.queueText(work, {
         leadId: lead.id,
         phone: lead.customerPhone!,
         body: offerText({
@@ -277,7 +274,6 @@ export class SmsOfferService {
         }),
         type: 'booking_options',
       });
-      work.relayAfterCommit(queued.outboxIds);
       // Holds off: the offer expires at once, so availability never counts it as taken.
       const expiresAt = new Date(now.getTime() + holdMinutes * 60_000);
       await this.repository.createOffers(
@@ -285,7 +281,7 @@ export class SmsOfferService {
         numbered.map((slot) => ({
           leadId: lead.id,
           teamId: slot.teamId,
-          smsMessageId: queued.message.id,
+          smsMessageId: queued.id,
           choice: slot.choice,
           startsAt: slot.startsAt,
           endsAt: slot.endsAt,
@@ -305,9 +301,9 @@ export class SmsOfferService {
         leadId: lead.id,
         actorUserId: options.actorUserId ?? null,
         metadata: {
-          smsMessageId: queued.message.id,
-          segments: queued.message.segments,
-          encoding: queued.message.encoding,
+          smsMessageId: queued.id,
+          segments: queued.segments,
+          encoding: queued.encoding,
           heldUntil: holdMinutes > 0 ? expiresAt.toISOString() : null,
           slots: numbered.map((slot) => ({
             choice: slot.choice,
@@ -317,7 +313,7 @@ export class SmsOfferService {
           })),
         },
       });
-      return { outcome: 'sent', smsMessageId: queued.message.id, slots: numbered };
+      return { outcome: 'sent', smsMessageId: queued.id, slots: numbered };
     });
   }
 

@@ -63,8 +63,7 @@ export class SmsReminderService {
         const phone = lead.customerPhone;
         const texted = phone !== null && !(await this.repository.isOptedOut(tenantId, phone, tx));
         if (texted) {
-          const queued = await this.sms.queueText(tx, {
-            tenantId,
+          await this.sms.queueText(work, {
             leadId: lead.id,
             bookingId: booking.id,
             phone,
@@ -76,7 +75,6 @@ export class SmsReminderService {
             }),
             type: 'reminder',
           });
-          work.relayAfterCommit(queued.outboxIds);
         }
         if (lead.customerEmail) {
           const start = DateTime.fromJSDate(booking.startsAt, { zone: profile.timezone }).setLocale('da');

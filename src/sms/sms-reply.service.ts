@@ -188,8 +188,7 @@ export class SmsReplyService {
         await this.recordInbound(tx, text, locked, booking.id);
         await work.enqueue('calendar.sync-booking', { tenantId, bookingId: booking.id });
         const hours = formatHours(booking.durationHours);
-        const queued = await this.sms.queueText(tx, {
-          tenantId,
+        await this.sms.queueText(work, {
           leadId: lead.id,
           bookingId: booking.id,
           phone: text.phone,
@@ -202,7 +201,6 @@ export class SmsReplyService {
           }),
           type: 'confirmation',
         });
-        work.relayAfterCommit(queued.outboxIds);
         if (locked.customerEmail) {
           const start = DateTime.fromJSDate(booking.startsAt, { zone: profile.timezone }).setLocale('da');
           work.relayAfterCommit(
@@ -274,14 +272,12 @@ export class SmsReplyService {
       });
       await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
       if (!added) return;
-      const queued = await this.sms.queueText(tx, {
-        tenantId,
+      await this.sms.queueText(work, {
         leadId: lead?.id ?? null,
         phone: text.phone,
         body: optOutText({ tenantName: profile.name }),
         type: 'opt_out',
       });
-      work.relayAfterCommit(queued.outboxIds);
     });
   }
 
@@ -307,14 +303,12 @@ export class SmsReplyService {
         leadId: lead?.id ?? null,
         metadata: { keyword, phone: text.phone },
       });
-      const queued = await this.sms.queueText(tx, {
-        tenantId,
+      await this.sms.queueText(work, {
         leadId: lead?.id ?? null,
         phone: text.phone,
         body: optInText({ tenantName: profile.name }),
         type: 'other',
       });
-      work.relayAfterCommit(queued.outboxIds);
     });
   }
 
@@ -332,16 +326,14 @@ export class SmsReplyService {
       // Help only where a choice is expected, and at most once an hour per number.
       const open = batch?.slotOffers.filter((offer) => offer.status === 'offered') ?? [];
       if (!lead || open.length === 0 || (await this.repository.isOptedOut(tenantId, text.phone, tx))) return;
-      const since = new Date(Date.now() - HELP_INTERVAL_MS);
+      const since = new Date(this.clock.now().getTime() - HELP_INTERVAL_MS);
       if (await this.repository.sentOfTypeSince(tenantId, text.phone, 'help', since, tx)) return;
-      const queued = await this.sms.queueText(tx, {
-        tenantId,
+      await this.sms.queueText(work, {
         leadId: lead.id,
         phone: text.phone,
         body: helpText({ tenantName: profile.name, count: open.length }),
         type: 'help',
       });
-      work.relayAfterCommit(queued.outboxIds);
     });
   }
 

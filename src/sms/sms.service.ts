@@ -7,7 +7,7 @@ import { AppConfig } from '../core/config/app-config.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { paginated } from '../core/http/pagination.js';
 import { OutboxService } from '../core/queue/outbox.service.js';
-import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
+import { UnitOfWork, type Work } from '../core/unit-of-work/unit-of-work.js';
 import type { SmsMessage } from '../generated/prisma/client.js';
 import type { SmsStatus, SmsType } from '../generated/prisma/enums.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
@@ -27,7 +27,6 @@ import { SmsRepository } from './sms.repository.js';
 import { segmentInfo, toGsm7 } from './text/gsm7.js';
 
 export interface QueueTextInput {
-  tenantId: string;
   leadId: string | null;
   bookingId?: string | null;
   customerId?: string | null;
@@ -107,14 +106,11 @@ export class SmsService {
   ) {}
 
   /** Records a text to send, in the caller's transaction. Relay the returned ids after commit. */
-  async queueText(
-    tx: ScopedTransaction,
-    input: QueueTextInput,
-  ): Promise<{ message: SmsMessage; outboxIds: string[] }> {
+  async queueText(work: Work, input: QueueTextInput): Promise<SmsMessage> {
     const body = toGsm7(input.body);
     const info = segmentInfo(body);
     const message = await this.repository.createMessage(
-      input.tenantId,
+      work.tenantId,
       {
         direction: 'outbound',
         leadId: input.leadId,
@@ -126,13 +122,10 @@ export class SmsService {
         segments: info.segments,
         encoding: info.encoding,
       },
-      tx,
+      work.tx,
     );
-    const id = await this.outbox.write(tx, input.tenantId, 'sms.send', {
-      tenantId: input.tenantId,
-      smsMessageId: message.id,
-    });
-    return { message, outboxIds: [id] };
+    await work.enqueue('sms.send', { tenantId: work.tenantId, smsMessageId: message.id });
+    return message;
   }
 
   // API ---------------------------------------------------------------------------------------------
@@ -157,8 +150,7 @@ export class SmsService {
       const tx = work.tx;
       if (await this.repository.isOptedOut(tenantId, lead.customerPhone!, tx))
         throw new RecipientOptedOutError();
-      const queued = await this.queueText(tx, {
-        tenantId,
+      const queued = await this.queueText(work, {
         leadId: lead.id,
         phone: lead.customerPhone!,
         body: dto.body,
@@ -167,15 +159,14 @@ export class SmsService {
       await this.activities.record(tx, {
         type: 'sms',
         title: 'SMS sendt',
-        description: queued.message.body,
+        description: queued.body,
         status: 'info',
         customerId: lead.customerId,
         leadId: lead.id,
         actorUserId: principal.userId,
-        metadata: { smsMessageId: queued.message.id, segments: queued.message.segments },
+        metadata: { smsMessageId: queued.id, segments: queued.segments },
       });
-      work.relayAfterCommit(queued.outboxIds);
-      return queued.message;
+      return queued;
     });
     return SmsDto.from(message);
   }
