@@ -682,6 +682,16 @@ describe('SMS booking', () => {
     await drainTenant(test.app, main.tenant.id);
     expect(twilio.sentTo(phone)).toHaveLength(2);
     expect(await ownerDb().booking.count({ where: { leadId: lead.id } })).toBe(0);
+
+    // An hour later by the app's clock (not the machine's), the next unreadable reply gets help again.
+    test.clock.set(new Date(Date.now() + 61 * 60_000));
+    try {
+      await post(reply(main, phone, 'Hallo igen?'));
+      await eventually(async () => twilio.sentTo(phone).length === 3, { what: 'help an hour later' });
+      expect(twilio.sentTo(phone)[2]!.body).toMatch(/^Vi forstod ikke dit svar\. Svar 1, 2 eller 3/);
+    } finally {
+      test.clock.reset();
+    }
   });
 
   it('sends a text by hand with POST /sms and lists texts with GET /sms', async () => {
