@@ -27,9 +27,11 @@ export class ExpirePendingBookingsProcessor implements JobHandler<'bookings.expi
   async handle(_payload: ExpirePendingBookingsPayload): Promise<{ tenants: number; expired: number }> {
     const now = this.clock.now();
     const tenantIds = await this.expiry.tenantsWithExpiredPending(now);
-    const results = await this.context.forEachTenant(tenantIds, 'Expiring pending bookings', () =>
-      this.expiry.expirePending(now),
+    const { tenants, total } = await this.context.countForEachTenant(
+      tenantIds,
+      'Expiring pending bookings',
+      () => this.expiry.expirePending(now),
     );
-    return { tenants: tenantIds.length, expired: results.reduce((total, { result }) => total + result, 0) };
+    return { tenants, expired: total };
   }
 }

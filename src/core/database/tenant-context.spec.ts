@@ -33,4 +33,11 @@ describe('TenantContextService.forEachTenant', () => {
     );
     expect(visited).toEqual(['a', 'b', 'c']);
   });
+
+  it('counts: how many tenants there were and what their work did in all', async () => {
+    const done = { a: 2, b: 0, c: 5 } as Record<string, number>;
+    await expect(
+      context.countForEachTenant(['a', 'b', 'c'], 'Reminders', async () => done[context.get().tenantId]!),
+    ).resolves.toEqual({ tenants: 3, total: 7 });
+  });
 });

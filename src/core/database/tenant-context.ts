@@ -80,4 +80,14 @@ export class TenantContextService {
     if (failures.length > 0) throw new Error(`${what} failed for ${failures.join('; ')}`);
     return results;
   }
+
+  /** forEachTenant for work that counts what it did: how many tenants, and the sum of their counts. */
+  async countForEachTenant(
+    tenantIds: readonly string[],
+    what: string,
+    work: (tenantId: string) => Promise<number>,
+  ): Promise<{ tenants: number; total: number }> {
+    const results = await this.forEachTenant(tenantIds, what, work);
+    return { tenants: tenantIds.length, total: results.reduce((sum, { result }) => sum + result, 0) };
+  }
 }

@@ -22,9 +22,11 @@ export class PollPaymentsProcessor implements JobHandler<'billing.poll-payments'
 
   async handle(_payload: PollPaymentsPayload): Promise<{ tenants: number; paid: number }> {
     const tenantIds = await this.billing.tenantsWithUnpaidBillyInvoices();
-    const results = await this.context.forEachTenant(tenantIds, 'Polling Billy payments', () =>
-      this.billing.pollPayments(),
+    const { tenants, total } = await this.context.countForEachTenant(
+      tenantIds,
+      'Polling Billy payments',
+      () => this.billing.pollPayments(),
     );
-    return { tenants: tenantIds.length, paid: results.reduce((total, { result }) => total + result, 0) };
+    return { tenants, paid: total };
   }
 }

@@ -26,9 +26,9 @@ export class SmsRemindersProcessor implements JobHandler<'sms.reminders'> {
   async handle(_payload: SmsRemindersPayload): Promise<{ tenants: number; reminded: number }> {
     const now = this.clock.now();
     const tenantIds = await this.reminders.tenantsWithDueReminders(now);
-    const results = await this.context.forEachTenant(tenantIds, 'Reminders', () =>
+    const { tenants, total } = await this.context.countForEachTenant(tenantIds, 'Reminders', () =>
       this.reminders.remindDue(now),
     );
-    return { tenants: tenantIds.length, reminded: results.reduce((total, { result }) => total + result, 0) };
+    return { tenants, reminded: total };
   }
 }
