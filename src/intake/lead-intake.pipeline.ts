@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import { formatAmount, formatHoursNumber } from '../core/format/danish.js';
 import { amountFor, withVat } from '../core/money/money.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { EmailService } from '../email/email.service.js';
@@ -36,9 +37,6 @@ export interface IntakeResult {
   replyQueued: boolean;
   smsOfferQueued: boolean;
 }
-
-const DKK = new Intl.NumberFormat('da-DK', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const HOURS = new Intl.NumberFormat('da-DK', { maximumFractionDigits: 1 });
 
 /**
  * From a lead mail to a lead (docs/architecture.md, steps 1, 2 and 5): extraction, then one transaction
@@ -175,9 +173,9 @@ export class LeadIntakePipeline {
       address: [lead.address, [lead.postalCode, lead.city].filter(Boolean).join(' ')]
         .filter(Boolean)
         .join(', '),
-      estimatedHours: hours ? HOURS.format(hours.toNumber()) : 'et antal',
-      estimatedPrice: priceInclVat ? DKK.format(priceInclVat.toNumber()) : 'efter aftale',
-      hourlyRate: DKK.format(withVat(profile.hourlyRate, profile.vatRate).toNumber()),
+      estimatedHours: hours ? formatHoursNumber(hours) : 'et antal',
+      estimatedPrice: priceInclVat ? formatAmount(priceInclVat) : 'efter aftale',
+      hourlyRate: formatAmount(withVat(profile.hourlyRate, profile.vatRate)),
     };
   }
 }

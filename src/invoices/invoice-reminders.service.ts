@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ActivitiesService } from '../activities/activities.service.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
-import { toMoneyString } from '../core/money/money.js';
+import { formatAmount, formatDay } from '../core/format/danish.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { EmailService } from '../email/email.service.js';
 import { addDays, isoDay, tenantToday } from './invoices.service.js';
@@ -85,8 +85,9 @@ export class InvoiceRemindersService {
           variables: {
             customerName: invoice.customerName,
             invoiceNumber: invoice.number ?? invoice.reference,
-            total: toMoneyString(outstanding)!.replace('.', ','),
-            dueDate: isoDay(invoice.dueDate),
+            total: formatAmount(outstanding),
+            // A date column is a calendar day stored at midnight UTC: read it in UTC.
+            dueDate: formatDay(invoice.dueDate!, 'UTC'),
           },
           ...(leadId ? { leadId } : {}),
         });

@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import { ActivitiesService } from '../activities/activities.service.js';
 import { isStaff, type Principal } from '../auth/principal.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
+import { formatHours } from '../core/format/danish.js';
 import { findSqlState } from '../core/http/database-errors.js';
 import { paginated, parseSort } from '../core/http/pagination.js';
 import { Decimal, money, toHoursString, toMoneyString } from '../core/money/money.js';
@@ -168,7 +169,7 @@ export class InvoicesService {
     // The rate the customer was quoted: the tenant's hourly rate as it stood when the job was booked.
     const amounts = priceInvoice([
       {
-        description: `${booking.lead.serviceType}, ${toHoursString(hours)} timer`,
+        description: `${booking.lead.serviceType}, ${formatHours(hours)}`,
         quantity: hours,
         unitPrice: booking.hourlyRate,
         vatRate: settings.vatRate,

@@ -5,6 +5,7 @@ import { ActivitiesService } from '../activities/activities.service.js';
 import { AvailabilityService, type Slot } from '../calendar/availability.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { Decimal } from '../core/money/money.js';
+import { formatShortDateTime } from '../core/format/danish.js';
 import { DomainError } from '../core/http/domain-error.js';
 import { OutboxService } from '../core/queue/outbox.service.js';
 import { LockBusyError, RedisLockService } from '../core/redis/redis-lock.service.js';
@@ -23,7 +24,6 @@ import {
 } from './sms.errors.js';
 import { SmsRepository } from './sms.repository.js';
 import { SmsService } from './sms.service.js';
-import { formatSlotStart } from './text/danish-format.js';
 import { quietHoursEndAfter, startOfTenantDay } from './text/quiet-hours.js';
 import { noSlotsText, offerText } from './text/sms-texts.js';
 import { Clock } from '../core/time/clock.js';
@@ -294,7 +294,7 @@ export class SmsOfferService {
         type: 'sms',
         title: options.mode === 'retry' ? 'Nye tider sendt på SMS' : 'Tider sendt på SMS',
         description: numbered
-          .map((slot) => `${slot.choice}) ${formatSlotStart(slot.startsAt, profile.timezone)}`)
+          .map((slot) => `${slot.choice}) ${formatShortDateTime(slot.startsAt, profile.timezone)}`)
           .join('\n'),
         status: 'info',
         customerId: lead.customerId,

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DateTime } from 'luxon';
 
 import { ActivitiesService } from '../activities/activities.service.js';
 import { BookingsService } from '../bookings/bookings.service.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import { formatDate, formatTime } from '../core/format/danish.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { EmailService } from '../email/email.service.js';
 import { TenantProfileService } from '../tenants/tenant-profile.service.js';
@@ -77,7 +77,6 @@ export class SmsReminderService {
           });
         }
         if (lead.customerEmail) {
-          const start = DateTime.fromJSDate(booking.startsAt, { zone: profile.timezone }).setLocale('da');
           work.relayAfterCommit(
             await this.email.enqueue(tx, {
               tenantId,
@@ -91,8 +90,8 @@ export class SmsReminderService {
               variables: {
                 customerName: lead.customerName,
                 serviceType: lead.serviceType,
-                bookingDate: start.toFormat('cccc d. LLLL yyyy'),
-                bookingTime: start.toFormat('HH:mm'),
+                bookingDate: formatDate(booking.startsAt, profile.timezone),
+                bookingTime: formatTime(booking.startsAt, profile.timezone),
                 address,
               },
             }),

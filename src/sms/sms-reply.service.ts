@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DateTime } from 'luxon';
 
 import { ActivitiesService } from '../activities/activities.service.js';
 import { BookingOverlapError } from '../bookings/bookings.errors.js';
 import { BookingsService } from '../bookings/bookings.service.js';
 import { AvailabilityService } from '../calendar/availability.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
+import { formatAmount, formatDate, formatHoursNumber, formatTime } from '../core/format/danish.js';
 import { withVat } from '../core/money/money.js';
 import { normalizePhone } from '../core/phone/phone.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
@@ -17,7 +17,6 @@ import type { FailureSummary } from '../integrations/provider-failure.js';
 import { isAnswerable, OFFERABLE, SmsOfferService } from './sms-offer.service.js';
 import { SmsRepository, type OfferBatch } from './sms.repository.js';
 import { SmsService } from './sms.service.js';
-import { formatHours, formatKroner } from './text/danish-format.js';
 import { segmentInfo } from './text/gsm7.js';
 import { parseReply, type ReplyMeaning } from './text/reply-parser.js';
 import { confirmationText, helpText, optInText, optOutText } from './text/sms-texts.js';
@@ -187,7 +186,7 @@ export class SmsReplyService {
         await this.repository.withdrawOpenOffers(tenantId, lead.id, tx);
         await this.recordInbound(tx, text, locked, booking.id);
         await work.enqueue('calendar.sync-booking', { tenantId, bookingId: booking.id });
-        const hours = formatHours(booking.durationHours);
+        const hours = formatHoursNumber(booking.durationHours);
         await this.sms.queueText(work, {
           leadId: lead.id,
           bookingId: booking.id,
@@ -202,7 +201,6 @@ export class SmsReplyService {
           type: 'confirmation',
         });
         if (locked.customerEmail) {
-          const start = DateTime.fromJSDate(booking.startsAt, { zone: profile.timezone }).setLocale('da');
           work.relayAfterCommit(
             await this.email.enqueue(tx, {
               tenantId,
@@ -214,11 +212,11 @@ export class SmsReplyService {
               variables: {
                 customerName: locked.customerName,
                 serviceType: locked.serviceType,
-                bookingDate: start.toFormat('cccc d. LLLL yyyy'),
-                bookingTime: start.toFormat('HH:mm'),
+                bookingDate: formatDate(booking.startsAt, profile.timezone),
+                bookingTime: formatTime(booking.startsAt, profile.timezone),
                 address: `${locked.address}, ${locked.postalCode} ${locked.city}`,
                 durationHours: hours,
-                totalAmount: formatKroner(withVat(booking.totalAmount, profile.vatRate)),
+                totalAmount: formatAmount(withVat(booking.totalAmount, profile.vatRate)),
               },
             }),
           );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatHourlyPrice, formatKroner, formatSlotStart } from '../../src/sms/text/danish-format.js';
+import { formatAmount, formatHourlyPrice, formatShortDateTime } from '../../src/core/format/danish.js';
 import { isGsm7, segmentInfo, toGsm7 } from '../../src/sms/text/gsm7.js';
 import { quietHoursEndAfter } from '../../src/sms/text/quiet-hours.js';
 import { offerText } from '../../src/sms/text/sms-texts.js';
@@ -50,20 +50,20 @@ describe('Danish slot formatting', () => {
   const zone = 'Europe/Copenhagen';
 
   it('writes the start in the tenant zone', () => {
-    expect(formatSlotStart(new Date('2026-11-24T09:00:00Z'), zone)).toBe('tirsdag 24. november kl. 10:00');
+    expect(formatShortDateTime(new Date('2026-11-24T09:00:00Z'), zone)).toBe('tirsdag d. 24. november kl. 10.00');
   });
 
-  it('is 10:00 local on both sides of the daylight-saving change', () => {
-    expect(formatSlotStart(new Date('2026-03-27T09:00:00Z'), zone)).toBe('fredag 27. marts kl. 10:00');
-    expect(formatSlotStart(new Date('2026-03-30T08:00:00Z'), zone)).toBe('mandag 30. marts kl. 10:00');
-    expect(formatSlotStart(new Date('2026-10-23T08:00:00Z'), zone)).toBe('fredag 23. oktober kl. 10:00');
-    expect(formatSlotStart(new Date('2026-10-26T09:00:00Z'), zone)).toBe('mandag 26. oktober kl. 10:00');
+  it('is 10.00 local on both sides of the daylight-saving change', () => {
+    expect(formatShortDateTime(new Date('2026-03-27T09:00:00Z'), zone)).toBe('fredag d. 27. marts kl. 10.00');
+    expect(formatShortDateTime(new Date('2026-03-30T08:00:00Z'), zone)).toBe('mandag d. 30. marts kl. 10.00');
+    expect(formatShortDateTime(new Date('2026-10-23T08:00:00Z'), zone)).toBe('fredag d. 23. oktober kl. 10.00');
+    expect(formatShortDateTime(new Date('2026-10-26T09:00:00Z'), zone)).toBe('mandag d. 26. oktober kl. 10.00');
   });
 
   it('shows the hourly price incl. VAT, in kroner', () => {
     expect(formatHourlyPrice('349.00', '25.00')).toBe('436,25 kr./time inkl. moms');
-    expect(formatHourlyPrice('400.00', '25.00')).toBe('500 kr./time inkl. moms');
-    expect(formatKroner('1221.5')).toBe('1.221,50');
+    expect(formatHourlyPrice('400.00', '25.00')).toBe('500,00 kr./time inkl. moms');
+    expect(formatAmount('1221.5')).toBe('1.221,50');
   });
 
   it('builds an offer that stays GSM-7 in two segments, transliterating the name', () => {
@@ -81,8 +81,8 @@ describe('Danish slot formatting', () => {
       vatRate: '25.00',
     });
     expect(text).toContain('Hej Zoe.');
-    expect(text).toContain('1) tirsdag 24. november kl. 10:00');
-    expect(text).toContain('3) fredag 27. november kl. 14:00');
+    expect(text).toContain('1) tirsdag d. 24. november kl. 10.00');
+    expect(text).toContain('3) fredag d. 27. november kl. 14.00');
     expect(text).toContain('Ca. 3,5 timer à 436,25 kr./time inkl. moms.');
     expect(text).toContain('Svar 1, 2 eller 3');
     expect(segmentInfo(text)).toMatchObject({ encoding: 'GSM-7', segments: 2 });

@@ -1,10 +1,11 @@
 import type { DecimalInput } from '../../core/money/money.js';
-import { formatHourlyPrice, formatHours, formatSlotStart } from './danish-format.js';
+import { formatHourlyPrice, formatHours, formatShortDateTime } from '../../core/format/danish.js';
 import { toGsm7 } from './gsm7.js';
 
 /**
  * The customer-facing texts, in Danish and in GSM-7 (every builder ends in `toGsm7`), short enough that
- * an offer of three times stays at two segments.
+ * an offer of three times stays at two segments. Dates, times, hours and amounts come from
+ * core/format/danish.ts, so an SMS writes them as the e-mails do.
  */
 
 export interface OfferTextInput {
@@ -30,8 +31,8 @@ export function offerText(input: OfferTextInput): string {
     input.retry
       ? `Hej ${firstName(input.customerName)}. Den valgte tid er desværre ikke ledig længere. Nye tider:`
       : `Hej ${firstName(input.customerName)}. Tak for din henvendelse. Vi kan komme:`,
-    ...input.slots.map((slot) => `${slot.choice}) ${formatSlotStart(slot.startsAt, input.timezone)}`),
-    `Ca. ${formatHours(input.hours)} timer à ${formatHourlyPrice(input.hourlyRate, input.vatRate)}.`,
+    ...input.slots.map((slot) => `${slot.choice}) ${formatShortDateTime(slot.startsAt, input.timezone)}`),
+    `Ca. ${formatHours(input.hours)} à ${formatHourlyPrice(input.hourlyRate, input.vatRate)}.`,
     `${choices(input.slots.length)} for at booke. Mvh ${input.tenantName}`,
   ];
   return toGsm7(lines.join('\n'));
@@ -45,7 +46,7 @@ export function confirmationText(input: {
   address: string;
 }): string {
   return toGsm7(
-    `Tak! Du er booket ${formatSlotStart(input.startsAt, input.timezone)} (ca. ${formatHours(input.hours)} timer), ` +
+    `Tak! Du er booket ${formatShortDateTime(input.startsAt, input.timezone)} (ca. ${formatHours(input.hours)}), ` +
       `${input.address}. Du får en påmindelse dagen før. Mvh ${input.tenantName}`,
   );
 }
@@ -57,7 +58,7 @@ export function reminderText(input: {
   address: string;
 }): string {
   return toGsm7(
-    `Påmindelse: Vi kommer ${formatSlotStart(input.startsAt, input.timezone)}, ${input.address}. ` +
+    `Påmindelse: Vi kommer ${formatShortDateTime(input.startsAt, input.timezone)}, ${input.address}. ` +
       `Mvh ${input.tenantName}`,
   );
 }
