@@ -187,7 +187,7 @@ describe('invoices', () => {
       expect(invoice.lines).toEqual([
         {
           position: 1,
-          description: 'Flytterengøring, 3.5 timer',
+          description: 'Flytterengøring, 3,5 timer',
           quantity: '3.50',
           unitPrice: '349.00',
           vatRate: '25.00',
@@ -419,7 +419,9 @@ describe('invoices', () => {
       await overdue.handle({});
       await overdue.handle({});
       expect((await reminders()).map((row) => [row.step, row.to])).toEqual([[7, email]]);
-      expect((await reminders())[0]!.body).toContain('1526,88');
+      expect((await reminders())[0]!.body).toContain('1.526,88 kr. inkl. moms');
+      // The due date as a Danish day ("22. marts 2026"), not the ISO form.
+      expect((await reminders())[0]!.body).toMatch(/som forfaldt \d{1,2}\. [a-z]+ \d{4}\./);
 
       await pastDue(15);
       await overdue.handle({});

@@ -171,7 +171,7 @@ describe('SMS booking', () => {
     expect(offer.from).toBe(main.smsNumber);
     expect(offer.statusCallback).toBe(`${PUBLIC_BASE_URL}/api/webhooks/twilio/status`);
     expect(offer.body).toMatch(/^Hej Zoe\. /);
-    expect(offer.body).toMatch(/1\) \w+dag \d+\. \w+ kl\. \d\d:\d\d/);
+    expect(offer.body).toMatch(/1\) \w+dag d\. \d+\. \w+ kl\. \d\d\.\d\d/);
     expect(offer.body).toContain('436,25 kr./time inkl. moms');
     const recorded = await eventually(
       async () => (await messagesOf(main.tenant.id, phone)).find((m) => m.twilioSid === offer.sid),
@@ -222,6 +222,14 @@ describe('SMS booking', () => {
     expect(
       await ownerDb().outboundEmail.count({ where: { subjectId: booking.id, type: 'booking_confirmation' } }),
     ).toBe(1);
+    // Date, time and amount the Danish way (core/format/danish.ts), as in the texts.
+    const confirmationEmail = await ownerDb().outboundEmail.findFirstOrThrow({
+      where: { subjectId: booking.id, type: 'booking_confirmation' },
+    });
+    expect(confirmationEmail.subject).toMatch(
+      /^Din booking er bekræftet: [a-zæøå]+dag d\. \d+\. [a-z]+ \d{4} kl\. \d\d\.\d\d$/,
+    );
+    expect(confirmationEmail.body).toMatch(/i alt ca\. \d{1,3}(\.\d{3})*,\d\d kr\. inkl\. moms/);
     // One event in the team's calendar, with the id derived from the booking.
     const events = await eventually(
       async () => {
@@ -829,6 +837,8 @@ describe('SMS booking', () => {
       { what: 'reminder' },
     );
     expect(reminder.body).toContain('Søndergade 4, 8000 Aarhus C');
+    // "Påmindelse: Vi kommer mandag d. 7. december kl. 19.00, …": Danish writes the time with a period.
+    expect(reminder.body).toMatch(/^Påmindelse: Vi kommer [a-zæøå]+dag d\. \d+\. \w+ kl\. \d\d\.00, /);
     await drainTenant(test.app, main.tenant.id);
     expect(twilio.sentTo(phone).filter((m) => m.body.startsWith('Påmindelse'))).toHaveLength(1);
     expect(
@@ -837,6 +847,10 @@ describe('SMS booking', () => {
     expect(
       await ownerDb().outboundEmail.count({ where: { subjectId: bookingId, type: 'booking_reminder' } }),
     ).toBe(1);
+    const reminderEmail = await ownerDb().outboundEmail.findFirstOrThrow({
+      where: { subjectId: bookingId, type: 'booking_reminder' },
+    });
+    expect(reminderEmail.subject).toMatch(/^Påmindelse: vi kommer [a-zæøå]+dag d\. \d+\. [a-z]+ \d{4} kl\. \d\d\.00$/);
 
     // Moved to a new time after the reminder: the customer is reminded of the new time, once.
     const moved = await test.app.inject({
