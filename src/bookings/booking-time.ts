@@ -1,5 +1,4 @@
-import { DateTime } from 'luxon';
-
+import { formatDateTime, formatTime } from '../core/format/danish.js';
 import { Decimal, type DecimalInput } from '../core/money/money.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
@@ -12,9 +11,7 @@ export const endOf = (startsAt: Date, hours: DecimalInput) =>
 /** A lead's estimate as a bookable duration: rounded up to the half hour, as availability does. */
 export const bookableHours = (hours: Prisma.Decimal) => new Decimal(hours).times(2).ceil().dividedBy(2);
 
-/** "fredag 27. marts 2026 kl. 10:00–13:30" in the tenant's zone, for the timeline. */
+/** "fredag d. 27. marts 2026 kl. 10.00–13.30" in the tenant's zone, for the timeline. */
 export function describeTime(booking: { startsAt: Date; endsAt: Date }, timezone: string): string {
-  const start = DateTime.fromJSDate(booking.startsAt, { zone: timezone }).setLocale('da');
-  const end = DateTime.fromJSDate(booking.endsAt, { zone: timezone });
-  return `${start.toFormat("cccc d. LLLL yyyy 'kl.' HH:mm")}–${end.toFormat('HH:mm')}`;
+  return `${formatDateTime(booking.startsAt, timezone)}–${formatTime(booking.endsAt, timezone)}`;
 }

@@ -5,6 +5,7 @@ import { MANAGER_ROLES } from '../auth/auth.decorators.js';
 import { isStaff, type Principal } from '../auth/principal.js';
 import { isLiveBooking } from '../core/domain/booking-status.js';
 import type { ScopedTransaction } from '../core/database/tenant-prisma.service.js';
+import { formatHours } from '../core/format/danish.js';
 import { amountFor, Decimal } from '../core/money/money.js';
 import { UnitOfWork, type Work } from '../core/unit-of-work/unit-of-work.js';
 import type { Booking, Lead } from '../generated/prisma/client.js';
@@ -364,7 +365,7 @@ export class BookingsService {
       await this.activities.record(tx, {
         type: 'completed',
         title: 'Booking afsluttet',
-        description: `Udført: ${hoursWorked.toString()} timer`,
+        description: `Udført: ${formatHours(hoursWorked)}`,
         status: 'success',
         customerId: row.customerId,
         leadId: row.leadId,

@@ -335,9 +335,7 @@ export class SmsOfferService {
     profile: TenantProfile,
   ): Promise<OfferOutcome> {
     const tenantId = profile.id;
-    const when = DateTime.fromJSDate(sendAt, { zone: profile.timezone })
-      .setLocale('da')
-      .toFormat("cccc 'kl.' HH:mm");
+    const when = formatShortDateTime(sendAt, profile.timezone);
     await this.db.transaction(async (tx) => {
       await this.outbox.write(
         tx,
