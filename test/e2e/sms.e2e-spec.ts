@@ -850,7 +850,9 @@ describe('SMS booking', () => {
     const reminderEmail = await ownerDb().outboundEmail.findFirstOrThrow({
       where: { subjectId: bookingId, type: 'booking_reminder' },
     });
-    expect(reminderEmail.subject).toMatch(/^Påmindelse: vi kommer [a-zæøå]+dag d\. \d+\. [a-z]+ \d{4} kl\. \d\d\.00$/);
+    expect(reminderEmail.subject).toMatch(
+      /^Påmindelse: vi kommer [a-zæøå]+dag d\. \d+\. [a-z]+ \d{4} kl\. \d\d\.00$/,
+    );
 
     // Moved to a new time after the reminder: the customer is reminded of the new time, once.
     const moved = await test.app.inject({

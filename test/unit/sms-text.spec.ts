@@ -50,14 +50,20 @@ describe('Danish slot formatting', () => {
   const zone = 'Europe/Copenhagen';
 
   it('writes the start in the tenant zone', () => {
-    expect(formatShortDateTime(new Date('2026-11-24T09:00:00Z'), zone)).toBe('tirsdag d. 24. november kl. 10.00');
+    expect(formatShortDateTime(new Date('2026-11-24T09:00:00Z'), zone)).toBe(
+      'tirsdag d. 24. november kl. 10.00',
+    );
   });
 
   it('is 10.00 local on both sides of the daylight-saving change', () => {
     expect(formatShortDateTime(new Date('2026-03-27T09:00:00Z'), zone)).toBe('fredag d. 27. marts kl. 10.00');
     expect(formatShortDateTime(new Date('2026-03-30T08:00:00Z'), zone)).toBe('mandag d. 30. marts kl. 10.00');
-    expect(formatShortDateTime(new Date('2026-10-23T08:00:00Z'), zone)).toBe('fredag d. 23. oktober kl. 10.00');
-    expect(formatShortDateTime(new Date('2026-10-26T09:00:00Z'), zone)).toBe('mandag d. 26. oktober kl. 10.00');
+    expect(formatShortDateTime(new Date('2026-10-23T08:00:00Z'), zone)).toBe(
+      'fredag d. 23. oktober kl. 10.00',
+    );
+    expect(formatShortDateTime(new Date('2026-10-26T09:00:00Z'), zone)).toBe(
+      'mandag d. 26. oktober kl. 10.00',
+    );
   });
 
   it('shows the hourly price incl. VAT, in kroner', () => {

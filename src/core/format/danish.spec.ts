@@ -95,8 +95,12 @@ describe('Danish dates and times', () => {
 
   it('reads the instant in the zone it is given, summer time included', () => {
     // 23.30Z on Monday 7 December is already 00.30 on Tuesday the 8th in Copenhagen.
-    expect(formatDateTime(new Date('2026-12-07T23:30:00Z'), CPH)).toBe('tirsdag d. 8. december 2026 kl. 00.30');
-    expect(formatDateTime(new Date('2026-12-07T23:30:00Z'), 'UTC')).toBe('mandag d. 7. december 2026 kl. 23.30');
+    expect(formatDateTime(new Date('2026-12-07T23:30:00Z'), CPH)).toBe(
+      'tirsdag d. 8. december 2026 kl. 00.30',
+    );
+    expect(formatDateTime(new Date('2026-12-07T23:30:00Z'), 'UTC')).toBe(
+      'mandag d. 7. december 2026 kl. 23.30',
+    );
     // Summer time (UTC+2) in Copenhagen.
     expect(formatDateTime(new Date('2027-06-15T08:00:00Z'), CPH)).toBe('tirsdag d. 15. juni 2027 kl. 10.00');
     expect(formatClock(TUESDAY_10, 'America/New_York')).toBe('kl. 05.00');
