@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DateTime } from 'luxon';
 
 import { ActivitiesService } from '../activities/activities.service.js';
 import { BookingsService } from '../bookings/bookings.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import { formatDateTime, formatHours, formatPhone, formatTime } from '../core/format/danish.js';
 import { RedisLockService } from '../core/redis/redis-lock.service.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
 import { isIntegrationError } from '../integrations/integration-error.js';
@@ -205,19 +205,16 @@ const STATUS_NAME: Record<string, string> = {
 };
 
 function describe(booking: { startsAt: Date; endsAt: Date }, timezone: string): string {
-  const start = DateTime.fromJSDate(booking.startsAt, { zone: timezone }).setLocale('da');
-  const end = DateTime.fromJSDate(booking.endsAt, { zone: timezone });
-  return `${start.toFormat("cccc d. LLLL yyyy 'kl.' HH:mm")}–${end.toFormat('HH:mm')}`;
+  return `${formatDateTime(booking.startsAt, timezone)}–${formatTime(booking.endsAt, timezone)}`;
 }
 
 /** The event as the team sees it in its calendar (Danish; the business's own calendar, so it names the customer). */
 function eventFor(booking: BookingForSync, timezone: string): CalendarEventInput {
   const { lead } = booking;
-  const hours = booking.durationHours.toString().replace('.', ',');
   const description = [
     `Kunde: ${lead.customerName}`,
-    lead.customerPhone ? `Telefon: ${lead.customerPhone}` : null,
-    `Opgave: ${lead.serviceType}, ${hours} timer`,
+    lead.customerPhone ? `Telefon: ${formatPhone(lead.customerPhone)}` : null,
+    `Opgave: ${lead.serviceType}, ${formatHours(booking.durationHours)}`,
     `Hold: ${booking.team.name}`,
     booking.notes ? `Noter: ${booking.notes}` : null,
     `RenOS booking ${booking.id}`,
