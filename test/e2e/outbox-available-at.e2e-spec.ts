@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { TenantContextService } from '../../src/core/database/tenant-context.js';
-import { QueueService } from '../../src/core/queue/queue.service.js';
 import { UnitOfWork } from '../../src/core/unit-of-work/unit-of-work.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { drainTenant } from '../support/drain.js';
+import { eventually } from '../support/eventually.js';
 import { createTenantWithRoles, ownerDb, type TenantWithRoles } from '../support/fixtures.js';
+import { queuedJob } from '../support/jobs.js';
 
 const HOUR = 3600 * 1000;
 
@@ -29,23 +30,10 @@ describe('Outbox rows written for later', () => {
   const tenantId = () => cast.tenant.id;
   const outboxRow = (id: string) => ownerDb().outboxJob.findUnique({ where: { id } });
 
-  async function queuedJob(id: string) {
-    for (const queue of test.app.get(QueueService).all()) {
-      const job = await queue.getJob(id);
-      if (job) return job;
-    }
-    return undefined;
-  }
+  const queued = (id: string) => queuedJob(test.app, id);
 
-  async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string): Promise<T> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const value = await probe();
-      if (accept(value)) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-      await new Promise((done) => setTimeout(done, 50));
-    }
-  }
+  const until = <T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string) =>
+    eventually(probe, { what, until: accept, timeoutMs: 10_000, intervalMs: 50 });
 
   async function booking(dayOffset: number): Promise<string> {
     const lead = await ownerDb().lead.create({
@@ -105,7 +93,7 @@ describe('Outbox rows written for later', () => {
     const waiting = await outboxRow(laterId!);
     expect(waiting).toMatchObject({ status: 'pending', enqueuedAt: null });
     expect(waiting?.availableAt.getTime()).toBe(later.getTime());
-    expect(await queuedJob(laterId!)).toBeUndefined();
+    expect(await queued(laterId!)).toBeUndefined();
 
     // Due now: the sweeper (every 200 ms in tests) enqueues it.
     await ownerDb().outboxJob.update({

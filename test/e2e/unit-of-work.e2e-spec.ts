@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { TenantContextService } from '../../src/core/database/tenant-context.js';
 import { OutboxService } from '../../src/core/queue/outbox.service.js';
-import { QueueService } from '../../src/core/queue/queue.service.js';
 import { RedisService } from '../../src/core/redis/redis.service.js';
 import { UnitOfWork, type Work } from '../../src/core/unit-of-work/unit-of-work.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { drainTenant } from '../support/drain.js';
+import { eventually } from '../support/eventually.js';
 import { createTenantWithRoles, ownerDb, type TenantWithRoles } from '../support/fixtures.js';
+import { queuedJob } from '../support/jobs.js';
 
 const HOUR = 3600 * 1000;
 const randomPhone = () => `+4526${String(Math.floor(Math.random() * 1_000_000)).padStart(6, '0')}`;
@@ -59,23 +60,10 @@ describe('UnitOfWork', () => {
 
   const outboxRow = (id: string) => ownerDb().outboxJob.findUnique({ where: { id } });
 
-  async function queuedJob(id: string) {
-    for (const queue of test.app.get(QueueService).all()) {
-      const job = await queue.getJob(id);
-      if (job) return job;
-    }
-    return undefined;
-  }
+  const queued = (id: string) => queuedJob(test.app, id);
 
-  async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string): Promise<T> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const value = await probe();
-      if (accept(value)) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-      await new Promise((done) => setTimeout(done, 50));
-    }
-  }
+  const until = <T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string) =>
+    eventually(probe, { what, until: accept, timeoutMs: 10_000, intervalMs: 50 });
 
   /** A lead written as the owner, as the intake would have left it. */
   const createLead = (status: 'new' | 'contacted' = 'contacted') =>
@@ -141,7 +129,7 @@ describe('UnitOfWork', () => {
         seenInside.row = await outboxRow(written);
         await outbox.sweep();
         seenInside.sweptRow = await outboxRow(written);
-        seenInside.job = (await queuedJob(written)) ?? null;
+        seenInside.job = (await queued(written)) ?? null;
         return written;
       }),
     );
@@ -190,7 +178,7 @@ describe('UnitOfWork', () => {
     await drainTenant(test.app, tenantId());
     for (const id of [writtenId!, ...manyIds]) {
       expect(await outboxRow(id)).toBeNull();
-      expect(await queuedJob(id)).toBeUndefined();
+      expect(await queued(id)).toBeUndefined();
     }
     expect(await ownerDb().outboxJob.count({ where: { tenantId: tenantId() } })).toBe(jobsBefore);
     expect((await ownerDb().lead.findUniqueOrThrow({ where: { id: lead.id } })).notes).toBeNull();

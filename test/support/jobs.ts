@@ -36,6 +36,15 @@ export async function outboxRowIds(
   return rows.map((row) => row.id);
 }
 
+/** The BullMQ job an outbox row became, in whichever queue it is; undefined while it is not queued. */
+export async function queuedJob(app: INestApplicationContext, id: string) {
+  for (const queue of app.get(QueueService).all()) {
+    const job = await queue.getJob(id);
+    if (job) return job;
+  }
+  return undefined;
+}
+
 /** The state now of the BullMQ jobs these outbox rows became; a row not yet relayed reads `unqueued`. */
 export async function jobOutcomes(
   app: INestApplicationContext,

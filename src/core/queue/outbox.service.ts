@@ -23,11 +23,6 @@ export interface OutboxWriteOptions {
   availableAt?: Date;
 }
 
-/** Whether a row written with these options may be relayed right after commit (it is due already). */
-export function dueNow(options: OutboxWriteOptions | undefined, now: Date = new Date()): boolean {
-  return !options?.availableAt || options.availableAt.getTime() <= now.getTime();
-}
-
 const SWEEP_BATCH = 100;
 const MAX_RETRY_DELAY_SECONDS = 60;
 
@@ -93,7 +88,10 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     return rows.map((row) => row.id);
   }
 
-  /** Enqueues freshly committed rows now; whatever fails stays pending for the sweeper. Never throws. */
+  /**
+   * Enqueues freshly committed rows now; a row written for later (`availableAt`) and whatever fails
+   * stay pending for the sweeper. Never throws.
+   */
   relay(ids: readonly string[]): void {
     if (ids.length === 0) return;
     this.claimAndEnqueue([...ids]).catch((error: Error) =>
@@ -140,7 +138,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
         const rows = ids
           ? await tx.$queryRaw<ClaimedRow[]>`
               SELECT id, job_name, payload, dedup_id, attempts FROM outbox_jobs
-               WHERE id = ANY(${ids}::uuid[]) AND status = 'pending'
+               WHERE id = ANY(${ids}::uuid[]) AND status = 'pending' AND available_at <= now()
                FOR UPDATE SKIP LOCKED`
           : await tx.$queryRaw<ClaimedRow[]>`
               SELECT id, job_name, payload, dedup_id, attempts FROM outbox_jobs

@@ -4,7 +4,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { TenantCacheService } from '../cache/tenant-cache.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../database/tenant-prisma.service.js';
 import type { JobName, JobPayloads } from '../queue/jobs.js';
-import { dueNow, OutboxService, type OutboxWriteOptions } from '../queue/outbox.service.js';
+import { OutboxService, type OutboxWriteOptions } from '../queue/outbox.service.js';
 
 /**
  * One change as the current tenant: what the callback writes commits together, and only after the
@@ -57,7 +57,7 @@ export class UnitOfWork {
         tenantId,
         enqueue: async (name, payload, writeOptions) => {
           const id = await this.outbox.write(tx, tenantId, name, payload, writeOptions);
-          if (dueNow(writeOptions)) relay.push(id);
+          relay.push(id);
           return id;
         },
         enqueueMany: async (name, jobs) => {
