@@ -2,20 +2,21 @@ import { Injectable, Logger } from '@nestjs/common';
 
 import type { EmailTemplateType, Prisma } from '../generated/prisma/client.js';
 import { OutboxService } from '../core/queue/outbox.service.js';
+import { EMAIL_PLACEHOLDERS, type EmailVariables } from './email-variables.js';
 import { renderTemplate, singleLine } from './email-template.js';
 
 export type EmailSubjectType = 'lead' | 'booking' | 'invoice';
 
-export interface EnqueueEmail {
+export interface EnqueueEmail<T extends EmailTemplateType = EmailTemplateType> {
   tenantId: string;
   subjectType: EmailSubjectType;
   subjectId: string;
-  type: EmailTemplateType;
+  type: T;
   /** Distinguishes repeated e-mails of one type about one subject (reminder steps 7 and 14). */
   step?: number;
   to: string;
-  /** Fills the template's placeholders; `companyName` is added from the tenant. */
-  variables: Record<string, string>;
+  /** Fills the template's placeholders (every one its type lists); `companyName` is added from the tenant. */
+  variables: EmailVariables<T>;
   /** The lead whose timeline shows the e-mail. */
   leadId?: string;
   /** Answer in this Gmail thread, to this Message-ID (only when the customer wrote to us themselves). */
@@ -36,7 +37,10 @@ export class EmailService {
   constructor(private readonly outbox: OutboxService) {}
 
   /** Returns the outbox ids to relay after commit; [] when already recorded or the template is off. */
-  async enqueue(tx: Prisma.TransactionClient, input: EnqueueEmail): Promise<string[]> {
+  async enqueue<T extends EmailTemplateType>(
+    tx: Prisma.TransactionClient,
+    input: EnqueueEmail<T>,
+  ): Promise<string[]> {
     const { tenantId, type } = input;
     const template = await tx.emailTemplate.findUnique({ where: { tenantId_type: { tenantId, type } } });
     if (!template?.active) {
@@ -45,8 +49,9 @@ export class EmailService {
     }
     const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { name: true } });
     const variables = { companyName: tenant.name, ...input.variables };
-    const subject = renderTemplate(template.subject, variables);
-    const body = renderTemplate(template.content, variables);
+    const required = EMAIL_PLACEHOLDERS[type];
+    const subject = renderTemplate(template.subject, variables, required);
+    const body = renderTemplate(template.content, variables, required);
     const missing = [...new Set([...subject.missing, ...body.missing])];
     if (missing.length > 0)
       this.logger.warn({ message: 'Template placeholders without a value', type, missing });

@@ -151,6 +151,18 @@ export class GmailRepository {
     });
   }
 
+  /** Whether the number texted STOP (read for the first reply, which must not promise an SMS then). */
+  async isOptedOut(phone: string): Promise<boolean> {
+    return (await this.db.client.smsOptOut.count({ where: { tenantId: this.db.tenantId, phone } })) > 0;
+  }
+
+  /** Texts sent since `since`, for the daily cap (read for the first reply). */
+  textsSince(since: Date): Promise<number> {
+    return this.db.client.smsMessage.count({
+      where: { tenantId: this.db.tenantId, direction: 'outbound', createdAt: { gte: since } },
+    });
+  }
+
   async tenantMailSettings(): Promise<{
     leadSenderDomains: string[];
     gmailAddress: string | null;

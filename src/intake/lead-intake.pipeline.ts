@@ -1,18 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { DateTime } from 'luxon';
 
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
-import { formatAmount, formatHoursNumber } from '../core/format/danish.js';
-import { amountFor, withVat } from '../core/money/money.js';
+import { UNKNOWN_CUSTOMER_NAME } from '../core/format/danish.js';
+import { Clock } from '../core/time/clock.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { EmailService } from '../email/email.service.js';
 import type { Lead, Prisma } from '../generated/prisma/client.js';
 import type { LeadSource } from '../generated/prisma/enums.js';
 import { LeadsService } from '../leads/leads.service.js';
+import { quietHoursEndAfter, startOfTenantDay } from '../sms/text/quiet-hours.js';
 import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
 import type { OwnContacts } from './extraction/contacts.js';
 import type { LeadExtraction } from './extraction/lead-fields.js';
 import { needsAttention, type AttentionVerdict } from './extraction/validate.js';
 import { LeadExtractor } from './lead-extractor.service.js';
+import { leadReplyVariables, type ReplyPlan } from './lead-reply.js';
 import type { LeadEmail } from './parsers/label-parser.js';
 import { GmailRepository, isUniqueViolation } from './gmail.repository.js';
 
@@ -56,6 +59,7 @@ export class LeadIntakePipeline {
     private readonly unitOfWork: UnitOfWork,
     private readonly profiles: TenantProfileService,
     private readonly repository: GmailRepository,
+    private readonly clock: Clock,
   ) {}
 
   /** The extraction alone, as the lead would get it: `POST /ai/extract`. Creates nothing. */
@@ -77,6 +81,9 @@ export class LeadIntakePipeline {
     const { extraction, attention } = await this.preview(mail, profile);
     const email = extraction.customerEmail?.value ?? null;
     const reason = attention.needsAttention ? attention.reason : null;
+    const phone = extraction.customerPhone?.value ?? null;
+    const hours = extraction.estimatedHours?.value ?? null;
+    const plan = email ? await this.replyPlan(profile, { phone, hours, needsPerson: reason !== null }) : null;
 
     let replyQueued = false;
     let smsOfferQueued = false;
@@ -86,14 +93,14 @@ export class LeadIntakePipeline {
         const tx = work.tx;
         work.invalidatesCache();
         const created = await this.leads.createImported(tx, {
-          customerName: extraction.customerName?.value ?? 'Ukendt kunde',
-          customerPhone: extraction.customerPhone?.value ?? null,
+          customerName: extraction.customerName?.value ?? UNKNOWN_CUSTOMER_NAME,
+          customerPhone: phone,
           customerEmail: email,
           address: extraction.address?.value ?? '',
           postalCode: extraction.postalCode?.value ?? '',
           city: extraction.city?.value ?? '',
           serviceType: extraction.serviceType?.value ?? '',
-          estimatedHours: extraction.estimatedHours?.value ?? null,
+          estimatedHours: hours,
           priority: extraction.priority?.value ?? 'medium',
           notes: extraction.notes?.value ?? null,
           source: origin.source ?? extraction.source,
@@ -102,7 +109,7 @@ export class LeadIntakePipeline {
           emailContent: mail.text,
           needsAttentionReason: reason,
         });
-        if (email) {
+        if (email && plan) {
           // In the customer's own thread only when the customer wrote to us; a portal's mail is answered
           // with a new mail to the customer, never to the portal.
           const fromCustomer = origin.senderEmail !== null && origin.senderEmail === email.toLowerCase();
@@ -113,7 +120,19 @@ export class LeadIntakePipeline {
             type: 'lead_response',
             to: email,
             leadId: created.id,
-            variables: this.replyVariables(created, profile),
+            variables: leadReplyVariables({
+              customerName: extraction.customerName?.value ?? null,
+              serviceType: created.serviceType,
+              address: created.address,
+              postalCode: created.postalCode,
+              city: created.city,
+              estimatedHours: created.estimatedHours,
+              hourlyRate: profile.hourlyRate,
+              vatRate: profile.vatRate,
+              timezone: profile.timezone,
+              plan,
+              now: this.clock.now(),
+            }),
             ...(fromCustomer && origin.threadId ? { replyThreadId: origin.threadId } : {}),
             ...(fromCustomer && origin.rfcMessageId ? { inReplyTo: origin.rfcMessageId } : {}),
           });
@@ -164,18 +183,28 @@ export class LeadIntakePipeline {
     return own;
   }
 
-  private replyVariables(lead: Lead, profile: TenantProfile): Record<string, string> {
-    const hours = lead.estimatedHours;
-    const priceInclVat = hours ? withVat(amountFor(hours, profile.hourlyRate), profile.vatRate) : null;
-    return {
-      customerName: lead.customerName,
-      serviceType: lead.serviceType || 'rengøring',
-      address: [lead.address, [lead.postalCode, lead.city].filter(Boolean).join(' ')]
-        .filter(Boolean)
-        .join(', '),
-      estimatedHours: hours ? formatHoursNumber(hours) : 'et antal',
-      estimatedPrice: priceInclVat ? formatAmount(priceInclVat) : 'efter aftale',
-      hourlyRate: formatAmount(withVat(profile.hourlyRate, profile.vatRate)),
-    };
+  /**
+   * What the first reply may promise (docs/architecture.md, step 2): the SMS offer only when it will be
+   * sent (a phone, a confident lead with hours, a number that has not opted out), and "om lidt" only
+   * outside the quiet hours and under the daily cap; otherwise when it will come, or that we call.
+   * The same rules as the offer itself (sms/sms-offer.service.ts), read a moment earlier.
+   */
+  private async replyPlan(
+    profile: TenantProfile,
+    lead: { phone: string | null; hours: number | null; needsPerson: boolean },
+  ): Promise<ReplyPlan> {
+    if (!lead.phone) return { kind: 'write' };
+    if (lead.needsPerson || !lead.hours || lead.hours <= 0) return { kind: 'call' };
+    if (await this.repository.isOptedOut(lead.phone)) return { kind: 'call' };
+    const now = this.clock.now();
+    const quietEnd = quietHoursEndAfter(now, profile.smsRules, profile.timezone);
+    if (quietEnd) return { kind: 'sms_later', at: quietEnd };
+    const sentToday = await this.repository.textsSince(startOfTenantDay(now, profile.timezone));
+    if (sentToday >= profile.smsRules.dailyCap) {
+      const tomorrow = DateTime.fromJSDate(now, { zone: profile.timezone }).plus({ days: 1 }).startOf('day');
+      const at = quietHoursEndAfter(tomorrow.toJSDate(), profile.smsRules, profile.timezone);
+      return { kind: 'sms_later', at: at ?? tomorrow.toJSDate() };
+    }
+    return { kind: 'sms_now' };
   }
 }

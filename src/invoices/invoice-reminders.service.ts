@@ -5,6 +5,7 @@ import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { formatAmount, formatDay } from '../core/format/danish.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
+import { personVariables } from '../email/email-variables.js';
 import { EmailService } from '../email/email.service.js';
 import { addDays, isoDay, tenantToday } from './invoices.service.js';
 import { InvoicesRepository } from './invoices.repository.js';
@@ -63,7 +64,7 @@ export class InvoiceRemindersService {
             await this.activities.record(tx, {
               type: 'invoice',
               title: 'Faktura forfalden',
-              description: `Faktura nr. ${invoice.number ?? invoice.reference} forfaldt ${isoDay(invoice.dueDate)}`,
+              description: `Faktura nr. ${invoice.number ?? invoice.reference} forfaldt til betaling den ${formatDay(invoice.dueDate!, 'UTC')}`,
               status: 'warning',
               ...context,
               metadata: { dueDate: isoDay(invoice.dueDate) },
@@ -83,7 +84,7 @@ export class InvoiceRemindersService {
           step,
           to: invoice.customerEmail,
           variables: {
-            customerName: invoice.customerName,
+            ...personVariables(invoice.customerName),
             invoiceNumber: invoice.number ?? invoice.reference,
             total: formatAmount(outstanding),
             // A date column is a calendar day stored at midnight UTC: read it in UTC.

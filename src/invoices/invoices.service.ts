@@ -6,10 +6,10 @@ import { DateTime } from 'luxon';
 import { ActivitiesService } from '../activities/activities.service.js';
 import { isStaff, type Principal } from '../auth/principal.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
-import { formatHours } from '../core/format/danish.js';
+import { formatHours, formatKroner } from '../core/format/danish.js';
 import { findSqlState } from '../core/http/database-errors.js';
 import { paginated, parseSort } from '../core/http/pagination.js';
-import { Decimal, money, toHoursString, toMoneyString } from '../core/money/money.js';
+import { Decimal, money, toMoneyString } from '../core/money/money.js';
 import { OutboxService } from '../core/queue/outbox.service.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import type { InvoiceStatus } from '../generated/prisma/enums.js';
@@ -197,7 +197,7 @@ export class InvoicesService {
     await this.activities.record(tx, {
       type: 'invoice',
       title: 'Faktura oprettet',
-      description: `Kladde på ${toMoneyString(invoice.total)} kr. inkl. moms (${toHoursString(hours)} timer)`,
+      description: `Kladde på ${formatKroner(invoice.total)} inkl. moms (${formatHours(hours)})`,
       status: 'info',
       customerId: invoice.customerId,
       leadId: booking.leadId,
@@ -239,8 +239,8 @@ export class InvoicesService {
         type: 'invoice',
         title: 'Faktura godkendt',
         description: number
-          ? `Faktura nr. ${number} på ${toMoneyString(current.total)} kr. inkl. moms`
-          : `Faktura på ${toMoneyString(current.total)} kr. inkl. moms; nummeret kommer fra Billy`,
+          ? `Faktura nr. ${number} på ${formatKroner(current.total)} inkl. moms`
+          : `Faktura på ${formatKroner(current.total)} inkl. moms; nummeret kommer fra Billy`,
         status: 'success',
         ...aboutInvoice(current, principal.userId, leadId),
         metadata: { number, billy: withBilly },
@@ -360,7 +360,7 @@ export class InvoicesService {
       await this.activities.record(tx, {
         type: 'invoice',
         title: 'Kreditnota oprettet',
-        description: `Krediterer faktura ${original.number ?? original.reference} (${toMoneyString(original.total)} kr.)${dto.reason ? `: ${dto.reason}` : ''}`,
+        description: `Krediterer faktura nr. ${original.number ?? original.reference} (${formatKroner(original.total)})${dto.reason ? `: ${dto.reason}` : ''}`,
         status: 'warning',
         customerId: original.customerId,
         leadId: await this.repository.leadIdOf(tenantId, original, tx),
@@ -407,7 +407,7 @@ export class InvoicesService {
       await this.activities.record(tx, {
         type: 'invoice',
         title: settled ? 'Faktura betalt' : 'Delbetaling registreret',
-        description: `${toMoneyString(amount)} kr. registreret; ${settled ? 'fakturaen er betalt' : `${toMoneyString(current.total.minus(paidAmount))} kr. mangler`}`,
+        description: `${formatKroner(amount)} registreret; ${settled ? 'fakturaen er betalt' : `${formatKroner(current.total.minus(paidAmount))} mangler`}`,
         status: 'success',
         ...aboutInvoice(current, principal.userId, await this.repository.leadIdOf(tenantId, current, tx)),
         metadata: { amount: toMoneyString(amount), paidAt: paidAt.toISOString(), settled },

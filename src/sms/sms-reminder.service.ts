@@ -4,8 +4,9 @@ import { ActivitiesService } from '../activities/activities.service.js';
 import { BookingsService } from '../bookings/bookings.service.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
-import { formatDate, formatTime } from '../core/format/danish.js';
+import { formatAddress, formatDate, formatTime, serviceInSentence } from '../core/format/danish.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
+import { personVariables } from '../email/email-variables.js';
 import { EmailService } from '../email/email.service.js';
 import { TenantProfileService } from '../tenants/tenant-profile.service.js';
 import { SmsRepository } from './sms.repository.js';
@@ -59,7 +60,7 @@ export class SmsReminderService {
       const sent = await this.unitOfWork.run(async (work) => {
         const tx = work.tx;
         if (!(await this.bookings.markReminded(tx, booking, now))) return false;
-        const address = `${lead.address}, ${lead.postalCode} ${lead.city}`;
+        const address = formatAddress(lead.address, lead.postalCode, lead.city);
         const phone = lead.customerPhone;
         const texted = phone !== null && !(await this.repository.isOptedOut(tenantId, phone, tx));
         if (texted) {
@@ -88,8 +89,8 @@ export class SmsReminderService {
               to: lead.customerEmail,
               leadId: lead.id,
               variables: {
-                customerName: lead.customerName,
-                serviceType: lead.serviceType,
+                ...personVariables(lead.customerName),
+                serviceType: serviceInSentence(lead.serviceType),
                 bookingDate: formatDate(booking.startsAt, profile.timezone),
                 bookingTime: formatTime(booking.startsAt, profile.timezone),
                 address,

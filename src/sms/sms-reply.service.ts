@@ -5,10 +5,11 @@ import { BookingOverlapError } from '../bookings/bookings.errors.js';
 import { BookingsService } from '../bookings/bookings.service.js';
 import { AvailabilityService } from '../calendar/availability.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
-import { formatAmount, formatDate, formatHoursNumber, formatTime } from '../core/format/danish.js';
+import { formatAddress } from '../core/format/danish.js';
 import { withVat } from '../core/money/money.js';
 import { normalizePhone } from '../core/phone/phone.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
+import { bookingVariables } from '../email/email-variables.js';
 import { EmailService } from '../email/email.service.js';
 import { LeadsService } from '../leads/leads.service.js';
 import type { InboundEvent, Lead, SlotOffer } from '../generated/prisma/client.js';
@@ -186,7 +187,7 @@ export class SmsReplyService {
         await this.repository.withdrawOpenOffers(tenantId, lead.id, tx);
         await this.recordInbound(tx, text, locked, booking.id);
         await work.enqueue('calendar.sync-booking', { tenantId, bookingId: booking.id });
-        const hours = formatHoursNumber(booking.durationHours);
+        const address = formatAddress(locked.address, locked.postalCode, locked.city);
         await this.sms.queueText(work, {
           leadId: lead.id,
           bookingId: booking.id,
@@ -196,7 +197,7 @@ export class SmsReplyService {
             timezone: profile.timezone,
             startsAt: booking.startsAt,
             hours: booking.durationHours,
-            address: `${locked.address}, ${locked.postalCode} ${locked.city}`,
+            address,
           }),
           type: 'confirmation',
         });
@@ -209,15 +210,13 @@ export class SmsReplyService {
               type: 'booking_confirmation',
               to: locked.customerEmail,
               leadId: lead.id,
-              variables: {
-                customerName: locked.customerName,
-                serviceType: locked.serviceType,
-                bookingDate: formatDate(booking.startsAt, profile.timezone),
-                bookingTime: formatTime(booking.startsAt, profile.timezone),
-                address: `${locked.address}, ${locked.postalCode} ${locked.city}`,
-                durationHours: hours,
-                totalAmount: formatAmount(withVat(booking.totalAmount, profile.vatRate)),
-              },
+              variables: bookingVariables({
+                ...locked,
+                startsAt: booking.startsAt,
+                durationHours: booking.durationHours,
+                totalInclVat: withVat(booking.totalAmount, profile.vatRate),
+                timezone: profile.timezone,
+              }),
             }),
           );
         }

@@ -42,6 +42,16 @@ export interface SmsRules {
   dailyCap: number;
 }
 
+/**
+ * Which booking changes made by staff the customer is told of, by SMS and e-mail (docs/architecture.md,
+ * step 7): a booking confirmed, moved (time, length or team) or cancelled. All on by default.
+ */
+export interface CustomerNotices {
+  bookingConfirmed: boolean;
+  bookingMoved: boolean;
+  bookingCancelled: boolean;
+}
+
 const WEEKDAY: TimeRange[] = [{ start: '08:00', end: '16:00' }];
 
 /** A tenant's rule settings, typed: the JSON columns are written only through the validated DTOs and the defaults. */
@@ -51,6 +61,7 @@ export interface TenantRules {
   closedDays: ClosedDays;
   extractionRules: ExtractionRules;
   smsRules: SmsRules;
+  customerNotices: CustomerNotices;
 }
 
 export function tenantRules(tenant: Pick<Tenant, keyof TenantRules>): TenantRules {
@@ -60,6 +71,7 @@ export function tenantRules(tenant: Pick<Tenant, keyof TenantRules>): TenantRule
     closedDays: tenant.closedDays as unknown as ClosedDays,
     extractionRules: tenant.extractionRules as unknown as ExtractionRules,
     smsRules: tenant.smsRules as unknown as SmsRules,
+    customerNotices: { ...DEFAULT_CUSTOMER_NOTICES, ...(tenant.customerNotices as Partial<CustomerNotices>) },
   };
 }
 
@@ -100,6 +112,12 @@ export const DEFAULT_SMS_RULES: SmsRules = {
   dailyCap: 500,
 };
 
+export const DEFAULT_CUSTOMER_NOTICES: CustomerNotices = {
+  bookingConfirmed: true,
+  bookingMoved: true,
+  bookingCancelled: true,
+};
+
 export const DEFAULT_LEAD_SENDER_DOMAINS = ['leadpoint.dk', 'leadmail.no', 'rendetalje.dk'];
 
 export const DEFAULT_TEAM_NAME = 'Hold 1';
@@ -118,6 +136,7 @@ export function defaultTenantSettings() {
     closedDays: DEFAULT_CLOSED_DAYS as unknown as Prisma.InputJsonObject,
     extractionRules: DEFAULT_EXTRACTION_RULES as unknown as Prisma.InputJsonObject,
     smsRules: DEFAULT_SMS_RULES as unknown as Prisma.InputJsonObject,
+    customerNotices: DEFAULT_CUSTOMER_NOTICES as unknown as Prisma.InputJsonObject,
   };
 }
 
@@ -128,19 +147,23 @@ export interface TemplateDefault {
   content: string;
 }
 
-/** Danish texts; `{{placeholders}}` are filled when sent. Prices are shown incl. VAT. */
+/**
+ * Danish texts; `{{placeholders}}` are filled when sent (email/email-variables.ts lists which each
+ * type gets). Prices are shown incl. VAT. The sentences that depend on what will happen (a price or
+ * not, an SMS now, later or a call) are whole placeholders, so a text never promises what is not true.
+ */
 export const DEFAULT_EMAIL_TEMPLATES: readonly TemplateDefault[] = [
   {
     type: 'lead_response',
     name: 'Svar på forespørgsel',
     subject: 'Tak for din forespørgsel om {{serviceType}}',
     content: [
-      'Hej {{customerName}}',
+      '{{greeting}}',
       '',
-      'Tak for din forespørgsel om {{serviceType}} på {{address}}.',
-      'Vi anslår opgaven til {{estimatedHours}} timer, i alt ca. {{estimatedPrice}} kr. inkl. moms.',
+      'Tak for din forespørgsel om {{serviceDescription}}.',
+      '{{priceText}}',
       '',
-      'Du modtager om lidt en SMS med tre ledige tider. Svar blot med 1, 2 eller 3 for at booke.',
+      '{{nextStep}}',
       '',
       'Venlig hilsen',
       '{{companyName}}',
@@ -151,12 +174,43 @@ export const DEFAULT_EMAIL_TEMPLATES: readonly TemplateDefault[] = [
     name: 'Bekræftelse af booking',
     subject: 'Din booking er bekræftet: {{bookingDate}} kl. {{bookingTime}}',
     content: [
-      'Hej {{customerName}}',
+      '{{greeting}}',
       '',
       'Tak for din booking. Vi kommer {{bookingDate}} kl. {{bookingTime}} til {{address}}.',
-      'Opgave: {{serviceType}}, ca. {{durationHours}} timer, i alt ca. {{totalAmount}} kr. inkl. moms.',
+      'Opgave: {{serviceType}}, ca. {{duration}}, i alt ca. {{totalAmount}} kr. inkl. moms.',
       '',
       'Skal tiden ændres, så svar blot på denne e-mail.',
+      '',
+      'Venlig hilsen',
+      '{{companyName}}',
+    ].join('\n'),
+  },
+  {
+    type: 'booking_moved',
+    name: 'Booking ændret',
+    subject: 'Din booking er ændret: {{bookingDate}} kl. {{bookingTime}}',
+    content: [
+      '{{greeting}}',
+      '',
+      'Vi har ændret din booking. Vi kommer nu {{bookingDate}} kl. {{bookingTime}} til {{address}}.',
+      'Opgave: {{serviceType}}, ca. {{duration}}, i alt ca. {{totalAmount}} kr. inkl. moms.',
+      '',
+      'Passer det nye tidspunkt ikke, så svar blot på denne e-mail.',
+      '',
+      'Venlig hilsen',
+      '{{companyName}}',
+    ].join('\n'),
+  },
+  {
+    type: 'booking_cancelled',
+    name: 'Booking aflyst',
+    subject: 'Din booking {{bookingDate}} kl. {{bookingTime}} er aflyst',
+    content: [
+      '{{greeting}}',
+      '',
+      'Vi har aflyst din {{serviceType}} {{bookingDate}} kl. {{bookingTime}} på {{address}}.',
+      '',
+      'Ønsker du en ny tid, så svar blot på denne e-mail.',
       '',
       'Venlig hilsen',
       '{{companyName}}',
@@ -167,7 +221,7 @@ export const DEFAULT_EMAIL_TEMPLATES: readonly TemplateDefault[] = [
     name: 'Påmindelse om booking',
     subject: 'Påmindelse: vi kommer {{bookingDate}} kl. {{bookingTime}}',
     content: [
-      'Hej {{customerName}}',
+      '{{greeting}}',
       '',
       'En venlig påmindelse om, at vi kommer {{bookingDate}} kl. {{bookingTime}} til {{address}}.',
       '',
@@ -178,12 +232,12 @@ export const DEFAULT_EMAIL_TEMPLATES: readonly TemplateDefault[] = [
   {
     type: 'invoice_reminder',
     name: 'Betalingspåmindelse',
-    subject: 'Påmindelse om faktura {{invoiceNumber}}',
+    subject: 'Påmindelse om faktura nr. {{invoiceNumber}}',
     content: [
-      'Hej {{customerName}}',
+      '{{greeting}}',
       '',
-      'Vi har endnu ikke modtaget betaling for faktura {{invoiceNumber}} på {{total}} kr. inkl. moms,',
-      'som forfaldt {{dueDate}}. Vil du venligst betale hurtigst muligt?',
+      'Vi har endnu ikke modtaget betaling for faktura nr. {{invoiceNumber}} på {{total}} kr. inkl. moms',
+      'med forfald den {{dueDate}}. Vi beder dig venligst betale beløbet hurtigst muligt.',
       '',
       'Har du allerede betalt, kan du se bort fra denne påmindelse.',
       '',

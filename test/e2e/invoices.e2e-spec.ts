@@ -421,7 +421,7 @@ describe('invoices', () => {
       expect((await reminders()).map((row) => [row.step, row.to])).toEqual([[7, email]]);
       expect((await reminders())[0]!.body).toContain('1.526,88 kr. inkl. moms');
       // The due date as a Danish day ("22. marts 2026"), not the ISO form.
-      expect((await reminders())[0]!.body).toMatch(/som forfaldt \d{1,2}\. [a-z]+ \d{4}\./);
+      expect((await reminders())[0]!.body).toMatch(/med forfald den \d{1,2}\. [a-z]+ \d{4}\./);
 
       await pastDue(15);
       await overdue.handle({});

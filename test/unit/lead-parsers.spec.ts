@@ -214,7 +214,7 @@ describe('validateExtraction', () => {
     expect(foreign.warnings.join('\n')).toContain('not a Danish number');
     expect(needsAttention(foreign, 0.7)).toEqual({
       needsAttention: true,
-      reason: expect.stringContaining('no valid phone'),
+      reason: expect.stringContaining('intet gyldigt telefonnummer'),
     });
   });
 
@@ -269,7 +269,7 @@ describe('validateExtraction', () => {
     };
     expect(needsAttention(result, 0.7)).toEqual({
       needsAttention: true,
-      reason: 'city below confidence 0.7',
+      reason: 'by er usikker (under 0,7)',
     });
     expect(needsAttention({ ...result, city: { ...result.city!, confidence: 0.9 } }, 0.7)).toEqual({
       needsAttention: false,

@@ -91,3 +91,42 @@ export function formatPhone(e164: string): string {
   const danish = /^\+45(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(e164);
   return danish ? danish.slice(1).join(' ') : e164;
 }
+
+/** The name stored for a customer whose lead gave none: never said to the customer. */
+export const UNKNOWN_CUSTOMER_NAME = 'Ukendt kunde';
+
+/** A company's name ends in its legal form: it is greeted whole ("Hej Fynsk Revision ApS"). */
+const COMPANY_FORM = /(?:^|\s)(?:ApS|A\/S|I\/S|IVS|K\/S|P\/S|A\.m\.b\.a\.|AMBA|SMBA|F\.M\.B\.A\.)\.?$/i;
+
+/** "Mette" for "Mette Holm Sørensen"; a company's whole name; "" when there is no name. */
+export function firstNameOf(name: string | null | undefined): string {
+  const trimmed = (name ?? '').trim().replace(/\s+/g, ' ');
+  if (!trimmed || trimmed === UNKNOWN_CUSTOMER_NAME) return '';
+  if (COMPANY_FORM.test(trimmed)) return trimmed;
+  return trimmed.split(' ')[0]!;
+}
+
+/** "Hej Mette", or a plain "Hej" when the name is not known (never "Hej Ukendt kunde"). */
+export function greetingFor(name: string | null | undefined): string {
+  const first = firstNameOf(name);
+  return first ? `Hej ${first}` : 'Hej';
+}
+
+/**
+ * A service as it reads in the middle of a sentence: "flytterengøring", "fast rengøring" (Danish
+ * writes common nouns in lower case; the lead stores them as the portal wrote them, "Flytterengøring").
+ * A word written in capitals ("ABC-rengøring") is kept; no service at all reads "rengøring".
+ */
+export function serviceInSentence(serviceType: string | null | undefined): string {
+  const service = (serviceType ?? '').trim();
+  if (!service) return 'rengøring';
+  const [first, second] = [service.charAt(0), service.charAt(1)];
+  if (second && second === second.toUpperCase() && second !== second.toLowerCase()) return service;
+  return first.toLowerCase() + service.slice(1);
+}
+
+/** "Søndergade 4, 8000 Aarhus C", leaving out the parts a lead did not give. */
+export function formatAddress(address: string | null, postalCode: string | null, city: string | null): string {
+  const town = [postalCode, city].map((part) => (part ?? '').trim()).filter(Boolean).join(' ');
+  return [(address ?? '').trim(), town].filter(Boolean).join(', ');
+}

@@ -235,9 +235,19 @@ function estimateMissingHours(
 
 export interface AttentionVerdict {
   needsAttention: boolean;
-  /** Why a human must look, e.g. "no valid phone number; city below confidence 0.7". */
+  /** Why a human must look, in Danish for staff: "intet gyldigt telefonnummer; by er usikker (under 0,7)". */
   reason: string | null;
 }
+
+/** The required fields as staff read them on the lead and its timeline. */
+const FIELD_LABELS: Readonly<Record<string, string>> = {
+  customerName: 'navn',
+  customerPhone: 'telefonnummer',
+  address: 'adresse',
+  postalCode: 'postnummer',
+  city: 'by',
+  serviceType: 'opgavetype',
+};
 
 /**
  * Whether the lead must wait for a human instead of getting an automatic SMS offer: without a valid
@@ -246,13 +256,15 @@ export interface AttentionVerdict {
  */
 export function needsAttention(result: LeadExtraction, minimumConfidence: number): AttentionVerdict {
   const reasons: string[] = [];
-  if (!result.customerPhone) reasons.push('no valid phone number');
+  if (!result.customerPhone) reasons.push('intet gyldigt telefonnummer');
+  const threshold = String(minimumConfidence).replace('.', ',');
   for (const name of REQUIRED_LEAD_FIELDS) {
     const current = result[name];
+    const label = FIELD_LABELS[name] ?? name;
     if (!current) {
-      if (name !== 'customerPhone') reasons.push(`${name} missing`);
+      if (name !== 'customerPhone') reasons.push(`${label} mangler`);
     } else if (current.confidence < minimumConfidence) {
-      reasons.push(`${name} below confidence ${minimumConfidence}`);
+      reasons.push(`${label} er usikker (under ${threshold})`);
     }
   }
   return { needsAttention: reasons.length > 0, reason: reasons.length > 0 ? reasons.join('; ') : null };

@@ -1,5 +1,5 @@
 import type { DecimalInput } from '../../core/money/money.js';
-import { formatHourlyPrice, formatHours, formatShortDateTime } from '../../core/format/danish.js';
+import { firstNameOf, formatHourlyPrice, formatHours, formatShortDateTime } from '../../core/format/danish.js';
 import { toGsm7 } from './gsm7.js';
 
 /**
@@ -20,7 +20,12 @@ export interface OfferTextInput {
   retry?: boolean;
 }
 
-const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? '';
+/** "Hej Mette." or, without a name, "Hej." (never "Hej Ukendt."). */
+const hello = (name: string) => {
+  const first = firstNameOf(name);
+  // A long company name would cost the offer its second segment: the plain greeting then.
+  return first && first.length <= 24 ? `Hej ${first}.` : 'Hej.';
+};
 const choices = (count: number) =>
   count === 1
     ? 'Svar 1'
@@ -29,8 +34,8 @@ const choices = (count: number) =>
 export function offerText(input: OfferTextInput): string {
   const lines = [
     input.retry
-      ? `Hej ${firstName(input.customerName)}. Den valgte tid er desværre ikke ledig længere. Nye tider:`
-      : `Hej ${firstName(input.customerName)}. Tak for din henvendelse. Vi kan komme:`,
+      ? `${hello(input.customerName)} Den valgte tid er desværre ikke ledig længere. Nye tider:`
+      : `${hello(input.customerName)} Tak for din henvendelse. Vi kan komme:`,
     ...input.slots.map((slot) => `${slot.choice}) ${formatShortDateTime(slot.startsAt, input.timezone)}`),
     `Ca. ${formatHours(input.hours)} à ${formatHourlyPrice(input.hourlyRate, input.vatRate)}.`,
     `${choices(input.slots.length)} for at booke. Mvh ${input.tenantName}`,
@@ -82,4 +87,31 @@ export function optOutText(input: { tenantName: string }): string {
 
 export function optInText(input: { tenantName: string }): string {
   return toGsm7(`Du modtager igen SMS fra ${input.tenantName}. Svar STOP for at afmelde.`);
+}
+
+/** A confirmed booking moved by staff (time, length or team): the time as it is now. */
+export function bookingMovedText(input: {
+  tenantName: string;
+  timezone: string;
+  startsAt: Date;
+  hours: DecimalInput;
+  address: string;
+}): string {
+  return toGsm7(
+    `Din booking er ændret. Vi kommer nu ${formatShortDateTime(input.startsAt, input.timezone)} ` +
+      `(ca. ${formatHours(input.hours)}), ${input.address}. Mvh ${input.tenantName}`,
+  );
+}
+
+/** A booking cancelled by staff. */
+export function bookingCancelledText(input: {
+  tenantName: string;
+  timezone: string;
+  startsAt: Date;
+  address: string;
+}): string {
+  return toGsm7(
+    `Vi har aflyst din booking ${formatShortDateTime(input.startsAt, input.timezone)}, ${input.address}. ` +
+      `Kontakt os, hvis du ønsker en ny tid. Mvh ${input.tenantName}`,
+  );
 }
