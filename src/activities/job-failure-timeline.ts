@@ -14,6 +14,7 @@ const JOB_LABELS: Readonly<Record<string, string>> = {
   'sms.send': 'Afsendelse af SMS',
   'sms.inbound': 'Behandling af SMS-svar',
   'calendar.sync-booking': 'Opdatering af kalender',
+  'bookings.notify-customer': 'Besked til kunden om bookingen',
   'billing.push-invoice': 'Overførsel af faktura til Billy',
 };
 

@@ -7,6 +7,7 @@ import { isLiveBooking } from '../core/domain/booking-status.js';
 import type { ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { formatHours } from '../core/format/danish.js';
 import { amountFor, Decimal } from '../core/money/money.js';
+import type { BookingNoticeKind } from '../core/queue/jobs.js';
 import { UnitOfWork, type Work } from '../core/unit-of-work/unit-of-work.js';
 import type { Booking, Lead } from '../generated/prisma/client.js';
 import type { BookingStatus } from '../generated/prisma/enums.js';
@@ -63,6 +64,19 @@ const syncCalendar = (work: Work, bookingId: string) =>
   work.enqueue('calendar.sync-booking', { tenantId: work.tenantId, bookingId });
 
 /**
+ * The customer hears of a change staff made (docs/architecture.md, step 7): an SMS and an e-mail, once
+ * per change; the SMS module sends them (it sits above bookings, so the job is written by name). The
+ * dedup id names the change, so the same change written twice is queued once; the texts and e-mails
+ * themselves are unique per change in PostgreSQL.
+ */
+const notifyCustomer = (work: Work, booking: Booking, kind: BookingNoticeKind) =>
+  work.enqueue(
+    'bookings.notify-customer',
+    { tenantId: work.tenantId, bookingId: booking.id, kind, revision: booking.revision },
+    { dedupId: `booking-notice:${booking.id}:${kind}:${booking.revision}` },
+  );
+
+/**
  * Changing bookings: creating them (the three ways in share `BookingPlacement`), moving, status moves
  * and completion. Reads are `BookingQueries`, the expiry schedule `BookingExpiry`. Every change writes
  * its activity in its unit of work and refreshes the tenant's cached figures after commit.
@@ -117,6 +131,7 @@ export class BookingsService {
           claim,
         );
         await syncCalendar(work, created.id);
+        await notifyCustomer(work, created, 'confirmed');
         work.invalidatesCache();
         return created;
       }),
@@ -287,6 +302,8 @@ export class BookingsService {
         });
         // The event shows the time, team and notes.
         if (moving || change.notes !== undefined) await syncCalendar(work, row.id);
+        // A pending booking is not the customer's yet (they confirm it themselves): only a confirmed one.
+        if (moving && row.status === 'confirmed') await notifyCustomer(work, row, 'moved');
         work.invalidatesCache();
         return row;
       }),
@@ -333,6 +350,8 @@ export class BookingsService {
       if (to === 'cancelled')
         await this.leads.applySystemMove(tx, row.leadId, 'bookings_ended', principal.userId);
       if (to === 'confirmed' || to === 'cancelled') await syncCalendar(work, row.id);
+      if (to === 'confirmed') await notifyCustomer(work, row, 'confirmed');
+      if (to === 'cancelled') await notifyCustomer(work, row, 'cancelled');
       work.invalidatesCache();
       return row;
     });

@@ -25,10 +25,7 @@ import type { EmailVariables } from '../email/email-variables.js';
  * - `write`: no phone number at all: we answer by e-mail.
  */
 export type ReplyPlan =
-  | { kind: 'sms_now' }
-  | { kind: 'sms_later'; at: Date }
-  | { kind: 'call' }
-  | { kind: 'write' };
+  { kind: 'sms_now' } | { kind: 'sms_later'; at: Date } | { kind: 'call' } | { kind: 'write' };
 
 export interface LeadReplyInput {
   /** The name the mail gave, or null (the lead then stores "Ukendt kunde", which nobody is greeted by). */

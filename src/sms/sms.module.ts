@@ -8,6 +8,8 @@ import { CredentialsModule } from '../integrations/credentials/credentials.modul
 import { TwilioModule } from '../integrations/twilio/twilio.module.js';
 import { LeadsModule } from '../leads/leads.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
+import { BookingNoticeService } from './booking-notice.service.js';
+import { BookingNoticeProcessor } from './jobs/booking-notice.processor.js';
 import { InboundSmsProcessor } from './jobs/inbound-sms.processor.js';
 import { SendOfferProcessor } from './jobs/send-offer.processor.js';
 import { SendSmsProcessor } from './jobs/send-sms.processor.js';
@@ -24,7 +26,8 @@ import { TwilioWebhooksController } from './twilio-webhooks.controller.js';
 
 /**
  * SMS booking (docs/architecture.md, steps 3, 4 and 7): the offer of three times, the customer's reply
- * (booking, opt-out, help), delivery callbacks, reminders, and GET/POST /sms. On top of the feature
+ * (booking, opt-out, help), delivery callbacks, reminders, the customer's notice of a booking change
+ * by staff (`bookings.notify-customer`), and GET/POST /sms. On top of the feature
  * modules: it books through BookingsService, asks CalendarModule for slots and e-mails through
  * EmailModule; nothing below imports it (the intake asks for an offer with the `sms.offer` job).
  */
@@ -46,12 +49,14 @@ import { TwilioWebhooksController } from './twilio-webhooks.controller.js';
     SmsOfferService,
     SmsReplyService,
     SmsReminderService,
+    BookingNoticeService,
     TwilioWebhookService,
     SendOfferProcessor,
     SendSmsProcessor,
     InboundSmsProcessor,
     SmsStatusProcessor,
     SmsRemindersProcessor,
+    BookingNoticeProcessor,
   ],
   exports: [SmsService, SmsOfferService],
 })

@@ -11,7 +11,7 @@ import type {
   SmsMessage,
 } from '../generated/prisma/client.js';
 import { LIVE_BOOKING_STATUSES } from '../core/domain/booking-status.js';
-import type { InboundProvider, SmsStatus, SmsType } from '../generated/prisma/enums.js';
+import type { EmailTemplateType, InboundProvider, SmsStatus, SmsType } from '../generated/prisma/enums.js';
 
 type Db = ScopedTransaction;
 type SystemTx = Prisma.TransactionClient;
@@ -27,6 +27,7 @@ export interface NewSmsMessage {
   twilioSid?: string | null;
   segments: number;
   encoding: string;
+  dedupKey?: string | null;
 }
 
 export interface NewSlotOffer {
@@ -198,6 +199,42 @@ export class SmsRepository {
 
   createMessage(tenantId: string, data: NewSmsMessage, db: Db): Promise<SmsMessage> {
     return db.smsMessage.create({ data: { tenantId, ...data } });
+  }
+
+  /** Creates the message unless one with its dedupKey exists (then null): a text told once. */
+  async createMessageOnce(
+    tenantId: string,
+    data: NewSmsMessage & { dedupKey: string },
+    db: Db,
+  ): Promise<SmsMessage | null> {
+    const rows = await db.smsMessage.createManyAndReturn({
+      data: [{ tenantId, ...data }],
+      skipDuplicates: true,
+    });
+    return rows[0] ?? null;
+  }
+
+  async hasMessageWithKey(tenantId: string, dedupKey: string, db?: Db): Promise<boolean> {
+    return (await this.db(db).smsMessage.count({ where: { tenantId, dedupKey } })) > 0;
+  }
+
+  /** Whether an e-mail of this type and step about the booking is recorded (the notice's, earlier). */
+  async hasBookingEmail(
+    tenantId: string,
+    bookingId: string,
+    type: EmailTemplateType,
+    step: number,
+    db?: Db,
+  ): Promise<boolean> {
+    const count = await this.db(db).outboundEmail.count({
+      where: { tenantId, subjectType: 'booking', subjectId: bookingId, type, step },
+    });
+    return count > 0;
+  }
+
+  /** A booking with its lead (the customer's name, contact and address), deleted ones included. */
+  bookingWithLead(tenantId: string, id: string, db?: Db): Promise<DueReminder | null> {
+    return this.db(db).booking.findFirst({ where: { tenantId, id }, include: { lead: true } });
   }
 
   findMessage(tenantId: string, id: string, db?: Db): Promise<SmsMessage | null> {

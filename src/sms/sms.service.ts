@@ -128,6 +128,33 @@ export class SmsService {
     return message;
   }
 
+  /**
+   * Records a text that must go out once for one event (`dedupKey`, unique per tenant), in the
+   * caller's transaction; null when a text with that key exists already (a redelivered job).
+   */
+  async queueTextOnce(work: Work, input: QueueTextInput & { dedupKey: string }): Promise<SmsMessage | null> {
+    const body = toGsm7(input.body);
+    const info = segmentInfo(body);
+    const message = await this.repository.createMessageOnce(
+      work.tenantId,
+      {
+        direction: 'outbound',
+        leadId: input.leadId,
+        bookingId: input.bookingId ?? null,
+        phone: input.phone,
+        body,
+        type: input.type,
+        status: 'queued',
+        segments: info.segments,
+        encoding: info.encoding,
+        dedupKey: input.dedupKey,
+      },
+      work.tx,
+    );
+    if (message) await work.enqueue('sms.send', { tenantId: work.tenantId, smsMessageId: message.id });
+    return message;
+  }
+
   // API ---------------------------------------------------------------------------------------------
 
   async list(principal: Principal, query: SmsQueryDto): Promise<SmsPageDto> {

@@ -213,13 +213,18 @@ describe('gmail intake', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.to).toContain('mette.holm@gmail.com');
     expect(sent[0]!.to).not.toContain('leadpoint');
-    expect(sent[0]!.subject).toBe('Tak for din forespørgsel om Flytterengøring');
+    expect(sent[0]!.subject).toBe('Tak for din forespørgsel om flytterengøring');
     // A portal's mail is answered in a new thread, never in the portal's.
     expect(sent[0]!.requestedThreadId).toBeUndefined();
     const body = sent[0]!.parsed.text ?? '';
-    expect(body).toContain('Hej Mette Holm Sørensen');
+    // By first name, the service in lower case mid-sentence.
+    expect(body).toMatch(/^Hej Mette\r?\n/);
+    expect(body).toContain('Tak for din forespørgsel om flytterengøring på ');
     // 4 hours × 349.00 kr. + 25 % VAT = 1 745,00 kr.
-    expect(body).toContain('1.745,00 kr. inkl. moms');
+    expect(body).toContain('Vi anslår opgaven til ca. 4 timer, svarende til ca. 1.745,00 kr. inkl. moms.');
+    // Tuesday 10.00, a confident lead with a phone: the offer goes out right after this mail.
+    expect(body).toContain('Om lidt får du en SMS med ledige tider.');
+    expect(body).not.toMatch(/\{\{|Ukendt|efter aftale|et antal/);
 
     const after = await eventually(
       async () => {
@@ -279,6 +284,47 @@ describe('gmail intake', () => {
     await eventually(async () => (gmail.sent().length > 0 ? gmail.sent() : null), { what: 'the reply' });
   });
 
+  /** Pastes a fixture's mail through POST /leads/intake and waits for the reply the customer gets. */
+  async function replyTo(name: string): Promise<{ subject: string; body: string }> {
+    const fixture = fixtures.find((f) => f.name === name)!;
+    const response = await test.app.inject({
+      method: 'POST',
+      url: '/api/leads/intake',
+      headers: admin.auth,
+      payload: { text: `From: ${fixture.from}\nSubject: ${fixture.subject}\n\n${fixture.text}` },
+    });
+    expect(response.statusCode).toBe(201);
+    const to = String(fixture.expected.customerEmail);
+    const mail = await eventually(async () => gmail.sent().find((m) => m.to?.includes(to)), {
+      what: `the reply to ${to}`,
+    });
+    await drainTenant(test.app, tenant.id);
+    expect(gmail.sent().filter((m) => m.to?.includes(to))).toHaveLength(1);
+    return { subject: mail.subject ?? '', body: mail.parsed.text ?? '' };
+  }
+
+  it('promises no SMS to a customer who gave no phone number: we write to them instead', async () => {
+    const { subject, body } = await replyTo('leadpoint-missing-phone');
+    expect(subject).toBe('Tak for din forespørgsel om fast rengøring');
+    expect(body).toMatch(/^Hej Ahmad\r?\n/);
+    expect(body).not.toContain('SMS');
+    expect(body).toContain('Vi skriver til dig snarest for at aftale en tid.');
+    expect(body).not.toMatch(/\{\{|Ukendt|efter aftale|et antal/);
+  });
+
+  it('says when the SMS comes when the quiet hours hold it back, instead of "om lidt"', async () => {
+    const evening = upcomingLocal({ weekday: 2, time: '22:30' });
+    test.clock.set(evening);
+    try {
+      const { body } = await replyTo('leadpoint-vinduespudsning');
+      expect(body).not.toContain('Om lidt');
+      // Tuesday 22.30: the tenant's quiet hours (21.00–08.00) end on Wednesday at 08.00.
+      expect(body).toContain('Du får en SMS med ledige tider i morgen fra kl. 08.00.');
+    } finally {
+      test.clock.set(upcomingLocal({ weekday: 2, time: '10:00' }));
+    }
+  });
+
   it('answers a customer who wrote to us directly in their own thread, with In-Reply-To', async () => {
     const fixture = fixtures.find((f) => f.name === 'email-customer-direct')!;
     const message = gmail.addMessage({
@@ -323,7 +369,7 @@ describe('gmail intake', () => {
     expect(await leadsOf(old.id)).toHaveLength(0);
     // Only the new lead is answered (and the test waits for it, so no reply spills into the next test).
     await eventually(async () => gmail.sent().length === 1, { what: 'the reply' });
-    expect(gmail.sent()[0]!.subject).toBe('Tak for din forespørgsel om Flytterengøring');
+    expect(gmail.sent()[0]!.subject).toBe('Tak for din forespørgsel om flytterengøring');
   });
 
   it('the same push five times and the same message imported five times make one lead and one reply', async () => {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import { segmentInfo } from '../../src/sms/text/gsm7.js';
-import { confirmationText, offerText, reminderText } from '../../src/sms/text/sms-texts.js';
+import {
+  bookingCancelledText,
+  bookingMovedText,
+  confirmationText,
+  offerText,
+  reminderText,
+} from '../../src/sms/text/sms-texts.js';
 
 /**
  * The Danish forms (core/format/danish.ts) are longer than the old ones ("torsdag d. 24. september
@@ -73,5 +79,54 @@ describe('SMS segment budgets with the Danish forms', () => {
       'Påmindelse: Vi kommer torsdag d. 24. september kl. 10.00, Søndergade 4, 8000 Aarhus C. Mvh Rendetalje ApS',
     );
     expect(segmentInfo(reminder)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+  });
+
+  it('keeps the notices of a booking moved or cancelled by staff at one segment for a usual address', () => {
+    const address = 'Søndergade 4, 8000 Aarhus C';
+    const moved = bookingMovedText({
+      tenantName: 'Rendetalje ApS',
+      timezone: zone,
+      startsAt: slots[0]!.startsAt,
+      hours: '12.25',
+      address,
+    });
+    expect(moved).toBe(
+      'Din booking er ændret. Vi kommer nu torsdag d. 24. september kl. 10.00 (ca. 12,25 timer), ' +
+        'Søndergade 4, 8000 Aarhus C. Mvh Rendetalje ApS',
+    );
+    expect(segmentInfo(moved)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+    const cancelled = bookingCancelledText({
+      tenantName: 'Rendetalje ApS',
+      timezone: zone,
+      startsAt: slots[0]!.startsAt,
+      address,
+    });
+    expect(cancelled).toBe(
+      'Vi har aflyst din booking torsdag d. 24. september kl. 10.00, Søndergade 4, 8000 Aarhus C. ' +
+        'Kontakt os, hvis du ønsker en ny tid. Mvh Rendetalje ApS',
+    );
+    expect(segmentInfo(cancelled)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+  });
+
+  it('greets by first name, a company by its whole name, and nobody as "Ukendt"', () => {
+    const greetingOf = (customerName: string) =>
+      offerText({
+        customerName,
+        tenantName: 'R',
+        timezone: zone,
+        slots,
+        hours: 2,
+        hourlyRate: '349',
+        vatRate: '25',
+      }).split('\n')[0];
+    expect(greetingOf('Mette Holm Sørensen')).toBe('Hej Mette. Tak for din henvendelse. Vi kan komme:');
+    expect(greetingOf('Ukendt kunde')).toBe('Hej. Tak for din henvendelse. Vi kan komme:');
+    expect(greetingOf('Fynsk Revision ApS')).toBe(
+      'Hej Fynsk Revision ApS. Tak for din henvendelse. Vi kan komme:',
+    );
+    // A long company name would push the offer to a third segment: the plain greeting then.
+    expect(greetingOf('Nordjysk Erhvervsrengøring og Vinduespudsning ApS')).toBe(
+      'Hej. Tak for din henvendelse. Vi kan komme:',
+    );
   });
 });

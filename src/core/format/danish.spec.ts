@@ -6,6 +6,8 @@ import {
   formatClock,
   formatDate,
   formatDateTime,
+  firstNameOf,
+  formatAddress,
   formatDay,
   formatHourlyPrice,
   formatHours,
@@ -15,6 +17,8 @@ import {
   formatShortDate,
   formatShortDateTime,
   formatTime,
+  greetingFor,
+  serviceInSentence,
 } from './danish.js';
 
 const CPH = 'Europe/Copenhagen';
@@ -115,5 +119,31 @@ describe('Danish phone numbers', () => {
   it('leaves any other number as given', () => {
     expect(formatPhone('+46701234567')).toBe('+46701234567');
     expect(formatPhone('+45123')).toBe('+45123');
+  });
+});
+
+describe('Danish names, services and addresses', () => {
+  it('greets by first name, a company by its name, and with a plain "Hej" without one', () => {
+    expect(firstNameOf('Mette Holm Sørensen')).toBe('Mette');
+    expect(greetingFor('Mette Holm Sørensen')).toBe('Hej Mette');
+    expect(greetingFor('Fynsk Revision ApS')).toBe('Hej Fynsk Revision ApS');
+    expect(greetingFor('Bager Hansen A/S')).toBe('Hej Bager Hansen A/S');
+    expect(greetingFor('Ukendt kunde')).toBe('Hej');
+    expect(greetingFor(null)).toBe('Hej');
+    expect(greetingFor('   ')).toBe('Hej');
+  });
+
+  it('writes a service in lower case mid-sentence, keeping capitals that are meant', () => {
+    expect(serviceInSentence('Flytterengøring')).toBe('flytterengøring');
+    expect(serviceInSentence('Fast rengøring')).toBe('fast rengøring');
+    expect(serviceInSentence('ABC-rengøring')).toBe('ABC-rengøring');
+    expect(serviceInSentence('')).toBe('rengøring');
+  });
+
+  it('writes an address from the parts a lead gave', () => {
+    expect(formatAddress('Søndergade 4', '8000', 'Aarhus C')).toBe('Søndergade 4, 8000 Aarhus C');
+    expect(formatAddress('', '8000', 'Aarhus C')).toBe('8000 Aarhus C');
+    expect(formatAddress('Søndergade 4', '', '')).toBe('Søndergade 4');
+    expect(formatAddress('', '', '')).toBe('');
   });
 });

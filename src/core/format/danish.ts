@@ -126,7 +126,14 @@ export function serviceInSentence(serviceType: string | null | undefined): strin
 }
 
 /** "Søndergade 4, 8000 Aarhus C", leaving out the parts a lead did not give. */
-export function formatAddress(address: string | null, postalCode: string | null, city: string | null): string {
-  const town = [postalCode, city].map((part) => (part ?? '').trim()).filter(Boolean).join(' ');
+export function formatAddress(
+  address: string | null,
+  postalCode: string | null,
+  city: string | null,
+): string {
+  const town = [postalCode, city]
+    .map((part) => (part ?? '').trim())
+    .filter(Boolean)
+    .join(' ');
   return [(address ?? '').trim(), town].filter(Boolean).join(', ');
 }

@@ -15,6 +15,9 @@ export interface TenantJob {
   tenantId: string;
 }
 
+/** A booking change made by staff that the customer is told of (docs/architecture.md, step 7). */
+export type BookingNoticeKind = 'confirmed' | 'moved' | 'cancelled';
+
 export interface JobPayloads {
   /** Daily: removes processed inbound events, relayed outbox rows and dead refresh tokens past retention. */
   'maintenance.prune': { retentionDays: number };
@@ -45,6 +48,17 @@ export interface JobPayloads {
   'sms.status': TenantJob & { inboundEventId: string };
   /** Every 15 minutes: reminder texts and e-mails for bookings in the next 24 h, per tenant (fan-out). */
   'sms.reminders': Record<string, never>;
+  /**
+   * Tells the customer of one booking change by staff (confirmed, moved, cancelled) by SMS and e-mail,
+   * once per change (`revision`: the booking's revision the change made). `smsOnly`: the e-mail went at
+   * once and the text waited for the end of the quiet hours.
+   */
+  'bookings.notify-customer': TenantJob & {
+    bookingId: string;
+    kind: BookingNoticeKind;
+    revision: number;
+    smsOnly?: boolean;
+  };
   /**
    * Puts an invoice into Billy (contact, product, invoice with our reference as externalId), approves it
    * there when it is approved here, and reads back Billy's number and totals. No-op without Billy.
@@ -78,6 +92,7 @@ export const JOBS: { readonly [N in JobName]: JobDefinition } = {
   'sms.inbound': { queue: 'sms', attempts: 6 },
   'sms.status': { queue: 'sms', attempts: 6 },
   'sms.reminders': { queue: 'sms', attempts: 3 },
+  'bookings.notify-customer': { queue: 'sms', attempts: 6 },
   'billing.push-invoice': { queue: 'billing', attempts: 8 },
   'billing.poll-payments': { queue: 'billing', attempts: 3 },
   'billing.mark-overdue': { queue: 'billing', attempts: 3 },

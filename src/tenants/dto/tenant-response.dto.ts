@@ -5,6 +5,7 @@ import { BillyInvoiceState } from '../../generated/prisma/enums.js';
 import {
   tenantRules,
   type ClosedDays,
+  type CustomerNotices,
   type ExtractionRules,
   type SlotRules,
   type SmsRules,
@@ -12,6 +13,7 @@ import {
 } from '../tenant-defaults.js';
 import {
   ClosedDaysDto,
+  CustomerNoticesDto,
   ExtractionRulesDto,
   SlotRulesDto,
   SmsRulesDto,
@@ -34,6 +36,7 @@ export class TenantResponseDto {
   @ApiProperty({ type: ClosedDaysDto }) closedDays!: ClosedDays;
   @ApiProperty({ type: ExtractionRulesDto }) extractionRules!: ExtractionRules;
   @ApiProperty({ type: SmsRulesDto }) smsRules!: SmsRules;
+  @ApiProperty({ type: CustomerNoticesDto }) customerNotices!: CustomerNotices;
   @ApiProperty({ type: [String], example: ['leadpoint.dk'] }) leadSenderDomains!: string[];
   @ApiProperty({ type: String, nullable: true, example: '+4512345678' }) smsNumber!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'info@rendetalje.dk' }) gmailAddress!: string | null;
@@ -48,6 +51,7 @@ export class TenantResponseDto {
     const {
       extractionRules: _extraction,
       smsRules: _sms,
+      customerNotices: _notices,
       leadSenderDomains: _senders,
       smsNumber: _smsNumber,
       gmailAddress: _gmail,

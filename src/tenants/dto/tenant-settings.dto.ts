@@ -16,6 +16,7 @@ import {
 
 import type {
   ClosedDays,
+  CustomerNotices,
   ExtractionRules,
   SlotRules,
   SmsRules,
@@ -151,4 +152,22 @@ export class SmsRulesDto implements SmsRules {
   @Min(0)
   @Max(1_000_000)
   dailyCap!: number;
+}
+
+/** Which booking changes made by staff the customer hears of (an SMS and an e-mail each). */
+export class CustomerNoticesDto implements CustomerNotices {
+  @ApiProperty({
+    example: true,
+    description: 'A booking created confirmed by staff, or a pending one confirmed: "Tak! Du er booket …"',
+  })
+  @IsBoolean()
+  bookingConfirmed!: boolean;
+
+  @ApiProperty({ example: true, description: 'A confirmed booking moved (time, length or team) by PATCH' })
+  @IsBoolean()
+  bookingMoved!: boolean;
+
+  @ApiProperty({ example: true, description: 'A booking cancelled by staff' })
+  @IsBoolean()
+  bookingCancelled!: boolean;
 }

@@ -20,6 +20,7 @@ import {
 import { BillyInvoiceState } from '../../generated/prisma/enums.js';
 import {
   ClosedDaysDto,
+  CustomerNoticesDto,
   ExtractionRulesDto,
   SlotRulesDto,
   SmsRulesDto,
@@ -108,6 +109,16 @@ export class UpdateTenantDto {
   @ValidateNested()
   @Type(() => SmsRulesDto)
   smsRules?: SmsRulesDto;
+
+  @ApiPropertyOptional({
+    type: CustomerNoticesDto,
+    description: 'Replaced whole: every kind must be named. false stops that SMS and e-mail to customers.',
+  })
+  @IsOptionalNotNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CustomerNoticesDto)
+  customerNotices?: CustomerNoticesDto;
 
   @ApiPropertyOptional({ type: [String], example: ['leadpoint.dk'], description: 'Lower-case domains' })
   @IsOptionalNotNull()
