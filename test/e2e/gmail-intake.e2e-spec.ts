@@ -300,6 +300,13 @@ describe('gmail intake', () => {
     });
     await drainTenant(test.app, tenant.id);
     expect(gmail.sent().filter((m) => m.to?.includes(to))).toHaveLength(1);
+    // Deleted again, so the same mail pasted by another test is a new lead there.
+    const removed = await test.app.inject({
+      method: 'DELETE',
+      url: `/api/leads/${response.json().lead.id}`,
+      headers: admin.auth,
+    });
+    expect(removed.statusCode).toBe(204);
     return { subject: mail.subject ?? '', body: mail.parsed.text ?? '' };
   }
 
