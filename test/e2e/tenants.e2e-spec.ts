@@ -93,6 +93,7 @@ describe('tenant administration', () => {
         closedDays: { danishPublicHolidays: true, dates: [] },
         extractionRules: expect.objectContaining({ minimumConfidence: 0.7 }),
         smsRules: { quietHoursStart: '21:00', quietHoursEnd: '08:00', dailyCap: 500 },
+        customerNotices: { bookingConfirmed: true, bookingMoved: true, bookingCancelled: true },
         leadSenderDomains: [],
         smsNumber: null,
         gmailAddress: null,
@@ -777,7 +778,8 @@ describe('tenant administration', () => {
         admin: { id: expect.any(String), email: payload.adminEmail, name: 'Chef' },
       });
       const tenantId = body.tenant.id;
-      expect(await ownerDb().emailTemplate.count({ where: { tenantId } })).toBe(4);
+      // lead_response, booking_confirmation, booking_moved, booking_cancelled, booking_reminder, invoice_reminder.
+      expect(await ownerDb().emailTemplate.count({ where: { tenantId } })).toBe(6);
       expect(
         await ownerDb().membership.findFirst({ where: { tenantId, userId: body.admin.id } }),
       ).toMatchObject({ role: 'admin' });

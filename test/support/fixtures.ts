@@ -37,7 +37,7 @@ export async function createTenant(name = 'Testfirma'): Promise<TenantFixture> {
   const slug = `t-${randomUUID().slice(0, 12)}`;
   const tenant = await ownerDb().tenant.create({ data: { name, slug, ...defaultTenantSettings() } });
   const team = await ownerDb().team.create({ data: { tenantId: tenant.id, name: DEFAULT_TEAM_NAME } });
-  // Like a tenant made by POST /tenants: the four Danish templates, so features that e-mail can.
+  // Like a tenant made by POST /tenants: the six Danish templates, so features that e-mail can.
   await ownerDb().emailTemplate.createMany({
     data: DEFAULT_EMAIL_TEMPLATES.map((template) => ({ tenantId: tenant.id, ...template })),
   });
