@@ -540,4 +540,67 @@ describe('migrator against a real PostgreSQL', () => {
       });
     });
   });
+
+  describe('the Danish e-mail templates data migration', () => {
+    const NOTICES = '20261207013000_customer_notices';
+    const TEMPLATES = '20261207013100_email_templates_danish';
+    // The lead_response every tenant was seeded with before it.
+    const OLD_SUBJECT = 'Tak for din forespørgsel om {{serviceType}}';
+    const OLD_CONTENT = [
+      'Hej {{customerName}}',
+      '',
+      'Tak for din forespørgsel om {{serviceType}} på {{address}}.',
+      'Vi anslår opgaven til {{estimatedHours}} timer, i alt ca. {{estimatedPrice}} kr. inkl. moms.',
+      '',
+      'Du modtager om lidt en SMS med tre ledige tider. Svar blot med 1, 2 eller 3 for at booke.',
+      '',
+      'Venlig hilsen',
+      '{{companyName}}',
+    ].join('\n');
+
+    it('rewords a template still equal to the old default, leaves an edited one alone, and adds the new ones', async () => {
+      const { adminUrl } = scratchDatabase();
+      const dir = await emptyTempDir();
+      await cp(REAL_MIGRATIONS, dir, { recursive: true });
+      await rm(join(dir, NOTICES), { recursive: true });
+      await rm(join(dir, TEMPLATES), { recursive: true });
+      await migrate({ adminUrl, migrationsDir: dir });
+
+      const [untouched, edited] = [randomUUID(), randomUUID()];
+      await withClient(adminUrl, async (client) => {
+        for (const tenantId of [untouched, edited]) {
+          await client.query(
+            `INSERT INTO tenants (id, name, slug, working_hours, slot_rules, closed_days, extraction_rules, sms_rules, updated_at)
+             VALUES ($1, 'Rendetalje', $2, '{}', '{}', '[]', '{}', '{}', now())`,
+            [tenantId, uniqueName('slug')],
+          );
+          const content = tenantId === edited ? OLD_CONTENT.replace('Hej', 'Kære') : OLD_CONTENT;
+          await client.query(
+            `INSERT INTO email_templates (id, tenant_id, type, name, subject, content, updated_at)
+             VALUES ($1, $2, 'lead_response', 'Svar på forespørgsel', $3, $4, now())`,
+            [randomUUID(), tenantId, OLD_SUBJECT, content],
+          );
+        }
+      });
+      await cp(join(REAL_MIGRATIONS, NOTICES), join(dir, NOTICES), { recursive: true });
+      await cp(join(REAL_MIGRATIONS, TEMPLATES), join(dir, TEMPLATES), { recursive: true });
+      expect((await migrate({ adminUrl, migrationsDir: dir })).applied).toEqual([NOTICES, TEMPLATES]);
+
+      const templates = await withClient(adminUrl, async (client) => {
+        const { rows } = await client.query<{ tenant_id: string; type: string; content: string }>(
+          'SELECT tenant_id, type::text, content FROM email_templates ORDER BY type',
+        );
+        return rows;
+      });
+      const of = (tenantId: string, type: string) =>
+        templates.find((row) => row.tenant_id === tenantId && row.type === type)?.content;
+      expect(of(untouched, 'lead_response')).toContain('{{nextStep}}');
+      expect(of(untouched, 'lead_response')).not.toContain('om lidt');
+      expect(of(edited, 'lead_response')).toBe(OLD_CONTENT.replace('Hej', 'Kære'));
+      for (const tenantId of [untouched, edited]) {
+        expect(of(tenantId, 'booking_moved')).toContain('Vi har ændret din booking.');
+        expect(of(tenantId, 'booking_cancelled')).toContain('Vi har aflyst din {{serviceType}}');
+      }
+    });
+  });
 });
