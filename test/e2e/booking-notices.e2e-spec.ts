@@ -166,6 +166,14 @@ describe('the customer hears of every booking change', () => {
         'Opgave: flytterengøring, ca. 2,5 timer, i alt ca. 1.090,63 kr. inkl. moms.',
       );
       await eventually(async () => liveEvents(setup, bookingId).length === 1, { what: 'the calendar event' });
+      // The same POST retried (a client that lost the answer): the team's time is taken, 409, nothing sent.
+      const retried = await test.app.inject({
+        method: 'POST',
+        url: '/api/bookings',
+        headers: setup.admin.auth,
+        payload: { leadId, startsAt: startsAt.toISOString(), durationHours: 2.5 },
+      });
+      expect(retried.statusCode).toBe(409);
 
       // Moved by two hours: the customer is told the new time; the same PATCH again changes nothing.
       const later = new Date(startsAt.getTime() + 2 * 3600_000);
