@@ -129,7 +129,12 @@ export class BookingNoticeService {
       }
       await this.activities.record(tx, {
         type: 'booking',
-        title: told.length > 0 ? TITLE[notice.kind] : 'Kunden har ikke fået besked endnu',
+        title:
+          told.length > 0
+            ? TITLE[notice.kind]
+            : waiting
+              ? 'SMS til kunden venter'
+              : 'Kunden har ikke fået besked',
         description: [told.length > 0 ? `Sendt på ${told.join(' og ')}` : null, ...notes]
           .filter(Boolean)
           .join('. '),
