@@ -243,7 +243,7 @@ describe('gmail intake', () => {
 
     const metrics = await test.app.inject({ method: 'GET', url: '/api/metrics' });
     expect(metrics.body).toMatch(
-      /renos_job_duration_seconds_count\{queue="intake",job="gmail.import",outcome="completed"\} [1-9]/,
+      /renos_job_duration_seconds_count\{queue="intake",job="intake.import-message",outcome="completed"\} [1-9]/,
     );
   });
 
@@ -335,7 +335,7 @@ describe('gmail intake', () => {
       data: Array.from({ length: 5 }, () => ({
         tenantId: tenant.id,
         queue: 'intake',
-        jobName: 'gmail.import',
+        jobName: 'intake.import-message',
         payload: { tenantId: tenant.id, messageId: message.id },
       })),
     });
@@ -364,7 +364,7 @@ describe('gmail intake', () => {
       data: Array.from({ length: 5 }, () => ({
         tenantId: tenant.id,
         queue: 'intake',
-        jobName: 'gmail.import',
+        jobName: 'intake.import-message',
         payload: { tenantId: tenant.id, messageId: message.id },
       })),
     });
@@ -548,10 +548,10 @@ describe('gmail intake', () => {
   it('marks the mailbox as needing attention when the token is revoked, and does not loop', async () => {
     oauth.revoke(REFRESH_TOKEN);
     deliverPortalMail({ subject: 'Nyt lead: token tilbagekaldt' });
-    const before = new Set(await outboxRowIds(tenant.id, 'gmail.sync'));
+    const before = new Set(await outboxRowIds(tenant.id, 'intake.sync-mailbox'));
     const pushedAt = Date.now();
     await push({ messageId: 'push-revoked' });
-    const syncs = (await outboxRowIds(tenant.id, 'gmail.sync')).filter((id) => !before.has(id));
+    const syncs = (await outboxRowIds(tenant.id, 'intake.sync-mailbox')).filter((id) => !before.has(id));
     expect(syncs).toHaveLength(1);
     const integration = await eventually(
       async () => {
@@ -576,7 +576,7 @@ describe('gmail intake', () => {
     // No retry loop: the push's sync job ends failed for good after its one attempt. A retry would show
     // here as the job `delayed` in its backoff (5 s and up) instead, whatever else of this tenant's is
     // still scheduled from other tests (which is why draining the tenant cannot tell).
-    const [sync] = await eventually(() => jobOutcomes(test.app, 'gmail.sync', syncs), {
+    const [sync] = await eventually(() => jobOutcomes(test.app, 'intake.sync-mailbox', syncs), {
       what: 'the sync job to leave the queue and the worker',
       until: ([job]) => !['unqueued', 'waiting', 'prioritized', 'active'].includes(job!.state),
     });
