@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { Job } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { WorkerService } from '../../src/core/queue/worker.service.js';
 import type { MimePart } from '../../src/intake/extraction/mail-text.js';
 import { GeminiFake, GmailFake, GoogleOAuthFake, PubSubPusher, type MimePartInput } from '../fakes/index.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
@@ -428,6 +430,36 @@ describe('gmail intake', () => {
       { what: 'the retry to settle' },
     );
     expect(gmail.sent().filter((m) => m.to?.includes('mette.holm@gmail.com'))).toHaveLength(1);
+  });
+
+  it('sends one e-mail when two runs of its send job overlap (a job handed back while its first run still works)', async () => {
+    const to = 'overlap@example.dk';
+    const email = await ownerDb().outboundEmail.create({
+      data: {
+        tenantId: tenant.id,
+        subjectType: 'tenant',
+        subjectId: tenant.id,
+        type: 'lead_response',
+        to,
+        subject: 'Tak for din henvendelse',
+        body: 'Hej\n\nVi vender tilbage i dag.',
+      },
+    });
+    const payload = { tenantId: tenant.id, outboundEmailId: email.id };
+    const firstAttempt = { name: 'email.send', attemptsMade: 0, opts: { attempts: 8 } } as Job<
+      typeof payload
+    >;
+    const worker = test.app.get(WorkerService);
+    const run = () => worker.perform('email.send', payload, firstAttempt);
+    const outcomes = await Promise.allSettled([run(), run()]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    // The run that stood back retries later and finds the e-mail sent.
+    await run();
+    expect(gmail.sent().filter((mail) => mail.to?.includes(to))).toHaveLength(1);
+    expect(await ownerDb().outboundEmail.findUniqueOrThrow({ where: { id: email.id } })).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+    });
   });
 
   it('does not lose a lead when Redis is away at push time: recorded, answered, and imported once Redis is back', async () => {
