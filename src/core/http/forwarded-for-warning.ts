@@ -13,7 +13,7 @@ export function warnOnceAboutUntrustedForwardedFor(warn: (message: string) => vo
     warn(
       'X-Forwarded-For arrived but TRUST_PROXY is off: the client IP is the socket address (the proxy), ' +
         'so every user behind it shares one IP for rate limits, login throttling and the audit log. ' +
-        'Set TRUST_PROXY to the hop count or addresses of your proxies.',
+        'Set TRUST_PROXY to the hop count or addresses of your proxies (see docs/going-live.md).',
     );
   };
 }
