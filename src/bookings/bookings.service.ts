@@ -71,7 +71,7 @@ const syncCalendar = (work: Work, bookingId: string) =>
  */
 const notifyCustomer = (work: Work, booking: Booking, kind: BookingNoticeKind) =>
   work.enqueue(
-    'bookings.notify-customer',
+    'sms.booking-notice',
     { tenantId: work.tenantId, bookingId: booking.id, kind, revision: booking.revision },
     { dedupId: `booking-notice:${booking.id}:${kind}:${booking.revision}` },
   );

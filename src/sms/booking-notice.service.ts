@@ -61,7 +61,7 @@ export class BookingNoticeService {
     private readonly clock: Clock,
   ) {}
 
-  async notify(notice: JobPayloads['bookings.notify-customer']): Promise<BookingNoticeOutcome> {
+  async notify(notice: JobPayloads['sms.booking-notice']): Promise<BookingNoticeOutcome> {
     const tenantId = this.db.tenantId;
     const now = this.clock.now();
     const booking = await this.repository.bookingWithLead(tenantId, notice.bookingId);
@@ -83,7 +83,7 @@ export class BookingNoticeService {
         const quietEnd = quietHoursEndAfter(now, profile.smsRules, profile.timezone);
         if (quietEnd && !(await this.repository.hasMessageWithKey(tenantId, key, tx))) {
           await work.enqueue(
-            'bookings.notify-customer',
+            'sms.booking-notice',
             { ...notice, smsOnly: true },
             { availableAt: quietEnd, dedupId: `${key}:sms` },
           );
@@ -151,7 +151,7 @@ export class BookingNoticeService {
   /** Whether an earlier run already told this change (its text or its e-mail is recorded). */
   private async alreadyTold(
     booking: DueReminder,
-    notice: JobPayloads['bookings.notify-customer'],
+    notice: JobPayloads['sms.booking-notice'],
     key: string,
   ): Promise<boolean> {
     if (await this.repository.hasMessageWithKey(booking.tenantId, key)) return true;
@@ -167,7 +167,7 @@ export class BookingNoticeService {
 /** The change is still what the booking is: a notice about a time that changed again is not sent. */
 function stillTrue(
   booking: DueReminder,
-  notice: JobPayloads['bookings.notify-customer'],
+  notice: JobPayloads['sms.booking-notice'],
   now: Date,
 ): boolean {
   switch (notice.kind) {

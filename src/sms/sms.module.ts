@@ -27,7 +27,7 @@ import { TwilioWebhooksController } from './twilio-webhooks.controller.js';
 /**
  * SMS booking (docs/architecture.md, steps 3, 4 and 7): the offer of three times, the customer's reply
  * (booking, opt-out, help), delivery callbacks, reminders, the customer's notice of a booking change
- * by staff (`bookings.notify-customer`), and GET/POST /sms. On top of the feature
+ * by staff (`sms.booking-notice`), and GET/POST /sms. On top of the feature
  * modules: it books through BookingsService, asks CalendarModule for slots and e-mails through
  * EmailModule; nothing below imports it (the intake asks for an offer with the `sms.offer` job).
  */

@@ -19,7 +19,7 @@ import { fieldsOf, newPhone } from '../support/http.js';
  * the job runs — never as a text to a number that opted out, and in the quiet hours as the e-mail at
  * once and the text at 08.00. The team's calendar event follows each change.
  */
-const NOTICE = 'bookings.notify-customer' as const;
+const NOTICE = 'sms.booking-notice' as const;
 
 describe('the customer hears of every booking change', () => {
   let cloud: FakeCloud;

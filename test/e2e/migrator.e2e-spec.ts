@@ -542,8 +542,8 @@ describe('migrator against a real PostgreSQL', () => {
   });
 
   describe('the Danish e-mail templates data migration', () => {
-    const NOTICES = '20261207013000_customer_notices';
-    const TEMPLATES = '20261207013100_email_templates_danish';
+    const NOTICES = '20261207020000_customer_notices';
+    const TEMPLATES = '20261207020100_email_templates_danish';
     // The lead_response every tenant was seeded with before it.
     const OLD_SUBJECT = 'Tak for din forespørgsel om {{serviceType}}';
     const OLD_CONTENT = [

@@ -4,13 +4,13 @@ import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decora
 import type { JobPayloads } from '../../core/queue/jobs.js';
 import { BookingNoticeService, type BookingNoticeOutcome } from '../booking-notice.service.js';
 
-/** Payload of `bookings.notify-customer`: one booking change by staff to tell the customer of. */
-export type BookingNoticePayload = JobPayloads['bookings.notify-customer'];
+/** Payload of `sms.booking-notice`: one booking change by staff to tell the customer of. */
+export type BookingNoticePayload = JobPayloads['sms.booking-notice'];
 
 /** Tells the customer of one booking change; a second run of the same change sends nothing. */
 @Injectable()
-@HandlesJob('bookings.notify-customer')
-export class BookingNoticeProcessor implements JobHandler<'bookings.notify-customer'> {
+@HandlesJob('sms.booking-notice')
+export class BookingNoticeProcessor implements JobHandler<'sms.booking-notice'> {
   constructor(private readonly notices: BookingNoticeService) {}
 
   handle(payload: BookingNoticePayload): Promise<BookingNoticeOutcome> {
