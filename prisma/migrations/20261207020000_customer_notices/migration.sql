@@ -1,3 +1,6 @@
+-- Booking notices (a tenant's customerNotices, a text's dedup key) and the two new e-mail template
+-- types. Written with IF NOT EXISTS: a development database that ran this under an earlier folder name
+-- takes it again without failing.
 -- AlterEnum
 -- This migration adds more than one value to an enum.
 -- With PostgreSQL versions 11 and earlier, this is not possible
@@ -6,14 +9,14 @@
 -- the enum.
 
 
-ALTER TYPE "EmailTemplateType" ADD VALUE 'booking_moved';
-ALTER TYPE "EmailTemplateType" ADD VALUE 'booking_cancelled';
+ALTER TYPE "EmailTemplateType" ADD VALUE IF NOT EXISTS 'booking_moved';
+ALTER TYPE "EmailTemplateType" ADD VALUE IF NOT EXISTS 'booking_cancelled';
 
 -- AlterTable
-ALTER TABLE "tenants" ADD COLUMN     "customer_notices" JSONB NOT NULL DEFAULT '{"bookingConfirmed": true, "bookingMoved": true, "bookingCancelled": true}';
+ALTER TABLE "tenants" ADD COLUMN IF NOT EXISTS "customer_notices" JSONB NOT NULL DEFAULT '{"bookingConfirmed": true, "bookingMoved": true, "bookingCancelled": true}';
 
 -- AlterTable
-ALTER TABLE "sms_messages" ADD COLUMN     "dedup_key" TEXT;
+ALTER TABLE "sms_messages" ADD COLUMN IF NOT EXISTS "dedup_key" TEXT;
 
 -- CreateIndex
-CREATE UNIQUE INDEX "sms_messages_tenant_id_dedup_key_key" ON "sms_messages"("tenant_id", "dedup_key");
+CREATE UNIQUE INDEX IF NOT EXISTS "sms_messages_tenant_id_dedup_key_key" ON "sms_messages"("tenant_id", "dedup_key");
