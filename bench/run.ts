@@ -296,9 +296,12 @@ async function main(): Promise<number> {
       }
       const runs = sides.map((): LoadResult[] => []);
       const singles = sides.map((): LoadResult[] => []);
+      // Each run starts once the server has answered a probe: requests still queued from the run
+      // before (50 connections' worth on a slow server) would otherwise eat into the next window.
       for (let r = 0; r < OPTIONS.repeats; r++) {
         for (const [i, side] of sides.entries()) {
           await side.before?.();
+          await probe(side.options);
           runs[i]!.push(await load(side.options));
         }
       }
@@ -306,6 +309,7 @@ async function main(): Promise<number> {
         for (let r = 0; r < OPTIONS.repeats; r++) {
           for (const [i, side] of sides.entries()) {
             await side.before?.();
+            await probe(side.options);
             singles[i]!.push(
               await load({ ...side.options, connections: 1, durationSeconds: OPTIONS.single }),
             );
