@@ -16,7 +16,7 @@
 // doubles anything.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,8 @@ const KEEP = given.has('keep');
 const ONLY = given.get('only')?.split(',');
 const phase = (name: string) => !ONLY || ONLY.includes(name);
 const OUT = resolve(given.get('out') ?? 'bench/results/latest.md');
+/** The machine's 1-minute load average when the run started: above the core count, read ratios only. */
+const LOAD_AT_START = loadavg()[0]!;
 
 // Targets (issue 14) ------------------------------------------------------------------------------
 
@@ -864,7 +866,7 @@ function render(rows: Row[], details: string[], seconds: number): string {
     '',
     ...details.map((line) => `- ${line}`),
     ...(details.length > 0 ? [''] : []),
-    `Total run ${seconds.toFixed(0)} s.`,
+    `Total run ${seconds.toFixed(0)} s. Load average (1 min) ${LOAD_AT_START.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end, on ${cpus().length} cores.`,
     '',
   ];
   return lines.join('\n');
