@@ -371,14 +371,18 @@ describe('gmail intake', () => {
       }
       const syncRows = () =>
         ownerDb().outboxJob.findMany({
-          where: { tenantId: tenant.id, jobName: 'gmail.sync', dedupId: `gmail-sync-${tenant.id}` },
+          where: {
+            tenantId: tenant.id,
+            jobName: 'intake.sync-mailbox',
+            dedupId: `intake-sync-mailbox-${tenant.id}`,
+          },
           select: { status: true },
         });
       await eventually(async () => (await syncRows()).every((row) => row.status === 'enqueued'), {
         what: 'the pushes relayed',
       });
       const waiting = (await intake.getJobs(['wait', 'prioritized'])).filter(
-        (job) => job.name === 'gmail.sync',
+        (job) => job.name === 'intake.sync-mailbox',
       );
       // Before: one sync job per push, all queued ahead of the imports they would write.
       expect(waiting).toHaveLength(1);

@@ -15,10 +15,10 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 /**
  * Jobs that read "everything new since the cursor": two of them waiting, or one waiting behind one
  * running, do the same work, so an add with a dedup id while one runs keeps one follow-up (BullMQ's
- * `keepLastIfActive`) and an add while one waits is that one. 2 000 pushes were 2 000 `gmail.sync`
+ * `keepLastIfActive`) and an add while one waits is that one. 2 000 pushes were 2 000 `intake.sync-mailbox`
  * jobs ahead of every import on the intake queue: the first lead waited 25 s (bench/README.md).
  */
-const COALESCED_WHILE_ACTIVE: ReadonlySet<JobName> = new Set<JobName>(['gmail.sync']);
+const COALESCED_WHILE_ACTIVE: ReadonlySet<JobName> = new Set<JobName>(['intake.sync-mailbox']);
 
 export interface AddJobOptions {
   /** The BullMQ job id; the outbox passes its row id so a relay and a sweep cannot add it twice. */
