@@ -11,6 +11,7 @@ import { normalizePhone } from '../core/phone/phone.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { EmailService } from '../email/email.service.js';
 import { LeadsService } from '../leads/leads.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import type { InboundEvent, Lead, SlotOffer } from '../generated/prisma/client.js';
 import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
 import type { FailureSummary } from '../integrations/provider-failure.js';
@@ -59,6 +60,7 @@ export class SmsReplyService {
     private readonly leads: LeadsService,
     private readonly availability: AvailabilityService,
     private readonly email: EmailService,
+    private readonly notifications: NotificationsService,
     private readonly clock: Clock,
   ) {}
 
@@ -85,8 +87,15 @@ export class SmsReplyService {
       const short = detail.slice(0, 300);
       if (!(await this.repository.finishInboundEvent(tenantId, event.id, 'failed', tx, short))) return;
       await this.recordInbound(tx, text, lead, null, 'kunne ikke behandles automatisk');
-      if (lead)
+      if (lead) {
         await this.leads.flagForAttention(tx, lead.id, `SMS-svar kunne ikke behandles: ${failure.message}`);
+        await this.notifications.leadNeedsPerson(work, {
+          lead,
+          cause: 'reply_failed',
+          key: text.sid,
+          reason: failure.message,
+        });
+      }
     });
   }
 
@@ -321,6 +330,13 @@ export class SmsReplyService {
       const tx = work.tx;
       await this.recordInbound(tx, text, lead, null);
       await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
+      // A person reads what the grammar cannot ("kan I komme torsdag i stedet?").
+      await this.notifications.unreadableReply(work, {
+        messageSid: text.sid,
+        body: text.body,
+        phone: text.phone,
+        lead,
+      });
       // Help only where a choice is expected, and at most once an hour per number.
       const open = batch?.slotOffers.filter((offer) => offer.status === 'offered') ?? [];
       if (!lead || open.length === 0 || (await this.repository.isOptedOut(tenantId, text.phone, tx))) return;

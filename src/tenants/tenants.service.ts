@@ -37,6 +37,8 @@ function settingsUpdate(dto: UpdateTenantDto): Prisma.TenantUpdateInput {
     leadSenderDomains: dto.leadSenderDomains,
     smsNumber: dto.smsNumber,
     gmailAddress: dto.gmailAddress,
+    notificationEmail: dto.notificationEmail,
+    offerReminderMinutes: dto.offerReminderMinutes,
   };
   return Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined));
 }

@@ -134,24 +134,27 @@ export class CredentialsRepository {
 
   /**
    * A call to the vendor failed. `needsAttention` only ever raises the flag here: a transient failure
-   * after a rejected key must not hide that the key is still rejected.
+   * after a rejected key must not hide that the key is still rejected. True when this call raised it
+   * (it was down): the row lock makes one of two concurrent failures the one that did.
    */
   async markFailure(
     tenantId: string,
     provider: IntegrationProvider,
     failure: { at: Date; code: string; message: string; needsAttention: boolean },
-  ): Promise<void> {
-    const fields = {
-      lastErrorAt: failure.at,
-      lastError: failure.message,
-      lastErrorCode: failure.code,
-      ...(failure.needsAttention ? { needsAttention: true } : {}),
-    };
-    await this.db.client.integrationAccount.upsert({
+    tx: ScopedTransaction,
+  ): Promise<boolean> {
+    const fields = { lastErrorAt: failure.at, lastError: failure.message, lastErrorCode: failure.code };
+    await tx.integrationAccount.upsert({
       where: { tenantId_provider: { tenantId, provider } },
       create: { tenantId, provider, ...fields },
       update: fields,
       select: { id: true },
     });
+    if (!failure.needsAttention) return false;
+    const raised = await tx.integrationAccount.updateMany({
+      where: { tenantId, provider, needsAttention: false },
+      data: { needsAttention: true },
+    });
+    return raised.count === 1;
   }
 }

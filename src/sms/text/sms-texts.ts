@@ -83,3 +83,21 @@ export function optOutText(input: { tenantName: string }): string {
 export function optInText(input: { tenantName: string }): string {
   return toGsm7(`Du modtager igen SMS fra ${input.tenantName}. Svar STOP for at afmelde.`);
 }
+
+/**
+ * The one reminder of an offer nobody has answered: the same numbers, and until when they can be
+ * answered (`answerBy`, when the times stop being held).
+ */
+export function offerReminderText(input: {
+  customerName: string;
+  tenantName: string;
+  timezone: string;
+  count: number;
+  answerBy: Date;
+}): string {
+  return toGsm7(
+    `Hej ${firstName(input.customerName)}. Vi har endnu ikke hørt fra dig. ` +
+      `${choices(Math.max(input.count, 1))} på SMS'en med ledige tider senest ` +
+      `${formatShortDateTime(input.answerBy, input.timezone)}. Mvh ${input.tenantName}`,
+  );
+}

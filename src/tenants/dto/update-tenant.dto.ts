@@ -127,4 +127,26 @@ export class UpdateTenantDto {
   @IsEmailAddress()
   @MaxLength(254)
   gmailAddress?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'kontor@rendetalje.dk',
+    nullable: true,
+    description: 'Where staff notifications are e-mailed; null: the feed only',
+  })
+  @IsOptional()
+  @IsEmailAddress()
+  @MaxLength(254)
+  notificationEmail?: string | null;
+
+  @ApiPropertyOptional({
+    example: 240,
+    minimum: 0,
+    maximum: 10080,
+    description: 'Minutes an SMS offer waits for an answer before its one reminder text; 0 sends none',
+  })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(0)
+  @Max(10080)
+  offerReminderMinutes?: number;
 }
