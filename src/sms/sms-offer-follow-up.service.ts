@@ -74,7 +74,7 @@ export class SmsOfferFollowUp {
           customerName: lead.customerName,
           tenantName: profile.name,
           timezone: profile.timezone,
-          count: open.length,
+          open: open.map((offer) => offer.choice),
           answerBy,
         }),
         type: 'offer_reminder',

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
 import { segmentInfo } from '../../src/sms/text/gsm7.js';
-import { confirmationText, offerText, reminderText } from '../../src/sms/text/sms-texts.js';
+import {
+  confirmationText,
+  offerReminderText,
+  offerText,
+  reminderText,
+} from '../../src/sms/text/sms-texts.js';
 
 /**
  * The Danish forms (core/format/danish.ts) are longer than the old ones ("torsdag d. 24. september
@@ -73,5 +78,23 @@ describe('SMS segment budgets with the Danish forms', () => {
       'Påmindelse: Vi kommer torsdag d. 24. september kl. 10.00, Søndergade 4, 8000 Aarhus C. Mvh Rendetalje ApS',
     );
     expect(segmentInfo(reminder)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+  });
+
+  it('keeps the reminder of an unanswered offer at one segment, naming the numbers still open', () => {
+    const reminder = (open: number[]) =>
+      offerReminderText({
+        customerName: 'Christoffer Hansen',
+        tenantName: 'Rendetalje ApS',
+        timezone: zone,
+        open,
+        answerBy: slots[0]!.startsAt,
+      });
+    expect(reminder([1, 2, 3])).toBe(
+      "Hej Christoffer. Vi har endnu ikke hørt fra dig. Svar 1, 2 eller 3 på SMS'en med ledige tider " +
+        'senest torsdag d. 24. september kl. 10.00. Mvh Rendetalje ApS',
+    );
+    expect(segmentInfo(reminder([1, 2, 3]))).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+    expect(reminder([2, 3])).toContain('Svar 2 eller 3 på');
+    expect(reminder([3])).toContain('Svar 3 på');
   });
 });

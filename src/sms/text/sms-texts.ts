@@ -92,12 +92,16 @@ export function offerReminderText(input: {
   customerName: string;
   tenantName: string;
   timezone: string;
-  count: number;
+  /** The numbers still open (a time that has begun meanwhile is left out): "Svar 2 eller 3". */
+  open: readonly number[];
   answerBy: Date;
 }): string {
+  const numbers = input.open.length > 0 ? [...input.open] : [1];
+  const last = numbers.pop()!;
+  const answer = numbers.length > 0 ? `Svar ${numbers.join(', ')} eller ${last}` : `Svar ${last}`;
   return toGsm7(
     `Hej ${firstName(input.customerName)}. Vi har endnu ikke hørt fra dig. ` +
-      `${choices(Math.max(input.count, 1))} på SMS'en med ledige tider senest ` +
+      `${answer} på SMS'en med ledige tider senest ` +
       `${formatShortDateTime(input.answerBy, input.timezone)}. Mvh ${input.tenantName}`,
   );
 }
