@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
 
 import { ActivitiesService } from '../activities/activities.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
@@ -12,7 +13,7 @@ import { TenantProfileService } from '../tenants/tenant-profile.service.js';
 import { isAnswerable, OFFERABLE, UNHELD_ANSWER_WINDOW_MS } from './sms-offer.service.js';
 import { SmsRepository, type OfferBatch } from './sms.repository.js';
 import { SmsService } from './sms.service.js';
-import { quietHoursEndAfter } from './text/quiet-hours.js';
+import { quietHoursEndAfter, startOfTenantDay } from './text/quiet-hours.js';
 import { offerReminderText } from './text/sms-texts.js';
 
 /** Until when the customer may answer this offer: its hold, or a day for an offer that holds nothing. */
@@ -25,8 +26,8 @@ export function answerableUntil(
 
 /**
  * What follows an SMS offer nobody answers (docs/architecture.md, step 3): one reminder text after the
- * tenant's `offerReminderMinutes` (not in quiet hours, not to an opted-out number, not when the
- * customer has texted since), and when the offer lapses still unanswered, the lead is flagged for a
+ * tenant's `offerReminderMinutes` (not in quiet hours nor past the daily cap: then it waits, unless the
+ * offer lapses first; not to an opted-out number; not when the customer has texted since), and when the offer lapses still unanswered, the lead is flagged for a
  * call and staff are notified. SmsOfferService writes both jobs with the offer, for later
  * (`availableAt`); each does its work once (the reminder mark on the offer, the notification's dedup
  * key) and reads the offer's state when it runs, so an answer, a booking or a newer offer stops it.
@@ -57,12 +58,16 @@ export class SmsOfferFollowUp {
     if (await this.repository.isOptedOut(tenantId, batch.phone)) return 'opted out';
     const answerBy = answerableUntil(open[0]!, holdMinutes);
     const quietEnd = quietHoursEndAfter(now, profile.smsRules, profile.timezone);
-    if (quietEnd) {
-      if (quietEnd >= answerBy) return 'lapses before the quiet hours end';
-      await this.unitOfWork.run((work) =>
-        work.enqueue('sms.offer-reminder', { tenantId, smsMessageId }, { availableAt: quietEnd }),
-      );
-      return 'after the quiet hours';
+    if (quietEnd) return this.later(smsMessageId, quietEnd, answerBy, 'after the quiet hours');
+    const sentToday = await this.repository.countOutboundSince(
+      tenantId,
+      startOfTenantDay(now, profile.timezone),
+    );
+    if (sentToday >= profile.smsRules.dailyCap) {
+      const tomorrow = DateTime.fromJSDate(now, { zone: profile.timezone }).plus({ days: 1 }).startOf('day');
+      const start =
+        quietHoursEndAfter(tomorrow.toJSDate(), profile.smsRules, profile.timezone) ?? tomorrow.toJSDate();
+      return this.later(smsMessageId, start, answerBy, 'after the daily cap');
     }
     return this.unitOfWork.run(async (work) => {
       if (!(await this.repository.markOfferReminded(tenantId, smsMessageId, now, work.tx)))
@@ -90,6 +95,16 @@ export class SmsOfferFollowUp {
       });
       return 'reminded';
     });
+  }
+
+  /** The reminder written again for `at` (the sweeper enqueues it then), unless the offer lapses first. */
+  private async later(smsMessageId: string, at: Date, answerBy: Date, outcome: string): Promise<string> {
+    if (at >= answerBy) return 'lapses before it may be sent';
+    const tenantId = this.db.tenantId;
+    await this.unitOfWork.run((work) =>
+      work.enqueue('sms.offer-reminder', { tenantId, smsMessageId }, { availableAt: at }),
+    );
+    return outcome;
   }
 
   /** The `sms.offer-lapsed` job: still unanswered when it lapsed, the lead is flagged for a call. */
