@@ -47,6 +47,7 @@ async function main(): Promise<void> {
 
     const config = loadConfig({
       NODE_ENV: 'production',
+      PUBLIC_BASE_URL: 'http://127.0.0.1',
       JWT_SECRET: 'bench-secret-bench-secret-bench-secret-1234',
       ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
       DATABASE_URL: appUrl,

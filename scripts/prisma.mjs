@@ -7,8 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { loadEnvFile } from './env-file.mjs';
 
 const require = createRequire(import.meta.url);
+loadEnvFile();
 const env = { ...process.env };
 if (!env.PRISMA_SCHEMA_ENGINE_BINARY) {
   const enginesDir = dirname(require.resolve('@prisma/engines/package.json'));

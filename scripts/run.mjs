@@ -5,12 +5,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { ensureBuilt } from './build-if-needed.mjs';
+import { loadEnvFile } from './env-file.mjs';
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
   console.error('usage: node scripts/run.mjs <path/to/file.ts> [args…]');
   process.exit(2);
 }
+loadEnvFile();
 ensureBuilt();
 const compiled = `dist/${entry.replace(/\.ts$/, '.js')}`;
 if (!existsSync(compiled)) {

@@ -10,6 +10,8 @@ import type winston from 'winston';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './core/config/app-config.js';
 import { AllExceptionsFilter } from './core/http/all-exceptions.filter.js';
+import { warnOnceAboutUntrustedForwardedFor } from './core/http/forwarded-for-warning.js';
+import { onlyOperationalRoutes } from './core/http/worker-routes.js';
 import { MetricsService } from './core/metrics/metrics.service.js';
 import { requestIdFor } from './core/http/request-id.js';
 import {
@@ -146,6 +148,14 @@ export async function createApp(
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     void reply.header('X-Request-Id', request.id);
   });
+  if (config.http.trustProxy === false) {
+    fastify.addHook(
+      'onRequest',
+      warnOnceAboutUntrustedForwardedFor((message) => winstonLogger.warn(message)),
+    );
+  }
+  // A worker-only instance listens for its health checks and metrics only.
+  if (!config.runsApi) fastify.addHook('onRequest', onlyOperationalRoutes(config.http.globalPrefix));
   fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;

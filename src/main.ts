@@ -4,13 +4,16 @@ import * as Sentry from '@sentry/node';
 
 import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './core/config/app-config.js';
+import { loadEnvFileIfPresent } from './core/config/env-file.js';
 import { MIGRATIONS_DIR } from './core/database/migrations-dir.js';
 import { migrate } from './core/database/migrator.js';
 import { createWinston } from './core/logging/logger.js';
 import { ShutdownService } from './health/shutdown.service.js';
 
 async function bootstrap(): Promise<void> {
-  // The only place the app reads the environment: everything else receives AppConfig.
+  // The only place the app reads the environment (and .env, for `npm run start:prod`): everything
+  // else receives AppConfig.
+  loadEnvFileIfPresent();
   const config = loadConfig(process.env);
   const logger = createWinston(config);
 

@@ -8,17 +8,17 @@ import { ActivitiesService } from './activities.service.js';
 
 /** Danish names of the automatic steps, for the timeline. */
 const JOB_LABELS: Readonly<Record<string, string>> = {
-  'gmail.sync': 'Læsning af indbakken',
-  'gmail.import': 'Import af e-mail',
+  'intake.sync-mailbox': 'Læsning af indbakken',
+  'intake.import-message': 'Import af e-mail',
   'sms.offer': 'SMS med tider',
   'sms.send': 'Afsendelse af SMS',
   'sms.inbound': 'Behandling af SMS-svar',
   'calendar.sync-booking': 'Opdatering af kalender',
-  'billing.push-invoice': 'Overførsel af faktura til Billy',
+  'invoices.push-to-billy': 'Overførsel af faktura til Billy',
 };
 
 /** Jobs that write their own, more specific failure to the timeline (no second line for the same). */
-const REPORTS_ITSELF = new Set(['email.send', 'sms.send', 'calendar.sync-booking', 'billing.push-invoice']);
+const REPORTS_ITSELF = new Set(['email.send', 'sms.send', 'calendar.sync-booking', 'invoices.push-to-billy']);
 
 /**
  * A job that gave up shows, with a clear reason, on the timeline of the lead it was about

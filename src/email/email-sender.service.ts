@@ -5,6 +5,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 
 import { ActivitiesService } from '../activities/activities.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import { RedisLockService } from '../core/redis/redis-lock.service.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import type { OutboundEmail } from '../generated/prisma/client.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
@@ -19,6 +20,9 @@ const NOT_CONNECTED: FailureSummary = {
   code: 'not_configured',
   message: 'Google er ikke forbundet: e-mailen kan ikke sendes.',
 };
+
+/** Outlasts a send: the look-up of an earlier try, composing and Gmail's answer. */
+const SEND_LOCK_MS = 60_000;
 
 /**
  * Sends one recorded OutboundEmail through the tenant's Gmail, at most once.
@@ -39,9 +43,21 @@ export class EmailSender {
     private readonly activities: ActivitiesService,
     private readonly leads: LeadsService,
     private readonly unitOfWork: UnitOfWork,
+    private readonly locks: RedisLockService,
   ) {}
 
-  async send(outboundEmailId: string): Promise<SendOutcome> {
+  /**
+   * Two runs of one job can overlap (BullMQ hands a job back when its lock lapses while the first run
+   * still works); both would read the e-mail as unsent. The lock lets one send; the other retries
+   * later and finds it sent.
+   */
+  send(outboundEmailId: string): Promise<SendOutcome> {
+    return this.locks.withLock(`email-send:${outboundEmailId}`, SEND_LOCK_MS, () =>
+      this.sendOnce(outboundEmailId),
+    );
+  }
+
+  private async sendOnce(outboundEmailId: string): Promise<SendOutcome> {
     const email = await this.db.client.outboundEmail.findUnique({ where: { id: outboundEmailId } });
     if (!email || email.status === 'failed') return 'gone';
     if (email.status === 'sent') return 'already_sent';

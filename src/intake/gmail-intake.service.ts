@@ -77,7 +77,7 @@ export class GmailIntakeService {
         if (!(await this.repository.advanceCursor(work.tx, state.historyId, found.historyId))) return null;
         const fresh = await this.repository.notYetImported(work.tx, found.messageIds);
         const ids = await work.enqueueMany(
-          'gmail.import',
+          'intake.import-message',
           fresh.map((messageId) => ({
             payload: { tenantId: work.tenantId, messageId },
             dedupId: `gmail-import-${messageId}`,

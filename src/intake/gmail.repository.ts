@@ -53,7 +53,7 @@ export class GmailRepository {
       // No queue-level dedup: a push during a running sync must start another one (BullMQ would drop
       // it until the running job ends). Syncs side by side are safe: the cursor moves by
       // compare-and-set, and only the sync that moved it writes import jobs.
-      const id = await this.outbox.write(tx, tenant.id, 'gmail.sync', { tenantId: tenant.id });
+      const id = await this.outbox.write(tx, tenant.id, 'intake.sync-mailbox', { tenantId: tenant.id });
       return { tenantId: tenant.id, outboxIds: [id] };
     });
   }

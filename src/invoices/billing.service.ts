@@ -18,7 +18,7 @@ import { aboutInvoice, flagForAttention } from './invoice-activity.js';
 const POLL_BATCH = 200;
 
 /**
- * Payments recorded in Billy, read back by `billing.poll-payments` every 15 minutes
+ * Payments recorded in Billy, read back by `invoices.poll-payments` every 15 minutes
  * (docs/architecture.md, step 8): Billy documents no webhooks, so unpaid invoices' `isPaid` and
  * `balance` are polled. Pushing invoices to Billy is BillySyncService, overdue marking and reminders
  * InvoiceRemindersService.

@@ -43,7 +43,7 @@ const INVOICE_REFUSED: Record<'give_up' | 'not_found', string> = {
 };
 
 /**
- * Putting one invoice into Billy, run by the `billing.push-invoice` job (docs/architecture.md, step 8):
+ * Putting one invoice into Billy, run by the `invoices.push-to-billy` job (docs/architecture.md, step 8):
  * find or create the contact and product, create the invoice with our reference as `externalId`,
  * approve it when it is approved here, read back Billy's number and totals. The intent is stored before
  * the create; a retry after a timeout searches Billy by our reference first, so the invoice is never

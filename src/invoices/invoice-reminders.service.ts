@@ -15,7 +15,7 @@ export const REMINDER_STEPS = [7, 14] as const;
 const OVERDUE_BATCH = 500;
 
 /**
- * Overdue invoices and their payment reminders, run daily by `billing.mark-overdue`
+ * Overdue invoices and their payment reminders, run daily by `invoices.mark-overdue`
  * (docs/architecture.md, step 8), with or without Billy.
  */
 @Injectable()

@@ -246,7 +246,7 @@ export class InvoicesService {
         metadata: { number, billy: withBilly },
       });
       if (leadId) await this.leads.applySystemMove(tx, leadId, 'invoice_created', principal.userId);
-      if (withBilly) await work.enqueue('billing.push-invoice', { tenantId, invoiceId: current.id });
+      if (withBilly) await work.enqueue('invoices.push-to-billy', { tenantId, invoiceId: current.id });
       return (await this.repository.find(tenantId, current.id, undefined, tx))!;
     });
     return InvoiceDto.from(invoice);
@@ -300,7 +300,7 @@ export class InvoicesService {
         status: 'info',
         ...aboutInvoice(current, principal.userId),
       });
-      await work.enqueue('billing.push-invoice', { tenantId, invoiceId: current.id });
+      await work.enqueue('invoices.push-to-billy', { tenantId, invoiceId: current.id });
       return (await this.repository.find(tenantId, current.id, undefined, tx))!;
     });
     return InvoiceDto.from(invoice);
@@ -369,7 +369,7 @@ export class InvoicesService {
         actorUserId: principal.userId,
         metadata: { creditedInvoiceId: original.id, number, reason: dto.reason ?? null },
       });
-      if (withBilly) await work.enqueue('billing.push-invoice', { tenantId, invoiceId: created.id });
+      if (withBilly) await work.enqueue('invoices.push-to-billy', { tenantId, invoiceId: created.id });
       return created;
     });
     return InvoiceDto.from(creditNote);
@@ -422,7 +422,7 @@ export class InvoicesService {
   /** The push job of a draft written in another module's transaction (see draftForCompletedBooking). */
   private pushJob(tx: ScopedTransaction, invoiceId: string): Promise<string> {
     const tenantId = this.tenantPrisma.tenantId;
-    return this.outbox.write(tx, tenantId, 'billing.push-invoice', { tenantId, invoiceId });
+    return this.outbox.write(tx, tenantId, 'invoices.push-to-billy', { tenantId, invoiceId });
   }
 
   /** Whether the tenant invoices through Billy. Read outside transactions (credentials need their own). */

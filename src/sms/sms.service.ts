@@ -6,6 +6,7 @@ import { type Principal, visibleOnlyTo } from '../auth/principal.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { paginated } from '../core/http/pagination.js';
+import { RedisLockService } from '../core/redis/redis-lock.service.js';
 import { OutboxService } from '../core/queue/outbox.service.js';
 import { UnitOfWork, type Work } from '../core/unit-of-work/unit-of-work.js';
 import type { SmsMessage } from '../generated/prisma/client.js';
@@ -35,6 +36,9 @@ export interface QueueTextInput {
   body: string;
   type: SmsType;
 }
+
+/** Outlasts a send: the look-up of an earlier try and the send each time out after 15 s. */
+const SEND_LOCK_MS = 60_000;
 
 /** The webhook path Twilio reports delivery to; the full URL is PUBLIC_BASE_URL + this. */
 export const STATUS_CALLBACK_PATH = '/api/webhooks/twilio/status';
@@ -104,6 +108,7 @@ export class SmsService {
     private readonly leads: LeadsService,
     private readonly unitOfWork: UnitOfWork,
     private readonly config: AppConfig,
+    private readonly locks: RedisLockService,
     private readonly notifications: NotificationsService,
   ) {}
 
@@ -181,7 +186,19 @@ export class SmsService {
    * missing credentials fail the message for good (UnrecoverableError); an outage is retried, and the
    * last attempt fails the message where the timeline shows it.
    */
-  async deliver(smsMessageId: string, attempt: { number: number; last: boolean }): Promise<SmsStatus> {
+  deliver(smsMessageId: string, attempt: { number: number; last: boolean }): Promise<SmsStatus> {
+    // Two runs of one job can overlap: BullMQ hands a job back when its lock lapses (a stalled event
+    // loop under load) while the first run still works. Both would read the text as unsent; the lock
+    // lets one send and the other retry later, when it finds the text sent.
+    return this.locks.withLock(`sms-send:${smsMessageId}`, SEND_LOCK_MS, () =>
+      this.deliverOnce(smsMessageId, attempt),
+    );
+  }
+
+  private async deliverOnce(
+    smsMessageId: string,
+    attempt: { number: number; last: boolean },
+  ): Promise<SmsStatus> {
     const tenantId = this.db.tenantId;
     const message = await this.repository.findMessage(tenantId, smsMessageId);
     if (!message || message.direction !== 'outbound') return 'failed';

@@ -248,7 +248,7 @@ async function main(): Promise<void> {
 
   // 11. The customer pays; the payment poll (every 15 minutes) runs now.
   cloud.billy.recordPayment(inBilly.billyInvoiceId!);
-  await app.get(QueueService).add('billing.poll-payments', {});
+  await app.get(QueueService).add('invoices.poll-payments', {});
   const paid = await waitFor('the payment', async () => {
     const current = await api<{ status: string; paidAt: string | null }>(
       'GET',

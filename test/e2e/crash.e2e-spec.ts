@@ -169,8 +169,19 @@ describe('crash recovery of the intake', () => {
       },
     );
     const convergedMs = Date.now() - restartedAt;
-    // Anything still to come (a duplicate from a job handed back late) has had two stalled checks to show.
-    await sleep(3 * STALLED_INTERVAL_MS);
+    // Before counting texts, the app must have nothing left to do: a job the killed process held is
+    // handed back by a stalled check, and a duplicate would come from it.
+    // Empty on two reads in a row: a job that ends may have written the next one between two reads.
+    let emptyReads = 0;
+    await eventually(
+      async () => (emptyReads = (await scratch.unfinishedWork()).length === 0 ? emptyReads + 1 : 0),
+      {
+        what: 'the queues and the outbox drained',
+        until: (reads) => reads >= 2,
+        timeoutMs: 60_000,
+        intervalMs: STALLED_INTERVAL_MS / 2,
+      },
+    );
 
     expect(await leadCount()).toBe(MAILS);
     expect(emails.map(repliesTo)).toEqual(emails.map(() => 1));

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { Job } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { WorkerService } from '../../src/core/queue/worker.service.js';
 import type { MimePart } from '../../src/intake/extraction/mail-text.js';
 import { GeminiFake, GmailFake, GoogleOAuthFake, PubSubPusher, type MimePartInput } from '../fakes/index.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
@@ -243,7 +245,7 @@ describe('gmail intake', () => {
 
     const metrics = await test.app.inject({ method: 'GET', url: '/api/metrics' });
     expect(metrics.body).toMatch(
-      /renos_job_duration_seconds_count\{queue="intake",job="gmail.import",outcome="completed"\} [1-9]/,
+      /renos_job_duration_seconds_count\{queue="intake",job="intake.import-message",outcome="completed"\} [1-9]/,
     );
   });
 
@@ -335,7 +337,7 @@ describe('gmail intake', () => {
       data: Array.from({ length: 5 }, () => ({
         tenantId: tenant.id,
         queue: 'intake',
-        jobName: 'gmail.import',
+        jobName: 'intake.import-message',
         payload: { tenantId: tenant.id, messageId: message.id },
       })),
     });
@@ -364,7 +366,7 @@ describe('gmail intake', () => {
       data: Array.from({ length: 5 }, () => ({
         tenantId: tenant.id,
         queue: 'intake',
-        jobName: 'gmail.import',
+        jobName: 'intake.import-message',
         payload: { tenantId: tenant.id, messageId: message.id },
       })),
     });
@@ -428,6 +430,36 @@ describe('gmail intake', () => {
       { what: 'the retry to settle' },
     );
     expect(gmail.sent().filter((m) => m.to?.includes('mette.holm@gmail.com'))).toHaveLength(1);
+  });
+
+  it('sends one e-mail when two runs of its send job overlap (a job handed back while its first run still works)', async () => {
+    const to = 'overlap@example.dk';
+    const email = await ownerDb().outboundEmail.create({
+      data: {
+        tenantId: tenant.id,
+        subjectType: 'tenant',
+        subjectId: tenant.id,
+        type: 'lead_response',
+        to,
+        subject: 'Tak for din henvendelse',
+        body: 'Hej\n\nVi vender tilbage i dag.',
+      },
+    });
+    const payload = { tenantId: tenant.id, outboundEmailId: email.id };
+    const firstAttempt = { name: 'email.send', attemptsMade: 0, opts: { attempts: 8 } } as Job<
+      typeof payload
+    >;
+    const worker = test.app.get(WorkerService);
+    const run = () => worker.perform('email.send', payload, firstAttempt);
+    const outcomes = await Promise.allSettled([run(), run()]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    // The run that stood back retries later and finds the e-mail sent.
+    await run();
+    expect(gmail.sent().filter((mail) => mail.to?.includes(to))).toHaveLength(1);
+    expect(await ownerDb().outboundEmail.findUniqueOrThrow({ where: { id: email.id } })).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+    });
   });
 
   it('does not lose a lead when Redis is away at push time: recorded, answered, and imported once Redis is back', async () => {
@@ -548,10 +580,10 @@ describe('gmail intake', () => {
   it('marks the mailbox as needing attention when the token is revoked, and does not loop', async () => {
     oauth.revoke(REFRESH_TOKEN);
     deliverPortalMail({ subject: 'Nyt lead: token tilbagekaldt' });
-    const before = new Set(await outboxRowIds(tenant.id, 'gmail.sync'));
+    const before = new Set(await outboxRowIds(tenant.id, 'intake.sync-mailbox'));
     const pushedAt = Date.now();
     await push({ messageId: 'push-revoked' });
-    const syncs = (await outboxRowIds(tenant.id, 'gmail.sync')).filter((id) => !before.has(id));
+    const syncs = (await outboxRowIds(tenant.id, 'intake.sync-mailbox')).filter((id) => !before.has(id));
     expect(syncs).toHaveLength(1);
     const integration = await eventually(
       async () => {
@@ -576,7 +608,7 @@ describe('gmail intake', () => {
     // No retry loop: the push's sync job ends failed for good after its one attempt. A retry would show
     // here as the job `delayed` in its backoff (5 s and up) instead, whatever else of this tenant's is
     // still scheduled from other tests (which is why draining the tenant cannot tell).
-    const [sync] = await eventually(() => jobOutcomes(test.app, 'gmail.sync', syncs), {
+    const [sync] = await eventually(() => jobOutcomes(test.app, 'intake.sync-mailbox', syncs), {
       what: 'the sync job to leave the queue and the worker',
       until: ([job]) => !['unqueued', 'waiting', 'prioritized', 'active'].includes(job!.state),
     });

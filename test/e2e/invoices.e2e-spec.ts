@@ -660,12 +660,12 @@ describe('invoices', () => {
         });
         // Both pushes (the completion's and the /sync's) have ended, a retry of either included: no
         // later push can still create a second invoice in Billy.
-        const pushes = await outboxRowIds(c.tenant.id, 'billing.push-invoice', {
+        const pushes = await outboxRowIds(c.tenant.id, 'invoices.push-to-billy', {
           field: 'invoiceId',
           equals: draft.id,
         });
         expect(pushes).toHaveLength(2);
-        await settledJobs(test.app, 'billing.push-invoice', pushes);
+        await settledJobs(test.app, 'invoices.push-to-billy', pushes);
         expect(billy.invoices({ externalId: synced.reference })).toHaveLength(1);
         expect((await invoiceOf(c, bookingId)).billyInvoiceId).toBe(synced.billyInvoiceId);
       } finally {

@@ -68,7 +68,7 @@ describe('jobs that give up', () => {
     const raw = 'connect ECONNREFUSED 127.0.0.1:5432 at Pool.connect (node_modules/pg-pool/index.js:45)';
     await reporter().report({
       tenantId: tenant.id,
-      job: 'gmail.import',
+      job: 'intake.import-message',
       payload: { tenantId: tenant.id, leadId: lead.id },
       reason: raw,
       error: new Error(raw),
@@ -105,21 +105,21 @@ describe('jobs that give up', () => {
       data: {
         tenantId: tenant.id,
         queue: 'intake',
-        jobName: 'gmail.import',
+        jobName: 'intake.import-message',
         payload: { tenantId: tenant.id, messageId: '18c0ffee00000001' },
       },
     });
     const metrics = await eventually(
       async () => {
         const body = (await test.app.inject({ method: 'GET', url: '/api/metrics' })).body;
-        return /renos_job_failures_total\{queue="intake",job="gmail.import",final="true"\} 1/.test(body)
+        return /renos_job_failures_total\{queue="intake",job="intake.import-message",final="true"\} 1/.test(body)
           ? body
           : null;
       },
       { what: 'the failure metric' },
     );
     expect(metrics).toMatch(
-      /renos_job_duration_seconds_count\{queue="intake",job="gmail.import",outcome="failed"\} 1/,
+      /renos_job_duration_seconds_count\{queue="intake",job="intake.import-message",outcome="failed"\} 1/,
     );
   });
 });

@@ -1,4 +1,5 @@
 import { Injectable, Module } from '@nestjs/common';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { TenantContextService } from '../../src/core/database/tenant-context.js';
@@ -7,7 +8,7 @@ import { HandlesJob, type JobHandler } from '../../src/core/queue/job-handler.de
 import { OutboxService } from '../../src/core/queue/outbox.service.js';
 import { QueueService } from '../../src/core/queue/queue.service.js';
 import { JobHandlerMismatchError } from '../../src/core/queue/worker.service.js';
-import { bootTestApp, type TestApp } from '../support/app.js';
+import { bootTestApp, testEnvironment, type TestApp } from '../support/app.js';
 import { createTenant, ownerDb } from '../support/fixtures.js';
 import { PrivateRedis } from '../support/redis-server.js';
 
@@ -97,6 +98,66 @@ describe('outbox', () => {
       .poll(async () => (await queues.queue('maintenance').getJob(id))?.returnvalue, { timeout: 15_000 })
       .toBeTruthy();
     expect(await ownerDb().outboxJob.findUnique({ where: { id: stale.id } })).toBeNull();
+  });
+});
+
+describe('jobs renamed after their folders', () => {
+  let redis: PrivateRedis;
+  let test: TestApp;
+  let queues: QueueService;
+  let outbox: OutboxService;
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.create();
+    await redis.start();
+    // What an earlier version left in Redis: its schedulers, under their former ids and job names.
+    const prefix = testEnvironment().QUEUE_PREFIX;
+    for (const [queue, id, name] of [
+      ['intake', 'gmail-sync-all', 'gmail.sync-all'],
+      ['billing', 'billing-poll-payments', 'billing.poll-payments'],
+    ] as const) {
+      const earlier = new Queue(queue, { connection: { url: redis.url }, prefix });
+      await earlier.upsertJobScheduler(id, { pattern: '*/10 * * * *' }, { name, data: {} });
+      await earlier.close();
+    }
+    test = await bootTestApp({ env: { REDIS_URL: redis.url } });
+    queues = test.app.get(QueueService);
+    outbox = test.app.get(OutboxService);
+  });
+
+  afterAll(async () => {
+    await test?.close();
+    await redis?.stop();
+  });
+
+  it('replaces the schedulers an earlier version registered, so no schedule fires twice', async () => {
+    const ids = async (queue: 'intake' | 'billing') =>
+      (await queues.queue(queue).getJobSchedulers()).map((scheduler) => scheduler.key).sort();
+    expect(await ids('intake')).toEqual(['intake-renew-watches', 'intake-sync-all-mailboxes']);
+    expect(await ids('billing')).toEqual(['invoices-mark-overdue-daily', 'invoices-poll-payments']);
+    const planned = await queues.queue('billing').getDelayed();
+    expect(planned.map((job) => job.name).sort()).toEqual(['invoices.mark-overdue', 'invoices.poll-payments']);
+  });
+
+  it('runs a job that reached Redis under its former name through the handler of its new one', async () => {
+    const job = await queues.queue('billing').add('billing.poll-payments', {});
+    await expect
+      .poll(async () => (await queues.queue('billing').getJob(job.id!))?.returnvalue, { timeout: 15_000 })
+      .toEqual({ tenants: 0, paid: 0 });
+  });
+
+  it('relays an outbox row written under a former name as the renamed job', async () => {
+    const { id: tenantId } = await createTenant('Renamed jobs');
+    const row = await ownerDb().outboxJob.create({
+      data: { tenantId, queue: 'intake', jobName: 'gmail.sync-all', payload: {} },
+    });
+    await outbox.sweep();
+    await expect
+      .poll(async () => (await ownerDb().outboxJob.findUniqueOrThrow({ where: { id: row.id } })).status, {
+        timeout: 10_000,
+      })
+      .toBe('enqueued');
+    expect((await queues.queue('intake').getJob(row.id))?.name).toBe('intake.sync-all-mailboxes');
   });
 });
 

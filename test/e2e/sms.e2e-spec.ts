@@ -768,6 +768,32 @@ describe('SMS booking', () => {
     expect(second.sendAttempts).toBe(2);
   }, 45_000);
 
+  it('texts once when two runs of the send job overlap (a job handed back while its first run still works)', async () => {
+    const { lead, phone } = await createLead(main);
+    const text = await ownerDb().smsMessage.create({
+      data: {
+        tenantId: main.tenant.id,
+        leadId: lead.id,
+        direction: 'outbound',
+        phone,
+        body: 'Vi kommer torsdag kl. 10.00',
+      },
+    });
+    const worker = test.app.get(WorkerService);
+    const payload = { tenantId: main.tenant.id, smsMessageId: text.id };
+    const firstAttempt = { name: 'sms.send', attemptsMade: 0, opts: { attempts: 6 } } as Job<typeof payload>;
+    const run = () => worker.perform('sms.send', payload, firstAttempt);
+    const outcomes = await Promise.allSettled([run(), run()]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    // The run that stood back retries later and finds the text sent.
+    expect(await run()).toBe('sent');
+    expect(twilio.sentTo(phone)).toHaveLength(1);
+    expect(await ownerDb().smsMessage.findUniqueOrThrow({ where: { id: text.id } })).toMatchObject({
+      status: 'sent',
+      sendAttempts: 1,
+    });
+  });
+
   it('keeps texts to their tenant and role: another tenant sees none, a viewer cannot send, staff only their leads', async () => {
     const { lead, phone } = await createLead(main);
     const sent = await test.app.inject({

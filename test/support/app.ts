@@ -32,10 +32,11 @@ export function testEnvironment(overrides: Record<string, string> = {}): Record<
 
 /** Boots the real app (same factory as main.ts) against the run's database and Redis. */
 export async function bootTestApp(
-  options: { env?: Record<string, string>; extraModules?: Type[] } = {},
+  options: { env?: Record<string, string>; extraModules?: Type[]; logger?: winston.Logger } = {},
 ): Promise<TestApp> {
   const config = loadConfig(testEnvironment(options.env));
-  const logger = winston.createLogger({ silent: true, transports: [new winston.transports.Console()] });
+  const logger =
+    options.logger ?? winston.createLogger({ silent: true, transports: [new winston.transports.Console()] });
   const clock = new TestClock();
   const app = await createApp(config, { logger, extraModules: options.extraModules, clock });
   await app.init();

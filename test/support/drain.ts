@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 
 import { OutboxService } from '../../src/core/queue/outbox.service.js';
 import { QueueService } from '../../src/core/queue/queue.service.js';
@@ -44,7 +45,7 @@ export async function drainTenant(
       for (const job of (await queue.getJobs(['waiting', 'active', 'prioritized'])).filter(ofTenant))
         jobs.push(job.name);
       for (const job of (await queue.getJobs(['delayed'])).filter(ofTenant))
-        if ((await dueAt(redis, queue, job)) <= now + POLL_MS) jobs.push(job.name);
+        if ((await dueAt(redis.client, queue, job)) <= now + POLL_MS) jobs.push(job.name);
     }
     busy = [...rows.map((row) => `outbox ${row.jobName}`), ...jobs].join(', ');
     quiet = busy === '' ? quiet + 1 : 0;
@@ -58,7 +59,7 @@ export async function drainTenant(
  * first timestamp and gets the backoff as its delay, so that sum lies in the past while the retry
  * still waits (a job failing every attempt then looked due for good, and the drain waited it out).
  */
-async function dueAt(redis: RedisService, queue: Queue, job: Job): Promise<number> {
-  const score = await redis.client.zscore(queue.keys.delayed!, job.id!);
+export async function dueAt(redis: Pick<Redis, 'zscore'>, queue: Queue, job: Job): Promise<number> {
+  const score = await redis.zscore(queue.keys.delayed!, job.id!);
   return score === null ? 0 : Math.floor(Number(score) / 0x1000);
 }

@@ -1,9 +1,12 @@
 import { resolve } from 'node:path';
 
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
 import { migrate } from '../../src/core/database/migrator.js';
+import { QUEUE_NAMES } from '../../src/core/queue/jobs.js';
+import { dueAt } from './drain.js';
 import {
   APP_ROLE_NAME,
   APP_ROLE_PASSWORD,
@@ -58,6 +61,37 @@ export class ScratchDatabase {
     } finally {
       await client.end();
     }
+  }
+
+  /**
+   * The work an app on this database still has to do now: outbox rows pending past their time, and
+   * jobs waiting, running or due in its queues (a job a killed process held counts as running until a
+   * stalled check hands it back). Schedules' planned runs and retries not yet due are not counted.
+   */
+  async unfinishedWork(): Promise<string[]> {
+    const now = Date.now();
+    const rows = await this.query<{ job_name: string }>(
+      "SELECT job_name FROM outbox_jobs WHERE status = 'pending' AND available_at <= now()",
+    );
+    const work = rows.map((row) => `outbox ${row.job_name}`);
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      for (const name of QUEUE_NAMES) {
+        const queue = new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix: this.name });
+        try {
+          for (const job of await queue.getJobs(['waiting', 'active', 'prioritized']))
+            work.push(`${name} ${job.name}`);
+          for (const job of await queue.getJobs(['delayed']))
+            if (!job.repeatJobKey && (await dueAt(redis, queue, job)) <= now)
+              work.push(`${name} ${job.name} (due)`);
+        } finally {
+          await queue.close();
+        }
+      }
+    } finally {
+      await redis.quit();
+    }
+    return work;
   }
 
   async drop(): Promise<void> {

@@ -14,6 +14,7 @@ function productionEnv(
     NODE_ENV: 'production',
     JWT_SECRET: PRODUCTION_SECRET,
     ENCRYPTION_KEY: productionKey(),
+    PUBLIC_BASE_URL: 'https://renos.example.dk',
     ...overrides,
   };
 }
@@ -154,7 +155,12 @@ describe('loadConfig', () => {
 
   it('lists every bad secret at once in production', () => {
     const error = refusal({ NODE_ENV: 'production', TWILIO_AUTH_TOKEN: 'token' });
-    expect(namedVariables(error).sort()).toEqual(['ENCRYPTION_KEY', 'JWT_SECRET', 'TWILIO_ACCOUNT_SID']);
+    expect(namedVariables(error).sort()).toEqual([
+      'ENCRYPTION_KEY',
+      'JWT_SECRET',
+      'PUBLIC_BASE_URL',
+      'TWILIO_ACCOUNT_SID',
+    ]);
   });
 
   it('never repeats a secret value in the error', () => {
@@ -176,6 +182,59 @@ describe('loadConfig', () => {
 
     const oldKeyError = refusal({ ENCRYPTION_OLD_KEYS: badOldKey });
     expect(oldKeyError.message).not.toContain(badOldKey.slice(4));
+  });
+
+  describe('PUBLIC_BASE_URL in production', () => {
+    const twilio = { TWILIO_ACCOUNT_SID: 'AC' + '0'.repeat(32), TWILIO_AUTH_TOKEN: 'twilio-token' };
+
+    it('is required instead of defaulting to localhost', () => {
+      const error = refusal(productionEnv({ PUBLIC_BASE_URL: undefined }));
+      expect(namedVariables(error)).toEqual(['PUBLIC_BASE_URL']);
+      expect(error.message).toContain('required in production');
+    });
+
+    it('still defaults to localhost outside production', () => {
+      expect(loadConfig({ PORT: '4000' }).http.publicBaseUrl).toBe('http://localhost:4000');
+    });
+
+    it('must be https when Twilio is configured, naming the variable and why', () => {
+      const error = refusal(productionEnv({ ...twilio, PUBLIC_BASE_URL: 'http://renos.example.dk' }));
+      expect(namedVariables(error)).toEqual(['PUBLIC_BASE_URL']);
+      expect(error.message).toMatch(/PUBLIC_BASE_URL: must be an https:\/\/ URL .*Twilio/);
+    });
+
+    it('takes https with Twilio (a trailing slash dropped), and plain http without Twilio', () => {
+      expect(
+        loadConfig(productionEnv({ ...twilio, PUBLIC_BASE_URL: 'https://renos.example.dk/' })).http
+          .publicBaseUrl,
+      ).toBe('https://renos.example.dk');
+      expect(loadConfig(productionEnv({ PUBLIC_BASE_URL: 'http://10.0.0.5:3000' })).http.publicBaseUrl).toBe(
+        'http://10.0.0.5:3000',
+      );
+    });
+
+    it('accepts http when Twilio is a local fake (the benchmark runs in production mode)', () => {
+      const fake = { ...twilio, TWILIO_API_BASE_URL: 'http://127.0.0.1:4010' };
+      expect(
+        loadConfig(productionEnv({ ...fake, PUBLIC_BASE_URL: 'http://127.0.0.1:3000' })).http.publicBaseUrl,
+      ).toBe('http://127.0.0.1:3000');
+      // Twilio's own API under another of its host names is still Twilio.
+      expect(
+        namedVariables(
+          refusal(
+            productionEnv({
+              ...twilio,
+              TWILIO_API_BASE_URL: 'https://api.dublin.ie1.twilio.com',
+              PUBLIC_BASE_URL: 'http://renos.example.dk',
+            }),
+          ),
+        ),
+      ).toEqual(['PUBLIC_BASE_URL']);
+    });
+
+    it('accepts http with Twilio outside production (the demo and the tests run on localhost)', () => {
+      expect(loadConfig({ ...twilio }).http.publicBaseUrl).toBe('http://localhost:3000');
+    });
   });
 
   describe('a valid production environment', () => {

@@ -183,6 +183,28 @@ const INTEGRATION_GROUPS: ReadonlyArray<{ name: string; keys: ReadonlyArray<keyo
 const MIN_JWT_SECRET_BYTES = 32;
 
 /**
+ * In production the public origin cannot be guessed: outside it defaults to localhost, which in
+ * production would make every Twilio signature check fail without a word. Twilio signs the https URL
+ * it was given, and its webhooks must not travel in clear, so with Twilio configured it must be https.
+ * A TWILIO_API_BASE_URL pointed at a local fake (the benchmark runs in production mode) is not Twilio.
+ */
+function publicBaseUrlProblems(env: Environment, isProduction: boolean): string[] {
+  if (!isProduction) return [];
+  if (env.PUBLIC_BASE_URL === undefined) {
+    return ['PUBLIC_BASE_URL: required in production (the https:// origin the app is reached at)'];
+  }
+  const realTwilio =
+    env.TWILIO_ACCOUNT_SID !== undefined &&
+    /(^|\.)twilio\.com$/.test(new URL(env.TWILIO_API_BASE_URL).hostname);
+  if (realTwilio && new URL(env.PUBLIC_BASE_URL).protocol !== 'https:') {
+    return [
+      'PUBLIC_BASE_URL: must be an https:// URL in production when Twilio is configured (TWILIO_ACCOUNT_SID): Twilio signs and calls that URL',
+    ];
+  }
+  return [];
+}
+
+/**
  * Builds the configuration from an environment map, or throws a ConfigError naming every variable that
  * is missing or malformed. Called once, by ConfigModule and the command-line entry points.
  */
@@ -221,6 +243,8 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
       problems.push(`${missing.join(', ')}: required when ${present.join(', ')} is set (${group.name})`);
     }
   }
+
+  problems.push(...publicBaseUrlProblems(env, isProduction));
 
   if (problems.length > 0 || !keyring || !jwtSecret) throw new ConfigError(problems);
   return new AppConfig(env, keyring, jwtSecret);

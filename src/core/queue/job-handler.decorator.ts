@@ -1,7 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 import type { Job } from 'bullmq';
 
-import { isJobName, JOBS, type JobName, type JobPayloads } from './jobs.js';
+import { currentJobName, isJobName, JOBS, type JobName, type JobPayloads } from './jobs.js';
 
 export const JOB_HANDLER = Symbol('renos:job-handler');
 
@@ -23,6 +23,7 @@ export const HandlesJob = (name: JobName): ClassDecorator => SetMetadata(JOB_HAN
  */
 export function isLastAttempt(job: Job, error?: unknown): boolean {
   if (error instanceof Error && error.name === 'UnrecoverableError') return true;
-  const attempts = job.opts.attempts ?? (isJobName(job.name) ? JOBS[job.name].attempts : 1);
+  const name = currentJobName(job.name);
+  const attempts = job.opts.attempts ?? (isJobName(name) ? JOBS[name].attempts : 1);
   return job.attemptsMade + 1 >= attempts;
 }

@@ -23,13 +23,13 @@ export interface JobPayloads {
   /** Sends one recorded OutboundEmail through the tenant's Gmail; at most once (see EmailSender). */
   'email.send': TenantJob & { outboundEmailId: string };
   /** Reads the mailbox's history from the stored cursor and writes an import job per new message. */
-  'gmail.sync': TenantJob;
+  'intake.sync-mailbox': TenantJob;
   /** Fetches one Gmail message and turns it into a lead, a reply and (when confident) an SMS offer. */
-  'gmail.import': TenantJob & { messageId: string };
+  'intake.import-message': TenantJob & { messageId: string };
   /** Every 10 minutes: a sync for every connected mailbox (pushes get lost, watches lapse). */
-  'gmail.sync-all': Record<string, never>;
+  'intake.sync-all-mailboxes': Record<string, never>;
   /** Daily: renews `users.watch` for every connected mailbox before its seven days run out. */
-  'gmail.renew-watch': Record<string, never>;
+  'intake.renew-watches': Record<string, never>;
   /**
    * Makes the booking's team Google Calendar event match the booking: confirmed → inserted (id derived
    * from booking id and revision), moved → patched, cancelled/expired → deleted.
@@ -61,11 +61,11 @@ export interface JobPayloads {
    * Puts an invoice into Billy (contact, product, invoice with our reference as externalId), approves it
    * there when it is approved here, and reads back Billy's number and totals. No-op without Billy.
    */
-  'billing.push-invoice': TenantJob & { invoiceId: string };
+  'invoices.push-to-billy': TenantJob & { invoiceId: string };
   /** Every 15 minutes: unpaid invoices read back from Billy (isPaid, balance), per tenant (fan-out). */
-  'billing.poll-payments': Record<string, never>;
+  'invoices.poll-payments': Record<string, never>;
   /** Daily: unpaid invoices past due become overdue; reminders at 7 and 14 days, once each (fan-out). */
-  'billing.mark-overdue': Record<string, never>;
+  'invoices.mark-overdue': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -80,10 +80,10 @@ export const JOBS: { readonly [N in JobName]: JobDefinition } = {
   'maintenance.prune': { queue: 'maintenance', attempts: 3 },
   'bookings.expire-pending': { queue: 'maintenance', attempts: 3 },
   'email.send': { queue: 'email', attempts: 8 },
-  'gmail.sync': { queue: 'intake', attempts: 8 },
-  'gmail.import': { queue: 'intake', attempts: 8 },
-  'gmail.sync-all': { queue: 'intake', attempts: 3 },
-  'gmail.renew-watch': { queue: 'intake', attempts: 5 },
+  'intake.sync-mailbox': { queue: 'intake', attempts: 8 },
+  'intake.import-message': { queue: 'intake', attempts: 8 },
+  'intake.sync-all-mailboxes': { queue: 'intake', attempts: 3 },
+  'intake.renew-watches': { queue: 'intake', attempts: 5 },
   'calendar.sync-booking': { queue: 'calendar', attempts: 8 },
   'sms.offer': { queue: 'sms', attempts: 5 },
   'sms.send': { queue: 'sms', attempts: 6 },
@@ -93,13 +93,34 @@ export const JOBS: { readonly [N in JobName]: JobDefinition } = {
   'sms.offer-reminder': { queue: 'sms', attempts: 5 },
   'sms.offer-lapsed': { queue: 'sms', attempts: 5 },
   'notifications.integration-attention': { queue: 'email', attempts: 5 },
-  'billing.push-invoice': { queue: 'billing', attempts: 8 },
-  'billing.poll-payments': { queue: 'billing', attempts: 3 },
-  'billing.mark-overdue': { queue: 'billing', attempts: 3 },
+  'invoices.push-to-billy': { queue: 'billing', attempts: 8 },
+  'invoices.poll-payments': { queue: 'billing', attempts: 3 },
+  'invoices.mark-overdue': { queue: 'billing', attempts: 3 },
 };
 
 export function isJobName(name: string): name is JobName {
   return Object.hasOwn(JOBS, name);
+}
+
+/**
+ * Names jobs had before each job was named after the folder that handles it. A job already in Redis
+ * under an old name (waiting, delayed, or failed and due a retry when the new version starts) runs
+ * under its new name; the outbox rows were renamed by migration. Remove an entry once no deployment
+ * can still hold such a job (they live at most as long as their longest retry backoff).
+ */
+export const RENAMED_JOBS: Readonly<Record<string, JobName>> = {
+  'gmail.sync': 'intake.sync-mailbox',
+  'gmail.import': 'intake.import-message',
+  'gmail.sync-all': 'intake.sync-all-mailboxes',
+  'gmail.renew-watch': 'intake.renew-watches',
+  'billing.push-invoice': 'invoices.push-to-billy',
+  'billing.poll-payments': 'invoices.poll-payments',
+  'billing.mark-overdue': 'invoices.mark-overdue',
+};
+
+/** The current name of a job as BullMQ hands it over: its own, or the one it was renamed to. */
+export function currentJobName(name: string): string {
+  return Object.hasOwn(RENAMED_JOBS, name) ? RENAMED_JOBS[name] : name;
 }
 
 export function isQueueName(name: string): name is QueueName {
@@ -125,21 +146,37 @@ export const SCHEDULES: ReadonlyArray<{
     pattern: '*/5 * * * *',
     data: {},
   },
-  { id: 'gmail-sync-all', job: 'gmail.sync-all', pattern: '*/10 * * * *', data: {} },
-  { id: 'gmail-renew-watch', job: 'gmail.renew-watch', pattern: '15 4 * * *', data: {} },
+  {
+    id: 'intake-sync-all-mailboxes',
+    job: 'intake.sync-all-mailboxes',
+    pattern: '*/10 * * * *',
+    data: {},
+  },
+  { id: 'intake-renew-watches', job: 'intake.renew-watches', pattern: '15 4 * * *', data: {} },
   { id: 'sms-reminders', job: 'sms.reminders', pattern: '*/15 * * * *', data: {} },
   {
-    id: 'billing-poll-payments',
-    job: 'billing.poll-payments',
+    id: 'invoices-poll-payments',
+    job: 'invoices.poll-payments',
     pattern: '*/15 * * * *',
     data: {},
   },
   {
-    id: 'billing-mark-overdue-daily',
-    job: 'billing.mark-overdue',
+    id: 'invoices-mark-overdue-daily',
+    job: 'invoices.mark-overdue',
     pattern: '0 7 * * *',
     data: {},
   },
+];
+
+/**
+ * Schedulers that no longer exist under their id (renamed with their jobs): removed at start, with the
+ * next run each had already planned, so the old and the new one do not both fire.
+ */
+export const RETIRED_SCHEDULES: ReadonlyArray<{ id: string; queue: QueueName }> = [
+  { id: 'gmail-sync-all', queue: 'intake' },
+  { id: 'gmail-renew-watch', queue: 'intake' },
+  { id: 'billing-poll-payments', queue: 'billing' },
+  { id: 'billing-mark-overdue-daily', queue: 'billing' },
 ];
 
 /** Schedules run on Copenhagen's clock (docs/architecture.md, Jobs and the outbox). */

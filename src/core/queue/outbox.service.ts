@@ -3,7 +3,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { Prisma } from '../../generated/prisma/client.js';
 import { AppConfig } from '../config/app-config.js';
 import { SystemPrismaService } from '../database/system-prisma.service.js';
-import { JOBS, type JobName, type JobPayloads } from './jobs.js';
+import { currentJobName, isJobName, JOBS, type JobName, type JobPayloads } from './jobs.js';
 import { QueueService } from './queue.service.js';
 
 interface ClaimedRow {
@@ -148,14 +148,15 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
         let enqueued = 0;
         for (const row of rows) {
           try {
-            if (!Object.hasOwn(JOBS, row.job_name)) {
+            // A row an older instance wrote under a job's former name still goes out (under the new one).
+            const name = currentJobName(row.job_name);
+            if (!isJobName(name)) {
               // No retry can fix a job this version does not know: park it where an operator sees it.
               await tx.$executeRaw`
                 UPDATE outbox_jobs SET status = 'failed', last_error = ${`unknown job ${row.job_name}`}
                  WHERE id = ${row.id}::uuid`;
               continue;
             }
-            const name = row.job_name as JobName;
             await this.queues.add(name, row.payload as JobPayloads[typeof name], {
               jobId: row.id,
               dedupId: row.dedup_id ?? undefined,

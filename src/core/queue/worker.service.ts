@@ -7,7 +7,16 @@ import { TenantContextService } from '../database/tenant-context.js';
 import { RedisService } from '../redis/redis.service.js';
 import { isLastAttempt, JOB_HANDLER, type JobHandler } from './job-handler.decorator.js';
 import { JOB_FAILURE_REPORTER, JobMetrics, type JobFailureReporter } from './job-observer.js';
-import { JOBS, SCHEDULES, SCHEDULE_TIMEZONE, type JobName, type JobPayloads, type QueueName } from './jobs.js';
+import {
+  currentJobName,
+  JOBS,
+  RETIRED_SCHEDULES,
+  SCHEDULES,
+  SCHEDULE_TIMEZONE,
+  type JobName,
+  type JobPayloads,
+  type QueueName,
+} from './jobs.js';
 import { QueueService } from './queue.service.js';
 
 /** Thrown at start when the job list and the handlers disagree: better no start than a lost job. */
@@ -106,11 +115,12 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
       // Unrecoverable errors skip the remaining attempts; otherwise the last attempt is final.
       const final =
         !job || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-      this.metrics.failures.inc({ queue, job: job?.name ?? 'unknown', final: String(final) });
+      const name = job ? currentJobName(job.name) : 'unknown';
+      this.metrics.failures.inc({ queue, job: name, final: String(final) });
       this.logger.warn({
         message: final ? 'Job failed for good' : 'Job failed; will retry',
         queue,
-        job: job?.name,
+        job: name,
         jobId: job?.id,
         attempt: job?.attemptsMade,
         error: error.message,
@@ -136,9 +146,9 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async dispatch(job: Job): Promise<unknown> {
-    const name = job.name as JobName;
+    const name = currentJobName(job.name) as JobName;
     const queue = JOBS[name]?.queue ?? 'unknown';
-    const timer = this.metrics.duration.startTimer({ queue, job: job.name });
+    const timer = this.metrics.duration.startTimer({ queue, job: name });
     try {
       const result = await this.perform(name, job.data as JobPayloads[JobName], job);
       timer({ outcome: 'completed' });
@@ -156,7 +166,7 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       await this.failureReporter.report({
         tenantId: payload.tenantId,
-        job: job.name,
+        job: currentJobName(job.name),
         payload,
         reason: error.message,
         error,
@@ -166,8 +176,17 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Upserting a scheduler is idempotent, so every instance may do it at start. */
+  /**
+   * Upserting a scheduler is idempotent, so every instance may do it at start; so is removing the
+   * retired ones (with the next run each had planned).
+   */
   private async upsertSchedules(): Promise<void> {
+    for (const retired of RETIRED_SCHEDULES) {
+      await this.queues
+        .queue(retired.queue)
+        .removeJobScheduler(retired.id)
+        .catch((error: Error) => this.logger.warn(`Schedule ${retired.id} not removed yet: ${error.message}`));
+    }
     for (const schedule of SCHEDULES) {
       await this.queues
         .queue(JOBS[schedule.job].queue)

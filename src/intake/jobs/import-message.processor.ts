@@ -7,14 +7,14 @@ import { GmailIntakeService, type ImportOutcome } from '../gmail-intake.service.
 import { runGmailStep } from './gmail-failures.js';
 
 @Injectable()
-@HandlesJob('gmail.import')
-export class ImportMessageProcessor implements JobHandler<'gmail.import'> {
+@HandlesJob('intake.import-message')
+export class ImportMessageProcessor implements JobHandler<'intake.import-message'> {
   constructor(
     private readonly intake: GmailIntakeService,
     private readonly credentials: CredentialsService,
   ) {}
 
-  handle({ messageId }: JobPayloads['gmail.import']): Promise<ImportOutcome> {
+  handle({ messageId }: JobPayloads['intake.import-message']): Promise<ImportOutcome> {
     return runGmailStep(this.credentials, () => this.intake.importMessage(messageId));
   }
 }

@@ -27,8 +27,8 @@ async function connectedTenants(
 
 /** Every 10 minutes: a sync per connected mailbox, because pushes get lost and watches lapse. */
 @Injectable()
-@HandlesJob('gmail.sync-all')
-export class SyncAllMailboxesProcessor implements JobHandler<'gmail.sync-all'> {
+@HandlesJob('intake.sync-all-mailboxes')
+export class SyncAllMailboxesProcessor implements JobHandler<'intake.sync-all-mailboxes'> {
   constructor(
     private readonly repository: GmailRepository,
     private readonly context: TenantContextService,
@@ -37,7 +37,7 @@ export class SyncAllMailboxesProcessor implements JobHandler<'gmail.sync-all'> {
     private readonly outbox: OutboxService,
   ) {}
 
-  async handle(_payload: JobPayloads['gmail.sync-all']): Promise<{ mailboxes: number }> {
+  async handle(_payload: JobPayloads['intake.sync-all-mailboxes']): Promise<{ mailboxes: number }> {
     const tenants = await connectedTenants(this.repository, this.context, this.credentials);
     const ids = await this.system.transaction('schedule-fan-out', async (tx) => {
       const written: string[] = [];
@@ -46,7 +46,7 @@ export class SyncAllMailboxesProcessor implements JobHandler<'gmail.sync-all'> {
           await this.outbox.write(
             tx,
             tenantId,
-            'gmail.sync',
+            'intake.sync-mailbox',
             { tenantId },
             { dedupId: `gmail-sync-${tenantId}` },
           ),
@@ -61,8 +61,8 @@ export class SyncAllMailboxesProcessor implements JobHandler<'gmail.sync-all'> {
 
 /** Daily: renews each connected mailbox's watch (Gmail stops pushing after seven days). */
 @Injectable()
-@HandlesJob('gmail.renew-watch')
-export class RenewWatchProcessor implements JobHandler<'gmail.renew-watch'> {
+@HandlesJob('intake.renew-watches')
+export class RenewWatchProcessor implements JobHandler<'intake.renew-watches'> {
   private readonly logger = new Logger(RenewWatchProcessor.name);
 
   constructor(
@@ -73,7 +73,7 @@ export class RenewWatchProcessor implements JobHandler<'gmail.renew-watch'> {
     private readonly config: AppConfig,
   ) {}
 
-  async handle(_payload: JobPayloads['gmail.renew-watch']): Promise<{ renewed: number }> {
+  async handle(_payload: JobPayloads['intake.renew-watches']): Promise<{ renewed: number }> {
     if (!this.config.google.pubsubTopic) return { renewed: 0 };
     const failures: string[] = [];
     let renewed = 0;

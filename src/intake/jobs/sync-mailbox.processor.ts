@@ -7,14 +7,14 @@ import { GmailIntakeService } from '../gmail-intake.service.js';
 import { runGmailStep } from './gmail-failures.js';
 
 @Injectable()
-@HandlesJob('gmail.sync')
-export class SyncMailboxProcessor implements JobHandler<'gmail.sync'> {
+@HandlesJob('intake.sync-mailbox')
+export class SyncMailboxProcessor implements JobHandler<'intake.sync-mailbox'> {
   constructor(
     private readonly intake: GmailIntakeService,
     private readonly credentials: CredentialsService,
   ) {}
 
-  handle(_payload: JobPayloads['gmail.sync']): Promise<{ queued: number; fullSync: boolean }> {
+  handle(_payload: JobPayloads['intake.sync-mailbox']): Promise<{ queued: number; fullSync: boolean }> {
     return runGmailStep(this.credentials, () => this.intake.sync());
   }
 }

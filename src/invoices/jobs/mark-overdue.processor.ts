@@ -6,7 +6,7 @@ import type { JobPayloads } from '../../core/queue/jobs.js';
 import { InvoiceRemindersService } from '../invoice-reminders.service.js';
 import { Clock } from '../../core/time/clock.js';
 
-export type MarkOverduePayload = JobPayloads['billing.mark-overdue'];
+export type MarkOverduePayload = JobPayloads['invoices.mark-overdue'];
 
 /**
  * Daily: unpaid invoices past their due date become overdue, and the reminder of each step reached
@@ -14,8 +14,8 @@ export type MarkOverduePayload = JobPayloads['billing.mark-overdue'];
  * fail the job afterwards, so BullMQ retries (the e-mail's unique key makes each reminder once).
  */
 @Injectable()
-@HandlesJob('billing.mark-overdue')
-export class MarkOverdueProcessor implements JobHandler<'billing.mark-overdue'> {
+@HandlesJob('invoices.mark-overdue')
+export class MarkOverdueProcessor implements JobHandler<'invoices.mark-overdue'> {
   constructor(
     private readonly reminders: InvoiceRemindersService,
     private readonly context: TenantContextService,

@@ -5,7 +5,7 @@ import { HandlesJob, type JobHandler } from '../../core/queue/job-handler.decora
 import type { JobPayloads } from '../../core/queue/jobs.js';
 import { BillingService } from '../billing.service.js';
 
-export type PollPaymentsPayload = JobPayloads['billing.poll-payments'];
+export type PollPaymentsPayload = JobPayloads['invoices.poll-payments'];
 
 /**
  * Every 15 minutes: Billy documents no webhooks, so unpaid invoices are read back (`isPaid`,
@@ -13,8 +13,8 @@ export type PollPaymentsPayload = JobPayloads['billing.poll-payments'];
  * BullMQ retries (what is already paid stays paid, so a retry only does what is left).
  */
 @Injectable()
-@HandlesJob('billing.poll-payments')
-export class PollPaymentsProcessor implements JobHandler<'billing.poll-payments'> {
+@HandlesJob('invoices.poll-payments')
+export class PollPaymentsProcessor implements JobHandler<'invoices.poll-payments'> {
   constructor(
     private readonly billing: BillingService,
     private readonly context: TenantContextService,
