@@ -142,7 +142,7 @@ export class NotificationsService {
       leadId: input.lead.id,
       details: [
         `Kunde: ${who(input.lead.customerName, input.lead.customerPhone)}`,
-        'Kunden har ikke svaret på de tilbudte tider, heller ikke efter påmindelsen.',
+        'Kunden har ikke svaret på de tilbudte tider, og de er nu udløbet.',
       ],
     });
   }
