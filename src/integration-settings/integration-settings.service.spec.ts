@@ -10,10 +10,11 @@ import { DomainError } from '../core/http/domain-error.js';
 import type { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { IntegrationNotConfiguredError } from '../integrations/credentials/credentials.errors.js';
 import type { IntegrationProvider } from '../integrations/credentials/credentials.providers.js';
-import type {
-  CredentialsRepository,
-  IntegrationAccountRecord,
-  StoredCredentials,
+import {
+  freshCredentials,
+  type CredentialsRepository,
+  type IntegrationAccountRecord,
+  type StoredCredentials,
 } from '../integrations/credentials/credentials.repository.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
 import { providerFailure } from '../integrations/provider-failure.js';
@@ -94,13 +95,7 @@ class FakeRepository {
     options: { resetMailbox: boolean },
   ) {
     return this.upsert(tenantId, provider, {
-      credentials: stored.envelope,
-      credentialsKeyId: stored.keyId,
-      settings: stored.settings,
-      needsAttention: false,
-      lastError: null,
-      lastErrorCode: null,
-      lastErrorAt: null,
+      ...freshCredentials(stored),
       ...(options.resetMailbox ? { gmailHistoryId: null, watchExpiresAt: null } : {}),
     });
   }
