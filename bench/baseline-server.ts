@@ -1,14 +1,19 @@
-// The benchmark's floor: a plain node:http + pg server that answers the read (and two write) routes
-// of the API with the same SQL (tenant filter included) and the same JSON, without Nest, Prisma,
-// authentication or row-level security (it connects as the owner). `npm run bench` starts it as a
-// child process: BASELINE_DATABASE_URL, BASELINE_POOL_SIZE, REDIS_URL, BASELINE_CACHE_PREFIX, PORT;
-// the tenant comes in the `x-tenant` header. It prints `{"port":…}` once it listens.
-import { randomUUID } from 'node:crypto';
+// The benchmark's floor: a plain node:http + pg server that answers the read and write routes of the
+// API and the Twilio SMS webhook with the same SQL (tenant filter included) and the same JSON, without
+// Nest, Prisma, authentication or row-level security (it connects as the owner). Writes that relay a
+// job do what the app's outbox does: the row in the transaction, then (not awaited) a BullMQ add under
+// its own prefix, which no worker consumes, and the row marked enqueued. `npm run bench` starts it as a
+// child process: BASELINE_DATABASE_URL, BASELINE_POOL_SIZE, REDIS_URL, BASELINE_CACHE_PREFIX,
+// BASELINE_TWILIO_AUTH_TOKEN, PORT; the tenant comes in the `x-tenant` header (the webhook finds it by
+// its number, as the app does). It prints `{"port":…}` once it listens.
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import twilio from 'twilio';
 
 import { startOfIsoWeek } from '../src/core/time/tenant-time.js';
 import { phoneDigits } from '../src/customers/customers.repository.js';
@@ -38,6 +43,29 @@ const pool = new pg.Pool({
 });
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false });
 const cachePrefix = process.env.BASELINE_CACHE_PREFIX ?? 'renos';
+const twilioAuthToken = process.env.BASELINE_TWILIO_AUTH_TOKEN ?? '';
+const queues = new Map<string, Queue>();
+const queueOf = (name: string) => {
+  let queue = queues.get(name);
+  if (!queue) {
+    queue = new Queue(name, { connection: redis, prefix: `${cachePrefix}-queue` });
+    queues.set(name, queue);
+  }
+  return queue;
+};
+
+/** What the app's outbox relay does after commit: enqueue by row id, then mark the row enqueued. */
+function relay(queue: string, name: string, id: string, payload: Row): void {
+  void queueOf(queue)
+    .add(name, payload, { jobId: id, removeOnComplete: true })
+    .then(() =>
+      pool.query(
+        `UPDATE outbox_jobs SET status = 'enqueued', enqueued_at = now(), attempts = attempts + 1 WHERE id = $1`,
+        [id],
+      ),
+    )
+    .catch((error: unknown) => console.error(error));
+}
 
 type Row = Record<string, unknown>;
 
@@ -388,6 +416,200 @@ async function changeStatus(tenantId: string, leadId: string, to: string): Promi
   }
 }
 
+const bookingDto = (row: Row): Row => ({
+  id: row.id,
+  leadId: row.lead_id,
+  customerId: row.customer_id,
+  teamId: row.team_id,
+  assignedUserId: row.assigned_user_id,
+  startsAt: iso(row.starts_at),
+  endsAt: iso(row.ends_at),
+  durationHours: hours(row.duration_hours),
+  hourlyRate: money(row.hourly_rate),
+  totalAmount: money(row.total_amount),
+  status: row.status,
+  revision: row.revision,
+  googleCalendarEventId: row.google_calendar_event_id,
+  tokenExpiresAt: iso(row.token_expires_at),
+  hoursWorked: hours(row.hours_worked),
+  notes: row.notes,
+  confirmedAt: iso(row.confirmed_at),
+  completedAt: iso(row.completed_at),
+  cancelledAt: iso(row.cancelled_at),
+  createdAt: iso(row.created_at),
+  updatedAt: iso(row.updated_at),
+});
+
+/**
+ * POST /bookings as staff: the lead, the tenant's rate, then in one transaction the first active team
+ * free for the range, the confirmed booking, its activity, the lead booked (locked, moved, its activity)
+ * and the calendar job; after commit the job relayed and the tenant's cache generation bumped.
+ */
+async function createBooking(tenantId: string, body: Row): Promise<Row | 'conflict' | null> {
+  const lead = (
+    await pool.query<Row>('SELECT * FROM leads WHERE id = $1 AND tenant_id = $2 AND deleted_at IS NULL', [
+      body.leadId,
+      tenantId,
+    ])
+  ).rows[0];
+  if (!lead) return null;
+  const tenant = (
+    await pool.query<{ hourly_rate: string }>('SELECT hourly_rate FROM tenants WHERE id = $1', [tenantId])
+  ).rows[0]!;
+  const startsAt = new Date(String(body.startsAt));
+  const durationHours = Number(body.durationHours ?? lead.estimated_hours);
+  const endsAt = new Date(startsAt.getTime() + durationHours * 3600_000);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const teams = await client.query<{ id: string }>(
+      'SELECT id FROM teams WHERE tenant_id = $1 AND active ORDER BY name, id',
+      [tenantId],
+    );
+    let teamId: string | undefined;
+    for (const team of teams.rows) {
+      const overlap = await client.query(
+        `SELECT id FROM bookings WHERE tenant_id = $1 AND team_id = $2 AND deleted_at IS NULL
+            AND status::text = ANY($3) AND starts_at < $5 AND ends_at > $4 ORDER BY starts_at, id LIMIT 1`,
+        [tenantId, team.id, LIVE, startsAt, endsAt],
+      );
+      if (overlap.rows.length === 0) {
+        teamId = team.id;
+        break;
+      }
+    }
+    if (!teamId) {
+      await client.query('ROLLBACK');
+      return 'conflict';
+    }
+    const booking = (
+      await client.query<Row>(
+        `INSERT INTO bookings (id, tenant_id, lead_id, customer_id, team_id, starts_at, ends_at, duration_hours,
+                               hourly_rate, total_amount, status, meeting_token, confirmed_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'confirmed', $11, now(), now()) RETURNING *`,
+        [
+          randomUUID(),
+          tenantId,
+          lead.id,
+          lead.customer_id,
+          teamId,
+          startsAt,
+          endsAt,
+          durationHours,
+          tenant.hourly_rate,
+          (durationHours * Number(tenant.hourly_rate)).toFixed(2),
+          randomBytes(32).toString('base64url'),
+        ],
+      )
+    ).rows[0]!;
+    await client.query(
+      `INSERT INTO activities (id, tenant_id, type, title, description, status, customer_id, lead_id, booking_id, metadata)
+       VALUES ($1, $2, 'booking', 'Booking oprettet', $3, 'success', $4, $5, $6, $7)`,
+      [
+        randomUUID(),
+        tenantId,
+        `Booket og bekræftet: ${startsAt.toISOString()}`,
+        lead.customer_id,
+        lead.id,
+        booking.id,
+        { teamId, status: 'confirmed' },
+      ],
+    );
+    const locked = (
+      await client.query<Row>('SELECT * FROM leads WHERE id = $1 AND tenant_id = $2 FOR UPDATE', [
+        lead.id,
+        tenantId,
+      ])
+    ).rows[0]!;
+    if (locked.status === 'new' || locked.status === 'contacted') {
+      await client.query(
+        `UPDATE leads SET status = 'booked', first_booked_at = coalesce(first_booked_at, now()), updated_at = now()
+          WHERE id = $1 AND tenant_id = $2`,
+        [lead.id, tenantId],
+      );
+      await client.query(
+        `INSERT INTO activities (id, tenant_id, type, title, description, status, customer_id, lead_id, metadata)
+         VALUES ($1, $2, 'system', 'Status opdateret', '', 'info', $3, $4, $5)`,
+        [randomUUID(), tenantId, lead.customer_id, lead.id, { from: locked.status, to: 'booked' }],
+      );
+    }
+    const payload = { tenantId, bookingId: booking.id };
+    const job = (
+      await client.query<{ id: string }>(
+        `INSERT INTO outbox_jobs (id, tenant_id, queue, job_name, payload) VALUES ($1, $2, 'calendar', 'calendar.sync-booking', $3) RETURNING id`,
+        [randomUUID(), tenantId, payload],
+      )
+    ).rows[0]!;
+    await client.query('COMMIT');
+    relay('calendar', 'calendar.sync-booking', job.id, payload);
+    await redis.incr(`${cachePrefix}:cache:${tenantId}:generation`);
+    return bookingDto(booking);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    if ((error as { code?: string }).code === '23P01') return 'conflict';
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * POST /webhooks/twilio/sms: the tenant by our number, the signature over the URL, the InboundEvent
+ * (deduplicated on MessageSid) and its sms.inbound job in one transaction, then the relay. Empty TwiML.
+ */
+async function twilioInbound(url: string, signature: string | undefined, body: string): Promise<number> {
+  const params = Object.fromEntries(new URLSearchParams(body)) as Record<string, string>;
+  const sid = params.MessageSid ?? params.SmsSid;
+  if (!signature || !params.To || !sid) return 403;
+  const tenant = (
+    await pool.query<{ id: string; active: boolean }>(
+      'SELECT id, active FROM tenants WHERE sms_number = $1 AND deleted_at IS NULL LIMIT 1',
+      [params.To],
+    )
+  ).rows[0];
+  if (!tenant?.active) return 403;
+  const expected = Buffer.from(twilio.getExpectedTwilioSignature(twilioAuthToken, url, params));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 403;
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const event = await client.query<{ id: string }>(
+      `INSERT INTO inbound_events (id, tenant_id, provider, dedup_key, payload) VALUES ($1, $2, 'twilio_sms', $3, $4)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [randomUUID(), tenant.id, sid, params],
+    );
+    const eventId = event.rows[0]?.id;
+    let jobId: string | undefined;
+    const payload = { tenantId: tenant.id, inboundEventId: eventId };
+    if (eventId) {
+      jobId = (
+        await client.query<{ id: string }>(
+          `INSERT INTO outbox_jobs (id, tenant_id, queue, job_name, payload) VALUES ($1, $2, 'sms', 'sms.inbound', $3) RETURNING id`,
+          [randomUUID(), tenant.id, payload],
+        )
+      ).rows[0]!.id;
+    }
+    await client.query('COMMIT');
+    if (jobId) relay('sms', 'sms.inbound', jobId, payload);
+    return 200;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function readText(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
 function readBody(request: IncomingMessage): Promise<Row> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -432,6 +654,24 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     const result = await changeStatus(tenantId, match[1]!, String(body.status));
     if (result === 'conflict') return send(response, 409, { error: 'conflict' });
     return result ? send(response, 200, result) : send(response, 404, { error: 'not_found' });
+  }
+  if (request.method === 'POST' && path === '/bookings') {
+    const result = await createBooking(tenantId, await readBody(request));
+    if (result === 'conflict') return send(response, 409, { error: 'conflict' });
+    return result ? send(response, 201, result) : send(response, 404, { error: 'not_found' });
+  }
+  if (request.method === 'POST' && path === '/webhooks/twilio/sms') {
+    const publicUrl = `http://${String(request.headers.host)}${request.url ?? ''}`;
+    const signature = request.headers['x-twilio-signature'];
+    const status = await twilioInbound(
+      publicUrl,
+      typeof signature === 'string' ? signature : undefined,
+      await readText(request),
+    );
+    const twiml = status === 200 ? '<?xml version="1.0" encoding="UTF-8"?><Response/>' : '';
+    response.writeHead(status, { 'content-type': 'text/xml; charset=utf-8' });
+    response.end(twiml);
+    return;
   }
   send(response, 404, { error: 'not_found' });
 }

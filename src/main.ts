@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 
-import * as Sentry from '@sentry/node';
-
 import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './core/config/app-config.js';
 import { loadEnvFileIfPresent } from './core/config/env-file.js';
 import { MIGRATIONS_DIR } from './core/database/migrations-dir.js';
 import { migrate } from './core/database/migrator.js';
+import { startErrorReporting, stopErrorReporting } from './core/logging/error-reporter.js';
 import { createWinston } from './core/logging/logger.js';
 import { ShutdownService } from './health/shutdown.service.js';
 
@@ -17,9 +16,8 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createWinston(config);
 
-  if (config.observability.sentryDsn) {
-    Sentry.init({ dsn: config.observability.sentryDsn, environment: config.nodeEnv });
-  }
+  // Sentry (and its OpenTelemetry) is loaded only when configured.
+  await startErrorReporting(config.observability.sentryDsn, config.nodeEnv);
   if (config.database.migrateOnStart) {
     const result = await migrate({
       adminUrl: config.database.adminUrl,
@@ -47,7 +45,7 @@ async function bootstrap(): Promise<void> {
     forceExit.unref();
     shutdown
       .shutdown(app, signal)
-      .then(() => Sentry.close(2_000))
+      .then(() => stopErrorReporting(2_000))
       .then(
         () => process.exit(0),
         (error: unknown) => {

@@ -18,6 +18,8 @@ export interface IntakeResult {
   leadsPerSecond: number;
   p50Ms: number;
   p95Ms: number;
+  /** From the first push to the first lead in the database (NaN if none came). */
+  firstLeadMs: number;
   seconds: number;
   timedOut: boolean;
 }
@@ -114,7 +116,21 @@ export async function runIntake(options: {
       await pushOne(i);
     }
   };
+  // Watches for the first lead while the pushes go out (owner's own connection; 20 ms apart).
+  let firstLeadAt = NaN;
+  let pushing = true;
+  const watchFirst = (async () => {
+    while (pushing || Number.isNaN(firstLeadAt)) {
+      if ((await countLeads(owner, tenantId)) > leadsBefore) {
+        firstLeadAt = Date.now();
+        return;
+      }
+      if (Date.now() - started > options.timeoutMs) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
   await Promise.all(Array.from({ length: options.concurrency }, worker));
+  pushing = false;
   const pushedIn = (Date.now() - started) / 1000;
   options.onProgress?.(
     `  pushed ${count} mails in ${pushedIn.toFixed(1)} s${pushFailures.length ? `, ${pushFailures.length} pushes refused` : ''}`,
@@ -140,6 +156,7 @@ export async function runIntake(options: {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const finished = Date.now();
+  await watchFirst;
   // A little longer, so a doubled reply or text would still be counted.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   const sms = texts();
@@ -157,6 +174,7 @@ export async function runIntake(options: {
     leadsPerSecond: Math.min(leads, sms.length) / seconds,
     p50Ms: percentile(latencies, 50),
     p95Ms: percentile(latencies, 95),
+    firstLeadMs: firstLeadAt - started,
     seconds,
     timedOut,
   };

@@ -50,10 +50,17 @@ export class GmailRepository {
         create: { tenantId: tenant.id, provider: 'google', syncDirty: true },
         update: { syncDirty: true },
       });
-      // No queue-level dedup: a push during a running sync must start another one (BullMQ would drop
-      // it until the running job ends). Syncs side by side are safe: the cursor moves by
-      // compare-and-set, and only the sync that moved it writes import jobs.
-      const id = await this.outbox.write(tx, tenant.id, 'intake.sync-mailbox', { tenantId: tenant.id });
+      // One sync per mailbox waits at a time: pushes while one waits are that one, and a push while
+      // one runs leaves one follow-up (QueueService, keepLastIfActive), so no push goes unread and
+      // 2 000 pushes are not 2 000 syncs queued ahead of the imports. Syncs side by side stay safe:
+      // the cursor moves by compare-and-set, and only the sync that moved it writes import jobs.
+      const id = await this.outbox.write(
+        tx,
+        tenant.id,
+        'intake.sync-mailbox',
+        { tenantId: tenant.id },
+        { dedupId: `intake-sync-mailbox-${tenant.id}` },
+      );
       return { tenantId: tenant.id, outboxIds: [id] };
     });
   }

@@ -11,10 +11,11 @@ import type { TenantPrismaService } from '../core/database/tenant-prisma.service
 import type { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { IntegrationNotConfiguredError } from '../integrations/credentials/credentials.errors.js';
 import type { IntegrationProvider } from '../integrations/credentials/credentials.providers.js';
-import type {
-  CredentialsRepository,
-  IntegrationAccountRecord,
-  StoredCredentials,
+import {
+  freshCredentials,
+  type CredentialsRepository,
+  type IntegrationAccountRecord,
+  type StoredCredentials,
 } from '../integrations/credentials/credentials.repository.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
 import { providerFailure } from '../integrations/provider-failure.js';
@@ -95,13 +96,7 @@ class FakeRepository {
     options: { resetMailbox: boolean },
   ) {
     return this.upsert(tenantId, provider, {
-      credentials: stored.envelope,
-      credentialsKeyId: stored.keyId,
-      settings: stored.settings,
-      needsAttention: false,
-      lastError: null,
-      lastErrorCode: null,
-      lastErrorAt: null,
+      ...freshCredentials(stored),
       ...(options.resetMailbox ? { gmailHistoryId: null, watchExpiresAt: null } : {}),
     });
   }

@@ -4,10 +4,10 @@ import { ActivitiesService } from '../activities/activities.service.js';
 import { BookingsService } from '../bookings/bookings.service.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
-import { formatDate, formatTime } from '../core/format/danish.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { EmailService } from '../email/email.service.js';
 import { TenantProfileService } from '../tenants/tenant-profile.service.js';
+import { addressOf, queueBookingEmail } from './booking-email.js';
 import { SmsRepository } from './sms.repository.js';
 import { SmsService } from './sms.service.js';
 import { quietHoursEndAfter } from './text/quiet-hours.js';
@@ -59,7 +59,6 @@ export class SmsReminderService {
       const sent = await this.unitOfWork.run(async (work) => {
         const tx = work.tx;
         if (!(await this.bookings.markReminded(tx, booking, now))) return false;
-        const address = `${lead.address}, ${lead.postalCode} ${lead.city}`;
         const phone = lead.customerPhone;
         const texted = phone !== null && !(await this.repository.isOptedOut(tenantId, phone, tx));
         if (texted) {
@@ -71,32 +70,19 @@ export class SmsReminderService {
               tenantName: profile.name,
               timezone: profile.timezone,
               startsAt: booking.startsAt,
-              address,
+              address: addressOf(lead),
             }),
             type: 'reminder',
           });
         }
-        if (lead.customerEmail) {
-          work.relayAfterCommit(
-            await this.email.enqueue(tx, {
-              tenantId,
-              subjectType: 'booking',
-              subjectId: booking.id,
-              type: 'booking_reminder',
-              // The revision: a booking moved after its reminder is reminded again for its new time.
-              step: booking.revision,
-              to: lead.customerEmail,
-              leadId: lead.id,
-              variables: {
-                customerName: lead.customerName,
-                serviceType: lead.serviceType,
-                bookingDate: formatDate(booking.startsAt, profile.timezone),
-                bookingTime: formatTime(booking.startsAt, profile.timezone),
-                address,
-              },
-            }),
-          );
-        }
+        await queueBookingEmail(this.email, work, {
+          type: 'booking_reminder',
+          booking,
+          lead,
+          timezone: profile.timezone,
+          // The revision: a booking moved after its reminder is reminded again for its new time.
+          step: booking.revision,
+        });
         await this.activities.record(tx, {
           type: 'sms',
           title: 'Påmindelse sendt',

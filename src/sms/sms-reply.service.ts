@@ -5,16 +5,17 @@ import { BookingOverlapError } from '../bookings/bookings.errors.js';
 import { BookingsService } from '../bookings/bookings.service.js';
 import { AvailabilityService } from '../calendar/availability.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
-import { formatAmount, formatDate, formatHoursNumber, formatTime } from '../core/format/danish.js';
+import { formatAmount, formatHoursNumber } from '../core/format/danish.js';
 import { withVat } from '../core/money/money.js';
 import { normalizePhone } from '../core/phone/phone.js';
-import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
+import { UnitOfWork, type Work } from '../core/unit-of-work/unit-of-work.js';
 import { EmailService } from '../email/email.service.js';
 import { LeadsService } from '../leads/leads.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import type { InboundEvent, Lead, SlotOffer } from '../generated/prisma/client.js';
 import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
 import type { FailureSummary } from '../integrations/provider-failure.js';
+import { addressOf, queueBookingEmail } from './booking-email.js';
 import { isAnswerable, OFFERABLE, SmsOfferService } from './sms-offer.service.js';
 import { SmsRepository, type OfferBatch } from './sms.repository.js';
 import { SmsService } from './sms.service.js';
@@ -38,6 +39,13 @@ interface InboundText {
   sid: string;
   phone: string;
   body: string;
+}
+
+/** A text that books nothing, with the lead it is about and the tenant it came to. */
+interface NonBookingText {
+  text: InboundText;
+  lead: Lead | null;
+  profile: TenantProfile;
 }
 
 /**
@@ -78,9 +86,7 @@ export class SmsReplyService {
     if (!event || event.status !== 'received') return;
     const text = this.textOf(event);
     const batch = await this.repository.latestOfferBatch(tenantId, text.phone);
-    const lead = batch?.leadId
-      ? await this.repository.findLead(tenantId, batch.leadId)
-      : await this.repository.latestLeadByPhone(tenantId, text.phone);
+    const lead = await this.leadOf(tenantId, batch, text.phone);
     await this.unitOfWork.run(async (work) => {
       const tx = work.tx;
       work.invalidatesCache();
@@ -109,6 +115,13 @@ export class SmsReplyService {
     };
   }
 
+  /** The lead a text is about: the one its number was last offered times for, else its number's latest. */
+  private async leadOf(tenantId: string, batch: OfferBatch | null, phone: string): Promise<Lead | null> {
+    return batch?.leadId
+      ? this.repository.findLead(tenantId, batch.leadId)
+      : this.repository.latestLeadByPhone(tenantId, phone);
+  }
+
   async handle(inboundEventId: string): Promise<string> {
     const tenantId = this.db.tenantId;
     const event = await this.repository.findInboundEvent(tenantId, inboundEventId);
@@ -121,19 +134,17 @@ export class SmsReplyService {
     const holdMinutes = profile.slotRules.holdMinutes ?? 1440;
     const slots = batch?.slotOffers.filter((offer) => offer.status !== 'withdrawn') ?? [];
     const meaning: ReplyMeaning = parseReply(text.body, slots, profile.timezone);
-    const lead = batch?.leadId
-      ? await this.repository.findLead(tenantId, batch.leadId)
-      : await this.repository.latestLeadByPhone(tenantId, phone);
+    const lead = await this.leadOf(tenantId, batch, phone);
 
     switch (meaning.kind) {
       case 'opt_out':
-        await this.optOut(text, lead, meaning.keyword, profile);
+        await this.optOut({ text, lead, profile }, meaning.keyword);
         return 'opted out';
       case 'opt_in':
-        await this.optIn(text, lead, meaning.keyword, profile);
+        await this.optIn({ text, lead, profile }, meaning.keyword);
         return 'opted in';
       case 'unreadable':
-        await this.unreadable(text, lead, batch, profile);
+        await this.unreadable({ text, lead, profile }, batch);
         return 'unreadable';
       case 'choice': {
         const offer = slots.find((slot) => slot.choice === meaning.choice)!;
@@ -195,7 +206,6 @@ export class SmsReplyService {
         await this.repository.withdrawOpenOffers(tenantId, lead.id, tx);
         await this.recordInbound(tx, text, locked, booking.id);
         await work.enqueue('calendar.sync-booking', { tenantId, bookingId: booking.id });
-        const hours = formatHoursNumber(booking.durationHours);
         await this.sms.queueText(work, {
           leadId: lead.id,
           bookingId: booking.id,
@@ -205,31 +215,20 @@ export class SmsReplyService {
             timezone: profile.timezone,
             startsAt: booking.startsAt,
             hours: booking.durationHours,
-            address: `${locked.address}, ${locked.postalCode} ${locked.city}`,
+            address: addressOf(locked),
           }),
           type: 'confirmation',
         });
-        if (locked.customerEmail) {
-          work.relayAfterCommit(
-            await this.email.enqueue(tx, {
-              tenantId,
-              subjectType: 'booking',
-              subjectId: booking.id,
-              type: 'booking_confirmation',
-              to: locked.customerEmail,
-              leadId: lead.id,
-              variables: {
-                customerName: locked.customerName,
-                serviceType: locked.serviceType,
-                bookingDate: formatDate(booking.startsAt, profile.timezone),
-                bookingTime: formatTime(booking.startsAt, profile.timezone),
-                address: `${locked.address}, ${locked.postalCode} ${locked.city}`,
-                durationHours: hours,
-                totalAmount: formatAmount(withVat(booking.totalAmount, profile.vatRate)),
-              },
-            }),
-          );
-        }
+        await queueBookingEmail(this.email, work, {
+          type: 'booking_confirmation',
+          booking,
+          lead: locked,
+          timezone: profile.timezone,
+          variables: {
+            durationHours: formatHoursNumber(booking.durationHours),
+            totalAmount: formatAmount(withVat(booking.totalAmount, profile.vatRate)),
+          },
+        });
         await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
       }),
     );
@@ -256,80 +255,33 @@ export class SmsReplyService {
     return `fresh options: ${outcome.outcome}`;
   }
 
-  private async optOut(
-    text: InboundText,
-    lead: Lead | null,
-    keyword: string,
-    profile: TenantProfile,
-  ): Promise<void> {
-    const tenantId = profile.id;
-    await this.unitOfWork.run(async (work) => {
-      const tx = work.tx;
-      await this.recordInbound(tx, text, lead, null);
-      const added = await this.repository.addOptOut(tenantId, text.phone, keyword, tx);
-      if (lead) await this.repository.withdrawOpenOffers(tenantId, lead.id, tx);
-      await this.activities.record(tx, {
-        type: 'sms',
+  private async optOut({ text, lead, profile }: NonBookingText, keyword: string): Promise<void> {
+    await this.settle(text, lead, async (work) => {
+      const added = await this.repository.addOptOut(work.tenantId, text.phone, keyword, work.tx);
+      if (lead) await this.repository.withdrawOpenOffers(work.tenantId, lead.id, work.tx);
+      await this.recordKeyword(work, text, lead, keyword, {
         title: 'SMS afmeldt',
         description: `Kunden skrev ${keyword}: der sendes ikke flere SMS til ${text.phone}`,
         status: 'warning',
-        customerId: lead?.customerId ?? null,
-        leadId: lead?.id ?? null,
-        metadata: { keyword, phone: text.phone },
       });
-      await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
-      if (!added) return;
-      await this.sms.queueText(work, {
-        leadId: lead?.id ?? null,
-        phone: text.phone,
-        body: optOutText({ tenantName: profile.name }),
-        type: 'opt_out',
-      });
+      if (added) await this.reply(work, text, lead, optOutText({ tenantName: profile.name }), 'opt_out');
     });
   }
 
-  private async optIn(
-    text: InboundText,
-    lead: Lead | null,
-    keyword: string,
-    profile: TenantProfile,
-  ): Promise<void> {
-    const tenantId = profile.id;
-    await this.unitOfWork.run(async (work) => {
-      const tx = work.tx;
-      await this.recordInbound(tx, text, lead, null);
-      const removed = await this.repository.removeOptOut(tenantId, text.phone, tx);
-      await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
-      if (!removed) return;
-      await this.activities.record(tx, {
-        type: 'sms',
+  private async optIn({ text, lead, profile }: NonBookingText, keyword: string): Promise<void> {
+    await this.settle(text, lead, async (work) => {
+      if (!(await this.repository.removeOptOut(work.tenantId, text.phone, work.tx))) return;
+      await this.recordKeyword(work, text, lead, keyword, {
         title: 'SMS tilmeldt igen',
         description: `Kunden skrev ${keyword}`,
         status: 'info',
-        customerId: lead?.customerId ?? null,
-        leadId: lead?.id ?? null,
-        metadata: { keyword, phone: text.phone },
       });
-      await this.sms.queueText(work, {
-        leadId: lead?.id ?? null,
-        phone: text.phone,
-        body: optInText({ tenantName: profile.name }),
-        type: 'other',
-      });
+      await this.reply(work, text, lead, optInText({ tenantName: profile.name }), 'other');
     });
   }
 
-  private async unreadable(
-    text: InboundText,
-    lead: Lead | null,
-    batch: OfferBatch | null,
-    profile: TenantProfile,
-  ): Promise<void> {
-    const tenantId = profile.id;
-    await this.unitOfWork.run(async (work) => {
-      const tx = work.tx;
-      await this.recordInbound(tx, text, lead, null);
-      await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
+  private async unreadable({ text, lead, profile }: NonBookingText, batch: OfferBatch | null): Promise<void> {
+    await this.settle(text, lead, async (work) => {
       // A person reads what the grammar cannot ("kan I komme torsdag i stedet?").
       await this.notifications.unreadableReply(work, {
         messageSid: text.sid,
@@ -339,16 +291,52 @@ export class SmsReplyService {
       });
       // Help only where a choice is expected, and at most once an hour per number.
       const open = batch?.slotOffers.filter((offer) => offer.status === 'offered') ?? [];
-      if (!lead || open.length === 0 || (await this.repository.isOptedOut(tenantId, text.phone, tx))) return;
+      if (!lead || open.length === 0) return;
+      if (await this.repository.isOptedOut(work.tenantId, text.phone, work.tx)) return;
       const since = new Date(this.clock.now().getTime() - HELP_INTERVAL_MS);
-      if (await this.repository.sentOfTypeSince(tenantId, text.phone, 'help', since, tx)) return;
-      await this.sms.queueText(work, {
-        leadId: lead.id,
-        phone: text.phone,
-        body: helpText({ tenantName: profile.name, count: open.length }),
-        type: 'help',
-      });
+      if (await this.repository.sentOfTypeSince(work.tenantId, text.phone, 'help', since, work.tx)) return;
+      await this.reply(work, text, lead, helpText({ tenantName: profile.name, count: open.length }), 'help');
     });
+  }
+
+  /**
+   * A text that asks for no booking (STOP, START, something unreadable): it is recorded and its event
+   * finished in one unit of work, together with what it does.
+   */
+  private async settle(text: InboundText, lead: Lead | null, effects: (work: Work) => Promise<void>) {
+    await this.unitOfWork.run(async (work) => {
+      await this.recordInbound(work.tx, text, lead, null);
+      await this.repository.finishInboundEvent(work.tenantId, text.event.id, 'processed', work.tx);
+      await effects(work);
+    });
+  }
+
+  /** A STOP or START word on the lead's timeline. */
+  private recordKeyword(
+    work: Work,
+    text: InboundText,
+    lead: Lead | null,
+    keyword: string,
+    entry: { title: string; description: string; status: 'info' | 'warning' },
+  ): Promise<void> {
+    return this.activities.record(work.tx, {
+      type: 'sms',
+      ...entry,
+      customerId: lead?.customerId ?? null,
+      leadId: lead?.id ?? null,
+      metadata: { keyword, phone: text.phone },
+    });
+  }
+
+  /** Our answer to the customer's text, to the number it came from. */
+  private async reply(
+    work: Work,
+    text: InboundText,
+    lead: Lead | null,
+    body: string,
+    type: 'opt_out' | 'help' | 'other',
+  ): Promise<void> {
+    await this.sms.queueText(work, { leadId: lead?.id ?? null, phone: text.phone, body, type });
   }
 
   private async recordOnly(text: InboundText, lead: Lead | null): Promise<void> {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { WorkerService } from '../../src/core/queue/worker.service.js';
 import type { MimePart } from '../../src/intake/extraction/mail-text.js';
+import { QueueService } from '../../src/core/queue/queue.service.js';
 import { GeminiFake, GmailFake, GoogleOAuthFake, PubSubPusher, type MimePartInput } from '../fakes/index.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { upcomingLocal } from '../support/clock.js';
@@ -357,6 +358,43 @@ describe('gmail intake', () => {
     expect(
       await ownerDb().inboundEvent.count({ where: { tenantId: tenant.id, dedupKey: 'push-same-1' } }),
     ).toBe(1);
+  });
+
+  it('ten pushes while the intake is busy wait as one sync, and every mail still becomes a lead', async () => {
+    const intake = test.app.get(QueueService).queue('intake');
+    await intake.pause();
+    const messages: Array<{ id: string }> = [];
+    try {
+      for (let i = 0; i < 10; i++) {
+        messages.push(deliverPortalMail({ subject: `Nyt lead: Flytterengøring (travlt ${i})` }));
+        expect((await push({ messageId: `push-busy-${i}-${Date.now()}` })).statusCode).toBe(204);
+      }
+      const syncRows = () =>
+        ownerDb().outboxJob.findMany({
+          where: {
+            tenantId: tenant.id,
+            jobName: 'intake.sync-mailbox',
+            dedupId: `intake-sync-mailbox-${tenant.id}`,
+          },
+          select: { status: true },
+        });
+      await eventually(async () => (await syncRows()).every((row) => row.status === 'enqueued'), {
+        what: 'the pushes relayed',
+      });
+      const waiting = (await intake.getJobs(['wait', 'prioritized'])).filter(
+        (job) => job.name === 'intake.sync-mailbox',
+      );
+      // Before: one sync job per push, all queued ahead of the imports they would write.
+      expect(waiting).toHaveLength(1);
+    } finally {
+      await intake.resume();
+    }
+    await eventually(
+      async () => (await Promise.all(messages.map((m) => leadsOf(m.id)))).every((l) => l.length === 1),
+      { what: 'a lead for every mail' },
+    );
+    await drainTenant(test.app, tenant.id);
+    for (const message of messages) expect(await leadsOf(message.id)).toHaveLength(1);
   });
 
   it('five imports of a new message running at once make one lead and one reply', async () => {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 
+import { PrismaService } from '../../src/core/database/prisma.service.js';
+import { SystemPrismaService } from '../../src/core/database/system-prisma.service.js';
 import { MissingTenantContextError, TenantContextService } from '../../src/core/database/tenant-context.js';
 import { TenantPrismaService } from '../../src/core/database/tenant-prisma.service.js';
 import { CrossTenantWriteError } from '../../src/core/database/tenant-scope.js';
@@ -156,5 +158,100 @@ describe('the tenant-scoped data path', () => {
 
   it('fails loudly without a tenant instead of reading everything', async () => {
     await expect(db.client.lead.findMany()).rejects.toThrow(MissingTenantContextError);
+  });
+});
+
+describe('the tenant setting sent with BEGIN (begin-setting.ts)', () => {
+  let test: TestApp;
+  let db: TenantPrismaService;
+  let system: SystemPrismaService;
+  let base: PrismaService;
+  let context: TenantContextService;
+  let a: TenantFixture;
+  let b: TenantFixture;
+
+  beforeAll(async () => {
+    test = await bootTestApp();
+    db = test.app.get(TenantPrismaService);
+    system = test.app.get(SystemPrismaService);
+    base = test.app.get(PrismaService);
+    context = test.app.get(TenantContextService);
+    a = await createTenant('A');
+    b = await createTenant('B');
+    await createLead(a.id, 'Anna fra A');
+    await createLead(b.id, 'Bo fra B');
+  });
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    await test?.close();
+  });
+
+  /** Tenant ids of the leads a raw query sees: row-level security alone decides, no Prisma filter. */
+  const seenBy = (tenantId: string, options?: { isolationLevel?: 'Serializable' }) =>
+    context.run({ tenantId }, () =>
+      db.transaction(async (tx) => {
+        const rows = await tx.$queryRaw<Array<{ tenant_id: string }>>`SELECT tenant_id::text FROM leads`;
+        return new Set(rows.map((row) => row.tenant_id));
+      }, options),
+    );
+
+  it('sends the setting in the BEGIN message, not as a statement of its own', async () => {
+    const sent: string[] = [];
+    const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+    const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
+      this: pg.Client,
+      ...args: unknown[]
+    ) {
+      const config = args[0] as { text?: string } | string;
+      sent.push(typeof config === 'string' ? config : (config.text ?? ''));
+      return original.apply(this, args) as never;
+    });
+    let found: unknown[];
+    try {
+      found = await context.run({ tenantId: a.id }, () => db.client.lead.findMany({ select: { id: true } }));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(found.length).toBeGreaterThan(0);
+    expect(sent).toContain(`BEGIN; SELECT set_config('app.tenant_id', '${a.id}', true)`);
+    // No second trip for the setting (the sweeper's system BEGINs may share the pool meanwhile).
+    expect(sent.filter((text) => text.startsWith(`SELECT set_config('app.tenant_id'`))).toEqual([]);
+  });
+
+  it("shows a scoped transaction only its tenant's rows, many at once on the shared pool", async () => {
+    const seen = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => (i % 2 === 0 ? a.id : b.id)).map(async (tenantId) => ({
+        tenantId,
+        seen: await seenBy(tenantId),
+      })),
+    );
+    for (const { tenantId, seen: tenants } of seen) expect([...tenants]).toEqual([tenantId]);
+  });
+
+  it('keeps the setting with an isolation level (sent after it, as a statement)', async () => {
+    expect([...(await seenBy(a.id, { isolationLevel: 'Serializable' }))]).toEqual([a.id]);
+  });
+
+  it('ends the setting with the transaction: the pooled connections show a plain query nothing', async () => {
+    await Promise.all(Array.from({ length: 12 }, () => seenBy(a.id)));
+    const counts = await Promise.all(
+      Array.from(
+        { length: 12 },
+        () => base.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM leads`,
+      ),
+    );
+    expect(counts.map((rows) => rows[0]!.n)).toEqual(Array(12).fill(0));
+  });
+
+  it('gives the system path every tenant, and a tenant transaction inside it only its own', async () => {
+    const all = await system.transaction('maintenance', async (tx) => {
+      const rows = await tx.$queryRaw<
+        Array<{ tenant_id: string }>
+      >`SELECT DISTINCT tenant_id::text FROM leads`;
+      return rows.map((row) => row.tenant_id);
+    });
+    expect(all).toEqual(expect.arrayContaining([a.id, b.id]));
+    const nested = await system.transaction('maintenance', () => seenBy(b.id));
+    expect([...nested]).toEqual([b.id]);
   });
 });

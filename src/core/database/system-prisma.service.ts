@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 
 import type { Prisma } from '../../generated/prisma/client.js';
+import { SYSTEM_SETTING, withSettingOnBegin } from './begin-setting.js';
 import { PrismaService } from './prisma.service.js';
 
 /**
@@ -35,10 +36,13 @@ export class SystemPrismaService {
     options?: { timeout?: number; isolationLevel?: Prisma.TransactionIsolationLevel },
   ): Promise<T> {
     this.logger.debug(`system data path: ${purpose}`);
-    return this.base.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT set_config('app.system', 'on', true)`;
-      return fn(tx);
-    }, options);
+    // The setting rides on the BEGIN (begin-setting.ts), unless an isolation level must come first.
+    return withSettingOnBegin(options?.isolationLevel ? undefined : SYSTEM_SETTING, (applied) =>
+      this.base.$transaction(async (tx) => {
+        if (!applied()) await tx.$executeRaw`SELECT set_config('app.system', 'on', true)`;
+        return fn(tx);
+      }, options),
+    );
   }
 
   /**

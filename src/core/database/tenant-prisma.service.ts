@@ -3,6 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 
 import type { Prisma } from '../../generated/prisma/client.js';
+import { tenantSetting, withSettingOnBegin } from './begin-setting.js';
 import { PrismaService } from './prisma.service.js';
 import { TenantContextService } from './tenant-context.js';
 import { scopeArgs, TENANT_MODELS } from './tenant-scope.js';
@@ -31,13 +32,16 @@ function createScopedClient(
           // the next user of this pooled connection. An interactive one, not a batch
           // `$transaction([setConfig, query])`: Prisma caches no query plan for a batch that starts with
           // a raw statement, so every such read was compiled afresh (a tenth of the CPU of the intake).
-          return base.$transaction(async (tx) => {
-            await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
-            const delegate = (
-              tx as unknown as Record<string, Record<string, (args: unknown) => Promise<unknown>>>
-            )[model.charAt(0).toLowerCase() + model.slice(1)]!;
-            return delegate[operation]!(scoped);
-          });
+          // The setting rides on the BEGIN (begin-setting.ts): three round trips, not four.
+          return withSettingOnBegin(tenantSetting(tenantId), (applied) =>
+            base.$transaction(async (tx) => {
+              if (!applied()) await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
+              const delegate = (
+                tx as unknown as Record<string, Record<string, (args: unknown) => Promise<unknown>>>
+              )[model.charAt(0).toLowerCase() + model.slice(1)]!;
+              return delegate[operation]!(scoped);
+            }),
+          );
         },
       },
     },
@@ -80,13 +84,17 @@ export class TenantPrismaService {
     options?: { timeout?: number; isolationLevel?: Prisma.TransactionIsolationLevel },
   ): Promise<T> {
     const { tenantId } = this.context.get();
-    return this.client.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
-      // Awaited inside run(): a Prisma query is lazy and starts when it is awaited, so a callback that
-      // returns one un-awaited (`tx => tx.lead.findFirst(…)`) would otherwise start it outside this
-      // context, as a second transaction on a second pooled connection — under load every connection
-      // waits for another one and requests time out.
-      return this.inTransaction.run(true, async () => await fn(tx as unknown as ScopedTransaction));
-    }, options);
+    // The setting rides on the BEGIN (begin-setting.ts), unless an isolation level must come first.
+    const setting = options?.isolationLevel ? undefined : tenantSetting(tenantId);
+    return withSettingOnBegin(setting, (applied) =>
+      this.client.$transaction(async (tx) => {
+        if (!applied()) await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
+        // Awaited inside run(): a Prisma query is lazy and starts when it is awaited, so a callback that
+        // returns one un-awaited (`tx => tx.lead.findFirst(…)`) would otherwise start it outside this
+        // context, as a second transaction on a second pooled connection — under load every connection
+        // waits for another one and requests time out.
+        return this.inTransaction.run(true, async () => await fn(tx as unknown as ScopedTransaction));
+      }, options),
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import * as Sentry from '@sentry/node';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+import { reportError } from '../logging/error-reporter.js';
 import { mapDatabaseError } from './database-errors.js';
 import { DomainError, ERROR_STATUS } from './domain-error.js';
 import { reasonPhrase, type ErrorEnvelope } from './error-envelope.js';
@@ -39,7 +39,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
     if (body.statusCode >= 500) {
       this.logger.error({ message: 'Unhandled error', requestId: body.requestId, error: exception });
-      Sentry.captureException(exception, { tags: { requestId: body.requestId } });
+      reportError(exception, { tags: { requestId: body.requestId } });
     } else if (mapInputError(exception)) {
       // Answered as the sender's 400, but logged: validation should have named the field.
       this.logger.warn({

@@ -12,6 +12,14 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600, count: 5_000 },
 };
 
+/**
+ * Jobs that read "everything new since the cursor": two of them waiting, or one waiting behind one
+ * running, do the same work, so an add with a dedup id while one runs keeps one follow-up (BullMQ's
+ * `keepLastIfActive`) and an add while one waits is that one. 2 000 pushes were 2 000 `intake.sync-mailbox`
+ * jobs ahead of every import on the intake queue: the first lead waited 25 s (bench/README.md).
+ */
+const COALESCED_WHILE_ACTIVE: ReadonlySet<JobName> = new Set<JobName>(['intake.sync-mailbox']);
+
 export interface AddJobOptions {
   /** The BullMQ job id; the outbox passes its row id so a relay and a sweep cannot add it twice. */
   jobId?: string;
@@ -53,7 +61,9 @@ export class QueueService implements OnModuleDestroy {
       attempts: definition.attempts,
       jobId: options.jobId,
       delay: options.delayMs,
-      deduplication: options.dedupId ? { id: options.dedupId } : undefined,
+      deduplication: options.dedupId
+        ? { id: options.dedupId, ...(COALESCED_WHILE_ACTIVE.has(name) ? { keepLastIfActive: true } : {}) }
+        : undefined,
     });
   }
 

@@ -48,7 +48,7 @@ export class SyncAllMailboxesProcessor implements JobHandler<'intake.sync-all-ma
             tenantId,
             'intake.sync-mailbox',
             { tenantId },
-            { dedupId: `gmail-sync-${tenantId}` },
+            { dedupId: `intake-sync-mailbox-${tenantId}` },
           ),
         );
       }

@@ -47,6 +47,19 @@ const RECORD = {
  * security). The tenant scope adds the current tenant to every query as well; the explicit tenantId
  * keeps each call's compound key honest and the scope refuses a different one.
  */
+/** What storing new credentials writes: the envelope and settings, and a clean error state. */
+export function freshCredentials(stored: StoredCredentials) {
+  return {
+    credentials: stored.envelope,
+    credentialsKeyId: stored.keyId,
+    settings: stored.settings,
+    needsAttention: false,
+    lastError: null,
+    lastErrorCode: null,
+    lastErrorAt: null,
+  };
+}
+
 @Injectable()
 export class CredentialsRepository {
   constructor(private readonly db: TenantPrismaService) {}
@@ -85,15 +98,7 @@ export class CredentialsRepository {
     options: { resetMailbox: boolean },
     tx: ScopedTransaction,
   ): Promise<IntegrationAccountRecord> {
-    const fields = {
-      credentials: stored.envelope,
-      credentialsKeyId: stored.keyId,
-      settings: stored.settings,
-      needsAttention: false,
-      lastError: null,
-      lastErrorCode: null,
-      lastErrorAt: null,
-    };
+    const fields = freshCredentials(stored);
     const mailbox = options.resetMailbox
       ? { gmailHistoryId: null, watchExpiresAt: null, syncDirty: false }
       : {};

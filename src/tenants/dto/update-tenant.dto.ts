@@ -1,5 +1,4 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -8,13 +7,11 @@ import {
   IsInt,
   IsISO4217CurrencyCode,
   IsNotEmpty,
-  IsObject,
   IsOptional,
   IsString,
   MaxLength,
   Max,
   Min,
-  ValidateNested,
 } from 'class-validator';
 
 import { BillyInvoiceState } from '../../generated/prisma/enums.js';
@@ -27,6 +24,7 @@ import {
 } from './tenant-settings.dto.js';
 import { IsE164, IsHostname, IsIanaTimeZone, IsMoney, IsOptionalNotNull, IsPercent } from './validators.js';
 import { IsEmailAddress } from '../../core/validation/text.js';
+import { PatchNested } from '../../core/validation/fields.js';
 
 /**
  * PATCH /tenant. Only editable settings are here: id, slug and the timestamps are left out on purpose,
@@ -74,39 +72,19 @@ export class UpdateTenantDto {
   @IsEnum(BillyInvoiceState)
   billyInvoiceState?: BillyInvoiceState;
 
-  @ApiPropertyOptional({ type: WorkingHoursDto })
-  @IsOptionalNotNull()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => WorkingHoursDto)
+  @PatchNested(WorkingHoursDto)
   workingHours?: WorkingHoursDto;
 
-  @ApiPropertyOptional({ type: SlotRulesDto })
-  @IsOptionalNotNull()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => SlotRulesDto)
+  @PatchNested(SlotRulesDto)
   slotRules?: SlotRulesDto;
 
-  @ApiPropertyOptional({ type: ClosedDaysDto })
-  @IsOptionalNotNull()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ClosedDaysDto)
+  @PatchNested(ClosedDaysDto)
   closedDays?: ClosedDaysDto;
 
-  @ApiPropertyOptional({ type: ExtractionRulesDto })
-  @IsOptionalNotNull()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ExtractionRulesDto)
+  @PatchNested(ExtractionRulesDto)
   extractionRules?: ExtractionRulesDto;
 
-  @ApiPropertyOptional({ type: SmsRulesDto })
-  @IsOptionalNotNull()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => SmsRulesDto)
+  @PatchNested(SmsRulesDto)
   smsRules?: SmsRulesDto;
 
   @ApiPropertyOptional({ type: [String], example: ['leadpoint.dk'], description: 'Lower-case domains' })
