@@ -22,6 +22,7 @@ import { HealthModule } from './health/health.module.js';
 import { IntakeModule } from './intake/intake.module.js';
 import { InvoicesModule } from './invoices/invoices.module.js';
 import { SmsModule } from './sms/sms.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { StatsModule } from './stats/stats.module.js';
 import { IntegrationSettingsModule } from './integration-settings/integration-settings.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
@@ -52,6 +53,7 @@ export class AppModule {
         CalendarModule,
         StatsModule,
         EmailModule,
+        NotificationsModule,
         IntakeModule,
         SmsModule,
         LeadsApiModule,

@@ -1,4 +1,13 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  createParamDecorator,
+  Get,
+  HttpCode,
+  Post,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import { ApiErrors } from '../core/http/api-errors.decorator.js';
@@ -16,10 +25,24 @@ import {
   SwitchTenantDto,
 } from './dto/auth.dto.js';
 import type { Principal } from './principal.js';
+import type { ClientInfo } from './session.service.js';
 
-function client(request: FastifyRequest) {
+type Client = ClientInfo & { ip: string };
+
+/** Who is calling, for the session and the audit log: the address and the user agent it names. */
+const RequestClient = createParamDecorator((_: unknown, context: ExecutionContext): Client => {
+  const request = context.switchToHttp().getRequest<FastifyRequest>();
   const userAgent = request.headers['user-agent'];
   return { ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : undefined };
+});
+
+/** A `POST` that answers 200 with a new session (a token pair). */
+function SessionRoute(path: string, description?: string) {
+  return applyDecorators(
+    Post(path),
+    HttpCode(200),
+    ApiOkResponse(description === undefined ? { type: SessionDto } : { type: SessionDto, description }),
+  );
 }
 
 @ApiTags('auth')
@@ -28,20 +51,16 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
-  @Post('login')
-  @HttpCode(200)
-  @ApiOkResponse({ type: SessionDto })
+  @SessionRoute('login')
   @ApiErrors({ tooManyRequests: 'Too many failed attempts for the account or IP; see Retry-After' })
-  login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<SessionDto> {
-    return this.auth.login(body.email, body.password, client(request));
+  login(@Body() body: LoginDto, @RequestClient() client: Client): Promise<SessionDto> {
+    return this.auth.login(body.email, body.password, client);
   }
 
   @Public()
-  @Post('refresh')
-  @HttpCode(200)
-  @ApiOkResponse({ type: SessionDto })
-  refresh(@Body() body: RefreshDto, @Req() request: FastifyRequest): Promise<SessionDto> {
-    return this.auth.refresh(body.refreshToken, client(request));
+  @SessionRoute('refresh')
+  refresh(@Body() body: RefreshDto, @RequestClient() client: Client): Promise<SessionDto> {
+    return this.auth.refresh(body.refreshToken, client);
   }
 
   @Authenticated()
@@ -50,36 +69,29 @@ export class AuthController {
   logout(
     @CurrentPrincipal() principal: Principal,
     @Body() body: LogoutDto,
-    @Req() request: FastifyRequest,
+    @RequestClient() client: Client,
   ): Promise<void> {
-    return this.auth.logout(principal, body.refreshToken, client(request));
+    return this.auth.logout(principal, body.refreshToken, client);
   }
 
   @Authenticated()
-  @Post('switch-tenant')
-  @HttpCode(200)
-  @ApiOkResponse({ type: SessionDto })
+  @SessionRoute('switch-tenant')
   switchTenant(
     @CurrentPrincipal() principal: Principal,
     @Body() body: SwitchTenantDto,
-    @Req() request: FastifyRequest,
+    @RequestClient() client: Client,
   ): Promise<SessionDto> {
-    return this.auth.switchTenant(principal, body.tenantId, client(request));
+    return this.auth.switchTenant(principal, body.tenantId, client);
   }
 
   @Authenticated()
-  @Post('password')
-  @HttpCode(200)
-  @ApiOkResponse({
-    type: SessionDto,
-    description: 'Every other session ends; this one continues with the new pair',
-  })
+  @SessionRoute('password', 'Every other session ends; this one continues with the new pair')
   changePassword(
     @CurrentPrincipal() principal: Principal,
     @Body() body: ChangePasswordDto,
-    @Req() request: FastifyRequest,
+    @RequestClient() client: Client,
   ): Promise<SessionDto> {
-    return this.auth.changePassword(principal, body.currentPassword, body.newPassword, client(request));
+    return this.auth.changePassword(principal, body.currentPassword, body.newPassword, client);
   }
 
   @Authenticated()

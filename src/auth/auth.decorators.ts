@@ -3,7 +3,7 @@ import { ApiBearerAuth } from '@nestjs/swagger';
 
 import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import type { Role } from '../generated/prisma/enums.js';
-import type { AuthenticatedRequest, Principal } from './principal.js';
+import type { Actor, AuthenticatedRequest, Principal } from './principal.js';
 
 export const IS_PUBLIC = 'renos:public';
 export const AUTH_REQUIREMENTS = 'renos:auth-requirements';
@@ -36,11 +36,21 @@ export function Authenticated(requirements: AuthRequirements = {}) {
   );
 }
 
-/** The authenticated caller; fails loudly if a route without authentication asks for it. */
-export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
-  const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
-  if (!principal) throw new Error('CurrentPrincipal used on a route without an authenticated principal');
+function principalOf(request: AuthenticatedRequest, decorator: string): Principal {
+  const principal = request.principal;
+  if (!principal) throw new Error(`${decorator} used on a route without an authenticated principal`);
   return principal;
+}
+
+/** The authenticated caller; fails loudly if a route without authentication asks for it. */
+export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal =>
+  principalOf(context.switchToHttp().getRequest<AuthenticatedRequest>(), 'CurrentPrincipal'),
+);
+
+/** The authenticated caller with the address it called from, for a change the audit log records. */
+export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
+  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  return { principal: principalOf(request, 'CurrentActor'), ip: request.ip };
 });
 
 /** Roles that may manage what the role matrix calls "create / edit" (STAFF only where assigned). */

@@ -11,6 +11,12 @@ export interface Principal {
 }
 
 /** Where the guard leaves the principal on the request. */
+/** Who made an audited change and from where: what the audit log records of the caller. */
+export interface Actor {
+  principal: Principal;
+  ip: string;
+}
+
 export interface AuthenticatedRequest {
   principal?: Principal;
   tenantId?: string;

@@ -19,9 +19,16 @@ function ok({ type, description }: OkAnswer) {
   return ApiOkResponse(description === undefined ? { type } : { type, description });
 }
 
-/** `GET /` for any member: a page of the resource; a bad filter, sort or page is a 400 named in details. */
-export function ListRoute(answer: OkAnswer, badRequest: string) {
-  return applyDecorators(Get(), Authenticated(), ok(answer), ApiErrors({ badRequest }));
+/**
+ * `GET /` for any member (or for `roles`): a page of the resource; a bad filter, sort or page is a 400
+ * named in details.
+ */
+export function ListRoute(
+  answer: OkAnswer,
+  badRequest: string,
+  { roles }: Pick<AuthRequirements, 'roles'> = {},
+) {
+  return applyDecorators(Get(), Authenticated(roles ? { roles } : {}), ok(answer), ApiErrors({ badRequest }));
 }
 
 /** A `GET` of one record (or what hangs on it) for any member; 404 when the caller cannot see it. */

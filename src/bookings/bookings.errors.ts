@@ -2,6 +2,7 @@ import { LIVE_BOOKING_STATUSES } from '../core/domain/booking-status.js';
 import {
   ConflictError,
   DomainError,
+  FieldError,
   InvalidTransitionError,
   NotFoundError,
 } from '../core/http/domain-error.js';
@@ -98,8 +99,4 @@ export class BookingForbiddenError extends DomainError {
 }
 
 /** A body names a value the tenant does not have (a user who is not a member, a lead without hours). */
-export class BookingFieldError extends DomainError {
-  constructor(field: string, message: string) {
-    super('validation_failed', `Invalid ${field}`, [{ field, message }]);
-  }
-}
+export class BookingFieldError extends FieldError {}

@@ -1,4 +1,4 @@
-import { DomainError, NotFoundError } from '../core/http/domain-error.js';
+import { DomainError, FieldError, NotFoundError } from '../core/http/domain-error.js';
 
 export class CalendarTeamNotFoundError extends NotFoundError {
   constructor() {
@@ -7,11 +7,7 @@ export class CalendarTeamNotFoundError extends NotFoundError {
 }
 
 /** A bad availability query; names the field, as every 400 does. */
-export class AvailabilityFieldError extends DomainError {
-  constructor(field: string, message: string) {
-    super('validation_failed', `Invalid ${field}`, [{ field, message }]);
-  }
-}
+export class AvailabilityFieldError extends FieldError {}
 
 /**
  * Google Calendar could not be read (down, rate-limited, credentials refused). Slots are not guessed

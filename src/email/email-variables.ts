@@ -50,6 +50,8 @@ export const EMAIL_PLACEHOLDERS = {
   booking_cancelled: BOOKING,
   booking_reminder: [...PERSON, 'serviceType', 'bookingDate', 'bookingTime', 'address'],
   invoice_reminder: [...PERSON, 'invoiceNumber', 'total', 'dueDate'],
+  // Written whole by NotificationsService: it has no template and so no placeholders.
+  staff_notification: [],
 } as const satisfies Record<EmailTemplateType, readonly string[]>;
 
 export type EmailPlaceholder<T extends EmailTemplateType> = (typeof EMAIL_PLACEHOLDERS)[T][number];

@@ -5,7 +5,7 @@ import { OutboxService } from '../core/queue/outbox.service.js';
 import { EMAIL_PLACEHOLDERS, type EmailVariables } from './email-variables.js';
 import { renderTemplate, singleLine } from './email-template.js';
 
-export type EmailSubjectType = 'lead' | 'booking' | 'invoice';
+export type EmailSubjectType = 'lead' | 'booking' | 'invoice' | 'notification';
 
 export interface EnqueueEmail<T extends EmailTemplateType = EmailTemplateType> {
   tenantId: string;
@@ -22,6 +22,17 @@ export interface EnqueueEmail<T extends EmailTemplateType = EmailTemplateType> {
   /** Answer in this Gmail thread, to this Message-ID (only when the customer wrote to us themselves). */
   replyThreadId?: string;
   inReplyTo?: string;
+}
+
+/** An e-mail whose text the caller wrote (no tenant template): the staff notification. */
+export interface EnqueueWrittenEmail {
+  tenantId: string;
+  subjectType: EmailSubjectType;
+  subjectId: string;
+  type: EmailTemplateType;
+  to: string;
+  subject: string;
+  body: string;
 }
 
 /**
@@ -78,5 +89,35 @@ export class EmailService {
     const row = created[0];
     if (!row) return [];
     return [await this.outbox.write(tx, tenantId, 'email.send', { tenantId, outboundEmailId: row.id })];
+  }
+
+  /**
+   * Records an e-mail the caller wrote itself, with its `email.send` job, in the caller's transaction;
+   * unique per subject and type like the templated ones. Returns the outbox ids to relay after commit.
+   */
+  async enqueueWritten(tx: Prisma.TransactionClient, input: EnqueueWrittenEmail): Promise<string[]> {
+    const created = await tx.outboundEmail.createManyAndReturn({
+      data: [
+        {
+          tenantId: input.tenantId,
+          subjectType: input.subjectType,
+          subjectId: input.subjectId,
+          type: input.type,
+          to: input.to,
+          subject: singleLine(input.subject),
+          body: input.body,
+        },
+      ],
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    const row = created[0];
+    if (!row) return [];
+    return [
+      await this.outbox.write(tx, input.tenantId, 'email.send', {
+        tenantId: input.tenantId,
+        outboundEmailId: row.id,
+      }),
+    ];
   }
 }

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { ActivitiesModule } from '../activities/activities.module.js';
 import { EmailModule } from '../email/email.module.js';
 import { LeadsModule } from '../leads/leads.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { CredentialsModule } from '../integrations/credentials/credentials.module.js';
 import { GeminiClientModule } from '../integrations/gemini/gemini-client.module.js';
@@ -35,6 +36,7 @@ import { PubSubVerifier } from './pubsub-verifier.js';
     GeminiClientModule,
     GmailClientModule,
     LeadsModule,
+    NotificationsModule,
     TenantsModule,
   ],
   controllers: [GmailWebhookController, AiController],

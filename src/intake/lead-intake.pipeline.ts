@@ -10,6 +10,7 @@ import type { Lead, Prisma } from '../generated/prisma/client.js';
 import type { LeadSource } from '../generated/prisma/enums.js';
 import { LeadsService } from '../leads/leads.service.js';
 import { quietHoursEndAfter, startOfTenantDay } from '../sms/text/quiet-hours.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
 import type { OwnContacts } from './extraction/contacts.js';
 import type { LeadExtraction } from './extraction/lead-fields.js';
@@ -60,6 +61,7 @@ export class LeadIntakePipeline {
     private readonly profiles: TenantProfileService,
     private readonly repository: GmailRepository,
     private readonly clock: Clock,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** The extraction alone, as the lead would get it: `POST /ai/extract`. Creates nothing. */
@@ -142,6 +144,12 @@ export class LeadIntakePipeline {
         if (!reason) {
           await work.enqueue('sms.offer', { tenantId, leadId: created.id });
           smsOfferQueued = true;
+        } else {
+          await this.notifications.leadNeedsPerson(work, {
+            lead: created,
+            cause: created.customerPhone ? 'intake_unsure' : 'intake_no_phone',
+            key: created.id,
+          });
         }
         return created;
       });

@@ -8,12 +8,14 @@ import { loadConfig, type AppConfig } from '../core/config/app-config.js';
 import { CredentialCipher } from '../core/crypto/credential-cipher.js';
 import { DomainError } from '../core/http/domain-error.js';
 import type { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import type { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { IntegrationNotConfiguredError } from '../integrations/credentials/credentials.errors.js';
 import type { IntegrationProvider } from '../integrations/credentials/credentials.providers.js';
-import type {
-  CredentialsRepository,
-  IntegrationAccountRecord,
-  StoredCredentials,
+import {
+  freshCredentials,
+  type CredentialsRepository,
+  type IntegrationAccountRecord,
+  type StoredCredentials,
 } from '../integrations/credentials/credentials.repository.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
 import { providerFailure } from '../integrations/provider-failure.js';
@@ -94,13 +96,7 @@ class FakeRepository {
     options: { resetMailbox: boolean },
   ) {
     return this.upsert(tenantId, provider, {
-      credentials: stored.envelope,
-      credentialsKeyId: stored.keyId,
-      settings: stored.settings,
-      needsAttention: false,
-      lastError: null,
-      lastErrorCode: null,
-      lastErrorAt: null,
+      ...freshCredentials(stored),
       ...(options.resetMailbox ? { gmailHistoryId: null, watchExpiresAt: null } : {}),
     });
   }
@@ -125,13 +121,14 @@ class FakeRepository {
     tenantId: string,
     provider: IntegrationProvider,
     failure: { at: Date; code: string; message: string; needsAttention: boolean },
-  ) {
+  ): Promise<boolean> {
     this.upsert(tenantId, provider, {
       lastErrorAt: failure.at,
       lastError: failure.message,
       lastErrorCode: failure.code,
       ...(failure.needsAttention ? { needsAttention: true } : {}),
     });
+    return false;
   }
 }
 
@@ -158,6 +155,7 @@ function harness(
     db as unknown as TenantPrismaService,
     new CredentialCipher(config.encryption),
     config,
+    { run: <T>(fn: (work: unknown) => Promise<T>) => fn({ tx: {} }) } as unknown as UnitOfWork,
   );
   const settings = new IntegrationSettingsService(
     service,

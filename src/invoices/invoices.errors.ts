@@ -1,4 +1,4 @@
-import { ConflictError, DomainError, NotFoundError } from '../core/http/domain-error.js';
+import { ConflictError, FieldError, NotFoundError } from '../core/http/domain-error.js';
 
 /** Another tenant's invoice, or one a STAFF user is not assigned to, answers like a missing one. */
 export class InvoiceNotFoundError extends NotFoundError {
@@ -63,8 +63,4 @@ export class NotYetInBillyError extends ConflictError {
   }
 }
 
-export class InvoiceFieldError extends DomainError {
-  constructor(field: string, message: string) {
-    super('validation_failed', `Invalid ${field}`, [{ field, message }]);
-  }
-}
+export class InvoiceFieldError extends FieldError {}

@@ -9,11 +9,12 @@ import { formatShortDateTime } from '../core/format/danish.js';
 import { DomainError } from '../core/http/domain-error.js';
 import { OutboxService } from '../core/queue/outbox.service.js';
 import { LockBusyError, RedisLockService } from '../core/redis/redis-lock.service.js';
-import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
+import { UnitOfWork, type Work } from '../core/unit-of-work/unit-of-work.js';
 import type { Lead, SlotOffer } from '../generated/prisma/client.js';
 import type { LeadStatus } from '../generated/prisma/enums.js';
 import type { Principal } from '../auth/principal.js';
 import { LeadsService } from '../leads/leads.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
 import { BookingOptionsResultDto } from './dto/sms.dto.js';
 import {
@@ -94,6 +95,7 @@ export class SmsOfferService {
     private readonly sms: SmsService,
     private readonly unitOfWork: UnitOfWork,
     private readonly leads: LeadsService,
+    private readonly notifications: NotificationsService,
     private readonly clock: Clock,
   ) {}
 
@@ -245,6 +247,7 @@ export class SmsOfferService {
           type: 'other',
         });
         await this.leads.flagForAttention(tx, lead.id, 'Ingen ledige tider at tilbyde: ring kunden op');
+        await this.notifications.leadNeedsPerson(work, { lead, cause: 'no_slots', key: queued.id });
         await this.activities.record(tx, {
           type: 'sms',
           title: 'Ingen ledige tider',
@@ -290,6 +293,7 @@ export class SmsOfferService {
         tx,
       );
       await this.leads.markTexted(tx, lead.id, now);
+      await this.scheduleFollowUp(work, queued.id, profile, now, holdMinutes > 0 ? expiresAt : null);
       await this.activities.record(tx, {
         type: 'sms',
         title: options.mode === 'retry' ? 'Nye tider sendt på SMS' : 'Tider sendt på SMS',
@@ -315,6 +319,28 @@ export class SmsOfferService {
       });
       return { outcome: 'sent', smsMessageId: queued.id, slots: numbered };
     });
+  }
+
+  /**
+   * The offer's follow-up (SmsOfferFollowUp), due later: its one reminder after the tenant's
+   * `offerReminderMinutes` when that comes before the offer lapses, and the check when it lapses (the
+   * hold's end; a day after it was sent when holds are off).
+   */
+  private async scheduleFollowUp(
+    work: Work,
+    smsMessageId: string,
+    profile: TenantProfile,
+    now: Date,
+    heldUntil: Date | null,
+  ): Promise<void> {
+    const tenantId = work.tenantId;
+    const lapsesAt = heldUntil ?? new Date(now.getTime() + UNHELD_ANSWER_WINDOW_MS);
+    if (profile.offerReminderMinutes > 0) {
+      const remindAt = new Date(now.getTime() + profile.offerReminderMinutes * 60_000);
+      if (remindAt < lapsesAt)
+        await work.enqueue('sms.offer-reminder', { tenantId, smsMessageId }, { availableAt: remindAt });
+    }
+    await work.enqueue('sms.offer-lapsed', { tenantId, smsMessageId }, { availableAt: lapsesAt });
   }
 
   private async hasOpenOffer(

@@ -8,10 +8,11 @@ import { TenantPrismaService, type ScopedTransaction } from '../core/database/te
 import { formatAddress } from '../core/format/danish.js';
 import { withVat } from '../core/money/money.js';
 import { normalizePhone } from '../core/phone/phone.js';
-import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
+import { UnitOfWork, type Work } from '../core/unit-of-work/unit-of-work.js';
 import { bookingVariables } from '../email/email-variables.js';
 import { EmailService } from '../email/email.service.js';
 import { LeadsService } from '../leads/leads.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import type { InboundEvent, Lead, SlotOffer } from '../generated/prisma/client.js';
 import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
 import type { FailureSummary } from '../integrations/provider-failure.js';
@@ -40,6 +41,13 @@ interface InboundText {
   body: string;
 }
 
+/** A text that books nothing, with the lead it is about and the tenant it came to. */
+interface NonBookingText {
+  text: InboundText;
+  lead: Lead | null;
+  profile: TenantProfile;
+}
+
 /**
  * Reads a customer's SMS (docs/architecture.md, step 4), once per MessageSid: the InboundEvent is finished in
  * the same transaction as the effects, so a retried job does nothing twice. A choice books the slot
@@ -60,6 +68,7 @@ export class SmsReplyService {
     private readonly leads: LeadsService,
     private readonly availability: AvailabilityService,
     private readonly email: EmailService,
+    private readonly notifications: NotificationsService,
     private readonly clock: Clock,
   ) {}
 
@@ -77,17 +86,22 @@ export class SmsReplyService {
     if (!event || event.status !== 'received') return;
     const text = this.textOf(event);
     const batch = await this.repository.latestOfferBatch(tenantId, text.phone);
-    const lead = batch?.leadId
-      ? await this.repository.findLead(tenantId, batch.leadId)
-      : await this.repository.latestLeadByPhone(tenantId, text.phone);
+    const lead = await this.leadOf(tenantId, batch, text.phone);
     await this.unitOfWork.run(async (work) => {
       const tx = work.tx;
       work.invalidatesCache();
       const short = detail.slice(0, 300);
       if (!(await this.repository.finishInboundEvent(tenantId, event.id, 'failed', tx, short))) return;
       await this.recordInbound(tx, text, lead, null, 'kunne ikke behandles automatisk');
-      if (lead)
+      if (lead) {
         await this.leads.flagForAttention(tx, lead.id, `SMS-svar kunne ikke behandles: ${failure.message}`);
+        await this.notifications.leadNeedsPerson(work, {
+          lead,
+          cause: 'reply_failed',
+          key: text.sid,
+          reason: failure.message,
+        });
+      }
     });
   }
 
@@ -99,6 +113,13 @@ export class SmsReplyService {
       phone: normalizePhone(params.From) ?? params.From ?? '',
       body: params.Body ?? '',
     };
+  }
+
+  /** The lead a text is about: the one its number was last offered times for, else its number's latest. */
+  private async leadOf(tenantId: string, batch: OfferBatch | null, phone: string): Promise<Lead | null> {
+    return batch?.leadId
+      ? this.repository.findLead(tenantId, batch.leadId)
+      : this.repository.latestLeadByPhone(tenantId, phone);
   }
 
   async handle(inboundEventId: string): Promise<string> {
@@ -113,19 +134,17 @@ export class SmsReplyService {
     const holdMinutes = profile.slotRules.holdMinutes ?? 1440;
     const slots = batch?.slotOffers.filter((offer) => offer.status !== 'withdrawn') ?? [];
     const meaning: ReplyMeaning = parseReply(text.body, slots, profile.timezone);
-    const lead = batch?.leadId
-      ? await this.repository.findLead(tenantId, batch.leadId)
-      : await this.repository.latestLeadByPhone(tenantId, phone);
+    const lead = await this.leadOf(tenantId, batch, phone);
 
     switch (meaning.kind) {
       case 'opt_out':
-        await this.optOut(text, lead, meaning.keyword, profile);
+        await this.optOut({ text, lead, profile }, meaning.keyword);
         return 'opted out';
       case 'opt_in':
-        await this.optIn(text, lead, meaning.keyword, profile);
+        await this.optIn({ text, lead, profile }, meaning.keyword);
         return 'opted in';
       case 'unreadable':
-        await this.unreadable(text, lead, batch, profile);
+        await this.unreadable({ text, lead, profile }, batch);
         return 'unreadable';
       case 'choice': {
         const offer = slots.find((slot) => slot.choice === meaning.choice)!;
@@ -246,92 +265,88 @@ export class SmsReplyService {
     return `fresh options: ${outcome.outcome}`;
   }
 
-  private async optOut(
-    text: InboundText,
-    lead: Lead | null,
-    keyword: string,
-    profile: TenantProfile,
-  ): Promise<void> {
-    const tenantId = profile.id;
-    await this.unitOfWork.run(async (work) => {
-      const tx = work.tx;
-      await this.recordInbound(tx, text, lead, null);
-      const added = await this.repository.addOptOut(tenantId, text.phone, keyword, tx);
-      if (lead) await this.repository.withdrawOpenOffers(tenantId, lead.id, tx);
-      await this.activities.record(tx, {
-        type: 'sms',
+  private async optOut({ text, lead, profile }: NonBookingText, keyword: string): Promise<void> {
+    await this.settle(text, lead, async (work) => {
+      const added = await this.repository.addOptOut(work.tenantId, text.phone, keyword, work.tx);
+      if (lead) await this.repository.withdrawOpenOffers(work.tenantId, lead.id, work.tx);
+      await this.recordKeyword(work, text, lead, keyword, {
         title: 'SMS afmeldt',
         description: `Kunden skrev ${keyword}: der sendes ikke flere SMS til ${text.phone}`,
         status: 'warning',
-        customerId: lead?.customerId ?? null,
-        leadId: lead?.id ?? null,
-        metadata: { keyword, phone: text.phone },
       });
-      await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
-      if (!added) return;
-      await this.sms.queueText(work, {
-        leadId: lead?.id ?? null,
-        phone: text.phone,
-        body: optOutText({ tenantName: profile.name }),
-        type: 'opt_out',
-      });
+      if (added) await this.reply(work, text, lead, optOutText({ tenantName: profile.name }), 'opt_out');
     });
   }
 
-  private async optIn(
-    text: InboundText,
-    lead: Lead | null,
-    keyword: string,
-    profile: TenantProfile,
-  ): Promise<void> {
-    const tenantId = profile.id;
-    await this.unitOfWork.run(async (work) => {
-      const tx = work.tx;
-      await this.recordInbound(tx, text, lead, null);
-      const removed = await this.repository.removeOptOut(tenantId, text.phone, tx);
-      await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
-      if (!removed) return;
-      await this.activities.record(tx, {
-        type: 'sms',
+  private async optIn({ text, lead, profile }: NonBookingText, keyword: string): Promise<void> {
+    await this.settle(text, lead, async (work) => {
+      if (!(await this.repository.removeOptOut(work.tenantId, text.phone, work.tx))) return;
+      await this.recordKeyword(work, text, lead, keyword, {
         title: 'SMS tilmeldt igen',
         description: `Kunden skrev ${keyword}`,
         status: 'info',
-        customerId: lead?.customerId ?? null,
-        leadId: lead?.id ?? null,
-        metadata: { keyword, phone: text.phone },
       });
-      await this.sms.queueText(work, {
-        leadId: lead?.id ?? null,
-        phone: text.phone,
-        body: optInText({ tenantName: profile.name }),
-        type: 'other',
-      });
+      await this.reply(work, text, lead, optInText({ tenantName: profile.name }), 'other');
     });
   }
 
-  private async unreadable(
-    text: InboundText,
-    lead: Lead | null,
-    batch: OfferBatch | null,
-    profile: TenantProfile,
-  ): Promise<void> {
-    const tenantId = profile.id;
-    await this.unitOfWork.run(async (work) => {
-      const tx = work.tx;
-      await this.recordInbound(tx, text, lead, null);
-      await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
+  private async unreadable({ text, lead, profile }: NonBookingText, batch: OfferBatch | null): Promise<void> {
+    await this.settle(text, lead, async (work) => {
+      // A person reads what the grammar cannot ("kan I komme torsdag i stedet?").
+      await this.notifications.unreadableReply(work, {
+        messageSid: text.sid,
+        body: text.body,
+        phone: text.phone,
+        lead,
+      });
       // Help only where a choice is expected, and at most once an hour per number.
       const open = batch?.slotOffers.filter((offer) => offer.status === 'offered') ?? [];
-      if (!lead || open.length === 0 || (await this.repository.isOptedOut(tenantId, text.phone, tx))) return;
+      if (!lead || open.length === 0) return;
+      if (await this.repository.isOptedOut(work.tenantId, text.phone, work.tx)) return;
       const since = new Date(this.clock.now().getTime() - HELP_INTERVAL_MS);
-      if (await this.repository.sentOfTypeSince(tenantId, text.phone, 'help', since, tx)) return;
-      await this.sms.queueText(work, {
-        leadId: lead.id,
-        phone: text.phone,
-        body: helpText({ tenantName: profile.name, count: open.length }),
-        type: 'help',
-      });
+      if (await this.repository.sentOfTypeSince(work.tenantId, text.phone, 'help', since, work.tx)) return;
+      await this.reply(work, text, lead, helpText({ tenantName: profile.name, count: open.length }), 'help');
     });
+  }
+
+  /**
+   * A text that asks for no booking (STOP, START, something unreadable): it is recorded and its event
+   * finished in one unit of work, together with what it does.
+   */
+  private async settle(text: InboundText, lead: Lead | null, effects: (work: Work) => Promise<void>) {
+    await this.unitOfWork.run(async (work) => {
+      await this.recordInbound(work.tx, text, lead, null);
+      await this.repository.finishInboundEvent(work.tenantId, text.event.id, 'processed', work.tx);
+      await effects(work);
+    });
+  }
+
+  /** A STOP or START word on the lead's timeline. */
+  private recordKeyword(
+    work: Work,
+    text: InboundText,
+    lead: Lead | null,
+    keyword: string,
+    entry: { title: string; description: string; status: 'info' | 'warning' },
+  ): Promise<void> {
+    return this.activities.record(work.tx, {
+      type: 'sms',
+      ...entry,
+      customerId: lead?.customerId ?? null,
+      leadId: lead?.id ?? null,
+      metadata: { keyword, phone: text.phone },
+    });
+  }
+
+  /** Our answer to the customer's text, to the number it came from. */
+  private async reply(
+    work: Work,
+    text: InboundText,
+    lead: Lead | null,
+    body: string,
+    type: 'opt_out' | 'help' | 'other',
+  ): Promise<void> {
+    await this.sms.queueText(work, { leadId: lead?.id ?? null, phone: text.phone, body, type });
   }
 
   private async recordOnly(text: InboundText, lead: Lead | null): Promise<void> {

@@ -195,6 +195,23 @@ export class SmsRepository {
     });
   }
 
+  /** One offer text with its times: the reminder and lapse jobs of an offer find it by its text. */
+  offerBatch(tenantId: string, smsMessageId: string, db?: Db): Promise<OfferBatch | null> {
+    return this.db(db).smsMessage.findFirst({
+      where: { tenantId, id: smsMessageId, type: 'booking_options' },
+      include: { slotOffers: { orderBy: { choice: 'asc' } } },
+    });
+  }
+
+  /** Compare-and-set: an offer's one reminder is marked on its times; false when it had one already. */
+  async markOfferReminded(tenantId: string, smsMessageId: string, at: Date, db: Db): Promise<boolean> {
+    const result = await db.slotOffer.updateMany({
+      where: { tenantId, smsMessageId, remindedAt: null },
+      data: { remindedAt: at },
+    });
+    return result.count > 0;
+  }
+
   // Messages ----------------------------------------------------------------------------------------
 
   createMessage(tenantId: string, data: NewSmsMessage, db: Db): Promise<SmsMessage> {
@@ -308,6 +325,14 @@ export class SmsRepository {
     return this.db(db).smsMessage.count({
       where: { tenantId, direction: 'outbound', createdAt: { gte: since } },
     });
+  }
+
+  /** Whether the number has texted us since `since` (an answer of any kind to an offer sent then). */
+  async receivedSince(tenantId: string, phone: string, since: Date, db?: Db): Promise<boolean> {
+    const count = await this.db(db).smsMessage.count({
+      where: { tenantId, phone, direction: 'inbound', createdAt: { gt: since } },
+    });
+    return count > 0;
   }
 
   async sentOfTypeSince(

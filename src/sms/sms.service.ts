@@ -22,6 +22,7 @@ import {
   type SmsAccount,
 } from '../integrations/twilio/twilio.client.js';
 import { LeadsService } from '../leads/leads.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { SmsDto, type SendSmsDto, type SmsPageDto, type SmsQueryDto } from './dto/sms.dto.js';
 import { LeadHasNoPhoneError, RecipientOptedOutError } from './sms.errors.js';
 import { SmsRepository } from './sms.repository.js';
@@ -108,6 +109,7 @@ export class SmsService {
     private readonly unitOfWork: UnitOfWork,
     private readonly config: AppConfig,
     private readonly locks: RedisLockService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** Records a text to send, in the caller's transaction. Relay the returned ids after commit. */
@@ -346,9 +348,25 @@ export class SmsService {
     failure: FailureSummary,
     status: 'warning' | 'error',
   ): Promise<void> {
-    await this.unitOfWork.run((work) => {
+    await this.unitOfWork.run(async (work) => {
       work.invalidatesCache();
-      return this.failIn(work.tx, message, code, failure, status);
+      // A refusal or an outage that outlasted every try needs a person; an opted-out number does not.
+      if ((await this.failIn(work.tx, message, code, failure, status)) && status === 'error')
+        await this.notifyFailed(work, message, failure.message);
+    });
+  }
+
+  /** Staff hear of a text that will not arrive (docs/architecture.md, Notifications). */
+  private async notifyFailed(work: Work, message: SmsMessage, reason: string): Promise<void> {
+    const lead = message.leadId
+      ? await this.repository.findLead(work.tenantId, message.leadId, work.tx)
+      : null;
+    await this.notifications.smsFailed(work, {
+      smsMessageId: message.id,
+      phone: message.phone,
+      reason,
+      lead,
+      bookingId: message.bookingId,
     });
   }
 
@@ -359,7 +377,7 @@ export class SmsService {
     code: number | null,
     failure: FailureSummary,
     status: 'warning' | 'error',
-  ): Promise<void> {
+  ): Promise<boolean> {
     const tenantId = this.db.tenantId;
     const marked = await this.repository.markFailed(
       tenantId,
@@ -367,7 +385,7 @@ export class SmsService {
       { errorCode: code, errorMessage: failure.message },
       tx,
     );
-    if (!marked) return;
+    if (!marked) return false;
     await this.activities.record(tx, {
       type: 'sms',
       title: 'SMS ikke sendt',
@@ -382,6 +400,7 @@ export class SmsService {
         failureCode: failure.code,
       },
     });
+    return true;
   }
 
   // Delivery callbacks (the sms.status job) ---------------------------------------------------------
@@ -443,6 +462,11 @@ export class SmsService {
           bookingId: message.bookingId,
           metadata: { smsMessageId: message.id, twilioSid: sid, status, errorCode },
         });
+        await this.notifyFailed(
+          work,
+          message,
+          `${status === 'failed' ? 'Twilio meldte fejl' : 'beskeden blev ikke leveret'}${errorCode ? ` (fejlkode ${errorCode})` : ''}`,
+        );
       }
       await this.repository.finishInboundEvent(tenantId, event.id, moved ? 'processed' : 'ignored', tx);
     });

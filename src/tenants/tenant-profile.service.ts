@@ -13,6 +13,8 @@ export interface TenantProfile extends TenantRules {
   hourlyRate: Prisma.Decimal;
   vatRate: Prisma.Decimal;
   paymentTermsDays: number;
+  /** Minutes an SMS offer waits for an answer before its reminder; 0: no reminder. */
+  offerReminderMinutes: number;
 }
 
 /** Reads the current tenant (from the request's or job's context) for the feature modules. */
@@ -30,6 +32,7 @@ export class TenantProfileService {
       hourlyRate: tenant.hourlyRate,
       vatRate: tenant.vatRate,
       paymentTermsDays: tenant.paymentTermsDays,
+      offerReminderMinutes: tenant.offerReminderMinutes,
       ...tenantRules(tenant),
     };
   }

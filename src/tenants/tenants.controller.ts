@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import { ApiErrors } from '../core/http/api-errors.decorator.js';
-import { ADMIN_ROLES, Authenticated, CurrentPrincipal } from '../auth/auth.decorators.js';
-import type { Principal } from '../auth/principal.js';
+import { ADMIN_ROLES, Authenticated, CurrentActor, CurrentPrincipal } from '../auth/auth.decorators.js';
+import type { Actor, Principal } from '../auth/principal.js';
 import { CreatedTenantDto, CreateTenantDto } from './dto/create-tenant.dto.js';
 import { TenantResponseDto } from './dto/tenant-response.dto.js';
 import { UpdateTenantDto } from './dto/update-tenant.dto.js';
@@ -33,12 +33,8 @@ export class TenantsController {
     badRequest: 'An invalid or read-only field, named in details',
     conflict: 'The SMS number or Gmail address routes another tenant',
   })
-  update(
-    @CurrentPrincipal() principal: Principal,
-    @Ip() ip: string,
-    @Body() dto: UpdateTenantDto,
-  ): Promise<TenantResponseDto> {
-    return this.tenants.updateSettings(principal, ip, dto);
+  update(@CurrentActor() actor: Actor, @Body() dto: UpdateTenantDto): Promise<TenantResponseDto> {
+    return this.tenants.updateSettings(actor, dto);
   }
 
   @Post('tenants')
@@ -47,11 +43,7 @@ export class TenantsController {
   @Authenticated({ superadmin: true })
   @ApiCreatedResponse({ type: CreatedTenantDto })
   @ApiErrors({ conflict: 'The slug or the admin e-mail exists' })
-  create(
-    @CurrentPrincipal() principal: Principal,
-    @Ip() ip: string,
-    @Body() dto: CreateTenantDto,
-  ): Promise<CreatedTenantDto> {
-    return this.tenants.createTenant(principal, ip, dto);
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateTenantDto): Promise<CreatedTenantDto> {
+    return this.tenants.createTenant(actor, dto);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import argon2 from 'argon2';
 
 import { AuditService } from '../auth/audit.service.js';
-import type { Principal } from '../auth/principal.js';
+import type { Actor } from '../auth/principal.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
@@ -38,6 +38,8 @@ function settingsUpdate(dto: UpdateTenantDto): Prisma.TenantUpdateInput {
     leadSenderDomains: dto.leadSenderDomains,
     smsNumber: dto.smsNumber,
     gmailAddress: dto.gmailAddress,
+    notificationEmail: dto.notificationEmail,
+    offerReminderMinutes: dto.offerReminderMinutes,
   };
   return Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined));
 }
@@ -59,7 +61,7 @@ export class TenantsService {
     return TenantResponseDto.from(tenant);
   }
 
-  async updateSettings(principal: Principal, ip: string, dto: UpdateTenantDto): Promise<TenantResponseDto> {
+  async updateSettings({ principal, ip }: Actor, dto: UpdateTenantDto): Promise<TenantResponseDto> {
     const tenantId = this.tenantPrisma.tenantId;
     const data = settingsUpdate(dto);
     const fields = Object.keys(data);
@@ -91,7 +93,7 @@ export class TenantsService {
    * on the system path (row-level security refuses rows of a tenant the caller is not in). A new tenant
    * starts with an empty lead-sender allow-list: the defaults are Rendetalje's own lead providers.
    */
-  async createTenant(principal: Principal, ip: string, dto: CreateTenantDto): Promise<CreatedTenantDto> {
+  async createTenant({ principal, ip }: Actor, dto: CreateTenantDto): Promise<CreatedTenantDto> {
     // Hashing is slow on purpose; done before the transaction so it holds no connection meanwhile.
     const passwordHash = await argon2.hash(dto.adminPassword, { type: argon2.argon2id });
     const { tenant, admin } = await this.system.transaction('tenant-creation', async (tx) => {

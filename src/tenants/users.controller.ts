@@ -5,7 +5,6 @@ import {
   Get,
   HttpCode,
   HttpStatus,
-  Ip,
   Param,
   Patch,
   Post,
@@ -14,8 +13,8 @@ import {
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import { ApiErrors } from '../core/http/api-errors.decorator.js';
-import { ADMIN_ROLES, Authenticated, CurrentPrincipal } from '../auth/auth.decorators.js';
-import type { Principal } from '../auth/principal.js';
+import { ADMIN_ROLES, Authenticated, CurrentActor } from '../auth/auth.decorators.js';
+import type { Actor } from '../auth/principal.js';
 import { IdParamDto } from './dto/id-param.dto.js';
 import { PaginationQueryDto } from '../core/http/pagination.js';
 import { CreateUserDto, UpdateUserDto, UserPageDto, UserResponseDto } from './dto/user.dto.js';
@@ -42,12 +41,8 @@ export class UsersController {
       'The member: a new user, or the existing account of that e-mail (its password and name unchanged)',
   })
   @ApiErrors({ conflict: 'The e-mail is already a member of this tenant' })
-  create(
-    @CurrentPrincipal() principal: Principal,
-    @Ip() ip: string,
-    @Body() dto: CreateUserDto,
-  ): Promise<UserResponseDto> {
-    return this.users.create(principal, ip, dto);
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<UserResponseDto> {
+    return this.users.create(actor, dto);
   }
 
   @Patch(':id')
@@ -57,12 +52,11 @@ export class UsersController {
     conflict: 'Demoting or deactivating yourself or the last active admin',
   })
   update(
-    @CurrentPrincipal() principal: Principal,
-    @Ip() ip: string,
+    @CurrentActor() actor: Actor,
     @Param() params: IdParamDto,
     @Body() dto: UpdateUserDto,
   ): Promise<UserResponseDto> {
-    return this.users.update(principal, ip, params.id, dto);
+    return this.users.update(actor, params.id, dto);
   }
 
   @Delete(':id')
@@ -74,11 +68,7 @@ export class UsersController {
     notFound: 'No such user in this tenant',
     conflict: 'Removing yourself or the last active admin',
   })
-  remove(
-    @CurrentPrincipal() principal: Principal,
-    @Ip() ip: string,
-    @Param() params: IdParamDto,
-  ): Promise<void> {
-    return this.users.remove(principal, ip, params.id);
+  remove(@CurrentActor() actor: Actor, @Param() params: IdParamDto): Promise<void> {
+    return this.users.remove(actor, params.id);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import argon2 from 'argon2';
 
 import { AuditService } from '../auth/audit.service.js';
-import type { Principal } from '../auth/principal.js';
+import type { Actor } from '../auth/principal.js';
 import { SessionService } from '../auth/session.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { paginated, type PaginationQueryDto } from '../core/http/pagination.js';
@@ -46,7 +46,7 @@ export class UsersService {
    * (SharedUserError), and removing them here only removes this membership. Only an e-mail that is
    * already a member of this very tenant is a 409: the admin sees those in the list anyway.
    */
-  async create(principal: Principal, ip: string, dto: CreateUserDto): Promise<UserResponseDto> {
+  async create({ principal, ip }: Actor, dto: CreateUserDto): Promise<UserResponseDto> {
     const tenantId = this.tenantPrisma.tenantId;
     // Hashed for every request, before the transaction (so it holds no connection meanwhile): an
     // existing e-mail must not answer faster than a new one.
@@ -79,12 +79,7 @@ export class UsersService {
     return UserResponseDto.from(member);
   }
 
-  async update(
-    principal: Principal,
-    ip: string,
-    userId: string,
-    dto: UpdateUserDto,
-  ): Promise<UserResponseDto> {
+  async update({ principal, ip }: Actor, userId: string, dto: UpdateUserDto): Promise<UserResponseDto> {
     const tenantId = this.tenantPrisma.tenantId;
     const { member, deactivated } = await this.tenantPrisma.transaction(async (tx) => {
       await this.repository.lockTenant(tenantId, tx);
@@ -143,7 +138,7 @@ export class UsersService {
   }
 
   /** Removes the user from this tenant (the user row stays: they may belong to other tenants). */
-  async remove(principal: Principal, ip: string, userId: string): Promise<void> {
+  async remove({ principal, ip }: Actor, userId: string): Promise<void> {
     const tenantId = this.tenantPrisma.tenantId;
     await this.tenantPrisma.transaction(async (tx) => {
       await this.repository.lockTenant(tenantId, tx);

@@ -704,6 +704,19 @@ describe('gmail intake', () => {
       until: ([job]) => !['unqueued', 'waiting', 'prioritized', 'active'].includes(job!.state),
     });
     expect(sync).toMatchObject({ state: 'failed', attemptsMade: 1 });
+    // The one job the flag going up starts tells staff (it calls no vendor: this tenant has no
+    // notification address to e-mail); it is let finish before the quiet is measured.
+    await eventually(() => jobsStillToRun(test.app, tenant.id, pushedAt), {
+      what: 'the staff notification job to run',
+      until: (jobs) => jobs.every((job) => job.name !== 'notifications.integration-attention'),
+    });
+    const notices = await test.app.inject({ method: 'GET', url: '/api/notifications', headers: admin.auth });
+    expect(notices.json().data).toContainEqual(
+      expect.objectContaining({
+        kind: 'integration_needs_attention',
+        title: 'Google kræver handling: Google afviste adgangen; forbind igen under Integrationer',
+      }),
+    );
     const calls = oauth.calls().length;
     // Nothing the push started is still to run, so the token endpoint stays quiet from here on.
     expect(await jobsStillToRun(test.app, tenant.id, pushedAt)).toEqual([]);

@@ -97,6 +97,8 @@ describe('tenant administration', () => {
         leadSenderDomains: [],
         smsNumber: null,
         gmailAddress: null,
+        notificationEmail: null,
+        offerReminderMinutes: 240,
         createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
         updatedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
       });

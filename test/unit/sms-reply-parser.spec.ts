@@ -58,6 +58,9 @@ const TABLE: ReadonlyArray<[string, ReplyMeaning]> = [
   ['Ja', unreadable],
   ['ok 👍', unreadable],
   ['Ingen af dem passer desværre', unreadable],
+  // Tuesday is offered, but "instead" asks for another time: a person answers it (a notification).
+  ['Kan I komme tirsdag i stedet?', unreadable],
+  ['kan I komme torsdag i stedet?', unreadable],
   ['4', unreadable],
   ['lørdag', unreadable],
   ['Hvad koster det?', unreadable],

@@ -5,6 +5,7 @@ import {
   bookingCancelledText,
   bookingMovedText,
   confirmationText,
+  offerReminderText,
   offerText,
   reminderText,
 } from '../../src/sms/text/sms-texts.js';
@@ -128,5 +129,23 @@ describe('SMS segment budgets with the Danish forms', () => {
     expect(greetingOf('Nordjysk Erhvervsrengøring og Vinduespudsning ApS')).toBe(
       'Hej. Tak for din henvendelse. Vi kan komme:',
     );
+  });
+
+  it('keeps the reminder of an unanswered offer at one segment, naming the numbers still open', () => {
+    const reminder = (open: number[]) =>
+      offerReminderText({
+        customerName: 'Christoffer Hansen',
+        tenantName: 'Rendetalje ApS',
+        timezone: zone,
+        open,
+        answerBy: slots[0]!.startsAt,
+      });
+    expect(reminder([1, 2, 3])).toBe(
+      "Hej Christoffer. Vi har endnu ikke hørt fra dig. Svar 1, 2 eller 3 på SMS'en med ledige tider " +
+        'senest torsdag d. 24. september kl. 10.00. Mvh Rendetalje ApS',
+    );
+    expect(segmentInfo(reminder([1, 2, 3]))).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+    expect(reminder([2, 3])).toContain('Svar 2 eller 3 på');
+    expect(reminder([3])).toContain('Svar 3 på');
   });
 });

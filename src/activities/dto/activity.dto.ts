@@ -1,15 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
 
 import { ActivityStatus, ActivityType } from '../../generated/prisma/enums.js';
 import { PageOf, PaginationQueryDto } from '../../core/http/pagination.js';
 import type { ActivityRow } from '../activities.repository.js';
-import { DateBoundary, OptionalUuid } from '../../core/validation/fields.js';
+import { DateBoundary, OptionalEnum, OptionalUuid } from '../../core/validation/fields.js';
 
 export class ActivityQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional({ enum: ActivityType, enumName: 'ActivityType' })
-  @IsOptional()
-  @IsIn(Object.values(ActivityType))
+  @OptionalEnum(ActivityType, 'ActivityType')
   type?: ActivityType;
 
   @OptionalUuid()

@@ -1,16 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsIn,
-  IsISO8601,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  registerDecorator,
-  type ValidationOptions,
-} from 'class-validator';
+import { IsIn, IsISO8601, IsNumber, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
 import { BookingStatus } from '../../generated/prisma/enums.js';
 import { PaginationQueryDto } from '../../core/http/pagination.js';
@@ -20,7 +10,8 @@ import {
   IsDateInWindow,
   MAX_BOOKING_YEARS_AHEAD,
 } from '../../core/validation/date-input.js';
-import { DateBoundary, OptionalUuid } from '../../core/validation/fields.js';
+import { DateBoundary, OptionalEnum, OptionalUuid, PatchUuid } from '../../core/validation/fields.js';
+import { fieldRule } from '../../core/validation/rule.js';
 
 /** Hours on a booking: 0.5 to 24 in half-hour steps (a crew is booked and paid by the half hour). */
 export function isHalfHours(value: unknown): value is number {
@@ -33,19 +24,11 @@ export function isHalfHours(value: unknown): value is number {
   );
 }
 
-function IsHalfHours(options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyKey: string | symbol) =>
-    registerDecorator({
-      name: 'isHalfHours',
-      target: target.constructor,
-      propertyName: String(propertyKey),
-      options: {
-        message: `${String(propertyKey)} must be between 0.5 and 24 in half-hour steps`,
-        ...options,
-      },
-      validator: { validate: isHalfHours },
-    });
-}
+const IsHalfHours = fieldRule(
+  'isHalfHours',
+  isHalfHours,
+  '$property must be between 0.5 and 24 in half-hour steps',
+);
 
 const trimToNull = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (value.trim() === '' ? null : value.trim()) : value;
@@ -56,19 +39,11 @@ const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\
 const BOOKING_START_RULE = `At most ${MAX_BOOKING_YEARS_AHEAD} years from now; ${DATE_WINDOW_RULE}`;
 const isInstant = (value: unknown) => typeof value === 'string' && INSTANT_PATTERN.test(value);
 
-function IsInstant(options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyKey: string | symbol) =>
-    registerDecorator({
-      name: 'isInstant',
-      target: target.constructor,
-      propertyName: String(propertyKey),
-      options: {
-        message: `${String(propertyKey)} must be an ISO 8601 date-time with an offset (2026-03-27T09:00:00Z)`,
-        ...options,
-      },
-      validator: { validate: isInstant },
-    });
-}
+const IsInstant = fieldRule(
+  'isInstant',
+  isInstant,
+  '$property must be an ISO 8601 date-time with an offset (2026-03-27T09:00:00Z)',
+);
 
 export class CreateBookingDto {
   @ApiProperty({ format: 'uuid' })
@@ -87,14 +62,10 @@ export class CreateBookingDto {
   @IsHalfHours()
   durationHours?: number;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Defaults to the first team free at that time' })
-  @IsOptionalNotNull()
-  @IsUUID()
+  @PatchUuid({ description: 'Defaults to the first team free at that time' })
   teamId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: "Defaults to the lead's assignee" })
-  @IsOptionalNotNull()
-  @IsUUID()
+  @PatchUuid({ description: "Defaults to the lead's assignee" })
   assignedUserId?: string;
 }
 
@@ -112,9 +83,7 @@ export class UpdateBookingDto {
   @IsHalfHours()
   durationHours?: number;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptionalNotNull()
-  @IsUUID()
+  @PatchUuid()
   teamId?: string;
 
   @OptionalUuid({ type: String, nullable: true, description: 'null unassigns' })
@@ -145,9 +114,7 @@ export class CompleteBookingDto {
 export const BOOKING_SORT_FIELDS = ['startsAt', 'createdAt'] as const;
 
 export class BookingQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional({ enum: BookingStatus, enumName: 'BookingStatus' })
-  @IsOptional()
-  @IsIn(Object.values(BookingStatus))
+  @OptionalEnum(BookingStatus, 'BookingStatus')
   status?: BookingStatus;
 
   @OptionalUuid()

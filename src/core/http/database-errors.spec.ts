@@ -2,33 +2,29 @@ import { describe, expect, it } from 'vitest';
 
 import { mapDatabaseError } from './database-errors.js';
 
+/** A Prisma error as the driver adapter reports it: Prisma's code, the database's error as its cause. */
+const driverError = (code: string, cause: object) => ({ code, meta: { driverAdapterError: { cause } } });
+
+/** As Prisma 7's driver adapter reports a PostgreSQL error (code P2039 with the SQLSTATE inside). */
+const adapterError = (originalCode: string, originalMessage = 'bad value') =>
+  driverError('P2039', { originalCode, originalMessage, kind: 'postgres' });
+
 describe('mapDatabaseError', () => {
   it('maps a unique violation reported by the driver adapter to 409 naming the column', () => {
-    const error = {
-      code: 'P2002',
-      meta: {
-        driverAdapterError: {
-          cause: {
-            originalCode: '23505',
-            kind: 'UniqueConstraintViolation',
-            constraint: { index: 'tenants_slug_key' },
-            table: 'tenants',
-          },
-        },
-      },
-    };
+    const error = driverError('P2002', {
+      originalCode: '23505',
+      kind: 'UniqueConstraintViolation',
+      constraint: { index: 'tenants_slug_key' },
+      table: 'tenants',
+    });
     expect(mapDatabaseError(error)).toMatchObject({ code: 'conflict', message: 'Duplicate value for slug' });
   });
 
   it('leaves the tenant out of a composite key', () => {
-    const error = {
-      code: 'P2002',
-      meta: {
-        driverAdapterError: {
-          cause: { constraint: { index: 'customers_tenant_id_phone_key' }, table: 'customers' },
-        },
-      },
-    };
+    const error = driverError('P2002', {
+      constraint: { index: 'customers_tenant_id_phone_key' },
+      table: 'customers',
+    });
     expect(mapDatabaseError(error)?.message).toBe('Duplicate value for phone');
   });
 
@@ -44,17 +40,10 @@ describe('mapDatabaseError', () => {
   });
 
   it('maps the bookings overlap constraint to a conflict naming it', () => {
-    const error = {
-      code: 'P2010',
-      meta: {
-        driverAdapterError: {
-          cause: {
-            originalCode: '23P01',
-            originalMessage: 'conflicting key value violates exclusion constraint "bookings_team_no_overlap"',
-          },
-        },
-      },
-    };
+    const error = driverError('P2010', {
+      originalCode: '23P01',
+      originalMessage: 'conflicting key value violates exclusion constraint "bookings_team_no_overlap"',
+    });
     expect(mapDatabaseError(error)).toMatchObject({
       code: 'conflict',
       message: 'The team already has a booking at that time',
@@ -66,17 +55,8 @@ describe('mapDatabaseError', () => {
     ['22P05', 'an untranslatable character'],
     ['22003', 'a numeric overflow'],
   ])('answers 400 for SQLSTATE %s (%s), not 500', (code) => {
-    const error = {
-      code: 'P2010',
-      meta: { driverAdapterError: { cause: { originalCode: code, kind: 'postgres' } } },
-    };
+    const error = driverError('P2010', { originalCode: code, kind: 'postgres' });
     expect(mapDatabaseError(error)?.code).toBe('validation_failed');
-  });
-
-  /** As Prisma 7's driver adapter reports a PostgreSQL error (code P2039 with the SQLSTATE inside). */
-  const adapterError = (originalCode: string, originalMessage = 'bad value') => ({
-    code: 'P2039',
-    meta: { driverAdapterError: { cause: { originalCode, originalMessage, kind: 'postgres' } } },
   });
 
   it.each([

@@ -40,6 +40,13 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** A 400 naming the field and what is wrong with it, in the details the validation pipe writes too. */
+export class FieldError extends DomainError {
+  constructor(field: string, message: string) {
+    super('validation_failed', `Invalid ${field}`, [{ field, message }]);
+  }
+}
+
 /** An illegal status move: details name where it was, where it was asked to go, and where it may go. */
 export class InvalidTransitionError extends DomainError {
   constructor(resource: string, from: string, to: string, allowed: readonly string[]) {

@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
-import { DomainError } from './domain-error.js';
+import { FieldError } from './domain-error.js';
 
 /**
  * The largest page a list answers (docs/architecture.md, Wire conventions); more is a 400, not a silent cap.
@@ -88,9 +88,7 @@ export function parseSort<F extends string>(
 ): Array<Record<string, 'asc' | 'desc'>> {
   const match = sort ? /^([A-Za-z]+):(asc|desc)$/.exec(sort) : null;
   if (sort && (!match || !allowed.includes(match[1] as F))) {
-    throw new DomainError('validation_failed', `Invalid sort`, [
-      { field: 'sort', message: `sort must be one of ${allowed.map((f) => `${f}:asc|desc`).join(', ')}` },
-    ]);
+    throw new FieldError('sort', `sort must be one of ${allowed.map((f) => `${f}:asc|desc`).join(', ')}`);
   }
   const field = (match?.[1] as F | undefined) ?? fallback.field;
   const direction = (match?.[2] as 'asc' | 'desc' | undefined) ?? fallback.direction;

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 
 import { isStorableText } from '../validation/text.js';
-import { DomainError } from './domain-error.js';
+import { DomainError, FieldError } from './domain-error.js';
 
 /**
  * No request body of this API nests more than a few levels; 32 leaves room for any future DTO. Deeper
@@ -104,7 +104,7 @@ export function refuseUnstorableText(webhookPrefix: string) {
         found.reason === 'nul'
           ? `${found.field} contains a NUL character`
           : `${found.field} is not well-formed Unicode (a lone surrogate)`;
-      throw new DomainError('validation_failed', `Invalid ${found.field}`, [{ field: found.field, message }]);
+      throw new FieldError(found.field, message);
     }
   };
 }

@@ -6,6 +6,23 @@ import winston from 'winston';
 import { createWinston, redact, REDACTED, scrub } from './logger.js';
 import type { AppConfig } from '../config/app-config.js';
 
+/** The app's logger, writing its lines to `lines` instead of the console. */
+function capturedLogger() {
+  const lines: string[] = [];
+  const logger = createWinston({ observability: { logLevel: 'info' } } as AppConfig);
+  logger.clear().add(
+    new winston.transports.Stream({
+      stream: new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    }),
+  );
+  return { logger, lines };
+}
+
 describe('log redaction', () => {
   it('replaces secrets wherever they are nested', () => {
     expect(
@@ -24,18 +41,7 @@ describe('log redaction', () => {
   });
 
   it('never writes a secret field to the log line', () => {
-    const lines: string[] = [];
-    const logger = createWinston({ observability: { logLevel: 'info' } } as AppConfig);
-    logger.clear().add(
-      new winston.transports.Stream({
-        stream: new Writable({
-          write(chunk, _encoding, done) {
-            lines.push(String(chunk));
-            done();
-          },
-        }),
-      }),
-    );
+    const { logger, lines } = capturedLogger();
     logger.info('login', { email: 'a@b.dk', password: 'hunter2', body: { newPassword: 'x-secret-x' } });
     expect(lines.join('')).toContain('a@b.dk');
     expect(lines.join('')).not.toContain('hunter2');
@@ -71,18 +77,7 @@ describe('log redaction', () => {
   });
 
   it('scrubs a message built by hand and an error stack on the log line', () => {
-    const lines: string[] = [];
-    const logger = createWinston({ observability: { logLevel: 'info' } } as AppConfig);
-    logger.clear().add(
-      new winston.transports.Stream({
-        stream: new Writable({
-          write(chunk, _encoding, done) {
-            lines.push(String(chunk));
-            done();
-          },
-        }),
-      }),
-    );
+    const { logger, lines } = capturedLogger();
     logger.warn(`Push rejected: Bearer not-a-jwt-but-secret`);
     logger.error('failed', { error: new Error('refresh_token=1//0gSecretSecret rejected') });
     const written = lines.join('');

@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+
+import { fieldRule } from '../validation/rule.js';
 
 /**
  * A phone number as E.164 (`+4522334455`), read as Danish unless it carries a country code; `null`
@@ -13,18 +14,8 @@ export function normalizePhone(input: string | null | undefined): string | null 
 }
 
 /** Validates that a string is a phone number `normalizePhone` accepts. */
-export function IsPhone(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isPhone',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options: {
-        message: `${String(propertyName)} must be a valid phone number (Danish unless +country code)`,
-        ...options,
-      },
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && normalizePhone(value) !== null,
-      },
-    });
-}
+export const IsPhone = fieldRule(
+  'isPhone',
+  (value) => typeof value === 'string' && normalizePhone(value) !== null,
+  '$property must be a valid phone number (Danish unless +country code)',
+);

@@ -60,6 +60,18 @@ export interface JobPayloads {
     smsOnly?: boolean;
   };
   /**
+   * Written with the offer for the tenant's reminder time (`availableAt`): the one reminder text of an
+   * offer (its SmsMessage) nobody has answered, after quiet hours, never to an opted-out number.
+   */
+  'sms.offer-reminder': TenantJob & { smsMessageId: string };
+  /** Written with the offer for when it lapses: still unanswered, the lead is flagged for a call. */
+  'sms.offer-lapsed': TenantJob & { smsMessageId: string };
+  /**
+   * An integration's needsAttention flag went up (written by the credentials in that transaction):
+   * the staff notification and its e-mail. `since` is when it went up, so each episode notifies once.
+   */
+  'notifications.integration-attention': TenantJob & { provider: string; since: string };
+  /**
    * Puts an invoice into Billy (contact, product, invoice with our reference as externalId), approves it
    * there when it is approved here, and reads back Billy's number and totals. No-op without Billy.
    */
@@ -93,6 +105,9 @@ export const JOBS: { readonly [N in JobName]: JobDefinition } = {
   'sms.status': { queue: 'sms', attempts: 6 },
   'sms.reminders': { queue: 'sms', attempts: 3 },
   'sms.booking-notice': { queue: 'sms', attempts: 6 },
+  'sms.offer-reminder': { queue: 'sms', attempts: 5 },
+  'sms.offer-lapsed': { queue: 'sms', attempts: 5 },
+  'notifications.integration-attention': { queue: 'email', attempts: 5 },
   'invoices.push-to-billy': { queue: 'billing', attempts: 8 },
   'invoices.poll-payments': { queue: 'billing', attempts: 3 },
   'invoices.mark-overdue': { queue: 'billing', attempts: 3 },

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 
-import { DomainError } from '../http/domain-error.js';
+import { FieldError } from '../http/domain-error.js';
 
 const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -14,9 +14,7 @@ export function parseRangeBoundary(value: string, timezone: string, field: strin
     ? DateTime.fromISO(value, { zone: timezone }).startOf('day')
     : DateTime.fromISO(value, { setZone: true });
   if (!parsed.isValid || !/^\d{4}-\d{2}-\d{2}(T.+)?$/.test(value)) {
-    throw new DomainError('validation_failed', `Invalid ${field}`, [
-      { field, message: `${field} must be an ISO 8601 date or date-time` },
-    ]);
+    throw new FieldError(field, `${field} must be an ISO 8601 date or date-time`);
   }
   return parsed.toJSDate();
 }

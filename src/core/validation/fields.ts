@@ -1,13 +1,16 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
+  IsIn,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
   MaxLength,
   ValidateIf,
+  ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
 
@@ -55,6 +58,39 @@ export function PatchText(maxLength: number, api: ApiPropertyOptions = {}) {
 /** A flag in a PATCH: may be left out, but not null. */
 export function PatchFlag(api: ApiPropertyOptions = {}) {
   return stack(ApiPropertyOptional(api), IsOptionalNotNull(), IsBoolean());
+}
+
+/** An id in a PATCH: may be left out, but not null. */
+export function PatchUuid(api: ApiPropertyOptions = {}) {
+  return stack(ApiPropertyOptional({ format: 'uuid', ...api }), IsOptionalNotNull(), IsUUID());
+}
+
+/** A generated enum (`LeadStatus`, …) as OpenAPI names it; the field takes its wire values only. */
+type WireEnum = Record<string, string>;
+
+/** An optional enum filter of a query: left out, it filters nothing. */
+export function OptionalEnum(values: WireEnum, enumName: string) {
+  return stack(ApiPropertyOptional({ enum: values, enumName }), IsOptional(), IsIn(Object.values(values)));
+}
+
+/** An enum in a PATCH: may be left out, but not null. */
+export function PatchEnum(values: WireEnum, enumName: string) {
+  return stack(
+    ApiPropertyOptional({ enum: values, enumName }),
+    IsOptionalNotNull(),
+    IsIn(Object.values(values)),
+  );
+}
+
+/** A settings object in a PATCH, replaced whole and validated by its own class: may be left out, not null. */
+export function PatchNested(type: new () => object, api: ApiPropertyOptions = {}) {
+  return stack(
+    ApiPropertyOptional({ type, ...api }),
+    IsOptionalNotNull(),
+    IsObject(),
+    ValidateNested(),
+    Type(() => type),
+  );
 }
 
 /** An optional id (a filter, or a reference that may be left out). */

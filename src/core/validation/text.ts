@@ -1,4 +1,6 @@
-import { isEmail, registerDecorator, type ValidationOptions } from 'class-validator';
+import { isEmail } from 'class-validator';
+
+import { fieldRule } from './rule.js';
 
 /**
  * A UTF-16 surrogate that is not part of a pair. JSON can carry one (`"\ud800"`), no UTF-8 text can,
@@ -28,13 +30,8 @@ export function isEmailAddress(value: unknown): value is string {
   );
 }
 
-export function IsEmailAddress(options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyKey: string | symbol) =>
-    registerDecorator({
-      name: 'isEmailAddress',
-      target: target.constructor,
-      propertyName: String(propertyKey),
-      options: { message: '$property must be an e-mail address', ...options },
-      validator: { validate: isEmailAddress },
-    });
-}
+export const IsEmailAddress = fieldRule(
+  'isEmailAddress',
+  isEmailAddress,
+  '$property must be an e-mail address',
+);

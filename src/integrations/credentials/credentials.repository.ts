@@ -47,6 +47,19 @@ const RECORD = {
  * security). The tenant scope adds the current tenant to every query as well; the explicit tenantId
  * keeps each call's compound key honest and the scope refuses a different one.
  */
+/** What storing new credentials writes: the envelope and settings, and a clean error state. */
+export function freshCredentials(stored: StoredCredentials) {
+  return {
+    credentials: stored.envelope,
+    credentialsKeyId: stored.keyId,
+    settings: stored.settings,
+    needsAttention: false,
+    lastError: null,
+    lastErrorCode: null,
+    lastErrorAt: null,
+  };
+}
+
 @Injectable()
 export class CredentialsRepository {
   constructor(private readonly db: TenantPrismaService) {}
@@ -85,15 +98,7 @@ export class CredentialsRepository {
     options: { resetMailbox: boolean },
     tx: ScopedTransaction,
   ): Promise<IntegrationAccountRecord> {
-    const fields = {
-      credentials: stored.envelope,
-      credentialsKeyId: stored.keyId,
-      settings: stored.settings,
-      needsAttention: false,
-      lastError: null,
-      lastErrorCode: null,
-      lastErrorAt: null,
-    };
+    const fields = freshCredentials(stored);
     const mailbox = options.resetMailbox
       ? { gmailHistoryId: null, watchExpiresAt: null, syncDirty: false }
       : {};
@@ -134,24 +139,27 @@ export class CredentialsRepository {
 
   /**
    * A call to the vendor failed. `needsAttention` only ever raises the flag here: a transient failure
-   * after a rejected key must not hide that the key is still rejected.
+   * after a rejected key must not hide that the key is still rejected. True when this call raised it
+   * (it was down): the row lock makes one of two concurrent failures the one that did.
    */
   async markFailure(
     tenantId: string,
     provider: IntegrationProvider,
     failure: { at: Date; code: string; message: string; needsAttention: boolean },
-  ): Promise<void> {
-    const fields = {
-      lastErrorAt: failure.at,
-      lastError: failure.message,
-      lastErrorCode: failure.code,
-      ...(failure.needsAttention ? { needsAttention: true } : {}),
-    };
-    await this.db.client.integrationAccount.upsert({
+    tx: ScopedTransaction,
+  ): Promise<boolean> {
+    const fields = { lastErrorAt: failure.at, lastError: failure.message, lastErrorCode: failure.code };
+    await tx.integrationAccount.upsert({
       where: { tenantId_provider: { tenantId, provider } },
       create: { tenantId, provider, ...fields },
       update: fields,
       select: { id: true },
     });
+    if (!failure.needsAttention) return false;
+    const raised = await tx.integrationAccount.updateMany({
+      where: { tenantId, provider, needsAttention: false },
+      data: { needsAttention: true },
+    });
+    return raised.count === 1;
   }
 }

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../core/config/app-config.js';
 import { CredentialCipher, CredentialDecryptionError } from '../../core/crypto/credential-cipher.js';
 import { TenantPrismaService, type ScopedTransaction } from '../../core/database/tenant-prisma.service.js';
+import { UnitOfWork } from '../../core/unit-of-work/unit-of-work.js';
 import { IntegrationNotConfiguredError } from './credentials.errors.js';
 import {
   INTEGRATION_PROVIDERS,
@@ -65,6 +66,7 @@ export class CredentialsService {
     private readonly db: TenantPrismaService,
     private readonly cipher: CredentialCipher,
     private readonly config: AppConfig,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   /** Every provider, configured or not, for GET /integrations. */
@@ -175,6 +177,8 @@ export class CredentialsService {
    * A vendor call failed. `needsAttention` for failures only an admin can fix (credentials rejected,
    * account suspended), not for timeouts. Admins see the failure's code and summary only: the vendor's
    * own text (addresses, HTTP bodies) belongs in the logs, which the failing job's line already is.
+   * When this raises the flag, the `notifications.integration-attention` job tells staff (written in
+   * the same transaction: the credentials may not import the notifications feature above them).
    */
   async recordFailure(
     provider: IntegrationProvider,
@@ -182,12 +186,26 @@ export class CredentialsService {
     options: { needsAttention: boolean } = { needsAttention: false },
   ): Promise<void> {
     const tenantId = this.db.tenantId;
+    const at = new Date();
     try {
-      await this.repository.markFailure(tenantId, provider, {
-        at: new Date(),
-        code: failure.code,
-        message: failure.message.slice(0, MAX_ERROR_LENGTH),
-        needsAttention: options.needsAttention,
+      await this.unitOfWork.run(async (work) => {
+        const raised = await this.repository.markFailure(
+          tenantId,
+          provider,
+          {
+            at,
+            code: failure.code,
+            message: failure.message.slice(0, MAX_ERROR_LENGTH),
+            needsAttention: options.needsAttention,
+          },
+          work.tx,
+        );
+        if (raised)
+          await work.enqueue('notifications.integration-attention', {
+            tenantId,
+            provider,
+            since: at.toISOString(),
+          });
       });
     } catch (error) {
       this.logger.warn({

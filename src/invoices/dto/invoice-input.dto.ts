@@ -1,27 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { IsBoolean, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 
 import { PaginationQueryDto } from '../../core/http/pagination.js';
 import { InvoiceStatus } from '../../generated/prisma/enums.js';
 import { DATE_WINDOW_RULE, IsDateInWindow } from '../../core/validation/date-input.js';
-import { OptionalUuid } from '../../core/validation/fields.js';
+import { OptionalEnum, OptionalUuid } from '../../core/validation/fields.js';
 
 export const INVOICE_SORT_FIELDS = ['createdAt', 'approvedAt', 'dueDate', 'total'] as const;
 
 export class InvoiceQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional({ enum: InvoiceStatus, enumName: 'InvoiceStatus' })
-  @IsOptional()
-  @IsIn(Object.values(InvoiceStatus))
+  @OptionalEnum(InvoiceStatus, 'InvoiceStatus')
   status?: InvoiceStatus;
 
   @OptionalUuid()

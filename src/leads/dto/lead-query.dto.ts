@@ -1,11 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 
 import { PaginationQueryDto } from '../../core/http/pagination.js';
 import { LeadSource, LeadStatus, Priority } from '../../generated/prisma/enums.js';
 import { trim } from './lead-validators.js';
-import { DateBoundary, OptionalUuid } from '../../core/validation/fields.js';
+import { DateBoundary, OptionalEnum, OptionalUuid } from '../../core/validation/fields.js';
 
 export const LEAD_SORT_FIELDS = [
   'createdAt',
@@ -19,19 +19,13 @@ const booleanQuery = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
 
 export class LeadQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional({ enum: LeadStatus, enumName: 'LeadStatus' })
-  @IsOptional()
-  @IsIn(Object.values(LeadStatus))
+  @OptionalEnum(LeadStatus, 'LeadStatus')
   status?: LeadStatus;
 
-  @ApiPropertyOptional({ enum: LeadSource, enumName: 'LeadSource' })
-  @IsOptional()
-  @IsIn(Object.values(LeadSource))
+  @OptionalEnum(LeadSource, 'LeadSource')
   source?: LeadSource;
 
-  @ApiPropertyOptional({ enum: Priority, enumName: 'Priority' })
-  @IsOptional()
-  @IsIn(Object.values(Priority))
+  @OptionalEnum(Priority, 'Priority')
   priority?: Priority;
 
   @DateBoundary('Created from (ISO 8601; a bare date is a day in the tenant time zone, inclusive)')

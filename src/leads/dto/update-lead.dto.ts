@@ -1,12 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 import { LeadSource, Priority } from '../../generated/prisma/enums.js';
 import { IsOptionalNotNull } from '../../tenants/dto/validators.js';
 import { LeadFieldsDto } from './create-lead.dto.js';
 import { IsEmailOrNull, IsHalfHours, IsPhoneOrNull, trim } from './lead-validators.js';
-import { OptionalUuid, PatchFlag, PatchText } from '../../core/validation/fields.js';
+import { OptionalUuid, PatchEnum, PatchFlag, PatchText } from '../../core/validation/fields.js';
 
 /**
  * PUT /leads/:id: a full replacement of the editable fields. Optional fields left out take their
@@ -64,14 +64,10 @@ export class UpdateLeadDto {
   @IsHalfHours()
   estimatedHours?: number;
 
-  @ApiPropertyOptional({ enum: LeadSource, enumName: 'LeadSource' })
-  @IsOptionalNotNull()
-  @IsIn(Object.values(LeadSource))
+  @PatchEnum(LeadSource, 'LeadSource')
   source?: LeadSource;
 
-  @ApiPropertyOptional({ enum: Priority, enumName: 'Priority' })
-  @IsOptionalNotNull()
-  @IsIn(Object.values(Priority))
+  @PatchEnum(Priority, 'Priority')
   priority?: Priority;
 
   @ApiPropertyOptional({ nullable: true, type: String })

@@ -64,7 +64,15 @@ const WEEKDAYS: ReadonlyArray<[RegExp, number]> = [
 ];
 
 /** Words that mean none of the offered times suit: never a choice, whatever numbers follow. */
-const DECLINES = [/\bingen\b/, /\bpasser ikke\b/, /\bkan ikke\b/, /\bikke nogen\b/, /\bandre tider\b/];
+// "i stedet": asking for something else ("kan I komme tirsdag i stedet?") is never a pick of that day.
+const DECLINES = [
+  /\bingen\b/,
+  /\bpasser ikke\b/,
+  /\bkan ikke\b/,
+  /\bikke nogen\b/,
+  /\bandre tider\b/,
+  /\bi stedet\b/,
+];
 
 /** Keycap emoji (2️⃣) become their digit; every other emoji and symbol becomes a space. */
 function normalize(body: string): string {

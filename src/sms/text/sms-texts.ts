@@ -1,5 +1,10 @@
 import type { DecimalInput } from '../../core/money/money.js';
-import { firstNameOf, formatHourlyPrice, formatHours, formatShortDateTime } from '../../core/format/danish.js';
+import {
+  firstNameOf,
+  formatHourlyPrice,
+  formatHours,
+  formatShortDateTime,
+} from '../../core/format/danish.js';
 import { toGsm7 } from './gsm7.js';
 
 /**
@@ -113,5 +118,27 @@ export function bookingCancelledText(input: {
   return toGsm7(
     `Vi har aflyst din booking ${formatShortDateTime(input.startsAt, input.timezone)}, ${input.address}. ` +
       `Kontakt os, hvis du ønsker en ny tid. Mvh ${input.tenantName}`,
+  );
+}
+
+/**
+ * The one reminder of an offer nobody has answered: the same numbers, and until when they can be
+ * answered (`answerBy`, when the times stop being held).
+ */
+export function offerReminderText(input: {
+  customerName: string;
+  tenantName: string;
+  timezone: string;
+  /** The numbers still open (a time that has begun meanwhile is left out): "Svar 2 eller 3". */
+  open: readonly number[];
+  answerBy: Date;
+}): string {
+  const numbers = input.open.length > 0 ? [...input.open] : [1];
+  const last = numbers.pop()!;
+  const answer = numbers.length > 0 ? `Svar ${numbers.join(', ')} eller ${last}` : `Svar ${last}`;
+  return toGsm7(
+    `${hello(input.customerName)} Vi har endnu ikke hørt fra dig. ` +
+      `${answer} på SMS'en med ledige tider senest ` +
+      `${formatShortDateTime(input.answerBy, input.timezone)}. Mvh ${input.tenantName}`,
   );
 }

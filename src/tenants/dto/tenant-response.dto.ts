@@ -40,6 +40,9 @@ export class TenantResponseDto {
   @ApiProperty({ type: [String], example: ['leadpoint.dk'] }) leadSenderDomains!: string[];
   @ApiProperty({ type: String, nullable: true, example: '+4512345678' }) smsNumber!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'info@rendetalje.dk' }) gmailAddress!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'kontor@rendetalje.dk' })
+  notificationEmail!: string | null;
+  @ApiProperty({ example: 240 }) offerReminderMinutes!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
@@ -55,6 +58,8 @@ export class TenantResponseDto {
       leadSenderDomains: _senders,
       smsNumber: _smsNumber,
       gmailAddress: _gmail,
+      notificationEmail: _notificationEmail,
+      offerReminderMinutes: _offerReminder,
       billyInvoiceState: _billy,
       ...visible
     } = this;
@@ -76,6 +81,8 @@ export class TenantResponseDto {
       leadSenderDomains: tenant.leadSenderDomains,
       smsNumber: tenant.smsNumber,
       gmailAddress: tenant.gmailAddress,
+      notificationEmail: tenant.notificationEmail,
+      offerReminderMinutes: tenant.offerReminderMinutes,
       createdAt: tenant.createdAt.toISOString(),
       updatedAt: tenant.updatedAt.toISOString(),
     });

@@ -1,5 +1,4 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -8,13 +7,11 @@ import {
   IsInt,
   IsISO4217CurrencyCode,
   IsNotEmpty,
-  IsObject,
   IsOptional,
   IsString,
   MaxLength,
   Max,
   Min,
-  ValidateNested,
 } from 'class-validator';
 
 import { BillyInvoiceState } from '../../generated/prisma/enums.js';
@@ -28,6 +25,7 @@ import {
 } from './tenant-settings.dto.js';
 import { IsE164, IsHostname, IsIanaTimeZone, IsMoney, IsOptionalNotNull, IsPercent } from './validators.js';
 import { IsEmailAddress } from '../../core/validation/text.js';
+import { PatchNested } from '../../core/validation/fields.js';
 
 /**
  * PATCH /tenant. Only editable settings are here: id, slug and the timestamps are left out on purpose,
@@ -75,49 +73,24 @@ export class UpdateTenantDto {
   @IsEnum(BillyInvoiceState)
   billyInvoiceState?: BillyInvoiceState;
 
-  @ApiPropertyOptional({ type: WorkingHoursDto })
-  @IsOptionalNotNull()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => WorkingHoursDto)
+  @PatchNested(WorkingHoursDto)
   workingHours?: WorkingHoursDto;
 
-  @ApiPropertyOptional({ type: SlotRulesDto })
-  @IsOptionalNotNull()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => SlotRulesDto)
+  @PatchNested(SlotRulesDto)
   slotRules?: SlotRulesDto;
 
-  @ApiPropertyOptional({ type: ClosedDaysDto })
-  @IsOptionalNotNull()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ClosedDaysDto)
+  @PatchNested(ClosedDaysDto)
   closedDays?: ClosedDaysDto;
 
-  @ApiPropertyOptional({ type: ExtractionRulesDto })
-  @IsOptionalNotNull()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ExtractionRulesDto)
+  @PatchNested(ExtractionRulesDto)
   extractionRules?: ExtractionRulesDto;
 
-  @ApiPropertyOptional({ type: SmsRulesDto })
-  @IsOptionalNotNull()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => SmsRulesDto)
+  @PatchNested(SmsRulesDto)
   smsRules?: SmsRulesDto;
 
-  @ApiPropertyOptional({
-    type: CustomerNoticesDto,
+  @PatchNested(CustomerNoticesDto, {
     description: 'Replaced whole: every kind must be named. false stops that SMS and e-mail to customers.',
   })
-  @IsOptionalNotNull()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => CustomerNoticesDto)
   customerNotices?: CustomerNoticesDto;
 
   @ApiPropertyOptional({ type: [String], example: ['leadpoint.dk'], description: 'Lower-case domains' })
@@ -138,4 +111,26 @@ export class UpdateTenantDto {
   @IsEmailAddress()
   @MaxLength(254)
   gmailAddress?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'kontor@rendetalje.dk',
+    nullable: true,
+    description: 'Where staff notifications are e-mailed; null: the feed only',
+  })
+  @IsOptional()
+  @IsEmailAddress()
+  @MaxLength(254)
+  notificationEmail?: string | null;
+
+  @ApiPropertyOptional({
+    example: 240,
+    minimum: 0,
+    maximum: 10080,
+    description: 'Minutes an SMS offer waits for an answer before its one reminder text; 0 sends none',
+  })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(0)
+  @Max(10080)
+  offerReminderMinutes?: number;
 }
