@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-import type { EmailTemplateType, Prisma } from '../generated/prisma/client.js';
+import { withVat } from '../core/money/money.js';
+import type { Booking, EmailTemplateType, Lead, Prisma } from '../generated/prisma/client.js';
 import { OutboxService } from '../core/queue/outbox.service.js';
-import { EMAIL_PLACEHOLDERS, type EmailVariables } from './email-variables.js';
+import { bookingVariables, EMAIL_PLACEHOLDERS, type EmailVariables } from './email-variables.js';
 import { renderTemplate, singleLine } from './email-template.js';
 
 export type EmailSubjectType = 'lead' | 'booking' | 'invoice' | 'notification';
@@ -22,6 +23,19 @@ export interface EnqueueEmail<T extends EmailTemplateType = EmailTemplateType> {
   /** Answer in this Gmail thread, to this Message-ID (only when the customer wrote to us themselves). */
   replyThreadId?: string;
   inReplyTo?: string;
+}
+
+/** The customer's e-mail about one booking: its confirmation, move, cancellation or reminder. */
+export interface EnqueueBookingEmail {
+  tenantId: string;
+  type: 'booking_confirmation' | 'booking_moved' | 'booking_cancelled' | 'booking_reminder';
+  step?: number;
+  booking: Pick<Booking, 'id' | 'startsAt' | 'durationHours' | 'totalAmount'>;
+  lead: Pick<
+    Lead,
+    'id' | 'customerEmail' | 'customerName' | 'serviceType' | 'address' | 'postalCode' | 'city'
+  >;
+  tenant: { timezone: string; vatRate: Prisma.Decimal | string | number };
 }
 
 /** An e-mail whose text the caller wrote (no tenant template): the staff notification. */
@@ -89,6 +103,28 @@ export class EmailService {
     const row = created[0];
     if (!row) return [];
     return [await this.outbox.write(tx, tenantId, 'email.send', { tenantId, outboundEmailId: row.id })];
+  }
+
+  /** The booking e-mail to the lead's address, filled as every booking template is; none without one. */
+  async enqueueAboutBooking(tx: Prisma.TransactionClient, input: EnqueueBookingEmail): Promise<string[]> {
+    const { booking, lead, tenant } = input;
+    if (!lead.customerEmail) return [];
+    return this.enqueue<EnqueueBookingEmail['type']>(tx, {
+      tenantId: input.tenantId,
+      subjectType: 'booking',
+      subjectId: booking.id,
+      type: input.type,
+      step: input.step,
+      to: lead.customerEmail,
+      leadId: lead.id,
+      variables: bookingVariables({
+        ...lead,
+        startsAt: booking.startsAt,
+        durationHours: booking.durationHours,
+        totalInclVat: withVat(booking.totalAmount, tenant.vatRate),
+        timezone: tenant.timezone,
+      }),
+    });
   }
 
   /**

@@ -1,15 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { jobProcessor } from '../core/queue/job-handler.decorator.js';
+import { EmailSender } from './email-sender.service.js';
 
-import { HandlesJob, type JobHandler } from '../core/queue/job-handler.decorator.js';
-import type { JobPayloads } from '../core/queue/jobs.js';
-import { EmailSender, type SendOutcome } from './email-sender.service.js';
-
-@Injectable()
-@HandlesJob('email.send')
-export class SendEmailProcessor implements JobHandler<'email.send'> {
-  constructor(private readonly sender: EmailSender) {}
-
-  handle({ outboundEmailId }: JobPayloads['email.send']): Promise<SendOutcome> {
-    return this.sender.send(outboundEmailId);
-  }
-}
+/** Sends one recorded e-mail through the tenant's Gmail, at most once (see EmailSender). */
+export const SendEmailProcessor = jobProcessor('email.send', EmailSender, (sender, { outboundEmailId }) =>
+  sender.send(outboundEmailId),
+);

@@ -3,11 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { ActivitiesService } from '../activities/activities.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { formatAddress, formatShortDateTime } from '../core/format/danish.js';
-import { withVat } from '../core/money/money.js';
 import type { BookingNoticeKind, JobPayloads } from '../core/queue/jobs.js';
 import { Clock } from '../core/time/clock.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
-import { bookingVariables } from '../email/email-variables.js';
 import { EmailService } from '../email/email.service.js';
 import type { EmailTemplateType } from '../generated/prisma/enums.js';
 import type { CustomerNotices } from '../tenants/tenant-defaults.js';
@@ -102,22 +100,14 @@ export class BookingNoticeService {
         }
       }
       if (lead.customerEmail && !notice.smsOnly) {
-        const ids = await this.email.enqueue(tx, {
+        const ids = await this.email.enqueueAboutBooking(tx, {
           tenantId,
-          subjectType: 'booking',
-          subjectId: booking.id,
           type: EMAIL_TYPE[notice.kind],
           // A booking is confirmed and cancelled once, but may be moved many times.
           step: notice.kind === 'moved' ? notice.revision : 0,
-          to: lead.customerEmail,
-          leadId: lead.id,
-          variables: bookingVariables({
-            ...lead,
-            startsAt: booking.startsAt,
-            durationHours: booking.durationHours,
-            totalInclVat: withVat(booking.totalAmount, profile.vatRate),
-            timezone: profile.timezone,
-          }),
+          booking,
+          lead,
+          tenant: profile,
         });
         work.relayAfterCommit(ids);
         if (ids.length > 0) told.push('e-mail');
@@ -165,11 +155,7 @@ export class BookingNoticeService {
 }
 
 /** The change is still what the booking is: a notice about a time that changed again is not sent. */
-function stillTrue(
-  booking: DueReminder,
-  notice: JobPayloads['sms.booking-notice'],
-  now: Date,
-): boolean {
+function stillTrue(booking: DueReminder, notice: JobPayloads['sms.booking-notice'], now: Date): boolean {
   switch (notice.kind) {
     case 'confirmed':
       return booking.status === 'confirmed' && booking.startsAt > now;

@@ -4,9 +4,8 @@ import { ActivitiesService } from '../activities/activities.service.js';
 import { BookingsService } from '../bookings/bookings.service.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
-import { formatAddress, formatDate, formatTime, serviceInSentence } from '../core/format/danish.js';
+import { formatAddress } from '../core/format/danish.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
-import { personVariables } from '../email/email-variables.js';
 import { EmailService } from '../email/email.service.js';
 import { TenantProfileService } from '../tenants/tenant-profile.service.js';
 import { SmsRepository } from './sms.repository.js';
@@ -77,27 +76,17 @@ export class SmsReminderService {
             type: 'reminder',
           });
         }
-        if (lead.customerEmail) {
-          work.relayAfterCommit(
-            await this.email.enqueue(tx, {
-              tenantId,
-              subjectType: 'booking',
-              subjectId: booking.id,
-              type: 'booking_reminder',
-              // The revision: a booking moved after its reminder is reminded again for its new time.
-              step: booking.revision,
-              to: lead.customerEmail,
-              leadId: lead.id,
-              variables: {
-                ...personVariables(lead.customerName),
-                serviceType: serviceInSentence(lead.serviceType),
-                bookingDate: formatDate(booking.startsAt, profile.timezone),
-                bookingTime: formatTime(booking.startsAt, profile.timezone),
-                address,
-              },
-            }),
-          );
-        }
+        work.relayAfterCommit(
+          await this.email.enqueueAboutBooking(tx, {
+            tenantId,
+            type: 'booking_reminder',
+            // The revision: a booking moved after its reminder is reminded again for its new time.
+            step: booking.revision,
+            booking,
+            lead,
+            tenant: profile,
+          }),
+        );
         await this.activities.record(tx, {
           type: 'sms',
           title: 'Påmindelse sendt',

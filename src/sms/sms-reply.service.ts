@@ -6,10 +6,8 @@ import { BookingsService } from '../bookings/bookings.service.js';
 import { AvailabilityService } from '../calendar/availability.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { formatAddress } from '../core/format/danish.js';
-import { withVat } from '../core/money/money.js';
 import { normalizePhone } from '../core/phone/phone.js';
 import { UnitOfWork, type Work } from '../core/unit-of-work/unit-of-work.js';
-import { bookingVariables } from '../email/email-variables.js';
 import { EmailService } from '../email/email.service.js';
 import { LeadsService } from '../leads/leads.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
@@ -220,25 +218,15 @@ export class SmsReplyService {
           }),
           type: 'confirmation',
         });
-        if (locked.customerEmail) {
-          work.relayAfterCommit(
-            await this.email.enqueue(tx, {
-              tenantId,
-              subjectType: 'booking',
-              subjectId: booking.id,
-              type: 'booking_confirmation',
-              to: locked.customerEmail,
-              leadId: lead.id,
-              variables: bookingVariables({
-                ...locked,
-                startsAt: booking.startsAt,
-                durationHours: booking.durationHours,
-                totalInclVat: withVat(booking.totalAmount, profile.vatRate),
-                timezone: profile.timezone,
-              }),
-            }),
-          );
-        }
+        work.relayAfterCommit(
+          await this.email.enqueueAboutBooking(tx, {
+            tenantId,
+            type: 'booking_confirmation',
+            booking,
+            lead: locked,
+            tenant: profile,
+          }),
+        );
         await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
       }),
     );

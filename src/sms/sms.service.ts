@@ -37,6 +37,23 @@ export interface QueueTextInput {
   type: SmsType;
 }
 
+/** A text to record as queued: its body in GSM-7 where possible, with the segments it will cost. */
+function outboundText(input: QueueTextInput) {
+  const body = toGsm7(input.body);
+  const info = segmentInfo(body);
+  return {
+    direction: 'outbound' as const,
+    leadId: input.leadId,
+    bookingId: input.bookingId ?? null,
+    phone: input.phone,
+    body,
+    type: input.type,
+    status: 'queued' as const,
+    segments: info.segments,
+    encoding: info.encoding,
+  };
+}
+
 /** Outlasts a send: the look-up of an earlier try and the send each time out after 15 s. */
 const SEND_LOCK_MS = 60_000;
 
@@ -114,23 +131,7 @@ export class SmsService {
 
   /** Records a text to send, in the caller's transaction. Relay the returned ids after commit. */
   async queueText(work: Work, input: QueueTextInput): Promise<SmsMessage> {
-    const body = toGsm7(input.body);
-    const info = segmentInfo(body);
-    const message = await this.repository.createMessage(
-      work.tenantId,
-      {
-        direction: 'outbound',
-        leadId: input.leadId,
-        bookingId: input.bookingId ?? null,
-        phone: input.phone,
-        body,
-        type: input.type,
-        status: 'queued',
-        segments: info.segments,
-        encoding: info.encoding,
-      },
-      work.tx,
-    );
+    const message = await this.repository.createMessage(work.tenantId, outboundText(input), work.tx);
     await work.enqueue('sms.send', { tenantId: work.tenantId, smsMessageId: message.id });
     return message;
   }
@@ -140,22 +141,9 @@ export class SmsService {
    * caller's transaction; null when a text with that key exists already (a redelivered job).
    */
   async queueTextOnce(work: Work, input: QueueTextInput & { dedupKey: string }): Promise<SmsMessage | null> {
-    const body = toGsm7(input.body);
-    const info = segmentInfo(body);
     const message = await this.repository.createMessageOnce(
       work.tenantId,
-      {
-        direction: 'outbound',
-        leadId: input.leadId,
-        bookingId: input.bookingId ?? null,
-        phone: input.phone,
-        body,
-        type: input.type,
-        status: 'queued',
-        segments: info.segments,
-        encoding: info.encoding,
-        dedupKey: input.dedupKey,
-      },
+      { ...outboundText(input), dedupKey: input.dedupKey },
       work.tx,
     );
     if (message) await work.enqueue('sms.send', { tenantId: work.tenantId, smsMessageId: message.id });

@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { WorkerService } from '../../src/core/queue/worker.service.js';
-import type { SendSmsPayload } from '../../src/sms/jobs/send-sms.processor.js';
+import type { JobPayloads } from '../../src/core/queue/jobs.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 import { createTenant, ownerDb, type Session, signIn } from '../support/fixtures.js';
 import { newPhone } from '../support/http.js';
@@ -73,8 +73,10 @@ describe('provider errors as users see them', () => {
     const smsMessageId = sent.json().id as string;
 
     // The send job's last attempt, run here rather than waiting out the backoff of the queued one.
-    const payload: SendSmsPayload = { tenantId, smsMessageId };
-    const lastAttempt = { name: 'sms.send', attemptsMade: 5, opts: { attempts: 6 } } as Job<SendSmsPayload>;
+    const payload: JobPayloads['sms.send'] = { tenantId, smsMessageId };
+    const lastAttempt = { name: 'sms.send', attemptsMade: 5, opts: { attempts: 6 } } as Job<
+      JobPayloads['sms.send']
+    >;
     await expect(test.app.get(WorkerService).perform('sms.send', payload, lastAttempt)).rejects.toThrow(RAW);
 
     const list = await test.app.inject({

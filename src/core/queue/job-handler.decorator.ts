@@ -1,4 +1,4 @@
-import { SetMetadata } from '@nestjs/common';
+import { Inject, Injectable, SetMetadata, type Type } from '@nestjs/common';
 import type { Job } from 'bullmq';
 
 import { currentJobName, isJobName, JOBS, type JobName, type JobPayloads } from './jobs.js';
@@ -16,6 +16,30 @@ export interface JobHandler<N extends JobName> {
 
 /** Marks a provider as the handler of a job name; the worker finds it at start. */
 export const HandlesJob = (name: JobName): ClassDecorator => SetMetadata(JOB_HANDLER, name);
+
+/**
+ * The processor of a job that is one call of one service: `run` gets the service and the payload (and
+ * the job, for its attempt). Register the returned class as a provider, like a hand-written processor;
+ * write one by hand when a job does more than call one method.
+ */
+export function jobProcessor<N extends JobName, S>(
+  name: N,
+  service: Type<S>,
+  run: (service: S, payload: JobPayloads[N], job: Job<JobPayloads[N]>) => Promise<unknown>,
+): Type<JobHandler<N>> {
+  @Injectable()
+  @HandlesJob(name)
+  class Processor implements JobHandler<N> {
+    constructor(@Inject(service) private readonly target: S) {}
+
+    handle(payload: JobPayloads[N], job: Job<JobPayloads[N]>): Promise<unknown> {
+      return run(this.target, payload, job);
+    }
+  }
+  // Named after its job, for the start check's messages and stack traces.
+  Object.defineProperty(Processor, 'name', { value: `Processor(${name})` });
+  return Processor;
+}
 
 /**
  * Whether the attempt now running is the job's last: no attempt left after it, or (given the error it

@@ -48,25 +48,23 @@ export function offerText(input: OfferTextInput): string {
   return toGsm7(lines.join('\n'));
 }
 
-export function confirmationText(input: {
+/** What a text about one booking says: when, how long, where, and who sends it. */
+export interface BookingText {
   tenantName: string;
   timezone: string;
   startsAt: Date;
   hours: DecimalInput;
   address: string;
-}): string {
+}
+
+export function confirmationText(input: BookingText): string {
   return toGsm7(
     `Tak! Du er booket ${formatShortDateTime(input.startsAt, input.timezone)} (ca. ${formatHours(input.hours)}), ` +
       `${input.address}. Du får en påmindelse dagen før. Mvh ${input.tenantName}`,
   );
 }
 
-export function reminderText(input: {
-  tenantName: string;
-  timezone: string;
-  startsAt: Date;
-  address: string;
-}): string {
+export function reminderText(input: Omit<BookingText, 'hours'>): string {
   return toGsm7(
     `Påmindelse: Vi kommer ${formatShortDateTime(input.startsAt, input.timezone)}, ${input.address}. ` +
       `Mvh ${input.tenantName}`,
@@ -95,13 +93,7 @@ export function optInText(input: { tenantName: string }): string {
 }
 
 /** A confirmed booking moved by staff (time, length or team): the time as it is now. */
-export function bookingMovedText(input: {
-  tenantName: string;
-  timezone: string;
-  startsAt: Date;
-  hours: DecimalInput;
-  address: string;
-}): string {
+export function bookingMovedText(input: BookingText): string {
   return toGsm7(
     `Din booking er ændret. Vi kommer nu ${formatShortDateTime(input.startsAt, input.timezone)} ` +
       `(ca. ${formatHours(input.hours)}), ${input.address}. Mvh ${input.tenantName}`,
@@ -109,12 +101,7 @@ export function bookingMovedText(input: {
 }
 
 /** A booking cancelled by staff. */
-export function bookingCancelledText(input: {
-  tenantName: string;
-  timezone: string;
-  startsAt: Date;
-  address: string;
-}): string {
+export function bookingCancelledText(input: Omit<BookingText, 'hours'>): string {
   return toGsm7(
     `Vi har aflyst din booking ${formatShortDateTime(input.startsAt, input.timezone)}, ${input.address}. ` +
       `Kontakt os, hvis du ønsker en ny tid. Mvh ${input.tenantName}`,
