@@ -7,6 +7,7 @@ import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { paginated, parseSort } from '../core/http/pagination.js';
 import { parseRangeBoundary } from '../core/time/tenant-time.js';
 import type { Booking } from '../generated/prisma/client.js';
+import { Clock } from '../core/time/clock.js';
 import { TenantProfileService } from '../tenants/tenant-profile.service.js';
 import { BookingsRepository } from './bookings.repository.js';
 import { BookingNotFoundError, MeetingNotFoundError } from './bookings.errors.js';
@@ -21,6 +22,7 @@ export class BookingQueries {
     private readonly tenantPrisma: TenantPrismaService,
     private readonly system: SystemPrismaService,
     private readonly profile: TenantProfileService,
+    private readonly clock: Clock,
   ) {}
 
   async list(principal: Principal, query: BookingQueryDto): Promise<BookingPageDto> {
@@ -60,7 +62,7 @@ export class BookingQueries {
     const row = await this.system.transaction('meeting-token', (tx) =>
       this.repository.findByMeetingToken(meetingToken, tx),
     );
-    const now = new Date();
+    const now = this.clock.now();
     if (!row || row.lead.deletedAt || !isLiveBooking(row.status)) throw new MeetingNotFoundError();
     const deadlinePassed = row.tokenExpiresAt !== null && row.tokenExpiresAt.getTime() <= now.getTime();
     if (row.status === 'pending' && deadlinePassed) throw new MeetingNotFoundError();

@@ -382,8 +382,9 @@ export class InvoicesService {
     const tenantId = this.tenantPrisma.tenantId;
     const amount = money(dto.amount);
     if (amount.lte(0)) throw new InvoiceFieldError('amount', 'amount must be more than 0');
-    const paidAt = dto.paidAt ? new Date(dto.paidAt) : new Date();
-    if (paidAt.getTime() > Date.now() + 60_000)
+    const now = this.clock.now();
+    const paidAt = dto.paidAt ? new Date(dto.paidAt) : now;
+    if (paidAt.getTime() > now.getTime() + 60_000)
       throw new InvoiceFieldError('paidAt', 'paidAt cannot be in the future');
     const invoice = await this.unitOfWork.run(async (work) => {
       const tx = work.tx;

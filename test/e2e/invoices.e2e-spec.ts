@@ -336,6 +336,18 @@ describe('invoices', () => {
         amount: '1026.89',
       });
       expect(tooMuch.statusCode).toBe(400);
+      // A payment dated after the app's now is refused; the machine's clock has no say.
+      test.clock.set(new Date('2026-11-19T12:00:00Z'));
+      try {
+        const ahead = await request('POST', `/api/invoices/${invoice.id}/payments`, fresh.admin, {
+          amount: 1026.88,
+          paidAt: '2026-11-20',
+        });
+        expect(ahead.statusCode).toBe(400);
+        expect(fieldsOf(ahead.json())).toEqual(new Set(['paidAt']));
+      } finally {
+        test.clock.reset();
+      }
       const rest = await request('POST', `/api/invoices/${invoice.id}/payments`, fresh.admin, {
         amount: 1026.88,
         paidAt: '2026-11-20',
