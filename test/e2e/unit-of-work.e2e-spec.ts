@@ -98,9 +98,11 @@ describe('UnitOfWork', () => {
     const rows = await ownerDb().outboxJob.findMany({
       where: { tenantId: tenantId(), payload: { path: ['bookingId'], equals: booking.id } },
     });
-    expect(rows.map((row) => row.jobName)).toEqual(['calendar.sync-booking']);
+    // A confirmed booking also tells the customer (sms.booking-notice), in the same transaction.
+    expect(rows.map((row) => row.jobName).sort()).toEqual(['calendar.sync-booking', 'sms.booking-notice']);
+    const calendarJob = rows.find((row) => row.jobName === 'calendar.sync-booking')!;
     const relayed = await until(
-      () => outboxRow(rows[0]!.id),
+      () => outboxRow(calendarJob.id),
       (row) => row?.status === 'enqueued',
       'the calendar job relayed',
     );
