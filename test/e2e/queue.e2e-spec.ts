@@ -136,14 +136,22 @@ describe('jobs renamed after their folders', () => {
     expect(await ids('intake')).toEqual(['intake-renew-watches', 'intake-sync-all-mailboxes']);
     expect(await ids('billing')).toEqual(['invoices-mark-overdue-daily', 'invoices-poll-payments']);
     const planned = await queues.queue('billing').getDelayed();
-    expect(planned.map((job) => job.name).sort()).toEqual(['invoices.mark-overdue', 'invoices.poll-payments']);
+    expect(planned.map((job) => job.name).sort()).toEqual([
+      'invoices.mark-overdue',
+      'invoices.poll-payments',
+    ]);
   });
 
   it('runs a job that reached Redis under its former name through the handler of its new one', async () => {
     const job = await queues.queue('billing').add('billing.poll-payments', {});
+    // Without a handler it would fail ("No handler for job"); the run's other tenants decide the counts.
     await expect
-      .poll(async () => (await queues.queue('billing').getJob(job.id!))?.returnvalue, { timeout: 15_000 })
-      .toEqual({ tenants: 0, paid: 0 });
+      .poll(async () => (await queues.queue('billing').getJob(job.id!))?.getState(), { timeout: 15_000 })
+      .toBe('completed');
+    expect((await queues.queue('billing').getJob(job.id!))?.returnvalue).toEqual({
+      tenants: expect.any(Number),
+      paid: expect.any(Number),
+    });
   });
 
   it('relays an outbox row written under a former name as the renamed job', async () => {
