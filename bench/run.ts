@@ -103,16 +103,9 @@ const TARGET = {
 };
 
 /** One side of a figure measured over the repeats: medians of each repeat's figures. */
-interface Measured {
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-  statuses: Record<string, number>;
+type Measured = Omit<LoadResult, 'label' | 'requests' | 'single'> & {
   single?: { p50: number; p95: number; p99: number };
-}
+};
 
 interface Row {
   figure: string;
