@@ -7,14 +7,36 @@ import { ActivitiesService } from '../activities/activities.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { RedisLockService } from '../core/redis/redis-lock.service.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
-import type { OutboundEmail } from '../generated/prisma/client.js';
+import type { EmailTemplateType, OutboundEmail, Prisma } from '../generated/prisma/client.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
 import { GMAIL_CLIENT, type GmailClient, type GmailMessageRef } from '../integrations/gmail/gmail.client.js';
 import { isIntegrationError } from '../integrations/integration-error.js';
 import { failureOf, giveUp, type FailureSummary } from '../integrations/provider-failure.js';
 import { LeadsService } from '../leads/leads.service.js';
+import type { EmailAttachment } from './email.service.js';
 
 export type SendOutcome = 'sent' | 'already_sent' | 'gone';
+
+/**
+ * Told, in the transaction that marks it sent, that Gmail accepted an e-mail of this type: how the
+ * feature that wrote it (an invoice) records the delivery at the moment it happened, without the
+ * e-mail module knowing the feature.
+ */
+export type EmailSentListener = (tx: Prisma.TransactionClient, email: OutboundEmail, sentAt: Date) => Promise<void>;
+
+/** The listeners by e-mail type; a feature registers its own when its module starts. */
+@Injectable()
+export class EmailSentListeners {
+  private readonly byType = new Map<EmailTemplateType, EmailSentListener>();
+
+  on(type: EmailTemplateType, listener: EmailSentListener): void {
+    this.byType.set(type, listener);
+  }
+
+  async notify(tx: Prisma.TransactionClient, email: OutboundEmail, sentAt: Date): Promise<void> {
+    await this.byType.get(email.type)?.(tx, email, sentAt);
+  }
+}
 
 const NOT_CONNECTED: FailureSummary = {
   code: 'not_configured',
@@ -44,6 +66,7 @@ export class EmailSender {
     private readonly leads: LeadsService,
     private readonly unitOfWork: UnitOfWork,
     private readonly locks: RedisLockService,
+    private readonly listeners: EmailSentListeners,
   ) {}
 
   /**
@@ -126,6 +149,11 @@ export class EmailSender {
       text: email.body,
       messageId,
       date: new Date(),
+      attachments: attachmentsOf(email).map((file) => ({
+        filename: file.filename,
+        contentType: file.contentType,
+        content: Buffer.from(file.contentBase64, 'base64'),
+      })),
       ...(email.inReplyTo ? { inReplyTo: email.inReplyTo, references: email.inReplyTo } : {}),
     });
     return composer.compile().build();
@@ -158,6 +186,7 @@ export class EmailSender {
         invoiceId: email.subjectType === 'invoice' ? email.subjectId : null,
         metadata: { outboundEmailId: email.id, type: email.type, gmailMessageId: sent.id },
       });
+      await this.listeners.notify(tx, email, now);
       if (email.type === 'lead_response' && email.leadId) {
         await this.leads.markResponseSent(tx, email.leadId, now);
         await this.leads.applySystemMove(tx, email.leadId, 'response_sent', null);
@@ -186,6 +215,11 @@ export class EmailSender {
     });
     this.logger.warn({ message: 'E-mail not sent', outboundEmailId: email.id, code: failure.code });
   }
+}
+
+/** The files stored with the e-mail (none for most). */
+function attachmentsOf(email: OutboundEmail): EmailAttachment[] {
+  return Array.isArray(email.attachments) ? (email.attachments as unknown as EmailAttachment[]) : [];
 }
 
 function domainOf(address: string): string {

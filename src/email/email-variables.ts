@@ -49,9 +49,11 @@ export const EMAIL_PLACEHOLDERS = {
   booking_moved: BOOKING,
   booking_cancelled: BOOKING,
   booking_reminder: [...PERSON, 'serviceType', 'bookingDate', 'bookingTime', 'address'],
-  invoice_reminder: [...PERSON, 'invoiceNumber', 'total', 'dueDate'],
+  invoice_reminder: [...PERSON, 'invoiceNumber', 'total', 'dueDate', 'paymentDetails'],
   // Written whole by NotificationsService: it has no template and so no placeholders.
   staff_notification: [],
+  // Written whole by the invoices feature (the invoice with its PDF): no template either.
+  invoice_sent: [],
 } as const satisfies Record<EmailTemplateType, readonly string[]>;
 
 export type EmailPlaceholder<T extends EmailTemplateType> = (typeof EMAIL_PLACEHOLDERS)[T][number];

@@ -4,7 +4,7 @@ import { ActivitiesModule } from '../activities/activities.module.js';
 import { CredentialsModule } from '../integrations/credentials/credentials.module.js';
 import { GmailClientModule } from '../integrations/gmail/gmail-client.module.js';
 import { LeadsModule } from '../leads/leads.module.js';
-import { EmailSender } from './email-sender.service.js';
+import { EmailSender, EmailSentListeners } from './email-sender.service.js';
 import { EmailService } from './email.service.js';
 import { SendEmailProcessor } from './send-email.processor.js';
 
@@ -14,7 +14,7 @@ import { SendEmailProcessor } from './send-email.processor.js';
  */
 @Module({
   imports: [ActivitiesModule, CredentialsModule, GmailClientModule, LeadsModule],
-  providers: [EmailService, EmailSender, SendEmailProcessor],
-  exports: [EmailService],
+  providers: [EmailService, EmailSender, EmailSentListeners, SendEmailProcessor],
+  exports: [EmailService, EmailSentListeners],
 })
 export class EmailModule {}

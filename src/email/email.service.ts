@@ -38,15 +38,26 @@ export interface EnqueueBookingEmail {
   tenant: { timezone: string; vatRate: Prisma.Decimal | string | number };
 }
 
-/** An e-mail whose text the caller wrote (no tenant template): the staff notification. */
+/** A file sent with an e-mail, as it is stored on the OutboundEmail. */
+export interface EmailAttachment {
+  filename: string;
+  contentType: string;
+  contentBase64: string;
+}
+
+/** An e-mail whose text the caller wrote (no tenant template): the staff notification, the invoice. */
 export interface EnqueueWrittenEmail {
   tenantId: string;
   subjectType: EmailSubjectType;
   subjectId: string;
   type: EmailTemplateType;
+  /** Distinguishes repeated e-mails of one type about one subject (an invoice sent again). */
+  step?: number;
   to: string;
   subject: string;
   body: string;
+  attachments?: EmailAttachment[];
+  leadId?: string;
 }
 
 /**
@@ -139,9 +150,12 @@ export class EmailService {
           subjectType: input.subjectType,
           subjectId: input.subjectId,
           type: input.type,
+          step: input.step ?? 0,
           to: input.to,
           subject: singleLine(input.subject),
           body: input.body,
+          leadId: input.leadId ?? null,
+          ...(input.attachments ? { attachments: input.attachments as unknown as Prisma.InputJsonValue } : {}),
         },
       ],
       skipDuplicates: true,

@@ -3,7 +3,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ActivitiesService } from '../activities/activities.service.js';
 import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
-import { formatAmount, formatDay } from '../core/format/danish.js';
+import { formatAmount, formatDate, formatDay } from '../core/format/danish.js';
+import { paymentLines } from './invoice-document.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { personVariables } from '../email/email-variables.js';
 import { EmailService } from '../email/email.service.js';
@@ -48,6 +49,7 @@ export class InvoiceRemindersService {
     const tenantId = this.tenantPrisma.tenantId;
     const settings = await this.repository.billingSettings(tenantId);
     const today = tenantToday(settings.timezone, now);
+    const issuer = await this.repository.issuer(tenantId);
     const result = { overdue: 0, reminders: 0 };
     await this.unitOfWork.run(async (work) => {
       const tx = work.tx;
@@ -76,6 +78,7 @@ export class InvoiceRemindersService {
         const step = [...REMINDER_STEPS].reverse().find((days) => daysPast >= days);
         if (!step || !invoice.customerEmail) continue;
         const outstanding = invoice.total.minus(invoice.paidAmount ?? 0);
+        const invoiceNumber = invoice.number ?? invoice.reference;
         const sent = await this.email.enqueue(tx, {
           tenantId,
           subjectType: 'invoice',
@@ -85,10 +88,11 @@ export class InvoiceRemindersService {
           to: invoice.customerEmail,
           variables: {
             ...personVariables(invoice.customerName),
-            invoiceNumber: invoice.number ?? invoice.reference,
+            invoiceNumber,
             total: formatAmount(outstanding),
             // A date column is a calendar day stored at midnight UTC: read it in UTC.
-            dueDate: formatDay(invoice.dueDate!, 'UTC'),
+            dueDate: formatDate(invoice.dueDate!, 'UTC'),
+            paymentDetails: paymentLines(issuer, invoiceNumber).join('\n'),
           },
           ...(leadId ? { leadId } : {}),
         });

@@ -7,6 +7,21 @@ import type { InvoiceStatus } from '../generated/prisma/enums.js';
 
 type Db = Prisma.TransactionClient;
 
+/** What the customer reads about paying: the tenant's own details, all optional. */
+export interface PaymentDetails {
+  bankRegNo: string | null;
+  bankAccountNo: string | null;
+  fikCreditorNo: string | null;
+  mobilePayNumber: string | null;
+}
+
+/** The issuer as the invoice names it. */
+export interface InvoiceIssuer extends PaymentDetails {
+  name: string;
+  cvr: string | null;
+  address: string | null;
+}
+
 export type InvoiceWithLines = Invoice & { lines: InvoiceLine[] };
 export type BookingForInvoice = Booking & { lead: Lead; customer: Customer | null; invoice: Invoice | null };
 
@@ -262,6 +277,22 @@ export class InvoicesRepository {
       },
     });
     return tenant;
+  }
+
+  /** The tenant as its invoices name it: name, CVR, address and how to pay. */
+  issuer(tenantId: string, db?: Db): Promise<InvoiceIssuer> {
+    return this.db(db).tenant.findUniqueOrThrow({
+      where: { id: tenantId },
+      select: {
+        name: true,
+        cvr: true,
+        address: true,
+        bankRegNo: true,
+        bankAccountNo: true,
+        fikCreditorNo: true,
+        mobilePayNumber: true,
+      },
+    });
   }
 
   findCustomer(tenantId: string, customerId: string, db?: Db): Promise<Customer | null> {

@@ -15,6 +15,14 @@ export interface TenantProfile extends TenantRules {
   paymentTermsDays: number;
   /** Minutes an SMS offer waits for an answer before its reminder; 0: no reminder. */
   offerReminderMinutes: number;
+  /** The company on its invoices. */
+  cvr: string | null;
+  address: string | null;
+  /** How customers pay (see PaymentDetails in the invoices feature). */
+  bankRegNo: string | null;
+  bankAccountNo: string | null;
+  fikCreditorNo: string | null;
+  mobilePayNumber: string | null;
 }
 
 /** Reads the current tenant (from the request's or job's context) for the feature modules. */
@@ -33,6 +41,12 @@ export class TenantProfileService {
       vatRate: tenant.vatRate,
       paymentTermsDays: tenant.paymentTermsDays,
       offerReminderMinutes: tenant.offerReminderMinutes,
+      cvr: tenant.cvr,
+      address: tenant.address,
+      bankRegNo: tenant.bankRegNo,
+      bankAccountNo: tenant.bankAccountNo,
+      fikCreditorNo: tenant.fikCreditorNo,
+      mobilePayNumber: tenant.mobilePayNumber,
       ...tenantRules(tenant),
     };
   }

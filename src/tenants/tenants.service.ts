@@ -40,6 +40,12 @@ function settingsUpdate(dto: UpdateTenantDto): Prisma.TenantUpdateInput {
     gmailAddress: dto.gmailAddress,
     notificationEmail: dto.notificationEmail,
     offerReminderMinutes: dto.offerReminderMinutes,
+    cvr: dto.cvr,
+    address: dto.address,
+    bankRegNo: dto.bankRegNo,
+    bankAccountNo: dto.bankAccountNo,
+    fikCreditorNo: dto.fikCreditorNo,
+    mobilePayNumber: dto.mobilePayNumber,
   };
   return Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined));
 }

@@ -43,6 +43,13 @@ export class TenantResponseDto {
   @ApiProperty({ type: String, nullable: true, example: 'kontor@rendetalje.dk' })
   notificationEmail!: string | null;
   @ApiProperty({ example: 240 }) offerReminderMinutes!: number;
+  @ApiProperty({ type: String, nullable: true, example: '12345678' }) cvr!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Vestergade 1, 8000 Aarhus C' })
+  address!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '1234' }) bankRegNo!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '0012345678' }) bankAccountNo!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '87654321' }) fikCreditorNo!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '12345' }) mobilePayNumber!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
@@ -83,6 +90,12 @@ export class TenantResponseDto {
       gmailAddress: tenant.gmailAddress,
       notificationEmail: tenant.notificationEmail,
       offerReminderMinutes: tenant.offerReminderMinutes,
+      cvr: tenant.cvr,
+      address: tenant.address,
+      bankRegNo: tenant.bankRegNo,
+      bankAccountNo: tenant.bankAccountNo,
+      fikCreditorNo: tenant.fikCreditorNo,
+      mobilePayNumber: tenant.mobilePayNumber,
       createdAt: tenant.createdAt.toISOString(),
       updatedAt: tenant.updatedAt.toISOString(),
     });

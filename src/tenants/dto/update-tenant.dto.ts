@@ -9,6 +9,7 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
+  Matches,
   MaxLength,
   Max,
   Min,
@@ -133,4 +134,56 @@ export class UpdateTenantDto {
   @Min(0)
   @Max(10080)
   offerReminderMinutes?: number;
+
+  @ApiPropertyOptional({ example: '12345678', nullable: true, description: 'CVR: 8 digits; null clears it' })
+  @IsOptional()
+  @Matches(/^\d{8}$/, { message: 'cvr must be 8 digits' })
+  cvr?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'Vestergade 1, 8000 Aarhus C',
+    nullable: true,
+    description: 'The postal address printed on invoices, one line; null clears it',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  address?: string | null;
+
+  @ApiPropertyOptional({
+    example: '1234',
+    nullable: true,
+    description: 'Bank registration number (4 digits), for payment by transfer; null clears it',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}$/, { message: 'bankRegNo must be 4 digits' })
+  bankRegNo?: string | null;
+
+  @ApiPropertyOptional({
+    example: '0012345678',
+    nullable: true,
+    description: 'Bank account number (1 to 10 digits), with bankRegNo; null clears it',
+  })
+  @IsOptional()
+  @Matches(/^\d{1,10}$/, { message: 'bankAccountNo must be 1 to 10 digits' })
+  bankAccountNo?: string | null;
+
+  @ApiPropertyOptional({
+    example: '87654321',
+    nullable: true,
+    description: 'FIK creditor number for +71 payment slips (8 digits); null clears it',
+  })
+  @IsOptional()
+  @Matches(/^\d{8}$/, { message: 'fikCreditorNo must be 8 digits' })
+  fikCreditorNo?: string | null;
+
+  @ApiPropertyOptional({
+    example: '12345',
+    nullable: true,
+    description: 'MobilePay number (MobilePay Box or phone, 4 to 8 digits); null clears it',
+  })
+  @IsOptional()
+  @Matches(/^\d{4,8}$/, { message: 'mobilePayNumber must be 4 to 8 digits' })
+  mobilePayNumber?: string | null;
 }
