@@ -16,6 +16,7 @@ const JOB_LABELS: Readonly<Record<string, string>> = {
   'calendar.sync-booking': 'Opdatering af kalender',
   'sms.booking-notice': 'Besked til kunden om bookingen',
   'invoices.push-to-billy': 'Overførsel af faktura til Billy',
+  'invoices.send': 'Afsendelse af faktura til kunden',
 };
 
 /** Jobs that write their own, more specific failure to the timeline (no second line for the same). */

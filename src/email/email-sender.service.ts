@@ -22,7 +22,11 @@ export type SendOutcome = 'sent' | 'already_sent' | 'gone';
  * feature that wrote it (an invoice) records the delivery at the moment it happened, without the
  * e-mail module knowing the feature.
  */
-export type EmailSentListener = (tx: Prisma.TransactionClient, email: OutboundEmail, sentAt: Date) => Promise<void>;
+export type EmailSentListener = (
+  tx: Prisma.TransactionClient,
+  email: OutboundEmail,
+  sentAt: Date,
+) => Promise<void>;
 
 /** The listeners by e-mail type; a feature registers its own when its module starts. */
 @Injectable()

@@ -155,7 +155,9 @@ export class EmailService {
           subject: singleLine(input.subject),
           body: input.body,
           leadId: input.leadId ?? null,
-          ...(input.attachments ? { attachments: input.attachments as unknown as Prisma.InputJsonValue } : {}),
+          ...(input.attachments
+            ? { attachments: input.attachments as unknown as Prisma.InputJsonValue }
+            : {}),
         },
       ],
       skipDuplicates: true,

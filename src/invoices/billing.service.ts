@@ -67,38 +67,48 @@ export class BillingService {
         }
         throw error;
       }
-      const paidAmount = money(invoice.total.minus(kroner(billy.balance)));
-      // Each invoice that turns paid commits on its own, and the tenant's cached figures go stale with
-      // that commit: an error at a later invoice leaves the earlier ones paid and their figures fresh.
-      const changed = await this.unitOfWork.run(async (work) => {
-        const tx = work.tx;
-        if (billy.isPaid) {
-          const moved = await this.repository.updateIfStatus(tx, tenantId, invoice.id, UNPAID_STATUSES, {
-            status: 'paid',
-            paidAt: new Date(),
-            paidAmount: invoice.total,
-          });
-          if (!moved) return false;
-          work.invalidatesCache();
-          await this.activities.record(tx, {
-            type: 'invoice',
-            title: 'Faktura betalt',
-            description: `Faktura nr. ${invoice.number ?? invoice.reference} er betalt i Billy`,
-            status: 'success',
-            ...aboutInvoice(invoice, null, await this.repository.leadIdOf(tenantId, invoice, tx)),
-            metadata: { billyInvoiceId: billy.id },
-          });
-          return true;
-        }
-        if (paidAmount.gt(0) && !paidAmount.equals(invoice.paidAmount ?? 0)) {
-          await this.repository.update(tx, tenantId, invoice.id, { paidAmount });
-        }
-        return false;
-      });
+      const changed = await this.applyBillyState(invoice, billy);
       if (changed) paid += 1;
     }
     await this.credentials.recordSuccess('billy');
     return paid;
+  }
+
+  /**
+   * Billy's payment state onto one invoice: paid when Billy says so, else the amount paid so far. Each
+   * invoice commits on its own, and the tenant's cached figures go stale with that commit. Returns
+   * whether the invoice turned paid. Used by the poll and by the push that /sync starts.
+   */
+  async applyBillyState(invoice: Invoice, billy: BillyInvoice): Promise<boolean> {
+    const tenantId = this.tenantPrisma.tenantId;
+    if (billy.state !== 'approved' || !UNPAID_STATUSES.includes(invoice.status)) return false;
+    const paidAmount = money(invoice.total.minus(kroner(billy.balance)));
+    return this.unitOfWork.run(async (work) => {
+      const tx = work.tx;
+      if (billy.isPaid) {
+        const moved = await this.repository.updateIfStatus(tx, tenantId, invoice.id, UNPAID_STATUSES, {
+          status: 'paid',
+          paidAt: new Date(),
+          paidAmount: invoice.total,
+        });
+        if (!moved) return false;
+        work.invalidatesCache();
+        await this.activities.record(tx, {
+          type: 'invoice',
+          title: 'Faktura betalt',
+          description: `Faktura nr. ${invoice.number ?? invoice.reference} er betalt i Billy`,
+          status: 'success',
+          ...aboutInvoice(invoice, null, await this.repository.leadIdOf(tenantId, invoice, tx)),
+          metadata: { billyInvoiceId: billy.id },
+        });
+        return true;
+      }
+      if (paidAmount.gt(0) && !paidAmount.equals(invoice.paidAmount ?? 0)) {
+        work.invalidatesCache();
+        await this.repository.update(tx, tenantId, invoice.id, { paidAmount });
+      }
+      return false;
+    });
   }
 
   private async flagMissingInBilly(invoice: Invoice): Promise<void> {

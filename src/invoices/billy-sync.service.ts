@@ -13,6 +13,7 @@ import type { BillyInvoice } from '../integrations/billy/billy.types.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
 import { failureOf, giveUp } from '../integrations/provider-failure.js';
 import { LeadsService } from '../leads/leads.service.js';
+import { BillingService } from './billing.service.js';
 import { kroner, sameToTheOre } from './invoice-amounts.js';
 import { isoDay } from './invoices.service.js';
 import { InvoicesRepository, type InvoiceWithLines } from './invoices.repository.js';
@@ -45,7 +46,7 @@ const INVOICE_REFUSED: Record<'give_up' | 'not_found', string> = {
 /**
  * Putting one invoice into Billy, run by the `invoices.push-to-billy` job (docs/architecture.md, step 8):
  * find or create the contact and product, create the invoice with our reference as `externalId`,
- * approve it when it is approved here, read back Billy's number and totals. The intent is stored before
+ * approve it when it is approved here, read back Billy's number, totals and payment state. The intent is stored before
  * the create; a retry after a timeout searches Billy by our reference first, so the invoice is never
  * created twice.
  * Billy's errors: validation → the invoice needs attention, no retry; auth → the integration shows the
@@ -62,6 +63,7 @@ export class BillySyncService {
     private readonly activities: ActivitiesService,
     private readonly leads: LeadsService,
     private readonly locks: RedisLockService,
+    private readonly payments: BillingService,
   ) {}
 
   async push(invoiceId: string): Promise<PushOutcome> {
@@ -78,6 +80,9 @@ export class BillySyncService {
           ? await client.approveInvoice(billyInvoice.id)
           : billyInvoice;
       await this.readBack(invoice, approved);
+      // Billy's payment state too (a payment registered in Billy shows at once after /sync).
+      const fresh = await this.repository.find(tenantId, invoice.id);
+      if (fresh) await this.payments.applyBillyState(fresh, approved);
       await this.credentials.recordSuccess('billy');
       return 'synced';
     } catch (error) {

@@ -72,7 +72,10 @@ export function renderInvoicePdf(invoice: InvoiceWithLines, issuer: InvoiceIssue
   if (issuer.cvr) doc.text(`CVR-nr. ${issuer.cvr}`);
   doc.moveDown(1.5);
 
-  doc.font('Helvetica-Bold').fontSize(20).text(invoice.kind === 'credit_note' ? 'Kreditnota' : 'Faktura');
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(20)
+    .text(invoice.kind === 'credit_note' ? 'Kreditnota' : 'Faktura');
   doc.font('Helvetica').fontSize(10).moveDown(0.5);
   doc.text(`Fakturanr.: ${number}`);
   if (invoice.issueDate) doc.text(`Fakturadato: ${formatDay(invoice.issueDate, 'UTC')}`);

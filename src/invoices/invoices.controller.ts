@@ -11,6 +11,7 @@ import {
   CreditNoteDto,
   InvoiceQueryDto,
   RecordPaymentDto,
+  SendInvoiceQueryDto,
 } from './dto/invoice-input.dto.js';
 import { InvoiceDto, InvoicePageDto } from './dto/invoice.dto.js';
 import { InvoicesService } from './invoices.service.js';
@@ -57,16 +58,33 @@ export class InvoicesController {
 
   @ManagerAction(
     ':id/send',
-    { type: InvoiceDto, description: 'Marked sent to the customer' },
-    { conflict: 'Only an issued, numbered invoice can be sent' },
+    {
+      type: InvoiceDto,
+      description:
+        "The delivery is queued (sendRequestedAt): through Billy's invoice e-mail when Billy is configured, " +
+        "else the PDF by the tenant's Gmail. sentAt is set when the provider accepts it. Sending again " +
+        'changes nothing unless resend=true',
+    },
+    {
+      badRequest: 'The invoice has no customer e-mail, or resend is not true/false',
+      conflict: 'Only an issued invoice (numbered, without Billy) can be sent',
+    },
   )
-  send(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<InvoiceDto> {
-    return this.invoices.send(principal, params.id);
+  send(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: IdParamDto,
+    @Query() query: SendInvoiceQueryDto,
+  ): Promise<InvoiceDto> {
+    return this.invoices.send(principal, params.id, query.resend === true);
   }
 
   @ManagerAction(
     ':id/sync',
-    { type: InvoiceDto, description: 'The Billy job runs again for this invoice' },
+    {
+      type: InvoiceDto,
+      description:
+        "The Billy job runs again for this invoice: pushes it and reads Billy's payment state back",
+    },
     { conflict: 'Billy is not configured for the tenant' },
   )
   sync(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<InvoiceDto> {

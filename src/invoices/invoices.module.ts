@@ -7,6 +7,7 @@ import { CredentialsModule } from '../integrations/credentials/credentials.modul
 import { LeadsModule } from '../leads/leads.module.js';
 import { BillingService } from './billing.service.js';
 import { BillySyncService } from './billy-sync.service.js';
+import { InvoiceDeliveryService } from './invoice-delivery.service.js';
 import { InvoiceRemindersService } from './invoice-reminders.service.js';
 import { InvoicesController } from './invoices.controller.js';
 import { InvoicesRepository } from './invoices.repository.js';
@@ -14,6 +15,7 @@ import { InvoicesService } from './invoices.service.js';
 import { MarkOverdueProcessor } from './jobs/mark-overdue.processor.js';
 import { PollPaymentsProcessor } from './jobs/poll-payments.processor.js';
 import { PushInvoiceProcessor } from './jobs/push-invoice.processor.js';
+import { SendInvoiceProcessor } from './jobs/send-invoice.processor.js';
 
 /**
  * Invoices (docs/architecture.md, Data model and step 8): drafts from completed bookings, the gapless
@@ -29,7 +31,9 @@ import { PushInvoiceProcessor } from './jobs/push-invoice.processor.js';
     BillySyncService,
     BillingService,
     InvoiceRemindersService,
+    InvoiceDeliveryService,
     PushInvoiceProcessor,
+    SendInvoiceProcessor,
     PollPaymentsProcessor,
     MarkOverdueProcessor,
   ],

@@ -77,6 +77,8 @@ export type InvoiceChange = Pick<
   | 'dueDate'
   | 'approvedAt'
   | 'sentAt'
+  | 'sendRequestedAt'
+  | 'deliveries'
   | 'paidAt'
   | 'paidAmount'
   | 'billyInvoiceId'

@@ -252,29 +252,40 @@ export class InvoicesService {
     return InvoiceDto.from(invoice);
   }
 
-  /** Marks the issued invoice sent to the customer (Billy's own sending is left to Billy). */
-  async send(principal: Principal, invoiceId: string): Promise<InvoiceDto> {
+  /**
+   * Queues the delivery of the issued invoice to the customer (`invoices.send`): Billy's invoice e-mail
+   * with Billy, else the PDF through the tenant's Gmail. The invoice is sent when the provider accepts
+   * it (InvoiceDeliveryService), not here. Asking again while a delivery is queued or done changes
+   * nothing; `resend` asks for another delivery (or retries a failed one).
+   */
+  async send(principal: Principal, invoiceId: string, resend = false): Promise<InvoiceDto> {
     const tenantId = this.tenantPrisma.tenantId;
+    const withBilly = await this.billyConfigured();
     const invoice = await this.unitOfWork.run(async (work) => {
       const tx = work.tx;
       work.invalidatesCache();
       const current = await this.lockVisible(tx, invoiceId);
       if (!SENDABLE.includes(current.status) || current.kind !== 'invoice')
         throw new InvoiceStatusError('sent', current.status, SENDABLE);
-      if (!current.number)
+      // Without Billy the number is ours, given at approval; with Billy the job waits for Billy's.
+      if (!current.number && !withBilly)
         throw new InvoiceStatusError('sent before it has its number', current.status, SENDABLE);
-      const now = new Date();
-      await this.repository.update(tx, tenantId, current.id, {
-        sentAt: now,
-        ...(current.status === 'approved' ? { status: 'sent' as const } : {}),
-      });
+      if (!current.customerEmail)
+        throw new InvoiceFieldError('customerEmail', 'the invoice has no customer e-mail to send it to');
+      if (!resend && (current.deliveries > 0 || current.sendRequestedAt !== null)) return current;
+      await this.repository.update(tx, tenantId, current.id, { sendRequestedAt: this.clock.now() });
       await this.activities.record(tx, {
         type: 'invoice',
-        title: 'Faktura sendt',
-        description: `Faktura nr. ${current.number} sendt${current.customerEmail ? ` til ${current.customerEmail}` : ''}`,
-        status: 'success',
+        title: current.deliveries > 0 ? 'Faktura sendes igen' : 'Faktura sendes',
+        description: `Faktura${current.number ? ` nr. ${current.number}` : ''} sendes til ${current.customerEmail}${withBilly ? ' gennem Billy' : ' som PDF'}`,
+        status: 'info',
         ...aboutInvoice(current, principal.userId, await this.repository.leadIdOf(tenantId, current, tx)),
-        metadata: { number: current.number, again: current.sentAt !== null },
+        metadata: { delivery: current.deliveries + 1, billy: withBilly, resend },
+      });
+      await work.enqueue('invoices.send', {
+        tenantId,
+        invoiceId: current.id,
+        delivery: current.deliveries + 1,
       });
       return (await this.repository.find(tenantId, current.id, undefined, tx))!;
     });

@@ -24,6 +24,10 @@ import {
  *   POST /v2/invoices            { invoice: {..., lines: [...]} } { meta, invoices: [created] }
  *   GET  /v2/invoices/{id}                                       { meta, invoice }
  *   PUT  /v2/invoices/{id}       { invoice: { state: 'approved' } }  { meta, invoices: [updated] }
+ *   GET  /v2/contactPersons?contactId                            { meta, contactPersons: [...] }
+ *   POST /v2/contactPersons      { contactPerson: { contactId, name, email, isPrimary } }  { meta, contactPersons: [created] }
+ *   POST /v2/invoices/{id}/emails  { email: { contactPersonId, emailSubject, emailBody } }  { meta }
+ *        (Billy e-mails the approved invoice to that contact person; a draft answers 422)
  *   POST /v2/bankPayments        { bankPayment: { entryDate, cashAmount, associations: [{ subjectReference: 'invoice:{id}' }] } }
  *
  * Every request needs `X-Access-Token`; a wrong one answers 401. Errors are
@@ -42,7 +46,28 @@ export type BillyMethod =
   | 'invoices.create'
   | 'invoices.get'
   | 'invoices.update'
-  | 'bankPayments.create';
+  | 'bankPayments.create'
+  | 'contactPersons.list'
+  | 'contactPersons.create'
+  | 'invoices.email';
+
+export interface BillyFakeContactPerson {
+  id: string;
+  contactId: string;
+  name: string | null;
+  email: string | null;
+  isPrimary: boolean;
+}
+
+/** An invoice e-mail Billy accepted: what it was asked to send, to whom. */
+export interface BillyFakeInvoiceEmail {
+  invoiceId: string;
+  contactPersonId: string;
+  to: string | null;
+  emailSubject: string;
+  emailBody: string;
+  at: Date;
+}
 
 export interface BillyFakeContact {
   id: string;
@@ -150,6 +175,8 @@ export class BillyFake {
   private readonly contactsById = new Map<string, BillyFakeContact>();
   private readonly productsById = new Map<string, BillyFakeProduct>();
   private readonly invoicesById = new Map<string, BillyFakeInvoice>();
+  private readonly contactPersonsById = new Map<string, BillyFakeContactPerson>();
+  private readonly sentEmails: BillyFakeInvoiceEmail[] = [];
   private readonly failures = new FailureQueue<BillyMethod>();
   /** Invoices whose reads answer an error until `failInvoice(id, null)` or reset(), by id. */
   private readonly failingInvoices = new Map<string, number>();
@@ -203,6 +230,17 @@ export class BillyFake {
 
   invoice(id: string): BillyFakeInvoice | undefined {
     return this.invoicesById.get(id);
+  }
+
+  contactPersons(contactId?: string): BillyFakeContactPerson[] {
+    return [...this.contactPersonsById.values()].filter(
+      (person) => contactId === undefined || person.contactId === contactId,
+    );
+  }
+
+  /** The invoice e-mails Billy accepted (and would have sent), oldest first. */
+  invoiceEmails(invoiceId?: string): BillyFakeInvoiceEmail[] {
+    return this.sentEmails.filter((email) => invoiceId === undefined || email.invoiceId === invoiceId);
   }
 
   calls(method?: BillyMethod): BillyCall[] {
@@ -266,6 +304,8 @@ export class BillyFake {
     this.contactsById.clear();
     this.productsById.clear();
     this.invoicesById.clear();
+    this.contactPersonsById.clear();
+    this.sentEmails.length = 0;
     this.failures.clear();
     this.failingInvoices.clear();
     this.delays.clear();
@@ -277,11 +317,14 @@ export class BillyFake {
   // ------------------------------------------------------------ internals
 
   private route(req: FakeRequest): { method: BillyMethod | 'unknown'; id?: string } {
-    const match = /^\/v2\/(contacts|products|invoices|bankPayments)(?:\/([^/]+))?$/.exec(req.path);
+    const match =
+      /^\/v2\/(contacts|products|invoices|bankPayments|contactPersons)(?:\/([^/]+))?(\/emails)?$/.exec(
+        req.path,
+      );
     if (!match) return { method: 'unknown' };
-    const [, resource, id] = match;
+    const [, resource, id, sub] = match;
     const one = id === undefined ? undefined : decodeURIComponent(id);
-    const key = `${req.method} ${resource}${one === undefined ? '' : '/:id'}`;
+    const key = `${req.method} ${resource}${one === undefined ? '' : '/:id'}${sub ?? ''}`;
     const methods: Record<string, BillyMethod> = {
       'GET contacts': 'contacts.list',
       'POST contacts': 'contacts.create',
@@ -293,6 +336,9 @@ export class BillyFake {
       'GET invoices/:id': 'invoices.get',
       'PUT invoices/:id': 'invoices.update',
       'POST bankPayments': 'bankPayments.create',
+      'GET contactPersons': 'contactPersons.list',
+      'POST contactPersons': 'contactPersons.create',
+      'POST invoices/:id/emails': 'invoices.email',
     };
     return { method: methods[key] ?? 'unknown', id: one };
   }
@@ -418,6 +464,45 @@ export class BillyFake {
         this.updateInvoice(invoice, envelope(body, 'invoice'));
         return { meta: this.meta(), invoices: [withoutLines(invoice)] };
       }
+      case 'contactPersons.list': {
+        const contactId = query.get('contactId');
+        const contactPersons = this.contactPersons(contactId ?? undefined);
+        return { meta: this.meta(contactPersons.length), contactPersons };
+      }
+      case 'contactPersons.create': {
+        const input = envelope(body, 'contactPerson');
+        if (typeof input.contactId !== 'string' || !this.contactsById.has(input.contactId))
+          throw new BillyValidationError('contactId: unknown contact');
+        const person = this.addContactPerson(input.contactId, input);
+        return { meta: this.meta(), contactPersons: [person] };
+      }
+      case 'invoices.email': {
+        const invoice = this.invoicesById.get(id!);
+        if (!invoice) return null;
+        const input = envelope(body, 'email');
+        if (invoice.state !== 'approved')
+          throw new BillyValidationError('invoice: only an approved invoice can be e-mailed');
+        const person =
+          typeof input.contactPersonId === 'string'
+            ? this.contactPersonsById.get(input.contactPersonId)
+            : undefined;
+        if (!person || person.contactId !== invoice.contactId)
+          throw new BillyValidationError("contactPersonId: not a contact person of the invoice's contact");
+        if (typeof input.emailSubject !== 'string' || input.emailSubject.trim() === '')
+          throw new BillyValidationError('emailSubject: is required');
+        if (typeof input.emailBody !== 'string' || input.emailBody.trim() === '')
+          throw new BillyValidationError('emailBody: is required');
+        this.sentEmails.push({
+          invoiceId: invoice.id,
+          contactPersonId: person.id,
+          to: person.email,
+          emailSubject: input.emailSubject,
+          emailBody: input.emailBody,
+          at: new Date(),
+        });
+        invoice.sentState = 'sent';
+        return { meta: this.meta() };
+      }
       case 'bankPayments.create': {
         const payment = envelope(body, 'bankPayment');
         const reference = (payment.associations as { subjectReference?: string }[] | undefined)?.[0]
@@ -460,7 +545,23 @@ export class BillyFake {
       createdTime: new Date().toISOString(),
     };
     this.contactsById.set(contact.id, contact);
+    // Billy creates the persons given with the contact (`contactPersons: [...]`) as records of their own.
+    if (Array.isArray(input.contactPersons))
+      for (const person of input.contactPersons as Record<string, unknown>[])
+        this.addContactPerson(contact.id, person);
     return contact;
+  }
+
+  private addContactPerson(contactId: string, input: Record<string, unknown>): BillyFakeContactPerson {
+    const person: BillyFakeContactPerson = {
+      id: newId(),
+      contactId,
+      name: typeof input.name === 'string' ? input.name : null,
+      email: typeof input.email === 'string' ? input.email : null,
+      isPrimary: input.isPrimary === true,
+    };
+    this.contactPersonsById.set(person.id, person);
+    return person;
   }
 
   private createProduct(input: Record<string, unknown>): BillyFakeProduct {

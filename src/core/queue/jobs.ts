@@ -76,6 +76,11 @@ export interface JobPayloads {
    * there when it is approved here, and reads back Billy's number and totals. No-op without Billy.
    */
   'invoices.push-to-billy': TenantJob & { invoiceId: string };
+  /**
+   * Delivery n of an invoice to its customer: through Billy's invoice e-mail when Billy is configured,
+   * else the PDF by the tenant's Gmail. Does nothing once n deliveries are accepted.
+   */
+  'invoices.send': TenantJob & { invoiceId: string; delivery: number };
   /** Every 15 minutes: unpaid invoices read back from Billy (isPaid, balance), per tenant (fan-out). */
   'invoices.poll-payments': Record<string, never>;
   /** Daily: unpaid invoices past due become overdue; reminders at 7 and 14 days, once each (fan-out). */
@@ -109,6 +114,7 @@ export const JOBS: { readonly [N in JobName]: JobDefinition } = {
   'sms.offer-lapsed': { queue: 'sms', attempts: 5 },
   'notifications.integration-attention': { queue: 'email', attempts: 5 },
   'invoices.push-to-billy': { queue: 'billing', attempts: 8 },
+  'invoices.send': { queue: 'billing', attempts: 8 },
   'invoices.poll-payments': { queue: 'billing', attempts: 3 },
   'invoices.mark-overdue': { queue: 'billing', attempts: 3 },
 };

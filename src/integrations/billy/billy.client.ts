@@ -6,9 +6,12 @@ import { isIntegrationError } from '../integration-error.js';
 import { billyHttpError, billyTrouble } from './billy.errors.js';
 import type {
   BillyContact,
+  BillyContactPersonRecord,
   BillyInvoice,
+  BillyInvoiceEmail,
   BillyProduct,
   NewBillyContact,
+  NewBillyContactPerson,
   NewBillyInvoice,
   NewBillyProduct,
 } from './billy.types.js';
@@ -61,6 +64,11 @@ export interface BillyClient {
   getInvoice(id: string): Promise<BillyInvoice>;
   /** Draft → approved: Billy gives the invoice its number. */
   approveInvoice(id: string): Promise<BillyInvoice>;
+  /** The contact's persons (Billy e-mails an invoice to one of them). */
+  findContactPersons(contactId: string): Promise<BillyContactPersonRecord[]>;
+  createContactPerson(person: NewBillyContactPerson): Promise<BillyContactPersonRecord>;
+  /** Billy e-mails the approved invoice to the contact person; resolves when Billy accepted it. */
+  sendInvoiceEmail(invoiceId: string, email: BillyInvoiceEmail): Promise<void>;
 }
 
 /**
@@ -145,6 +153,34 @@ export class BillyRestClient implements BillyClient {
       { body: { invoice: { state: 'approved' } } },
     );
     return this.first(body.invoices, 'invoices');
+  }
+
+  async findContactPersons(contactId: string): Promise<BillyContactPersonRecord[]> {
+    const body = await this.request<{ contactPersons?: BillyContactPersonRecord[] }>(
+      'GET',
+      '/contactPersons',
+      {
+        query: { contactId },
+      },
+    );
+    return (body.contactPersons ?? []).filter((person) => person.contactId === contactId);
+  }
+
+  async createContactPerson(person: NewBillyContactPerson): Promise<BillyContactPersonRecord> {
+    const body = await this.request<{ contactPersons: BillyContactPersonRecord[] }>(
+      'POST',
+      '/contactPersons',
+      {
+        body: { contactPerson: person },
+      },
+    );
+    return this.first(body.contactPersons, 'contactPersons');
+  }
+
+  async sendInvoiceEmail(invoiceId: string, email: BillyInvoiceEmail): Promise<void> {
+    await this.request<unknown>('POST', `/invoices/${encodeURIComponent(invoiceId)}/emails`, {
+      body: { email },
+    });
   }
 
   private first<T>(records: T[] | undefined, root: string): T {

@@ -117,3 +117,25 @@ export interface BillyInvoice {
   isPaid: boolean;
   creditedInvoiceId?: string | null;
 }
+
+export interface BillyContactPersonRecord {
+  id: string;
+  contactId: string;
+  name?: string | null;
+  email?: string | null;
+  isPrimary?: boolean;
+}
+
+export interface NewBillyContactPerson {
+  contactId: string;
+  name: string;
+  email: string;
+  isPrimary: boolean;
+}
+
+/** `POST /invoices/{id}/emails`: Billy e-mails the approved invoice (its PDF and link) to one contact person. */
+export interface BillyInvoiceEmail {
+  contactPersonId: string;
+  emailSubject: string;
+  emailBody: string;
+}

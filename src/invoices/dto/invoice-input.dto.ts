@@ -62,3 +62,16 @@ export class RecordPaymentDto {
   @IsDateInWindow()
   paidAt?: string;
 }
+
+/** POST /invoices/:id/send?resend=true: send the invoice again although the customer has it. */
+export class SendInvoiceQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'true: a new delivery even when the invoice was sent (or retry one that failed); ' +
+      'without it a second send changes nothing',
+  })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  resend?: boolean;
+}

@@ -68,7 +68,22 @@ export class InvoiceDto {
   @ApiProperty({ format: 'date', type: String, nullable: true }) issueDate!: string | null;
   @ApiProperty({ format: 'date', type: String, nullable: true }) dueDate!: string | null;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) approvedAt!: string | null;
-  @ApiProperty({ format: 'date-time', type: String, nullable: true }) sentAt!: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    type: String,
+    nullable: true,
+    description: 'When the mail provider (Billy or Gmail) accepted the latest delivery',
+  })
+  sentAt!: string | null;
+  @ApiProperty({ example: 1, description: 'Deliveries to the customer accepted by the mail provider' })
+  deliveries!: number;
+  @ApiProperty({
+    format: 'date-time',
+    type: String,
+    nullable: true,
+    description: 'A send is queued (set by POST /send, cleared when the delivery is accepted)',
+  })
+  sendRequestedAt!: string | null;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) paidAt!: string | null;
   @ApiProperty({ type: [InvoiceLineDto] }) lines!: InvoiceLineDto[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
@@ -109,6 +124,8 @@ export class InvoiceDto {
       dueDate: day(invoice.dueDate),
       approvedAt: iso(invoice.approvedAt),
       sentAt: iso(invoice.sentAt),
+      deliveries: invoice.deliveries,
+      sendRequestedAt: iso(invoice.sendRequestedAt),
       paidAt: iso(invoice.paidAt),
       lines: invoice.lines.map(InvoiceLineDto.from),
       createdAt: invoice.createdAt.toISOString(),
