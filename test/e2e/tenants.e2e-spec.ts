@@ -99,6 +99,12 @@ describe('tenant administration', () => {
         gmailAddress: null,
         notificationEmail: null,
         offerReminderMinutes: 240,
+        cvr: null,
+        address: null,
+        bankRegNo: null,
+        bankAccountNo: null,
+        fikCreditorNo: null,
+        mobilePayNumber: null,
         createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
         updatedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
       });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { paymentLines } from '../../src/invoices/invoice-document.js';
 import { EMAIL_PLACEHOLDERS, bookingVariables, personVariables } from '../../src/email/email-variables.js';
 import { MissingPlaceholderError, placeholdersIn, renderTemplate } from '../../src/email/email-template.js';
 import { leadReplyVariables, type LeadReplyInput, type ReplyPlan } from '../../src/intake/lead-reply.js';
@@ -56,8 +57,10 @@ describe('the seeded templates', () => {
     }
   });
 
-  it('exist for every type, once (staff notifications are written whole, without a template)', () => {
-    const templated = Object.keys(EMAIL_PLACEHOLDERS).filter((type) => type !== 'staff_notification');
+  it('exist for every type, once (staff notifications and invoices are written whole, without a template)', () => {
+    const templated = Object.keys(EMAIL_PLACEHOLDERS).filter(
+      (type) => type !== 'staff_notification' && type !== 'invoice_sent',
+    );
     expect(DEFAULT_EMAIL_TEMPLATES.map((t) => t.type).sort()).toEqual(templated.sort());
   });
 
@@ -275,13 +278,17 @@ describe('the booking e-mails', () => {
 });
 
 describe('the payment reminder', () => {
-  it('names the invoice, the amount and the due date the Danish way', () => {
+  it('names the invoice, the amount and the due date the Danish way, and how to pay', () => {
     expect(
       render('invoice_reminder', {
         ...personVariables('Fynsk Revision ApS'),
         invoiceNumber: '1042',
         total: '1.526,88',
-        dueDate: '22. marts 2027',
+        dueDate: 'tirsdag d. 23. marts 2027',
+        paymentDetails: paymentLines(
+          { bankRegNo: '1234', bankAccountNo: '0012345678', fikCreditorNo: null, mobilePayNumber: '12345' },
+          '1042',
+        ).join('\n'),
       }),
     ).toEqual({
       subject: 'Påmindelse om faktura nr. 1042',
@@ -289,7 +296,11 @@ describe('the payment reminder', () => {
         'Hej Fynsk Revision ApS',
         '',
         'Vi har endnu ikke modtaget betaling for faktura nr. 1042 på 1.526,88 kr. inkl. moms',
-        'med forfald den 22. marts 2027. Vi beder dig venligst betale beløbet hurtigst muligt.',
+        'med forfald tirsdag d. 23. marts 2027. Vi beder dig venligst betale beløbet hurtigst muligt.',
+        '',
+        'Bankoverførsel: reg.nr. 1234, kontonr. 0012345678',
+        'MobilePay: 12345',
+        'Skriv fakturanummer 1042 ved betalingen.',
         '',
         'Har du allerede betalt, kan du se bort fra denne påmindelse.',
         '',

@@ -68,6 +68,12 @@ export class TenantResponseDto {
       notificationEmail: _notificationEmail,
       offerReminderMinutes: _offerReminder,
       billyInvoiceState: _billy,
+      cvr: _cvr,
+      address: _address,
+      bankRegNo: _regNo,
+      bankAccountNo: _accountNo,
+      fikCreditorNo: _fik,
+      mobilePayNumber: _mobilePay,
       ...visible
     } = this;
     return Object.assign(new TenantResponseDto(), visible);
