@@ -288,6 +288,18 @@ describe('invoice delivery', () => {
       expect(reminder.body).toContain(`Skriv fakturanummer ${number} ved betalingen.`);
     });
 
+    it('refuses to send an invoice without a customer e-mail, naming the field, and queues nothing', async () => {
+      const { invoiceId } = await approvedInvoice(tenant, admin);
+      await ownerDb().invoice.update({ where: { id: invoiceId }, data: { customerEmail: null } });
+      const refused = await request('POST', `/api/invoices/${invoiceId}/send`, admin);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body).toContain('customerEmail');
+      expect(await invoice(admin, invoiceId)).toMatchObject({ sendRequestedAt: null, deliveries: 0 });
+      const bad = await request('POST', `/api/invoices/${invoiceId}/send?resend=maybe`, admin);
+      expect(bad.statusCode).toBe(400);
+      expect(bad.body).toContain('resend');
+    });
+
     it('refuses payment details that are not digits, naming the field', async () => {
       const bad = await request('PATCH', '/api/tenant', admin, { bankRegNo: '12a4' });
       expect(bad.statusCode).toBe(400);
