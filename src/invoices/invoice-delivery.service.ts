@@ -6,6 +6,7 @@ import type { ScopedTransaction } from '../core/database/tenant-prisma.service.j
 import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { formatDate, formatKroner, greetingFor } from '../core/format/danish.js';
 import { RedisLockService } from '../core/redis/redis-lock.service.js';
+import { Clock } from '../core/time/clock.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { EmailSentListeners } from '../email/email-sender.service.js';
 import { EmailService } from '../email/email.service.js';
@@ -48,6 +49,7 @@ export class InvoiceDeliveryService implements OnModuleInit {
     private readonly listeners: EmailSentListeners,
     private readonly sync: BillySyncService,
     private readonly locks: RedisLockService,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -114,7 +116,7 @@ export class InvoiceDeliveryService implements OnModuleInit {
         work.tx,
         invoice.id,
         delivery,
-        new Date(),
+        this.clock.now(),
         `Billy til ${invoice.customerEmail}`,
       );
     });
