@@ -309,4 +309,43 @@ describe('invoice delivery', () => {
       expect(long.body).toContain('bankAccountNo');
     });
   });
+
+  it('is not sent while no provider accepted it; resend=true tries again once Gmail is connected', async () => {
+    const { tenant, admin } = await tenantWith('Firma Uden Mail', {});
+    const { invoiceId, email } = await approvedInvoice(tenant, admin);
+    expect((await request('POST', `/api/invoices/${invoiceId}/send`, admin)).statusCode).toBe(200);
+    await drainTenant(test.app, tenant.id);
+    // Google is not connected: the e-mail failed, so the invoice is not sent.
+    expect(await invoice(admin, invoiceId)).toMatchObject({
+      status: 'approved',
+      sentAt: null,
+      deliveries: 0,
+    });
+    const failed = await ownerDb().outboundEmail.findFirstOrThrow({
+      where: { subjectId: invoiceId, type: 'invoice_sent' },
+    });
+    expect(failed.status).toBe('failed');
+    // A plain second send changes nothing; an explicit resend after connecting Gmail delivers it.
+    expect((await request('POST', `/api/invoices/${invoiceId}/send`, admin)).statusCode).toBe(200);
+    await drainTenant(test.app, tenant.id);
+    expect(await ownerDb().outboundEmail.count({ where: { subjectId: invoiceId, status: 'sent' } })).toBe(0);
+    // The one fake mailbox moves to this tenant (a mailbox belongs to one tenant).
+    await ownerDb().tenant.updateMany({ where: { gmailAddress: mailbox }, data: { gmailAddress: null } });
+    await ownerDb().tenant.update({ where: { id: tenant.id }, data: { gmailAddress: mailbox } });
+    const stored = await request('PUT', '/api/integrations/google', admin, {
+      clientId: 'invoice-delivery.apps.googleusercontent.com',
+      clientSecret: 'GOCSPX-invoice-delivery',
+      refreshToken: '1//invoice-delivery-refresh',
+      gmailAddress: mailbox,
+    });
+    expect(stored.statusCode, stored.body).toBe(200);
+    expect((await request('POST', `/api/invoices/${invoiceId}/send?resend=true`, admin)).statusCode).toBe(
+      200,
+    );
+    await drainTenant(test.app, tenant.id);
+    expect(
+      gmail.sent().filter((mail) => mail.to?.includes(email) && mail.subject?.startsWith('Faktura')),
+    ).toHaveLength(1);
+    expect(await invoice(admin, invoiceId)).toMatchObject({ status: 'sent', deliveries: 1 });
+  });
 });
