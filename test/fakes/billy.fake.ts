@@ -42,7 +42,8 @@ export type BillyMethod =
   | 'invoices.create'
   | 'invoices.get'
   | 'invoices.update'
-  | 'bankPayments.create';
+  | 'bankPayments.create'
+  | 'organization.get';
 
 export interface BillyFakeContact {
   id: string;
@@ -277,6 +278,8 @@ export class BillyFake {
   // ------------------------------------------------------------ internals
 
   private route(req: FakeRequest): { method: BillyMethod | 'unknown'; id?: string } {
+    // The organization the access token belongs to (a connection test asks for it).
+    if (req.method === 'GET' && req.path === '/v2/organization') return { method: 'organization.get' };
     const match = /^\/v2\/(contacts|products|invoices|bankPayments)(?:\/([^/]+))?$/.exec(req.path);
     if (!match) return { method: 'unknown' };
     const [, resource, id] = match;
@@ -384,6 +387,11 @@ export class BillyFake {
         return wanted === null || String(record[field]) === wanted;
       });
     switch (method) {
+      case 'organization.get':
+        return {
+          meta: this.meta(),
+          organization: { id: this.organizationId, name: 'Fake ApS', baseCurrencyId: 'DKK' },
+        };
       case 'contacts.list': {
         const contacts = this.contacts().filter((c) => matches({ ...c }, ['externalId', 'registrationNo']));
         return { meta: this.meta(contacts.length), contacts };

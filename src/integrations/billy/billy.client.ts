@@ -61,6 +61,8 @@ export interface BillyClient {
   getInvoice(id: string): Promise<BillyInvoice>;
   /** Draft → approved: Billy gives the invoice its number. */
   approveInvoice(id: string): Promise<BillyInvoice>;
+  /** The organisation the API key belongs to (GET /organization): a harmless call for a connection test. */
+  getOrganization(): Promise<{ id: string; name: string }>;
 }
 
 /**
@@ -145,6 +147,16 @@ export class BillyRestClient implements BillyClient {
       { body: { invoice: { state: 'approved' } } },
     );
     return this.first(body.invoices, 'invoices');
+  }
+
+  async getOrganization(): Promise<{ id: string; name: string }> {
+    const body = await this.request<{ organization?: { id?: string; name?: string } }>(
+      'GET',
+      '/organization',
+    );
+    const organization = body.organization;
+    if (!organization?.id) throw billyTrouble('unavailable', 'Billy answered without organization');
+    return { id: organization.id, name: organization.name ?? '' };
   }
 
   private first<T>(records: T[] | undefined, root: string): T {
