@@ -37,10 +37,20 @@ function wording(outcome: ConsentOutcome): { status: number; title: string; line
           : outcome.watch === 'no_topic'
             ? 'Serveren får ikke besked fra Gmail om nye mails (Pub/Sub er ikke sat op), så indbakken læses ved den faste synkronisering.'
             : `Men Gmail ville ikke begynde at holde øje med indbakken: ${outcome.watchProblem ?? 'ukendt fejl'}. Prøv igen under Integrationer.`;
+      const inbox = outcome.tenantInbox
+        ? [
+            `Bemærk: Firmaets indbakke i RenOS er ${outcome.tenantInbox}, så mails til ${outcome.gmailAddress} bliver ikke læst. Ret indbakken under Indstillinger, eller forbind med ${outcome.tenantInbox}.`,
+          ]
+        : [];
       return {
         status: 200,
         title: 'Google er forbundet',
-        lines: [`RenOS har nu adgang til Gmail og Kalender for ${outcome.gmailAddress}.`, watch, CLOSE],
+        lines: [
+          `RenOS har nu adgang til Gmail og Kalender for ${outcome.gmailAddress}.`,
+          watch,
+          ...inbox,
+          CLOSE,
+        ],
       };
     }
     case 'denied':

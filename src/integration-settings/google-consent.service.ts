@@ -4,6 +4,7 @@ import { auth as googleAuth, gmail as gmailApi } from 'googleapis/build/src/apis
 
 import { AppConfig } from '../core/config/app-config.js';
 import { TenantContextService } from '../core/database/tenant-context.js';
+import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
 import { DomainError } from '../core/http/domain-error.js';
 import { RedisService } from '../core/redis/redis.service.js';
 import { Clock } from '../core/time/clock.js';
@@ -34,6 +35,8 @@ export type ConsentOutcome =
       gmailAddress: string;
       watch: 'started' | 'no_topic' | 'failed';
       watchProblem?: string;
+      /** The tenant's inbox when it is another mailbox: pushes for the connected one find no tenant. */
+      tenantInbox?: string;
     }
   | { kind: 'denied' }
   | { kind: 'google_error' }
@@ -76,6 +79,7 @@ export class GoogleConsent {
     private readonly context: TenantContextService,
     private readonly settings: IntegrationSettingsService,
     private readonly gmailWatch: GmailWatch,
+    private readonly db: TenantPrismaService,
   ) {
     this.key = stateKey(config.auth.jwtSecret);
   }
@@ -170,8 +174,40 @@ export class GoogleConsent {
         actor,
       );
       this.logger.log({ message: 'Google connected by consent', tenantId: state.tenantId });
-      return { kind: 'connected' as const, gmailAddress, ...(await this.startWatch()) };
+      const tenantInbox = await this.claimInbox(state.tenantId, gmailAddress);
+      return {
+        kind: 'connected' as const,
+        gmailAddress,
+        ...(tenantInbox ? { tenantInbox } : {}),
+        ...(await this.startWatch()),
+      };
     });
+  }
+
+  /**
+   * Makes the connected mailbox the tenant's inbox when it has none (a Gmail push finds its tenant by
+   * that address). Returns the tenant's inbox when it is another address, for the page to point out.
+   */
+  private async claimInbox(tenantId: string, gmailAddress: string): Promise<string | undefined> {
+    try {
+      await this.db.client.tenant.updateMany({
+        where: { id: tenantId, gmailAddress: null },
+        data: { gmailAddress },
+      });
+    } catch (error) {
+      // Another tenant has the address already (the column is unique): leave it to an admin.
+      this.logger.warn({
+        message: 'The connected mailbox could not become the tenant inbox',
+        tenantId,
+        error: (error as { code?: string }).code ?? (error as Error).name,
+      });
+    }
+    const tenant = await this.db.client.tenant.findUnique({
+      where: { id: tenantId },
+      select: { gmailAddress: true },
+    });
+    const inbox = tenant?.gmailAddress ?? undefined;
+    return inbox && inbox.toLowerCase() !== gmailAddress.toLowerCase() ? inbox : undefined;
   }
 
   /** The mailbox the grant belongs to, as Gmail names it (users.getProfile with the new access token). */

@@ -182,6 +182,10 @@ describe('google consent, integration tests and disconnect', () => {
       });
       expect(google.watchExpiresAt).not.toBeNull();
       expect(cloud.gmail.watches().length).toBeGreaterThan(0);
+      // The tenant had no inbox: the connected mailbox becomes it, so Gmail's pushes find the tenant.
+      expect((await ownerDb().tenant.findUniqueOrThrow({ where: { id: tenant.id } })).gmailAddress).toBe(
+        mailbox,
+      );
 
       const row = (await googleRow(tenant.id))!;
       expect(row.credentials).not.toContain(refreshToken);
@@ -288,8 +292,12 @@ describe('google consent, integration tests and disconnect', () => {
     });
 
     it('a state used before', async () => {
+      await ownerDb().tenant.update({ where: { id: tenant.id }, data: { gmailAddress: `other-${mailbox}` } });
       const back = await consent(await connectUrl(admin));
-      expect(outcomeOf((await callback(back)).body)).toBe('connected');
+      const first = await callback(back);
+      expect(outcomeOf(first.body)).toBe('connected');
+      // The tenant's inbox is another address: the page says the connected mailbox will not be read.
+      expect(first.body).toContain(`Firmaets indbakke i RenOS er other-${mailbox}`);
       const again = await callback(back);
       expect(again.statusCode).toBe(400);
       expect(outcomeOf(again.body)).toBe('used_state');
@@ -425,6 +433,23 @@ describe('google consent, integration tests and disconnect', () => {
       await put('gemini', { apiKey: GEMINI_KEY });
       expect(await runTest('gemini')).toMatchObject({ ok: true, code: null });
       expect(gemini.requests().some((request) => request.method === 'generateContent')).toBe(false);
+    });
+
+    it('Gemini: a key the real extraction finds dead shows as unhealthy too', async () => {
+      await put('gemini', { apiKey: 'revoked-gemini-key' });
+      const response = await test.app.inject({
+        method: 'POST',
+        url: '/api/ai/extract',
+        headers: admin.auth,
+        payload: { text: 'Hej, jeg vil gerne have et tilbud på rengøring. Mvh Hanne, tlf. 28 14 55 90' },
+      });
+      // The parsers stand in for Gemini, so the preview still answers.
+      expect(response.statusCode).toBe(200);
+      expect(await entry(admin, 'gemini')).toMatchObject({
+        needsAttention: true,
+        lastErrorCode: 'credentials_rejected',
+      });
+      await put('gemini', { apiKey: GEMINI_KEY });
     });
 
     it('an unconfigured provider answers not_configured; an unknown one a 400 naming provider', async () => {
