@@ -132,10 +132,19 @@ export class GoogleConsent {
       return { kind: 'invalid_state' };
 
     if (query.error) {
-      this.logger.log({ message: 'Google consent refused', tenantId: state.tenantId, error: query.error });
+      this.logger.log({
+        message: 'Google consent refused',
+        tenantId: state.tenantId,
+        // From the URL: anyone can put anything there.
+        error: query.error.slice(0, 64),
+      });
       return query.error === 'access_denied' ? { kind: 'denied' } : { kind: 'google_error' };
     }
     if (!query.code) return { kind: 'missing_code' };
+    // The admin who started may have lost the role (or access) since: then no grant is fetched at all.
+    const tenant = { tenantId: state.tenantId, userId: state.userId, role: 'admin' as const };
+    if (!(await this.context.run(tenant, () => this.isActiveAdmin(state.tenantId, state.userId))))
+      return { kind: 'invalid_state' };
     const client = this.oauthClient();
     if (!client) return { kind: 'not_configured' };
 
@@ -162,7 +171,7 @@ export class GoogleConsent {
     if (!gmailAddress) return { kind: 'profile_failed' };
 
     const actor: CredentialActor = { userId: state.userId, ip: request.ip, userAgent: request.userAgent };
-    return this.context.run({ tenantId: state.tenantId, userId: state.userId, role: 'admin' }, async () => {
+    return this.context.run(tenant, async () => {
       await this.settings.configure(
         'google',
         {
@@ -182,6 +191,14 @@ export class GoogleConsent {
         ...(await this.startWatch()),
       };
     });
+  }
+
+  private async isActiveAdmin(tenantId: string, userId: string): Promise<boolean> {
+    const membership = await this.db.client.membership.findFirst({
+      where: { tenantId, userId, role: 'admin', active: true },
+      select: { id: true },
+    });
+    return membership !== null;
   }
 
   /**

@@ -322,6 +322,20 @@ describe('google consent, integration tests and disconnect', () => {
       expect(await googleRow(tenant.id)).toBeNull();
     });
 
+    it('the consent of an admin who is no admin any more by the time Google answers', async () => {
+      const url = await connectUrl(admin);
+      const where = { tenantId_userId: { tenantId: tenant.id, userId: admin.user.id } };
+      await ownerDb().membership.update({ where, data: { role: 'manager' } });
+      try {
+        const response = await callback(await consent(url));
+        expect(response.statusCode).toBe(400);
+        expect(outcomeOf(response.body)).toBe('invalid_state');
+        expect(await googleRow(tenant.id)).toBeNull();
+      } finally {
+        await ownerDb().membership.update({ where, data: { role: 'admin' } });
+      }
+    });
+
     it('a state without a signature, or none at all', async () => {
       const back = await consent(await connectUrl(admin));
       back.searchParams.set('state', back.searchParams.get('state')!.split('.').slice(0, 2).join('.'));
