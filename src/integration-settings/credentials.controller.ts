@@ -91,7 +91,7 @@ export class CredentialsController {
   @ApiOperation({
     summary: "Google's redirect after consent (register it as the OAuth client's redirect URI)",
     description:
-      'Public: the signed, single-use `state` names the tenant and admin. Stores the refresh token encrypted (as PUT /integrations/google does), records the mailbox address and starts the Gmail watch. Answers a small Danish HTML page; `<body data-outcome>` names the outcome (connected, denied, expired_state, used_state, invalid_state, missing_code, exchange_failed, no_refresh_token, profile_failed, google_error, not_configured).',
+      'Public: the signed, single-use `state` names the tenant and admin. Stores the refresh token encrypted (as PUT /integrations/google does), records the mailbox address and starts the Gmail watch. Answers a small Danish HTML page; `<body data-outcome>` names the outcome (connected, denied, expired_state, used_state, invalid_state, missing_code, exchange_failed, no_refresh_token, profile_failed, google_error, not_configured, unavailable).',
   })
   @ApiQuery({ name: 'code', required: false })
   @ApiQuery({ name: 'state', required: false })

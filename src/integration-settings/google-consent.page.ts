@@ -111,6 +111,12 @@ function wording(outcome: ConsentOutcome): { status: number; title: string; line
         title: 'Google blev ikke forbundet',
         lines: ['Google gav adgang, men Gmail ville ikke oplyse postkassens adresse.', START_AGAIN],
       };
+    case 'unavailable':
+      return {
+        status: 503,
+        title: 'Google blev ikke forbundet',
+        lines: ['RenOS kunne ikke gemme forbindelsen lige nu.', START_AGAIN],
+      };
     case 'not_configured':
       return {
         status: 503,

@@ -47,7 +47,9 @@ export type ConsentOutcome =
   | { kind: 'exchange_failed' }
   | { kind: 'no_refresh_token' }
   | { kind: 'profile_failed' }
-  | { kind: 'not_configured' };
+  | { kind: 'not_configured' }
+  /** Our own trouble (the database or Redis away): nothing was stored, trying again may work. */
+  | { kind: 'unavailable' };
 
 interface PendingConsent {
   tenantId: string;
@@ -108,6 +110,7 @@ export class GoogleConsent {
       scope: [...GOOGLE_CONSENT_SCOPES],
       state: signState({ tenantId, userId, nonce, expiresAt }, this.key),
       code_challenge: challenge,
+      // CodeChallengeMethod.S256 of googleapis' own google-auth-library, which it does not re-export.
       code_challenge_method: 'S256' as never,
       include_granted_scopes: true,
     });
@@ -115,6 +118,19 @@ export class GoogleConsent {
 
   /** Google's answer at the callback. Never throws: every outcome is a page for the person waiting. */
   async finish(query: CallbackQuery, request: { ip?: string; userAgent?: string }): Promise<ConsentOutcome> {
+    try {
+      return await this.complete(query, request);
+    } catch (error) {
+      // The error's name only: a database error can quote its parameters, which include the envelope.
+      this.logger.error({ message: 'Google consent could not be completed', error: (error as Error)?.name });
+      return { kind: 'unavailable' };
+    }
+  }
+
+  private async complete(
+    query: CallbackQuery,
+    request: { ip?: string; userAgent?: string },
+  ): Promise<ConsentOutcome> {
     const state = query.state ? verifyState(query.state, this.key) : null;
     if (!state) return { kind: 'invalid_state' };
     let pending: PendingConsent | null;
