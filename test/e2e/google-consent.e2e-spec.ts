@@ -244,12 +244,25 @@ describe('google consent, integration tests and disconnect', () => {
       expect(await googleRow(tenant.id)).toBeNull();
       expect(await entry(admin, 'google')).toMatchObject({ configured: false, source: null, settings: {} });
 
+      const removals = () =>
+        ownerDb().auditLog.findMany({
+          where: {
+            tenantId: tenant.id,
+            action: 'credential_change',
+            targetId: 'google',
+            metadata: { path: ['removed'], equals: true },
+          },
+        });
+      expect(await removals()).toHaveLength(1);
+
       const second = await test.app.inject({
         method: 'DELETE',
         url: '/api/integrations/google',
         headers: admin.auth,
       });
       expect(second.statusCode).toBe(204);
+      // Nothing was there to remove: nothing to audit either.
+      expect(await removals()).toHaveLength(1);
 
       const tested = await test.app.inject({
         method: 'POST',
