@@ -160,7 +160,7 @@ export async function createApp(
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
     metrics.observeRequest(request.method, route, reply.statusCode, seconds);
-    winstonLogger.log(reply.statusCode >= 500 ? 'error' : 'http', 'request', {
+    winstonLogger.log(reply.statusCode >= 500 ? 'error' : 'info', 'request', {
       requestId: request.id,
       method: request.method,
       route,
