@@ -38,12 +38,19 @@ export class PasswordResetService {
   ) {}
 
   /**
-   * Records a reset link and its e-mail when the e-mail belongs to an active account; otherwise nothing.
-   * The caller answers the same either way. Counted per e-mail and IP like logins (its own counters),
-   * so it cannot be used to flood a mailbox.
+   * Counts the request per e-mail and IP like logins (on counters of its own, so it cannot flood a
+   * mailbox), then records a reset link and its e-mail when the e-mail belongs to an active account.
+   * The recording runs after the answer: a known e-mail (a few writes) must not answer slower than an
+   * unknown one (one read). Its failure is logged; the person simply asks again.
    */
   async requestLink(email: string, ip: string): Promise<void> {
     await this.throttle.reserve(email, ip, 'password-reset');
+    this.recordLink(email, ip).catch((error: Error) =>
+      this.logger.error({ message: 'Password reset link not recorded', error: error.message }),
+    );
+  }
+
+  private async recordLink(email: string, ip: string): Promise<void> {
     const { token, hash } = newLinkToken();
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + RESET_LINK_TTL_MS);
@@ -59,7 +66,8 @@ export class PasswordResetService {
         });
         return [];
       }
-      // Only the newest link works.
+      // Only the newest link works, however many requests arrive at once.
+      await this.repository.lockUser(tx, user.id);
       await this.repository.endResetLinks(tx, user.id, now);
       const link = await this.repository.createResetLink(tx, { userId: user.id, tokenHash: hash, expiresAt });
       const mail = passwordResetEmail({

@@ -126,6 +126,11 @@ export class PeopleRepository {
     return { user, tenant: home?.tenant ?? null };
   }
 
+  /** Serialises two requests for the same account, so the second ends the first one's link. */
+  async lockUser(tx: Tx, userId: string): Promise<void> {
+    await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+  }
+
   /** Ends every unused reset link of the user (a newer one was asked for, or one was used). */
   endResetLinks(tx: Tx, userId: string, now: Date) {
     return tx.passwordResetToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });

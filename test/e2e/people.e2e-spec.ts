@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 
+import { Writable } from 'node:stream';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import winston from 'winston';
+
+import { loadConfig } from '../../src/core/config/app-config.js';
+import { createWinston } from '../../src/core/logging/logger.js';
 
 import { FakeCloud } from '../fakes/cloud.js';
 import type { SentMessage } from '../fakes/gmail.fake.js';
-import { bootTestApp, type TestApp } from '../support/app.js';
+import { bootTestApp, testEnvironment, type TestApp } from '../support/app.js';
 import { drainTenant } from '../support/drain.js';
 import { eventually } from '../support/eventually.js';
 import {
@@ -39,6 +45,9 @@ describe('people', () => {
   });
   const { gmail } = cloud;
   let test: TestApp;
+  /** Every line the app logs (at debug level, in the production format), and every link token read. */
+  const logLines: string[] = [];
+  const tokensSeen = new Set<string>();
   let a: { tenant: TenantFixture; admin: Session & { user: { id: string; email: string } } };
   let b: { tenant: TenantFixture; admin: Session & { user: { id: string; email: string } } };
 
@@ -69,6 +78,7 @@ describe('people', () => {
     const text = mail.parsed.text ?? '';
     const match = new RegExp(`${PUBLIC_BASE_URL}/${path}#token=([A-Za-z0-9_-]+)`).exec(text);
     if (!match) throw new Error(`no ${path} link in: ${text}`);
+    tokensSeen.add(match[1]!);
     return match[1]!;
   };
 
@@ -92,13 +102,24 @@ describe('people', () => {
 
   beforeAll(async () => {
     await cloud.start();
-    test = await bootTestApp({
-      env: {
-        PUBLIC_BASE_URL,
-        GOOGLE_API_BASE_URL: cloud.googleRootUrl,
-        GOOGLE_OAUTH_TOKEN_URL: cloud.oauth.tokenUrl,
-      },
-    });
+    const env = {
+      PUBLIC_BASE_URL,
+      GOOGLE_API_BASE_URL: cloud.googleRootUrl,
+      GOOGLE_OAUTH_TOKEN_URL: cloud.oauth.tokenUrl,
+      LOG_LEVEL: 'debug',
+    };
+    const logger = createWinston(loadConfig(testEnvironment(env)));
+    logger.clear().add(
+      new winston.transports.Stream({
+        stream: new Writable({
+          write(chunk, _encoding, done) {
+            logLines.push(String(chunk));
+            done();
+          },
+        }),
+      }),
+    );
+    test = await bootTestApp({ env, logger });
     for (const [key, name] of [
       ['a', 'Rengøring Aarhus'],
       ['b', 'Rengøring Odense'],
@@ -368,11 +389,13 @@ describe('people', () => {
 
     it('a link expires after an hour, and only the newest link works', async () => {
       const user = await createUser(a.tenant.id, 'viewer');
-      for (let i = 0; i < 2; i += 1)
+      const ask = async () =>
         expect(
           (await request('POST', '/api/auth/forgot-password', undefined, { email: user.email })).statusCode,
         ).toBe(202);
+      await ask();
       const older = tokenIn(await mailTo(user.email, 1), 'reset-password');
+      await ask();
       const newer = tokenIn(await mailTo(user.email, 2), 'reset-password');
       const stale = await request('POST', '/api/auth/reset-password', undefined, {
         token: older,
@@ -449,5 +472,13 @@ describe('people', () => {
       ).toBe(200);
       await login(test.app, { email: user.email, password: NEW_PASSWORD });
     });
+  });
+
+  it('never writes a link token to the log, whatever the request or job', async () => {
+    await drainTenant(test.app, a.tenant.id);
+    await drainTenant(test.app, b.tenant.id);
+    expect(tokensSeen.size).toBeGreaterThan(5);
+    expect(logLines.length).toBeGreaterThan(0);
+    for (const token of tokensSeen) expect(logLines.filter((line) => line.includes(token))).toEqual([]);
   });
 });
