@@ -13,6 +13,7 @@ export type AuditAction =
   | 'password_reset'
   | 'invitation_create'
   | 'invitation_accept'
+  | 'invitation_withdraw'
   | 'tenant_switch'
   | 'tenant_create'
   | 'user_create'

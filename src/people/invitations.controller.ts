@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import { ADMIN_ROLES, Authenticated, CurrentActor, Public } from '../auth/auth.decorators.js';
 import type { Actor } from '../auth/principal.js';
 import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { Idempotent } from '../core/idempotency/idempotent.decorator.js';
+import { IdParamDto } from '../tenants/dto/id-param.dto.js';
 import { ClientIp } from './client-ip.decorator.js';
 import {
   AcceptedInvitationDto,
@@ -42,6 +43,15 @@ export class InvitationsController {
   @ApiOkResponse({ type: InvitationListDto })
   list(): Promise<InvitationListDto> {
     return this.invitations.listPending();
+  }
+
+  @Delete(':id')
+  @Authenticated({ roles: ADMIN_ROLES })
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'The invitation is withdrawn; its link no longer works' })
+  @ApiErrors({ notFound: 'No pending invitation with that id in this tenant' })
+  withdraw(@CurrentActor() actor: Actor, @Param() params: IdParamDto): Promise<void> {
+    return this.invitations.withdraw(actor, params.id);
   }
 
   @Public()

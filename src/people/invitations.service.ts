@@ -18,7 +18,12 @@ import type {
   InvitationListDto,
 } from './dto/people.dto.js';
 import { hashLinkToken, newLinkToken } from './link-token.js';
-import { ExpiredLinkTokenError, InvalidLinkTokenError, MissingAccountFieldError } from './people.errors.js';
+import {
+  ExpiredLinkTokenError,
+  InvalidLinkTokenError,
+  InvitationNotFoundError,
+  MissingAccountFieldError,
+} from './people.errors.js';
 import { PeopleRepository } from './people.repository.js';
 import { invitationEmail } from './people-texts.js';
 
@@ -111,6 +116,24 @@ export class InvitationsService {
         tx,
       );
       return invitationDto(invitation);
+    });
+  }
+
+  /** Withdraws a pending invitation: its link stops working at once. */
+  async withdraw({ principal, ip }: Actor, id: string): Promise<void> {
+    await this.unitOfWork.run(async ({ tx, tenantId }) => {
+      if (!(await this.repository.deleteInvitation(tx, tenantId, id))) throw new InvitationNotFoundError();
+      await this.audit.record(
+        {
+          action: 'invitation_withdraw',
+          tenantId,
+          actorUserId: principal.userId,
+          targetType: 'invitation',
+          targetId: id,
+          ip,
+        },
+        tx,
+      );
     });
   }
 

@@ -1,4 +1,11 @@
-import { DomainError } from '../core/http/domain-error.js';
+import { DomainError, NotFoundError } from '../core/http/domain-error.js';
+
+/** No pending invitation with that id in this tenant (another tenant's answers the same). */
+export class InvitationNotFoundError extends NotFoundError {
+  constructor() {
+    super('Invitation');
+  }
+}
 
 /**
  * A link token that is unknown, already used or replaced by a newer one: one answer for all three, so

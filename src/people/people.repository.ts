@@ -52,6 +52,12 @@ export class PeopleRepository {
     return tx.invitation.create({ data: { tenantId, ...data } });
   }
 
+  /** Withdraws an invitation of the tenant (its link stops working); false when there is none. */
+  async deleteInvitation(tx: Tx, tenantId: string, id: string): Promise<boolean> {
+    const { count } = await tx.invitation.deleteMany({ where: { tenantId, id, acceptedAt: null } });
+    return count === 1;
+  }
+
   pendingInvitations(tx: Tx, tenantId: string, now: Date) {
     return tx.invitation.findMany({
       where: { tenantId, acceptedAt: null, expiresAt: { gt: now } },
@@ -111,18 +117,33 @@ export class PeopleRepository {
 
   // Reset links (system path) -----------------------------------------------------------------------
 
-  /** An active account by e-mail, with the first tenant it may log in to (where its e-mail is sent from). */
+  /**
+   * An active account by e-mail, with the tenant its e-mail is sent from: the first it may log in to
+   * (where a login lands) that has its own Google connection, else simply the first (which may send
+   * with the environment's credentials).
+   */
   async accountForReset(tx: Tx, email: string) {
     const user = await tx.user.findFirst({
       where: { email, deletedAt: null, active: true },
       select: { id: true, email: true, name: true },
     });
     if (!user) return null;
-    const home = await tx.membership.findFirst({
+    const memberships = await tx.membership.findMany({
       where: { userId: user.id, active: true, tenant: { active: true, deletedAt: null } },
       orderBy: { createdAt: 'asc' },
-      select: { tenant: { select: TENANT_SELECT } },
+      select: {
+        tenant: {
+          select: {
+            ...TENANT_SELECT,
+            integrationAccounts: {
+              where: { provider: 'google', credentials: { not: null } },
+              select: { id: true },
+            },
+          },
+        },
+      },
     });
+    const home = memberships.find((m) => m.tenant.integrationAccounts.length > 0) ?? memberships[0];
     return { user, tenant: home?.tenant ?? null };
   }
 

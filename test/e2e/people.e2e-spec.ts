@@ -326,6 +326,21 @@ describe('people', () => {
       }>;
       expect(bList.map((i) => i.email)).not.toContain(email);
     });
+
+    it('an admin withdraws a pending invitation: its link stops working; another tenant cannot touch it', async () => {
+      const email = newEmail('withdrawn');
+      const invitation = await invite(a.admin, { email, role: 'staff', name: 'Bo Berg' });
+      const token = tokenIn(await mailTo(email), 'invitation');
+      const url = `/api/invitations/${invitation.id}`;
+      const fromB = await test.app.inject({ method: 'DELETE', url, headers: b.admin.auth });
+      expect(fromB.statusCode).toBe(404);
+      const withdrawn = await test.app.inject({ method: 'DELETE', url, headers: a.admin.auth });
+      expect(withdrawn.statusCode, withdrawn.body).toBe(204);
+      expect((await test.app.inject({ method: 'DELETE', url, headers: a.admin.auth })).statusCode).toBe(404);
+      const refused = await accept({ token, password: NEW_PASSWORD });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().message).toBe('The link is invalid or has already been used');
+    });
   });
 
   describe('forgot and reset password', () => {
