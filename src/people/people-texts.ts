@@ -40,7 +40,7 @@ export function invitationEmail(input: {
       '',
       `Linket virker indtil ${until} og kan kun bruges én gang.`,
       '',
-      'Havde du ikke ventet invitationen, kan du bare se bort fra denne e-mail.',
+      'Hvis du ikke regnede med at få denne invitation, kan du bare se bort fra e-mailen.',
       '',
       'Venlig hilsen',
       input.companyName,
@@ -67,7 +67,7 @@ export function passwordResetEmail(input: {
       'Vælg en ny adgangskode her:',
       input.link,
       '',
-      `Linket virker i en time, til kl. ${formatTime(input.expiresAt, input.timezone)}, og kan kun bruges én gang. ` +
+      `Linket virker i en time (til kl. ${formatTime(input.expiresAt, input.timezone)}) og kan kun bruges én gang. ` +
         'Når du har valgt en ny adgangskode, bliver du logget ud alle de steder, hvor du er logget ind.',
       '',
       'Har du ikke selv bedt om en ny adgangskode, kan du se bort fra denne e-mail. Din nuværende ' +
