@@ -328,7 +328,7 @@ describe('SMS booking', () => {
     const loser = winner === a ? b : a;
     expect(twilio.sentTo(winner.phone)[1]!.body).toMatch(/^Tak! Du er booket/);
     const fresh = twilio.sentTo(loser.phone)[1]!.body;
-    expect(fresh).toContain('Den valgte tid er desværre ikke ledig længere. Nye tider:');
+    expect(fresh).toContain('den tid, du valgte, er desværre ikke længere ledig. Nye tider:');
     const freshOffers = await ownerDb().slotOffer.findMany({
       where: { leadId: loser.lead.id, status: 'offered' },
       orderBy: { choice: 'asc' },
@@ -863,8 +863,8 @@ describe('SMS booking', () => {
       { what: 'reminder' },
     );
     expect(reminder.body).toContain('Søndergade 4, 8000 Aarhus C');
-    // "Påmindelse: Vi kommer mandag d. 7. december kl. 19.00, …": Danish writes the time with a period.
-    expect(reminder.body).toMatch(/^Påmindelse: Vi kommer [a-zæøå]+dag d\. \d+\. \w+ kl\. \d\d\.00, /);
+    // "Påmindelse: Vi kommer mandag d. 7. december kl. 19.00 til …": Danish writes the time with a period.
+    expect(reminder.body).toMatch(/^Påmindelse: Vi kommer [a-zæøå]+dag d\. \d+\. \w+ kl\. \d\d\.00 til /);
     await drainTenant(test.app, main.tenant.id);
     expect(twilio.sentTo(phone).filter((m) => m.body.startsWith('Påmindelse'))).toHaveLength(1);
     expect(
