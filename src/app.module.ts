@@ -25,6 +25,7 @@ import { SmsModule } from './sms/sms.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { StatsModule } from './stats/stats.module.js';
 import { IntegrationSettingsModule } from './integration-settings/integration-settings.module.js';
+import { TemplatesModule } from './templates/templates.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 
 @Module({})
@@ -56,6 +57,7 @@ export class AppModule {
         NotificationsModule,
         IntakeModule,
         SmsModule,
+        TemplatesModule,
         LeadsApiModule,
         HealthModule,
         ...extraModules,
