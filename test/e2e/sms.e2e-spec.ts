@@ -170,7 +170,7 @@ describe('SMS booking', () => {
     const offer = await eventually(async () => twilio.sentTo(phone)[0], { what: 'the offer text' });
     expect(offer.from).toBe(main.smsNumber);
     expect(offer.statusCallback).toBe(`${PUBLIC_BASE_URL}/api/webhooks/twilio/status`);
-    expect(offer.body).toMatch(/^Hej Zoe\. /);
+    expect(offer.body).toMatch(/^Hej Zoe, /);
     expect(offer.body).toMatch(/1\) \w+dag d\. \d+\. \w+ kl\. \d\d\.\d\d/);
     expect(offer.body).toContain('436,25 kr./time inkl. moms');
     const recorded = await eventually(
@@ -338,7 +338,7 @@ describe('SMS booking', () => {
     expect(await activityTitles(loser.lead.id)).toContain('Nye tider sendt på SMS');
   });
 
-  it('answers a choice on an expired offer with fresh times, and with "Vi ringer dig op" when none are left', async () => {
+  it('answers a choice on an expired offer with fresh times, and with "vi ringer til dig" when none are left', async () => {
     const setup = await setupTenant('Udløbet Rengøring');
     const { lead, phone } = await createLead(setup);
     await runOffer(setup, lead.id);
@@ -363,7 +363,7 @@ describe('SMS booking', () => {
     await ownerDb().tenant.update({ where: { id: setup.tenant.id }, data: { workingHours: closed } });
     await post(reply(setup, phone, '2'));
     await eventually(async () => twilio.sentTo(phone).length === 3, { what: 'the call-you text' });
-    expect(twilio.sentTo(phone)[2]!.body).toContain('Vi ringer dig op');
+    expect(twilio.sentTo(phone)[2]!.body).toContain('vi ringer til dig');
     const row = await ownerDb().lead.findUniqueOrThrow({ where: { id: lead.id } });
     expect(row.needsAttention).toBe(true);
     expect(row.needsAttentionReason).toMatch(/ring kunden op/);
