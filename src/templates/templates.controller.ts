@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 
-import { ADMIN_ROLES, Authenticated } from '../auth/auth.decorators.js';
+import { ADMIN_ROLES, Authenticated, CurrentActor } from '../auth/auth.decorators.js';
+import type { Actor } from '../auth/principal.js';
 import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { SMS_TEMPLATE_TYPES } from '../sms/text/sms-templates.js';
 import {
@@ -56,8 +57,12 @@ export class EmailTemplatesController {
   @ApiParam({ name: 'type', enum: EMAIL_TEMPLATE_TYPES })
   @ApiOkResponse({ type: EmailTemplateDto })
   @ApiErrors({ badRequest: BAD_TEXT, notFound: UNKNOWN_TYPE })
-  put(@Param('type') type: string, @Body() dto: UpdateEmailTemplateDto): Promise<EmailTemplateDto> {
-    return this.templates.putEmail(type, dto);
+  put(
+    @CurrentActor() actor: Actor,
+    @Param('type') type: string,
+    @Body() dto: UpdateEmailTemplateDto,
+  ): Promise<EmailTemplateDto> {
+    return this.templates.putEmail(actor, type, dto);
   }
 
   @Delete(':type')
@@ -66,8 +71,8 @@ export class EmailTemplatesController {
   @ApiParam({ name: 'type', enum: EMAIL_TEMPLATE_TYPES })
   @ApiOkResponse({ type: EmailTemplateDto })
   @ApiErrors({ notFound: UNKNOWN_TYPE })
-  reset(@Param('type') type: string): Promise<EmailTemplateDto> {
-    return this.templates.resetEmail(type);
+  reset(@CurrentActor() actor: Actor, @Param('type') type: string): Promise<EmailTemplateDto> {
+    return this.templates.resetEmail(actor, type);
   }
 
   @Post(':type/preview')
@@ -120,8 +125,12 @@ export class SmsTemplatesController {
     badRequest: `${BAD_TEXT}; or a text longer than two segments with typical values (the message says how long it renders)`,
     notFound: UNKNOWN_TYPE,
   })
-  put(@Param('type') type: string, @Body() dto: UpdateSmsTemplateDto): Promise<SmsTemplateDto> {
-    return this.templates.putSms(type, dto);
+  put(
+    @CurrentActor() actor: Actor,
+    @Param('type') type: string,
+    @Body() dto: UpdateSmsTemplateDto,
+  ): Promise<SmsTemplateDto> {
+    return this.templates.putSms(actor, type, dto);
   }
 
   @Delete(':type')
@@ -130,8 +139,8 @@ export class SmsTemplatesController {
   @ApiParam({ name: 'type', enum: SMS_TEMPLATE_TYPES })
   @ApiOkResponse({ type: SmsTemplateDto })
   @ApiErrors({ notFound: UNKNOWN_TYPE })
-  reset(@Param('type') type: string): Promise<SmsTemplateDto> {
-    return this.templates.resetSms(type);
+  reset(@CurrentActor() actor: Actor, @Param('type') type: string): Promise<SmsTemplateDto> {
+    return this.templates.resetSms(actor, type);
   }
 
   @Post(':type/preview')

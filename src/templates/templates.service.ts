@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 
-import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import { AuditService } from '../auth/audit.service.js';
+import type { Actor } from '../auth/principal.js';
+import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import type { EmailTemplate, SmsTemplate } from '../generated/prisma/client.js';
 import type { SmsTemplateType } from '../generated/prisma/enums.js';
 import { DEFAULT_SMS_TEMPLATES, SMS_TEMPLATE_TYPES } from '../sms/text/sms-templates.js';
@@ -29,7 +31,10 @@ const defaultEmail = (type: EditableEmailType) => DEFAULT_EMAIL_TEMPLATES.find((
  */
 @Injectable()
 export class TemplatesService {
-  constructor(private readonly db: TenantPrismaService) {}
+  constructor(
+    private readonly db: TenantPrismaService,
+    private readonly audit: AuditService,
+  ) {}
 
   // E-mail ----------------------------------------------------------------------------------------
 
@@ -48,17 +53,24 @@ export class TemplatesService {
     return toEmailDto(editable, (await this.emailRow(editable)) ?? undefined);
   }
 
-  async putEmail(type: string, input: { subject: string; body: string }): Promise<EmailTemplateDto> {
+  async putEmail(
+    actor: Actor,
+    type: string,
+    input: { subject: string; body: string },
+  ): Promise<EmailTemplateDto> {
     const editable = emailType(type);
     checkEmailTemplate(editable, input);
-    return toEmailDto(editable, await this.storeEmail(editable, input.subject, input.body));
+    return toEmailDto(editable, await this.storeEmail(actor, editable, input.subject, input.body, 'edit'));
   }
 
   /** The default wording again (the row is kept: it carries whether the e-mail is sent at all). */
-  async resetEmail(type: string): Promise<EmailTemplateDto> {
+  async resetEmail(actor: Actor, type: string): Promise<EmailTemplateDto> {
     const editable = emailType(type);
     const initial = defaultEmail(editable);
-    return toEmailDto(editable, await this.storeEmail(editable, initial.subject, initial.content));
+    return toEmailDto(
+      editable,
+      await this.storeEmail(actor, editable, initial.subject, initial.content, 'reset'),
+    );
   }
 
   async previewEmail(type: string, input: { subject?: string; body?: string }): Promise<EmailPreviewDto> {
@@ -89,22 +101,29 @@ export class TemplatesService {
     return toSmsDto(known, (await this.smsRow(known)) ?? undefined);
   }
 
-  async putSms(type: string, input: { body: string }): Promise<SmsTemplateDto> {
+  async putSms(actor: Actor, type: string, input: { body: string }): Promise<SmsTemplateDto> {
     const known = smsType(type);
     checkSmsTemplate(known, input.body, await this.companyName());
     const tenantId = this.db.tenantId;
-    const row = await this.db.client.smsTemplate.upsert({
-      where: { tenantId_type: { tenantId, type: known } },
-      create: { tenantId, type: known, body: input.body },
-      update: { body: input.body },
+    const row = await this.db.transaction(async (tx) => {
+      const stored = await tx.smsTemplate.upsert({
+        where: { tenantId_type: { tenantId, type: known } },
+        create: { tenantId, type: known, body: input.body },
+        update: { body: input.body },
+      });
+      await this.record(tx, actor, 'sms_template', known, 'edit');
+      return stored;
     });
     return toSmsDto(known, row);
   }
 
   /** Back to the default: the tenant's row goes, and the default wording is sent again. */
-  async resetSms(type: string): Promise<SmsTemplateDto> {
+  async resetSms(actor: Actor, type: string): Promise<SmsTemplateDto> {
     const known = smsType(type);
-    await this.db.client.smsTemplate.deleteMany({ where: { tenantId: this.db.tenantId, type: known } });
+    await this.db.transaction(async (tx) => {
+      await tx.smsTemplate.deleteMany({ where: { tenantId: this.db.tenantId, type: known } });
+      await this.record(tx, actor, 'sms_template', known, 'reset');
+    });
     return toSmsDto(known, undefined);
   }
 
@@ -131,13 +150,45 @@ export class TemplatesService {
     });
   }
 
-  private storeEmail(type: EditableEmailType, subject: string, content: string): Promise<EmailTemplate> {
+  private storeEmail(
+    actor: Actor,
+    type: EditableEmailType,
+    subject: string,
+    content: string,
+    change: 'edit' | 'reset',
+  ): Promise<EmailTemplate> {
     const tenantId = this.db.tenantId;
-    return this.db.client.emailTemplate.upsert({
-      where: { tenantId_type: { tenantId, type } },
-      create: { tenantId, type, name: defaultEmail(type).name, subject, content },
-      update: { subject, content },
+    return this.db.transaction(async (tx) => {
+      const stored = await tx.emailTemplate.upsert({
+        where: { tenantId_type: { tenantId, type } },
+        create: { tenantId, type, name: defaultEmail(type).name, subject, content },
+        update: { subject, content },
+      });
+      await this.record(tx, actor, 'email_template', type, change);
+      return stored;
     });
+  }
+
+  /** Who changed which text, in the audit log (the type and the kind of change: the row holds the text). */
+  private record(
+    tx: ScopedTransaction,
+    { principal, ip }: Actor,
+    targetType: 'email_template' | 'sms_template',
+    type: string,
+    change: 'edit' | 'reset',
+  ): Promise<void> {
+    return this.audit.record(
+      {
+        action: 'settings_change',
+        tenantId: this.db.tenantId,
+        actorUserId: principal.userId,
+        targetType,
+        targetId: type,
+        ip,
+        metadata: { change },
+      },
+      tx,
+    );
   }
 
   private async companyName(): Promise<string> {

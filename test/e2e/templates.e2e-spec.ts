@@ -331,6 +331,18 @@ describe('message templates', () => {
           isDefault: true,
           subject: 'Din booking er bekræftet: {{bookingDate}} kl. {{bookingTime}}',
         });
+        // Each change is in the audit log, by whom and what kind (the row holds the text).
+        const audit = await ownerDb().auditLog.findMany({
+          where: { tenantId: setup.tenant.id, action: 'settings_change' },
+          orderBy: { createdAt: 'asc' },
+        });
+        expect(audit.map((row) => [row.targetType, row.targetId, row.metadata])).toEqual([
+          ['sms_template', 'booking_confirmation', { change: 'edit' }],
+          ['email_template', 'booking_confirmation', { change: 'edit' }],
+          ['sms_template', 'booking_confirmation', { change: 'reset' }],
+          ['email_template', 'booking_confirmation', { change: 'reset' }],
+        ]);
+        expect(new Set(audit.map((row) => row.actorUserId))).toEqual(new Set([setup.admin.user.id]));
         const second = await bookNewLead(setup, new Date(thursday.getTime() + 4 * 3600_000));
         await eventually(
           async () => textsTo(second.phone).length === 1 && mailsTo(second.email).length === 1,
