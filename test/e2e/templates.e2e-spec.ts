@@ -291,6 +291,35 @@ describe('message templates', () => {
         .filter((mail) => mail.to?.includes(email))
         .map((mail) => ({ subject: mail.subject ?? '', body: mail.parsed.text ?? '' }));
 
+    it('offers times in the edited wording', async () => {
+      test.clock.set(upcomingLocal({ weekday: 2, time: '10:00' }));
+      try {
+        const setup = await createTenantWithRoles(test.app, 'Eget Tilbud ApS');
+        await connect(setup);
+        const body = '{{greeting}}! Ledige tider:\n{{slots}}\n{{choices}}. Hilsen {{companyName}}';
+        expect((await call('PUT', '/sms-templates/offer', setup.admin, { body })).statusCode).toBe(200);
+        const phone = newPhone();
+        const lead = await call('POST', '/leads', setup.admin, {
+          customerName: 'Christoffer Hansen',
+          customerPhone: phone.typed,
+          serviceType: 'Hovedrengøring',
+          address: 'Nyvej 1',
+          postalCode: '8000',
+          city: 'Aarhus C',
+          estimatedHours: 3,
+        });
+        expect(lead.statusCode).toBe(201);
+        const offered = await call('POST', `/leads/${lead.json().id}/send-booking-options`, setup.admin);
+        expect(offered.statusCode).toBe(200);
+        await eventually(async () => textsTo(phone.e164).length === 1, { what: 'the offer' });
+        expect(textsTo(phone.e164)[0]).toMatch(
+          /^Hej Christoffer! Ledige tider:\n1\) [a-zæøå]+dag d\. \d{1,2}\. [a-z]+ kl\. \d\d\.\d\d\n2\) .+\n3\) .+\nSvar 1, 2 eller 3\. Hilsen Eget Tilbud ApS$/,
+        );
+      } finally {
+        test.clock.reset();
+      }
+    });
+
     it('sends the edited SMS and e-mail, and the default again after a reset', async () => {
       // Tuesday 10.00 in Copenhagen: outside the quiet hours, so the text goes at once.
       test.clock.set(upcomingLocal({ weekday: 2, time: '10:00' }));
