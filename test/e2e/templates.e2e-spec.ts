@@ -190,6 +190,12 @@ describe('message templates', () => {
       );
       expect(sms.json().characters).toBe(sms.json().body.length);
 
+      // No body at all previews the stored text too.
+      const bare = await call('POST', '/sms-templates/booking_reminder/preview', a.staff);
+      expect(bare.statusCode).toBe(200);
+      expect(bare.json().body).toMatch(/^Påmindelse: Vi kommer torsdag d\. 24\. september kl\. 10\.00 til /);
+      expect((await call('POST', '/email-templates/lead_response/preview', a.staff)).statusCode).toBe(200);
+
       const unknown = await call('POST', '/sms-templates/offer/preview', a.staff, { body: '{{pris}}' });
       expect(unknown.statusCode).toBe(400);
       expect(unknown.json().message).toContain('{{pris}}');
