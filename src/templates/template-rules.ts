@@ -4,7 +4,13 @@ import { placeholdersIn, renderTemplate, singleLine } from '../email/email-templ
 import { bookingVariables, EMAIL_PLACEHOLDERS, personVariables } from '../email/email-variables.js';
 import type { EmailTemplateType, SmsTemplateType } from '../generated/prisma/enums.js';
 import { leadReplyVariables } from '../intake/lead-reply.js';
-import { MAX_SMS_SEGMENTS, renderSms, SMS_PLACEHOLDERS, smsBudget } from '../sms/text/sms-templates.js';
+import {
+  MAX_SMS_SEGMENTS,
+  renderSms,
+  SMS_PLACEHOLDERS,
+  SMS_REQUIRED_IN_TEXT,
+  smsBudget,
+} from '../sms/text/sms-templates.js';
 import { offerVariables } from '../sms/text/sms-texts.js';
 import { DEFAULT_EMAIL_TEMPLATES } from '../tenants/tenant-defaults.js';
 
@@ -182,11 +188,20 @@ export function renderSmsSample(type: SmsTemplateType, template: string, company
 }
 
 /**
- * Checks an SMS template a tenant wants to store: known placeholders only, and no longer than two
- * segments when filled with typical values. Returns the sample rendering.
+ * Checks an SMS template a tenant wants to store: known placeholders only, the ones it cannot do
+ * without (an offer's times), and no longer than two segments when filled with typical values.
+ * Returns the sample rendering.
  */
 export function checkSmsTemplate(type: SmsTemplateType, body: string, companyName: string): RenderedSms {
   checkPlaceholders('body', body, SMS_PLACEHOLDERS[type]);
+  const used = placeholdersIn(body);
+  const left = (SMS_REQUIRED_IN_TEXT[type] ?? []).filter((name) => !used.includes(name));
+  if (left.length > 0)
+    throw new TemplateFieldError(
+      'body',
+      `must use ${left.map((name) => `{{${name}}}`).join(', ')}: without it the customer cannot answer`,
+      { missing: left },
+    );
   const rendered = renderSmsSample(type, body, companyName);
   if (rendered.segments > MAX_SMS_SEGMENTS) {
     const limit = rendered.encoding === 'GSM-7' ? 306 : 134;

@@ -109,6 +109,18 @@ describe('placeholders', () => {
   });
 });
 
+describe('what an SMS cannot leave out', () => {
+  it('refuses an offer without its times', () => {
+    const error = fieldError(() =>
+      checkSmsTemplate('offer_retry', 'Ring til os. Mvh {{companyName}}', COMPANY),
+    );
+    expect(error.message).toBe('Invalid body: must use {{slots}}: without it the customer cannot answer');
+    expect(() =>
+      checkSmsTemplate('booking_reminder', 'Vi ses i morgen. Mvh {{companyName}}', COMPANY),
+    ).not.toThrow();
+  });
+});
+
 describe('the SMS length budget', () => {
   it('allows 306 GSM-7 characters and refuses 307, saying how long it renders', () => {
     expect(smsBudget('a'.repeat(306))).toMatchObject({ characters: 306, segments: 2, fits: true });

@@ -32,6 +32,12 @@ export const SMS_PLACEHOLDERS = {
   opt_in: ['companyName'],
 } as const satisfies Record<SmsTemplateType, readonly string[]>;
 
+/** What a tenant's wording cannot leave out: an offer without its times cannot be answered. */
+export const SMS_REQUIRED_IN_TEXT: Readonly<Partial<Record<SmsTemplateType, readonly string[]>>> = {
+  offer: ['slots'],
+  offer_retry: ['slots'],
+};
+
 export type SmsPlaceholder<T extends SmsTemplateType> = (typeof SMS_PLACEHOLDERS)[T][number];
 export type SmsVariables<T extends SmsTemplateType> = Record<SmsPlaceholder<T>, string>;
 
