@@ -36,8 +36,12 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         ClockModule.forRoot(clock),
-        // A context per request (and per job), where the guard puts the tenant for the scoped data path.
-        ClsModule.forRoot({ global: true, middleware: { mount: true } }),
+        // A context per request (and per job), where the guard puts the tenant for the scoped data path;
+        // its id is the request's id (X-Request-Id), which every log line of the request carries.
+        ClsModule.forRoot({
+          global: true,
+          middleware: { mount: true, generateId: true, idGenerator: (request: { id: string }) => request.id },
+        }),
         DatabaseModule,
         RedisModule,
         CacheModule,
