@@ -1,8 +1,13 @@
 import { formatAmount, formatDay, formatShortDateTime } from '../core/format/danish.js';
 import { DomainError } from '../core/http/domain-error.js';
 import { placeholdersIn, renderTemplate, singleLine } from '../email/email-template.js';
-import { bookingVariables, EMAIL_PLACEHOLDERS, personVariables } from '../email/email-variables.js';
-import type { EmailTemplateType, SmsTemplateType } from '../generated/prisma/enums.js';
+import {
+  bookingVariables,
+  EMAIL_PLACEHOLDERS,
+  personVariables,
+  type TemplatedEmailType,
+} from '../email/email-variables.js';
+import type { SmsTemplateType } from '../generated/prisma/enums.js';
 import { leadReplyVariables } from '../intake/lead-reply.js';
 import {
   MAX_SMS_SEGMENTS,
@@ -20,7 +25,7 @@ import { DEFAULT_EMAIL_TEMPLATES } from '../tenants/tenant-defaults.js';
  */
 
 /** The e-mail types a tenant may edit: every one with a template (the staff notification has none). */
-export type EditableEmailType = Exclude<EmailTemplateType, 'staff_notification'>;
+export type EditableEmailType = TemplatedEmailType;
 export const EMAIL_TEMPLATE_TYPES = DEFAULT_EMAIL_TEMPLATES.map((t) => t.type) as EditableEmailType[];
 
 export function isEmailTemplateType(type: string): type is EditableEmailType {
