@@ -23,8 +23,10 @@ import { IntakeModule } from './intake/intake.module.js';
 import { InvoicesModule } from './invoices/invoices.module.js';
 import { SmsModule } from './sms/sms.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { PeopleModule } from './people/people.module.js';
 import { StatsModule } from './stats/stats.module.js';
 import { IntegrationSettingsModule } from './integration-settings/integration-settings.module.js';
+import { TemplatesModule } from './templates/templates.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 
 @Module({})
@@ -50,6 +52,7 @@ export class AppModule {
         MetricsModule,
         AuthModule,
         TenantsModule,
+        PeopleModule,
         IntegrationSettingsModule,
         ActivitiesModule,
         BookingsModule,
@@ -60,6 +63,7 @@ export class AppModule {
         NotificationsModule,
         IntakeModule,
         SmsModule,
+        TemplatesModule,
         LeadsApiModule,
         HealthModule,
         ...extraModules,

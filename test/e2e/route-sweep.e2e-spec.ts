@@ -14,7 +14,8 @@ import { createTenant, createUser, ownerDb, type Session, signIn } from '../supp
 
 /** The routes that answer without a user (docs/architecture.md, Tenancy). */
 const PUBLIC_ROUTES = [
-  /^\/api\/auth\/(login|refresh)$/,
+  /^\/api\/auth\/(login|refresh|forgot-password|reset-password)$/,
+  /^\/api\/invitations\/accept$/,
   /^\/api\/health(\/ready)?$/,
   /^\/api\/metrics$/,
   /^\/api\/docs/,

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
-import { EMAIL_PLACEHOLDERS, bookingVariables, personVariables } from '../../src/email/email-variables.js';
+import {
+  EMAIL_PLACEHOLDERS,
+  WRITTEN_EMAIL_TYPES,
+  bookingVariables,
+  personVariables,
+} from '../../src/email/email-variables.js';
 import { MissingPlaceholderError, placeholdersIn, renderTemplate } from '../../src/email/email-template.js';
 import { leadReplyVariables, type LeadReplyInput, type ReplyPlan } from '../../src/intake/lead-reply.js';
 import { DEFAULT_EMAIL_TEMPLATES } from '../../src/tenants/tenant-defaults.js';
@@ -56,8 +61,10 @@ describe('the seeded templates', () => {
     }
   });
 
-  it('exist for every type, once (staff notifications are written whole, without a template)', () => {
-    const templated = Object.keys(EMAIL_PLACEHOLDERS).filter((type) => type !== 'staff_notification');
+  it('exist for every type, once (staff notifications, invitations and reset links are written whole, without a template)', () => {
+    const templated = Object.keys(EMAIL_PLACEHOLDERS).filter(
+      (type) => !(WRITTEN_EMAIL_TYPES as readonly string[]).includes(type),
+    );
     expect(DEFAULT_EMAIL_TEMPLATES.map((t) => t.type).sort()).toEqual(templated.sort());
   });
 
