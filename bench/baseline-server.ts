@@ -102,6 +102,35 @@ function leadDto(row: Row, bookingDate: unknown): Row {
   };
 }
 
+/** The columns `leadDto` reads, as the app selects them: the source mail and search column stay behind. */
+const LEAD_COLUMNS = [
+  'id',
+  'customer_id',
+  'customer_name',
+  'customer_email',
+  'customer_phone',
+  'source',
+  'service_type',
+  'address',
+  'city',
+  'postal_code',
+  'estimated_hours',
+  'estimated_price',
+  'status',
+  'priority',
+  'notes',
+  'assigned_user_id',
+  'needs_attention',
+  'needs_attention_reason',
+  'extraction',
+  'response_sent_at',
+  'sms_sent_at',
+  'created_at',
+  'updated_at',
+]
+  .map((column) => `l.${column}`)
+  .join(', ');
+
 const NEXT_BOOKING = `LEFT JOIN LATERAL (
     SELECT b.starts_at FROM bookings b
      WHERE b.tenant_id = l.tenant_id AND b.lead_id = l.id AND b.deleted_at IS NULL AND b.status::text = ANY($2)
@@ -132,7 +161,7 @@ async function listLeads(tenantId: string, query: URLSearchParams): Promise<Row>
   const column = SORT_COLUMNS[field] ?? 'created_at';
   const dir = direction === 'asc' ? 'ASC' : 'DESC';
   // $2 is the live statuses in the page query; the count query shifts its parameters by one.
-  const pageSql = `SELECT l.*, nb.starts_at AS next_booking FROM leads l ${NEXT_BOOKING}
+  const pageSql = `SELECT ${LEAD_COLUMNS}, nb.starts_at AS next_booking FROM leads l ${NEXT_BOOKING}
     WHERE ${where.join(' AND ')} ORDER BY l.${column} ${dir}, l.id ${dir}
     LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
   const countSql = `SELECT count(*)::int AS total FROM leads l WHERE ${where
@@ -152,7 +181,7 @@ async function listLeads(tenantId: string, query: URLSearchParams): Promise<Row>
 async function leadDetail(tenantId: string, leadId: string): Promise<Row | null> {
   const [lead, bookings, activities, count] = await Promise.all([
     pool.query<Row>(
-      `SELECT l.*, row_to_json(c.*) AS customer FROM leads l
+      `SELECT ${LEAD_COLUMNS}, row_to_json(c.*) AS customer FROM leads l
          LEFT JOIN customers c ON c.id = l.customer_id AND c.tenant_id = l.tenant_id
         WHERE l.tenant_id = $1 AND l.id = $2 AND l.deleted_at IS NULL`,
       [tenantId, leadId],

@@ -13,6 +13,7 @@ import { AllExceptionsFilter } from './core/http/all-exceptions.filter.js';
 import { warnOnceAboutUntrustedForwardedFor } from './core/http/forwarded-for-warning.js';
 import { onlyOperationalRoutes } from './core/http/worker-routes.js';
 import { MetricsService } from './core/metrics/metrics.service.js';
+import { codeForStatus, reasonPhrase, type ErrorEnvelope } from './core/http/error-envelope.js';
 import { requestIdFor } from './core/http/request-id.js';
 import {
   jsonNestsDeeperThan,
@@ -104,9 +105,10 @@ export async function createApp(
       skipOnError: true,
       // Webhooks are signed and their senders retry; limiting them would only lose messages.
       allowList: (request) => request.url.startsWith(`/${config.http.globalPrefix}/webhooks/`),
-      errorResponseBuilder: (request, context) => ({
+      errorResponseBuilder: (request, context): ErrorEnvelope => ({
         statusCode: 429,
-        error: 'Too Many Requests',
+        code: codeForStatus(429),
+        error: reasonPhrase(429),
         message: `Rate limit of ${context.max} requests per minute exceeded`,
         requestId: String(request.id),
       }),
@@ -160,7 +162,7 @@ export async function createApp(
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
     metrics.observeRequest(request.method, route, reply.statusCode, seconds);
-    winstonLogger.log(reply.statusCode >= 500 ? 'error' : 'http', 'request', {
+    winstonLogger.log(reply.statusCode >= 500 ? 'error' : 'info', 'request', {
       requestId: request.id,
       method: request.method,
       route,

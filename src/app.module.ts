@@ -23,8 +23,10 @@ import { IntakeModule } from './intake/intake.module.js';
 import { InvoicesModule } from './invoices/invoices.module.js';
 import { SmsModule } from './sms/sms.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { PeopleModule } from './people/people.module.js';
 import { StatsModule } from './stats/stats.module.js';
 import { IntegrationSettingsModule } from './integration-settings/integration-settings.module.js';
+import { TemplatesModule } from './templates/templates.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 
 @Module({})
@@ -35,8 +37,12 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         ClockModule.forRoot(clock),
-        // A context per request (and per job), where the guard puts the tenant for the scoped data path.
-        ClsModule.forRoot({ global: true, middleware: { mount: true } }),
+        // A context per request (and per job), where the guard puts the tenant for the scoped data path;
+        // its id is the request's id (X-Request-Id), which every log line of the request carries.
+        ClsModule.forRoot({
+          global: true,
+          middleware: { mount: true, generateId: true, idGenerator: (request: { id: string }) => request.id },
+        }),
         DatabaseModule,
         RedisModule,
         CacheModule,
@@ -46,6 +52,7 @@ export class AppModule {
         MetricsModule,
         AuthModule,
         TenantsModule,
+        PeopleModule,
         IntegrationSettingsModule,
         ActivitiesModule,
         BookingsModule,
@@ -56,6 +63,7 @@ export class AppModule {
         NotificationsModule,
         IntakeModule,
         SmsModule,
+        TemplatesModule,
         LeadsApiModule,
         HealthModule,
         ...extraModules,

@@ -1,13 +1,11 @@
 import 'reflect-metadata';
 
-import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './core/config/app-config.js';
 import { loadEnvFileIfPresent } from './core/config/env-file.js';
 import { MIGRATIONS_DIR } from './core/database/migrations-dir.js';
 import { migrate } from './core/database/migrator.js';
 import { startErrorReporting, stopErrorReporting } from './core/logging/error-reporter.js';
 import { createWinston } from './core/logging/logger.js';
-import { ShutdownService } from './health/shutdown.service.js';
 
 async function bootstrap(): Promise<void> {
   // The only place the app reads the environment (and .env, for `npm run start:prod`): everything
@@ -16,8 +14,11 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createWinston(config);
 
-  // Sentry (and its OpenTelemetry) is loaded only when configured.
+  // Sentry (and its OpenTelemetry) is loaded only when configured, and before the app's module graph
+  // (Nest, Fastify, pg, ioredis) is imported below, so its instrumentation sees those modules load.
   await startErrorReporting(config.observability.sentryDsn, config.nodeEnv);
+  const { createApp } = await import('./app.factory.js');
+  const { ShutdownService } = await import('./health/shutdown.service.js');
   if (config.database.migrateOnStart) {
     const result = await migrate({
       adminUrl: config.database.adminUrl,

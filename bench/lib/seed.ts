@@ -74,7 +74,7 @@ export async function seedVolume(db: pg.Client, options: VolumeOptions): Promise
       // Leads: Danish-looking names, cities and statuses spread over the last year.
       await db.query(
         `INSERT INTO leads (id, tenant_id, customer_name, customer_email, customer_phone, address, city, postal_code, source,
-                            service_type, estimated_hours, estimated_price, status, priority, created_at, updated_at)
+                            service_type, estimated_hours, estimated_price, status, priority, email_content, created_at, updated_at)
          SELECT gen_random_uuid(), $1,
                 (ARRAY['Jens','Mette','Søren','Anne','Lars','Hanne','Mikkel','Line','Ole','Birgit'])[1 + i % 10] || ' ' ||
                 (ARRAY['Hansen','Nielsen','Jensen','Pedersen','Andersen','Christensen','Larsen','Sørensen'])[1 + (i / 10) % 8] || ' ' || i,
@@ -88,6 +88,9 @@ export async function seedVolume(db: pg.Client, options: VolumeOptions): Promise
                 2 + (i % 8) * 0.5, (2 + (i % 8) * 0.5) * 349,
                 (ARRAY['new','contacted','booked','completed','invoiced','lost'])[1 + i % 6]::"LeadStatus",
                 (ARRAY['low','medium','high'])[1 + i % 3]::"Priority",
+                -- The portal mail a lead was made from, about 2 KB as a real one is (the list never returns it).
+                'Ny forespørgsel fra Leadpoint.dk' || E'\n\nNavn: kunde ' || i || E'\nTelefon: +45 22 33 44 55\n\n' ||
+                  repeat('Vi flytter ud af vores lejlighed på 3 værelser og ønsker et tilbud på flytterengøring. ', 22),
                 now() - (i % 365) * interval '1 day' - (i % 1440) * interval '1 minute', now()
            FROM generate_series(1, $2::int) AS i`,
         [tenant.id, perTenant, t],

@@ -5,6 +5,7 @@ import {
   createParamDecorator,
   Get,
   HttpCode,
+  Patch,
   Post,
   type ExecutionContext,
 } from '@nestjs/common';
@@ -23,6 +24,7 @@ import {
   RefreshDto,
   SessionDto,
   SwitchTenantDto,
+  UpdateMeDto,
 } from './dto/auth.dto.js';
 import type { Principal } from './principal.js';
 import type { ClientInfo } from './session.service.js';
@@ -99,5 +101,23 @@ export class AuthController {
   @ApiOkResponse({ type: MeDto })
   me(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
     return this.auth.me(principal);
+  }
+
+  @Authenticated()
+  @Patch('me')
+  @ApiOkResponse({
+    type: MeDto,
+    description: 'The caller as they are now. A new password ends every other session; this one continues',
+  })
+  @ApiErrors({
+    badRequest: 'A field is invalid, currentPassword is wrong, or one of the two password fields is missing',
+    tooManyRequests: 'Too many wrong current passwords for the account or IP; see Retry-After',
+  })
+  updateMe(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: UpdateMeDto,
+    @RequestClient() client: Client,
+  ): Promise<MeDto> {
+    return this.auth.updateMe(principal, body, client);
   }
 }

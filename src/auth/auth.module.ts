@@ -26,6 +26,6 @@ import { SessionService } from './session.service.js';
     JwtStrategy,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [SessionService, AuditService, PasswordService, AuthService],
+  exports: [SessionService, AuditService, PasswordService, AuthService, LoginThrottleService],
 })
 export class AuthModule {}

@@ -174,6 +174,18 @@ export class AuthRepository {
     });
   }
 
+  /** Every session of the user but one (the caller's own, by its family). */
+  revokeAllForUserExcept(tx: Prisma.TransactionClient, userId: string, familyId: string): Promise<unknown> {
+    return tx.refreshToken.updateMany({
+      where: { userId, revokedAt: null, familyId: { not: familyId } },
+      data: { revokedAt: new Date() },
+    });
+  }
+
+  updateName(tx: Prisma.TransactionClient, userId: string, name: string): Promise<unknown> {
+    return tx.user.update({ where: { id: userId }, data: { name } });
+  }
+
   revokeAllForUser(tx: Prisma.TransactionClient, userId: string): Promise<unknown> {
     return tx.refreshToken.updateMany({
       where: { userId, revokedAt: null },

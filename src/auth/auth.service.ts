@@ -3,12 +3,12 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 
 import type { Prisma } from '../generated/prisma/client.js';
-import { DomainError } from '../core/http/domain-error.js';
+import { DomainError, FieldError } from '../core/http/domain-error.js';
 import type { Role } from '../generated/prisma/enums.js';
 import { AuditService } from './audit.service.js';
 import { InvalidCredentialsError, InvalidRefreshTokenError, NoTenantAccessError } from './auth.errors.js';
 import { AuthRepository, type TenantAccess, type UserRow } from './auth.repository.js';
-import type { MeDto, SessionDto } from './dto/auth.dto.js';
+import type { MeDto, SessionDto, UpdateMeDto } from './dto/auth.dto.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordService } from './password.service.js';
 import type { Principal } from './principal.js';
@@ -213,6 +213,44 @@ export class AuthService {
       );
       return this.session(user, access, tenants, pair);
     });
+  }
+
+  /**
+   * The caller's own name and password. A new password needs the current one (counted like a login, as
+   * in changePassword); every other session of the user ends, this one continues. The name is the
+   * person's own, shared by every tenant they belong to: only they (or a superadmin) change it.
+   */
+  async updateMe(principal: Principal, dto: UpdateMeDto, client: ClientInfo): Promise<MeDto> {
+    if (dto.newPassword !== undefined && dto.currentPassword === undefined)
+      throw new FieldError('currentPassword', 'currentPassword is required to change the password');
+    if (dto.currentPassword !== undefined && dto.newPassword === undefined)
+      throw new FieldError('newPassword', 'newPassword is required with currentPassword');
+    let passwordHash: string | undefined;
+    if (dto.newPassword !== undefined) {
+      const user = await this.repository.run((tx) => this.repository.findUserById(tx, principal.userId));
+      if (!user) throw new InvalidCredentialsError();
+      const attempt = await this.throttle.reserve(user.email, client.ip ?? 'unknown');
+      if (!(await this.passwords.verify(user.passwordHash, dto.currentPassword!)))
+        throw new FieldError('currentPassword', 'currentPassword is wrong');
+      await attempt.succeeded();
+      passwordHash = await this.passwords.hash(dto.newPassword);
+    }
+    await this.repository.run(async (tx) => {
+      if (dto.name !== undefined) await this.repository.updateName(tx, principal.userId, dto.name);
+      if (passwordHash === undefined) return;
+      await this.repository.updatePassword(tx, principal.userId, passwordHash);
+      await this.sessions.revokeOtherSessions(tx, principal.userId, principal.sessionId);
+      await this.audit.record(
+        {
+          action: 'password_change',
+          tenantId: principal.tenantId,
+          actorUserId: principal.userId,
+          ip: client.ip,
+        },
+        tx,
+      );
+    });
+    return this.me(principal);
   }
 
   async me(principal: Principal): Promise<MeDto> {

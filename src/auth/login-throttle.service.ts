@@ -38,6 +38,9 @@ redis.call('del', KEYS[1])
 if tonumber(redis.call('get', KEYS[2]) or '0') > 0 then redis.call('decr', KEYS[2]) end
 return 0`;
 
+/** The counters a throttled request counts on: password checks, or requests for a reset link. */
+export type ThrottleCounter = 'login-failures' | 'password-reset';
+
 /** A reserved password check: the caller reports a right password; anything else stays counted. */
 export interface PasswordAttempt {
   succeeded(): Promise<void>;
@@ -62,9 +65,17 @@ export class LoginThrottleService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Counts one attempt, or throws TooManyAttemptsError (429 with Retry-After) when over a limit. */
-  async reserve(email: string, ip: string): Promise<PasswordAttempt> {
-    const keys = this.keys(email, ip);
+  /**
+   * Counts one attempt, or throws TooManyAttemptsError (429 with Retry-After) when over a limit.
+   * `counter`: which pair of counters; a reset-link request counts apart from password checks, so
+   * asking for links never locks an account out of logging in.
+   */
+  async reserve(
+    email: string,
+    ip: string,
+    counter: ThrottleCounter = 'login-failures',
+  ): Promise<PasswordAttempt> {
+    const keys = this.keys(email, ip, counter);
     let retryAfter: number;
     try {
       retryAfter = Number(
@@ -91,8 +102,8 @@ export class LoginThrottleService {
     };
   }
 
-  private keys(email: string, ip: string): [string, string] {
-    const prefix = `${this.config.redis.queuePrefix}:login-failures`;
+  private keys(email: string, ip: string, counter: ThrottleCounter): [string, string] {
+    const prefix = `${this.config.redis.queuePrefix}:${counter}`;
     return [`${prefix}:account:${email.trim().toLowerCase()}`, `${prefix}:ip:${ip}`];
   }
 }

@@ -129,6 +129,11 @@ export class SessionService {
     await this.repository.run((client) => this.repository.revokeForUserInTenant(client, userId, tenantId));
   }
 
+  /** Ends every session of a user but the caller's own (a password changed in PATCH /auth/me). */
+  async revokeOtherSessions(tx: Prisma.TransactionClient, userId: string, sessionId: string): Promise<void> {
+    await this.repository.revokeAllForUserExcept(tx, userId, sessionId);
+  }
+
   /** Ends every session of a user (password change). */
   async revokeAllForUser(tx: Prisma.TransactionClient, userId: string): Promise<void> {
     await this.repository.revokeAllForUser(tx, userId);

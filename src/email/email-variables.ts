@@ -50,11 +50,24 @@ export const EMAIL_PLACEHOLDERS = {
   booking_cancelled: BOOKING,
   booking_reminder: [...PERSON, 'serviceType', 'bookingDate', 'bookingTime', 'address'],
   invoice_reminder: [...PERSON, 'invoiceNumber', 'total', 'dueDate', 'paymentDetails'],
-  // Written whole by NotificationsService: it has no template and so no placeholders.
+  // Written whole by their senders (NotificationsService, the people module, the invoices feature with
+  // the invoice's PDF): no template, no placeholders.
   staff_notification: [],
-  // Written whole by the invoices feature (the invoice with its PDF): no template either.
   invoice_sent: [],
+  user_invitation: [],
+  password_reset: [],
 } as const satisfies Record<EmailTemplateType, readonly string[]>;
+
+/** The types whose text the sending code writes whole (`EmailService.enqueueWritten`): no tenant template. */
+export const WRITTEN_EMAIL_TYPES = [
+  'staff_notification',
+  'invoice_sent',
+  'user_invitation',
+  'password_reset',
+] as const satisfies readonly EmailTemplateType[];
+
+/** The types a tenant's template writes, which it can read and edit (GET/PUT /email-templates/:type). */
+export type TemplatedEmailType = Exclude<EmailTemplateType, (typeof WRITTEN_EMAIL_TYPES)[number]>;
 
 export type EmailPlaceholder<T extends EmailTemplateType> = (typeof EMAIL_PLACEHOLDERS)[T][number];
 

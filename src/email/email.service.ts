@@ -6,7 +6,8 @@ import { OutboxService } from '../core/queue/outbox.service.js';
 import { bookingVariables, EMAIL_PLACEHOLDERS, type EmailVariables } from './email-variables.js';
 import { renderTemplate, singleLine } from './email-template.js';
 
-export type EmailSubjectType = 'lead' | 'booking' | 'invoice' | 'notification';
+export type EmailSubjectType =
+  'lead' | 'booking' | 'invoice' | 'notification' | 'invitation' | 'password_reset';
 
 export interface EnqueueEmail<T extends EmailTemplateType = EmailTemplateType> {
   tenantId: string;

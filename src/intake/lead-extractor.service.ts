@@ -14,7 +14,9 @@ import {
 import { leadExtractionRequest } from './extraction/gemini-prompt.js';
 import { validateExtraction } from './extraction/validate.js';
 import { GEMINI_CLIENT, type GeminiClient } from '../integrations/gemini/gemini.client.js';
+import { CredentialsService } from '../integrations/credentials/credentials.service.js';
 import { isIntegrationError } from '../integrations/integration-error.js';
+import { failureOf } from '../integrations/provider-failure.js';
 import { leadEmailText, type LeadEmail } from './parsers/label-parser.js';
 import { decoded, detectLayout, extractWithParsers } from './parsers/parse-lead-email.js';
 
@@ -39,7 +41,10 @@ const NUMERIC_FIELDS: ReadonlySet<LeadFieldName> = new Set(['estimatedHours', 's
 export class LeadExtractor {
   private readonly logger = new Logger(LeadExtractor.name);
 
-  constructor(@Inject(GEMINI_CLIENT) private readonly gemini: GeminiClient) {}
+  constructor(
+    @Inject(GEMINI_CLIENT) private readonly gemini: GeminiClient,
+    private readonly credentials: CredentialsService,
+  ) {}
 
   async extract(mail: LeadEmail, options: ExtractOptions): Promise<LeadExtraction> {
     const result = await this.read(mail, options);
@@ -59,9 +64,14 @@ export class LeadExtractor {
     } catch (error) {
       if (!isIntegrationError(error, 'Gemini')) throw error;
       this.logger.warn({ message: 'Gemini unavailable; the parsers stand in', reason: error.message });
+      // GET /integrations shows it: a rejected key needs an admin, even though the parsers carried on.
+      await this.credentials.recordFailure('gemini', failureOf(error), {
+        needsAttention: error.kind === 'needs_attention',
+      });
       return withWarning(parsed, `AI unavailable (${error.message}); read by ${parsed.extractor}`);
     }
     if (!answer) return parsed;
+    await this.credentials.recordSuccess('gemini');
 
     const fromAi = toExtraction(answer.answer, parsed.source, `ai:${answer.model}`);
     if (!fromAi) return withWarning(parsed, `AI answer unusable; read by ${parsed.extractor}`);

@@ -52,7 +52,13 @@ describe('Gemini failures', () => {
     [new Error('fetch failed'), 'retry'],
     [Object.assign(new Error('quota'), { status: 429 }), 'retry'],
     [Object.assign(new Error('internal'), { status: 500 }), 'retry'],
-    [Object.assign(new Error('API key not valid'), { status: 400 }), 'give_up'],
+    // Gemini answers a dead key with 400 API_KEY_INVALID: only an admin can fix that.
+    [
+      Object.assign(new Error('API key not valid. Please pass a valid API key.'), { status: 400 }),
+      'needs_attention',
+    ],
+    [Object.assign(new Error('{"reason":"API_KEY_INVALID"}'), { status: 400 }), 'needs_attention'],
+    [Object.assign(new Error('Invalid JSON payload received.'), { status: 400 }), 'give_up'],
     [Object.assign(new Error('permission denied'), { status: 403 }), 'needs_attention'],
   ] as const)('%s → %s', (cause, kind) => {
     const mapped = toGeminiError(cause);

@@ -7,7 +7,7 @@ import type { BookingNoticeKind, JobPayloads } from '../core/queue/jobs.js';
 import { Clock } from '../core/time/clock.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { EmailService } from '../email/email.service.js';
-import type { EmailTemplateType } from '../generated/prisma/enums.js';
+import type { EmailTemplateType, SmsTemplateType } from '../generated/prisma/enums.js';
 import type { CustomerNotices } from '../tenants/tenant-defaults.js';
 import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
 import { SmsRepository, type DueReminder } from './sms.repository.js';
@@ -28,6 +28,12 @@ const EMAIL_TYPE = {
   moved: 'booking_moved',
   cancelled: 'booking_cancelled',
 } as const satisfies Record<BookingNoticeKind, EmailTemplateType>;
+
+const SMS_TYPE = {
+  confirmed: 'booking_confirmation',
+  moved: 'booking_moved',
+  cancelled: 'booking_cancelled',
+} as const satisfies Record<BookingNoticeKind, SmsTemplateType>;
 
 const TITLE: Readonly<Record<BookingNoticeKind, string>> = {
   confirmed: 'Kunden har fået bekræftelse på bookingen',
@@ -92,7 +98,12 @@ export class BookingNoticeService {
             bookingId: booking.id,
             customerId: booking.customerId,
             phone,
-            body: textFor(notice.kind, booking, profile),
+            body: textFor(
+              notice.kind,
+              booking,
+              profile,
+              await this.repository.smsTemplate(tenantId, SMS_TYPE[notice.kind], tx),
+            ),
             type: notice.kind === 'confirmed' ? 'confirmation' : 'other',
             dedupKey: key,
           });
@@ -166,19 +177,26 @@ function stillTrue(booking: DueReminder, notice: JobPayloads['sms.booking-notice
   }
 }
 
-function textFor(kind: BookingNoticeKind, booking: DueReminder, profile: TenantProfile): string {
+/** The notice's text in the tenant's wording (`template`) or the default. */
+function textFor(
+  kind: BookingNoticeKind,
+  booking: DueReminder,
+  profile: TenantProfile,
+  template: string | undefined,
+): string {
   const common = {
     tenantName: profile.name,
+    customerName: booking.lead.customerName,
     timezone: profile.timezone,
     startsAt: booking.startsAt,
     address: formatAddress(booking.lead.address, booking.lead.postalCode, booking.lead.city),
   };
   switch (kind) {
     case 'confirmed':
-      return confirmationText({ ...common, hours: booking.durationHours });
+      return confirmationText({ ...common, hours: booking.durationHours }, template);
     case 'moved':
-      return bookingMovedText({ ...common, hours: booking.durationHours });
+      return bookingMovedText({ ...common, hours: booking.durationHours }, template);
     case 'cancelled':
-      return bookingCancelledText(common);
+      return bookingCancelledText(common, template);
   }
 }

@@ -75,13 +75,16 @@ export class SmsOfferFollowUp {
       const queued = await this.sms.queueText(work, {
         leadId: lead.id,
         phone: batch.phone,
-        body: offerReminderText({
-          customerName: lead.customerName,
-          tenantName: profile.name,
-          timezone: profile.timezone,
-          open: open.map((offer) => offer.choice),
-          answerBy,
-        }),
+        body: offerReminderText(
+          {
+            customerName: lead.customerName,
+            tenantName: profile.name,
+            timezone: profile.timezone,
+            open: open.map((offer) => offer.choice),
+            answerBy,
+          },
+          await this.repository.smsTemplate(tenantId, 'offer_reminder', work.tx),
+        ),
         type: 'offer_reminder',
       });
       await this.activities.record(work.tx, {

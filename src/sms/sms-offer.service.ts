@@ -243,7 +243,10 @@ export class SmsOfferService {
         const queued = await this.sms.queueText(work, {
           leadId: lead.id,
           phone: lead.customerPhone!,
-          body: noSlotsText({ tenantName: profile.name }),
+          body: noSlotsText(
+            { tenantName: profile.name, customerName: lead.customerName },
+            await this.repository.smsTemplate(tenantId, 'no_slots', tx),
+          ),
           type: 'other',
         });
         await this.leads.flagForAttention(tx, lead.id, 'Ingen ledige tider at tilbyde: ring kunden op');
@@ -265,16 +268,19 @@ export class SmsOfferService {
       const queued = await this.sms.queueText(work, {
         leadId: lead.id,
         phone: lead.customerPhone!,
-        body: offerText({
-          customerName: lead.customerName,
-          tenantName: profile.name,
-          timezone: profile.timezone,
-          slots: numbered,
-          hours,
-          hourlyRate: profile.hourlyRate,
-          vatRate: profile.vatRate,
-          retry: options.mode === 'retry',
-        }),
+        body: offerText(
+          {
+            customerName: lead.customerName,
+            tenantName: profile.name,
+            timezone: profile.timezone,
+            slots: numbered,
+            hours,
+            hourlyRate: profile.hourlyRate,
+            vatRate: profile.vatRate,
+            retry: options.mode === 'retry',
+          },
+          await this.repository.smsTemplate(tenantId, options.mode === 'retry' ? 'offer_retry' : 'offer', tx),
+        ),
         type: 'booking_options',
       });
       // Holds off: the offer expires at once, so availability never counts it as taken.

@@ -67,12 +67,16 @@ export class SmsReminderService {
             leadId: lead.id,
             bookingId: booking.id,
             phone,
-            body: reminderText({
-              tenantName: profile.name,
-              timezone: profile.timezone,
-              startsAt: booking.startsAt,
-              address,
-            }),
+            body: reminderText(
+              {
+                tenantName: profile.name,
+                customerName: lead.customerName,
+                timezone: profile.timezone,
+                startsAt: booking.startsAt,
+                address,
+              },
+              await this.repository.smsTemplate(tenantId, 'booking_reminder', tx),
+            ),
             type: 'reminder',
           });
         }

@@ -209,13 +209,17 @@ export class SmsReplyService {
           leadId: lead.id,
           bookingId: booking.id,
           phone: text.phone,
-          body: confirmationText({
-            tenantName: profile.name,
-            timezone: profile.timezone,
-            startsAt: booking.startsAt,
-            hours: booking.durationHours,
-            address,
-          }),
+          body: confirmationText(
+            {
+              tenantName: profile.name,
+              customerName: locked.customerName,
+              timezone: profile.timezone,
+              startsAt: booking.startsAt,
+              hours: booking.durationHours,
+              address,
+            },
+            await this.repository.smsTemplate(tenantId, 'booking_confirmation', tx),
+          ),
           type: 'confirmation',
         });
         work.relayAfterCommit(
@@ -262,7 +266,9 @@ export class SmsReplyService {
         description: `Kunden skrev ${keyword}: der sendes ikke flere SMS til ${text.phone}`,
         status: 'warning',
       });
-      if (added) await this.reply(work, text, lead, optOutText({ tenantName: profile.name }), 'opt_out');
+      if (!added) return;
+      const template = await this.repository.smsTemplate(work.tenantId, 'opt_out', work.tx);
+      await this.reply(work, text, lead, optOutText({ tenantName: profile.name }, template), 'opt_out');
     });
   }
 
@@ -274,7 +280,8 @@ export class SmsReplyService {
         description: `Kunden skrev ${keyword}`,
         status: 'info',
       });
-      await this.reply(work, text, lead, optInText({ tenantName: profile.name }), 'other');
+      const template = await this.repository.smsTemplate(work.tenantId, 'opt_in', work.tx);
+      await this.reply(work, text, lead, optInText({ tenantName: profile.name }, template), 'other');
     });
   }
 
@@ -293,7 +300,12 @@ export class SmsReplyService {
       if (await this.repository.isOptedOut(work.tenantId, text.phone, work.tx)) return;
       const since = new Date(this.clock.now().getTime() - HELP_INTERVAL_MS);
       if (await this.repository.sentOfTypeSince(work.tenantId, text.phone, 'help', since, work.tx)) return;
-      await this.reply(work, text, lead, helpText({ tenantName: profile.name, count: open.length }), 'help');
+      const template = await this.repository.smsTemplate(work.tenantId, 'help', work.tx);
+      const help = helpText(
+        { tenantName: profile.name, customerName: lead.customerName, count: open.length },
+        template,
+      );
+      await this.reply(work, text, lead, help, 'help');
     });
   }
 

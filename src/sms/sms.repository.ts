@@ -11,7 +11,13 @@ import type {
   SmsMessage,
 } from '../generated/prisma/client.js';
 import { LIVE_BOOKING_STATUSES } from '../core/domain/booking-status.js';
-import type { EmailTemplateType, InboundProvider, SmsStatus, SmsType } from '../generated/prisma/enums.js';
+import type {
+  EmailTemplateType,
+  InboundProvider,
+  SmsStatus,
+  SmsTemplateType,
+  SmsType,
+} from '../generated/prisma/enums.js';
 
 type Db = ScopedTransaction;
 type SystemTx = Prisma.TransactionClient;
@@ -216,6 +222,15 @@ export class SmsRepository {
 
   createMessage(tenantId: string, data: NewSmsMessage, db: Db): Promise<SmsMessage> {
     return db.smsMessage.create({ data: { tenantId, ...data } });
+  }
+
+  /** The tenant's own wording of this text, or undefined: the default of sms-templates.ts is sent then. */
+  async smsTemplate(tenantId: string, type: SmsTemplateType, db?: Db): Promise<string | undefined> {
+    const row = await this.db(db).smsTemplate.findUnique({
+      where: { tenantId_type: { tenantId, type } },
+      select: { body: true },
+    });
+    return row?.body;
   }
 
   /** Creates the message unless one with its dedupKey exists (then null): a text told once. */

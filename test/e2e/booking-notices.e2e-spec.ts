@@ -154,7 +154,7 @@ describe('the customer hears of every booking change', () => {
         what: 'the confirmation by text and e-mail',
       });
       expect(textsTo(phone)[0]).toMatch(
-        /^Tak! Du er booket torsdag d\. \d{1,2}\. [a-z]+ kl\. 10\.00 \(ca\. 2,5 timer\), Søndergade 4, 8000 Aarhus C\. Du får en påmindelse dagen før\. Mvh Besked Rengøring$/,
+        /^Tak! Du er booket torsdag d\. \d{1,2}\. [a-z]+ kl\. 10\.00 \(ca\. 2,5 timer\) på Søndergade 4, 8000 Aarhus C\. Du får en påmindelse dagen før\. Mvh Besked Rengøring$/,
       );
       const confirmation = mailsTo(email)[0]!;
       expect(confirmation.subject).toMatch(
@@ -190,7 +190,7 @@ describe('the customer hears of every booking change', () => {
         what: 'the move by text and e-mail',
       });
       expect(textsTo(phone)[1]).toMatch(
-        /^Din booking er ændret\. Vi kommer nu torsdag d\. \d{1,2}\. [a-z]+ kl\. 12\.00 \(ca\. 2,5 timer\), Søndergade 4, 8000 Aarhus C\. Mvh Besked Rengøring$/,
+        /^Din booking er ændret\. Vi kommer nu torsdag d\. \d{1,2}\. [a-z]+ kl\. 12\.00 \(ca\. 2,5 timer\) til Søndergade 4, 8000 Aarhus C\. Mvh Besked Rengøring$/,
       );
       expect(mailsTo(email)[1]!.subject).toMatch(
         /^Din booking er ændret: torsdag d\. \d{1,2}\. [a-z]+ \d{4} kl\. 12\.00$/,
@@ -212,7 +212,7 @@ describe('the customer hears of every booking change', () => {
         what: 'the cancellation by text and e-mail',
       });
       expect(textsTo(phone)[2]).toMatch(
-        /^Vi har aflyst din booking torsdag d\. \d{1,2}\. [a-z]+ kl\. 12\.00, Søndergade 4, 8000 Aarhus C\. Kontakt os, hvis du ønsker en ny tid\. Mvh Besked Rengøring$/,
+        /^Vi har aflyst din booking torsdag d\. \d{1,2}\. [a-z]+ kl\. 12\.00 på Søndergade 4, 8000 Aarhus C\. Kontakt os, hvis du ønsker en ny tid\. Mvh Besked Rengøring$/,
       );
       expect(mailsTo(email)[2]!.subject).toMatch(
         /^Din booking torsdag d\. \d{1,2}\. [a-z]+ \d{4} kl\. 12\.00 er aflyst$/,

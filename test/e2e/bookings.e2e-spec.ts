@@ -300,6 +300,7 @@ describe('bookings', () => {
         teamId: tenantA.teamId,
       });
       expect(clash.statusCode).toBe(409);
+      expect(clash.json().code).toBe('booking_overlap');
       expect(clash.json().details).toEqual({ conflictingBookingId: first.id, teamId: tenantA.teamId });
       const after = await request('POST', '/api/bookings', sessions.admin, {
         leadId: (await createLead(tenantA.id)).id,
@@ -482,6 +483,7 @@ describe('bookings', () => {
       });
       const clash = await request('PATCH', `/api/bookings/${second.id}`, sessions.admin, { startsAt: at(9) });
       expect(clash.statusCode).toBe(409);
+      expect(clash.json().code).toBe('booking_overlap');
       expect(clash.json().details).toEqual({ conflictingBookingId: first.id, teamId: tenantA.teamId });
       // Moving within its own time does not collide with itself.
       const self = await request('PATCH', `/api/bookings/${second.id}`, sessions.admin, {

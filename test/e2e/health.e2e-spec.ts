@@ -61,6 +61,9 @@ describe('health', () => {
     );
     expect(response.body).toMatch(/renos_queue_jobs\{queue="maintenance",state="waiting"\} \d+/);
     expect(response.body).toMatch(/renos_outbox_backlog \d+/);
+    // Node's own, under the names ready-made dashboards read.
+    expect(response.body).toMatch(/^process_resident_memory_bytes \d+/m);
+    expect(response.body).toMatch(/^nodejs_heap_size_used_bytes \d+/m);
   });
 
   it('asks for METRICS_TOKEN when it is set', async () => {

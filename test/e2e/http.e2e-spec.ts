@@ -26,6 +26,7 @@ describe('HTTP basics', () => {
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({
       statusCode: 404,
+      code: 'not_found',
       error: 'Not Found',
       message: 'Cannot GET /api/no-such-route',
       requestId: response.headers['x-request-id'],
@@ -83,6 +84,7 @@ describe('HTTP basics', () => {
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json()).toMatchObject({
       statusCode: 400,
+      code: 'invalid_json',
       error: 'Bad Request',
       requestId: expect.any(String),
     });
@@ -91,6 +93,7 @@ describe('HTTP basics', () => {
     expect(large.statusCode).toBe(413);
     expect(large.json()).toMatchObject({
       statusCode: 413,
+      code: 'payload_too_large',
       error: 'Payload Too Large',
       requestId: expect.any(String),
     });
@@ -128,6 +131,7 @@ describe('HTTP basics', () => {
     expect(response.statusCode).toBe(500);
     expect(response.json()).toEqual({
       statusCode: 500,
+      code: 'internal_error',
       error: 'Internal Server Error',
       message: 'Internal server error',
       requestId: response.headers['x-request-id'],
@@ -212,6 +216,7 @@ describe('rate limit', () => {
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
       expect(blocked.json()).toMatchObject({
         statusCode: 429,
+        code: 'too_many_requests',
         error: 'Too Many Requests',
         requestId: expect.any(String),
       });

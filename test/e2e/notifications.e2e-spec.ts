@@ -358,7 +358,7 @@ describe('staff notifications', () => {
     const texts = twilio.sentTo(phone);
     expect(texts).toHaveLength(2);
     expect(texts[1]!.body).toMatch(
-      /^Hej Christoffer\. Vi har endnu ikke hørt fra dig\. Svar (1, )?2 eller 3 på SMS'en med ledige tider senest \w+dag d\. \d+\. \w+ kl\. 10\.00\. Mvh Firma A$/,
+      /^Hej Christoffer, vi har endnu ikke hørt fra dig\. Svar (1, )?2 eller 3 på SMS'en med ledige tider senest \w+dag d\. \d+\. \w+ kl\. 10\.00\. Mvh Firma A$/,
     );
     expect(await ownerDb().smsMessage.count({ where: { leadId, type: 'offer_reminder' } })).toBe(1);
 

@@ -62,6 +62,7 @@ describe('APP_ROLE=worker serves only health and metrics', () => {
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({
       statusCode: 404,
+      code: 'not_found',
       error: 'Not Found',
       message: expect.stringMatching(/^Cannot (GET|POST) \//),
       requestId: response.headers['x-request-id'],

@@ -14,12 +14,14 @@ import { createTenant, createUser, ownerDb, type Session, signIn } from '../supp
 
 /** The routes that answer without a user (docs/architecture.md, Tenancy). */
 const PUBLIC_ROUTES = [
-  /^\/api\/auth\/(login|refresh)$/,
+  /^\/api\/auth\/(login|refresh|forgot-password|reset-password)$/,
+  /^\/api\/invitations\/accept$/,
   /^\/api\/health(\/ready)?$/,
   /^\/api\/metrics$/,
   /^\/api\/docs/,
   /^\/api\/webhooks\//,
   /^\/api\/bookings\/meeting\//,
+  /^\/api\/integrations\/google\/callback$/,
   /^\/api\/admin\/queues/,
 ];
 const isPublic = (url: string) => PUBLIC_ROUTES.some((pattern) => pattern.test(url));
@@ -53,7 +55,10 @@ describe('every route', () => {
   const victimSecrets: string[] = [];
 
   beforeAll(async () => {
-    test = await bootTestApp();
+    // An OAuth client, so GET /integrations/google/connect gets past "not set up" to the tenant's state.
+    test = await bootTestApp({
+      env: { GOOGLE_CLIENT_ID: 'sweep-client', GOOGLE_CLIENT_SECRET: 'sweep-secret' },
+    });
     routes = listRoutes(test.app).filter((route) => route.url.startsWith('/api/'));
 
     const a = await createTenant('Offerfirma');

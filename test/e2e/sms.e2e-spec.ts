@@ -170,7 +170,7 @@ describe('SMS booking', () => {
     const offer = await eventually(async () => twilio.sentTo(phone)[0], { what: 'the offer text' });
     expect(offer.from).toBe(main.smsNumber);
     expect(offer.statusCallback).toBe(`${PUBLIC_BASE_URL}/api/webhooks/twilio/status`);
-    expect(offer.body).toMatch(/^Hej Zoe\. /);
+    expect(offer.body).toMatch(/^Hej Zoe, /);
     expect(offer.body).toMatch(/1\) \w+dag d\. \d+\. \w+ kl\. \d\d\.\d\d/);
     expect(offer.body).toContain('436,25 kr./time inkl. moms');
     const recorded = await eventually(
@@ -328,7 +328,7 @@ describe('SMS booking', () => {
     const loser = winner === a ? b : a;
     expect(twilio.sentTo(winner.phone)[1]!.body).toMatch(/^Tak! Du er booket/);
     const fresh = twilio.sentTo(loser.phone)[1]!.body;
-    expect(fresh).toContain('Den valgte tid er desværre ikke ledig længere. Nye tider:');
+    expect(fresh).toContain('den tid, du valgte, er desværre ikke længere ledig. Nye tider:');
     const freshOffers = await ownerDb().slotOffer.findMany({
       where: { leadId: loser.lead.id, status: 'offered' },
       orderBy: { choice: 'asc' },
@@ -338,7 +338,7 @@ describe('SMS booking', () => {
     expect(await activityTitles(loser.lead.id)).toContain('Nye tider sendt på SMS');
   });
 
-  it('answers a choice on an expired offer with fresh times, and with "Vi ringer dig op" when none are left', async () => {
+  it('answers a choice on an expired offer with fresh times, and with "vi ringer til dig" when none are left', async () => {
     const setup = await setupTenant('Udløbet Rengøring');
     const { lead, phone } = await createLead(setup);
     await runOffer(setup, lead.id);
@@ -363,7 +363,7 @@ describe('SMS booking', () => {
     await ownerDb().tenant.update({ where: { id: setup.tenant.id }, data: { workingHours: closed } });
     await post(reply(setup, phone, '2'));
     await eventually(async () => twilio.sentTo(phone).length === 3, { what: 'the call-you text' });
-    expect(twilio.sentTo(phone)[2]!.body).toContain('Vi ringer dig op');
+    expect(twilio.sentTo(phone)[2]!.body).toContain('vi ringer til dig');
     const row = await ownerDb().lead.findUniqueOrThrow({ where: { id: lead.id } });
     expect(row.needsAttention).toBe(true);
     expect(row.needsAttentionReason).toMatch(/ring kunden op/);
@@ -863,8 +863,8 @@ describe('SMS booking', () => {
       { what: 'reminder' },
     );
     expect(reminder.body).toContain('Søndergade 4, 8000 Aarhus C');
-    // "Påmindelse: Vi kommer mandag d. 7. december kl. 19.00, …": Danish writes the time with a period.
-    expect(reminder.body).toMatch(/^Påmindelse: Vi kommer [a-zæøå]+dag d\. \d+\. \w+ kl\. \d\d\.00, /);
+    // "Påmindelse: Vi kommer mandag d. 7. december kl. 19.00 til …": Danish writes the time with a period.
+    expect(reminder.body).toMatch(/^Påmindelse: Vi kommer [a-zæøå]+dag d\. \d+\. \w+ kl\. \d\d\.00 til /);
     await drainTenant(test.app, main.tenant.id);
     expect(twilio.sentTo(phone).filter((m) => m.body.startsWith('Påmindelse'))).toHaveLength(1);
     expect(

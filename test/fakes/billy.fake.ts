@@ -49,7 +49,8 @@ export type BillyMethod =
   | 'bankPayments.create'
   | 'contactPersons.list'
   | 'contactPersons.create'
-  | 'invoices.email';
+  | 'invoices.email'
+  | 'organization.get';
 
 export interface BillyFakeContactPerson {
   id: string;
@@ -317,6 +318,8 @@ export class BillyFake {
   // ------------------------------------------------------------ internals
 
   private route(req: FakeRequest): { method: BillyMethod | 'unknown'; id?: string } {
+    // The organization the access token belongs to (a connection test asks for it).
+    if (req.method === 'GET' && req.path === '/v2/organization') return { method: 'organization.get' };
     const match =
       /^\/v2\/(contacts|products|invoices|bankPayments|contactPersons)(?:\/([^/]+))?(\/emails)?$/.exec(
         req.path,
@@ -430,6 +433,11 @@ export class BillyFake {
         return wanted === null || String(record[field]) === wanted;
       });
     switch (method) {
+      case 'organization.get':
+        return {
+          meta: this.meta(),
+          organization: { id: this.organizationId, name: 'Fake ApS', baseCurrencyId: 'DKK' },
+        };
       case 'contacts.list': {
         const contacts = this.contacts().filter((c) => matches({ ...c }, ['externalId', 'registrationNo']));
         return { meta: this.meta(contacts.length), contacts };

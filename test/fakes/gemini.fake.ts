@@ -7,6 +7,7 @@ import { FakeHttpServer, type FakeRequest, googleStatusName, type RunningFake, s
  * The Gemini API (generativelanguage.googleapis.com) as @google/genai calls it with
  * `new GoogleGenAI({ apiKey, httpOptions: { baseUrl } })`:
  *   POST {baseUrl}/v1beta/models/{model}:generateContent   header `x-goog-api-key` (or `?key=`)
+ *   GET  {baseUrl}/v1beta/models/{model}                   the model's metadata (same key check)
  * Request `{ contents: [{ role, parts: [{ text }] }], systemInstruction?, generationConfig: {
  * responseMimeType, responseSchema | responseJsonSchema, temperature, … } }`. Answer `{ candidates: [{
  * content: { parts: [{ text }], role: 'model' }, finishReason: 'STOP', index: 0 }], usageMetadata,
@@ -141,7 +142,35 @@ export class GeminiFake {
     this.responder = this.options.respond ?? (() => ({}));
   }
 
+  /** models.get: the model's metadata, with the same API-key check as generateContent. */
+  private getModel(model: string, req: FakeRequest, res: ServerResponse): void {
+    const apiKey = (req.headers['x-goog-api-key'] as string | undefined) ?? req.query.get('key') ?? undefined;
+    if (this.options.apiKey !== undefined && apiKey !== this.options.apiKey) {
+      return sendJson(res, 400, {
+        error: {
+          code: 400,
+          message: 'API key not valid. Please pass a valid API key.',
+          status: 'INVALID_ARGUMENT',
+          details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID' }],
+        },
+      });
+    }
+    if (this.options.models && !this.options.models.includes(model)) {
+      return sendJson(res, 404, {
+        error: { code: 404, message: `models/${model} is not found`, status: 'NOT_FOUND' },
+      });
+    }
+    sendJson(res, 200, {
+      name: `models/${model}`,
+      displayName: model,
+      inputTokenLimit: 1048576,
+      supportedGenerationMethods: ['generateContent', 'countTokens'],
+    });
+  }
+
   private async handle(req: FakeRequest, res: ServerResponse): Promise<void> {
+    const modelPath = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+)$/.exec(req.path);
+    if (req.method === 'GET' && modelPath) return this.getModel(modelPath[2]!, req, res);
     const match = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):([A-Za-z]+)$/.exec(req.path);
     if (req.method !== 'POST' || !match) {
       return sendJson(res, 404, {

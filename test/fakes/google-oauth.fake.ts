@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 
 import { FakeHttpServer, type FakeRequest, type RunningFake, sendEmpty, sendJson } from './http.js';
@@ -9,6 +9,12 @@ import { FakeHttpServer, type FakeRequest, type RunningFake, sendEmpty, sendJson
  * `refresh_token`, `client_id`, `client_secret`. Success: `{ access_token, expires_in, scope,
  * token_type: 'Bearer' }`. A revoked refresh token: 400 `{ error: 'invalid_grant', error_description:
  * 'Token has been expired or revoked.' }`. Also `POST /revoke?token=` like oauth2.googleapis.com/revoke.
+ *
+ * The consent page (https://accounts.google.com/o/oauth2/v2/auth, GOOGLE_OAUTH_AUTH_URL) is `GET /auth`:
+ * as if the user had signed in and agreed (or refused, `consent('deny')`), it redirects (302) to
+ * `redirect_uri` with `code` and `state` (or `error=access_denied`). The code is exchanged once with
+ * `grant_type=authorization_code`, the same `redirect_uri` and the PKCE `code_verifier` whose S256 hash
+ * was the `code_challenge`; the answer carries a new refresh token for `consentAccount`.
  *
  * Point the SDK at it with `new OAuth2Client({ clientId, clientSecret, endpoints: { oauth2TokenUrl:
  * fake.tokenUrl } })` (GOOGLE_OAUTH_TOKEN_URL).
@@ -28,6 +34,26 @@ export interface GoogleOAuthFakeOptions {
    */
   refreshTokens?: Record<string, string>;
   defaultAccount?: string;
+  /** The account that agrees on the consent page (default `defaultAccount`). */
+  consentAccount?: string;
+}
+
+/** What the consent page was asked for. */
+export interface ConsentCall {
+  at: Date;
+  query: Record<string, string>;
+  /** Where the browser was sent: the redirect URI with code or error, or null when the request was refused. */
+  location: string | null;
+  status: number;
+}
+
+interface IssuedCode {
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  scope: string;
+  account: string;
+  used: boolean;
 }
 
 export interface TokenCall {
@@ -58,6 +84,12 @@ export class GoogleOAuthFake {
   private readonly tokenCalls: TokenCall[] = [];
   private readonly failures: { status: number; body: unknown }[] = [];
   private readonly revokeCalls: string[] = [];
+  private readonly consentCalls: ConsentCall[] = [];
+  private readonly codes = new Map<string, IssuedCode>();
+  private consentAnswer: 'approve' | 'deny' = 'approve';
+  /** Refresh tokens handed out by the code exchange; accepted beside `known` without switching modes. */
+  private readonly granted = new Map<string, string>();
+  private omitRefreshToken = false;
 
   constructor(private readonly options: GoogleOAuthFakeOptions = {}) {
     for (const [token, account] of Object.entries(options.refreshTokens ?? {}))
@@ -79,6 +111,28 @@ export class GoogleOAuthFake {
   /** The value for OAuth2Client `endpoints.oauth2TokenUrl` / GOOGLE_OAUTH_TOKEN_URL. */
   get tokenUrl(): string {
     return `${this.http.url}/token`;
+  }
+
+  /** The consent page (GOOGLE_OAUTH_AUTH_URL). */
+  get authUrl(): string {
+    return `${this.http.url}/auth`;
+  }
+
+  /** Whether the user agrees (default) or refuses on the consent page from now on. */
+  consent(answer: 'approve' | 'deny'): void {
+    this.consentAnswer = answer;
+  }
+
+  /**
+   * Whether the code exchange leaves out the refresh token (Google does so for a grant the user gave
+   * before, when the app did not ask with prompt=consent).
+   */
+  withoutRefreshToken(on: boolean): void {
+    this.omitRefreshToken = on;
+  }
+
+  consents(): ConsentCall[] {
+    return [...this.consentCalls];
   }
 
   /** The value for OAuth2Client `endpoints.oauth2RevokeUrl`. */
@@ -140,9 +194,14 @@ export class GoogleOAuthFake {
     this.tokenCalls.length = 0;
     this.failures.length = 0;
     this.revokeCalls.length = 0;
+    this.consentCalls.length = 0;
+    this.codes.clear();
+    this.consentAnswer = 'approve';
+    this.omitRefreshToken = false;
   }
 
   private handle(req: FakeRequest, res: ServerResponse): void {
+    if (req.method === 'GET' && req.path === '/auth') return this.consentPage(req, res);
     if (req.method === 'POST' && req.path === '/token') return this.token(req, res);
     if (req.method === 'POST' && req.path === '/revoke') {
       const form = new URLSearchParams(req.text());
@@ -154,6 +213,84 @@ export class GoogleOAuthFake {
       return sendEmpty(res, 200);
     }
     sendJson(res, 404, { error: 'not_found', error_description: `No route ${req.method} ${req.path}` });
+  }
+
+  /** Google's consent page after the user chose: a 302 back to the app, or 400 for a broken request. */
+  private consentPage(req: FakeRequest, res: ServerResponse): void {
+    const query = Object.fromEntries(req.query);
+    const call: ConsentCall = { at: new Date(), query, location: null, status: 400 };
+    this.consentCalls.push(call);
+    const refuse = (message: string) =>
+      sendJson(res, 400, { error: 'invalid_request', error_description: message });
+    const redirectUri = req.query.get('redirect_uri');
+    if (!redirectUri) return refuse('Missing required parameter: redirect_uri');
+    if (this.options.clientId !== undefined && req.query.get('client_id') !== this.options.clientId)
+      return refuse('The OAuth client was not found.');
+    if (!req.query.get('client_id')) return refuse('Missing required parameter: client_id');
+    if (req.query.get('response_type') !== 'code') return refuse('Invalid response_type');
+    if (!req.query.get('scope')) return refuse('Missing required parameter: scope');
+    const challenge = req.query.get('code_challenge');
+    if (!challenge || req.query.get('code_challenge_method') !== 'S256')
+      return refuse('Missing code_challenge or code_challenge_method=S256');
+    const target = new URL(redirectUri);
+    const state = req.query.get('state');
+    if (this.consentAnswer === 'deny') {
+      target.searchParams.set('error', 'access_denied');
+    } else {
+      const code = `4/0fake-${randomBytes(18).toString('base64url')}`;
+      this.codes.set(code, {
+        clientId: req.query.get('client_id') as string,
+        redirectUri,
+        codeChallenge: challenge,
+        scope: req.query.get('scope') as string,
+        account: this.options.consentAccount ?? this.options.defaultAccount ?? 'info@rendetalje.dk',
+        used: false,
+      });
+      target.searchParams.set('code', code);
+      target.searchParams.set('scope', req.query.get('scope') as string);
+    }
+    if (state !== null) target.searchParams.set('state', state);
+    call.location = target.toString();
+    call.status = 302;
+    sendEmpty(res, 302, { location: call.location });
+  }
+
+  /** `grant_type=authorization_code`: the code once, for its client and redirect URI, with the PKCE verifier. */
+  private exchangeCode(
+    form: URLSearchParams,
+    clientId: string | null,
+    answer: (status: number, body: unknown) => void,
+  ): void {
+    const invalid = (description: string) =>
+      answer(400, { error: 'invalid_grant', error_description: description });
+    const code = form.get('code');
+    const issued = code ? this.codes.get(code) : undefined;
+    if (!issued || issued.used) return invalid('Malformed auth code.');
+    issued.used = true;
+    if (issued.clientId !== clientId)
+      return answer(401, { error: 'unauthorized_client', error_description: 'Unauthorized' });
+    if (form.get('redirect_uri') !== issued.redirectUri)
+      return answer(400, { error: 'redirect_uri_mismatch', error_description: 'Bad Request' });
+    const verifier = form.get('code_verifier') ?? '';
+    if (createHash('sha256').update(verifier).digest('base64url') !== issued.codeChallenge)
+      return invalid('Invalid code verifier.');
+    const expiresIn = this.options.expiresIn ?? 3599;
+    const accessToken = `ya29.fake-${randomBytes(24).toString('base64url')}`;
+    const refreshToken = `1//0fake-${randomBytes(24).toString('base64url')}`;
+    if (!this.omitRefreshToken) this.granted.set(refreshToken, issued.account);
+    this.issuedTokens.push({
+      accessToken,
+      refreshToken,
+      account: issued.account,
+      expiresAt: new Date(Date.now() + expiresIn * 1000),
+    });
+    answer(200, {
+      access_token: accessToken,
+      expires_in: expiresIn,
+      scope: issued.scope,
+      token_type: 'Bearer',
+      ...(this.omitRefreshToken ? {} : { refresh_token: refreshToken }),
+    });
   }
 
   private token(req: FakeRequest, res: ServerResponse): void {
@@ -182,6 +319,10 @@ export class GoogleOAuthFake {
     const failure = this.failures.shift();
     if (failure) return answer(failure.status, failure.body);
 
+    if (this.options.clientSecret !== undefined && clientSecret !== this.options.clientSecret) {
+      return answer(401, { error: 'invalid_client', error_description: 'Unauthorized' });
+    }
+    if (grantType === 'authorization_code') return this.exchangeCode(form, clientId, answer);
     if (grantType !== 'refresh_token') {
       return answer(400, {
         error: 'unsupported_grant_type',
@@ -203,7 +344,7 @@ export class GoogleOAuthFake {
     if (this.revoked.has(refreshToken)) {
       return answer(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
     }
-    if (this.known.size > 0 && !this.known.has(refreshToken)) {
+    if (this.known.size > 0 && !this.known.has(refreshToken) && !this.granted.has(refreshToken)) {
       return answer(400, { error: 'invalid_grant', error_description: 'Bad Request' });
     }
     const expiresIn = this.options.expiresIn ?? 3599;
@@ -211,7 +352,11 @@ export class GoogleOAuthFake {
     this.issuedTokens.push({
       accessToken,
       refreshToken,
-      account: this.known.get(refreshToken) ?? this.options.defaultAccount ?? 'info@rendetalje.dk',
+      account:
+        this.known.get(refreshToken) ??
+        this.granted.get(refreshToken) ??
+        this.options.defaultAccount ??
+        'info@rendetalje.dk',
       expiresAt: new Date(Date.now() + expiresIn * 1000),
     });
     answer(200, {

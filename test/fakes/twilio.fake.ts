@@ -10,6 +10,7 @@ import { Delays, FakeHttpServer, type FakeRequest, type RunningFake, sendJson } 
  *   POST /2010-04-01/Accounts/{AccountSid}/Messages.json  form-encoded (To, From, Body, StatusCallback…),
  *        HTTP Basic auth AccountSid:AuthToken → 201 with the Message resource in snake_case JSON
  *   GET  /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json → 200 the Message resource
+ *   GET  /2010-04-01/Accounts/{AccountSid}.json → 200 the Account resource
  * Errors use Twilio's envelope `{ code, message, more_info, status }` (e.g. 20003 Authenticate, 21211
  * invalid To, 21610 unsubscribed recipient). It also builds Twilio's webhooks: an inbound SMS and
  * status callbacks, form-encoded and signed with X-Twilio-Signature (HMAC-SHA1 of the full URL plus
@@ -223,6 +224,22 @@ export class TwilioFake {
   private async handle(req: FakeRequest, res: ServerResponse): Promise<void> {
     const create = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(req.path);
     const fetch = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\.json$/.exec(req.path);
+    const account = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/.exec(req.path);
+    if (account && req.method === 'GET') {
+      // The account resource: what a connection test fetches.
+      if (!this.authorized(req, account[1]!)) {
+        sendJson(res, 401, twilioError(401, 20003, 'Authenticate'));
+        return;
+      }
+      sendJson(res, 200, {
+        sid: account[1],
+        friendly_name: 'Fake account',
+        status: 'active',
+        type: 'Full',
+        uri: `/2010-04-01/Accounts/${account[1]}.json`,
+      });
+      return;
+    }
     const accountSid = create?.[1] ?? fetch?.[1];
     if (!accountSid) {
       sendJson(res, 404, twilioError(404, 20404, `The requested resource ${req.path} was not found`));

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
 import { paymentLines } from '../../src/invoices/invoice-document.js';
-import { EMAIL_PLACEHOLDERS, bookingVariables, personVariables } from '../../src/email/email-variables.js';
+import {
+  EMAIL_PLACEHOLDERS,
+  WRITTEN_EMAIL_TYPES,
+  bookingVariables,
+  personVariables,
+} from '../../src/email/email-variables.js';
 import { MissingPlaceholderError, placeholdersIn, renderTemplate } from '../../src/email/email-template.js';
 import { leadReplyVariables, type LeadReplyInput, type ReplyPlan } from '../../src/intake/lead-reply.js';
 import { DEFAULT_EMAIL_TEMPLATES } from '../../src/tenants/tenant-defaults.js';
@@ -57,9 +62,9 @@ describe('the seeded templates', () => {
     }
   });
 
-  it('exist for every type, once (staff notifications and invoices are written whole, without a template)', () => {
+  it('exist for every type, once (staff notifications, invoices, invitations and reset links are written whole, without a template)', () => {
     const templated = Object.keys(EMAIL_PLACEHOLDERS).filter(
-      (type) => type !== 'staff_notification' && type !== 'invoice_sent',
+      (type) => !(WRITTEN_EMAIL_TYPES as readonly string[]).includes(type),
     );
     expect(DEFAULT_EMAIL_TEMPLATES.map((t) => t.type).sort()).toEqual(templated.sort());
   });

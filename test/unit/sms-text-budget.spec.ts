@@ -66,7 +66,7 @@ describe('SMS segment budgets with the Danish forms', () => {
       address,
     });
     expect(confirmation).toBe(
-      'Tak! Du er booket torsdag d. 24. september kl. 10.00 (ca. 12,25 timer), Søndergade 4, 8000 Aarhus C. ' +
+      'Tak! Du er booket torsdag d. 24. september kl. 10.00 (ca. 12,25 timer) på Søndergade 4, 8000 Aarhus C. ' +
         'Du får en påmindelse dagen før. Mvh Rendetalje ApS',
     );
     expect(segmentInfo(confirmation)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
@@ -77,7 +77,7 @@ describe('SMS segment budgets with the Danish forms', () => {
       address,
     });
     expect(reminder).toBe(
-      'Påmindelse: Vi kommer torsdag d. 24. september kl. 10.00, Søndergade 4, 8000 Aarhus C. Mvh Rendetalje ApS',
+      'Påmindelse: Vi kommer torsdag d. 24. september kl. 10.00 til Søndergade 4, 8000 Aarhus C. Mvh Rendetalje ApS',
     );
     expect(segmentInfo(reminder)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
   });
@@ -92,8 +92,8 @@ describe('SMS segment budgets with the Danish forms', () => {
       address,
     });
     expect(moved).toBe(
-      'Din booking er ændret. Vi kommer nu torsdag d. 24. september kl. 10.00 (ca. 12,25 timer), ' +
-        'Søndergade 4, 8000 Aarhus C. Mvh Rendetalje ApS',
+      'Din booking er ændret. Vi kommer nu torsdag d. 24. september kl. 10.00 (ca. 12,25 timer) ' +
+        'til Søndergade 4, 8000 Aarhus C. Mvh Rendetalje ApS',
     );
     expect(segmentInfo(moved)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
     const cancelled = bookingCancelledText({
@@ -103,7 +103,7 @@ describe('SMS segment budgets with the Danish forms', () => {
       address,
     });
     expect(cancelled).toBe(
-      'Vi har aflyst din booking torsdag d. 24. september kl. 10.00, Søndergade 4, 8000 Aarhus C. ' +
+      'Vi har aflyst din booking torsdag d. 24. september kl. 10.00 på Søndergade 4, 8000 Aarhus C. ' +
         'Kontakt os, hvis du ønsker en ny tid. Mvh Rendetalje ApS',
     );
     expect(segmentInfo(cancelled)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
@@ -120,14 +120,14 @@ describe('SMS segment budgets with the Danish forms', () => {
         hourlyRate: '349',
         vatRate: '25',
       }).split('\n')[0];
-    expect(greetingOf('Mette Holm Sørensen')).toBe('Hej Mette. Tak for din henvendelse. Vi kan komme:');
-    expect(greetingOf('Ukendt kunde')).toBe('Hej. Tak for din henvendelse. Vi kan komme:');
+    expect(greetingOf('Mette Holm Sørensen')).toBe('Hej Mette, tak for din henvendelse. Vi kan komme:');
+    expect(greetingOf('Ukendt kunde')).toBe('Hej, tak for din henvendelse. Vi kan komme:');
     expect(greetingOf('Fynsk Revision ApS')).toBe(
-      'Hej Fynsk Revision ApS. Tak for din henvendelse. Vi kan komme:',
+      'Hej Fynsk Revision ApS, tak for din henvendelse. Vi kan komme:',
     );
     // A long company name would push the offer to a third segment: the plain greeting then.
     expect(greetingOf('Nordjysk Erhvervsrengøring og Vinduespudsning ApS')).toBe(
-      'Hej. Tak for din henvendelse. Vi kan komme:',
+      'Hej, tak for din henvendelse. Vi kan komme:',
     );
   });
 
@@ -141,7 +141,7 @@ describe('SMS segment budgets with the Danish forms', () => {
         answerBy: slots[0]!.startsAt,
       });
     expect(reminder([1, 2, 3])).toBe(
-      "Hej Christoffer. Vi har endnu ikke hørt fra dig. Svar 1, 2 eller 3 på SMS'en med ledige tider " +
+      "Hej Christoffer, vi har endnu ikke hørt fra dig. Svar 1, 2 eller 3 på SMS'en med ledige tider " +
         'senest torsdag d. 24. september kl. 10.00. Mvh Rendetalje ApS',
     );
     expect(segmentInfo(reminder([1, 2, 3]))).toMatchObject({ encoding: 'GSM-7', segments: 1 });

@@ -86,7 +86,7 @@ describe('Danish slot formatting', () => {
       hourlyRate: '349.00',
       vatRate: '25.00',
     });
-    expect(text).toContain('Hej Zoe.');
+    expect(text).toContain('Hej Zoe,');
     expect(text).toContain('1) tirsdag d. 24. november kl. 10.00');
     expect(text).toContain('3) fredag d. 27. november kl. 14.00');
     expect(text).toContain('Ca. 3,5 timer à 436,25 kr./time inkl. moms.');

@@ -1,7 +1,8 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 
 import { Role } from '../../generated/prisma/enums.js';
+import { PatchText } from '../../core/validation/fields.js';
 import { IsEmailAddress } from '../../core/validation/text.js';
 
 export class LoginDto {
@@ -43,6 +44,29 @@ export class ChangePasswordDto {
   @MinLength(12, { message: 'newPassword must be at least 12 characters' })
   @MaxLength(256)
   newPassword!: string;
+}
+
+/** PATCH /auth/me: the caller's own name and password. A new password needs the current one. */
+export class UpdateMeDto {
+  @PatchText(200, { example: 'Mette Jensen' })
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'Required with newPassword' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  currentPassword?: string;
+
+  @ApiPropertyOptional({
+    minLength: 12,
+    description: 'Every other session of the user ends; this one continues',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'newPassword must be at least 12 characters' })
+  @MaxLength(256)
+  newPassword?: string;
 }
 
 export class SessionUserDto {

@@ -134,6 +134,18 @@ describe('loadConfig', () => {
         'ENCRYPTION_OLD_KEYS',
       ],
       ['TWILIO_ACCOUNT_SID without TWILIO_AUTH_TOKEN', { TWILIO_ACCOUNT_SID: 'AC123' }, 'TWILIO_AUTH_TOKEN'],
+      ['GOOGLE_CLIENT_ID without GOOGLE_CLIENT_SECRET', { GOOGLE_CLIENT_ID: 'id' }, 'GOOGLE_CLIENT_SECRET'],
+      ['GOOGLE_REFRESH_TOKEN without the OAuth client', { GOOGLE_REFRESH_TOKEN: '1//r' }, 'GOOGLE_CLIENT_ID'],
+      [
+        'a GOOGLE_OAUTH_AUTH_URL that is not http(s)',
+        { GOOGLE_OAUTH_AUTH_URL: 'ftp://x' },
+        'GOOGLE_OAUTH_AUTH_URL',
+      ],
+      [
+        'a GOOGLE_OAUTH_REVOKE_URL that is not a URL',
+        { GOOGLE_OAUTH_REVOKE_URL: 'revoke' },
+        'GOOGLE_OAUTH_REVOKE_URL',
+      ],
     ];
 
     it.each(cases)('%s', (_label, env, variable) => {
@@ -234,6 +246,35 @@ describe('loadConfig', () => {
 
     it('accepts http with Twilio outside production (the demo and the tests run on localhost)', () => {
       expect(loadConfig({ ...twilio }).http.publicBaseUrl).toBe('http://localhost:3000');
+    });
+  });
+
+  describe('Google consent', () => {
+    it("defaults to Google's own consent and revoke endpoints", () => {
+      const { google } = loadConfig({});
+      expect(google.oauthAuthUrl).toBe('https://accounts.google.com/o/oauth2/v2/auth');
+      expect(google.oauthRevokeUrl).toBe('https://oauth2.googleapis.com/revoke');
+    });
+
+    it('takes the endpoints of a local fake', () => {
+      const { google } = loadConfig({
+        GOOGLE_OAUTH_AUTH_URL: 'http://127.0.0.1:4000/auth',
+        GOOGLE_OAUTH_REVOKE_URL: 'http://127.0.0.1:4000/revoke',
+      });
+      expect(google.oauthAuthUrl).toBe('http://127.0.0.1:4000/auth');
+      expect(google.oauthRevokeUrl).toBe('http://127.0.0.1:4000/revoke');
+    });
+
+    it('builds the redirect URI from PUBLIC_BASE_URL', () => {
+      const config = loadConfig(productionEnv({ PUBLIC_BASE_URL: 'https://renos.example.dk/' }));
+      expect(config.google.oauthRedirectUri).toBe(
+        'https://renos.example.dk/api/integrations/google/callback',
+      );
+    });
+
+    it('accepts the OAuth client without a refresh token (tenants connect by consent)', () => {
+      const { google } = loadConfig({ GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 'secret' });
+      expect(google).toMatchObject({ clientId: 'id', clientSecret: 'secret', refreshToken: undefined });
     });
   });
 

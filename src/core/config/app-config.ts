@@ -75,6 +75,15 @@ export class AppConfig {
     readonly apiBaseUrl?: string;
     readonly oauthTokenUrl?: string;
     readonly certsUrl?: string;
+    /** Google's consent page (GOOGLE_OAUTH_AUTH_URL). */
+    readonly oauthAuthUrl: string;
+    /** Google's token revocation endpoint (GOOGLE_OAUTH_REVOKE_URL). */
+    readonly oauthRevokeUrl: string;
+    /**
+     * Where Google sends the admin back after consent: PUBLIC_BASE_URL + /api/integrations/google/callback.
+     * Register exactly this URL as an authorised redirect URI of the OAuth client.
+     */
+    readonly oauthRedirectUri: string;
   };
   readonly twilio: {
     readonly accountSid?: string;
@@ -140,6 +149,9 @@ export class AppConfig {
       apiBaseUrl: env.GOOGLE_API_BASE_URL,
       oauthTokenUrl: env.GOOGLE_OAUTH_TOKEN_URL,
       certsUrl: env.GOOGLE_CERTS_URL,
+      oauthAuthUrl: env.GOOGLE_OAUTH_AUTH_URL,
+      oauthRevokeUrl: env.GOOGLE_OAUTH_REVOKE_URL,
+      oauthRedirectUri: `${this.http.publicBaseUrl}/${this.http.globalPrefix}/integrations/google/callback`,
     };
     this.twilio = {
       accountSid: env.TWILIO_ACCOUNT_SID,
@@ -175,7 +187,8 @@ export class AppConfig {
 
 /** Integrations whose variables only make sense together: setting one without the others is a mistake. */
 const INTEGRATION_GROUPS: ReadonlyArray<{ name: string; keys: ReadonlyArray<keyof Environment> }> = [
-  { name: 'Google', keys: ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_REFRESH_TOKEN'] },
+  // The OAuth client alone is enough: tenants connect their own mailbox by consent with it.
+  { name: 'Google', keys: ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'] },
   { name: 'Twilio', keys: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] },
   { name: 'Billy', keys: ['BILLY_API_KEY', 'BILLY_ORGANIZATION_ID'] },
 ];
@@ -242,6 +255,17 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>>)
       const missing = group.keys.filter((key) => env[key] === undefined);
       problems.push(`${missing.join(', ')}: required when ${present.join(', ')} is set (${group.name})`);
     }
+  }
+
+  if (
+    env.GOOGLE_REFRESH_TOKEN !== undefined &&
+    env.GOOGLE_CLIENT_ID === undefined &&
+    env.GOOGLE_CLIENT_SECRET === undefined
+  ) {
+    // (Only one of the two missing is the group's message above.)
+    problems.push(
+      'GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET: required when GOOGLE_REFRESH_TOKEN is set (Google)',
+    );
   }
 
   problems.push(...publicBaseUrlProblems(env, isProduction));

@@ -141,6 +141,16 @@ export const environmentSchema = z.object({
   SEED_ADMIN_PASSWORD: optionalString,
   GOOGLE_API_BASE_URL: optionalHttpUrl,
   GOOGLE_OAUTH_TOKEN_URL: optionalHttpUrl,
+  /** Google's consent page, where GET /integrations/google/connect sends the admin. */
+  GOOGLE_OAUTH_AUTH_URL: z.preprocess(
+    emptyToUndefined,
+    httpUrl.default('https://accounts.google.com/o/oauth2/v2/auth'),
+  ),
+  /** Where DELETE /integrations/google revokes the grant. */
+  GOOGLE_OAUTH_REVOKE_URL: z.preprocess(
+    emptyToUndefined,
+    httpUrl.default('https://oauth2.googleapis.com/revoke'),
+  ),
   GOOGLE_CERTS_URL: optionalHttpUrl,
   TWILIO_API_BASE_URL: z.preprocess(emptyToUndefined, httpUrl.default('https://api.twilio.com')),
   BILLY_API_BASE_URL: z.preprocess(emptyToUndefined, httpUrl.default('https://api.billysbilling.com/v2')),

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
 
 import type { Role } from '../../generated/prisma/enums.js';
+import { TENANT_KEY } from '../logging/log-context.js';
 
 /**
  * Who is acting, for which tenant. Set by the authentication guard from the verified token (never from
@@ -12,8 +13,6 @@ export interface TenantContext {
   userId?: string;
   role?: Role;
 }
-
-const TENANT_KEY = 'renos:tenant';
 
 /** Thrown when tenant-owned data is touched with no tenant known: a bug, never a user's mistake. */
 export class MissingTenantContextError extends Error {

@@ -3,8 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { reportError } from '../logging/error-reporter.js';
 import { mapDatabaseError } from './database-errors.js';
-import { DomainError, ERROR_STATUS } from './domain-error.js';
-import { reasonPhrase, type ErrorEnvelope } from './error-envelope.js';
+import { DomainError, ERROR_STATUS, wireCode } from './domain-error.js';
+import { codeForStatus, reasonPhrase, type ErrorEnvelope } from './error-envelope.js';
 import { mapInputError } from './input-errors.js';
 
 /** Fastify's own errors (body too large, bad JSON, wrong content type) carry a 4xx statusCode. */
@@ -13,6 +13,12 @@ interface FastifyError {
   statusCode?: number;
   message?: string;
 }
+
+/** Fastify's refusals that deserve a code of their own beside their status's. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+};
 
 const FASTIFY_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is too large',
@@ -23,7 +29,7 @@ const FASTIFY_MESSAGES: Record<string, string> = {
 
 /**
  * The one place an error becomes an HTTP answer, in one envelope (docs/architecture.md, Wire conventions):
- * `{ statusCode, error, message, details?, requestId }`. Domain codes and database refusals map to
+ * `{ statusCode, code, error, message, details?, requestId }`. Domain codes and database refusals map to
  * their 4xx; anything else is a 500 whose body says nothing about the internals (the log and Sentry
  * have the stack, found by the request id).
  */
@@ -60,7 +66,19 @@ export class AllExceptionsFilter implements ExceptionFilter {
         : (mapDatabaseError(exception) ?? mapInputError(exception));
     if (domain) {
       const statusCode = ERROR_STATUS[domain.code];
-      return envelope(statusCode, domain.message, requestId, domain.details);
+      return envelope(statusCode, domain.message, requestId, domain.details, wireCode(domain));
+    }
+    // Nest hands Fastify's own refusals on wrapped in an HttpException, the original as its cause.
+    const fastify = (exception instanceof HttpException ? exception.cause : exception) as FastifyError;
+    if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+      const message = (fastify.code && FASTIFY_MESSAGES[fastify.code]) ?? fastify.message ?? 'Bad request';
+      return envelope(
+        fastify.statusCode,
+        message,
+        requestId,
+        undefined,
+        fastify.code && FASTIFY_CODES[fastify.code],
+      );
     }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
@@ -73,17 +91,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (Array.isArray(message)) return envelope(statusCode, message.join('; '), requestId, message);
       return envelope(statusCode, String(message), requestId);
     }
-    const fastify = exception as FastifyError;
-    if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
-      const message = (fastify.code && FASTIFY_MESSAGES[fastify.code]) ?? fastify.message ?? 'Bad request';
-      return envelope(fastify.statusCode, message, requestId);
-    }
     return envelope(500, 'Internal server error', requestId);
   }
 }
 
-function envelope(statusCode: number, message: string, requestId: string, details?: unknown): ErrorEnvelope {
-  const body: ErrorEnvelope = { statusCode, error: reasonPhrase(statusCode), message, requestId };
+function envelope(
+  statusCode: number,
+  message: string,
+  requestId: string,
+  details?: unknown,
+  code = codeForStatus(statusCode),
+): ErrorEnvelope {
+  const body: ErrorEnvelope = { statusCode, code, error: reasonPhrase(statusCode), message, requestId };
   if (details !== undefined) body.details = details;
   return body;
 }

@@ -6,6 +6,15 @@ export class ErrorEnvelopeDto {
   @ApiProperty({ example: 404 })
   statusCode!: number;
 
+  @ApiProperty({
+    example: 'lead_not_found',
+    description:
+      'Stable and machine-readable, for clients to branch on: what failed (`booking_overlap`, ' +
+      '`lead_not_found`, `invoice_status`), or the kind when nothing more specific applies (`not_found`, ' +
+      '`validation_failed` with the fields in `details`, `unauthorized`, `too_many_requests`, `internal_error`)',
+  })
+  code!: string;
+
   @ApiProperty({ example: 'Not Found', description: "The status's reason phrase" })
   error!: string;
 

@@ -19,6 +19,7 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export class DomainError extends Error {
   constructor(
+    /** The kind of error, which decides the HTTP status; `wireCode` is what the envelope shows. */
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
@@ -52,4 +53,28 @@ export class InvalidTransitionError extends DomainError {
   constructor(resource: string, from: string, to: string, allowed: readonly string[]) {
     super('invalid_transition', `${resource} cannot move from ${from} to ${to}`, { from, to, allowed });
   }
+}
+
+/** The error classes that only say the kind of error; what a feature throws says more. */
+const GENERIC_CLASSES: ReadonlySet<unknown> = new Set([
+  DomainError,
+  NotFoundError,
+  ConflictError,
+  FieldError,
+  InvalidTransitionError,
+]);
+
+/**
+ * The envelope's `code`, the stable name a client branches on: a feature's error class names it
+ * (`BookingOverlapError` → `booking_overlap`, `LeadNotFoundError` → `lead_not_found`); a generic one
+ * and any invalid input give the kind (`not_found`, `validation_failed`, whose `details` name the
+ * fields). Renaming an error class changes the wire: the error-code test lists them all.
+ */
+export function wireCode(error: DomainError): string {
+  if (error.code === 'validation_failed' || GENERIC_CLASSES.has(error.constructor)) return error.code;
+  return error.constructor.name
+    .replace(/Error$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
 }

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { reasonPhrase, type ErrorEnvelope } from './error-envelope.js';
+import { codeForStatus, reasonPhrase, type ErrorEnvelope } from './error-envelope.js';
 
 /** What an `APP_ROLE=worker` instance still answers: liveness, readiness and metrics. */
 export function isOperationalPath(path: string, prefix: string): boolean {
@@ -18,6 +18,7 @@ export function onlyOperationalRoutes(prefix: string) {
     if (isOperationalPath(path, prefix)) return;
     const body: ErrorEnvelope = {
       statusCode: 404,
+      code: codeForStatus(404),
       error: reasonPhrase(404),
       message: `Cannot ${request.method} ${path || '/'}`,
       requestId: String(request.id),

@@ -3,6 +3,7 @@ import { WinstonModule } from 'nest-winston';
 import winston from 'winston';
 
 import type { AppConfig } from '../config/app-config.js';
+import { withLogContext } from './log-context.js';
 
 /** Keys whose values never reach a log line, wherever they are nested. */
 const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|api[-_]?key|credential|signature/i;
@@ -73,6 +74,7 @@ export function createWinston(config: Pick<AppConfig, 'observability'>): winston
     silent: level === 'silent',
     format: winston.format.combine(
       winston.format.timestamp(),
+      withLogContext(),
       winston.format.errors({ stack: true }),
       redactSecrets(),
       winston.format.json(),

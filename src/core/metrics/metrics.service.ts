@@ -15,7 +15,9 @@ export class MetricsService {
   private readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
 
   constructor(queues: QueueService, outbox: OutboxService, jobs: JobMetrics) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'renos_' });
+    // Process and runtime metrics under their standard names (process_resident_memory_bytes,
+    // nodejs_heap_size_used_bytes …), which dashboards and alerts made for Node read as they are.
+    collectDefaultMetrics({ register: this.registry });
     this.registry.registerMetric(jobs.duration);
     this.registry.registerMetric(jobs.failures);
     this.httpDuration = new Histogram({

@@ -5,6 +5,8 @@ import { Worker, type Job } from 'bullmq';
 import { AppConfig } from '../config/app-config.js';
 import { TenantContextService } from '../database/tenant-context.js';
 import { RedisService } from '../redis/redis.service.js';
+import { runWithJobLogContext } from '../logging/log-context.js';
+import { reportError } from '../logging/error-reporter.js';
 import { isLastAttempt, JOB_HANDLER, type JobHandler } from './job-handler.decorator.js';
 import { JOB_FAILURE_REPORTER, JobMetrics, type JobFailureReporter } from './job-observer.js';
 import {
@@ -116,16 +118,24 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
       const final =
         !job || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
       const name = job ? currentJobName(job.name) : 'unknown';
+      const tenantId = (job?.data as { tenantId?: unknown } | undefined)?.tenantId;
+      const where = {
+        queue,
+        job: name,
+        ...(job?.id ? { jobId: job.id } : {}),
+        ...(typeof tenantId === 'string' ? { tenantId } : {}),
+      };
       this.metrics.failures.inc({ queue, job: name, final: String(final) });
       this.logger.warn({
         message: final ? 'Job failed for good' : 'Job failed; will retry',
-        queue,
-        job: name,
-        jobId: job?.id,
+        ...where,
         attempt: job?.attemptsMade,
         error: error.message,
       });
-      if (final && job) void this.reportFinalFailure(job, error);
+      if (!final) return;
+      // Sentry hears of a job only when it gives up: what it names, never its payload.
+      reportError(error, { tags: where });
+      if (job) void this.reportFinalFailure(job, error);
     });
     worker.on('error', (error) => this.logger.warn(`Worker ${queue}: ${error.message}`));
     return worker;
@@ -142,7 +152,10 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
     if (!handler) throw new Error(`No handler for job "${name}"`);
     const run = () => handler.handle(payload, job as Job<JobPayloads[N]>);
     const tenantId = (payload as { tenantId?: unknown } | undefined)?.tenantId;
-    return typeof tenantId === 'string' ? this.context.run({ tenantId }, run) : run();
+    // Its log lines name the job (and, inside the tenant's context, the tenant).
+    return runWithJobLogContext({ queue: JOBS[name].queue, job: name, jobId: job?.id }, () =>
+      typeof tenantId === 'string' ? this.context.run({ tenantId }, run) : run(),
+    );
   }
 
   private async dispatch(job: Job): Promise<unknown> {
@@ -185,7 +198,9 @@ export class WorkerService implements OnApplicationBootstrap, OnModuleDestroy {
       await this.queues
         .queue(retired.queue)
         .removeJobScheduler(retired.id)
-        .catch((error: Error) => this.logger.warn(`Schedule ${retired.id} not removed yet: ${error.message}`));
+        .catch((error: Error) =>
+          this.logger.warn(`Schedule ${retired.id} not removed yet: ${error.message}`),
+        );
     }
     for (const schedule of SCHEDULES) {
       await this.queues

@@ -69,6 +69,8 @@ export interface BillyClient {
   createContactPerson(person: NewBillyContactPerson): Promise<BillyContactPersonRecord>;
   /** Billy e-mails the approved invoice to the contact person; resolves when Billy accepted it. */
   sendInvoiceEmail(invoiceId: string, email: BillyInvoiceEmail): Promise<void>;
+  /** The organisation the API key belongs to (GET /organization): a harmless call for a connection test. */
+  getOrganization(): Promise<{ id: string; name: string }>;
 }
 
 /**
@@ -181,6 +183,16 @@ export class BillyRestClient implements BillyClient {
     await this.request<unknown>('POST', `/invoices/${encodeURIComponent(invoiceId)}/emails`, {
       body: { email },
     });
+  }
+
+  async getOrganization(): Promise<{ id: string; name: string }> {
+    const body = await this.request<{ organization?: { id?: string; name?: string } }>(
+      'GET',
+      '/organization',
+    );
+    const organization = body.organization;
+    if (!organization?.id) throw billyTrouble('unavailable', 'Billy answered without organization');
+    return { id: organization.id, name: organization.name ?? '' };
   }
 
   private first<T>(records: T[] | undefined, root: string): T {

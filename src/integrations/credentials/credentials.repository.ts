@@ -111,6 +111,19 @@ export class CredentialsRepository {
   }
 
   /**
+   * Removes the tenant's row for the provider: its credentials, settings, Gmail cursor and health. True
+   * when there was one (a second removal finds none).
+   */
+  async deleteAccount(
+    tenantId: string,
+    provider: IntegrationProvider,
+    tx: ScopedTransaction,
+  ): Promise<boolean> {
+    const { count } = await tx.integrationAccount.deleteMany({ where: { tenantId, provider } });
+    return count > 0;
+  }
+
+  /**
    * Swaps an envelope for its re-encryption under the current key, only if the row still holds the old
    * one (compare-and-set), so a concurrent PUT is never overwritten by stale credentials.
    */

@@ -123,6 +123,26 @@ export class CredentialsService {
   }
 
   /**
+   * Forgets the tenant's stored credentials for a provider, with the account's health and Gmail cursor
+   * (DELETE /integrations/:provider). `inTransaction` runs in the same transaction, only when there was
+   * something to remove (the admin side audits there). The environment's credentials, which configure
+   * the seeded tenant, are not touched: they are the server's, not the tenant's.
+   */
+  async remove(
+    provider: IntegrationProvider,
+    inTransaction: (tx: ScopedTransaction) => Promise<void>,
+  ): Promise<boolean> {
+    const tenantId = this.db.tenantId;
+    const removed = await this.db.transaction(async (tx) => {
+      const gone = await this.repository.deleteAccount(tenantId, provider, tx);
+      if (gone) await inTransaction(tx);
+      return gone;
+    });
+    if (removed) this.logger.log({ message: 'Integration credentials removed', tenantId, provider });
+    return removed;
+  }
+
+  /**
    * The current tenant's credentials for a provider, decrypted, or null when it has none that work.
    * For the integration clients. Call it outside `TenantPrismaService.transaction()`: inside one, the
    * scoped client's own queries see no rows. Never log the result.

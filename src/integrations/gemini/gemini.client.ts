@@ -29,6 +29,8 @@ export interface GeminiClient {
   /** The model id the tenant's extraction uses, or null when Gemini is not configured. */
   model(): Promise<string | null>;
   generateJson(request: GeminiJsonRequest): Promise<{ model: string; answer: unknown } | null>;
+  /** Reads the model's metadata (models.get, no tokens spent): a connection test; null when not configured. */
+  checkModel(): Promise<{ model: string } | null>;
 }
 
 /** What @google/genai throws: its ApiError carries the HTTP status; a timeout or network error none. */
@@ -37,8 +39,10 @@ export function toGeminiError(error: unknown): IntegrationError {
   const status = (error as { status?: unknown } | null)?.status;
   const httpStatus = typeof status === 'number' ? status : null;
   const message = `Gemini call failed: ${(error as Error | null)?.message ?? String(error)}`.slice(0, 300);
+  // Gemini answers a wrong or deleted key with 400 INVALID_ARGUMENT and the reason API_KEY_INVALID.
+  const keyRejected = httpStatus === 400 && /API_KEY_INVALID|API key not valid/.test(message);
   const kind =
-    httpStatus === 401 || httpStatus === 403
+    httpStatus === 401 || httpStatus === 403 || keyRejected
       ? 'needs_attention'
       : httpStatus === null || httpStatus === 408 || httpStatus === 429 || httpStatus >= 500
         ? 'retry'
@@ -62,6 +66,22 @@ export class GoogleGeminiClient implements GeminiClient {
   async model(): Promise<string | null> {
     const resolved = await this.credentials.resolveCredentials('gemini');
     return resolved ? resolved.credentials.model || this.config.gemini.model : null;
+  }
+
+  async checkModel(): Promise<{ model: string } | null> {
+    const resolved = await this.credentials.resolveCredentials('gemini');
+    if (!resolved) return null;
+    const model = resolved.credentials.model || this.config.gemini.model;
+    const ai = new GoogleGenAI({
+      apiKey: resolved.credentials.apiKey,
+      httpOptions: { baseUrl: this.config.gemini.apiBaseUrl, timeout: TIMEOUT_MS },
+    });
+    try {
+      await ai.models.get({ model, config: { abortSignal: AbortSignal.timeout(TIMEOUT_MS) } });
+    } catch (error) {
+      throw toGeminiError(error);
+    }
+    return { model };
   }
 
   async generateJson(request: GeminiJsonRequest): Promise<{ model: string; answer: unknown } | null> {

@@ -42,7 +42,11 @@ export interface GmailClient {
   /** The tenant's mailbox address, or null when Google is not configured. */
   address(): Promise<string | null>;
   profileHistoryId(): Promise<string>;
+  /** The address Google says the mailbox has (users.getProfile): a harmless call for a connection test. */
+  profileAddress(): Promise<string>;
   watch(topicName: string): Promise<{ historyId: string; expiresAt: Date }>;
+  /** Stops Gmail's pushes for the mailbox (users.stop). */
+  stopWatch(): Promise<void>;
   /** One page of messages added to the inbox since `startHistoryId`. */
   history(startHistoryId: string, pageToken?: string): Promise<HistoryPage>;
   list(query: string, pageToken?: string): Promise<MessageListPage>;
@@ -78,6 +82,15 @@ export class GoogleGmailClient implements GmailClient {
   async profileHistoryId(): Promise<string> {
     const { data } = await this.call((gmail) => gmail.users.getProfile({ userId: 'me' }));
     return required(data.historyId, 'profile.historyId');
+  }
+
+  async profileAddress(): Promise<string> {
+    const { data } = await this.call((gmail) => gmail.users.getProfile({ userId: 'me' }));
+    return required(data.emailAddress, 'profile.emailAddress');
+  }
+
+  async stopWatch(): Promise<void> {
+    await this.call((gmail) => gmail.users.stop({ userId: 'me' }));
   }
 
   async watch(topicName: string): Promise<{ historyId: string; expiresAt: Date }> {

@@ -53,6 +53,8 @@ export interface SmsSender {
    * (and must skip texts it already knows as other messages of its own).
    */
   findSent(account: SmsAccount, query: SentSmsQuery): Promise<SentSms[]>;
+  /** Twilio's status of the account (`active`, `suspended`, `closed`): a harmless call for a connection test. */
+  accountStatus(account: SmsAccount): Promise<string>;
   /** Whether a webhook's X-Twilio-Signature was made with `authToken` over `url` and `params`. */
   validSignature(authToken: string, signature: string, url: string, params: Record<string, string>): boolean;
 }
@@ -121,6 +123,15 @@ export class TwilioSmsSender implements SmsSender {
           const segments = Number.parseInt(m.numSegments, 10);
           return { sid: m.sid, status: m.status, segments: Number.isFinite(segments) ? segments : null };
         });
+    } catch (error) {
+      throw classifyTwilioError(error);
+    }
+  }
+
+  async accountStatus(account: SmsAccount): Promise<string> {
+    try {
+      const fetched = await this.client(account).api.v2010.accounts(account.accountSid).fetch();
+      return fetched.status;
     } catch (error) {
       throw classifyTwilioError(error);
     }

@@ -6,9 +6,8 @@ import { PageOf } from '../../core/http/pagination.js';
 import { CustomerDto } from '../../customers/dto/customer.dto.js';
 import { isLiveBooking } from '../../core/domain/booking-status.js';
 import { toHoursString, toMoneyString } from '../../core/money/money.js';
-import type { Lead } from '../../generated/prisma/client.js';
 import { BookingStatus, LeadSource, LeadStatus, Priority } from '../../generated/prisma/enums.js';
-import type { LeadDetailRow, LeadWithNextBooking } from '../leads.repository.js';
+import type { LeadDetailRow, LeadOnTheWire, LeadWithNextBooking } from '../leads.repository.js';
 
 /**
  * A lead on the wire (docs/architecture.md, Wire conventions): money and hours as strings, times as ISO UTC.
@@ -47,7 +46,7 @@ export class LeadDto {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
   /** `bookingDate`: the start of the earliest live booking, when the caller knows it. */
-  static from(lead: Lead, extra: { bookingDate?: Date | null } = {}): LeadDto {
+  static from(lead: LeadOnTheWire, extra: { bookingDate?: Date | null } = {}): LeadDto {
     return {
       id: lead.id,
       customerId: lead.customerId,
