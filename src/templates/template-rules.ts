@@ -9,6 +9,7 @@ import {
 } from '../email/email-variables.js';
 import type { SmsTemplateType } from '../generated/prisma/enums.js';
 import { leadReplyVariables } from '../intake/lead-reply.js';
+import { paymentLines } from '../invoices/invoice-document.js';
 import {
   MAX_SMS_SEGMENTS,
   renderSms,
@@ -132,6 +133,10 @@ export function emailSamples(type: EditableEmailType, companyName: string): Reco
         invoiceNumber: '1042',
         total: formatAmount('1526.88'),
         dueDate: formatDay(THURSDAY_10, 'UTC'),
+        paymentDetails: paymentLines(
+          { bankRegNo: '1234', bankAccountNo: '0012345678', fikCreditorNo: null, mobilePayNumber: '12345' },
+          '1042',
+        ).join('\n'),
       };
   }
 }
