@@ -27,7 +27,10 @@ export class HealthController {
   }
 
   @Get('health/ready')
-  @ApiOkResponse({ description: 'PostgreSQL and Redis answer' })
+  @ApiOkResponse({
+    description:
+      'PostgreSQL and Redis answer; `integrations.needsAttention` counts, per provider, the integrations an admin must fix (reported, never a reason to be unready)',
+  })
   @ApiErrors({ unavailable: 'Names what is unreachable, or says the app is shutting down' })
   ready(): Promise<Readiness> {
     return this.health.readiness();

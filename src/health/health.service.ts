@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { PrismaService } from '../core/database/prisma.service.js';
+import { SystemPrismaService } from '../core/database/system-prisma.service.js';
 import { DomainError } from '../core/http/domain-error.js';
 import { RedisService } from '../core/redis/redis.service.js';
 import { ShutdownService } from './shutdown.service.js';
@@ -10,6 +11,11 @@ export type CheckState = 'up' | 'down';
 export interface Readiness {
   status: 'ok';
   checks: { database: CheckState; redis: CheckState };
+  /**
+   * Integrations that need an admin (a rejected key, a revoked grant), counted per provider over all
+   * tenants: reported, never a reason to be unready (the app serves; the work that needs them waits).
+   */
+  integrations: { needsAttention: Partial<Record<string, number>> };
 }
 
 const CHECK_TIMEOUT_MS = 1_500;
@@ -18,6 +24,7 @@ const CHECK_TIMEOUT_MS = 1_500;
 export class HealthService {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly system: SystemPrismaService,
     private readonly redis: RedisService,
     private readonly shutdown: ShutdownService,
   ) {}
@@ -32,21 +39,45 @@ export class HealthService {
       .map(([name]) => name);
     if (down.length > 0)
       throw new DomainError('unavailable', `Not ready: ${down.join(' and ')} unreachable`, { checks });
-    return { status: 'ok', checks };
+    return {
+      status: 'ok',
+      checks,
+      integrations: { needsAttention: await this.integrationsNeedingAttention() },
+    };
+  }
+
+  /** Per provider, how many tenants' integrations need an admin; {} when it cannot be read in time. */
+  private async integrationsNeedingAttention(): Promise<Partial<Record<string, number>>> {
+    try {
+      const rows = await this.withTimeout(
+        this.system.transaction('health', (tx) =>
+          tx.integrationAccount.groupBy({ by: ['provider'], where: { needsAttention: true }, _count: true }),
+        ),
+      );
+      return Object.fromEntries(rows.map((row) => [row.provider, row._count]));
+    } catch {
+      return {};
+    }
+  }
+
+  private async withTimeout<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async databaseState(): Promise<CheckState> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
-      });
-      await Promise.race([this.prisma.$queryRaw`SELECT 1`, timeout]);
+      await this.withTimeout(this.prisma.$queryRaw`SELECT 1`);
       return 'up';
     } catch {
       return 'down';
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { bootTestApp, type TestApp } from '../support/app.js';
+import { createTenant, ownerDb } from '../support/fixtures.js';
 import { PrivateRedis } from '../support/redis-server.js';
 
 describe('health', () => {
@@ -18,6 +19,31 @@ describe('health', () => {
     await redis?.stop();
   });
 
+  it('reports integrations that need an admin without becoming unready', async () => {
+    const tenant = await createTenant('Klar ApS');
+    const count = async () =>
+      (
+        (await test.app.inject({ method: 'GET', url: '/api/health/ready' })).json() as {
+          integrations: { needsAttention: Record<string, number> };
+        }
+      ).integrations.needsAttention.billy ?? 0;
+    const before = await count();
+    await ownerDb().integrationAccount.create({
+      data: {
+        tenantId: tenant.id,
+        provider: 'billy',
+        needsAttention: true,
+        lastErrorCode: 'credentials_rejected',
+      },
+    });
+    const ready = await test.app.inject({ method: 'GET', url: '/api/health/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'ok', checks: { database: 'up', redis: 'up' } });
+    // Other test files' tenants count too: this one adds one.
+    expect(await count()).toBeGreaterThanOrEqual(before + 1);
+    expect(JSON.stringify(ready.json())).not.toContain(tenant.id);
+  });
+
   it('answers liveness without checking anything', async () => {
     const response = await test.app.inject({ method: 'GET', url: '/api/health' });
     expect(response.statusCode).toBe(200);
@@ -27,7 +53,7 @@ describe('health', () => {
   it('is ready while PostgreSQL and Redis answer, 503 naming Redis while it is away, and ready again after', async () => {
     const ready = await test.app.inject({ method: 'GET', url: '/api/health/ready' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up' } });
+    expect(ready.json()).toMatchObject({ status: 'ok', checks: { database: 'up', redis: 'up' } });
 
     await redis.stop();
     const down = await test.app.inject({ method: 'GET', url: '/api/health/ready' });

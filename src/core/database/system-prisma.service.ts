@@ -17,7 +17,9 @@ export type SystemPurpose =
   | 'schedule-fan-out'
   | 'maintenance'
   /** Whether a user also belongs to other tenants (a tenant admin may not change what they share). */
-  | 'user-administration';
+  | 'user-administration'
+  /** Readiness: how many integrations need an admin, counted per provider over all tenants. */
+  | 'health';
 
 /**
  * The one named system data path: a transaction with `app.system = 'on'`, which the row-level
