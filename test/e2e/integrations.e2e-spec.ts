@@ -222,6 +222,25 @@ describe('integrations (credentials)', () => {
     expect(response.body).not.toContain(TWILIO.authToken);
   });
 
+  it('treats stored credentials that lost a setting as unusable, naming nothing of them', async () => {
+    const stored = await put('billy', { apiKey: 'billy-key-for-b', organizationId: 'org-b' }, adminB.auth);
+    expect(stored.statusCode, stored.body).toBe(200);
+    await ownerDb().integrationAccount.update({
+      where: { tenantId_provider: { tenantId: tenantB.id, provider: 'billy' } },
+      data: { settings: {} },
+    });
+    const response = await get(adminB.auth);
+    const billy = (response.json() as Array<{ provider: string }>).find(
+      (entry) => entry.provider === 'billy',
+    );
+    expect(billy).toMatchObject({
+      configured: false,
+      needsAttention: true,
+      lastErrorCode: 'credentials_unreadable',
+    });
+    expect(response.body).not.toContain('billy-key-for-b');
+  });
+
   it('audits the change with the provider and without the secret', async () => {
     const rows = await ownerDb().auditLog.findMany({
       where: { tenantId: tenantA.id, action: 'credential_change' },

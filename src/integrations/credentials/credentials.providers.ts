@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 import type { AppConfig } from '../../core/config/app-config.js';
 import { IntegrationProvider } from '../../generated/prisma/enums.js';
 
@@ -67,15 +65,11 @@ interface ProviderDefinition<P extends IntegrationProvider> {
   secretKeys: readonly (keyof ProviderCredentials[P] & string)[];
   /** Fields stored in clear in `settings`, and the only ones GET /integrations ever shows. */
   settingKeys: readonly (keyof ProviderCredentials[P] & string)[];
-  /** Checks a stored (decrypted secrets + settings) value before a client gets it. */
-  schema: z.ZodType<ProviderCredentials[P]>;
   /** Values a tenant may leave out, taken from the environment (the Gemini model). */
   defaults(config: AppConfig): Partial<ProviderCredentials[P]>;
   /** The environment's credentials, or null when the environment does not configure the provider. */
   fromEnvironment(config: AppConfig): ProviderCredentials[P] | null;
 }
-
-const text = z.string().min(1);
 
 /**
  * The one table of what each provider stores and where. Adding a field means adding it here and to its
@@ -87,7 +81,6 @@ export const PROVIDER_DEFINITIONS: { [P in IntegrationProvider]: ProviderDefinit
     label: 'Google',
     secretKeys: ['clientSecret', 'refreshToken'],
     settingKeys: ['clientId', 'gmailAddress'],
-    schema: z.object({ clientId: text, clientSecret: text, refreshToken: text, gmailAddress: text }),
     defaults: () => ({}),
     fromEnvironment: ({ google }) =>
       google.clientId && google.clientSecret && google.refreshToken
@@ -103,7 +96,6 @@ export const PROVIDER_DEFINITIONS: { [P in IntegrationProvider]: ProviderDefinit
     label: 'Twilio',
     secretKeys: ['authToken'],
     settingKeys: ['accountSid', 'phoneNumber'],
-    schema: z.object({ accountSid: text, authToken: text, phoneNumber: text }),
     defaults: () => ({}),
     fromEnvironment: ({ twilio }) =>
       twilio.accountSid && twilio.authToken
@@ -114,7 +106,6 @@ export const PROVIDER_DEFINITIONS: { [P in IntegrationProvider]: ProviderDefinit
     label: 'Billy',
     secretKeys: ['apiKey'],
     settingKeys: ['organizationId'],
-    schema: z.object({ apiKey: text, organizationId: text }),
     defaults: () => ({}),
     fromEnvironment: ({ billy }) =>
       billy.apiKey && billy.organizationId
@@ -125,7 +116,6 @@ export const PROVIDER_DEFINITIONS: { [P in IntegrationProvider]: ProviderDefinit
     label: 'Gemini',
     secretKeys: ['apiKey'],
     settingKeys: ['model'],
-    schema: z.object({ apiKey: text, model: text }),
     // A tenant that gives no model follows GEMINI_MODEL, so an upgrade of the default reaches it too.
     defaults: ({ gemini }) => ({ model: gemini.model }),
     fromEnvironment: ({ gemini }) => (gemini.apiKey ? { apiKey: gemini.apiKey, model: gemini.model } : null),
@@ -134,6 +124,20 @@ export const PROVIDER_DEFINITIONS: { [P in IntegrationProvider]: ProviderDefinit
 
 export function providerDefinition<P extends IntegrationProvider>(provider: P): ProviderDefinition<P> {
   return PROVIDER_DEFINITIONS[provider] as ProviderDefinition<P>;
+}
+
+/**
+ * The provider's credentials from what was stored (decrypted secrets and settings, defaults under
+ * them), when every field the definition names is a non-empty text; null otherwise. The shape of what
+ * may be stored is checked once, at the API (the input DTOs); this only finds what went missing since.
+ */
+export function completeCredentials<P extends IntegrationProvider>(
+  definition: ProviderDefinition<P>,
+  stored: Record<string, string>,
+): ProviderCredentials[P] | null {
+  const keys = [...definition.secretKeys, ...definition.settingKeys];
+  if (!keys.every((key) => (stored[key]?.length ?? 0) > 0)) return null;
+  return Object.fromEntries(keys.map((key) => [key, stored[key]])) as unknown as ProviderCredentials[P];
 }
 
 /** Picks the named string fields of `source`; anything else (and any non-string) is dropped. */

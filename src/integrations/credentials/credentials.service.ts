@@ -7,6 +7,7 @@ import { UnitOfWork } from '../../core/unit-of-work/unit-of-work.js';
 import { IntegrationNotConfiguredError } from './credentials.errors.js';
 import {
   INTEGRATION_PROVIDERS,
+  completeCredentials,
   pickStrings,
   providerDefinition,
   type CredentialSource,
@@ -318,13 +319,12 @@ export class CredentialsService {
       }
       return damaged(error.reason);
     }
-    const parsed = definition.schema.safeParse({
-      ...definition.defaults(this.config),
+    const credentials = completeCredentials(definition, {
+      ...(definition.defaults(this.config) as Record<string, string>),
       ...pickStrings(row.settings, definition.settingKeys),
       ...pickStrings(secrets, definition.secretKeys),
     });
-    // zod's issues are not passed on: they may quote the values, which include the secrets.
-    return parsed.success ? { ok: true, credentials: parsed.data } : damaged('unexpected-shape');
+    return credentials ? { ok: true, credentials } : damaged('unexpected-shape');
   }
 
   private async flagUnreadable(
