@@ -267,8 +267,13 @@ describe('fuzz: every operation, every role, hostile input', () => {
     test = await bootTestApp({
       env: {
         PUBSUB_TOPIC: 'projects/fuzz/topics/gmail',
+        // An OAuth client, so connecting Google is set up and its routes are fuzzed past "not set up".
+        GOOGLE_CLIENT_ID: 'fuzz-client',
+        GOOGLE_CLIENT_SECRET: 'fuzz-secret',
         GOOGLE_API_BASE_URL: nowhere,
         GOOGLE_OAUTH_TOKEN_URL: nowhere,
+        GOOGLE_OAUTH_AUTH_URL: nowhere,
+        GOOGLE_OAUTH_REVOKE_URL: nowhere,
         GOOGLE_CERTS_URL: nowhere,
         TWILIO_API_BASE_URL: nowhere,
         BILLY_API_BASE_URL: nowhere,
