@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-// googleapis' own OAuth2 (its google-auth-library version) and Gmail alone, as the Gmail adapter loads them.
-import { auth as googleAuth, gmail as gmailApi } from 'googleapis/build/src/apis/gmail/index.js';
+// The Google API packages' own OAuth2 (their google-auth-library version) and Gmail, as the Gmail adapter loads them.
+import { auth as googleAuth, gmail as gmailApi } from '@googleapis/gmail';
 
 import { AppConfig } from '../core/config/app-config.js';
 import { TenantContextService } from '../core/database/tenant-context.js';

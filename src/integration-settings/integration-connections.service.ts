@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-// googleapis' own OAuth2 (its google-auth-library version), for revoking a grant.
-import { auth as googleAuth } from 'googleapis/build/src/apis/gmail/index.js';
+// The Google API packages' own OAuth2 (their google-auth-library version), for revoking a grant.
+import { auth as googleAuth } from '@googleapis/gmail';
 
 import { AuditService } from '../auth/audit.service.js';
 import { AppConfig } from '../core/config/app-config.js';

@@ -4,7 +4,8 @@ import { X509Certificate } from 'node:crypto';
 
 import { ApiError, GoogleGenAI, Type } from '@google/genai';
 import { OAuth2Client } from 'google-auth-library';
-import { google } from 'googleapis';
+import { calendar as calendarApi } from '@googleapis/calendar';
+import { auth as googleAuth, gmail as gmailApi } from '@googleapis/gmail';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { CalendarFake } from '../fakes/calendar.fake.js';
@@ -98,18 +99,18 @@ describe('Gmail fake (googleapis gmail v1)', () => {
     pageSize: 2,
     resolveAccount: (t) => oauth.accountFor(t),
   });
-  let api: ReturnType<typeof google.gmail>;
+  let api: ReturnType<typeof gmailApi>;
 
   beforeAll(async () => {
     await Promise.all([oauth.start(), gmail.start()]);
     // googleapis bundles its own google-auth-library copy: use its OAuth2 class (same `endpoints` option).
-    const auth = new google.auth.OAuth2({
+    const auth = new googleAuth.OAuth2({
       clientId: CLIENT_ID,
       clientSecret: CLIENT_SECRET,
       endpoints: { oauth2TokenUrl: oauth.tokenUrl },
     });
     auth.setCredentials({ refresh_token: '1//gmail' });
-    api = google.gmail({ version: 'v1', auth, rootUrl: gmail.rootUrl });
+    api = gmailApi({ version: 'v1', auth, rootUrl: gmail.rootUrl });
   });
   afterAll(() => Promise.all([oauth.close(), gmail.close()]));
   afterEach(() => gmail.reset());
@@ -413,7 +414,7 @@ describe('Gmail fake (googleapis gmail v1)', () => {
   });
 
   it('answers 401 without a bearer token', async () => {
-    const anonymous = google.gmail({ version: 'v1', rootUrl: gmail.rootUrl });
+    const anonymous = gmailApi({ version: 'v1', rootUrl: gmail.rootUrl });
     const error = await rejection(anonymous.users.getProfile({ userId: 'me' }));
     expect(error.status).toBe(401);
   });
@@ -525,13 +526,13 @@ describe('Pub/Sub pusher (OIDC push auth verified by OAuth2Client.verifyIdToken)
 
 describe('Calendar fake (googleapis calendar v3)', () => {
   const calendarFake = new CalendarFake();
-  let api: ReturnType<typeof google.calendar>;
+  let api: ReturnType<typeof calendarApi>;
 
   beforeAll(async () => {
     await calendarFake.start();
-    const auth = new google.auth.OAuth2();
+    const auth = new googleAuth.OAuth2();
     auth.setCredentials({ access_token: 'ya29.fixed', expiry_date: Date.now() + 3600e3 });
-    api = google.calendar({ version: 'v3', auth, rootUrl: calendarFake.rootUrl });
+    api = calendarApi({ version: 'v3', auth, rootUrl: calendarFake.rootUrl });
   });
   afterAll(() => calendarFake.close());
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
-// googleapis' own OAuth2 (its google-auth-library version), which its API clients accept as `auth`.
-import { auth as googleAuth } from 'googleapis/build/src/apis/gmail/index.js';
+// The OAuth2 client of the Google API packages (their google-auth-library), which they accept as `auth`.
+import { auth as googleAuth } from '@googleapis/gmail';
 
 import type { AppConfig } from '../../core/config/app-config.js';
 import type { GoogleCredentials, ResolvedCredentials } from './credentials.providers.js';

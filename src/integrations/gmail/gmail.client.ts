@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
-// Gmail alone from googleapis: the package's index loads every Google API (about 110 MB of RSS).
-import { gmail as gmailApi, type gmail_v1 } from 'googleapis/build/src/apis/gmail/index.js';
+// Gmail's own package (googleapis' index would load every Google API: about 110 MB of RSS).
+import { gmail as gmailApi, type gmail_v1 } from '@googleapis/gmail';
 
 import { AppConfig } from '../../core/config/app-config.js';
 import type { ResolvedCredentials } from '../credentials/credentials.providers.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-// Calendar alone from googleapis: the package's index loads every Google API (about 110 MB of RSS).
-import { calendar as calendarApi, type calendar_v3 } from 'googleapis/build/src/apis/calendar/index.js';
+// Calendar's own package (googleapis' index would load every Google API: about 110 MB of RSS).
+import { calendar as calendarApi, type calendar_v3 } from '@googleapis/calendar';
 
 import { AppConfig } from '../../core/config/app-config.js';
 import type { GoogleCredentials } from '../credentials/credentials.providers.js';
