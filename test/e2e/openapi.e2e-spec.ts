@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildOpenApiDocument, operationIdOf } from '../../src/openapi.js';
+import { bootTestApp, type TestApp } from '../support/app.js';
+
+interface Operation {
+  operationId?: string;
+  summary?: string;
+  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+}
+
+describe('OpenAPI document for client generators', () => {
+  let test: TestApp;
+  let operations: { where: string; operation: Operation }[];
+
+  beforeAll(async () => {
+    test = await bootTestApp();
+    const document = buildOpenApiDocument(test.app);
+    operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item as Record<string, Operation>)
+        .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+        .map(([method, operation]) => ({ where: `${method.toUpperCase()} ${path}`, operation })),
+    );
+  });
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  it('names every operation with a unique camelCase operationId and gives it a summary', () => {
+    const ids = operations.map(({ operation }) => operation.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { where, operation } of operations) {
+      expect(operation.operationId, where).toMatch(/^[a-z][a-zA-Z]*$/);
+      expect(operation.summary?.trim(), where).toBeTruthy();
+    }
+    const idOf = (where: string) => operations.find((entry) => entry.where === where)?.operation.operationId;
+    expect(idOf('POST /api/auth/login')).toBe('login');
+    expect(idOf('GET /api/leads')).toBe('listLeads');
+    expect(idOf('GET /api/leads/{id}')).toBe('getLead');
+    expect(idOf('POST /api/bookings')).toBe('createBooking');
+    expect(idOf('DELETE /api/leads/{id}')).toBe('deleteLead');
+  });
+
+  it('derives ids from the controller and method names', () => {
+    expect(operationIdOf('ActivitiesController', 'list')).toBe('listActivities');
+    expect(operationIdOf('InvoicesController', 'recordPayment')).toBe('recordPayment');
+    expect(operationIdOf('AuthController', 'login')).toBe('login');
+  });
+});
