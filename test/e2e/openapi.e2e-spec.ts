@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { buildCollection } from '../../scripts/postman-collection.mjs';
 import { buildOpenApiDocument, operationIdOf } from '../../src/openapi.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 
@@ -11,11 +15,12 @@ interface Operation {
 
 describe('OpenAPI document for client generators', () => {
   let test: TestApp;
+  let document: OpenAPIObject;
   let operations: { where: string; operation: Operation }[];
 
   beforeAll(async () => {
     test = await bootTestApp();
-    const document = buildOpenApiDocument(test.app);
+    document = buildOpenApiDocument(test.app);
     operations = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.entries(item as Record<string, Operation>)
         .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
@@ -65,5 +70,20 @@ describe('OpenAPI document for client generators', () => {
       })
       .map(({ where }) => where);
     expect(untyped).toEqual([]);
+  });
+
+  it('ships the Postman collection `npm run openapi` writes: bodies from the examples, login storing the token', async () => {
+    const built = await buildCollection(document);
+    const committed = JSON.parse(readFileSync('renos.postman_collection.json', 'utf8')) as unknown;
+    expect(committed, 'renos.postman_collection.json is stale: run `npm run openapi`').toEqual(built);
+
+    const text = JSON.stringify(built);
+    expect(text).toContain("pm.collectionVariables.set('accessToken', session.accessToken);");
+    expect(built.auth).toEqual({
+      type: 'bearer',
+      bearer: [{ key: 'token', value: '{{accessToken}}', type: 'string' }],
+    });
+    expect(text).toContain('\\"customerName\\": \\"Mette Jensen\\"');
+    expect(text).not.toMatch(/key_\d/);
   });
 });
