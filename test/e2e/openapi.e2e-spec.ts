@@ -4,7 +4,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildCollection } from '../../scripts/postman-collection.mjs';
-import { buildOpenApiDocument, operationIdOf } from '../../src/openapi.js';
+import { buildOpenApiDocument, checkOperations, operationIdOf } from '../../src/openapi.js';
 import { bootTestApp, type TestApp } from '../support/app.js';
 
 interface Operation {
@@ -53,6 +53,20 @@ describe('OpenAPI document for client generators', () => {
     expect(operationIdOf('ActivitiesController', 'list')).toBe('listActivities');
     expect(operationIdOf('InvoicesController', 'recordPayment')).toBe('recordPayment');
     expect(operationIdOf('AuthController', 'login')).toBe('login');
+  });
+
+  it('refuses a document with an operationId used twice', () => {
+    const twice = {
+      openapi: '3.0.0',
+      info: { title: 'x', version: '1' },
+      paths: {
+        '/api/a': { get: { operationId: 'listLeads', responses: {} } },
+        '/api/b': { get: { operationId: 'listLeads', responses: {} } },
+      },
+    } as OpenAPIObject;
+    expect(() => checkOperations(twice)).toThrow(
+      'OpenAPI operationId "listLeads" is used by GET /api/a and GET /api/b',
+    );
   });
 
   it('describes the body of every successful answer but 204', () => {
