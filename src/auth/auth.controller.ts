@@ -9,7 +9,7 @@ import {
   Post,
   type ExecutionContext,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import type { FastifyRequest } from 'fastify';
@@ -68,6 +68,7 @@ export class AuthController {
   @Authenticated()
   @Post('logout')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The session is ended: its refresh tokens are revoked' })
   logout(
     @CurrentPrincipal() principal: Principal,
     @Body() body: LogoutDto,

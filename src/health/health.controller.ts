@@ -8,6 +8,32 @@ import { DomainError } from '../core/http/domain-error.js';
 import { MetricsService } from '../core/metrics/metrics.service.js';
 import { HealthService, type Readiness } from './health.service.js';
 
+const CHECK = { type: 'string', enum: ['up', 'down'] };
+const READINESS = {
+  type: 'object',
+  required: ['status', 'checks', 'integrations'],
+  properties: {
+    status: { type: 'string', enum: ['ok'] },
+    checks: {
+      type: 'object',
+      required: ['database', 'redis'],
+      properties: { database: CHECK, redis: CHECK },
+    },
+    integrations: {
+      type: 'object',
+      required: ['needsAttention'],
+      properties: {
+        needsAttention: {
+          type: 'object',
+          additionalProperties: { type: 'integer' },
+          example: { google: 1 },
+          description: 'Per provider, how many integrations need an admin',
+        },
+      },
+    },
+  },
+};
+
 /** Public: load balancers and Prometheus call these without a user (metrics may ask for METRICS_TOKEN). */
 @ApiTags('ops')
 @Public()
@@ -21,7 +47,14 @@ export class HealthController {
 
   /** Liveness: the process answers. Nothing else is checked, so a Redis outage never restarts the app. */
   @Get('health')
-  @ApiOkResponse({ description: 'The process is alive' })
+  @ApiOkResponse({
+    description: 'The process is alive',
+    schema: {
+      type: 'object',
+      required: ['status'],
+      properties: { status: { type: 'string', enum: ['ok'] } },
+    },
+  })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -30,6 +63,7 @@ export class HealthController {
   @ApiOkResponse({
     description:
       'PostgreSQL and Redis answer; `integrations.needsAttention` counts, per provider, the integrations an admin must fix (reported, never a reason to be unready)',
+    schema: READINESS,
   })
   @ApiErrors({ unavailable: 'Names what is unreachable, or says the app is shutting down' })
   ready(): Promise<Readiness> {
@@ -39,6 +73,10 @@ export class HealthController {
   /** Prometheus text format; asks for METRICS_TOKEN as a bearer token when that is set. */
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiOkResponse({
+    description: 'The Prometheus text format',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   async scrape(@Headers('authorization') authorization?: string): Promise<string> {
     const token = this.config.observability.metricsToken;
     if (token && authorization !== `Bearer ${token}`)

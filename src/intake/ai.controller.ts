@@ -4,6 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../core/http/api-errors.decorator.js';
 import { Authenticated, WRITER_ROLES } from '../auth/auth.decorators.js';
 import { LeadIntakePipeline } from './lead-intake.pipeline.js';
+import { ExtractionPreviewResponseDto } from './dto/extraction.dto.js';
 import { MailTextDto, pastedMail } from './dto/mail-text.dto.js';
 import type { LeadExtraction } from './extraction/lead-fields.js';
 
@@ -23,8 +24,8 @@ export class AiController {
   @Authenticated({ roles: WRITER_ROLES })
   @ApiOperation({ summary: 'Preview what the intake would read from a lead mail; creates nothing' })
   @ApiOkResponse({
-    description:
-      '`{ extraction, needsAttention, needsAttentionReason }`: each field with value, quote, confidence',
+    type: ExtractionPreviewResponseDto,
+    description: 'Each field with value, quote, confidence',
   })
   @ApiErrors({ badRequest: '`text` missing, empty or longer than 100 000 characters' })
   async extract(@Body() dto: MailTextDto): Promise<ExtractionPreviewDto> {

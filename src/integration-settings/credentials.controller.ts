@@ -40,7 +40,7 @@ import {
   GoogleCredentialsDto,
   TwilioCredentialsDto,
 } from './dto/credentials-input.dto.js';
-import { ConnectionTestDto, ConsentUrlDto } from './dto/connection-test.dto.js';
+import { ConnectionTestDto, ConsentUrlDto, GmailWatchDto } from './dto/connection-test.dto.js';
 import { IntegrationAccountDto, toIntegrationAccountDto } from './dto/integration-account.dto.js';
 import { GmailWatch, type WatchDto } from '../intake/gmail-watch.service.js';
 import { renderConsentPage } from './google-consent.page.js';
@@ -97,7 +97,10 @@ export class CredentialsController {
   @ApiQuery({ name: 'state', required: false })
   @ApiQuery({ name: 'error', required: false, description: 'access_denied when the user said no' })
   @ApiProduces('text/html')
-  @ApiOkResponse({ description: 'Connected, or the user refused: the page says which' })
+  @ApiOkResponse({
+    description: 'Connected, or the user refused: the page says which',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
   @ApiErrors({ badRequest: 'A missing, forged, expired or already used state (the page says which)' })
   async callback(
     @Res() reply: FastifyReply,
@@ -162,7 +165,7 @@ export class CredentialsController {
   @HttpCode(200)
   @Authenticated({ roles: ADMIN_ROLES })
   @ApiOperation({ summary: 'Start (or renew) the Gmail watch: Gmail pushes new mail to PUBSUB_TOPIC' })
-  @ApiOkResponse({ description: '`{ historyId, watchExpiresAt }`' })
+  @ApiOkResponse({ type: GmailWatchDto })
   @ApiErrors({
     unavailable: 'Google is not connected, or Gmail did not start the watch (`details.code` says why)',
   })

@@ -53,7 +53,10 @@ function TwilioWebhook(kind: TwilioWebhookKind) {
     Header('Content-Type', 'text/xml; charset=utf-8'),
     ApiOperation({ summary }),
     ApiConsumes('application/x-www-form-urlencoded'),
-    ApiOkResponse({ description: 'Empty TwiML `<Response/>`' }),
+    ApiOkResponse({
+      description: 'Empty TwiML `<Response/>`',
+      content: { 'text/xml': { schema: { type: 'string', example: '<Response/>' } } },
+    }),
     ApiErrors({ forbidden }),
   );
 }

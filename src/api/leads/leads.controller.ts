@@ -15,10 +15,12 @@ import {
 } from '@nestjs/common';
 import {
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 
 import { ApiErrors } from '../../core/http/api-errors.decorator.js';
@@ -31,7 +33,9 @@ import {
   type CreatedLead,
   type CreatedLeadWithBooking,
 } from '../../bookings/lead-intake.service.js';
+import { CreatedLeadDto, CreatedLeadWithBookingDto } from '../../bookings/dto/created-lead.dto.js';
 import { Idempotent } from '../../core/idempotency/idempotent.decorator.js';
+import { IntakeResponseDto } from '../../intake/dto/extraction.dto.js';
 import { MailTextDto } from '../../intake/dto/mail-text.dto.js';
 import { PastedMailIntake, type IntakeResultDto } from '../../intake/pasted-mail.service.js';
 import { BookingOptionsResultDto } from '../../sms/dto/sms.dto.js';
@@ -76,10 +80,14 @@ export class LeadsController {
   @Post()
   @Idempotent()
   @Authenticated({ roles: WRITER_ROLES })
+  @ApiExtraModels(CreatedLeadDto, CreatedLeadWithBookingDto)
   @ApiCreatedResponse({
     description:
       'The lead (with `warnings` when linking it to a customer needed a choice); with `scheduledAt`, ' +
       '`{ lead, booking, meetingToken }`: a pending booking on the first free team, confirmable for 48 hours',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(CreatedLeadDto) }, { $ref: getSchemaPath(CreatedLeadWithBookingDto) }],
+    },
   })
   @ApiErrors({
     badRequest: 'An invalid or unknown field, named in details',
@@ -98,7 +106,7 @@ export class LeadsController {
   @ApiOperation({
     summary: 'Create a lead from a pasted lead mail, through the same path as the Gmail intake',
   })
-  @ApiCreatedResponse({ description: '`{ lead, extraction, replyQueued, smsOfferQueued }`' })
+  @ApiCreatedResponse({ type: IntakeResponseDto })
   @ApiErrors({
     badRequest: '`text` missing, empty or too long; `source` not a lead source',
     conflict: 'The same text was pasted in before: `details.leadId` is its lead',

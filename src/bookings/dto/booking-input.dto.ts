@@ -50,7 +50,7 @@ export class CreateBookingDto {
   @IsUUID()
   leadId!: string;
 
-  @ApiProperty({ format: 'date-time', example: '2026-03-27T09:00:00Z', description: BOOKING_START_RULE })
+  @ApiProperty({ format: 'date-time', example: '2027-04-06T08:00:00Z', description: BOOKING_START_RULE })
   @IsISO8601(ISO_INSTANT)
   @IsInstant()
   @IsDateInWindow({ maxYearsAhead: MAX_BOOKING_YEARS_AHEAD })
@@ -70,7 +70,11 @@ export class CreateBookingDto {
 }
 
 export class UpdateBookingDto {
-  @ApiPropertyOptional({ format: 'date-time', description: BOOKING_START_RULE })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2027-04-07T08:00:00Z',
+    description: BOOKING_START_RULE,
+  })
   @IsOptionalNotNull()
   @IsISO8601(ISO_INSTANT)
   @IsInstant()

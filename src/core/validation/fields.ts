@@ -95,7 +95,7 @@ export function PatchNested(type: new () => object, api: ApiPropertyOptions = {}
 
 /** An optional id (a filter, or a reference that may be left out). */
 export function OptionalUuid(api: ApiPropertyOptions = {}) {
-  return stack(ApiPropertyOptional({ format: 'uuid', ...api }), IsOptional(), IsUUID());
+  return stack(ApiPropertyOptional({ type: String, format: 'uuid', ...api }), IsOptional(), IsUUID());
 }
 
 /** An optional date boundary of a query (`from`, `to`), `description` followed by the window rule. */

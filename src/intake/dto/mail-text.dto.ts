@@ -13,6 +13,9 @@ export class MailTextDto {
     description:
       'The e-mail as text. Leading "From:"/"Fra:" and "Subject:"/"Emne:" lines are read as its headers.',
     maxLength: MAX_MAIL_TEXT_CHARS,
+    example:
+      'Fra: mette@example.dk\nEmne: Flytterengøring\n\nHej, jeg skal have gjort rent i min lejlighed på ' +
+      '65 m² på Vestergade 12, 8000 Aarhus C. Mvh Mette Jensen, 22 33 44 55',
   })
   @IsString()
   @IsNotEmpty()

@@ -36,3 +36,12 @@ export class ConsentUrlDto {
   })
   url!: string;
 }
+
+/** The answer of POST /integrations/google/watch. */
+export class GmailWatchDto {
+  @ApiProperty({ description: "Gmail's history id the watch starts from", example: '1234567' })
+  historyId!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When Gmail stops pushing unless the watch is renewed' })
+  watchExpiresAt!: string;
+}

@@ -59,7 +59,7 @@ export class LeadFieldsDto {
   @IsIn(Object.values(Priority))
   priority: Priority = Priority.medium;
 
-  @ApiPropertyOptional({ nullable: true, type: String })
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'Nøglen ligger under måtten' })
   @IsOptional()
   @IsString()
   @MaxLength(5000)

@@ -55,6 +55,7 @@ export class UpdateLeadDto {
   city?: string;
 
   @ApiPropertyOptional({
+    example: 3,
     minimum: 0.5,
     maximum: 24,
     multipleOf: 0.5,
@@ -70,7 +71,7 @@ export class UpdateLeadDto {
   @PatchEnum(Priority, 'Priority')
   priority?: Priority;
 
-  @ApiPropertyOptional({ nullable: true, type: String })
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'Nøglen ligger under måtten' })
   @IsOptional()
   @IsString()
   @MaxLength(5000)
