@@ -320,7 +320,7 @@ describe('google consent, integration tests and disconnect', () => {
 
     it('an expired state (after ten minutes), even with a good code', async () => {
       const back = await consent(await connectUrl(admin));
-      test.clock.set(new Date(Date.now() + 11 * 60_000));
+      test.clock.set(new Date(test.clock.now().getTime() + 11 * 60_000));
       const response = await callback(back);
       expect(response.statusCode).toBe(400);
       expect(outcomeOf(response.body)).toBe('expired_state');
