@@ -1,14 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import winston from 'winston';
 
-import { loadConfig } from '../../src/core/config/app-config.js';
 import { CredentialCipher } from '../../src/core/crypto/credential-cipher.js';
-import { createWinston } from '../../src/core/logging/logger.js';
 import { FakeCloud, GeminiFake } from '../fakes/index.js';
-import { bootTestApp, testEnvironment, type TestApp } from '../support/app.js';
+import { bootTestApp, recordingLogger, type TestApp } from '../support/app.js';
 import { createTenant, ownerDb, type Session, signIn, type TenantFixture } from '../support/fixtures.js';
 
 /**
@@ -53,17 +49,7 @@ describe('google consent, integration tests and disconnect', () => {
       LOG_LEVEL: 'debug',
     };
     // Every line the app logs, at debug level: none may carry the code, a token or the verifier.
-    const logger = createWinston(loadConfig(testEnvironment(env)));
-    logger.clear().add(
-      new winston.transports.Stream({
-        stream: new Writable({
-          write(chunk, _encoding, done) {
-            lines.push(String(chunk));
-            done();
-          },
-        }),
-      }),
-    );
+    const logger = recordingLogger(env, lines);
     test = await bootTestApp({ env, logger });
   });
 

@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import winston from 'winston';
 
-import { loadConfig } from '../../src/core/config/app-config.js';
 import { startErrorReporting, stopErrorReporting } from '../../src/core/logging/error-reporter.js';
-import { createWinston } from '../../src/core/logging/logger.js';
-import { bootTestApp, testEnvironment, type TestApp } from '../support/app.js';
+import { bootTestApp, recordingLogger, type TestApp } from '../support/app.js';
 import { upcomingLocal } from '../support/clock.js';
 import { eventually } from '../support/eventually.js';
 import { createLead } from '../support/factories.js';
@@ -65,24 +61,15 @@ describe('observability', () => {
   let test: TestApp;
   let tenant: TenantFixture;
   let sentry: FakeSentry;
-  const lines: Array<Record<string, unknown>> = [];
+  const written: string[] = [];
+  const logged = () => written.map((line) => JSON.parse(line) as Record<string, unknown>);
 
   beforeAll(async () => {
     sentry = new FakeSentry();
     await startErrorReporting(await sentry.start(), 'test');
     const env = { LOG_LEVEL: 'info', GOOGLE_PUBSUB_TOKEN: PUSH_TOKEN };
-    // The production logger (format, redaction, context), writing into `lines`.
-    const logger = createWinston(loadConfig(testEnvironment(env)));
-    logger.clear().add(
-      new winston.transports.Stream({
-        stream: new Writable({
-          write(chunk, _encoding, done) {
-            lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
-            done();
-          },
-        }),
-      }),
-    );
+    // The production logger (format, redaction, context), writing into `written`.
+    const logger = recordingLogger(env, written);
     test = await bootTestApp({ env, logger });
     tenant = await createTenant('Observerbar ApS');
   });
@@ -104,7 +91,7 @@ describe('observability', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['x-request-id']).toBe(requestId);
     const line = await eventually(
-      () => lines.find((l) => l.message === 'request' && l.requestId === requestId),
+      () => logged().find((l) => l.message === 'request' && l.requestId === requestId),
       {
         what: 'the request line',
       },
@@ -121,9 +108,9 @@ describe('observability', () => {
       payload: { message: { data: 'not base64 json' } },
     });
     expect(response.statusCode).toBeLessThan(300);
-    const line = lines.find((l) => l.message === 'Malformed Gmail push ignored');
+    const line = logged().find((l) => l.message === 'Malformed Gmail push ignored');
     expect(line).toMatchObject({ level: 'warn', requestId });
-    expect(JSON.stringify(lines)).not.toContain(PUSH_TOKEN);
+    expect(written.join('')).not.toContain(PUSH_TOKEN);
   });
 
   it('tells Sentry of a job that failed for good, naming the job and tenant, without its payload', async () => {
@@ -149,7 +136,7 @@ describe('observability', () => {
     expect(event.tags).toMatchObject({ queue: 'calendar', tenantId: tenant.id });
     expect(event.tags?.jobId).toEqual(expect.any(String));
     expect(JSON.stringify(event)).not.toContain(bookingId);
-    const failed = lines.find((l) => l.message === 'Job failed for good' && l.tenantId === tenant.id);
+    const failed = logged().find((l) => l.message === 'Job failed for good' && l.tenantId === tenant.id);
     expect(failed).toMatchObject({ level: 'warn', job: 'calendar.sync-booking', queue: 'calendar' });
   });
 });

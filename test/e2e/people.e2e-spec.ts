@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
-import { Writable } from 'node:stream';
-
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import winston from 'winston';
-
-import { loadConfig } from '../../src/core/config/app-config.js';
-import { createWinston } from '../../src/core/logging/logger.js';
 
 import { FakeCloud } from '../fakes/cloud.js';
 import type { SentMessage } from '../fakes/gmail.fake.js';
-import { bootTestApp, testEnvironment, type TestApp } from '../support/app.js';
+import { bootTestApp, recordingLogger, type TestApp } from '../support/app.js';
 import { drainTenant } from '../support/drain.js';
 import { eventually } from '../support/eventually.js';
 import {
@@ -108,17 +102,7 @@ describe('people', () => {
       GOOGLE_OAUTH_TOKEN_URL: cloud.oauth.tokenUrl,
       LOG_LEVEL: 'debug',
     };
-    const logger = createWinston(loadConfig(testEnvironment(env)));
-    logger.clear().add(
-      new winston.transports.Stream({
-        stream: new Writable({
-          write(chunk, _encoding, done) {
-            logLines.push(String(chunk));
-            done();
-          },
-        }),
-      }),
-    );
+    const logger = recordingLogger(env, logLines);
     test = await bootTestApp({ env, logger });
     for (const [key, name] of [
       ['a', 'Rengøring Aarhus'],

@@ -1,10 +1,13 @@
 import type { Type } from '@nestjs/common';
+import { Writable } from 'node:stream';
+
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { inject } from 'vitest';
 import winston from 'winston';
 
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig, type AppConfig } from '../../src/core/config/app-config.js';
+import { createWinston } from '../../src/core/logging/logger.js';
 import { TestClock } from './clock.js';
 
 export interface TestApp {
@@ -28,6 +31,24 @@ export function testEnvironment(overrides: Record<string, string> = {}): Record<
     RATE_LIMIT_PER_MINUTE: '0',
     ...overrides,
   };
+}
+
+/**
+ * The logger production uses (its format, redaction and log context) for this test environment, with
+ * every line it writes pushed onto `lines` as the JSON text it would print.
+ */
+export function recordingLogger(env: Record<string, string>, lines: string[]): winston.Logger {
+  const logger = createWinston(loadConfig(testEnvironment(env)));
+  return logger.clear().add(
+    new winston.transports.Stream({
+      stream: new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    }),
+  );
 }
 
 /** Boots the real app (same factory as main.ts) against the run's database and Redis. */
