@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [--duration 5] [--connections 50] [--leads 100000] [--bookings 20000]
-//   [--tenants 5] [--intake 2000] [--intake-rate 0] [--repeats 3] [--only reads,writes,intake,webhook,rls] [--keep]
+//   [--tenants 5] [--intake 2000] [--intake-rate 0] [--repeats 3] [--settle 30] [--only reads,writes,intake,webhook,rls] [--keep]
 //   [--cpu-prof [dir]] [--out bench/results/latest.md]`
 //
 // The standing benchmark (issue 8): a scratch database (created from DATABASE_ADMIN_URL, migrated and
@@ -27,6 +27,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/core/config/app-config.js';
 import { MIGRATIONS_DIR } from '../src/core/database/migrations-dir.js';
 import { migrate } from '../src/core/database/migrator.js';
+import { QUEUE_NAMES } from '../src/core/queue/jobs.js';
 import { FAKE_CLOUD, FakeCloud } from '../test/fakes/cloud.js';
 import { runIntake, type IntakeResult } from './lib/intake.js';
 import { load, type LoadOptions, type LoadResult } from './lib/load.js';
@@ -75,6 +76,8 @@ const OPTIONS = {
   poolSize: option('pool-size', 10, 10),
   /** Seconds of a second, one-connection run per route (0 turns it off). */
   single: option('single', 2, 0.5),
+  /** Longest wait, in seconds, for the app's job queues to empty before a measured run (0: no wait). */
+  settle: option('settle', 30, 15),
 };
 const KEEP = given.has('keep');
 /** `--only reads,writes,intake,webhook,rls`: run just these parts. */
@@ -269,6 +272,35 @@ async function main(): Promise<number> {
     const baselineUrl = `http://127.0.0.1:${baselinePortHolder.port}`;
     log(`app at ${publicUrl} (pid ${app.process.pid}), baseline at ${baselineUrl}`);
 
+    /**
+     * Waits (at most `--settle` seconds) until no job of the app is waiting, delayed for a retry or
+     * running; logs how long it waited when it had to.
+     */
+    const settled = async (): Promise<void> => {
+      if (OPTIONS.settle <= 0) return;
+      const since = Date.now();
+      const pending = async () => {
+        let n = 0;
+        for (const queue of QUEUE_NAMES) {
+          const key = `${queuePrefix}:${queue}`;
+          const [wait, active, prioritized, delayed] = await Promise.all([
+            redis.llen(`${key}:wait`),
+            redis.llen(`${key}:active`),
+            redis.zcard(`${key}:prioritized`),
+            redis.zcount(`${key}:delayed`, 0, (Date.now() + 60_000) * 4096),
+          ]);
+          n += wait + active + prioritized + delayed;
+        }
+        return n;
+      };
+      let left = await pending();
+      while (left > 0 && Date.now() - since < OPTIONS.settle * 1000) {
+        await new Promise((done) => setTimeout(done, 100));
+        left = await pending();
+      }
+      if (Date.now() - since > 200)
+        log(`waited ${((Date.now() - since) / 1000).toFixed(1)} s for the app's jobs (${left} left)`);
+    };
     const auth = async () => ({ authorization: `Bearer ${await login(publicUrl, tenant.adminEmail)}` });
     const baselineHeaders = { 'x-tenant': tenant.id };
     const common = { connections: OPTIONS.connections, durationSeconds: OPTIONS.duration };
@@ -293,9 +325,14 @@ async function main(): Promise<number> {
       const singles = sides.map((): LoadResult[] => []);
       // Each run starts once the server has answered a probe: requests still queued from the run
       // before (50 connections' worth on a slow server) would otherwise eat into the next window.
+      // Each run also starts once the app's job queues are empty: the jobs a 50-connection write run
+      // leaves behind (a calendar sync and a text per booking, an inbound job per webhook) run in the
+      // app's process (APP_ROLE=all) and would otherwise be what the next run, above all the
+      // one-connection run, measures. The baseline has no workers, so it has nothing to wait for.
       for (let r = 0; r < OPTIONS.repeats; r++) {
         for (const [i, side] of sides.entries()) {
           await side.before?.();
+          await settled();
           await probe(side.options);
           runs[i]!.push(await load(side.options));
         }
@@ -304,6 +341,7 @@ async function main(): Promise<number> {
         for (let r = 0; r < OPTIONS.repeats; r++) {
           for (const [i, side] of sides.entries()) {
             await side.before?.();
+            await settled();
             await probe(side.options);
             singles[i]!.push(
               await load({ ...side.options, connections: 1, durationSeconds: OPTIONS.single }),

@@ -25,6 +25,7 @@ import { SmsController } from './sms.controller.js';
 import { SmsRepository } from './sms.repository.js';
 import { SmsService } from './sms.service.js';
 import { TwilioWebhookService } from './twilio-webhook.service.js';
+import { TwilioRoutes } from './twilio-routes.js';
 import { TwilioWebhooksController } from './twilio-webhooks.controller.js';
 
 /**
@@ -57,6 +58,7 @@ import { TwilioWebhooksController } from './twilio-webhooks.controller.js';
     SmsReminderService,
     BookingNoticeService,
     TwilioWebhookService,
+    TwilioRoutes,
     SendOfferProcessor,
     SendSmsProcessor,
     InboundSmsProcessor,

@@ -8,6 +8,7 @@ import { CredentialsService } from '../integrations/credentials/credentials.serv
 import { SMS_SENDER, type SmsSender } from '../integrations/twilio/twilio.client.js';
 import { TwilioSignatureError } from './sms.errors.js';
 import { SmsRepository } from './sms.repository.js';
+import { TwilioRoutes, type TwilioRoute } from './twilio-routes.js';
 
 export type TwilioWebhookKind = 'sms' | 'status';
 
@@ -16,7 +17,9 @@ export type TwilioWebhookKind = 'sms' | 'status';
  * `From` of a status callback) over the system path, checks X-Twilio-Signature with that tenant's auth
  * token over the URL Twilio called (PUBLIC_BASE_URL + path + query) using twilio's own validator, and
  * records the delivery as an InboundEvent with its job, deduplicated on MessageSid (+ status): a
- * redelivery records nothing. The work happens in the job; the webhook answers at once.
+ * redelivery records nothing. The work happens in the job; the webhook answers at once. The number's
+ * tenant and token are remembered for a short while (twilio-routes.ts), so a webhook is normally one
+ * transaction: the event and its job.
  */
 @Injectable()
 export class TwilioWebhookService {
@@ -30,6 +33,7 @@ export class TwilioWebhookService {
     @Inject(SMS_SENDER) private readonly sender: SmsSender,
     private readonly repository: SmsRepository,
     private readonly config: AppConfig,
+    private readonly routes: TwilioRoutes,
   ) {}
 
   async receive(
@@ -42,26 +46,34 @@ export class TwilioWebhookService {
     const ourNumber = kind === 'sms' ? params.To : params.From;
     const sid = params.MessageSid ?? params.SmsSid;
     if (!signature || !ourNumber || !sid) throw new TwilioSignatureError();
-    const tenant = await this.system.transaction('webhook-routing', (tx) =>
-      this.repository.tenantBySmsNumber(tx, ourNumber),
-    );
-    if (!tenant?.active) {
-      this.logger.warn({ message: 'Twilio webhook for an unknown number', kind });
-      throw new TwilioSignatureError();
-    }
-    return this.context.run({ tenantId: tenant.id }, async () => {
-      const resolved = await this.credentials.resolveCredentials('twilio');
-      const url = `${this.config.http.publicBaseUrl}${requestUrl}`;
-      if (!resolved || !this.sender.validSignature(resolved.credentials.authToken, signature, url, params)) {
-        this.logger.warn({ message: 'Twilio webhook with an invalid signature', kind, tenantId: tenant.id });
+    const url = `${this.config.http.publicBaseUrl}${requestUrl}`;
+    const signedBy = (route: TwilioRoute) =>
+      this.sender.validSignature(route.authToken, signature, url, params);
+
+    // A remembered route whose token does not verify the signature is looked up afresh before the
+    // webhook is refused: the token may have been rotated, or the number moved to another tenant.
+    let route = this.routes.get(ourNumber);
+    if (!route || !signedBy(route)) {
+      this.routes.forget(ourNumber);
+      route = await this.resolveRoute(kind, ourNumber);
+      if (!signedBy(route)) {
+        this.logger.warn({
+          message: 'Twilio webhook with an invalid signature',
+          kind,
+          tenantId: route.tenantId,
+        });
         throw new TwilioSignatureError();
       }
+      this.routes.remember(ourNumber, route);
+    }
+    const { tenantId } = route;
+    return this.context.run({ tenantId }, async () => {
       const status = params.MessageStatus ?? params.SmsStatus ?? '';
       const provider = kind === 'sms' ? 'twilio_sms' : 'twilio_status';
       const dedupKey = kind === 'sms' ? sid : `${sid}:${status}`;
       const recorded = await this.unitOfWork.run(async (work) => {
         const eventId = await this.repository.recordInboundEvent(
-          tenant.id,
+          tenantId,
           provider,
           dedupKey,
           params,
@@ -69,11 +81,34 @@ export class TwilioWebhookService {
         );
         if (!eventId) return false;
         const job = kind === 'sms' ? 'sms.inbound' : 'sms.status';
-        await work.enqueue(job, { tenantId: tenant.id, inboundEventId: eventId });
+        await work.enqueue(job, { tenantId, inboundEventId: eventId });
         return true;
       });
       return { recorded };
     });
+  }
+
+  /**
+   * The tenant owning our number and its Twilio auth token, from the database: the system routing
+   * read, then the tenant's credentials. An unknown or inactive number, or a tenant without Twilio,
+   * is the same 403 as a bad signature.
+   */
+  private async resolveRoute(kind: TwilioWebhookKind, ourNumber: string): Promise<TwilioRoute> {
+    const tenant = await this.system.transaction('webhook-routing', (tx) =>
+      this.repository.tenantBySmsNumber(tx, ourNumber),
+    );
+    if (!tenant?.active) {
+      this.logger.warn({ message: 'Twilio webhook for an unknown number', kind });
+      throw new TwilioSignatureError();
+    }
+    const resolved = await this.context.run({ tenantId: tenant.id }, () =>
+      this.credentials.resolveCredentials('twilio'),
+    );
+    if (!resolved) {
+      this.logger.warn({ message: 'Twilio webhook for a tenant without Twilio', kind, tenantId: tenant.id });
+      throw new TwilioSignatureError();
+    }
+    return { tenantId: tenant.id, authToken: resolved.credentials.authToken };
   }
 }
 
