@@ -11,6 +11,7 @@ import { AuthenticationGuard } from './guards/authentication.guard.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordService } from './password.service.js';
+import { PrincipalCache } from './principal-cache.js';
 import { SessionService } from './session.service.js';
 
 @Module({
@@ -24,6 +25,7 @@ import { SessionService } from './session.service.js';
     LoginThrottleService,
     AuditService,
     JwtStrategy,
+    PrincipalCache,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
   exports: [SessionService, AuditService, PasswordService, AuthService, LoginThrottleService],

@@ -8,6 +8,7 @@ import { AppConfig } from '../core/config/app-config.js';
 import { DomainError } from '../core/http/domain-error.js';
 import { AuthRepository } from './auth.repository.js';
 import type { Principal } from './principal.js';
+import { PrincipalCache } from './principal-cache.js';
 import type { AccessClaims } from './session.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -15,14 +16,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Verifies access tokens: HS256 only (an `alg: none` or RS256 token is refused before its signature is
  * looked at), our issuer and audience, an expiry that must be present and in the future. Then the
- * database decides: a deactivated user, a revoked session or a lost membership ends access at once,
- * not when the token expires.
+ * database decides: a deactivated user, a revoked session or a lost membership ends access within
+ * PRINCIPAL_TTL_MS (principal-cache.ts; at once when it happened in this instance), not when the
+ * token expires.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     config: AppConfig,
     private readonly repository: AuthRepository,
+    private readonly principals: PrincipalCache,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -48,12 +51,16 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     ) {
       throw new DomainError('unauthorized', 'Invalid access token');
     }
+    const known = this.principals.get(sub, tid, sid);
+    if (known) return known;
     const row = await this.repository.principalNow(sub, tid, sid);
     if (!row?.active || !row.sessionLive || !row.tenantActive)
       throw new DomainError('unauthorized', 'Session ended');
     // A superadmin may act in a tenant without a membership, as its admin.
     const role = row.role ?? (row.isSuperadmin ? 'admin' : null);
     if (!role) throw new DomainError('unauthorized', 'No access to this tenant');
-    return { userId: sub, tenantId: tid, role, isSuperadmin: row.isSuperadmin, sessionId: sid };
+    const principal = { userId: sub, tenantId: tid, role, isSuperadmin: row.isSuperadmin, sessionId: sid };
+    this.principals.remember(principal);
+    return principal;
   }
 }

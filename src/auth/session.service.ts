@@ -9,6 +9,7 @@ import { AppConfig } from '../core/config/app-config.js';
 import { AuditService } from './audit.service.js';
 import { InvalidRefreshTokenError } from './auth.errors.js';
 import { AuthRepository, type RefreshTokenRow } from './auth.repository.js';
+import { PrincipalCache } from './principal-cache.js';
 
 /** A second use of a rotated refresh token within this window is two tabs refreshing at once. */
 export const REFRESH_REUSE_GRACE_MS = 10_000;
@@ -48,6 +49,7 @@ export class SessionService {
     private readonly config: AppConfig,
     private readonly repository: AuthRepository,
     private readonly audit: AuditService,
+    private readonly principals: PrincipalCache,
   ) {}
 
   /** A new session (new family) for the user in the tenant. */
@@ -99,14 +101,20 @@ export class SessionService {
     return row && row.userId === userId ? row.familyId : undefined;
   }
 
-  revokeFamily(tx: Prisma.TransactionClient, familyId: string): Promise<unknown> {
-    return this.repository.revokeFamily(tx, familyId);
+  // Each revocation below also forgets the remembered principals it ends (principal-cache.ts), so
+  // the access tokens of those sessions stop working in this instance at once.
+
+  async revokeFamily(tx: Prisma.TransactionClient, familyId: string): Promise<unknown> {
+    const revoked = await this.repository.revokeFamily(tx, familyId);
+    this.principals.forgetSession(familyId);
+    return revoked;
   }
 
   /** A replayed token: the whole family ends, in a transaction of its own so the revocation stands. */
   async revokeReplayedFamily(row: RefreshTokenRow, client: ClientInfo): Promise<void> {
     await this.repository.run(async (tx) => {
       await this.repository.revokeFamily(tx, row.familyId);
+      this.principals.forgetSession(row.familyId);
       await this.audit.record(
         {
           action: 'refresh_reuse',
@@ -127,16 +135,27 @@ export class SessionService {
    */
   async revokeForUserInTenant(userId: string, tenantId: string): Promise<void> {
     await this.repository.run((client) => this.repository.revokeForUserInTenant(client, userId, tenantId));
+    this.principals.forgetUser(userId);
+  }
+
+  /**
+   * The user's role or standing changed without ending a session (a role change): their next request
+   * reads it from the database in this instance; other instances see it within PRINCIPAL_TTL_MS.
+   */
+  principalChanged(userId: string): void {
+    this.principals.forgetUser(userId);
   }
 
   /** Ends every session of a user but the caller's own (a password changed in PATCH /auth/me). */
   async revokeOtherSessions(tx: Prisma.TransactionClient, userId: string, sessionId: string): Promise<void> {
     await this.repository.revokeAllForUserExcept(tx, userId, sessionId);
+    this.principals.forgetUser(userId);
   }
 
   /** Ends every session of a user (password change). */
   async revokeAllForUser(tx: Prisma.TransactionClient, userId: string): Promise<void> {
     await this.repository.revokeAllForUser(tx, userId);
+    this.principals.forgetUser(userId);
   }
 
   private async issue(

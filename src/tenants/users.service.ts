@@ -134,6 +134,8 @@ export class UsersService {
     // After the commit: a rolled-back deactivation must not end anyone's sessions. The guard refuses an
     // inactive user's access token on its own, so the short gap here exposes nothing.
     if (deactivated) await this.sessions.revokeForUserInTenant(userId, tenantId);
+    // A new role or standing takes effect on the member's next request, not when a cached one expires.
+    else if (dto.role !== undefined || dto.active !== undefined) this.sessions.principalChanged(userId);
     return UserResponseDto.from(member);
   }
 
