@@ -5,6 +5,12 @@ import { RedisService } from '../redis/redis.service.js';
 
 const TTL_SECONDS = 300;
 
+/** KEYS[1] the generation; the entry is ARGV[1] .. generation .. ARGV[2]. Answers {generation, entry}. */
+const READ_SCRIPT = `
+local generation = redis.call('GET', KEYS[1]) or '0'
+return { generation, redis.call('GET', ARGV[1] .. generation .. ARGV[2]) }
+`;
+
 /**
  * Per-tenant caches in Redis that are never stale after a change: each tenant has a generation number,
  * part of every cache key, and a write that changes cached figures bumps it (after its commit). Old
@@ -30,9 +36,16 @@ export class TenantCacheService {
   async getOrCompute<T>(tenantId: string, key: string, compute: () => Promise<T>): Promise<T> {
     let fullKey: string | undefined;
     try {
-      const generation = (await this.redis.client.get(this.generationKey(tenantId))) ?? '0';
+      // The generation and the entry in one round trip (a cached read is mostly waiting on I/O): the
+      // script reads the generation and then the entry under it, as two GETs would.
+      const [generation, hit] = (await this.redis.client.eval(
+        READ_SCRIPT,
+        1,
+        this.generationKey(tenantId),
+        `${this.config.redis.queuePrefix}:cache:${tenantId}:`,
+        `:${key}`,
+      )) as [string, string | false | null];
       fullKey = `${this.config.redis.queuePrefix}:cache:${tenantId}:${generation}:${key}`;
-      const hit = await this.redis.client.get(fullKey);
       if (hit) return JSON.parse(hit) as T;
     } catch (error) {
       this.logger.warn(`Cache read failed: ${(error as Error).message}`);
