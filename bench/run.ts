@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--duration 5] [--connections 50] [--leads 100000] [--bookings 20000]
+// `npm run bench [-- --quick] [--app-role all|api] [--duration 5] [--connections 50] [--leads 100000] [--bookings 20000]
 //   [--tenants 5] [--intake 2000] [--intake-rate 0] [--repeats 3] [--settle 30] [--only reads,writes,intake,webhook,rls] [--keep]
 //   [--cpu-prof [dir]] [--out bench/results/latest.md]`
 //
@@ -80,6 +80,11 @@ const OPTIONS = {
   settle: option('settle', 30, 15),
 };
 const KEEP = given.has('keep');
+/**
+ * `--app-role api`: the app serves HTTP only and runs no job (APP_ROLE=api), to tell a route's own cost
+ * from the cost of the jobs it writes, which `all` (the default) runs in the same process.
+ */
+const APP_ROLE = given.get('app-role') ?? 'all';
 /** `--only reads,writes,intake,webhook,rls`: run just these parts. */
 const ONLY = given.get('only')?.split(',');
 const phase = (name: string) => !ONLY || ONLY.includes(name);
@@ -203,7 +208,7 @@ async function main(): Promise<number> {
     const fakeEnv = cloud.environment();
     const appEnv: Record<string, string> = {
       NODE_ENV: 'production',
-      APP_ROLE: 'all',
+      APP_ROLE,
       HOST: '127.0.0.1',
       PORT: String(port),
       DATABASE_URL: appUrl,
@@ -277,7 +282,8 @@ async function main(): Promise<number> {
      * running; logs how long it waited when it had to.
      */
     const settled = async (): Promise<void> => {
-      if (OPTIONS.settle <= 0) return;
+      // Without workers (`--app-role api`) nothing takes the jobs: there is nothing to wait for.
+      if (OPTIONS.settle <= 0 || APP_ROLE === 'api') return;
       const since = Date.now();
       const pending = async () => {
         let n = 0;
@@ -874,7 +880,7 @@ function render(rows: Row[], details: string[], seconds: number): string {
     `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GB RAM, Node ${process.version}; ` +
       `${rate(OPTIONS.leads)} leads, ${rate(OPTIONS.bookings)} bookings over ${OPTIONS.tenants} tenants (+ the seeded intake tenant); ` +
       `${OPTIONS.connections} connections; app and baseline take turns (A, B, A, B) ${OPTIONS.repeats} times, ${OPTIONS.duration} s a run ` +
-      `after ${OPTIONS.warmup} s warm-up, then ${OPTIONS.repeats} × ${OPTIONS.single} s at 1 connection; medians of the repeats. App in production mode, ` +
+      `after ${OPTIONS.warmup} s warm-up, then ${OPTIONS.repeats} × ${OPTIONS.single} s at 1 connection; medians of the repeats; each app run starts once its job queues are empty. App in production mode (APP_ROLE=${APP_ROLE}), ` +
       `rate limiting off, LOG_LEVEL=warn, pool ${OPTIONS.poolSize}. Baseline: node:http + pg, same SQL and JSON, no auth, no RLS.${quick ? ' **Quick run.**' : ''}`,
     '',
     `Each route is loaded by ${OPTIONS.connections} connections that send the next request as soon as the last is answered, so ` +
