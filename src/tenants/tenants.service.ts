@@ -40,6 +40,8 @@ function settingsUpdate(dto: UpdateTenantDto): Prisma.TenantUpdateInput {
     gmailAddress: dto.gmailAddress,
     notificationEmail: dto.notificationEmail,
     offerReminderMinutes: dto.offerReminderMinutes,
+    freeCancellationHours: dto.freeCancellationHours,
+    lateCancellationFeeOre: dto.lateCancellationFeeOre,
     cvr: dto.cvr,
     address: dto.address,
     bankRegNo: dto.bankRegNo,
