@@ -21,6 +21,7 @@ import { EmailModule } from './email/email.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntakeModule } from './intake/intake.module.js';
 import { InvoicesModule } from './invoices/invoices.module.js';
+import { SelfServiceModule } from './self-service/self-service.module.js';
 import { SmsModule } from './sms/sms.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PeopleModule } from './people/people.module.js';
@@ -62,6 +63,7 @@ export class AppModule {
         EmailModule,
         NotificationsModule,
         IntakeModule,
+        SelfServiceModule,
         SmsModule,
         TemplatesModule,
         LeadsApiModule,

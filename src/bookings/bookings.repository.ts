@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { LIVE_BOOKING_STATUSES } from '../core/domain/booking-status.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import type { Page } from '../core/http/pagination.js';
-import type { Booking, Prisma, Team } from '../generated/prisma/client.js';
+import type { Booking, Lead, Prisma, Team } from '../generated/prisma/client.js';
 import type { BookingStatus } from '../generated/prisma/enums.js';
 
 /** A client to run a query on: a transaction's (tenant-scoped or the system path's) or the scoped client. */
@@ -54,6 +54,15 @@ export type BookingChange = Pick<
   | 'cancelledAt'
   | 'reminderSentAt'
 >;
+
+/** What a customer's link leads to, before the tenant is known. */
+export interface TokenTarget {
+  id: string;
+  tenantId: string;
+  status: BookingStatus;
+  tokenExpiresAt: Date | null;
+  lead: { deletedAt: Date | null };
+}
 
 export interface MeetingRow {
   startsAt: Date;
@@ -263,6 +272,48 @@ export class BookingsRepository {
         tokenExpiresAt: true,
         lead: { select: { serviceType: true, address: true, city: true, deletedAt: true } },
       },
+    });
+  }
+
+  // Customer self-service ---------------------------------------------------------------------------
+
+  /**
+   * The booking a customer's link names, whatever its status (an action repeated after it succeeded
+   * answers with the same state), over the system path: the tenant is not known before it.
+   */
+  findTokenTarget(meetingToken: string, system: Db): Promise<TokenTarget | null> {
+    return system.booking.findFirst({
+      where: { meetingToken, deletedAt: null },
+      select: {
+        id: true,
+        tenantId: true,
+        status: true,
+        tokenExpiresAt: true,
+        lead: { select: { deletedAt: true } },
+      },
+    });
+  }
+
+  /** The booking with its lead, for the customer's own changes. */
+  findWithLead(tenantId: string, bookingId: string, db?: Db): Promise<(Booking & { lead: Lead }) | null> {
+    return this.db(db).booking.findFirst({
+      where: { id: bookingId, tenantId, deletedAt: null, lead: { deletedAt: null } },
+      include: { lead: true },
+    });
+  }
+
+  /** The next live booking (not yet begun) of the leads with this phone number: what AFLYS and FLYT are about. */
+  nextLiveByPhone(tenantId: string, phone: string, now: Date, db?: Db): Promise<{ id: string } | null> {
+    return this.db(db).booking.findFirst({
+      where: {
+        tenantId,
+        deletedAt: null,
+        status: { in: ['pending', 'confirmed'] },
+        startsAt: { gt: now },
+        lead: { customerPhone: phone, deletedAt: null },
+      },
+      orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+      select: { id: true },
     });
   }
 }

@@ -9,7 +9,7 @@ import { TenantPrismaService, type ScopedTransaction } from '../core/database/te
 import { formatHours, formatKroner } from '../core/format/danish.js';
 import { findSqlState } from '../core/http/database-errors.js';
 import { paginated, parseSort } from '../core/http/pagination.js';
-import { Decimal, money, toMoneyString } from '../core/money/money.js';
+import { Decimal, money, toMoneyString, type Money } from '../core/money/money.js';
 import { OutboxService } from '../core/queue/outbox.service.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import type { InvoiceStatus } from '../generated/prisma/enums.js';
@@ -22,7 +22,7 @@ import {
   type RecordPaymentDto,
 } from './dto/invoice-input.dto.js';
 import { InvoiceDto, type InvoicePageDto } from './dto/invoice.dto.js';
-import { priceInvoice } from './invoice-amounts.js';
+import { priceInvoice, type LineInput } from './invoice-amounts.js';
 import {
   AlreadyCreditedError,
   BillyNotConfiguredError,
@@ -155,6 +155,31 @@ export class InvoicesService {
     this.outbox.relay(outboxIds);
   }
 
+  /**
+   * A customer's late cancellation (the booking link or AFLYS, past the tenant's free notice): the
+   * booking's draft invoice with one fee line (quantity 1, `feeExclVat`, the tenant's VAT rate), in the
+   * cancelling transaction. A cancelled booking has no invoice yet (only completed ones get one), so the
+   * draft is made here; null when the booking already has an invoice, which staff then correct by hand.
+   */
+  async draftCancellationFee(
+    tx: ScopedTransaction,
+    bookingId: string,
+    fee: { description: string; feeExclVat: Money },
+    actorUserId: string | null,
+  ): Promise<{ invoice: InvoiceWithLines; outboxIds: string[] } | null> {
+    const booking = await this.repository.findBooking(this.tenantPrisma.tenantId, bookingId, undefined, tx);
+    if (!booking) throw new InvoiceBookingNotFoundError();
+    if (booking.invoice) return null;
+    const settings = await this.repository.billingSettings(this.tenantPrisma.tenantId, tx);
+    return this.insertDraft(
+      tx,
+      booking,
+      settings,
+      [{ description: fee.description, quantity: 1, unitPrice: fee.feeExclVat, vatRate: settings.vatRate }],
+      { what: fee.description, actorUserId },
+    );
+  }
+
   private async createDraft(
     tx: ScopedTransaction,
     booking: BookingForInvoice,
@@ -167,14 +192,33 @@ export class InvoicesService {
     const settings = await this.repository.billingSettings(tenantId, tx);
     const hours = booking.hoursWorked;
     // The rate the customer was quoted: the tenant's hourly rate as it stood when the job was booked.
-    const amounts = priceInvoice([
-      {
-        description: `${booking.lead.serviceType}, ${formatHours(hours)}`,
-        quantity: hours,
-        unitPrice: booking.hourlyRate,
-        vatRate: settings.vatRate,
-      },
-    ]);
+    return this.insertDraft(
+      tx,
+      booking,
+      settings,
+      [
+        {
+          description: `${booking.lead.serviceType}, ${formatHours(hours)}`,
+          quantity: hours,
+          unitPrice: booking.hourlyRate,
+          vatRate: settings.vatRate,
+        },
+      ],
+      { what: formatHours(hours), actorUserId },
+    );
+  }
+
+  /** The draft of `booking` with `lines`, its activity and the Billy push job. */
+  private async insertDraft(
+    tx: ScopedTransaction,
+    booking: BookingForInvoice,
+    settings: BillingSettings,
+    lines: LineInput[],
+    about: { what: string; actorUserId: string | null },
+  ): Promise<{ invoice: InvoiceWithLines; outboxIds: string[] }> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const actorUserId = about.actorUserId;
+    const amounts = priceInvoice(lines);
     const today = tenantToday(settings.timezone, this.clock.now());
     const invoice = await this.repository.create(tx, tenantId, {
       id: randomUUID(),
@@ -197,7 +241,7 @@ export class InvoicesService {
     await this.activities.record(tx, {
       type: 'invoice',
       title: 'Faktura oprettet',
-      description: `Kladde på ${formatKroner(invoice.total)} inkl. moms (${formatHours(hours)})`,
+      description: `Kladde på ${formatKroner(invoice.total)} inkl. moms (${about.what})`,
       status: 'info',
       customerId: invoice.customerId,
       leadId: booking.leadId,

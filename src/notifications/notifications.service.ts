@@ -148,6 +148,25 @@ export class NotificationsService {
   }
 
   /**
+   * The customer confirmed, cancelled or moved a booking themselves (booking link, AFLYS/FLYT by SMS):
+   * staff learn of it as it happens. `key` names the change (booking, what, revision), so a repeated
+   * request tells nobody twice.
+   */
+  customerChangedBooking(
+    work: Work,
+    input: { bookingId: string; lead: AboutLead; title: string; key: string; details: string[] },
+  ): Promise<boolean> {
+    return this.notify(work, {
+      kind: 'customer_changed_booking',
+      title: input.title,
+      dedupKey: `customer-change:${input.key}`,
+      leadId: input.lead.id,
+      bookingId: input.bookingId,
+      details: [`Kunde: ${who(input.lead.customerName, input.lead.customerPhone)}`, ...input.details],
+    });
+  }
+
+  /**
    * The `notifications.integration-attention` job: an integration's flag went up at `since`. Nothing
    * when an admin has fixed it meanwhile (the flag is down again).
    */

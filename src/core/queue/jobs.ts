@@ -16,7 +16,8 @@ export interface TenantJob {
 }
 
 /** A booking change made by staff that the customer is told of (docs/architecture.md, step 7). */
-export type BookingNoticeKind = 'confirmed' | 'moved' | 'cancelled';
+/** `customer_*`: the customer did it themselves (booking link, AFLYS/FLYT), and is told so in those words. */
+export type BookingNoticeKind = 'confirmed' | 'moved' | 'cancelled' | 'customer_moved' | 'customer_cancelled';
 
 export interface JobPayloads {
   /** Daily: removes processed inbound events, relayed outbox rows and dead refresh tokens past retention. */
@@ -58,6 +59,8 @@ export interface JobPayloads {
     kind: BookingNoticeKind;
     revision: number;
     smsOnly?: boolean;
+    /** A customer's late cancellation: the fee incl. VAT (kroner, "312.50") and the notice it missed. */
+    fee?: { inclVat: string; hours: number } | null;
   };
   /**
    * Written with the offer for the tenant's reminder time (`availableAt`): the one reminder text of an
