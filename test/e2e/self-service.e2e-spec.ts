@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import type { Prisma } from '../../src/generated/prisma/client.js';
 import { FakeCloud } from '../fakes/index.js';
@@ -398,6 +398,9 @@ describe('customer self-service', () => {
         expect(confirmed.json()).toMatchObject({ status: 'confirmed', startsAt: scheduledAt.toISOString() });
       }
       await eventually(async () => textsTo(pending.phone).length === 1, { what: 'the confirmation text' });
+      await drainTenant(test.app, setup.tenant.id);
+      expect(textsTo(pending.phone)).toHaveLength(1);
+      expect(mailsTo(pending.email)).toHaveLength(1);
       await eventually(async () => liveEvents(setup, booking.id).length === 1, {
         what: 'the calendar event',
       });
@@ -534,6 +537,42 @@ describe('customer self-service', () => {
       expect(textsTo(c.phone)).toHaveLength(5);
     } finally {
       test.clock.reset();
+    }
+  });
+});
+
+describe('customer self-service rate limits', () => {
+  it("the link's actions allow 10 a minute per address, tighter than the global limit", async () => {
+    const limited = await bootTestApp({
+      env: { RATE_LIMIT_PER_MINUTE: '300', QUEUE_PREFIX: `${inject('queuePrefix')}-ssrl` },
+    });
+    try {
+      const token = randomBytes(32).toString('base64url');
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i += 1) {
+        const response = await limited.app.inject({
+          method: 'POST',
+          url: `/api/bookings/meeting/${token}/cancel`,
+          remoteAddress: '10.7.7.7',
+        });
+        statuses.push(response.statusCode);
+      }
+      expect(statuses).toEqual([...Array<number>(10).fill(404), 429]);
+      // The read route keeps the global limit, and another address has its own allowance.
+      const read = await limited.app.inject({
+        method: 'GET',
+        url: `/api/bookings/meeting/${token}`,
+        remoteAddress: '10.7.7.7',
+      });
+      expect(read.statusCode).toBe(404);
+      const other = await limited.app.inject({
+        method: 'POST',
+        url: `/api/bookings/meeting/${token}/cancel`,
+        remoteAddress: '10.7.7.8',
+      });
+      expect(other.statusCode).toBe(404);
+    } finally {
+      await limited.close();
     }
   });
 });
