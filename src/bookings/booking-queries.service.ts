@@ -68,7 +68,7 @@ export class BookingQueries {
     if (row.status === 'pending' && deadlinePassed) throw new MeetingNotFoundError();
     // The deadline is for confirming: a confirmed booking past it is not expired.
     const deadline = row.status === 'pending' ? row.tokenExpiresAt : null;
-    return MeetingViewDto.from({ ...row, tokenExpiresAt: deadline }, row.lead, now);
+    return MeetingViewDto.from({ ...row, tokenExpiresAt: deadline }, row.lead, now, row.tenant);
   }
 
   /** The booking if the principal may see it (STAFF: theirs only), else BookingNotFoundError. */

@@ -70,6 +70,7 @@ export interface MeetingRow {
   status: BookingStatus;
   tokenExpiresAt: Date | null;
   lead: { serviceType: string; address: string; city: string; deletedAt: Date | null };
+  tenant: { freeCancellationHours: number; lateCancellationFeeOre: number; vatRate: Prisma.Decimal };
 }
 
 /**
@@ -271,6 +272,8 @@ export class BookingsRepository {
         status: true,
         tokenExpiresAt: true,
         lead: { select: { serviceType: true, address: true, city: true, deletedAt: true } },
+        // The tenant's cancellation terms, which the customer's page states.
+        tenant: { select: { freeCancellationHours: true, lateCancellationFeeOre: true, vatRate: true } },
       },
     });
   }
@@ -294,6 +297,15 @@ export class BookingsRepository {
     });
   }
 
+  /** What the booking's invoice totals incl. VAT (a cancelled booking's: its late fee), or null. */
+  async invoiceTotal(tenantId: string, bookingId: string, db?: Db): Promise<Prisma.Decimal | null> {
+    const invoice = await this.db(db).invoice.findFirst({
+      where: { tenantId, bookingId, kind: 'invoice' },
+      select: { total: true },
+    });
+    return invoice?.total ?? null;
+  }
+
   /** The booking with its lead, for the customer's own changes. */
   findWithLead(tenantId: string, bookingId: string, db?: Db): Promise<(Booking & { lead: Lead }) | null> {
     return this.db(db).booking.findFirst({
@@ -308,7 +320,11 @@ export class BookingsRepository {
       where: {
         tenantId,
         deletedAt: null,
-        status: { in: ['pending', 'confirmed'] },
+        // A pending booking past its confirmation deadline is dead to the customer, as its link is.
+        OR: [
+          { status: 'confirmed' },
+          { status: 'pending', OR: [{ tokenExpiresAt: null }, { tokenExpiresAt: { gt: now } }] },
+        ],
         startsAt: { gt: now },
         lead: { customerPhone: phone, deletedAt: null },
       },

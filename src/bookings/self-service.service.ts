@@ -76,6 +76,14 @@ export class BookingSelfService {
     return booking;
   }
 
+  /**
+   * The fee a cancelled booking was charged (incl. VAT, "312.50"), read back from its invoice: a
+   * cancelled booking only has one from a late cancellation by the customer.
+   */
+  async chargedFee(tenantId: string, bookingId: string): Promise<string | null> {
+    return toMoneyString(await this.repository.invoiceTotal(tenantId, bookingId));
+  }
+
   /** The customer's next booking not yet begun, by the phone number on its lead (AFLYS, FLYT). */
   async nextByPhone(tenantId: string, phone: string): Promise<BookingWithLead | null> {
     const next = await this.repository.nextLiveByPhone(tenantId, phone, this.clock.now());

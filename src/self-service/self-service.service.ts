@@ -121,10 +121,8 @@ export class SelfServiceService {
     inTransaction?: InTransaction,
   ): Promise<MeetingActionDto> {
     if (booking.status === 'cancelled') {
-      return MeetingActionDto.from(
-        booking,
-        this.feeInclVat(this.feeFor(booking, profile, booking.cancelledAt)),
-      );
+      // Repeated (or cancelled by staff): the same state, with the fee as it was charged, if one was.
+      return MeetingActionDto.from(booking, await this.bookings.chargedFee(booking.tenantId, booking.id));
     }
     if (booking.status !== 'pending' && booking.status !== 'confirmed')
       throw new BookingNotChangeableError(booking.status, 'cancel');
@@ -248,8 +246,8 @@ export class SelfServiceService {
   }
 
   /** The fee of a cancellation at `at`, or null: in time, never confirmed, or the tenant charges none. */
-  private feeFor(booking: Booking, profile: TenantProfile, at: Date | null): CancellationFee | null {
-    if (profile.lateCancellationFeeOre <= 0 || !at || !booking.confirmedAt) return null;
+  private feeFor(booking: Booking, profile: TenantProfile, at: Date): CancellationFee | null {
+    if (profile.lateCancellationFeeOre <= 0 || booking.status !== 'confirmed') return null;
     const freeUntil = booking.startsAt.getTime() - profile.freeCancellationHours * HOUR_MS;
     if (at.getTime() <= freeUntil) return null;
     return {

@@ -671,7 +671,17 @@ describe('bookings', () => {
       const meeting = await request('GET', `/api/bookings/meeting/${body.meetingToken}`);
       expect(meeting.statusCode).toBe(200);
       expect(Object.keys(meeting.json()).sort()).toEqual(
-        ['address', 'city', 'endsAt', 'isExpired', 'serviceType', 'startsAt', 'status'].sort(),
+        [
+          'address',
+          'city',
+          'endsAt',
+          'freeCancellationUntil',
+          'isExpired',
+          'lateCancellationFee',
+          'serviceType',
+          'startsAt',
+          'status',
+        ].sort(),
       );
       expect(meeting.json()).toEqual({
         startsAt: at(9),
@@ -681,6 +691,9 @@ describe('bookings', () => {
         city: 'Aarhus C',
         status: 'pending',
         isExpired: false,
+        // The tenant charges no late fee: cancelling is free.
+        freeCancellationUntil: null,
+        lateCancellationFee: null,
       });
       expect(
         (await request('GET', `/api/bookings/meeting/${body.meetingToken.slice(0, -2)}xy`)).statusCode,
@@ -732,7 +745,17 @@ describe('bookings', () => {
   });
 
   describe('the meeting link', () => {
-    const LIVE_KEYS = ['address', 'city', 'endsAt', 'isExpired', 'serviceType', 'startsAt', 'status'].sort();
+    const LIVE_KEYS = [
+      'address',
+      'city',
+      'endsAt',
+      'freeCancellationUntil',
+      'isExpired',
+      'lateCancellationFee',
+      'serviceType',
+      'startsAt',
+      'status',
+    ].sort();
 
     /** A lead with a pending booking and its meeting token, as POST /leads with scheduledAt leaves them. */
     async function pending() {

@@ -250,6 +250,11 @@ describe('customer self-service', () => {
         payload: { lateCancellationFeeOre: -1 },
       });
       expect(wrong.statusCode).toBe(400);
+      // The customer's page states the terms: free until 24 hours before, then 312,50 kr.
+      expect((await link('GET', c.token)).json()).toMatchObject({
+        freeCancellationUntil: new Date(c.startsAt.getTime() - 24 * 3600_000).toISOString(),
+        lateCancellationFee: '312.50',
+      });
 
       // Wednesday 12.00: 22 hours before the start, inside the 24.
       test.clock.set(new Date(c.startsAt.getTime() - 22 * 3600_000));
@@ -450,7 +455,17 @@ describe('customer self-service', () => {
       const view = await link('GET', c.token);
       expect(view.statusCode).toBe(200);
       expect(Object.keys(view.json()).sort()).toEqual(
-        ['address', 'city', 'endsAt', 'isExpired', 'serviceType', 'startsAt', 'status'].sort(),
+        [
+          'address',
+          'city',
+          'endsAt',
+          'freeCancellationUntil',
+          'isExpired',
+          'lateCancellationFee',
+          'serviceType',
+          'startsAt',
+          'status',
+        ].sort(),
       );
       const options = await link('GET', c.token, 'options');
       const cancelled = await link('POST', c.token, 'cancel');
