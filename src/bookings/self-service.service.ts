@@ -135,7 +135,10 @@ export class BookingSelfService {
       const draft = await this.invoices.draftCancellationFee(
         work.tx,
         row.id,
-        { description: `Gebyr for sen aflysning (under ${fee.hours} timer før)`, feeExclVat: fee.feeExclVat },
+        {
+          description: `Gebyr for sen aflysning (mindre end ${fee.hours === 1 ? '1 time' : `${fee.hours} timer`} før)`,
+          feeExclVat: fee.feeExclVat,
+        },
         null,
       );
       const gross = formatKroner(withVat(fee.feeExclVat, fee.vatRate));

@@ -176,7 +176,7 @@ export class InvoicesService {
       booking,
       settings,
       [{ description: fee.description, quantity: 1, unitPrice: fee.feeExclVat, vatRate: settings.vatRate }],
-      { what: fee.description, actorUserId },
+      { what: 'gebyr for sen aflysning', actorUserId },
     );
   }
 

@@ -271,7 +271,7 @@ describe('customer self-service', () => {
       expect(invoice.status).toBe('draft');
       expect(invoice.lines).toHaveLength(1);
       const line = invoice.lines[0]!;
-      expect(line.description).toBe('Gebyr for sen aflysning (under 24 timer før)');
+      expect(line.description).toBe('Gebyr for sen aflysning (mindre end 24 timer før)');
       expect(line.quantity.toFixed(2)).toBe('1.00');
       expect(line.unitPrice.toFixed(2)).toBe('250.00');
       expect(line.vatAmount.toFixed(2)).toBe('62.50');
@@ -295,6 +295,10 @@ describe('customer self-service', () => {
       expect(timeline.description).toBe(
         'Aflyst via bookinglinket. Sen aflysning: gebyr på 312,50 kr. inkl. moms lagt på fakturakladden',
       );
+      const drafted = await ownerDb().activity.findFirstOrThrow({
+        where: { invoiceId: invoice.id, title: 'Faktura oprettet' },
+      });
+      expect(drafted.description).toBe('Kladde på 312,50 kr. inkl. moms (gebyr for sen aflysning)');
       await drainTenant(test.app, c.setup.tenant.id);
       expect(await ownerDb().invoice.count({ where: { bookingId: c.bookingId } })).toBe(1);
       expect(textsTo(c.phone)).toHaveLength(2);
