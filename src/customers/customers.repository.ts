@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import type { Page } from '../core/http/pagination.js';
 import type { Customer, Prisma } from '../generated/prisma/client.js';
+import type { CustomerKind } from '../generated/prisma/enums.js';
 
 /** What a STAFF user may see of a customer: only through the leads and bookings assigned to them. */
 export interface CustomerVisibility {
@@ -20,6 +21,10 @@ export interface NewCustomer {
   address: string | null;
   postalCode: string | null;
   city: string | null;
+  /** A company customer: what the lead says of the company (`name` stays the person). */
+  kind?: CustomerKind;
+  companyName?: string | null;
+  cvr?: string | null;
 }
 
 const detailInclude = (visibility: CustomerVisibility) => {

@@ -95,26 +95,35 @@ export class CustomersService {
     return { customerId: winner.id, warnings };
   }
 
-  /** Completes a found customer with what the lead knows and the customer does not; never overwrites. */
+  /**
+   * Completes a found customer with what the lead knows and the customer does not; never overwrites.
+   * A lead from a company makes a person customer a company one (its name and CVR), so the invoice
+   * and the Billy contact carry them; a company customer stays one whatever later leads say.
+   */
   private async fillMissing(
     tx: ScopedTransaction,
     customer: Customer,
     known: Partial<LeadContact>,
   ): Promise<void> {
     const data: Partial<LeadContact> = {};
-    for (const field of ['email', 'phone', 'address', 'postalCode', 'city'] as const) {
+    for (const field of ['email', 'phone', 'address', 'postalCode', 'city', 'companyName', 'cvr'] as const) {
       const value = known[field];
       if (value && !customer[field]) data[field] = value;
     }
+    if (known.kind === 'company' && customer.kind !== 'company') data.kind = 'company';
     if (Object.keys(data).length > 0)
       await this.repository.fillMissing(tx, this.db.tenantId, customer.id, data);
   }
 }
 
+/** Where the customer lives, and the company it is, if the lead names one. */
 const place = (contact: LeadContact) => ({
   address: contact.address,
   postalCode: contact.postalCode,
   city: contact.city,
+  ...(contact.kind === 'company'
+    ? { kind: contact.kind, companyName: contact.companyName, cvr: contact.cvr }
+    : {}),
 });
 
 /** STAFF see a customer only through a lead assigned to them (docs/architecture.md, Tenancy). */

@@ -40,6 +40,7 @@ function settingsUpdate(dto: UpdateTenantDto): Prisma.TenantUpdateInput {
     gmailAddress: dto.gmailAddress,
     notificationEmail: dto.notificationEmail,
     offerReminderMinutes: dto.offerReminderMinutes,
+    conversationDays: dto.conversationDays,
     cvr: dto.cvr,
     address: dto.address,
     bankRegNo: dto.bankRegNo,

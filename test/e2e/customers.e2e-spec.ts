@@ -202,6 +202,7 @@ describe('customers', () => {
         postalCode: '8000',
         city: 'Aarhus C',
         kind: 'person',
+        companyName: null,
         cvr: null,
         createdAt: expect.stringMatching(/Z$/),
         updatedAt: expect.stringMatching(/Z$/),

@@ -99,6 +99,7 @@ describe('tenant administration', () => {
         gmailAddress: null,
         notificationEmail: null,
         offerReminderMinutes: 240,
+        conversationDays: 7,
         cvr: null,
         address: null,
         bankRegNo: null,

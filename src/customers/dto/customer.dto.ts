@@ -39,7 +39,9 @@ export class CustomerDto {
   @ApiProperty({ nullable: true, type: String }) postalCode!: string | null;
   @ApiProperty({ nullable: true, type: String }) city!: string | null;
   @ApiProperty({ enum: CustomerKind, enumName: 'CustomerKind' }) kind!: CustomerKind;
-  @ApiProperty({ nullable: true, type: String }) cvr!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Fynsk Revision ApS', description: 'For kind company' })
+  companyName!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '12345678' }) cvr!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
@@ -53,6 +55,7 @@ export class CustomerDto {
       postalCode: customer.postalCode,
       city: customer.city,
       kind: customer.kind,
+      companyName: customer.companyName,
       cvr: customer.cvr,
       createdAt: customer.createdAt.toISOString(),
       updatedAt: customer.updatedAt.toISOString(),

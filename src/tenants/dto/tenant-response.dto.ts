@@ -43,6 +43,8 @@ export class TenantResponseDto {
   @ApiProperty({ type: String, nullable: true, example: 'kontor@rendetalje.dk' })
   notificationEmail!: string | null;
   @ApiProperty({ example: 240 }) offerReminderMinutes!: number;
+  @ApiProperty({ example: 7, description: 'Days back a new lead joins the same customer’s open lead' })
+  conversationDays!: number;
   @ApiProperty({ type: String, nullable: true, example: '12345678' }) cvr!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'Vestergade 1, 8000 Aarhus C' })
   address!: string | null;
@@ -67,6 +69,7 @@ export class TenantResponseDto {
       gmailAddress: _gmail,
       notificationEmail: _notificationEmail,
       offerReminderMinutes: _offerReminder,
+      conversationDays: _conversationDays,
       billyInvoiceState: _billy,
       cvr: _cvr,
       address: _address,
@@ -96,6 +99,7 @@ export class TenantResponseDto {
       gmailAddress: tenant.gmailAddress,
       notificationEmail: tenant.notificationEmail,
       offerReminderMinutes: tenant.offerReminderMinutes,
+      conversationDays: tenant.conversationDays,
       cvr: tenant.cvr,
       address: tenant.address,
       bankRegNo: tenant.bankRegNo,
