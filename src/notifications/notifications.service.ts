@@ -15,6 +15,7 @@ import {
 } from './dto/notification.dto.js';
 import {
   integrationTitle,
+  invoiceNotDeliveredTitle,
   leadAttentionTitle,
   notificationEmail,
   offerUnansweredTitle,
@@ -144,6 +145,30 @@ export class NotificationsService {
         `Kunde: ${who(input.lead.customerName, input.lead.customerPhone)}`,
         'Kunden har ikke svaret på de tilbudte tider, og de er nu udløbet.',
       ],
+    });
+  }
+
+  /**
+   * An invoice that will not reach the customer as things stand (Billy refused to e-mail it, or there
+   * is no address to send it to): the money waits until a person fixes the customer and sends again.
+   * Once per delivery of the invoice, however often its job runs.
+   */
+  invoiceNotDelivered(
+    work: Work,
+    input: {
+      invoice: { id: string; number: string | null; reference: string; customerName: string };
+      delivery: number;
+      reason: string;
+      action: string;
+    },
+  ): Promise<boolean> {
+    const { invoice } = input;
+    return this.notify(work, {
+      kind: 'invoice_not_delivered',
+      title: invoiceNotDeliveredTitle(invoice.number ?? invoice.reference, invoice.customerName, input.reason),
+      dedupKey: `invoice-not-delivered:${invoice.id}:${input.delivery}`,
+      invoiceId: invoice.id,
+      details: [input.action],
     });
   }
 
