@@ -135,14 +135,14 @@ export class LeadCreation {
     }
 
     const hours = new Decimal(input.estimatedHours);
-    const rate = await this.repository.hourlyRate(tx, tenantId);
+    const settings = await this.repository.creationSettings(tx, tenantId);
     const link = await this.customers.linkForLead(tx, customerContact(input, phone, email));
-    const conversation = await this.openConversation(tx, phone, email);
+    const conversation = await this.openConversation(tx, settings.conversationDays, phone, email);
     const lead = await this.repository.create(tx, tenantId, {
       customerId: link.customerId,
       ...contactColumns(input, phone, email),
       estimatedHours: hours,
-      estimatedPrice: amountFor(hours, rate),
+      estimatedPrice: amountFor(hours, settings.hourlyRate),
       source: input.source ?? 'manual',
       priority: input.priority ?? 'medium',
       notes: input.notes ?? null,
@@ -177,17 +177,17 @@ export class LeadCreation {
     const phone = normalizedPhone(input.customerPhone ?? undefined);
     const email = input.customerEmail?.trim() || null;
     const hours = input.estimatedHours === null ? null : new Decimal(input.estimatedHours);
-    const rate = await this.repository.hourlyRate(tx, tenantId);
+    const settings = await this.repository.creationSettings(tx, tenantId);
     const link =
       phone || email
         ? await this.customers.linkForLead(tx, customerContact(input, phone, email))
         : { customerId: null, warnings: [] as string[] };
-    const conversation = await this.openConversation(tx, phone, email);
+    const conversation = await this.openConversation(tx, settings.conversationDays, phone, email);
     const lead = await this.repository.create(tx, tenantId, {
       customerId: link.customerId,
       ...contactColumns(input, phone, email),
       estimatedHours: hours,
-      estimatedPrice: hours === null ? null : amountFor(hours, rate),
+      estimatedPrice: hours === null ? null : amountFor(hours, settings.hourlyRate),
       source: input.source,
       priority: input.priority,
       notes: input.notes,
@@ -227,15 +227,13 @@ export class LeadCreation {
    */
   private async openConversation(
     tx: ScopedTransaction,
+    days: number,
     phone: string | null,
     email: string | null,
   ): Promise<Lead | null> {
-    if (!phone && !email) return null;
-    const tenantId = this.db.tenantId;
-    const days = await this.repository.conversationDays(tx, tenantId);
-    if (days <= 0) return null;
+    if ((!phone && !email) || days <= 0) return null;
     const since = new Date(this.clock.now().getTime() - days * DAY_MS);
-    return this.repository.findConversation(tx, tenantId, { phone, email }, since);
+    return this.repository.findConversation(tx, this.db.tenantId, { phone, email }, since);
   }
 
   /** The original lead's timeline names the second source, so staff see both on the lead they work. */

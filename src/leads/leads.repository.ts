@@ -167,13 +167,18 @@ export class LeadsRepository {
     });
   }
 
-  /** How many days back a new lead joins the same customer's open lead (0: never). */
-  async conversationDays(tx: ScopedTransaction, tenantId: string): Promise<number> {
-    const tenant = await tx.tenant.findUniqueOrThrow({
+  /**
+   * What a new lead needs of its tenant, in one read: the hourly rate for its price, and how many days
+   * back it joins the same customer's open lead (0: never).
+   */
+  creationSettings(
+    tx: ScopedTransaction,
+    tenantId: string,
+  ): Promise<{ hourlyRate: Prisma.Decimal; conversationDays: number }> {
+    return tx.tenant.findUniqueOrThrow({
       where: { id: tenantId },
-      select: { conversationDays: true },
+      select: { hourlyRate: true, conversationDays: true },
     });
-    return tenant.conversationDays;
   }
 
   update(

@@ -294,6 +294,8 @@ describe('one customer, one conversation', () => {
     const customer = newCustomer('Hanne');
     const intake = await paste(leadpointMail(customer, ['Firma: Fynsk Revision ApS', 'CVR-nr.: 12 34 56 78']));
     const customerId = intake.lead.customerId!;
+    // The reply and the offer go out first, as they would before anyone books the job.
+    await drainTenant(test.app, tenant.id);
     const read = await request('GET', `/api/customers/${customerId}`);
     expect(read.statusCode, read.body).toBe(200);
     expect(read.json()).toMatchObject({
