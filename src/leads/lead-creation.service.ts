@@ -47,13 +47,13 @@ export interface CreatedLead {
   warnings: string[];
 }
 
-/** How a lead's source reads in "Samme kunde henvendte sig igen …" on the timeline. */
-const SOURCE_PHRASES: Readonly<Record<LeadSource, string>> = {
-  leadpoint: 'via Leadpoint.dk',
-  leadmail: 'via Leadmail.no',
-  booking_form: 'via bookingformularen',
-  email: 'via e-mail',
-  manual: '(oprettet af en medarbejder)',
+/** The line on the first lead's timeline when the same customer comes again, by the new lead's source. */
+const JOINED_TITLES: Readonly<Record<LeadSource, string>> = {
+  leadpoint: 'Samme kunde henvendte sig igen via Leadpoint.dk',
+  leadmail: 'Samme kunde henvendte sig igen via Leadmail.no',
+  booking_form: 'Samme kunde henvendte sig igen via bookingformularen',
+  email: 'Samme kunde henvendte sig igen via e-mail',
+  manual: 'Samme kunde blev oprettet igen af en medarbejder',
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -245,7 +245,7 @@ export class LeadCreation {
   ): Promise<void> {
     await this.activities.record(tx, {
       type: EMAIL_SOURCES.includes(lead.source) ? 'email' : 'system',
-      title: `Samme kunde henvendte sig igen ${SOURCE_PHRASES[lead.source]}`,
+      title: JOINED_TITLES[lead.source],
       description: `${lead.serviceType || 'Ukendt opgave'} - ${lead.city || 'ukendt by'}`,
       status: 'info',
       customerId: conversation.customerId,
