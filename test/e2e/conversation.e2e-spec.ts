@@ -323,6 +323,14 @@ describe('one customer, one conversation', () => {
 
     const contact = billy.contacts().find((c) => c.externalId === customerId);
     expect(contact).toMatchObject({ type: 'company', name: 'Fynsk Revision ApS', registrationNo: '12345678' });
+    // What the app sent, as Billy received it: a company contact with its CVR as registrationNo.
+    const created = billy
+      .calls('contacts.create')
+      .map((call) => (call.body as { contact: Record<string, unknown> }).contact)
+      .filter((sent) => sent.externalId === customerId);
+    expect(created).toEqual([
+      expect.objectContaining({ type: 'company', name: 'Fynsk Revision ApS', registrationNo: '12345678' }),
+    ]);
     expect(billy.contactPersons(contact!.id)).toEqual([
       expect.objectContaining({ name: customer.name, email: customer.email }),
     ]);
