@@ -217,7 +217,7 @@ describe('one customer, one conversation', () => {
     expect(repliesTo(lost)).toHaveLength(2);
   });
 
-  it('links leads typed in by staff too, and a window of 0 days never links; the window is a validated setting', async () => {
+  it('links leads typed in by staff too (a company among them), and a window of 0 days never links; the window is a validated setting', async () => {
     const customer = newCustomer('Lone');
     const typed = {
       customerName: customer.name,
@@ -237,6 +237,27 @@ describe('one customer, one conversation', () => {
     expect(activities.json().data.map((a: { title: string }) => a.title)).toContain(
       'Samme kunde henvendte sig igen via e-mail',
     );
+
+    // A company typed in by staff is a company customer too; a CVR that is not 8 digits is refused.
+    const company = newCustomer('Ole');
+    const companyLead = {
+      ...typed,
+      customerName: company.name,
+      customerPhone: company.phone.typed,
+      companyName: 'Odense Tandklinik I/S',
+      cvr: '23456789',
+    };
+    const badCvr = await request('POST', '/api/leads', { ...companyLead, cvr: '2345' });
+    expect(badCvr.statusCode).toBe(400);
+    expect(badCvr.body).toContain('cvr');
+    const typedCompany = await request('POST', '/api/leads', companyLead);
+    expect(typedCompany.statusCode, typedCompany.body).toBe(201);
+    const companyCustomer = await request('GET', `/api/customers/${typedCompany.json().customerId}`);
+    expect(companyCustomer.json()).toMatchObject({
+      kind: 'company',
+      companyName: 'Odense Tandklinik I/S',
+      cvr: '23456789',
+    });
 
     const tooLong = await request('PATCH', '/api/tenant', { conversationDays: 91 });
     expect(tooLong.statusCode).toBe(400);
