@@ -18,6 +18,7 @@ import {
   leadAttentionTitle,
   notificationEmail,
   offerUnansweredTitle,
+  seriesVisitMovedTitle,
   smsFailedTitle,
   unreadableReplyTitle,
   who,
@@ -143,6 +144,30 @@ export class NotificationsService {
       details: [
         `Kunde: ${who(input.lead.customerName, input.lead.customerPhone)}`,
         'Kunden har ikke svaret på de tilbudte tider, og de er nu udløbet.',
+      ],
+    });
+  }
+
+  /**
+   * A visit of a recurring series could not be on its date (a holiday, a closed day, the team busy) and
+   * was moved or skipped by the tenant's rule: staff should know before the customer calls.
+   */
+  seriesVisitMoved(
+    work: Work,
+    input: { bookingId: string; lead: AboutLead; from: string; to: string | null; reason: string },
+  ): Promise<boolean> {
+    return this.notify(work, {
+      kind: 'series_visit_moved',
+      title: seriesVisitMovedTitle(input.lead.customerName, input.to !== null),
+      dedupKey: `series-visit:${input.bookingId}`,
+      leadId: input.lead.id,
+      bookingId: input.bookingId,
+      details: [
+        `Kunde: ${who(input.lead.customerName, input.lead.customerPhone)}`,
+        `Planlagt: ${input.from}`,
+        input.to ? `Flyttet til: ${input.to}` : 'Besøget er sprunget over.',
+        `Årsag: ${input.reason}`,
+        'Kunden har fået besked på SMS og e-mail.',
       ],
     });
   }
