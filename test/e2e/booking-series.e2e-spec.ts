@@ -176,6 +176,14 @@ describe('booking series (recurring cleaning)', () => {
     expect(list.statusCode).toBe(200);
     expect(list.json().meta.total).toBe(1);
     expect(list.json().data[0].id).toBe(series.id);
+
+    // Recurring revenue of the next 30 days: the visits of 18 October and 1 November, 3 h × 349.00 each.
+    const stats = await test.app.inject({
+      method: 'GET',
+      url: '/api/leads/stats',
+      headers: setup.admin.auth,
+    });
+    expect(stats.json().recurringRevenue30d).toBe('2094.00');
   });
 
   it('materialising twice, or twice at once, makes nothing twice', async () => {
