@@ -39,6 +39,8 @@ const BOOKING_KEYS = [
   'confirmedAt',
   'completedAt',
   'cancelledAt',
+  'seriesId',
+  'occursOn',
   'createdAt',
   'updatedAt',
 ].sort();
