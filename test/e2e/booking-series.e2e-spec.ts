@@ -342,6 +342,76 @@ describe('booking series (recurring cleaning)', () => {
     expect(cloud.calendar.events(setup.calendarId, { live: true })).toEqual([]);
   });
 
+  it('pauses (the visits in the pause cancelled and told), resumes, and edits one visit only', async () => {
+    at('2027-10-11T08:00:00Z');
+    const setup = await setupTenant('Pause Rengøring');
+    const { leadId } = await createLead(setup);
+    const series = await createSeries(setup, {
+      leadId,
+      startsOn: '2027-10-18',
+      startTime: '10:00',
+      durationHours: 3,
+      rule: { frequency: 'weekly', interval: 2 },
+    });
+    const paused = await test.app.inject({
+      method: 'POST',
+      url: `/api/booking-series/${series.id}/pause`,
+      headers: setup.admin.auth,
+      payload: { from: '2027-11-01', to: '2027-11-14' },
+    });
+    expect(paused.statusCode, paused.body).toBe(200);
+    expect(paused.json()).toMatchObject({
+      status: 'paused',
+      pausedFrom: '2027-11-01',
+      pausedUntil: '2027-11-14',
+    });
+    expect((await visitsOf(setup, series.id)).map((visit) => [visit.occursOn, visit.status])).toEqual([
+      ['2027-10-18', 'confirmed'],
+      ['2027-11-01', 'cancelled'],
+      ['2027-11-15', 'confirmed'],
+      ['2027-11-29', 'confirmed'],
+    ]);
+    const cancelledNotices = await ownerDb().outboxJob.count({
+      where: {
+        tenantId: setup.tenant.id,
+        jobName: 'sms.booking-notice',
+        payload: { path: ['kind'], equals: 'cancelled' },
+      },
+    });
+    expect(cancelledNotices).toBe(1);
+
+    const resumed = await test.app.inject({
+      method: 'POST',
+      url: `/api/booking-series/${series.id}/resume`,
+      headers: setup.admin.auth,
+    });
+    expect(resumed.statusCode).toBe(200);
+    expect(resumed.json()).toMatchObject({ status: 'active', pausedFrom: null, pausedUntil: null });
+
+    // "This": only the visit of 29 November moves to 14:00 (13:00Z in winter); the series keeps 10:00.
+    const one = await test.app.inject({
+      method: 'PATCH',
+      url: `/api/booking-series/${series.id}`,
+      headers: setup.admin.auth,
+      payload: { scope: 'this', fromDate: '2027-11-29', startTime: '14:00' },
+    });
+    expect(one.statusCode, one.body).toBe(200);
+    expect(one.json().startTime).toBe('10:00');
+    expect((await visitsOf(setup, series.id)).map((visit) => visit.startsAt)).toEqual([
+      '2027-10-18T08:00:00.000Z',
+      '2027-11-01T09:00:00.000Z',
+      '2027-11-15T09:00:00.000Z',
+      '2027-11-29T13:00:00.000Z',
+    ]);
+    const missing = await test.app.inject({
+      method: 'PATCH',
+      url: `/api/booking-series/${series.id}`,
+      headers: setup.admin.auth,
+      payload: { scope: 'this', fromDate: '2027-11-02', startTime: '14:00' },
+    });
+    expect(missing.statusCode).toBe(404);
+  });
+
   it('answers 409 naming the clashing visits, and changes nothing', async () => {
     at('2027-10-11T08:00:00Z');
     const setup = await setupTenant('Konflikt Rengøring');
