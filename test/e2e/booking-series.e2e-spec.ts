@@ -126,7 +126,7 @@ describe('booking series (recurring cleaning)', () => {
     // Monday 11 October 2027, 10:00 in Copenhagen; summer time ends Sunday 31 October.
     at('2027-10-11T08:00:00Z');
     const setup = await setupTenant('Serie Rengøring');
-    const { leadId } = await createLead(setup);
+    const { leadId, customerId } = await createLead(setup);
     const series = await createSeries(setup, {
       leadId,
       teamId: setup.tenant.teamId,
@@ -176,6 +176,23 @@ describe('booking series (recurring cleaning)', () => {
     expect(list.statusCode).toBe(200);
     expect(list.json().meta.total).toBe(1);
     expect(list.json().data[0].id).toBe(series.id);
+
+    // The customer's detail lists the series with its next visits.
+    const customer = await test.app.inject({
+      method: 'GET',
+      url: `/api/customers/${customerId}`,
+      headers: setup.admin.auth,
+    });
+    expect(customer.json().series).toEqual([
+      expect.objectContaining({
+        id: series.id,
+        status: 'active',
+        frequency: 'weekly',
+        interval: 2,
+        startTime: '10:00',
+        upcomingVisits: visits.map((visit) => expect.objectContaining({ id: visit.id, seriesId: series.id })),
+      }),
+    ]);
 
     // Recurring revenue of the next 30 days: the visits of 18 October and 1 November, 3 h × 349.00 each.
     const stats = await test.app.inject({
