@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { ActivitiesModule } from '../activities/activities.module.js';
 import { BookingsModule } from '../bookings/bookings.module.js';
 import { InvoicesModule } from '../invoices/invoices.module.js';
 import { LeadsModule } from '../leads/leads.module.js';
@@ -18,7 +19,14 @@ import { SeriesMaterialiser } from './series-materialiser.service.js';
  * and notifications; nothing depends on it.
  */
 @Module({
-  imports: [BookingsModule, InvoicesModule, LeadsModule, NotificationsModule, TenantsModule],
+  imports: [
+    ActivitiesModule,
+    BookingsModule,
+    InvoicesModule,
+    LeadsModule,
+    NotificationsModule,
+    TenantsModule,
+  ],
   controllers: [BookingSeriesController],
   providers: [
     BookingSeriesRepository,

@@ -6,7 +6,9 @@ import { BookingChangedError, BookingForbiddenError } from '../bookings/bookings
 import { BookingsService } from '../bookings/bookings.service.js';
 import { endOf } from '../bookings/booking-time.js';
 import { paginated } from '../core/http/pagination.js';
-import { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import { ActivitiesService } from '../activities/activities.service.js';
+import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
+import { formatDay } from '../core/format/danish.js';
 import { amountFor, Decimal } from '../core/money/money.js';
 import { Clock } from '../core/time/clock.js';
 import { zonedTime } from '../core/time/tenant-time.js';
@@ -36,6 +38,26 @@ import { addDays } from './recurrence.js';
 import { SeriesMaterialiser } from './series-materialiser.service.js';
 import { dateColumn, dayIn, isoDay } from './series-rules.js';
 
+const SCOPE_TEXT = {
+  this: 'Ét besøg',
+  following: 'Dette og følgende besøg',
+  all: 'Alle kommende besøg',
+} as const;
+
+function frequencyText(series: BookingSeries): string {
+  const unit = series.frequency === 'monthly' ? 'måned' : 'uge';
+  return series.interval === 1 ? `hver ${unit}` : `hver ${series.interval}. ${unit}`;
+}
+
+/** A series day as Danish text: "18. oktober 2027" (date columns hold midnight UTC of the day). */
+const danishDay = (day: Date | string): string =>
+  formatDay(typeof day === 'string' ? dateColumn(day) : day, 'UTC');
+
+/** "hver 2. uge kl. 10.00 fra 18. oktober 2027", for the timeline. */
+const describeRule = (series: BookingSeries): string =>
+  `${frequencyText(series)} kl. ${series.startTime.replace(':', '.')} fra ${danishDay(series.startsOn)}` +
+  (series.endsOn ? ` til ${danishDay(series.endsOn)}` : '');
+
 /** How many upcoming visits a series' detail shows. */
 const UPCOMING_VISITS = 20;
 
@@ -57,6 +79,7 @@ export class BookingSeriesService {
     private readonly unitOfWork: UnitOfWork,
     private readonly tenantPrisma: TenantPrismaService,
     private readonly clock: Clock,
+    private readonly activities: ActivitiesService,
   ) {}
 
   private get tenantId(): string {
@@ -75,7 +98,7 @@ export class BookingSeriesService {
     const tenant = await this.profile.current();
     const series = await this.unitOfWork.run(async (work) => {
       if (dto.teamId) await this.bookings.assertTeamBookable(dto.teamId, work.tx);
-      return this.repository.create(
+      const created = await this.repository.create(
         work.tenantId,
         {
           leadId: lead.id,
@@ -96,6 +119,14 @@ export class BookingSeriesService {
         },
         work.tx,
       );
+      await this.timeline(
+        work.tx,
+        created,
+        principal.userId,
+        'Fast rengøring oprettet',
+        describeRule(created),
+      );
+      return created;
     });
     const visits = await this.materialiser.materialise(series);
     return SeriesDto.from(series, visits);
@@ -209,6 +240,13 @@ export class BookingSeriesService {
           const moved = await this.bookings.moveSeriesVisit(work, visit, to, principal.userId, claim);
           if (!moved) throw new BookingChangedError();
         }
+        await this.timeline(
+          work.tx,
+          series,
+          principal.userId,
+          'Fast rengøring ændret',
+          `${SCOPE_TEXT[dto.scope]}${dto.fromDate ? ` fra ${danishDay(dto.fromDate)}` : ''}: ${moves.length} besøg ændret`,
+        );
         if (dto.scope === 'this') return series;
         const change: SeriesChange = {};
         if (dto.startTime !== undefined) change.startTime = dto.startTime;
@@ -226,7 +264,7 @@ export class BookingSeriesService {
           await this.bookings.cancelSeriesVisits(
             work,
             after,
-            `Serien slutter ${dto.endsOn}`,
+            `Serien slutter ${danishDay(dto.endsOn)}`,
             principal.userId,
             true,
           );
@@ -292,13 +330,20 @@ export class BookingSeriesService {
       const visits = (await this.bookings.liveSeriesVisits(series.id, dateColumn(dto.from), work.tx)).filter(
         (visit) => dto.to === undefined || (visit.occursOn !== null && isoDay(visit.occursOn) <= dto.to),
       );
-      const until = dto.to ? ` til ${dto.to}` : '';
+      const until = dto.to ? ` til ${danishDay(dto.to)}` : '';
       await this.bookings.cancelSeriesVisits(
         work,
         visits,
-        `Serien holder pause fra ${dto.from}${until}`,
+        `Serien holder pause fra ${danishDay(dto.from)}${until}`,
         principal.userId,
         true,
+      );
+      await this.timeline(
+        work.tx,
+        series,
+        principal.userId,
+        'Fast rengøring sat på pause',
+        `Pause fra ${danishDay(dto.from)}${until}; ${visits.length} besøg aflyst`,
       );
       return this.repository.update(
         work.tenantId,
@@ -317,14 +362,21 @@ export class BookingSeriesService {
   /** Visits again from now on: the pause is lifted and the horizon's missing dates are made. */
   async resume(principal: Principal, seriesId: string): Promise<SeriesDto> {
     const series = await this.findChangeable(principal, seriesId);
-    const updated = await this.unitOfWork.run((work) =>
-      this.repository.update(
+    const updated = await this.unitOfWork.run(async (work) => {
+      await this.timeline(
+        work.tx,
+        series,
+        principal.userId,
+        'Fast rengøring genoptaget',
+        describeRule(series),
+      );
+      return this.repository.update(
         work.tenantId,
         series.id,
         { status: 'active', pausedFrom: null, pausedUntil: null },
         work.tx,
-      ),
-    );
+      );
+    });
     await this.materialiser.materialise(updated);
     return SeriesDto.from(updated, await this.upcoming(series.id));
   }
@@ -341,12 +393,39 @@ export class BookingSeriesService {
         (visit) => visit.startsAt.getTime() > now.getTime(),
       );
       await this.bookings.cancelSeriesVisits(work, future, 'Serien er afsluttet', principal.userId, false);
+      await this.timeline(
+        work.tx,
+        series,
+        principal.userId,
+        'Fast rengøring afsluttet',
+        `${future.length} kommende besøg aflyst`,
+      );
       await this.repository.update(
         work.tenantId,
         series.id,
         { status: 'ended', endedAt: now, endsOn: dateColumn(dayIn(now, tenant.timezone)) },
         work.tx,
       );
+    });
+  }
+
+  /** The series' life on its lead's timeline: created, changed, paused, resumed, ended. */
+  private timeline(
+    tx: ScopedTransaction,
+    series: BookingSeries,
+    actorUserId: string,
+    title: string,
+    description: string,
+  ): Promise<void> {
+    return this.activities.record(tx, {
+      type: 'booking',
+      title,
+      description,
+      status: 'info',
+      customerId: series.customerId,
+      leadId: series.leadId,
+      actorUserId,
+      metadata: { seriesId: series.id },
     });
   }
 

@@ -357,6 +357,22 @@ describe('booking series (recurring cleaning)', () => {
     expect((await visitsOf(setup, series.id)).every((visit) => visit.status === 'cancelled')).toBe(true);
     await drainTenant(test.app, setup.tenant.id);
     expect(cloud.calendar.events(setup.calendarId, { live: true })).toEqual([]);
+
+    // The series' life on the lead's timeline, from creation to end.
+    const timeline = await test.app.inject({
+      method: 'GET',
+      url: `/api/leads/${leadId}/activities?pageSize=100`,
+      headers: setup.admin.auth,
+    });
+    const titles = (timeline.json().data as Array<{ title: string; description: string }>)
+      .filter((entry) => entry.title.includes('Fast rengøring'))
+      .map((entry) => `${entry.title}: ${entry.description}`)
+      .reverse();
+    expect(titles).toEqual([
+      'Fast rengøring oprettet: hver 2. uge kl. 10.00 fra 18. oktober 2027',
+      'Fast rengøring ændret: Dette og følgende besøg fra 15. november 2027: 2 besøg ændret',
+      'Fast rengøring afsluttet: 4 kommende besøg aflyst',
+    ]);
   });
 
   it('pauses (the visits in the pause cancelled and told), resumes, and edits one visit only', async () => {
