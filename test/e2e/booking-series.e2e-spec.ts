@@ -445,6 +445,77 @@ describe('booking series (recurring cleaning)', () => {
     expect(missing.statusCode).toBe(404);
   });
 
+  it('refuses bad input with a 400 naming the field, and books from a customer too', async () => {
+    at('2027-10-11T08:00:00Z');
+    const setup = await setupTenant('Input Rengøring');
+    const { leadId, customerId } = await createLead(setup);
+    const post = (payload: object) =>
+      test.app.inject({ method: 'POST', url: '/api/booking-series', headers: setup.admin.auth, payload });
+    const valid = {
+      leadId,
+      startsOn: '2027-10-18',
+      startTime: '10:00',
+      durationHours: 3,
+      rule: { frequency: 'weekly', interval: 2 },
+    };
+    const bad = await post({
+      ...valid,
+      startTime: '25:00',
+      durationHours: 0.2,
+      rule: { frequency: 'daily', interval: 5, weekdays: ['man'] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(new Set(bad.json().details.map((detail: { field: string }) => detail.field))).toEqual(
+      new Set(['startTime', 'durationHours', 'rule.frequency', 'rule.interval', 'rule.weekdays']),
+    );
+    const neither = await post({ ...valid, leadId: undefined });
+    expect(neither.statusCode).toBe(400);
+    expect(neither.json().details[0].field).toBe('leadId');
+    const weeklyNth = await post({ ...valid, rule: { frequency: 'weekly', interval: 1, weekOfMonth: 2 } });
+    expect(weeklyNth.statusCode).toBe(400);
+    const backwards = await post({ ...valid, endsOn: '2027-10-01' });
+    expect(backwards.statusCode).toBe(400);
+
+    // From the customer: the series books on their latest lead; monthly on the last Friday.
+    const fromCustomer = await post({
+      customerId,
+      startsOn: '2027-10-01',
+      startTime: '08:00',
+      durationHours: 4,
+      rule: { frequency: 'monthly', interval: 1, weekdays: ['fri'], weekOfMonth: -1 },
+      fixedPrice: '1500.00',
+    });
+    expect(fromCustomer.statusCode, fromCustomer.body).toBe(201);
+    expect(fromCustomer.json()).toMatchObject({ leadId, pricePerVisit: '1500.00' });
+    expect(
+      fromCustomer
+        .json()
+        .visits.map((visit: { startsAt: string; totalAmount: string }) => [
+          visit.startsAt,
+          visit.totalAmount,
+        ]),
+    ).toEqual([
+      ['2027-10-29T06:00:00.000Z', '1500.00'],
+      ['2027-11-26T07:00:00.000Z', '1500.00'],
+    ]);
+
+    // STAFF cannot change a series; an unknown one is a 404.
+    const staff = await signIn(test.app, setup.tenant.id, 'staff');
+    const forbidden = await test.app.inject({
+      method: 'PATCH',
+      url: `/api/booking-series/${fromCustomer.json().id}`,
+      headers: staff.auth,
+      payload: { scope: 'all', startTime: '09:00' },
+    });
+    expect(forbidden.statusCode).toBe(403);
+    const unknown = await test.app.inject({
+      method: 'GET',
+      url: `/api/booking-series/${randomUUID()}`,
+      headers: setup.admin.auth,
+    });
+    expect(unknown.statusCode).toBe(404);
+  });
+
   it('answers 409 naming the clashing visits, and changes nothing', async () => {
     at('2027-10-11T08:00:00Z');
     const setup = await setupTenant('Konflikt Rengøring');
