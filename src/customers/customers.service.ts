@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
+import { Clock } from '../core/time/clock.js';
+
 import { type Principal, visibleOnlyTo } from '../auth/principal.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { paginated, parseSort } from '../core/http/pagination.js';
@@ -29,6 +31,7 @@ export class CustomersService {
   constructor(
     private readonly repository: CustomersRepository,
     private readonly db: TenantPrismaService,
+    private readonly clock: Clock,
   ) {}
 
   async list(principal: Principal, query: CustomerQueryDto): Promise<CustomerPageDto> {
@@ -44,7 +47,12 @@ export class CustomersService {
   }
 
   async get(principal: Principal, customerId: string): Promise<CustomerDetailDto> {
-    const row = await this.repository.findDetail(this.db.tenantId, customerId, visibilityOf(principal));
+    const row = await this.repository.findDetail(
+      this.db.tenantId,
+      customerId,
+      visibilityOf(principal),
+      this.clock.now(),
+    );
     if (!row) throw new CustomerNotFoundError();
     return CustomerDetailDto.fromDetail(row);
   }

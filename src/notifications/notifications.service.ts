@@ -19,6 +19,7 @@ import {
   leadAttentionTitle,
   notificationEmail,
   offerUnansweredTitle,
+  seriesVisitMovedTitle,
   smsFailedTitle,
   unreadableReplyTitle,
   who,
@@ -169,6 +170,30 @@ export class NotificationsService {
       dedupKey: `invoice-not-delivered:${invoice.id}:${input.delivery}`,
       invoiceId: invoice.id,
       details: [input.action],
+    });
+  }
+
+  /**
+   * A visit of a recurring series could not be on its date (a holiday, a closed day, the team busy) and
+   * was moved or skipped by the tenant's rule: staff should know before the customer calls.
+   */
+  seriesVisitMoved(
+    work: Work,
+    input: { bookingId: string; lead: AboutLead; from: string; to: string | null; reason: string },
+  ): Promise<boolean> {
+    return this.notify(work, {
+      kind: 'series_visit_moved',
+      title: seriesVisitMovedTitle(input.lead.customerName, input.to !== null),
+      dedupKey: `series-visit:${input.bookingId}`,
+      leadId: input.lead.id,
+      bookingId: input.bookingId,
+      details: [
+        `Kunde: ${who(input.lead.customerName, input.lead.customerPhone)}`,
+        `Planlagt: ${input.from}`,
+        input.to ? `Flyttet til: ${input.to}` : 'Besøget er sprunget over.',
+        `Årsag: ${input.reason}`,
+        'Kunden har fået besked på SMS og e-mail.',
+      ],
     });
   }
 

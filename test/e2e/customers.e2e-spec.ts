@@ -310,8 +310,10 @@ describe('customers', () => {
           endsAt: '2027-01-05T12:30:00.000Z',
           durationHours: '3.5',
           totalAmount: '1221.50',
+          seriesId: null,
         },
       ]);
+      expect(body.series).toEqual([]);
       expect(body.invoices).toEqual([
         {
           id: invoice.id,
