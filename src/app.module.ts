@@ -5,6 +5,7 @@ import { ClsModule } from 'nestjs-cls';
 import { LeadsApiModule } from './api/leads/leads-api.module.js';
 import { ActivitiesModule } from './activities/activities.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BookingSeriesModule } from './booking-series/booking-series.module.js';
 import { BookingsModule } from './bookings/bookings.module.js';
 import { CalendarModule } from './calendar/calendar.module.js';
 import { CacheModule } from './core/cache/cache.module.js';
@@ -57,6 +58,7 @@ export class AppModule {
         IntegrationSettingsModule,
         ActivitiesModule,
         BookingsModule,
+        BookingSeriesModule,
         InvoicesModule,
         CalendarModule,
         StatsModule,

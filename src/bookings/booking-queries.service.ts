@@ -34,6 +34,7 @@ export class BookingQueries {
         status: query.status,
         teamId: query.teamId,
         leadId: query.leadId,
+        seriesId: query.seriesId,
         from: query.from ? parseRangeBoundary(query.from, timezone, 'from') : undefined,
         to: query.to ? parseRangeBoundary(query.to, timezone, 'to') : undefined,
         visibleTo: isStaff(principal) ? principal.userId : undefined,

@@ -15,6 +15,7 @@ export interface BookingFilter {
   status?: BookingStatus;
   teamId?: string;
   leadId?: string;
+  seriesId?: string;
   from?: Date;
   to?: Date;
   /** STAFF see what is assigned to them only: the booking, or the lead it belongs to. */
@@ -35,6 +36,11 @@ export interface NewBooking {
   meetingToken: string;
   tokenExpiresAt: Date | null;
   confirmedAt: Date | null;
+  /** A visit of a recurring series: the series and the date of the rule it stands for. */
+  seriesId?: string | null;
+  occursOn?: Date | null;
+  cancelledAt?: Date | null;
+  notes?: string | null;
 }
 
 export type BookingChange = Pick<
@@ -159,6 +165,7 @@ export class BookingsRepository {
       status: filter.status,
       teamId: filter.teamId,
       leadId: filter.leadId,
+      seriesId: filter.seriesId,
       startsAt: { gte: filter.from, lt: filter.to },
       ...BookingsRepository.visibility(filter.visibleTo),
     };
@@ -195,6 +202,43 @@ export class BookingsRepository {
       data,
     });
     return count === 1 ? db.booking.findFirst({ where: { id: bookingId, tenantId } }) : null;
+  }
+
+  // Series visits -----------------------------------------------------------------------------------
+
+  /** The series dates that already have a visit (any status, deleted too): those are never made again. */
+  async seriesDates(tenantId: string, seriesId: string, db?: Db): Promise<Set<string>> {
+    const rows = await this.db(db).booking.findMany({
+      where: { tenantId, seriesId },
+      select: { occursOn: true },
+    });
+    return new Set(rows.flatMap((row) => (row.occursOn ? [row.occursOn.toISOString().slice(0, 10)] : [])));
+  }
+
+  /** A series' live visits from `from` on (by their series date, or all when null), earliest first. */
+  liveSeriesVisits(tenantId: string, seriesId: string, from: Date | null, db?: Db): Promise<Booking[]> {
+    return this.db(db).booking.findMany({
+      where: {
+        tenantId,
+        seriesId,
+        deletedAt: null,
+        status: { in: [...LIVE_BOOKING_STATUSES] },
+        ...(from ? { occursOn: { gte: from } } : {}),
+      },
+      orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  /** How a completed visit is invoiced: its series' own rule, else the tenant's (null: not a series visit). */
+  async visitInvoicing(tenantId: string, bookingId: string, db: Db): Promise<string | null> {
+    const row = await db.booking.findFirst({
+      where: { id: bookingId, tenantId },
+      select: { series: { select: { invoicing: true } }, tenant: { select: { seriesRules: true } } },
+    });
+    if (!row?.series) return null;
+    return (
+      row.series.invoicing ?? (row.tenant.seriesRules as { invoicing?: string } | null)?.invoicing ?? null
+    );
   }
 
   // Reminders ---------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import { ActivitiesService } from '../activities/activities.service.js';
 import { isStaff, type Principal } from '../auth/principal.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
-import { formatHours, formatKroner } from '../core/format/danish.js';
+import { formatDate, formatHours, formatKroner } from '../core/format/danish.js';
 import { findSqlState } from '../core/http/database-errors.js';
 import { paginated, parseSort } from '../core/http/pagination.js';
 import { Decimal, money, toMoneyString, type Money } from '../core/money/money.js';
@@ -32,6 +32,8 @@ import {
   InvoiceFieldError,
   InvoiceNotFoundError,
   InvoiceStatusError,
+  MonthlyInvoiceExistsError,
+  NoMonthlyVisitsError,
   NotYetInBillyError,
   PaymentsInBillyError,
 } from './invoices.errors.js';
@@ -145,6 +147,109 @@ export class InvoicesService {
     const booking = await this.repository.findBooking(this.tenantPrisma.tenantId, bookingId, undefined, tx);
     if (!booking) throw new InvoiceBookingNotFoundError();
     return (await this.createDraft(tx, booking, actorUserId)).outboxIds;
+  }
+
+  /**
+   * A customer's monthly invoice for recurring cleaning: one line per completed visit of the month
+   * (tenant time zone) whose series is invoiced monthly, each line's net and VAT to the øre as any
+   * invoice (`priceInvoice`). One per customer and month (unique), and a visit is on one line at most
+   * (unique), so a second call answers the existing invoice's 409 instead of billing twice.
+   */
+  async draftMonthly(actorUserId: string | null, customerId: string, month: string): Promise<InvoiceDto> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const invoice = await this.unitOfWork.run(async (work) => {
+      const { tx } = work;
+      const existing = await this.repository.findMonthly(tx, tenantId, customerId, month);
+      if (existing) throw new MonthlyInvoiceExistsError(existing.id, month);
+      const settings = await this.repository.billingSettings(tenantId, tx);
+      const start = DateTime.fromISO(`${month}-01`, { zone: settings.timezone });
+      const range = { from: start.toJSDate(), to: start.plus({ months: 1 }).toJSDate() };
+      const monthlyByDefault = (await this.repository.seriesInvoicingRule(tx, tenantId)) === 'monthly';
+      const visits = await this.repository.monthlyVisits(tx, tenantId, customerId, range, monthlyByDefault);
+      if (visits.length === 0) throw new NoMonthlyVisitsError(customerId, month);
+      const amounts = priceInvoice(
+        visits.map((visit) => {
+          const day = formatDate(visit.startsAt, settings.timezone);
+          const fixed = visit.series?.fixedPrice ?? null;
+          return fixed
+            ? {
+                description: `${visit.lead.serviceType} ${day}`,
+                quantity: 1,
+                unitPrice: fixed,
+                vatRate: settings.vatRate,
+              }
+            : {
+                description: `${visit.lead.serviceType} ${day}, ${formatHours(visit.hoursWorked!)}`,
+                quantity: visit.hoursWorked!,
+                unitPrice: visit.hourlyRate,
+                vatRate: settings.vatRate,
+              };
+        }),
+      );
+      const today = tenantToday(settings.timezone, this.clock.now());
+      const created = await this.repository.create(tx, tenantId, {
+        id: randomUUID(),
+        kind: 'invoice',
+        bookingId: null,
+        creditedInvoiceId: null,
+        ...customerSnapshot(visits[visits.length - 1]!),
+        reference: newReference(),
+        currency: settings.currency,
+        subtotal: amounts.subtotal,
+        vatAmount: amounts.vatAmount,
+        total: amounts.total,
+        status: 'draft',
+        number: null,
+        issueDate: today,
+        dueDate: addDays(today, settings.paymentTermsDays),
+        approvedAt: null,
+        billingMonth: month,
+        lines: amounts.lines.map((line, index) => ({ ...line, bookingId: visits[index]!.id })),
+      });
+      await this.activities.record(tx, {
+        type: 'invoice',
+        title: 'Månedsfaktura oprettet',
+        description: `Kladde på ${formatKroner(created.total)} inkl. moms for ${visits.length} besøg i ${month}`,
+        status: 'info',
+        customerId: created.customerId,
+        leadId: visits[visits.length - 1]!.leadId,
+        invoiceId: created.id,
+        actorUserId,
+        metadata: {
+          reference: created.reference,
+          month,
+          visits: visits.length,
+          total: toMoneyString(created.total),
+        },
+      });
+      work.relayAfterCommit([await this.pushJob(tx, created.id)]);
+      work.invalidatesCache();
+      return created;
+    });
+    return InvoiceDto.from(invoice);
+  }
+
+  /**
+   * The monthly schedule: every customer of the current tenant with completed visits of `month` waiting
+   * for a monthly invoice gets it. Idempotent: a customer already invoiced for the month has no visits
+   * left waiting, so a second run makes nothing.
+   */
+  async draftMonthlyForAll(month: string): Promise<number> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const customerIds = await this.unitOfWork.run(async ({ tx }) => {
+      const settings = await this.repository.billingSettings(tenantId, tx);
+      const start = DateTime.fromISO(`${month}-01`, { zone: settings.timezone });
+      const monthlyByDefault = (await this.repository.seriesInvoicingRule(tx, tenantId)) === 'monthly';
+      const range = { from: start.toJSDate(), to: start.plus({ months: 1 }).toJSDate() };
+      return this.repository.customersWithMonthlyVisits(tx, tenantId, range, monthlyByDefault);
+    });
+    for (const customerId of customerIds) await this.draftMonthly(null, customerId, month);
+    return customerIds.length;
+  }
+
+  /** The tenants with any series: the monthly schedule's fan-out (system path). */
+  async tenantsWithSeries(system: ScopedTransaction): Promise<string[]> {
+    return this.repository.tenantsWithSeries(system);
   }
 
   /**

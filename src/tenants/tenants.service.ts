@@ -42,6 +42,7 @@ function settingsUpdate(dto: UpdateTenantDto): Prisma.TenantUpdateInput {
     offerReminderMinutes: dto.offerReminderMinutes,
     freeCancellationHours: dto.freeCancellationHours,
     lateCancellationFeeOre: dto.lateCancellationFeeOre,
+    conversationDays: dto.conversationDays,
     cvr: dto.cvr,
     address: dto.address,
     bankRegNo: dto.bankRegNo,

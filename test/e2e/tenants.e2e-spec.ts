@@ -101,6 +101,7 @@ describe('tenant administration', () => {
         offerReminderMinutes: 240,
         freeCancellationHours: 24,
         lateCancellationFeeOre: 0,
+        conversationDays: 7,
         cvr: null,
         address: null,
         bankRegNo: null,

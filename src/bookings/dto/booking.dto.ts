@@ -28,6 +28,21 @@ export class BookingDto {
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) confirmedAt!: string | null;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) completedAt!: string | null;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) cancelledAt!: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    type: String,
+    nullable: true,
+    description: 'The recurring series of a visit',
+  })
+  seriesId!: string | null;
+  @ApiProperty({
+    format: 'date',
+    type: String,
+    nullable: true,
+    example: '2027-10-18',
+    description: 'The series date the visit stands for (before any move)',
+  })
+  occursOn!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
@@ -52,6 +67,8 @@ export class BookingDto {
       confirmedAt: iso(booking.confirmedAt),
       completedAt: iso(booking.completedAt),
       cancelledAt: iso(booking.cancelledAt),
+      seriesId: booking.seriesId,
+      occursOn: booking.occursOn ? booking.occursOn.toISOString().slice(0, 10) : null,
       createdAt: booking.createdAt.toISOString(),
       updatedAt: booking.updatedAt.toISOString(),
     });

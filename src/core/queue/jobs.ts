@@ -86,6 +86,13 @@ export interface JobPayloads {
   'invoices.send': TenantJob & { invoiceId: string; delivery: number };
   /** Every 15 minutes: unpaid invoices read back from Billy (isPaid, balance), per tenant (fan-out). */
   'invoices.poll-payments': Record<string, never>;
+  /**
+   * Every hour: each active recurring series gets its visits for the tenant's horizon (default 8
+   * weeks), one per series and date however often it runs (fan-out per tenant).
+   */
+  'booking-series.materialise': Record<string, never>;
+  /** On the 1st: last month's monthly invoices for customers whose series are invoiced monthly (fan-out). */
+  'booking-series.monthly-invoices': Record<string, never>;
   /** Daily: unpaid invoices past due become overdue; reminders at 7 and 14 days, once each (fan-out). */
   'invoices.mark-overdue': Record<string, never>;
 }
@@ -120,6 +127,8 @@ export const JOBS: { readonly [N in JobName]: JobDefinition } = {
   'invoices.send': { queue: 'billing', attempts: 8 },
   'invoices.poll-payments': { queue: 'billing', attempts: 3 },
   'invoices.mark-overdue': { queue: 'billing', attempts: 3 },
+  'booking-series.materialise': { queue: 'maintenance', attempts: 3 },
+  'booking-series.monthly-invoices': { queue: 'billing', attempts: 3 },
 };
 
 export function isJobName(name: string): name is JobName {
@@ -188,6 +197,13 @@ export const SCHEDULES: ReadonlyArray<{
     id: 'invoices-mark-overdue-daily',
     job: 'invoices.mark-overdue',
     pattern: '0 7 * * *',
+    data: {},
+  },
+  { id: 'booking-series-materialise', job: 'booking-series.materialise', pattern: '20 * * * *', data: {} },
+  {
+    id: 'booking-series-monthly-invoices',
+    job: 'booking-series.monthly-invoices',
+    pattern: '0 6 1 * *',
     data: {},
   },
 ];

@@ -47,6 +47,8 @@ export class TenantResponseDto {
   freeCancellationHours!: number;
   @ApiProperty({ example: 25000, description: 'Øre excl. VAT charged for a later cancellation; 0: none' })
   lateCancellationFeeOre!: number;
+  @ApiProperty({ example: 7, description: 'Days back a new lead joins the same customer’s open lead' })
+  conversationDays!: number;
   @ApiProperty({ type: String, nullable: true, example: '12345678' }) cvr!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'Vestergade 1, 8000 Aarhus C' })
   address!: string | null;
@@ -73,6 +75,7 @@ export class TenantResponseDto {
       offerReminderMinutes: _offerReminder,
       freeCancellationHours: _freeCancellation,
       lateCancellationFeeOre: _lateFee,
+      conversationDays: _conversationDays,
       billyInvoiceState: _billy,
       cvr: _cvr,
       address: _address,
@@ -104,6 +107,7 @@ export class TenantResponseDto {
       offerReminderMinutes: tenant.offerReminderMinutes,
       freeCancellationHours: tenant.freeCancellationHours,
       lateCancellationFeeOre: tenant.lateCancellationFeeOre,
+      conversationDays: tenant.conversationDays,
       cvr: tenant.cvr,
       address: tenant.address,
       bankRegNo: tenant.bankRegNo,

@@ -161,6 +161,20 @@ export class UpdateTenantDto {
   @Max(10_000_000)
   lateCancellationFeeOre?: number;
 
+  @ApiPropertyOptional({
+    example: 7,
+    minimum: 0,
+    maximum: 90,
+    description:
+      'Days back a new lead of a customer with an open (new or contacted) lead joins it instead of ' +
+      'getting a second reply and SMS offer; 0 never joins',
+  })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(0)
+  @Max(90)
+  conversationDays?: number;
+
   @ApiPropertyOptional({ example: '12345678', nullable: true, description: 'CVR: 8 digits; null clears it' })
   @IsOptional()
   @Matches(/^\d{8}$/, { message: 'cvr must be 8 digits' })
