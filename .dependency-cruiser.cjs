@@ -3,7 +3,7 @@
 // File-level violations that exist today are listed in .dependency-cruiser-known-violations.json, so
 // only new ones fail; the list shrinks as the layout is moved into shape and must never grow.
 const FEATURES =
-  '^src/(api|activities|auth|bookings|calendar|customers|email|health|intake|integration-settings|invoices|leads|people|sms|stats|templates|tenants)/';
+  '^src/(api|activities|auth|bookings|calendar|customers|email|health|intake|integration-settings|invoices|leads|people|self-service|sms|stats|templates|tenants)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -54,13 +54,13 @@ function sampleOf(schema, spec, depth = 0) {
   }
   if (schema.format === 'uuid') return '<uuid>';
   if (schema.type === 'object' || schema.properties) {
-    // The required fields and the optional ones with an example: a body that can be sent as it is.
-    const properties = Object.entries(schema.properties ?? {});
-    const shown = properties.filter(
+    // The required fields and the optional ones with an example: a body that can be sent as it is
+    // (`{}` when every field is optional and none has one, e.g. a preview of the stored text).
+    const shown = Object.entries(schema.properties ?? {}).filter(
       ([key, property]) => schema.required?.includes(key) || property.example !== undefined,
     );
     const out = {};
-    for (const [key, property] of shown.length > 0 ? shown : properties) {
+    for (const [key, property] of shown) {
       const value = sampleOf(property, spec, depth + 1);
       if (value !== undefined) out[key] = value;
     }
@@ -77,22 +77,90 @@ function resolve(ref, spec) {
     .reduce((node, key) => node?.[key], spec);
 }
 
-/** Each request's JSON body from the operation's schema, found by method and path. */
-function withSampleBodies(items, spec) {
+/** Every request of the collection with the OpenAPI operation it came from and its OpenAPI path. */
+function* requestsOf(items, spec) {
   for (const item of items) {
     if (item.item) {
-      withSampleBodies(item.item, spec);
+      yield* requestsOf(item.item, spec);
       continue;
     }
     const path = `/${item.request.url.path.join('/')}`.replace(/:(\w+)/g, '{$1}');
-    const operation = spec.paths[path]?.[item.request.method.toLowerCase()];
+    yield { item, path, operation: spec.paths[path]?.[item.request.method.toLowerCase()] };
+  }
+}
+
+/**
+ * The collection variable an id in a path or body stands for: `leadId` for the `:id` of
+ * /api/leads/:id, the field's own name for `leadId` in a body. Set it once (or from a response) and
+ * every request that needs that lead finds it.
+ */
+function idVariable(name, path) {
+  if (name !== 'id') return name;
+  const resource = path.split('/')[2] ?? 'item';
+  const camel = resource.replace(/-(\w)/g, (_, letter) => letter.toUpperCase());
+  return `${camel.endsWith('series') ? camel : camel.replace(/s$/, '')}Id`;
+}
+
+/** Uuid fields of a sample body as `{{variables}}`, the way the path ids are. */
+function withIdVariables(body, used) {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  for (const [key, value] of Object.entries(body)) {
+    if (value !== '<uuid>') continue;
+    body[key] = `{{${key}}}`;
+    used.add(key);
+  }
+  return body;
+}
+
+/** Each request's JSON body from the operation's schema, found by method and path. */
+function withSampleBodies(items, spec, used) {
+  for (const { item, path, operation } of requestsOf(items, spec)) {
     const schema = operation?.requestBody?.content?.['application/json']?.schema;
     if (!schema || item.request.body?.mode !== 'raw') continue;
-    const body = sampleOf(schema, spec);
-    // Refreshing and logging out send the refresh token the login stored.
-    if (path.startsWith('/api/auth/') && body && typeof body === 'object' && 'refreshToken' in body)
+    const body = withIdVariables(sampleOf(schema, spec), used);
+    // Refreshing and logging out (where it is optional) send the refresh token the login stored.
+    const fields = (schema.$ref ? resolve(schema.$ref, spec) : schema).properties ?? {};
+    if (path.startsWith('/api/auth/') && body && typeof body === 'object' && 'refreshToken' in fields)
       body.refreshToken = '{{refreshToken}}';
     item.request.body.raw = JSON.stringify(body, null, 2);
+  }
+  return items;
+}
+
+/**
+ * Path, query and header parameters a request can be sent with as it is: ids as collection variables,
+ * enums and examples as their first value, optional filters switched off (a `status=<string>` would
+ * be a 400), and an Idempotency-Key that Postman makes fresh for every send.
+ */
+function withSampleParameters(items, spec, used) {
+  for (const { item, path, operation } of requestsOf(items, spec)) {
+    const parameters = (operation?.parameters ?? []).map((parameter) =>
+      parameter.$ref ? resolve(parameter.$ref, spec) : parameter,
+    );
+    const find = (where, name) =>
+      parameters.find(
+        (parameter) => parameter.in === where && parameter.name.toLowerCase() === name.toLowerCase(),
+      );
+    const valueOf = (parameter) => {
+      const sample = sampleOf(parameter?.schema, spec);
+      return typeof sample === 'string' && sample.startsWith('<') ? undefined : sample;
+    };
+    for (const variable of item.request.url.variable ?? []) {
+      const value = valueOf(find('path', variable.key));
+      const name = idVariable(variable.key, path);
+      if (value === undefined) used.add(name);
+      variable.value = value === undefined ? `{{${name}}}` : String(value);
+      variable.type = 'string';
+    }
+    for (const query of item.request.url.query ?? []) {
+      const parameter = find('query', query.key);
+      const value = valueOf(parameter);
+      query.value = value === undefined ? '' : String(value);
+      query.disabled = !parameter?.required;
+    }
+    for (const header of item.request.header ?? []) {
+      if (header.key === 'Idempotency-Key') header.value = '{{$guid}}';
+    }
   }
   return items;
 }
@@ -157,7 +225,10 @@ export function buildCollection(document) {
         // shows the real schemas: the collection keeps the requests.
         const collection = stableIds(withoutExampleResponses(result.output[0].data));
         collection.info.name = 'RenOS API';
-        withSampleBodies(collection.item, spec);
+        // The ids the requests take from collection variables (template texts' own {{placeholders}} are
+        // not among them: Postman leaves a name it does not know as it is).
+        const used = new Set();
+        withSampleBodies(collection.item, spec, used);
         for (const path of ['/api/auth/login', '/api/auth/refresh']) {
           const item = findRequest(collection.item, 'POST', path);
           if (!item) {
@@ -166,10 +237,12 @@ export function buildCollection(document) {
           }
           storesTokens(item);
         }
+        withSampleParameters(collection.item, spec, used);
         collection.variable = [
           { key: 'baseUrl', value: 'http://localhost:3000', type: 'string' },
           { key: 'accessToken', value: '', type: 'string' },
           { key: 'refreshToken', value: '', type: 'string' },
+          ...[...used].sort().map((key) => ({ key, value: '', type: 'string' })),
         ];
         collection.auth = {
           type: 'bearer',

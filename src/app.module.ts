@@ -5,6 +5,7 @@ import { ClsModule } from 'nestjs-cls';
 import { LeadsApiModule } from './api/leads/leads-api.module.js';
 import { ActivitiesModule } from './activities/activities.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BookingSeriesModule } from './booking-series/booking-series.module.js';
 import { BookingsModule } from './bookings/bookings.module.js';
 import { CalendarModule } from './calendar/calendar.module.js';
 import { CacheModule } from './core/cache/cache.module.js';
@@ -21,6 +22,7 @@ import { EmailModule } from './email/email.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntakeModule } from './intake/intake.module.js';
 import { InvoicesModule } from './invoices/invoices.module.js';
+import { SelfServiceModule } from './self-service/self-service.module.js';
 import { SmsModule } from './sms/sms.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PeopleModule } from './people/people.module.js';
@@ -56,12 +58,14 @@ export class AppModule {
         IntegrationSettingsModule,
         ActivitiesModule,
         BookingsModule,
+        BookingSeriesModule,
         InvoicesModule,
         CalendarModule,
         StatsModule,
         EmailModule,
         NotificationsModule,
         IntakeModule,
+        SelfServiceModule,
         SmsModule,
         TemplatesModule,
         LeadsApiModule,

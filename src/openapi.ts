@@ -27,6 +27,7 @@ const OPERATION_IDS: Record<string, string> = {
   'HealthController.live': 'getLiveness',
   'HealthController.ready': 'getReadiness',
   'HealthController.scrape': 'getMetrics',
+  'BookingSeriesController.monthlyInvoice': 'createMonthlyInvoice',
 };
 
 /** Nouns the controller name does not give by itself (singular, plural). */
@@ -34,6 +35,7 @@ const NOUNS: Record<string, [string, string]> = {
   Auth: ['', ''],
   Credentials: ['Integration', 'Integrations'],
   Sms: ['Sms', 'Sms'],
+  BookingSeries: ['BookingSeries', 'BookingSeries'],
 };
 
 /** Single-verb method names spelled another way in an operation id. */

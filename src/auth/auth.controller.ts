@@ -1,18 +1,8 @@
-import {
-  applyDecorators,
-  Body,
-  Controller,
-  createParamDecorator,
-  Get,
-  HttpCode,
-  Patch,
-  Post,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
 import { ApiErrors } from '../core/http/api-errors.decorator.js';
-import type { FastifyRequest } from 'fastify';
+import { RequestClient, type RequestClientInfo } from '../core/http/request-client.js';
 
 import { Authenticated, CurrentPrincipal, Public } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
@@ -27,16 +17,6 @@ import {
   UpdateMeDto,
 } from './dto/auth.dto.js';
 import type { Principal } from './principal.js';
-import type { ClientInfo } from './session.service.js';
-
-type Client = ClientInfo & { ip: string };
-
-/** Who is calling, for the session and the audit log: the address and the user agent it names. */
-const RequestClient = createParamDecorator((_: unknown, context: ExecutionContext): Client => {
-  const request = context.switchToHttp().getRequest<FastifyRequest>();
-  const userAgent = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : undefined };
-});
 
 /** A `POST` that answers 200 with a new session (a token pair). */
 function SessionRoute(path: string, description?: string) {
@@ -55,13 +35,13 @@ export class AuthController {
   @Public()
   @SessionRoute('login')
   @ApiErrors({ tooManyRequests: 'Too many failed attempts for the account or IP; see Retry-After' })
-  login(@Body() body: LoginDto, @RequestClient() client: Client): Promise<SessionDto> {
+  login(@Body() body: LoginDto, @RequestClient() client: RequestClientInfo): Promise<SessionDto> {
     return this.auth.login(body.email, body.password, client);
   }
 
   @Public()
   @SessionRoute('refresh')
-  refresh(@Body() body: RefreshDto, @RequestClient() client: Client): Promise<SessionDto> {
+  refresh(@Body() body: RefreshDto, @RequestClient() client: RequestClientInfo): Promise<SessionDto> {
     return this.auth.refresh(body.refreshToken, client);
   }
 
@@ -72,7 +52,7 @@ export class AuthController {
   logout(
     @CurrentPrincipal() principal: Principal,
     @Body() body: LogoutDto,
-    @RequestClient() client: Client,
+    @RequestClient() client: RequestClientInfo,
   ): Promise<void> {
     return this.auth.logout(principal, body.refreshToken, client);
   }
@@ -82,7 +62,7 @@ export class AuthController {
   switchTenant(
     @CurrentPrincipal() principal: Principal,
     @Body() body: SwitchTenantDto,
-    @RequestClient() client: Client,
+    @RequestClient() client: RequestClientInfo,
   ): Promise<SessionDto> {
     return this.auth.switchTenant(principal, body.tenantId, client);
   }
@@ -92,7 +72,7 @@ export class AuthController {
   changePassword(
     @CurrentPrincipal() principal: Principal,
     @Body() body: ChangePasswordDto,
-    @RequestClient() client: Client,
+    @RequestClient() client: RequestClientInfo,
   ): Promise<SessionDto> {
     return this.auth.changePassword(principal, body.currentPassword, body.newPassword, client);
   }
@@ -117,7 +97,7 @@ export class AuthController {
   updateMe(
     @CurrentPrincipal() principal: Principal,
     @Body() body: UpdateMeDto,
-    @RequestClient() client: Client,
+    @RequestClient() client: RequestClientInfo,
   ): Promise<MeDto> {
     return this.auth.updateMe(principal, body, client);
   }

@@ -40,6 +40,8 @@ export interface NewBooking {
   /** `confirmed` books the lead as well; `pending` waits for the customer until `tokenExpiresAt`. */
   status: 'pending' | 'confirmed';
   tokenExpiresAt: Date | null;
+  /** A visit of a recurring series: its series, the rule's date it stands for, and its price when fixed. */
+  series?: { id: string; occursOn: Date; fixedPrice: Prisma.Decimal | null };
   /** The timeline's line; its description ends in the booking's time. */
   activity: {
     title: string;
@@ -92,11 +94,12 @@ export class BookingPlacement {
         ...range,
         durationHours: booking.durationHours,
         hourlyRate: tenant.hourlyRate,
-        totalAmount: amountFor(booking.durationHours, tenant.hourlyRate),
+        totalAmount: booking.series?.fixedPrice ?? amountFor(booking.durationHours, tenant.hourlyRate),
         status: booking.status,
         meetingToken,
         tokenExpiresAt: booking.tokenExpiresAt,
         confirmedAt: booking.status === 'confirmed' ? new Date() : null,
+        ...(booking.series ? { seriesId: booking.series.id, occursOn: booking.series.occursOn } : {}),
       },
       tx,
     );

@@ -34,6 +34,7 @@ export class BookingQueries {
         status: query.status,
         teamId: query.teamId,
         leadId: query.leadId,
+        seriesId: query.seriesId,
         from: query.from ? parseRangeBoundary(query.from, timezone, 'from') : undefined,
         to: query.to ? parseRangeBoundary(query.to, timezone, 'to') : undefined,
         visibleTo: isStaff(principal) ? principal.userId : undefined,
@@ -68,7 +69,7 @@ export class BookingQueries {
     if (row.status === 'pending' && deadlinePassed) throw new MeetingNotFoundError();
     // The deadline is for confirming: a confirmed booking past it is not expired.
     const deadline = row.status === 'pending' ? row.tokenExpiresAt : null;
-    return MeetingViewDto.from({ ...row, tokenExpiresAt: deadline }, row.lead, now);
+    return MeetingViewDto.from({ ...row, tokenExpiresAt: deadline }, row.lead, now, row.tenant);
   }
 
   /** The booking if the principal may see it (STAFF: theirs only), else BookingNotFoundError. */

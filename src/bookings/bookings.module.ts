@@ -12,6 +12,7 @@ import { BookingsRepository } from './bookings.repository.js';
 import { BookingsService } from './bookings.service.js';
 import { ExpirePendingBookingsProcessor } from './jobs/expire-pending-bookings.processor.js';
 import { LeadIntakeService } from './lead-intake.service.js';
+import { BookingSelfService } from './self-service.service.js';
 
 /**
  * Bookings (docs/architecture.md, Data model): a lead's job on a team's time, its status, the customer's
@@ -30,7 +31,8 @@ import { LeadIntakeService } from './lead-intake.service.js';
     BookingExpiry,
     LeadIntakeService,
     ExpirePendingBookingsProcessor,
+    BookingSelfService,
   ],
-  exports: [BookingsService, LeadIntakeService],
+  exports: [BookingsService, LeadIntakeService, BookingSelfService],
 })
 export class BookingsModule {}

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { LIVE_BOOKING_STATUSES } from '../core/domain/booking-status.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import type { Page } from '../core/http/pagination.js';
-import type { Booking, Prisma, Team } from '../generated/prisma/client.js';
+import type { Booking, Lead, Prisma, Team } from '../generated/prisma/client.js';
 import type { BookingStatus } from '../generated/prisma/enums.js';
 
 /** A client to run a query on: a transaction's (tenant-scoped or the system path's) or the scoped client. */
@@ -15,6 +15,7 @@ export interface BookingFilter {
   status?: BookingStatus;
   teamId?: string;
   leadId?: string;
+  seriesId?: string;
   from?: Date;
   to?: Date;
   /** STAFF see what is assigned to them only: the booking, or the lead it belongs to. */
@@ -35,6 +36,11 @@ export interface NewBooking {
   meetingToken: string;
   tokenExpiresAt: Date | null;
   confirmedAt: Date | null;
+  /** A visit of a recurring series: the series and the date of the rule it stands for. */
+  seriesId?: string | null;
+  occursOn?: Date | null;
+  cancelledAt?: Date | null;
+  notes?: string | null;
 }
 
 export type BookingChange = Pick<
@@ -55,12 +61,22 @@ export type BookingChange = Pick<
   | 'reminderSentAt'
 >;
 
+/** What a customer's link leads to, before the tenant is known. */
+export interface TokenTarget {
+  id: string;
+  tenantId: string;
+  status: BookingStatus;
+  tokenExpiresAt: Date | null;
+  lead: { deletedAt: Date | null };
+}
+
 export interface MeetingRow {
   startsAt: Date;
   endsAt: Date;
   status: BookingStatus;
   tokenExpiresAt: Date | null;
   lead: { serviceType: string; address: string; city: string; deletedAt: Date | null };
+  tenant: { freeCancellationHours: number; lateCancellationFeeOre: number; vatRate: Prisma.Decimal };
 }
 
 /**
@@ -149,6 +165,7 @@ export class BookingsRepository {
       status: filter.status,
       teamId: filter.teamId,
       leadId: filter.leadId,
+      seriesId: filter.seriesId,
       startsAt: { gte: filter.from, lt: filter.to },
       ...BookingsRepository.visibility(filter.visibleTo),
     };
@@ -185,6 +202,43 @@ export class BookingsRepository {
       data,
     });
     return count === 1 ? db.booking.findFirst({ where: { id: bookingId, tenantId } }) : null;
+  }
+
+  // Series visits -----------------------------------------------------------------------------------
+
+  /** The series dates that already have a visit (any status, deleted too): those are never made again. */
+  async seriesDates(tenantId: string, seriesId: string, db?: Db): Promise<Set<string>> {
+    const rows = await this.db(db).booking.findMany({
+      where: { tenantId, seriesId },
+      select: { occursOn: true },
+    });
+    return new Set(rows.flatMap((row) => (row.occursOn ? [row.occursOn.toISOString().slice(0, 10)] : [])));
+  }
+
+  /** A series' live visits from `from` on (by their series date, or all when null), earliest first. */
+  liveSeriesVisits(tenantId: string, seriesId: string, from: Date | null, db?: Db): Promise<Booking[]> {
+    return this.db(db).booking.findMany({
+      where: {
+        tenantId,
+        seriesId,
+        deletedAt: null,
+        status: { in: [...LIVE_BOOKING_STATUSES] },
+        ...(from ? { occursOn: { gte: from } } : {}),
+      },
+      orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  /** How a completed visit is invoiced: its series' own rule, else the tenant's (null: not a series visit). */
+  async visitInvoicing(tenantId: string, bookingId: string, db: Db): Promise<string | null> {
+    const row = await db.booking.findFirst({
+      where: { id: bookingId, tenantId },
+      select: { series: { select: { invoicing: true } }, tenant: { select: { seriesRules: true } } },
+    });
+    if (!row?.series) return null;
+    return (
+      row.series.invoicing ?? (row.tenant.seriesRules as { invoicing?: string } | null)?.invoicing ?? null
+    );
   }
 
   // Reminders ---------------------------------------------------------------------------------------
@@ -262,7 +316,64 @@ export class BookingsRepository {
         status: true,
         tokenExpiresAt: true,
         lead: { select: { serviceType: true, address: true, city: true, deletedAt: true } },
+        // The tenant's cancellation terms, which the customer's page states.
+        tenant: { select: { freeCancellationHours: true, lateCancellationFeeOre: true, vatRate: true } },
       },
+    });
+  }
+
+  // Customer self-service ---------------------------------------------------------------------------
+
+  /**
+   * The booking a customer's link names, whatever its status (an action repeated after it succeeded
+   * answers with the same state), over the system path: the tenant is not known before it.
+   */
+  findTokenTarget(meetingToken: string, system: Db): Promise<TokenTarget | null> {
+    return system.booking.findFirst({
+      where: { meetingToken, deletedAt: null },
+      select: {
+        id: true,
+        tenantId: true,
+        status: true,
+        tokenExpiresAt: true,
+        lead: { select: { deletedAt: true } },
+      },
+    });
+  }
+
+  /** What the booking's invoice totals incl. VAT (a cancelled booking's: its late fee), or null. */
+  async invoiceTotal(tenantId: string, bookingId: string, db?: Db): Promise<Prisma.Decimal | null> {
+    const invoice = await this.db(db).invoice.findFirst({
+      where: { tenantId, bookingId, kind: 'invoice' },
+      select: { total: true },
+    });
+    return invoice?.total ?? null;
+  }
+
+  /** The booking with its lead, for the customer's own changes. */
+  findWithLead(tenantId: string, bookingId: string, db?: Db): Promise<(Booking & { lead: Lead }) | null> {
+    return this.db(db).booking.findFirst({
+      where: { id: bookingId, tenantId, deletedAt: null, lead: { deletedAt: null } },
+      include: { lead: true },
+    });
+  }
+
+  /** The next live booking (not yet begun) of the leads with this phone number: what AFLYS and FLYT are about. */
+  nextLiveByPhone(tenantId: string, phone: string, now: Date, db?: Db): Promise<{ id: string } | null> {
+    return this.db(db).booking.findFirst({
+      where: {
+        tenantId,
+        deletedAt: null,
+        // A pending booking past its confirmation deadline is dead to the customer, as its link is.
+        OR: [
+          { status: 'confirmed' },
+          { status: 'pending', OR: [{ tokenExpiresAt: null }, { tokenExpiresAt: { gt: now } }] },
+        ],
+        startsAt: { gt: now },
+        lead: { customerPhone: phone, deletedAt: null },
+      },
+      orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+      select: { id: true },
     });
   }
 }

@@ -1,15 +1,17 @@
+import { randomBytes } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
 
 import { ActivitiesService } from '../activities/activities.service.js';
 import { MANAGER_ROLES } from '../auth/auth.decorators.js';
 import { isStaff, type Principal } from '../auth/principal.js';
 import { isLiveBooking } from '../core/domain/booking-status.js';
-import type { ScopedTransaction } from '../core/database/tenant-prisma.service.js';
+import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { formatHours } from '../core/format/danish.js';
 import { amountFor, Decimal } from '../core/money/money.js';
 import type { BookingNoticeKind } from '../core/queue/jobs.js';
 import { UnitOfWork, type Work } from '../core/unit-of-work/unit-of-work.js';
-import type { Booking, Lead } from '../generated/prisma/client.js';
+import type { Booking, Lead, Prisma } from '../generated/prisma/client.js';
 import type { BookingStatus } from '../generated/prisma/enums.js';
 import { InvoicesService } from '../invoices/invoices.service.js';
 import { LeadsService } from '../leads/leads.service.js';
@@ -93,6 +95,7 @@ export class BookingsService {
     private readonly activities: ActivitiesService,
     private readonly profile: TenantProfileService,
     private readonly clock: Clock,
+    private readonly tenantPrisma: TenantPrismaService,
   ) {}
 
   // Creating ----------------------------------------------------------------------------------------
@@ -393,8 +396,10 @@ export class BookingsService {
         metadata: { from: current.status, hoursWorked: hoursWorked.toString() },
       });
       await this.leads.applySystemMove(tx, row.leadId, 'booking_completed', principal.userId);
-      // The draft invoice in the same transaction: a completed booking never lacks its invoice.
-      work.relayAfterCommit(await this.invoices.draftForCompletedBooking(tx, row.id, principal.userId));
+      // The draft invoice in the same transaction: a completed booking never lacks its invoice. A visit of
+      // a series invoiced monthly waits for its customer's monthly invoice instead (one line per visit).
+      if ((await this.repository.visitInvoicing(tenantId, row.id, tx)) !== 'monthly')
+        work.relayAfterCommit(await this.invoices.draftForCompletedBooking(tx, row.id, principal.userId));
       work.invalidatesCache();
       return row;
     });
@@ -417,6 +422,231 @@ export class BookingsService {
     event: { calendarId: string; eventId: string } | null,
   ): Promise<void> {
     return this.repository.saveCalendarEvent(booking.tenantId, booking.id, event, tx);
+  }
+
+  // Series visits (the booking-series feature calls these in its unit of work) ---------------------
+
+  /**
+   * One visit of a recurring series on the team's time, as any other booking: placed by the shared
+   * placement (team check, overlap guard, amounts, activity), confirmed, with its calendar event and,
+   * through the reminder schedule, its reminder. `moved`: the visit is not on its series date (a holiday,
+   * a closed day or a collision moved it), so the customer is told of the new time.
+   */
+  async placeSeriesVisit(
+    work: Work,
+    visit: {
+      lead: Lead;
+      series: { id: string; occursOn: Date; fixedPrice: Prisma.Decimal | null; hourlyRate: Prisma.Decimal };
+      startsAt: Date;
+      durationHours: Prisma.Decimal;
+      teamId?: string;
+      moved: string | null;
+    },
+    claim: (claim: Claim) => void,
+  ): Promise<Booking> {
+    const tenant = await this.profile.current();
+    const { booking } = await this.placement.place(
+      work.tx,
+      { ...tenant, hourlyRate: visit.series.hourlyRate },
+      {
+        lead: visit.lead,
+        startsAt: visit.startsAt,
+        endsAt: endOf(visit.startsAt, visit.durationHours),
+        durationHours: visit.durationHours,
+        teamId: visit.teamId,
+        assignedUserId: visit.lead.assignedUserId,
+        status: 'confirmed',
+        tokenExpiresAt: null,
+        series: { id: visit.series.id, occursOn: visit.series.occursOn, fixedPrice: visit.series.fixedPrice },
+        activity: {
+          title: 'Besøg i fast rengøring',
+          describe: (time) => (visit.moved ? `${time} (flyttet: ${visit.moved})` : time),
+          status: visit.moved ? 'warning' : 'info',
+          actorUserId: null,
+        },
+      },
+      claim,
+    );
+    await syncCalendar(work, booking.id);
+    if (visit.moved) await notifyCustomer(work, booking, 'moved');
+    return booking;
+  }
+
+  /**
+   * A series date that gets no visit (the tenant skips rather than moves): recorded as a cancelled
+   * booking, so the date is accounted for (the next run does not make it again) and the customer is
+   * told, by the same notice as any cancellation. It holds no team time and has no calendar event.
+   */
+  async recordSkippedVisit(
+    work: Work,
+    visit: {
+      lead: Lead;
+      series: { id: string; occursOn: Date; hourlyRate: Prisma.Decimal; fixedPrice: Prisma.Decimal | null };
+      startsAt: Date;
+      durationHours: Prisma.Decimal;
+      teamId: string;
+      reason: string;
+    },
+  ): Promise<Booking> {
+    const now = this.clock.now();
+    const booking = await this.repository.create(
+      work.tenantId,
+      {
+        leadId: visit.lead.id,
+        customerId: visit.lead.customerId,
+        teamId: visit.teamId,
+        assignedUserId: visit.lead.assignedUserId,
+        startsAt: visit.startsAt,
+        endsAt: endOf(visit.startsAt, visit.durationHours),
+        durationHours: visit.durationHours,
+        hourlyRate: visit.series.hourlyRate,
+        totalAmount: visit.series.fixedPrice ?? amountFor(visit.durationHours, visit.series.hourlyRate),
+        status: 'cancelled',
+        meetingToken: randomBytes(32).toString('base64url'),
+        tokenExpiresAt: null,
+        confirmedAt: null,
+        cancelledAt: now,
+        seriesId: visit.series.id,
+        occursOn: visit.series.occursOn,
+        notes: `Sprunget over: ${visit.reason}`,
+      },
+      work.tx,
+    );
+    await this.activities.record(work.tx, {
+      type: 'booking',
+      title: 'Besøg i fast rengøring sprunget over',
+      description: `${describeTime(booking, (await this.profile.current()).timezone)}: ${visit.reason}`,
+      status: 'warning',
+      customerId: booking.customerId,
+      leadId: booking.leadId,
+      bookingId: booking.id,
+      actorUserId: null,
+      metadata: { seriesId: visit.series.id, reason: visit.reason },
+    });
+    await notifyCustomer(work, booking, 'cancelled');
+    return booking;
+  }
+
+  /**
+   * Moves one visit of a series (a series edit), inside the caller's unit of work: the same rules as
+   * `update` (new end and amount, revision + 1, a fresh reminder, calendar patched, customer told). The
+   * caller has checked the team's time for all the visits it changes; `claim` lets the exclusion
+   * constraint's refusal answer as a 409 all the same. Null when the visit changed meanwhile.
+   */
+  async moveSeriesVisit(
+    work: Work,
+    current: Booking,
+    to: { startsAt: Date; durationHours: Prisma.Decimal; teamId: string; totalAmount: Prisma.Decimal },
+    actorUserId: string,
+    claim: (claim: Claim) => void,
+  ): Promise<Booking | null> {
+    const endsAt = endOf(to.startsAt, to.durationHours);
+    claim({ teamId: to.teamId, startsAt: to.startsAt, endsAt, excludeId: current.id });
+    const timeChanged = to.startsAt.getTime() !== current.startsAt.getTime();
+    const row = await this.repository.updateIfUnchanged(
+      work.tenantId,
+      current.id,
+      current,
+      {
+        startsAt: to.startsAt,
+        endsAt,
+        durationHours: to.durationHours,
+        teamId: to.teamId,
+        totalAmount: to.totalAmount,
+        revision: current.revision + 1,
+        ...(timeChanged ? { reminderSentAt: null } : {}),
+      },
+      work.tx,
+    );
+    if (!row) return null;
+    const timezone = (await this.profile.current()).timezone;
+    await this.activities.record(work.tx, {
+      type: 'booking',
+      title: 'Besøg i fast rengøring ændret',
+      description: `${describeTime(row, timezone)} (før ${describeTime(current, timezone)})`,
+      status: 'info',
+      customerId: row.customerId,
+      leadId: row.leadId,
+      bookingId: row.id,
+      actorUserId,
+      metadata: { seriesId: row.seriesId, revision: row.revision, teamId: row.teamId },
+    });
+    await syncCalendar(work, row.id);
+    if (timeChanged && row.status === 'confirmed') await notifyCustomer(work, row, 'moved');
+    work.invalidatesCache();
+    return row;
+  }
+
+  /**
+   * Cancels visits of a series (a pause, or the series ended), inside the caller's unit of work: each
+   * cancelled (compare-and-set), its calendar event removed, the lead moved on once. `tell`: the customer
+   * is told of each (a pause of a few visits); ending a whole series is one conversation, not many texts.
+   */
+  async cancelSeriesVisits(
+    work: Work,
+    visits: readonly Booking[],
+    reason: string,
+    actorUserId: string,
+    tell: boolean,
+  ): Promise<number> {
+    const now = this.clock.now();
+    let cancelled = 0;
+    for (const visit of visits) {
+      const row = await this.repository.updateIfUnchanged(
+        work.tenantId,
+        visit.id,
+        visit,
+        { status: 'cancelled', cancelledAt: now },
+        work.tx,
+      );
+      if (!row) continue;
+      cancelled += 1;
+      await this.activities.record(work.tx, {
+        type: 'booking',
+        title: 'Besøg i fast rengøring aflyst',
+        description: reason,
+        status: 'warning',
+        customerId: row.customerId,
+        leadId: row.leadId,
+        bookingId: row.id,
+        actorUserId,
+        metadata: { seriesId: row.seriesId, from: visit.status, to: 'cancelled' },
+      });
+      await syncCalendar(work, row.id);
+      if (tell) await notifyCustomer(work, row, 'cancelled');
+    }
+    if (visits[0]) await this.leads.applySystemMove(work.tx, visits[0].leadId, 'bookings_ended', actorUserId);
+    if (cancelled > 0) work.invalidatesCache();
+    return cancelled;
+  }
+
+  /** Whether the team has a live booking overlapping the range, other than `excludeIds`; its id if so. */
+  findClash(
+    tx: ScopedTransaction | undefined,
+    teamId: string,
+    range: { startsAt: Date; endsAt: Date },
+    excludeId?: string,
+  ): Promise<{ id: string } | null> {
+    return this.repository.findOverlap(this.tenantPrisma.tenantId, teamId, range, excludeId, tx);
+  }
+
+  /** The series' dates that already have a visit, and its live visits (from a series date on). */
+  seriesDates(seriesId: string): Promise<Set<string>> {
+    return this.repository.seriesDates(this.tenantPrisma.tenantId, seriesId);
+  }
+
+  liveSeriesVisits(seriesId: string, from: Date | null, tx?: ScopedTransaction): Promise<Booking[]> {
+    return this.repository.liveSeriesVisits(this.tenantPrisma.tenantId, seriesId, from, tx);
+  }
+
+  assertTeamBookable(teamId: string, tx: ScopedTransaction): Promise<void> {
+    return this.placement.assertTeamBookable(this.tenantPrisma.tenantId, teamId, tx);
+  }
+
+  activeTeamIds(tx: ScopedTransaction): Promise<string[]> {
+    return this.repository
+      .activeTeams(this.tenantPrisma.tenantId, tx)
+      .then((teams) => teams.map((team) => team.id));
   }
 
   // Helpers -----------------------------------------------------------------------------------------

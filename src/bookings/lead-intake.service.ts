@@ -7,17 +7,7 @@ import { LeadDto } from '../leads/dto/lead.dto.js';
 import { LeadsService } from '../leads/leads.service.js';
 import { BookingsService } from './bookings.service.js';
 import { BookingDto } from './dto/booking.dto.js';
-
-/** POST /leads without `scheduledAt`: the lead, with the linking warnings when there are any. */
-export type CreatedLead = LeadDto & { warnings?: string[] };
-
-/** POST /leads with `scheduledAt` (seed 002): the only answer that ever carries the meeting token. */
-export interface CreatedLeadWithBooking {
-  lead: LeadDto;
-  booking: BookingDto;
-  meetingToken: string;
-  warnings?: string[];
-}
+import type { CreatedLeadDto } from './dto/created-lead.dto.js';
 
 /**
  * Creating a lead by hand. It lives in the bookings module because a lead with a requested time is
@@ -32,7 +22,7 @@ export class LeadIntakeService {
     private readonly unitOfWork: UnitOfWork,
   ) {}
 
-  async create(principal: Principal, dto: CreateLeadDto): Promise<CreatedLead | CreatedLeadWithBooking> {
+  async create(principal: Principal, dto: CreateLeadDto): Promise<CreatedLeadDto> {
     const result = await this.bookings.guardOverlap((claim) =>
       this.unitOfWork.run(async (work) => {
         const { lead, warnings } = await this.leads.createInTransaction(work.tx, dto, principal);
@@ -50,13 +40,12 @@ export class LeadIntakeService {
       }),
     );
 
-    const warnings = result.warnings.length > 0 ? { warnings: result.warnings } : {};
-    if (!result.placed) return { ...LeadDto.from(result.lead), ...warnings };
+    const { placed } = result;
     return {
-      lead: LeadDto.from(result.lead, { bookingDate: result.placed.booking.startsAt }),
-      booking: BookingDto.from(result.placed.booking),
-      meetingToken: result.placed.meetingToken,
-      ...warnings,
+      ...LeadDto.from(result.lead, { bookingDate: placed?.booking.startsAt ?? null }),
+      booking: placed ? BookingDto.from(placed.booking) : null,
+      meetingToken: placed?.meetingToken ?? null,
+      warnings: result.warnings,
     };
   }
 }

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import type { Page } from '../core/http/pagination.js';
+import { LIVE_BOOKING_STATUSES } from '../core/domain/booking-status.js';
 import type { Customer, Prisma } from '../generated/prisma/client.js';
+import type { CustomerKind } from '../generated/prisma/enums.js';
 
 /** What a STAFF user may see of a customer: only through the leads and bookings assigned to them. */
 export interface CustomerVisibility {
@@ -20,9 +22,16 @@ export interface NewCustomer {
   address: string | null;
   postalCode: string | null;
   city: string | null;
+  /** A company customer: what the lead says of the company (`name` stays the person). */
+  kind?: CustomerKind;
+  companyName?: string | null;
+  cvr?: string | null;
 }
 
-const detailInclude = (visibility: CustomerVisibility) => {
+/** How many upcoming visits the detail shows per series. */
+const UPCOMING_SERIES_VISITS = 5;
+
+const detailInclude = (visibility: CustomerVisibility, now: Date) => {
   const staff = visibility.assignedUserId;
   const bookingWhere: Prisma.BookingWhereInput = {
     deletedAt: null,
@@ -38,10 +47,23 @@ const detailInclude = (visibility: CustomerVisibility) => {
       where: staff ? { booking: bookingWhere } : {},
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     },
+    // Recurring cleaning: each series with its next live visits.
+    bookingSeries: {
+      where: { deletedAt: null, ...(staff ? { lead: { assignedUserId: staff } } : {}) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      include: {
+        visits: {
+          where: { ...bookingWhere, status: { in: [...LIVE_BOOKING_STATUSES] }, startsAt: { gt: now } },
+          orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+          take: UPCOMING_SERIES_VISITS,
+        },
+      },
+    },
   } satisfies Prisma.CustomerInclude;
 };
 
 export type CustomerDetailRow = Prisma.CustomerGetPayload<{ include: ReturnType<typeof detailInclude> }>;
+export type CustomerSeriesRow = CustomerDetailRow['bookingSeries'][number];
 
 /**
  * The customers module's only door to the database. Every query runs on the tenant-scoped path (the
@@ -89,6 +111,7 @@ export class CustomersRepository {
     tenantId: string,
     customerId: string,
     visibility: CustomerVisibility,
+    now: Date,
   ): Promise<CustomerDetailRow | null> {
     return this.db.transaction((tx) =>
       tx.customer.findFirst({
@@ -100,7 +123,7 @@ export class CustomersRepository {
             ? { leads: { some: { assignedUserId: visibility.assignedUserId, deletedAt: null } } }
             : {}),
         },
-        include: detailInclude(visibility),
+        include: detailInclude(visibility, now),
       }),
     );
   }

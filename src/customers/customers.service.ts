@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
+import { Clock } from '../core/time/clock.js';
+
 import { type Principal, visibleOnlyTo } from '../auth/principal.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import { paginated, parseSort } from '../core/http/pagination.js';
@@ -29,6 +31,7 @@ export class CustomersService {
   constructor(
     private readonly repository: CustomersRepository,
     private readonly db: TenantPrismaService,
+    private readonly clock: Clock,
   ) {}
 
   async list(principal: Principal, query: CustomerQueryDto): Promise<CustomerPageDto> {
@@ -44,7 +47,12 @@ export class CustomersService {
   }
 
   async get(principal: Principal, customerId: string): Promise<CustomerDetailDto> {
-    const row = await this.repository.findDetail(this.db.tenantId, customerId, visibilityOf(principal));
+    const row = await this.repository.findDetail(
+      this.db.tenantId,
+      customerId,
+      visibilityOf(principal),
+      this.clock.now(),
+    );
     if (!row) throw new CustomerNotFoundError();
     return CustomerDetailDto.fromDetail(row);
   }
@@ -95,26 +103,35 @@ export class CustomersService {
     return { customerId: winner.id, warnings };
   }
 
-  /** Completes a found customer with what the lead knows and the customer does not; never overwrites. */
+  /**
+   * Completes a found customer with what the lead knows and the customer does not; never overwrites.
+   * A lead from a company makes a person customer a company one (its name and CVR), so the invoice
+   * and the Billy contact carry them; a company customer stays one whatever later leads say.
+   */
   private async fillMissing(
     tx: ScopedTransaction,
     customer: Customer,
     known: Partial<LeadContact>,
   ): Promise<void> {
     const data: Partial<LeadContact> = {};
-    for (const field of ['email', 'phone', 'address', 'postalCode', 'city'] as const) {
+    for (const field of ['email', 'phone', 'address', 'postalCode', 'city', 'companyName', 'cvr'] as const) {
       const value = known[field];
       if (value && !customer[field]) data[field] = value;
     }
+    if (known.kind === 'company' && customer.kind !== 'company') data.kind = 'company';
     if (Object.keys(data).length > 0)
       await this.repository.fillMissing(tx, this.db.tenantId, customer.id, data);
   }
 }
 
+/** Where the customer lives, and the company it is, if the lead names one. */
 const place = (contact: LeadContact) => ({
   address: contact.address,
   postalCode: contact.postalCode,
   city: contact.city,
+  ...(contact.kind === 'company'
+    ? { kind: contact.kind, companyName: contact.companyName, cvr: contact.cvr }
+    : {}),
 });
 
 /** STAFF see a customer only through a lead assigned to them (docs/architecture.md, Tenancy). */

@@ -48,6 +48,10 @@ export const EMAIL_PLACEHOLDERS = {
   booking_confirmation: BOOKING,
   booking_moved: BOOKING,
   booking_cancelled: BOOKING,
+  // The customer did it themselves (the booking link, or AFLYS/FLYT by SMS). `feeText`: one sentence on
+  // what the cancellation costs ("Aflysningen er gratis.").
+  booking_cancelled_by_customer: [...BOOKING, 'feeText'],
+  booking_moved_by_customer: BOOKING,
   booking_reminder: [...PERSON, 'serviceType', 'bookingDate', 'bookingTime', 'address'],
   invoice_reminder: [...PERSON, 'invoiceNumber', 'total', 'dueDate', 'paymentDetails'],
   // Written whole by their senders (NotificationsService, the people module, the invoices feature with
@@ -109,7 +113,9 @@ export interface BookingForEmail {
 /** The values of every booking e-mail (confirmed, moved, cancelled), in the tenant's zone. */
 export function bookingVariables(
   booking: BookingForEmail,
-): EmailVariables<'booking_confirmation' | 'booking_moved' | 'booking_cancelled'> {
+): EmailVariables<
+  'booking_confirmation' | 'booking_moved' | 'booking_cancelled' | 'booking_moved_by_customer'
+> {
   return {
     ...personVariables(booking.customerName),
     serviceType: serviceInSentence(booking.serviceType),

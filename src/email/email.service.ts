@@ -29,8 +29,16 @@ export interface EnqueueEmail<T extends EmailTemplateType = EmailTemplateType> {
 /** The customer's e-mail about one booking: its confirmation, move, cancellation or reminder. */
 export interface EnqueueBookingEmail {
   tenantId: string;
-  type: 'booking_confirmation' | 'booking_moved' | 'booking_cancelled' | 'booking_reminder';
+  type:
+    | 'booking_confirmation'
+    | 'booking_moved'
+    | 'booking_cancelled'
+    | 'booking_reminder'
+    | 'booking_moved_by_customer'
+    | 'booking_cancelled_by_customer';
   step?: number;
+  /** Values beyond the booking's own (a customer's cancellation: `feeText`). */
+  extra?: Readonly<Record<string, string>>;
   booking: Pick<Booking, 'id' | 'startsAt' | 'durationHours' | 'totalAmount'>;
   lead: Pick<
     Lead,
@@ -129,13 +137,17 @@ export class EmailService {
       step: input.step,
       to: lead.customerEmail,
       leadId: lead.id,
-      variables: bookingVariables({
-        ...lead,
-        startsAt: booking.startsAt,
-        durationHours: booking.durationHours,
-        totalInclVat: withVat(booking.totalAmount, tenant.vatRate),
-        timezone: tenant.timezone,
-      }),
+      variables: {
+        ...bookingVariables({
+          ...lead,
+          startsAt: booking.startsAt,
+          durationHours: booking.durationHours,
+          totalInclVat: withVat(booking.totalAmount, tenant.vatRate),
+          timezone: tenant.timezone,
+        }),
+        // Only the customer's own cancellation has a value beyond the booking's (its fee sentence).
+        ...(input.extra ?? {}),
+      } as never,
     });
   }
 

@@ -36,6 +36,8 @@ export interface MailOrigin {
 export interface IntakeResult {
   lead: Lead;
   created: boolean;
+  /** The customer's open lead this one joined; it carries the reply and the offer, so none went out. */
+  conversationLeadId: string | null;
   extraction: LeadExtraction;
   attention: AttentionVerdict;
   replyQueued: boolean;
@@ -46,7 +48,8 @@ export interface IntakeResult {
  * From a lead mail to a lead (docs/architecture.md, steps 1, 2 and 5): extraction, then one transaction
  * with the customer, the lead, its activity, the reply e-mail and — when the extraction is confident —
  * the SMS offer. The Gmail import and `POST /leads/intake` share it, so pasted text and mail behave
- * the same. A second import of one Gmail message stops at the unique sourceMessageId.
+ * the same. A second import of one Gmail message stops at the unique sourceMessageId. A lead of a
+ * customer who already has an open lead joins it (LeadCreation): no second reply and no second offer.
  */
 @Injectable()
 export class LeadIntakePipeline {
@@ -79,6 +82,13 @@ export class LeadIntakePipeline {
 
   async createFromMail(mail: LeadEmail, origin: MailOrigin): Promise<IntakeResult> {
     const tenantId = this.db.tenantId;
+    // The same message again is the lead it made, before anything else: above all before it could
+    // join that lead's conversation as a second source of itself. The unique sourceMessageId still
+    // decides for two imports running at once (the catch below).
+    if (origin.sourceMessageId) {
+      const existing = await this.repository.findLeadByMessage(origin.sourceMessageId);
+      if (existing) return this.alreadyImported(existing.id);
+    }
     const profile = await this.profiles.current();
     const { extraction, attention } = await this.preview(mail, profile);
     const email = extraction.customerEmail?.value ?? null;
@@ -90,11 +100,12 @@ export class LeadIntakePipeline {
     let replyQueued = false;
     let smsOfferQueued = false;
     let lead: Lead;
+    let conversationLeadId: string | null = null;
     try {
       lead = await this.unitOfWork.run(async (work) => {
         const tx = work.tx;
         work.invalidatesCache();
-        const created = await this.leads.createImported(tx, {
+        const { lead: created, conversation } = await this.leads.createImported(tx, {
           customerName: extraction.customerName?.value ?? UNKNOWN_CUSTOMER_NAME,
           customerPhone: phone,
           customerEmail: email,
@@ -110,7 +121,15 @@ export class LeadIntakePipeline {
           extraction: extraction as unknown as Prisma.InputJsonValue,
           emailContent: mail.text,
           needsAttentionReason: reason,
+          companyName: extraction.companyName?.value ?? null,
+          cvr: extraction.cvr?.value ?? null,
         });
+        // The customer's open lead has had (or will have) its reply and offer; its timeline names
+        // this source, and staff carry on there.
+        if (conversation) {
+          conversationLeadId = conversation.id;
+          return created;
+        }
         if (email && plan) {
           // In the customer's own thread only when the customer wrote to us; a portal's mail is answered
           // with a new mail to the customer, never to the portal.
@@ -156,17 +175,7 @@ export class LeadIntakePipeline {
     } catch (error) {
       if (origin.sourceMessageId && isUniqueViolation(error)) {
         const existing = await this.repository.findLeadByMessage(origin.sourceMessageId);
-        if (existing) {
-          const row = await this.db.client.lead.findUniqueOrThrow({ where: { id: existing.id } });
-          return {
-            lead: row,
-            created: false,
-            extraction,
-            attention,
-            replyQueued: false,
-            smsOfferQueued: false,
-          };
-        }
+        if (existing) return this.alreadyImported(existing.id, { extraction, attention });
       }
       throw error;
     }
@@ -176,8 +185,30 @@ export class LeadIntakePipeline {
       leadId: lead.id,
       extractor: extraction.extractor,
       needsAttention: reason !== null,
+      ...(conversationLeadId ? { conversationLeadId } : {}),
     });
-    return { lead, created: true, extraction, attention, replyQueued, smsOfferQueued };
+    return { lead, created: true, conversationLeadId, extraction, attention, replyQueued, smsOfferQueued };
+  }
+
+  /** The lead an earlier import of the same message made, with what that import read. */
+  private async alreadyImported(
+    leadId: string,
+    read?: { extraction: LeadExtraction; attention: AttentionVerdict },
+  ): Promise<IntakeResult> {
+    const row = await this.db.client.lead.findUniqueOrThrow({ where: { id: leadId } });
+    const extraction = read?.extraction ?? (row.extraction as unknown as LeadExtraction);
+    return {
+      lead: row,
+      created: false,
+      conversationLeadId: row.conversationLeadId,
+      extraction,
+      attention: read?.attention ?? {
+        needsAttention: row.needsAttention,
+        reason: row.needsAttentionReason,
+      },
+      replyQueued: false,
+      smsOfferQueued: false,
+    };
   }
 
   /** The tenant's own addresses and numbers: never the customer's. */

@@ -5,7 +5,6 @@ import {
   Get,
   Headers,
   HttpCode,
-  Ip,
   Param,
   Post,
   Put,
@@ -28,6 +27,7 @@ import {
 import type { FastifyReply } from 'fastify';
 
 import { ApiErrors } from '../core/http/api-errors.decorator.js';
+import { RequestClient, type RequestClientInfo } from '../core/http/request-client.js';
 import { ADMIN_ROLES, Authenticated, CurrentPrincipal, Public } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import {
@@ -104,15 +104,14 @@ export class CredentialsController {
   @ApiErrors({ badRequest: 'A missing, forged, expired or already used state (the page says which)' })
   async callback(
     @Res() reply: FastifyReply,
-    @Ip() ip: string,
+    @RequestClient() client: RequestClientInfo,
     @Query('code') code?: unknown,
     @Query('state') state?: unknown,
     @Query('error') error?: unknown,
-    @Headers('user-agent') userAgent?: string,
   ): Promise<void> {
     const outcome = await this.consent.finish(
       { code: single(code), state: single(state), error: single(error) },
-      { ip, userAgent },
+      client,
     );
     const page = renderConsentPage(outcome);
     await reply
@@ -155,10 +154,9 @@ export class CredentialsController {
   async disconnect(
     @Param('provider', ParseIntegrationProviderPipe) provider: IntegrationProvider,
     @CurrentPrincipal() principal: Principal,
-    @Ip() ip: string,
-    @Headers('user-agent') userAgent?: string,
+    @RequestClient() client: RequestClientInfo,
   ): Promise<void> {
-    await this.connections.disconnect(provider, { userId: principal.userId, ip, userAgent });
+    await this.connections.disconnect(provider, { userId: principal.userId, ...client });
   }
 
   @Post('google/watch')
@@ -202,14 +200,9 @@ export class CredentialsController {
     // Validated against the provider's DTO by the service: the global pipe cannot know which one applies.
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
-    @Ip() ip: string,
-    @Headers('user-agent') userAgent?: string,
+    @RequestClient() client: RequestClientInfo,
   ): Promise<IntegrationAccountDto> {
-    const status = await this.credentials.configure(provider, body, {
-      userId: principal.userId,
-      ip,
-      userAgent,
-    });
+    const status = await this.credentials.configure(provider, body, { userId: principal.userId, ...client });
     return toIntegrationAccountDto(status);
   }
 }

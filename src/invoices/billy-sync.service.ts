@@ -178,13 +178,16 @@ export class BillySyncService {
       return customer.billyContactId;
     const externalId = customer?.id ?? `invoice-${invoice.id}`;
     const found = await client.findContactByExternalId(externalId);
-    const cvr = invoice.customerCvr ?? undefined;
+    // A company customer is a company contact in Billy, under the company's name and CVR, with the
+    // person we deal with as its contact person; the invoice's snapshot decides for a customer gone.
+    const cvr = invoice.customerCvr ?? (customer?.kind === 'company' ? customer.cvr : null) ?? undefined;
+    const company = customer?.kind === 'company' || cvr !== undefined;
     const contact =
       found ??
       (await client.createContact({
         organizationId: client.organizationId,
-        type: cvr ? 'company' : 'person',
-        name: invoice.customerName,
+        type: company ? 'company' : 'person',
+        name: (company ? customer?.companyName : null) ?? invoice.customerName,
         countryId: 'DK',
         street: customer?.address ?? invoice.customerAddress ?? undefined,
         zipcodeText: customer?.postalCode ?? undefined,

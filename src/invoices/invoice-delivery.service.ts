@@ -15,6 +15,7 @@ import type { BillyInvoice } from '../integrations/billy/billy.types.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
 import { isIntegrationError } from '../integrations/integration-error.js';
 import { failureOf, giveUp } from '../integrations/provider-failure.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { BillySyncService } from './billy-sync.service.js';
 import { aboutInvoice, flagForAttention } from './invoice-activity.js';
 import { paymentLines, renderInvoicePdf } from './invoice-document.js';
@@ -50,6 +51,7 @@ export class InvoiceDeliveryService implements OnModuleInit {
     private readonly sync: BillySyncService,
     private readonly locks: RedisLockService,
     private readonly clock: Clock,
+    private readonly notifications: NotificationsService,
   ) {}
 
   onModuleInit(): void {
@@ -106,7 +108,7 @@ export class InvoiceDeliveryService implements OnModuleInit {
         emailBody: text.body,
       });
     } catch (error) {
-      await this.handleBillyError(invoice, error);
+      await this.handleBillyError(invoice, delivery, error);
       throw error;
     }
     await this.credentials.recordSuccess('billy');
@@ -220,7 +222,7 @@ export class InvoiceDeliveryService implements OnModuleInit {
     });
   }
 
-  private async handleBillyError(invoice: InvoiceWithLines, error: unknown): Promise<void> {
+  private async handleBillyError(invoice: InvoiceWithLines, delivery: number, error: unknown): Promise<void> {
     if (!isIntegrationError(error, 'Billy')) return;
     const failure = failureOf(error);
     if (error.kind === 'needs_attention') {
@@ -233,6 +235,15 @@ export class InvoiceDeliveryService implements OnModuleInit {
         reason: 'Billy afviste at e-maile fakturaen til kunden; ret kunden i Billy og send igen',
         metadata: { status: error.httpStatus, errorCode: error.vendorCode, failureCode: failure.code },
       });
+      // The customer has no invoice and the job gives up: only a person can get the money in now.
+      await this.unitOfWork.run((work) =>
+        this.notifications.invoiceNotDelivered(work, {
+          invoice,
+          delivery,
+          reason: 'Billy afviste at e-maile den',
+          action: `Ret kunden i Billy (e-mail: ${invoice.customerEmail ?? 'mangler'}) og send fakturaen igen.`,
+        }),
+      );
       throw giveUp(error, `Billy refused to e-mail the invoice: ${error.message}`);
     }
     await this.credentials.recordFailure('billy', failure);

@@ -64,3 +64,17 @@ export class NotYetInBillyError extends ConflictError {
 }
 
 export class InvoiceFieldError extends FieldError {}
+
+/** A customer has one monthly invoice per month: a second is refused, naming the first. */
+export class MonthlyInvoiceExistsError extends ConflictError {
+  constructor(invoiceId: string, month: string) {
+    super('The customer already has a monthly invoice for that month', { invoiceId, month });
+  }
+}
+
+/** Nothing to bill: no completed visit of a monthly-invoiced series in that month without an invoice. */
+export class NoMonthlyVisitsError extends ConflictError {
+  constructor(customerId: string, month: string) {
+    super('The customer has no completed visits to invoice for that month', { customerId, month });
+  }
+}

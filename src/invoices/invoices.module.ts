@@ -5,6 +5,7 @@ import { EmailModule } from '../email/email.module.js';
 import { BillyModule } from '../integrations/billy/billy.module.js';
 import { CredentialsModule } from '../integrations/credentials/credentials.module.js';
 import { LeadsModule } from '../leads/leads.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { BillingService } from './billing.service.js';
 import { BillySyncService } from './billy-sync.service.js';
 import { InvoiceDeliveryService } from './invoice-delivery.service.js';
@@ -23,7 +24,7 @@ import { SendInvoiceProcessor } from './jobs/send-invoice.processor.js';
  * bookings can create the draft in the completing transaction without a cycle between the modules.
  */
 @Module({
-  imports: [ActivitiesModule, LeadsModule, CredentialsModule, BillyModule, EmailModule],
+  imports: [ActivitiesModule, LeadsModule, CredentialsModule, BillyModule, EmailModule, NotificationsModule],
   controllers: [InvoicesController],
   providers: [
     InvoicesRepository,

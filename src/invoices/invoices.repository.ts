@@ -66,8 +66,15 @@ export interface NewInvoice {
     netAmount: Prisma.Decimal;
     vatAmount: Prisma.Decimal;
     grossAmount: Prisma.Decimal;
+    /** A monthly invoice's line names the visit it bills. */
+    bookingId?: string | null;
   }>;
+  /** A customer's monthly invoice for recurring cleaning: "YYYY-MM". */
+  billingMonth?: string | null;
 }
+
+/** A completed series visit waiting for its customer's monthly invoice. */
+export type MonthlyVisit = BookingForInvoice & { series: { fixedPrice: Prisma.Decimal | null } | null };
 
 export type InvoiceChange = Pick<
   Prisma.InvoiceUncheckedUpdateManyInput,
@@ -196,6 +203,75 @@ export class InvoicesRepository {
     });
   }
 
+  /**
+   * A customer's completed visits of series invoiced monthly, started in [from, to), that no invoice
+   * bills yet (neither their own draft nor a monthly line). `monthlyByDefault`: the tenant's rule for
+   * series that do not say.
+   */
+  monthlyVisits(
+    tx: ScopedTransaction,
+    tenantId: string,
+    customerId: string,
+    range: { from: Date; to: Date },
+    monthlyByDefault: boolean,
+  ): Promise<MonthlyVisit[]> {
+    return tx.booking.findMany({
+      where: {
+        tenantId,
+        customerId,
+        deletedAt: null,
+        status: 'completed',
+        startsAt: { gte: range.from, lt: range.to },
+        invoice: null,
+        invoiceLines: { none: {} },
+        series: monthlyByDefault
+          ? { OR: [{ invoicing: 'monthly' }, { invoicing: null }] }
+          : { invoicing: 'monthly' },
+      },
+      include: { lead: true, customer: true, invoice: true, series: { select: { fixedPrice: true } } },
+      orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  /** The customers with completed visits in the range that wait for a monthly invoice. */
+  async customersWithMonthlyVisits(
+    tx: ScopedTransaction,
+    tenantId: string,
+    range: { from: Date; to: Date },
+    monthlyByDefault: boolean,
+  ): Promise<string[]> {
+    const rows = await tx.booking.findMany({
+      where: {
+        tenantId,
+        customerId: { not: null },
+        deletedAt: null,
+        status: 'completed',
+        startsAt: { gte: range.from, lt: range.to },
+        invoice: null,
+        invoiceLines: { none: {} },
+        series: monthlyByDefault
+          ? { OR: [{ invoicing: 'monthly' }, { invoicing: null }] }
+          : { invoicing: 'monthly' },
+      },
+      distinct: ['customerId'],
+      select: { customerId: true },
+    });
+    return rows.flatMap((row) => (row.customerId ? [row.customerId] : []));
+  }
+
+  async tenantsWithSeries(system: Db): Promise<string[]> {
+    const rows = await system.bookingSeries.findMany({ distinct: ['tenantId'], select: { tenantId: true } });
+    return rows.map((row) => row.tenantId);
+  }
+
+  /** The monthly invoice a customer already has for a month, if any. */
+  findMonthly(tx: ScopedTransaction, tenantId: string, customerId: string, month: string) {
+    return tx.invoice.findFirst({
+      where: { tenantId, customerId, billingMonth: month },
+      select: { id: true },
+    });
+  }
+
   async create(tx: ScopedTransaction, tenantId: string, invoice: NewInvoice): Promise<InvoiceWithLines> {
     const { lines, ...row } = invoice;
     await tx.invoice.create({ data: { ...row, tenantId } });
@@ -279,6 +355,12 @@ export class InvoicesRepository {
       },
     });
     return tenant;
+  }
+
+  /** The tenant's rule for series that do not say how they are invoiced ("per_visit" or "monthly"). */
+  async seriesInvoicingRule(tx: ScopedTransaction, tenantId: string): Promise<string | null> {
+    const row = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { seriesRules: true } });
+    return (row.seriesRules as { invoicing?: string } | null)?.invoicing ?? null;
   }
 
   /** The tenant as its invoices name it: name, CVR, address and how to pay. */

@@ -6,10 +6,10 @@ import { DateTime } from 'luxon';
 import { ActivitiesService } from '../activities/activities.service.js';
 import { isStaff, type Principal } from '../auth/principal.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
-import { formatHours, formatKroner } from '../core/format/danish.js';
+import { formatDate, formatHours, formatKroner } from '../core/format/danish.js';
 import { findSqlState } from '../core/http/database-errors.js';
 import { paginated, parseSort } from '../core/http/pagination.js';
-import { Decimal, money, toMoneyString } from '../core/money/money.js';
+import { Decimal, money, toMoneyString, type Money } from '../core/money/money.js';
 import { OutboxService } from '../core/queue/outbox.service.js';
 import { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import type { InvoiceStatus } from '../generated/prisma/enums.js';
@@ -22,7 +22,7 @@ import {
   type RecordPaymentDto,
 } from './dto/invoice-input.dto.js';
 import { InvoiceDto, type InvoicePageDto } from './dto/invoice.dto.js';
-import { priceInvoice } from './invoice-amounts.js';
+import { priceInvoice, type LineInput } from './invoice-amounts.js';
 import {
   AlreadyCreditedError,
   BillyNotConfiguredError,
@@ -32,6 +32,8 @@ import {
   InvoiceFieldError,
   InvoiceNotFoundError,
   InvoiceStatusError,
+  MonthlyInvoiceExistsError,
+  NoMonthlyVisitsError,
   NotYetInBillyError,
   PaymentsInBillyError,
 } from './invoices.errors.js';
@@ -148,11 +150,139 @@ export class InvoicesService {
   }
 
   /**
+   * A customer's monthly invoice for recurring cleaning: one line per completed visit of the month
+   * (tenant time zone) whose series is invoiced monthly, each line's net and VAT to the øre as any
+   * invoice (`priceInvoice`). One per customer and month (unique), and a visit is on one line at most
+   * (unique), so a second call answers the existing invoice's 409 instead of billing twice.
+   */
+  async draftMonthly(actorUserId: string | null, customerId: string, month: string): Promise<InvoiceDto> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const invoice = await this.unitOfWork.run(async (work) => {
+      const { tx } = work;
+      const existing = await this.repository.findMonthly(tx, tenantId, customerId, month);
+      if (existing) throw new MonthlyInvoiceExistsError(existing.id, month);
+      const settings = await this.repository.billingSettings(tenantId, tx);
+      const start = DateTime.fromISO(`${month}-01`, { zone: settings.timezone });
+      const range = { from: start.toJSDate(), to: start.plus({ months: 1 }).toJSDate() };
+      const monthlyByDefault = (await this.repository.seriesInvoicingRule(tx, tenantId)) === 'monthly';
+      const visits = await this.repository.monthlyVisits(tx, tenantId, customerId, range, monthlyByDefault);
+      if (visits.length === 0) throw new NoMonthlyVisitsError(customerId, month);
+      const amounts = priceInvoice(
+        visits.map((visit) => {
+          const day = formatDate(visit.startsAt, settings.timezone);
+          const fixed = visit.series?.fixedPrice ?? null;
+          return fixed
+            ? {
+                description: `${visit.lead.serviceType} ${day}`,
+                quantity: 1,
+                unitPrice: fixed,
+                vatRate: settings.vatRate,
+              }
+            : {
+                description: `${visit.lead.serviceType} ${day}, ${formatHours(visit.hoursWorked!)}`,
+                quantity: visit.hoursWorked!,
+                unitPrice: visit.hourlyRate,
+                vatRate: settings.vatRate,
+              };
+        }),
+      );
+      const today = tenantToday(settings.timezone, this.clock.now());
+      const created = await this.repository.create(tx, tenantId, {
+        id: randomUUID(),
+        kind: 'invoice',
+        bookingId: null,
+        creditedInvoiceId: null,
+        ...customerSnapshot(visits[visits.length - 1]!),
+        reference: newReference(),
+        currency: settings.currency,
+        subtotal: amounts.subtotal,
+        vatAmount: amounts.vatAmount,
+        total: amounts.total,
+        status: 'draft',
+        number: null,
+        issueDate: today,
+        dueDate: addDays(today, settings.paymentTermsDays),
+        approvedAt: null,
+        billingMonth: month,
+        lines: amounts.lines.map((line, index) => ({ ...line, bookingId: visits[index]!.id })),
+      });
+      await this.activities.record(tx, {
+        type: 'invoice',
+        title: 'Månedsfaktura oprettet',
+        description: `Kladde på ${formatKroner(created.total)} inkl. moms for ${visits.length} besøg i ${month}`,
+        status: 'info',
+        customerId: created.customerId,
+        leadId: visits[visits.length - 1]!.leadId,
+        invoiceId: created.id,
+        actorUserId,
+        metadata: {
+          reference: created.reference,
+          month,
+          visits: visits.length,
+          total: toMoneyString(created.total),
+        },
+      });
+      work.relayAfterCommit([await this.pushJob(tx, created.id)]);
+      work.invalidatesCache();
+      return created;
+    });
+    return InvoiceDto.from(invoice);
+  }
+
+  /**
+   * The monthly schedule: every customer of the current tenant with completed visits of `month` waiting
+   * for a monthly invoice gets it. Idempotent: a customer already invoiced for the month has no visits
+   * left waiting, so a second run makes nothing.
+   */
+  async draftMonthlyForAll(month: string): Promise<number> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const customerIds = await this.unitOfWork.run(async ({ tx }) => {
+      const settings = await this.repository.billingSettings(tenantId, tx);
+      const start = DateTime.fromISO(`${month}-01`, { zone: settings.timezone });
+      const monthlyByDefault = (await this.repository.seriesInvoicingRule(tx, tenantId)) === 'monthly';
+      const range = { from: start.toJSDate(), to: start.plus({ months: 1 }).toJSDate() };
+      return this.repository.customersWithMonthlyVisits(tx, tenantId, range, monthlyByDefault);
+    });
+    for (const customerId of customerIds) await this.draftMonthly(null, customerId, month);
+    return customerIds.length;
+  }
+
+  /** The tenants with any series: the monthly schedule's fan-out (system path). */
+  async tenantsWithSeries(system: ScopedTransaction): Promise<string[]> {
+    return this.repository.tenantsWithSeries(system);
+  }
+
+  /**
    * Hands committed outbox rows to the queue (for callers that wrote them in their own transaction and
    * do not run it as a UnitOfWork; inside one, `work.relayAfterCommit(ids)` does this).
    */
   relay(outboxIds: readonly string[]): void {
     this.outbox.relay(outboxIds);
+  }
+
+  /**
+   * A customer's late cancellation (the booking link or AFLYS, past the tenant's free notice): the
+   * booking's draft invoice with one fee line (quantity 1, `feeExclVat`, the tenant's VAT rate), in the
+   * cancelling transaction. A cancelled booking has no invoice yet (only completed ones get one), so the
+   * draft is made here; null when the booking already has an invoice, which staff then correct by hand.
+   */
+  async draftCancellationFee(
+    tx: ScopedTransaction,
+    bookingId: string,
+    fee: { description: string; feeExclVat: Money },
+    actorUserId: string | null,
+  ): Promise<{ invoice: InvoiceWithLines; outboxIds: string[] } | null> {
+    const booking = await this.repository.findBooking(this.tenantPrisma.tenantId, bookingId, undefined, tx);
+    if (!booking) throw new InvoiceBookingNotFoundError();
+    if (booking.invoice) return null;
+    const settings = await this.repository.billingSettings(this.tenantPrisma.tenantId, tx);
+    return this.insertDraft(
+      tx,
+      booking,
+      settings,
+      [{ description: fee.description, quantity: 1, unitPrice: fee.feeExclVat, vatRate: settings.vatRate }],
+      { what: 'gebyr for sen aflysning', actorUserId },
+    );
   }
 
   private async createDraft(
@@ -167,14 +297,33 @@ export class InvoicesService {
     const settings = await this.repository.billingSettings(tenantId, tx);
     const hours = booking.hoursWorked;
     // The rate the customer was quoted: the tenant's hourly rate as it stood when the job was booked.
-    const amounts = priceInvoice([
-      {
-        description: `${booking.lead.serviceType}, ${formatHours(hours)}`,
-        quantity: hours,
-        unitPrice: booking.hourlyRate,
-        vatRate: settings.vatRate,
-      },
-    ]);
+    return this.insertDraft(
+      tx,
+      booking,
+      settings,
+      [
+        {
+          description: `${booking.lead.serviceType}, ${formatHours(hours)}`,
+          quantity: hours,
+          unitPrice: booking.hourlyRate,
+          vatRate: settings.vatRate,
+        },
+      ],
+      { what: formatHours(hours), actorUserId },
+    );
+  }
+
+  /** The draft of `booking` with `lines`, its activity and the Billy push job. */
+  private async insertDraft(
+    tx: ScopedTransaction,
+    booking: BookingForInvoice,
+    settings: BillingSettings,
+    lines: LineInput[],
+    about: { what: string; actorUserId: string | null },
+  ): Promise<{ invoice: InvoiceWithLines; outboxIds: string[] }> {
+    const tenantId = this.tenantPrisma.tenantId;
+    const actorUserId = about.actorUserId;
+    const amounts = priceInvoice(lines);
     const today = tenantToday(settings.timezone, this.clock.now());
     const invoice = await this.repository.create(tx, tenantId, {
       id: randomUUID(),
@@ -197,7 +346,7 @@ export class InvoicesService {
     await this.activities.record(tx, {
       type: 'invoice',
       title: 'Faktura oprettet',
-      description: `Kladde på ${formatKroner(invoice.total)} inkl. moms (${formatHours(hours)})`,
+      description: `Kladde på ${formatKroner(invoice.total)} inkl. moms (${about.what})`,
       status: 'info',
       customerId: invoice.customerId,
       leadId: booking.leadId,

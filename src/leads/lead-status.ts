@@ -62,3 +62,10 @@ export const OPEN_STATUSES: readonly LeadStatus[] = [
   LeadStatus.booked,
   LeadStatus.completed,
 ];
+
+/**
+ * A lead whose conversation is still going: answered or about to be, not yet booked (won), lost or
+ * done. A new lead of the same customer joins it instead of getting a second reply and offer; a
+ * booked lead's customer asking again is a new job, and a lost lead's a new start.
+ */
+export const CONVERSATION_STATUSES: readonly LeadStatus[] = [LeadStatus.new, LeadStatus.contacted];

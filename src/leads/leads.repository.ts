@@ -6,6 +6,7 @@ import { LIVE_BOOKING_STATUSES } from '../core/domain/booking-status.js';
 import { phoneDigits } from '../customers/customers.repository.js';
 import type { Lead, Prisma } from '../generated/prisma/client.js';
 import type { LeadSource, LeadStatus, Priority } from '../generated/prisma/enums.js';
+import { CONVERSATION_STATUSES } from './lead-status.js';
 
 export interface LeadListFilter {
   status?: LeadStatus;
@@ -51,6 +52,12 @@ const detailInclude = {
     where: { deletedAt: null },
     orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
     select: { id: true, startsAt: true, endsAt: true, status: true, teamId: true },
+  },
+  // The other sources of the same conversation, oldest first (docs/architecture.md, step 1).
+  linkedLeads: {
+    where: { deletedAt: null },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: { id: true, source: true, customerName: true, serviceType: true, createdAt: true },
   },
   // The latest 20 timeline lines, as GET /leads/:id/activities lists them (newest first).
   activities: {
@@ -130,6 +137,48 @@ export class LeadsRepository {
     data: Omit<Prisma.LeadUncheckedCreateInput, 'tenantId'>,
   ): Promise<Lead> {
     return tx.lead.create({ data: { ...data, tenantId } });
+  }
+
+  /**
+   * The open conversation a new lead of this contact joins: the oldest lead created since `since`,
+   * still new or contacted, not itself linked, with the same phone (E.164) or e-mail (citext: any
+   * case). The caller holds the contact's advisory locks, so a lead committed meanwhile is seen.
+   */
+  findConversation(
+    tx: ScopedTransaction,
+    tenantId: string,
+    contact: { phone: string | null; email: string | null },
+    since: Date,
+  ): Promise<Lead | null> {
+    const same: Prisma.LeadWhereInput[] = [];
+    if (contact.phone) same.push({ customerPhone: contact.phone });
+    if (contact.email) same.push({ customerEmail: contact.email });
+    if (same.length === 0) return Promise.resolve(null);
+    return tx.lead.findFirst({
+      where: {
+        tenantId,
+        deletedAt: null,
+        conversationLeadId: null,
+        status: { in: [...CONVERSATION_STATUSES] },
+        createdAt: { gte: since },
+        OR: same,
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  /**
+   * What a new lead needs of its tenant, in one read: the hourly rate for its price, and how many days
+   * back it joins the same customer's open lead (0: never).
+   */
+  creationSettings(
+    tx: ScopedTransaction,
+    tenantId: string,
+  ): Promise<{ hourlyRate: Prisma.Decimal; conversationDays: number }> {
+    return tx.tenant.findUniqueOrThrow({
+      where: { id: tenantId },
+      select: { hourlyRate: true, conversationDays: true },
+    });
   }
 
   update(

@@ -25,11 +25,11 @@ import type { ReplaceLeadDto, UpdateLeadDto } from './dto/update-lead.dto.js';
 import { assertUserMove, statusTitle, systemMoveTarget, type LeadSystemEvent } from './lead-status.js';
 import { contactRequired, LeadHasLiveBookingsError, LeadNotFoundError } from './leads.errors.js';
 import { LeadsRepository, type LeadWithNextBooking } from './leads.repository.js';
-import { LeadCreation, type ImportedLeadInput } from './lead-creation.service.js';
+import { LeadCreation, type CreatedLead, type ImportedLeadInput } from './lead-creation.service.js';
 import { assertAssignable, normalizedPhone, sameEmail, staffAssignsSelfOnly } from './lead-fields.js';
 
 export type { LeadSystemEvent } from './lead-status.js';
-export type { ImportedLeadInput } from './lead-creation.service.js';
+export type { CreatedLead, ImportedLeadInput } from './lead-creation.service.js';
 /** A lead row as LeadsService hands it to other modules (no relations included). */
 export type LeadRow = Lead;
 
@@ -153,12 +153,12 @@ export class LeadsService {
     tx: ScopedTransaction,
     input: NewLeadInput,
     principal: Principal | null,
-  ): Promise<{ lead: Lead; warnings: string[] }> {
+  ): Promise<CreatedLead> {
     return this.creation.createInTransaction(tx, input, principal);
   }
 
   /** A lead read from an e-mail by the intake, inside its transaction (`LeadCreation`). */
-  createImported(tx: ScopedTransaction, input: ImportedLeadInput): Promise<Lead> {
+  createImported(tx: ScopedTransaction, input: ImportedLeadInput): Promise<CreatedLead> {
     return this.creation.createImported(tx, input);
   }
 

@@ -46,6 +46,14 @@ export const integrationTitle = (provider: string, summary: string) =>
 export const offerUnansweredTitle = (customerName: string) =>
   `Intet svar på SMS med tider: ring til ${customerName}`;
 
+export const invoiceNotDeliveredTitle = (number: string, customerName: string, reason: string) =>
+  `Faktura nr. ${number} er ikke sendt til ${customerName}: ${reason}`;
+
+export const seriesVisitMovedTitle = (customerName: string, moved: boolean) =>
+  moved
+    ? `Fast rengøring hos ${customerName} er flyttet til en anden dag`
+    : `Fast rengøring hos ${customerName} er sprunget over`;
+
 /** The notification e-mail: the title, what else staff need, and where the feed is. */
 export function notificationEmail(input: { title: string; details: string[]; companyName: string }): {
   subject: string;

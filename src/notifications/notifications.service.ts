@@ -15,9 +15,11 @@ import {
 } from './dto/notification.dto.js';
 import {
   integrationTitle,
+  invoiceNotDeliveredTitle,
   leadAttentionTitle,
   notificationEmail,
   offerUnansweredTitle,
+  seriesVisitMovedTitle,
   smsFailedTitle,
   unreadableReplyTitle,
   who,
@@ -143,6 +145,73 @@ export class NotificationsService {
       details: [
         `Kunde: ${who(input.lead.customerName, input.lead.customerPhone)}`,
         'Kunden har ikke svaret på de tilbudte tider, og de er nu udløbet.',
+      ],
+    });
+  }
+
+  /**
+   * The customer confirmed, cancelled or moved a booking themselves (booking link, AFLYS/FLYT by SMS):
+   * staff learn of it as it happens. `key` names the change (booking, what, revision), so a repeated
+   * request tells nobody twice.
+   */
+  customerChangedBooking(
+    work: Work,
+    input: { bookingId: string; lead: AboutLead; title: string; key: string; details: string[] },
+  ): Promise<boolean> {
+    return this.notify(work, {
+      kind: 'customer_changed_booking',
+      title: input.title,
+      dedupKey: `customer-change:${input.key}`,
+      leadId: input.lead.id,
+      bookingId: input.bookingId,
+      details: [`Kunde: ${who(input.lead.customerName, input.lead.customerPhone)}`, ...input.details],
+    });
+  }
+
+  /**
+   * An invoice that will not reach the customer as things stand (Billy refused to e-mail it, or there
+   * is no address to send it to): the money waits until a person fixes the customer and sends again.
+   * Once per delivery of the invoice, however often its job runs.
+   */
+  invoiceNotDelivered(
+    work: Work,
+    input: {
+      invoice: { id: string; number: string | null; reference: string; customerName: string };
+      delivery: number;
+      reason: string;
+      action: string;
+    },
+  ): Promise<boolean> {
+    const { invoice } = input;
+    return this.notify(work, {
+      kind: 'invoice_not_delivered',
+      title: invoiceNotDeliveredTitle(invoice.number ?? invoice.reference, invoice.customerName, input.reason),
+      dedupKey: `invoice-not-delivered:${invoice.id}:${input.delivery}`,
+      invoiceId: invoice.id,
+      details: [input.action],
+    });
+  }
+
+  /**
+   * A visit of a recurring series could not be on its date (a holiday, a closed day, the team busy) and
+   * was moved or skipped by the tenant's rule: staff should know before the customer calls.
+   */
+  seriesVisitMoved(
+    work: Work,
+    input: { bookingId: string; lead: AboutLead; from: string; to: string | null; reason: string },
+  ): Promise<boolean> {
+    return this.notify(work, {
+      kind: 'series_visit_moved',
+      title: seriesVisitMovedTitle(input.lead.customerName, input.to !== null),
+      dedupKey: `series-visit:${input.bookingId}`,
+      leadId: input.lead.id,
+      bookingId: input.bookingId,
+      details: [
+        `Kunde: ${who(input.lead.customerName, input.lead.customerPhone)}`,
+        `Planlagt: ${input.from}`,
+        input.to ? `Flyttet til: ${input.to}` : 'Besøget er sprunget over.',
+        `Årsag: ${input.reason}`,
+        'Kunden har fået besked på SMS og e-mail.',
       ],
     });
   }

@@ -13,33 +13,52 @@ import { TenantProfileService, type TenantProfile } from '../tenants/tenant-prof
 import { SmsRepository, type DueReminder } from './sms.repository.js';
 import { SmsService } from './sms.service.js';
 import { quietHoursEndAfter } from './text/quiet-hours.js';
-import { bookingCancelledText, bookingMovedText, confirmationText } from './text/sms-texts.js';
+import {
+  bookingCancelledText,
+  bookingMovedText,
+  cancellationFeeText,
+  confirmationText,
+  customerCancelledText,
+  customerMovedText,
+} from './text/sms-texts.js';
 
 export type BookingNoticeOutcome = 'told' | 'already_told' | 'superseded' | 'turned_off' | 'gone';
 
-const SETTING: Readonly<Record<BookingNoticeKind, keyof CustomerNotices>> = {
+/** The tenant's switch for each kind; none for what the customer did themselves: they asked for it. */
+const SETTING: Readonly<Record<BookingNoticeKind, keyof CustomerNotices | null>> = {
   confirmed: 'bookingConfirmed',
   moved: 'bookingMoved',
   cancelled: 'bookingCancelled',
+  customer_moved: null,
+  customer_cancelled: null,
 };
 
 const EMAIL_TYPE = {
   confirmed: 'booking_confirmation',
   moved: 'booking_moved',
   cancelled: 'booking_cancelled',
+  customer_moved: 'booking_moved_by_customer',
+  customer_cancelled: 'booking_cancelled_by_customer',
 } as const satisfies Record<BookingNoticeKind, EmailTemplateType>;
 
 const SMS_TYPE = {
   confirmed: 'booking_confirmation',
   moved: 'booking_moved',
   cancelled: 'booking_cancelled',
+  customer_moved: 'booking_moved_by_customer',
+  customer_cancelled: 'booking_cancelled_by_customer',
 } as const satisfies Record<BookingNoticeKind, SmsTemplateType>;
 
 const TITLE: Readonly<Record<BookingNoticeKind, string>> = {
   confirmed: 'Kunden har fået bekræftelse på bookingen',
   moved: 'Kunden har fået besked om ændringen',
   cancelled: 'Kunden har fået besked om aflysningen',
+  customer_moved: 'Kunden har fået bekræftet flytningen',
+  customer_cancelled: 'Kunden har fået bekræftet aflysningen',
 };
+
+/** A move is told once per revision; a confirmation or cancellation happens once per booking. */
+const isMove = (kind: BookingNoticeKind) => kind === 'moved' || kind === 'customer_moved';
 
 /**
  * Tells the customer of a booking change made by staff (docs/architecture.md, step 7): a booking
@@ -72,7 +91,8 @@ export class BookingNoticeService {
     if (!booking || booking.deletedAt) return 'gone';
     if (!stillTrue(booking, notice, now)) return 'superseded';
     const profile = await this.profiles.current();
-    if (!profile.customerNotices[SETTING[notice.kind]]) return 'turned_off';
+    const setting = SETTING[notice.kind];
+    if (setting && !profile.customerNotices[setting]) return 'turned_off';
 
     const { lead } = booking;
     const key = `booking:${booking.id}:${notice.kind}:${notice.revision}`;
@@ -99,7 +119,7 @@ export class BookingNoticeService {
             customerId: booking.customerId,
             phone,
             body: textFor(
-              notice.kind,
+              notice,
               booking,
               profile,
               await this.repository.smsTemplate(tenantId, SMS_TYPE[notice.kind], tx),
@@ -115,7 +135,11 @@ export class BookingNoticeService {
           tenantId,
           type: EMAIL_TYPE[notice.kind],
           // A booking is confirmed and cancelled once, but may be moved many times.
-          step: notice.kind === 'moved' ? notice.revision : 0,
+          step: isMove(notice.kind) ? notice.revision : 0,
+          extra:
+            notice.kind === 'customer_cancelled'
+              ? { feeText: cancellationFeeText(feeOf(notice)) }
+              : undefined,
           booking,
           lead,
           tenant: profile,
@@ -160,7 +184,7 @@ export class BookingNoticeService {
       booking.tenantId,
       booking.id,
       EMAIL_TYPE[notice.kind],
-      notice.kind === 'moved' ? notice.revision : 0,
+      isMove(notice.kind) ? notice.revision : 0,
     );
   }
 }
@@ -171,15 +195,17 @@ function stillTrue(booking: DueReminder, notice: JobPayloads['sms.booking-notice
     case 'confirmed':
       return booking.status === 'confirmed' && booking.startsAt > now;
     case 'moved':
+    case 'customer_moved':
       return booking.status === 'confirmed' && booking.revision === notice.revision && booking.startsAt > now;
     case 'cancelled':
+    case 'customer_cancelled':
       return booking.status === 'cancelled';
   }
 }
 
 /** The notice's text in the tenant's wording (`template`) or the default. */
 function textFor(
-  kind: BookingNoticeKind,
+  notice: JobPayloads['sms.booking-notice'],
   booking: DueReminder,
   profile: TenantProfile,
   template: string | undefined,
@@ -191,12 +217,21 @@ function textFor(
     startsAt: booking.startsAt,
     address: formatAddress(booking.lead.address, booking.lead.postalCode, booking.lead.city),
   };
-  switch (kind) {
+  switch (notice.kind) {
     case 'confirmed':
       return confirmationText({ ...common, hours: booking.durationHours }, template);
     case 'moved':
       return bookingMovedText({ ...common, hours: booking.durationHours }, template);
     case 'cancelled':
       return bookingCancelledText(common, template);
+    case 'customer_moved':
+      return customerMovedText({ ...common, hours: booking.durationHours }, template);
+    case 'customer_cancelled':
+      return customerCancelledText({ ...common, fee: feeOf(notice) }, template);
   }
+}
+
+/** The fee the notice carries, as the fee sentence takes it. */
+function feeOf(notice: JobPayloads['sms.booking-notice']): { hours: number; feeInclVat: string } | null {
+  return notice.fee ? { hours: notice.fee.hours, feeInclVat: notice.fee.inclVat } : null;
 }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 
 import { ActivitiesService } from '../activities/activities.service.js';
-import { BookingOverlapError } from '../bookings/bookings.errors.js';
+import { BookingOverlapError, MeetingNotFoundError } from '../bookings/bookings.errors.js';
 import { BookingsService } from '../bookings/bookings.service.js';
 import { AvailabilityService } from '../calendar/availability.service.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
-import { formatAddress } from '../core/format/danish.js';
+import { formatAddress, formatShortDateTime } from '../core/format/danish.js';
 import { normalizePhone } from '../core/phone/phone.js';
 import { UnitOfWork, type Work } from '../core/unit-of-work/unit-of-work.js';
 import { EmailService } from '../email/email.service.js';
@@ -14,12 +14,22 @@ import { NotificationsService } from '../notifications/notifications.service.js'
 import type { InboundEvent, Lead, SlotOffer } from '../generated/prisma/client.js';
 import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
 import type { FailureSummary } from '../integrations/provider-failure.js';
+import { TimeNoLongerFreeError } from '../self-service/self-service.errors.js';
+import { SelfServiceService, SMS_OPTIONS } from '../self-service/self-service.service.js';
 import { isAnswerable, OFFERABLE, SmsOfferService } from './sms-offer.service.js';
 import { SmsRepository, type OfferBatch } from './sms.repository.js';
 import { SmsService } from './sms.service.js';
 import { segmentInfo } from './text/gsm7.js';
 import { parseReply, type ReplyMeaning } from './text/reply-parser.js';
-import { confirmationText, helpText, optInText, optOutText } from './text/sms-texts.js';
+import {
+  confirmationText,
+  helpText,
+  noBookingText,
+  noSlotsText,
+  optInText,
+  optOutText,
+  rescheduleOptionsText,
+} from './text/sms-texts.js';
 import { Clock } from '../core/time/clock.js';
 
 /** At most one help text an hour per number: a customer typing freely is not answered every time. */
@@ -67,6 +77,7 @@ export class SmsReplyService {
     private readonly availability: AvailabilityService,
     private readonly email: EmailService,
     private readonly notifications: NotificationsService,
+    private readonly selfService: SelfServiceService,
     private readonly clock: Clock,
   ) {}
 
@@ -144,8 +155,14 @@ export class SmsReplyService {
       case 'unreadable':
         await this.unreadable({ text, lead, profile }, batch);
         return 'unreadable';
+      case 'cancel_booking':
+        return this.cancelByText({ text, lead, profile });
+      case 'move_booking':
+        return this.offerMoves({ text, lead, profile }, 'asked');
       case 'choice': {
         const offer = slots.find((slot) => slot.choice === meaning.choice)!;
+        // An answer to FLYT: the times are for moving that booking, not for a new one.
+        if (batch?.bookingId) return this.moveByText({ text, lead, profile }, batch, offer, holdMinutes);
         if (
           !lead ||
           lead.deletedAt ||
@@ -169,6 +186,166 @@ export class SmsReplyService {
         }
       }
     }
+  }
+
+  // The customer's own changes by SMS (AFLYS, FLYT) ------------------------------------------------
+
+  /**
+   * AFLYS: the customer's next booking is cancelled on the same terms as through the link (free until
+   * the tenant's notice, then the fee on the invoice); the customer's confirmation goes as the link's
+   * does. A number with no upcoming booking is told so.
+   */
+  private async cancelByText({ text, lead, profile }: NonBookingText): Promise<string> {
+    const booking = await this.selfService.nextByPhone(text.phone);
+    if (!booking) return this.noBooking({ text, lead, profile });
+    await this.selfService.cancel(booking, profile, 'sms', async (work, cancelled) => {
+      await this.recordInbound(work.tx, text, booking.lead, cancelled.id);
+      await this.repository.finishInboundEvent(work.tenantId, text.event.id, 'processed', work.tx);
+    });
+    return 'cancelled';
+  }
+
+  /**
+   * FLYT (`asked`), or a FLYT time gone meanwhile: three free times for the customer's next booking,
+   * numbered like the first offer and held the same way. The text carries the booking, so the
+   * numeric answer moves it instead of booking anew. Sent at once: the customer just wrote to us.
+   */
+  private async offerMoves(
+    { text, lead, profile }: NonBookingText,
+    why: 'asked' | 'taken' | 'expired',
+  ): Promise<string> {
+    const booking = await this.selfService.nextByPhone(text.phone);
+    if (!booking) return this.noBooking({ text, lead, profile });
+    const slots = await this.selfService.options(booking, SMS_OPTIONS);
+    const now = this.clock.now();
+    const holdMinutes = profile.slotRules.holdMinutes ?? 1440;
+    await this.unitOfWork.run(async (work) => {
+      const { tx, tenantId } = work;
+      work.invalidatesCache();
+      const note = { asked: undefined, taken: 'Tiden var optaget', expired: 'Tilbuddet var udløbet' }[why];
+      await this.recordInbound(tx, text, booking.lead, booking.id, note);
+      await this.repository.finishInboundEvent(tenantId, text.event.id, 'processed', tx);
+      if (await this.repository.isOptedOut(tenantId, text.phone, tx)) return;
+      await this.repository.withdrawOpenOffers(tenantId, booking.leadId, tx);
+      if (slots.length === 0) {
+        const template = await this.repository.smsTemplate(tenantId, 'no_slots', tx);
+        const body = noSlotsText(
+          { tenantName: profile.name, customerName: booking.lead.customerName },
+          template,
+        );
+        const queued = await this.sms.queueText(work, {
+          leadId: booking.leadId,
+          bookingId: booking.id,
+          phone: text.phone,
+          body,
+          type: 'other',
+        });
+        await this.notifications.leadNeedsPerson(work, {
+          lead: booking.lead,
+          cause: 'no_slots',
+          key: queued.id,
+        });
+        return;
+      }
+      const numbered = slots.map((slot, index) => ({ ...slot, choice: index + 1 }));
+      const queued = await this.sms.queueText(work, {
+        leadId: booking.leadId,
+        bookingId: booking.id,
+        phone: text.phone,
+        body: rescheduleOptionsText(
+          {
+            tenantName: profile.name,
+            timezone: profile.timezone,
+            customerName: booking.lead.customerName,
+            startsAt: booking.startsAt,
+            slots: numbered,
+          },
+          await this.repository.smsTemplate(tenantId, 'reschedule_options', tx),
+        ),
+        type: 'booking_options',
+      });
+      await this.repository.createOffers(
+        tenantId,
+        numbered.map((slot) => ({
+          leadId: booking.leadId,
+          teamId: slot.teamId,
+          smsMessageId: queued.id,
+          choice: slot.choice,
+          startsAt: slot.startsAt,
+          endsAt: slot.endsAt,
+          expiresAt: new Date(now.getTime() + holdMinutes * 60_000),
+        })),
+        tx,
+      );
+      await this.activities.record(tx, {
+        type: 'sms',
+        title: 'Tider til flytning sendt på SMS',
+        description: numbered
+          .map((slot) => `${slot.choice}) ${formatShortDateTime(slot.startsAt, profile.timezone)}`)
+          .join('\n'),
+        status: 'info',
+        customerId: booking.customerId,
+        leadId: booking.leadId,
+        bookingId: booking.id,
+        metadata: { smsMessageId: queued.id, reason: why },
+      });
+    });
+    return `move options: ${slots.length}`;
+  }
+
+  /** The customer's number for a FLYT time: the booking moves there, or fresh times if it is gone. */
+  private async moveByText(
+    { text, lead, profile }: NonBookingText,
+    batch: OfferBatch,
+    offer: SlotOffer,
+    holdMinutes: number,
+  ): Promise<string> {
+    const booking = await this.selfService.load(batch.bookingId!).catch((error: unknown) => {
+      if (error instanceof MeetingNotFoundError) return null;
+      throw error;
+    });
+    const live = booking && (booking.status === 'pending' || booking.status === 'confirmed');
+    if (!booking || !live || batch.slotOffers.some((slot) => slot.status === 'accepted')) {
+      // Moved already (this text's twin), cancelled or gone: the text is kept, nothing moves twice.
+      await this.recordOnly(text, booking?.lead ?? lead);
+      return 'already moved';
+    }
+    if (!isAnswerable(offer, holdMinutes, this.clock.now()))
+      return this.offerMoves({ text, lead, profile }, 'expired');
+    try {
+      await this.selfService.reschedule(booking, profile, offer.startsAt, 'sms', {
+        held: true,
+        inTransaction: async (work, moved) => {
+          if (!(await this.repository.acceptOffer(work.tenantId, offer.id, moved.id, work.tx)))
+            throw new SlotGoneError('taken');
+          await this.repository.withdrawOpenOffers(work.tenantId, booking.leadId, work.tx);
+          await this.recordInbound(work.tx, text, booking.lead, moved.id);
+          await this.repository.finishInboundEvent(work.tenantId, text.event.id, 'processed', work.tx);
+        },
+      });
+      return 'moved';
+    } catch (error) {
+      if (error instanceof TimeNoLongerFreeError || error instanceof SlotGoneError)
+        return this.offerMoves({ text, lead, profile }, 'taken');
+      throw error;
+    }
+  }
+
+  /** AFLYS or FLYT from a number with no upcoming booking: told so, and a person can look. */
+  private async noBooking({ text, lead, profile }: NonBookingText): Promise<string> {
+    await this.settle(text, lead, async (work) => {
+      await this.notifications.unreadableReply(work, {
+        messageSid: text.sid,
+        body: text.body,
+        phone: text.phone,
+        lead,
+      });
+      if (await this.repository.isOptedOut(work.tenantId, text.phone, work.tx)) return;
+      const template = await this.repository.smsTemplate(work.tenantId, 'no_booking', work.tx);
+      const body = noBookingText({ tenantName: profile.name, customerName: lead?.customerName }, template);
+      await this.reply(work, text, lead, body, 'other');
+    });
+    return 'no booking';
   }
 
   /** Google's busy times and other offers, outside the transaction (a vendor call); bookings are re-checked under the lock. */

@@ -8,6 +8,7 @@ import { CredentialsModule } from '../integrations/credentials/credentials.modul
 import { TwilioModule } from '../integrations/twilio/twilio.module.js';
 import { LeadsModule } from '../leads/leads.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
+import { SelfServiceModule } from '../self-service/self-service.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { BookingNoticeService } from './booking-notice.service.js';
 import { BookingNoticeProcessor } from './jobs/booking-notice.processor.js';
@@ -45,6 +46,7 @@ import { TwilioWebhooksController } from './twilio-webhooks.controller.js';
     EmailModule,
     LeadsModule,
     NotificationsModule,
+    SelfServiceModule,
     TenantsModule,
     TwilioModule,
   ],

@@ -50,6 +50,7 @@ export class StatsService {
       invoicedRevenue: toMoneyString(figures.invoicedRevenue ?? 0)!,
       paidRevenue: toMoneyString(figures.paidRevenue ?? 0)!,
       outstanding: toMoneyString(figures.outstanding ?? 0)!,
+      recurringRevenue30d: toMoneyString(figures.recurringRevenue30d ?? 0)!,
       smsFailed: figures.smsFailed,
     };
   }

@@ -17,7 +17,7 @@ import {
   SMS_REQUIRED_IN_TEXT,
   smsBudget,
 } from '../sms/text/sms-templates.js';
-import { offerVariables } from '../sms/text/sms-texts.js';
+import { cancellationFeeText, offerVariables } from '../sms/text/sms-texts.js';
 import { DEFAULT_EMAIL_TEMPLATES } from '../tenants/tenant-defaults.js';
 
 /**
@@ -86,6 +86,8 @@ export function checkPlaceholders(field: string, text: string, allowed: readonly
 const ZONE = 'Europe/Copenhagen';
 const THURSDAY_10 = new Date('2026-09-24T08:00:00Z');
 const SAMPLE_NAME = 'Christoffer Hansen';
+/** The longer of the two fee sentences a customer's cancellation gets. */
+const LATE_FEE_SAMPLE = cancellationFeeText({ hours: 24, feeInclVat: '312.50' });
 const SAMPLE_LEAD = {
   serviceType: 'Flytterengøring',
   address: 'Søndergade 4',
@@ -124,8 +126,11 @@ export function emailSamples(type: EditableEmailType, companyName: string): Reco
     case 'booking_confirmation':
     case 'booking_moved':
     case 'booking_cancelled':
+    case 'booking_moved_by_customer':
     case 'booking_reminder':
       return booking;
+    case 'booking_cancelled_by_customer':
+      return { ...booking, feeText: LATE_FEE_SAMPLE };
     case 'invoice_reminder':
       return {
         companyName,
@@ -159,6 +164,7 @@ export function smsSamples(companyName: string): Record<string, string> {
   return {
     ...offer,
     dateTime: formatShortDateTime(THURSDAY_10, ZONE),
+    feeText: LATE_FEE_SAMPLE,
     answerBy: formatShortDateTime(THURSDAY_10, ZONE),
     address: 'Søndergade 4, 8000 Aarhus C',
   };

@@ -15,6 +15,10 @@ export interface TenantProfile extends TenantRules {
   paymentTermsDays: number;
   /** Minutes an SMS offer waits for an answer before its reminder; 0: no reminder. */
   offerReminderMinutes: number;
+  /** A customer cancels free of charge until this many hours before the start. */
+  freeCancellationHours: number;
+  /** Øre excl. VAT for a later cancellation by the customer; 0: none. */
+  lateCancellationFeeOre: number;
   /** The company on its invoices. */
   cvr: string | null;
   address: string | null;
@@ -41,6 +45,8 @@ export class TenantProfileService {
       vatRate: tenant.vatRate,
       paymentTermsDays: tenant.paymentTermsDays,
       offerReminderMinutes: tenant.offerReminderMinutes,
+      freeCancellationHours: tenant.freeCancellationHours,
+      lateCancellationFeeOre: tenant.lateCancellationFeeOre,
       cvr: tenant.cvr,
       address: tenant.address,
       bankRegNo: tenant.bankRegNo,

@@ -39,6 +39,8 @@ const BOOKING_KEYS = [
   'confirmedAt',
   'completedAt',
   'cancelledAt',
+  'seriesId',
+  'occursOn',
   'createdAt',
   'updatedAt',
 ].sort();
@@ -626,8 +628,7 @@ describe('bookings', () => {
       expect(response.statusCode).toBe(201);
       const lead = response.json();
       expect(lead).toMatchObject({ customerName: 'Jens Jensen', status: 'new', source: 'manual' });
-      expect(lead.booking).toBeUndefined();
-      expect(lead.meetingToken).toBeUndefined();
+      expect(lead).toMatchObject({ booking: null, meetingToken: null, warnings: [] });
       expect(await ownerDb().booking.count({ where: { leadId: lead.id } })).toBe(0);
       expect((await request('POST', '/api/leads', sessions.viewer, leadPayload())).statusCode).toBe(403);
     });
@@ -643,11 +644,13 @@ describe('bookings', () => {
       );
       expect(response.statusCode).toBe(201);
       const body = response.json();
-      expect(Object.keys(body).sort()).toEqual(['booking', 'lead', 'meetingToken']);
-      expect(body.lead).toMatchObject({ status: 'new', customerName: 'Jens Jensen' });
+      // The same shape as without a time: the lead, with its booking and meeting token beside.
+      const plain = (await request('POST', '/api/leads', sessions.admin, leadPayload())).json();
+      expect(Object.keys(body).sort()).toEqual(Object.keys(plain).sort());
+      expect(body).toMatchObject({ status: 'new', customerName: 'Jens Jensen', bookingDate: at(9) });
       expect(Object.keys(body.booking).sort()).toEqual(BOOKING_KEYS);
       expect(body.booking).toMatchObject({
-        leadId: body.lead.id,
+        leadId: body.id,
         teamId: tenantA.teamId,
         status: 'pending',
         startsAt: at(9),
@@ -661,7 +664,7 @@ describe('bookings', () => {
       expect(expires).toBeGreaterThanOrEqual(before + 48 * HOUR - 1000);
       expect(expires).toBeLessThanOrEqual(Date.now() + 48 * HOUR + 1000);
       expect(body.meetingToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect(await leadStatus(body.lead.id)).toBe('new');
+      expect(await leadStatus(body.id)).toBe('new');
 
       // The token is shown once: never on the booking's own routes.
       const read = (await request('GET', `/api/bookings/${body.booking.id}`, sessions.admin)).json();
@@ -671,7 +674,17 @@ describe('bookings', () => {
       const meeting = await request('GET', `/api/bookings/meeting/${body.meetingToken}`);
       expect(meeting.statusCode).toBe(200);
       expect(Object.keys(meeting.json()).sort()).toEqual(
-        ['address', 'city', 'endsAt', 'isExpired', 'serviceType', 'startsAt', 'status'].sort(),
+        [
+          'address',
+          'city',
+          'endsAt',
+          'freeCancellationUntil',
+          'isExpired',
+          'lateCancellationFee',
+          'serviceType',
+          'startsAt',
+          'status',
+        ].sort(),
       );
       expect(meeting.json()).toEqual({
         startsAt: at(9),
@@ -681,6 +694,9 @@ describe('bookings', () => {
         city: 'Aarhus C',
         status: 'pending',
         isExpired: false,
+        // The tenant charges no late fee: cancelling is free.
+        freeCancellationUntil: null,
+        lateCancellationFee: null,
       });
       expect(
         (await request('GET', `/api/bookings/meeting/${body.meetingToken.slice(0, -2)}xy`)).statusCode,
@@ -694,7 +710,7 @@ describe('bookings', () => {
       expect(confirmed.statusCode).toBe(200);
       expect(confirmed.json().status).toBe('confirmed');
       expect(confirmed.json().confirmedAt).toMatch(/Z$/);
-      expect(await leadStatus(body.lead.id)).toBe('booked');
+      expect(await leadStatus(body.id)).toBe('booked');
       expect(await activityTitles(body.booking.id)).toEqual(
         expect.arrayContaining(['Booking oprettet', 'Booking bekræftet']),
       );
@@ -732,7 +748,17 @@ describe('bookings', () => {
   });
 
   describe('the meeting link', () => {
-    const LIVE_KEYS = ['address', 'city', 'endsAt', 'isExpired', 'serviceType', 'startsAt', 'status'].sort();
+    const LIVE_KEYS = [
+      'address',
+      'city',
+      'endsAt',
+      'freeCancellationUntil',
+      'isExpired',
+      'lateCancellationFee',
+      'serviceType',
+      'startsAt',
+      'status',
+    ].sort();
 
     /** A lead with a pending booking and its meeting token, as POST /leads with scheduledAt leaves them. */
     async function pending() {
@@ -748,7 +774,7 @@ describe('bookings', () => {
       const live = await meeting();
       expect(live.statusCode).toBe(200);
       expect(Object.keys(live.json()).sort()).toEqual(LIVE_KEYS);
-      return { bookingId: body.booking.id as string, leadId: body.lead.id as string, meeting };
+      return { bookingId: body.booking.id as string, leadId: body.id as string, meeting };
     }
 
     /** What a token that never existed answers: the gone link must look exactly like it. */
@@ -848,7 +874,7 @@ describe('bookings', () => {
       const fresh = await create(8);
       const wasBooked = await create(11);
       const notYet = await create(14);
-      await ownerDb().lead.update({ where: { id: wasBooked.lead.id }, data: { status: 'booked' } });
+      await ownerDb().lead.update({ where: { id: wasBooked.id }, data: { status: 'booked' } });
       const past = new Date(Date.now() - 60_000);
       await ownerDb().booking.updateMany({
         where: { id: { in: [fresh.booking.id, wasBooked.booking.id] } },
@@ -868,8 +894,8 @@ describe('bookings', () => {
         [wasBooked.booking.id]: 'expired',
         [notYet.booking.id]: 'pending',
       });
-      expect(await leadStatus(fresh.lead.id)).toBe('new');
-      expect(await leadStatus(wasBooked.lead.id)).toBe('contacted');
+      expect(await leadStatus(fresh.id)).toBe('new');
+      expect(await leadStatus(wasBooked.id)).toBe('contacted');
       expect(await activityTitles(fresh.booking.id)).toEqual(['Booking oprettet', 'Booking udløbet']);
       // The customer's link no longer shows the booking (nor its address).
       const meeting = await request('GET', `/api/bookings/meeting/${fresh.meetingToken}`);
@@ -878,15 +904,15 @@ describe('bookings', () => {
 
       // Running again changes nothing.
       const activitiesBefore = await ownerDb().activity.count({
-        where: { leadId: { in: [fresh.lead.id, wasBooked.lead.id] } },
+        where: { leadId: { in: [fresh.id, wasBooked.id] } },
       });
       const second = await processor.handle({});
       expect(
-        await ownerDb().activity.count({ where: { leadId: { in: [fresh.lead.id, wasBooked.lead.id] } } }),
+        await ownerDb().activity.count({ where: { leadId: { in: [fresh.id, wasBooked.id] } } }),
       ).toBe(activitiesBefore);
       expect(second.expired).toBeGreaterThanOrEqual(0);
       expect(await activityTitles(fresh.booking.id)).toEqual(['Booking oprettet', 'Booking udløbet']);
-      expect(await leadStatus(wasBooked.lead.id)).toBe('contacted');
+      expect(await leadStatus(wasBooked.id)).toBe('contacted');
 
       // An expired booking cannot be confirmed any more.
       const late = await request('PATCH', `/api/bookings/${fresh.booking.id}/status`, sessions.admin, {

@@ -202,6 +202,7 @@ describe('customers', () => {
         postalCode: '8000',
         city: 'Aarhus C',
         kind: 'person',
+        companyName: null,
         cvr: null,
         createdAt: expect.stringMatching(/Z$/),
         updatedAt: expect.stringMatching(/Z$/),
@@ -309,8 +310,10 @@ describe('customers', () => {
           endsAt: '2027-01-05T12:30:00.000Z',
           durationHours: '3.5',
           totalAmount: '1221.50',
+          seriesId: null,
         },
       ]);
+      expect(body.series).toEqual([]);
       expect(body.invoices).toEqual([
         {
           id: invoice.id,

@@ -303,6 +303,10 @@ describe('fuzz: every operation, every role, hostile input', () => {
     }
     Object.assign(own, await seedRows(home));
     Object.assign(theirs, await seedRows(victim));
+    // The victim's booking link is its customer's key: whoever holds it may confirm, cancel and move
+    // that booking (customer self-service), by design. Another tenant's user does not hold it; they get
+    // a token of the same shape that names nothing.
+    theirs.meetingToken = randomUUID();
     admin = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
     await admin.connect();
   });

@@ -101,8 +101,11 @@ describe('gmail intake', () => {
     await ownerDb().tenant.update({
       where: { id: tenant.id },
       // The portals and our own site, plus the domains the fixtures' customers write from directly.
+      // The fixtures' customers come back test after test; each visit is to be a whole first answer
+      // here, so no lead joins an earlier one (conversation.e2e-spec.ts tests the joining).
       data: {
         gmailAddress: mailbox,
+        conversationDays: 0,
         leadSenderDomains: [
           ...new Set([
             'leadpoint.dk',

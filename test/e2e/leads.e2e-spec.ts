@@ -257,6 +257,7 @@ describe('leads', () => {
           'extraction',
           'responseSentAt',
           'smsSentAt',
+          'conversationLeadId',
           'createdAt',
           'updatedAt',
         ].sort(),

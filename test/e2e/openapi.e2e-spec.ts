@@ -13,6 +13,29 @@ interface Operation {
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
 }
 
+interface PostmanRequest {
+  method: string;
+  url: {
+    path: string[];
+    variable?: { key: string; value: string }[];
+    query?: { key: string; value: string; disabled?: boolean }[];
+  };
+  header?: { key: string; value: string }[];
+}
+interface PostmanItem {
+  item?: PostmanItem[];
+  request: PostmanRequest;
+}
+interface PostmanCollection {
+  item: PostmanItem[];
+  variable: { key: string; value: string }[];
+}
+
+/** Every request of a collection, however deep its folders. */
+const requests = (node: { item: PostmanItem[] }): PostmanItem[] =>
+  node.item.flatMap((item) => (item.item ? requests({ item: item.item }) : [item]));
+const pathOf = (request: PostmanRequest) => request.url.path.join('/');
+
 describe('OpenAPI document for client generators', () => {
   let test: TestApp;
   let document: OpenAPIObject;
@@ -99,5 +122,49 @@ describe('OpenAPI document for client generators', () => {
     });
     expect(text).toContain('\\"customerName\\": \\"Mette Jensen\\"');
     expect(text).not.toMatch(/key_\d/);
+  });
+
+  it('gives every Postman request values it can be sent with: no <type> placeholders, ids as declared variables', async () => {
+    const built = (await buildCollection(document)) as unknown as PostmanCollection;
+    const text = JSON.stringify(built.item);
+    expect(text.match(/<(string|uuid|number|integer|boolean|date-time|date)>/g) ?? []).toEqual([]);
+
+    const declared = new Set(built.variable.map(({ key }) => key));
+    const used = [...text.matchAll(/\{\{([$\w]+)\}\}/g)].map((match) => match[1]!);
+    // Template texts carry their own {{placeholders}} in bodies; every id and token outside them is declared.
+    const outsideBodies = JSON.stringify(requests(built).map(({ request }) => request.url));
+    const fromUrls = [...outsideBodies.matchAll(/\{\{([$\w]+)\}\}/g)].map((match) => match[1]!);
+    expect(fromUrls.filter((name) => !declared.has(name))).toEqual([]);
+    expect(used).toContain('leadId');
+
+    const lead = requests(built).find(
+      ({ request }) => request.method === 'GET' && pathOf(request) === 'api/leads/:id',
+    );
+    expect(lead?.request.url.variable).toEqual([expect.objectContaining({ key: 'id', value: '{{leadId}}' })]);
+    // A filter nobody set is not sent: `status=` alone would be a 400.
+    const list = requests(built).find(
+      ({ request }) => request.method === 'GET' && pathOf(request) === 'api/leads',
+    );
+    const status = list?.request.url.query?.find(({ key }) => key === 'status');
+    expect(status).toMatchObject({ value: 'new', disabled: true });
+    // Each send is a new request as far as idempotency goes; a header nobody documents is not asked for.
+    const create = requests(built).find(
+      ({ request }) => request.method === 'POST' && pathOf(request) === 'api/leads',
+    );
+    expect(create?.request.header).toEqual(
+      expect.arrayContaining([expect.objectContaining({ key: 'Idempotency-Key', value: '{{$guid}}' })]),
+    );
+    expect(text).not.toMatch(/"key":"user-agent"/i);
+  });
+
+  it('answers one shape per route: no success body is a choice between schemas', () => {
+    const choices = operations
+      .filter(({ operation }) =>
+        Object.entries(operation.responses).some(
+          ([status, response]) => status.startsWith('2') && /"(oneOf|anyOf)"/.test(JSON.stringify(response)),
+        ),
+      )
+      .map(({ where }) => where);
+    expect(choices).toEqual([]);
   });
 });

@@ -134,9 +134,14 @@ describe('jobs renamed after their folders', () => {
     const ids = async (queue: 'intake' | 'billing') =>
       (await queues.queue(queue).getJobSchedulers()).map((scheduler) => scheduler.key).sort();
     expect(await ids('intake')).toEqual(['intake-renew-watches', 'intake-sync-all-mailboxes']);
-    expect(await ids('billing')).toEqual(['invoices-mark-overdue-daily', 'invoices-poll-payments']);
+    expect(await ids('billing')).toEqual([
+      'booking-series-monthly-invoices',
+      'invoices-mark-overdue-daily',
+      'invoices-poll-payments',
+    ]);
     const planned = await queues.queue('billing').getDelayed();
     expect(planned.map((job) => job.name).sort()).toEqual([
+      'booking-series.monthly-invoices',
       'invoices.mark-overdue',
       'invoices.poll-payments',
     ]);

@@ -44,6 +44,16 @@ const SAMPLE_BODIES: Record<string, object> = {
   'PATCH /api/bookings/:id/status': { status: 'cancelled' },
   'POST /api/bookings/:id/complete': { hoursWorked: 2 },
   'POST /api/invoices/:id/payments': { amount: '10.00' },
+  'POST /api/booking-series': {
+    leadId: randomUUID(),
+    startsOn: '2027-10-18',
+    startTime: '10:00',
+    durationHours: 3,
+    rule: { frequency: 'weekly', interval: 2 },
+  },
+  'PATCH /api/booking-series/:id': { scope: 'all', startTime: '12:00' },
+  'POST /api/booking-series/:id/pause': { from: '2027-11-01' },
+  'POST /api/booking-series/monthly-invoices': { customerId: randomUUID(), month: '2027-10' },
 };
 
 describe('every route', () => {
@@ -104,7 +114,21 @@ describe('every route', () => {
         total: '1308.75',
       },
     });
+    const series = await ownerDb().bookingSeries.create({
+      data: {
+        tenantId: a.id,
+        leadId: lead.id,
+        customerId: customer.id,
+        startsOn: new Date('2027-01-05T00:00:00Z'),
+        startTime: '10:00',
+        durationHours: '3.00',
+        frequency: 'weekly',
+        interval: 2,
+        hourlyRate: '349.00',
+      },
+    });
     for (const [segment, id] of [
+      ['booking-series', series.id],
       ['users', aAdmin.id],
       ['teams', a.teamId],
       ['customers', customer.id],

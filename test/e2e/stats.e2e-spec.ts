@@ -138,6 +138,7 @@ describe('GET /api/leads/stats', () => {
       invoicedRevenue: '997.50',
       paidRevenue: '125.00',
       outstanding: '872.50',
+      recurringRevenue30d: '0.00',
       smsFailed: 1,
     });
   });

@@ -54,8 +54,10 @@ describe('message templates', () => {
         expect(data.map((t) => t.type).sort()).toEqual(
           [
             'booking_cancelled',
+            'booking_cancelled_by_customer',
             'booking_confirmation',
             'booking_moved',
+            'booking_moved_by_customer',
             'booking_reminder',
             'invoice_reminder',
             'lead_response',
@@ -84,6 +86,10 @@ describe('message templates', () => {
           'booking_moved',
           'booking_cancelled',
           'booking_reminder',
+          'booking_cancelled_by_customer',
+          'booking_moved_by_customer',
+          'reschedule_options',
+          'no_booking',
         ]),
       );
       const reminder = (await call('GET', '/sms-templates/booking_reminder', a.staff)).json();

@@ -99,6 +99,9 @@ describe('tenant administration', () => {
         gmailAddress: null,
         notificationEmail: null,
         offerReminderMinutes: 240,
+        freeCancellationHours: 24,
+        lateCancellationFeeOre: 0,
+        conversationDays: 7,
         cvr: null,
         address: null,
         bankRegNo: null,
@@ -786,8 +789,9 @@ describe('tenant administration', () => {
         admin: { id: expect.any(String), email: payload.adminEmail, name: 'Chef' },
       });
       const tenantId = body.tenant.id;
-      // lead_response, booking_confirmation, booking_moved, booking_cancelled, booking_reminder, invoice_reminder.
-      expect(await ownerDb().emailTemplate.count({ where: { tenantId } })).toBe(6);
+      // lead_response, booking_confirmation, booking_moved, booking_cancelled, booking_reminder, invoice_reminder,
+      // and the customer's own changes: booking_cancelled_by_customer, booking_moved_by_customer.
+      expect(await ownerDb().emailTemplate.count({ where: { tenantId } })).toBe(8);
       expect(
         await ownerDb().membership.findFirst({ where: { tenantId, userId: body.admin.id } }),
       ).toMatchObject({ role: 'admin' });

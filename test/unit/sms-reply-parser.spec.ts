@@ -80,6 +80,18 @@ const TABLE: ReadonlyArray<[string, ReplyMeaning]> = [
   ['unstop', { kind: 'opt_in', keyword: 'UNSTOP' }],
   ['Yes', { kind: 'opt_in', keyword: 'YES' }],
   ['stop ikke tirsdag', choice(1)],
+  // The customer's own changes: the whole reply is the word, whatever the case and punctuation.
+  ['AFLYS', { kind: 'cancel_booking', keyword: 'AFLYS' }],
+  ['aflys', { kind: 'cancel_booking', keyword: 'AFLYS' }],
+  ['Aflys!', { kind: 'cancel_booking', keyword: 'AFLYS' }],
+  ['aflyse', { kind: 'cancel_booking', keyword: 'AFLYSE' }],
+  ['FLYT', { kind: 'move_booking', keyword: 'FLYT' }],
+  ['Flyt.', { kind: 'move_booking', keyword: 'FLYT' }],
+  ['flytte', { kind: 'move_booking', keyword: 'FLYTTE' }],
+  // In a sentence they ask a person: a guess could cancel a booking the customer meant to keep.
+  ['kan I aflyse?', unreadable],
+  ['flyt til fredag', choice(3)],
+  ['aflys ikke', unreadable],
 ];
 
 describe('SMS reply grammar', () => {
@@ -96,6 +108,12 @@ describe('SMS reply grammar', () => {
   it('without an offer only the keywords mean something', () => {
     expect(parseReply('2', [], ZONE)).toEqual(unreadable);
     expect(parseReply('STOP', [], ZONE)).toEqual({ kind: 'opt_out', keyword: 'STOP' });
+  });
+
+  it('AFLYS and FLYT mean the same without an offer: they are about a booking, not an offer', () => {
+    expect(parseReply('AFLYS', [], ZONE)).toEqual({ kind: 'cancel_booking', keyword: 'AFLYS' });
+    expect(parseReply('flyt', [], ZONE)).toEqual({ kind: 'move_booking', keyword: 'FLYT' });
+    expect(parseReply('flyt til fredag', [], ZONE)).toEqual(unreadable);
   });
 
   it('reads a two-slot offer', () => {

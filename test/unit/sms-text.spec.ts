@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { formatAmount, formatHourlyPrice, formatShortDateTime } from '../../src/core/format/danish.js';
 import { isGsm7, segmentInfo, toGsm7 } from '../../src/sms/text/gsm7.js';
 import { quietHoursEndAfter } from '../../src/sms/text/quiet-hours.js';
-import { offerText } from '../../src/sms/text/sms-texts.js';
+import {
+  cancellationFeeText,
+  customerCancelledText,
+  noBookingText,
+  offerText,
+  rescheduleOptionsText,
+} from '../../src/sms/text/sms-texts.js';
 
 describe('GSM-7 text', () => {
   it('keeps æ ø å and the rest of the GSM basic set', () => {
@@ -134,5 +140,65 @@ describe('quiet hours', () => {
         zone,
       ),
     ).toBeNull();
+  });
+});
+
+describe("the customer's own changes by SMS", () => {
+  const ZONE = 'Europe/Copenhagen';
+  // Monday 22 March 2027, 10.00 in Copenhagen (CET).
+  const TUESDAY_10 = new Date('2027-03-22T09:00:00Z');
+
+  it('says whether a cancellation is free, or what it costs and why, in one sentence', () => {
+    expect(cancellationFeeText(null)).toBe('Aflysningen er gratis.');
+    expect(cancellationFeeText({ hours: 24, feeInclVat: '312.5' })).toBe(
+      'Da du har aflyst mindre end 24 timer før, opkræver vi et aflysningsgebyr på 312,50 kr. inkl. moms.',
+    );
+    expect(cancellationFeeText({ hours: 1, feeInclVat: '1250' })).toBe(
+      'Da du har aflyst mindre end 1 time før, opkræver vi et aflysningsgebyr på 1.250,00 kr. inkl. moms.',
+    );
+  });
+
+  it('confirms a cancellation with the date, time, address and fee, in GSM-7', () => {
+    const text = customerCancelledText({
+      tenantName: 'Rendetalje',
+      timezone: ZONE,
+      startsAt: TUESDAY_10,
+      address: 'Søndergade 4, 8000 Aarhus C',
+      customerName: 'Mette Holm',
+      fee: { hours: 24, feeInclVat: '312.50' },
+    });
+    expect(text).toBe(
+      'Hej Mette, din booking mandag d. 22. marts kl. 10.00 på Søndergade 4, 8000 Aarhus C er aflyst, som du bad om. ' +
+        'Da du har aflyst mindre end 24 timer før, opkræver vi et aflysningsgebyr på 312,50 kr. inkl. moms. Mvh Rendetalje',
+    );
+    expect(isGsm7(text)).toBe(true);
+  });
+
+  it('numbers the times to move to, as the first offer does', () => {
+    const text = rescheduleOptionsText({
+      tenantName: 'Rendetalje',
+      timezone: ZONE,
+      customerName: null,
+      startsAt: TUESDAY_10,
+      slots: [
+        { choice: 1, startsAt: new Date('2027-03-23T07:00:00Z') },
+        { choice: 2, startsAt: new Date('2027-03-24T11:00:00Z') },
+      ],
+    });
+    expect(text).toBe(
+      [
+        'Hej, din booking mandag d. 22. marts kl. 10.00 kan flyttes til:',
+        '1) tirsdag d. 23. marts kl. 08.00',
+        '2) onsdag d. 24. marts kl. 12.00',
+        'Svar 1 eller 2 for at flytte den. Mvh Rendetalje',
+      ].join('\n'),
+    );
+    expect(segmentInfo(text).segments).toBeLessThanOrEqual(2);
+  });
+
+  it('tells a number without an upcoming booking so', () => {
+    expect(noBookingText({ tenantName: 'Rendetalje', customerName: 'Jens' })).toBe(
+      'Hej Jens, vi kan ikke finde en kommende booking på dit nummer. Ring eller skriv til os, så hjælper vi. Mvh Rendetalje',
+    );
   });
 });

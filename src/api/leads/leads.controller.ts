@@ -15,12 +15,10 @@ import {
 } from '@nestjs/common';
 import {
   ApiCreatedResponse,
-  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  getSchemaPath,
 } from '@nestjs/swagger';
 
 import { ApiErrors } from '../../core/http/api-errors.decorator.js';
@@ -28,12 +26,8 @@ import { ActivityPageDto, ActivityQueryDto } from '../../activities/dto/activity
 import { Authenticated, CurrentPrincipal, MANAGER_ROLES, WRITER_ROLES } from '../../auth/auth.decorators.js';
 import { ActionRoute, ListRoute, ReadRoute } from '../../auth/route.decorators.js';
 import type { Principal } from '../../auth/principal.js';
-import {
-  LeadIntakeService,
-  type CreatedLead,
-  type CreatedLeadWithBooking,
-} from '../../bookings/lead-intake.service.js';
-import { CreatedLeadDto, CreatedLeadWithBookingDto } from '../../bookings/dto/created-lead.dto.js';
+import { LeadIntakeService } from '../../bookings/lead-intake.service.js';
+import { CreatedLeadDto } from '../../bookings/dto/created-lead.dto.js';
 import { Idempotent } from '../../core/idempotency/idempotent.decorator.js';
 import { IntakeResponseDto } from '../../intake/dto/extraction.dto.js';
 import { MailTextDto } from '../../intake/dto/mail-text.dto.js';
@@ -80,14 +74,9 @@ export class LeadsController {
   @Post()
   @Idempotent()
   @Authenticated({ roles: WRITER_ROLES })
-  @ApiExtraModels(CreatedLeadDto, CreatedLeadWithBookingDto)
   @ApiCreatedResponse({
-    description:
-      'The lead (with `warnings` when linking it to a customer needed a choice); with `scheduledAt`, ' +
-      '`{ lead, booking, meetingToken }`: a pending booking on the first free team, confirmable for 48 hours',
-    schema: {
-      oneOf: [{ $ref: getSchemaPath(CreatedLeadDto) }, { $ref: getSchemaPath(CreatedLeadWithBookingDto) }],
-    },
+    type: CreatedLeadDto,
+    description: 'The lead; with `scheduledAt` also its pending booking and meeting token, else those are null',
   })
   @ApiErrors({
     badRequest: 'An invalid or unknown field, named in details',
@@ -96,7 +85,7 @@ export class LeadsController {
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: CreateLeadDto,
-  ): Promise<CreatedLead | CreatedLeadWithBooking> {
+  ): Promise<CreatedLeadDto> {
     return this.intake.create(principal, dto);
   }
 

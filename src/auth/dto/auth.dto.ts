@@ -3,6 +3,7 @@ import { IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-valida
 
 import { Role } from '../../generated/prisma/enums.js';
 import { PatchText } from '../../core/validation/fields.js';
+import { NewPassword } from '../../core/validation/password.js';
 import { IsEmailAddress } from '../../core/validation/text.js';
 
 export class LoginDto {
@@ -33,16 +34,13 @@ export class SwitchTenantDto {
 }
 
 export class ChangePasswordDto {
-  @ApiProperty()
+  @ApiProperty({ example: 'RenOS-demo-2026!' })
   @IsString()
   @MinLength(1)
   @MaxLength(256)
   currentPassword!: string;
 
-  @ApiProperty({ minLength: 12 })
-  @IsString()
-  @MinLength(12, { message: 'newPassword must be at least 12 characters' })
-  @MaxLength(256)
+  @NewPassword()
   newPassword!: string;
 }
 

@@ -127,6 +127,9 @@ export class BookingQueryDto extends PaginationQueryDto {
   @OptionalUuid()
   leadId?: string;
 
+  @OptionalUuid()
+  seriesId?: string;
+
   @DateBoundary('On startsAt; ISO 8601, a bare date is a day in the tenant time zone (inclusive)')
   from?: string;
 

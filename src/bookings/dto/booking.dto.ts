@@ -3,7 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { Booking } from '../../generated/prisma/client.js';
 import { BookingStatus } from '../../generated/prisma/enums.js';
 import { PageOf } from '../../core/http/pagination.js';
-import { toHoursString, toMoneyString } from '../../core/money/money.js';
+import { Decimal, toHoursString, toMoneyString, withVat, type DecimalInput } from '../../core/money/money.js';
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 
@@ -28,6 +28,21 @@ export class BookingDto {
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) confirmedAt!: string | null;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) completedAt!: string | null;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) cancelledAt!: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    type: String,
+    nullable: true,
+    description: 'The recurring series of a visit',
+  })
+  seriesId!: string | null;
+  @ApiProperty({
+    format: 'date',
+    type: String,
+    nullable: true,
+    example: '2027-10-18',
+    description: 'The series date the visit stands for (before any move)',
+  })
+  occursOn!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
@@ -52,6 +67,8 @@ export class BookingDto {
       confirmedAt: iso(booking.confirmedAt),
       completedAt: iso(booking.completedAt),
       cancelledAt: iso(booking.cancelledAt),
+      seriesId: booking.seriesId,
+      occursOn: booking.occursOn ? booking.occursOn.toISOString().slice(0, 10) : null,
       createdAt: booking.createdAt.toISOString(),
       updatedAt: booking.updatedAt.toISOString(),
     });
@@ -69,13 +86,36 @@ export class MeetingViewDto {
   @ApiProperty({ example: 'Aarhus C' }) city!: string;
   @ApiProperty({ enum: BookingStatus, enumName: 'BookingStatus' }) status!: BookingStatus;
   @ApiProperty({ description: 'The time to confirm the booking has passed' }) isExpired!: boolean;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: "Until when cancelling is free (the tenant's notice before the start); null: always free",
+  })
+  freeCancellationUntil!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '312.50',
+    description: 'The fee incl. VAT (DKK) for cancelling a confirmed booking later than that; null: none',
+  })
+  lateCancellationFee!: string | null;
 
   static from(
     row: { startsAt: Date; endsAt: Date; status: BookingStatus; tokenExpiresAt: Date | null },
     lead: { serviceType: string; address: string; city: string },
     now: Date,
+    /** The tenant's cancellation terms (its settings), which the page states. */
+    terms: { freeCancellationHours: number; lateCancellationFeeOre: number; vatRate: DecimalInput },
   ): MeetingViewDto {
+    const fee = terms.lateCancellationFeeOre > 0;
     return Object.assign(new MeetingViewDto(), {
+      freeCancellationUntil: fee
+        ? new Date(row.startsAt.getTime() - terms.freeCancellationHours * 3600_000).toISOString()
+        : null,
+      lateCancellationFee: fee
+        ? toMoneyString(withVat(new Decimal(terms.lateCancellationFeeOre).dividedBy(100), terms.vatRate))
+        : null,
       startsAt: row.startsAt.toISOString(),
       endsAt: row.endsAt.toISOString(),
       serviceType: lead.serviceType,

@@ -1,22 +1,31 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 
 import { LeadDto } from '../../leads/dto/lead.dto.js';
 import { BookingDto } from './booking.dto.js';
 
-/** POST /leads with `scheduledAt`: the lead and its pending booking, confirmable for 48 hours. */
-export class CreatedLeadWithBookingDto {
-  @ApiProperty({ type: LeadDto }) lead!: LeadDto;
-  @ApiProperty({ type: BookingDto }) booking!: BookingDto;
-
-  @ApiProperty({ description: 'The only answer that carries the meeting token' })
-  meetingToken!: string;
-
-  @ApiPropertyOptional({ type: [String], description: 'When linking the lead to a customer needed a choice' })
-  warnings?: string[];
-}
-
-/** POST /leads without `scheduledAt`: the lead, with the linking warnings when there are any. */
+/**
+ * What POST /leads answers, with or without `scheduledAt`: the lead itself, and beside its fields
+ * the pending booking and its meeting token when a time was asked for. One shape, so a client reads
+ * `id` the same way whatever it sent.
+ */
 export class CreatedLeadDto extends LeadDto {
-  @ApiPropertyOptional({ type: [String], description: 'When linking the lead to a customer needed a choice' })
-  warnings?: string[];
+  @ApiProperty({
+    type: BookingDto,
+    nullable: true,
+    description: 'With `scheduledAt`: the pending booking on the first free team, confirmable for 48 hours',
+  })
+  booking!: BookingDto | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "With `scheduledAt`: the booking's meeting token. The only answer that ever carries it",
+  })
+  meetingToken!: string | null;
+
+  @ApiProperty({
+    type: [String],
+    description: 'What linking the lead to a customer had to choose; empty when nothing was ambiguous',
+  })
+  warnings!: string[];
 }

@@ -16,7 +16,8 @@ export interface TenantJob {
 }
 
 /** A booking change made by staff that the customer is told of (docs/architecture.md, step 7). */
-export type BookingNoticeKind = 'confirmed' | 'moved' | 'cancelled';
+/** `customer_*`: the customer did it themselves (booking link, AFLYS/FLYT), and is told so in those words. */
+export type BookingNoticeKind = 'confirmed' | 'moved' | 'cancelled' | 'customer_moved' | 'customer_cancelled';
 
 export interface JobPayloads {
   /** Daily: removes processed inbound events, relayed outbox rows and dead refresh tokens past retention. */
@@ -58,6 +59,8 @@ export interface JobPayloads {
     kind: BookingNoticeKind;
     revision: number;
     smsOnly?: boolean;
+    /** A customer's late cancellation: the fee incl. VAT (kroner, "312.50") and the notice it missed. */
+    fee?: { inclVat: string; hours: number } | null;
   };
   /**
    * Written with the offer for the tenant's reminder time (`availableAt`): the one reminder text of an
@@ -83,6 +86,13 @@ export interface JobPayloads {
   'invoices.send': TenantJob & { invoiceId: string; delivery: number };
   /** Every 15 minutes: unpaid invoices read back from Billy (isPaid, balance), per tenant (fan-out). */
   'invoices.poll-payments': Record<string, never>;
+  /**
+   * Every hour: each active recurring series gets its visits for the tenant's horizon (default 8
+   * weeks), one per series and date however often it runs (fan-out per tenant).
+   */
+  'booking-series.materialise': Record<string, never>;
+  /** On the 1st: last month's monthly invoices for customers whose series are invoiced monthly (fan-out). */
+  'booking-series.monthly-invoices': Record<string, never>;
   /** Daily: unpaid invoices past due become overdue; reminders at 7 and 14 days, once each (fan-out). */
   'invoices.mark-overdue': Record<string, never>;
 }
@@ -117,6 +127,8 @@ export const JOBS: { readonly [N in JobName]: JobDefinition } = {
   'invoices.send': { queue: 'billing', attempts: 8 },
   'invoices.poll-payments': { queue: 'billing', attempts: 3 },
   'invoices.mark-overdue': { queue: 'billing', attempts: 3 },
+  'booking-series.materialise': { queue: 'maintenance', attempts: 3 },
+  'booking-series.monthly-invoices': { queue: 'billing', attempts: 3 },
 };
 
 export function isJobName(name: string): name is JobName {
@@ -185,6 +197,13 @@ export const SCHEDULES: ReadonlyArray<{
     id: 'invoices-mark-overdue-daily',
     job: 'invoices.mark-overdue',
     pattern: '0 7 * * *',
+    data: {},
+  },
+  { id: 'booking-series-materialise', job: 'booking-series.materialise', pattern: '20 * * * *', data: {} },
+  {
+    id: 'booking-series-monthly-invoices',
+    job: 'booking-series.monthly-invoices',
+    pattern: '0 6 1 * *',
     data: {},
   },
 ];

@@ -4,7 +4,7 @@ import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 import { PageOf, PaginationQueryDto } from '../../core/http/pagination.js';
 import { toHoursString, toMoneyString } from '../../core/money/money.js';
-import type { Customer } from '../../generated/prisma/client.js';
+import type { Customer, Prisma } from '../../generated/prisma/client.js';
 import {
   BookingStatus,
   CustomerKind,
@@ -12,6 +12,8 @@ import {
   LeadSource,
   LeadStatus,
   Priority,
+  SeriesFrequency,
+  SeriesStatus,
 } from '../../generated/prisma/enums.js';
 import type { CustomerDetailRow } from '../customers.repository.js';
 import { trim } from '../../core/validation/fields.js';
@@ -39,7 +41,9 @@ export class CustomerDto {
   @ApiProperty({ nullable: true, type: String }) postalCode!: string | null;
   @ApiProperty({ nullable: true, type: String }) city!: string | null;
   @ApiProperty({ enum: CustomerKind, enumName: 'CustomerKind' }) kind!: CustomerKind;
-  @ApiProperty({ nullable: true, type: String }) cvr!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Fynsk Revision ApS', description: 'For kind company' })
+  companyName!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '12345678' }) cvr!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
@@ -53,6 +57,7 @@ export class CustomerDto {
       postalCode: customer.postalCode,
       city: customer.city,
       kind: customer.kind,
+      companyName: customer.companyName,
       cvr: customer.cvr,
       createdAt: customer.createdAt.toISOString(),
       updatedAt: customer.updatedAt.toISOString(),
@@ -88,7 +93,50 @@ export class CustomerBookingDto {
   @ApiProperty({ format: 'date-time' }) endsAt!: string;
   @ApiProperty({ example: '3' }) durationHours!: string;
   @ApiProperty({ example: '1047.00' }) totalAmount!: string;
+  @ApiProperty({
+    format: 'uuid',
+    type: String,
+    nullable: true,
+    description: 'The recurring series of a visit',
+  })
+  seriesId!: string | null;
 }
+
+/** A recurring cleaning of the customer, with its next visits. */
+export class CustomerSeriesDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: SeriesStatus, enumName: 'SeriesStatus' }) status!: SeriesStatus;
+  @ApiProperty({ enum: SeriesFrequency, enumName: 'SeriesFrequency' }) frequency!: SeriesFrequency;
+  @ApiProperty({ example: 2 }) interval!: number;
+  @ApiProperty({ example: ['mon'], type: [String] }) weekdays!: string[];
+  @ApiProperty({ example: '10:00' }) startTime!: string;
+  @ApiProperty({ format: 'date', example: '2027-10-18' }) startsOn!: string;
+  @ApiProperty({ format: 'date', type: String, nullable: true }) endsOn!: string | null;
+  @ApiProperty({ type: [CustomerBookingDto], description: 'The next live visits (at most five)' })
+  upcomingVisits!: CustomerBookingDto[];
+}
+
+const customerBooking = (booking: {
+  id: string;
+  leadId: string;
+  teamId: string;
+  status: BookingStatus;
+  startsAt: Date;
+  endsAt: Date;
+  durationHours: Prisma.Decimal;
+  totalAmount: Prisma.Decimal;
+  seriesId: string | null;
+}): CustomerBookingDto => ({
+  id: booking.id,
+  leadId: booking.leadId,
+  teamId: booking.teamId,
+  status: booking.status,
+  startsAt: booking.startsAt.toISOString(),
+  endsAt: booking.endsAt.toISOString(),
+  durationHours: toHoursString(booking.durationHours)!,
+  totalAmount: toMoneyString(booking.totalAmount)!,
+  seriesId: booking.seriesId,
+});
 
 export class CustomerInvoiceDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -107,6 +155,7 @@ export class CustomerDetailDto extends CustomerDto {
   @ApiProperty({ type: [CustomerLeadDto] }) leads!: CustomerLeadDto[];
   @ApiProperty({ type: [CustomerBookingDto] }) bookings!: CustomerBookingDto[];
   @ApiProperty({ type: [CustomerInvoiceDto] }) invoices!: CustomerInvoiceDto[];
+  @ApiProperty({ type: [CustomerSeriesDto] }) series!: CustomerSeriesDto[];
 
   static fromDetail(row: CustomerDetailRow): CustomerDetailDto {
     return {
@@ -126,15 +175,17 @@ export class CustomerDetailDto extends CustomerDto {
         assignedUserId: lead.assignedUserId,
         createdAt: lead.createdAt.toISOString(),
       })),
-      bookings: row.bookings.map((booking) => ({
-        id: booking.id,
-        leadId: booking.leadId,
-        teamId: booking.teamId,
-        status: booking.status,
-        startsAt: booking.startsAt.toISOString(),
-        endsAt: booking.endsAt.toISOString(),
-        durationHours: toHoursString(booking.durationHours)!,
-        totalAmount: toMoneyString(booking.totalAmount)!,
+      bookings: row.bookings.map(customerBooking),
+      series: row.bookingSeries.map((series) => ({
+        id: series.id,
+        status: series.status,
+        frequency: series.frequency,
+        interval: series.interval,
+        weekdays: series.weekdays,
+        startTime: series.startTime,
+        startsOn: series.startsOn.toISOString().slice(0, 10),
+        endsOn: series.endsOn ? series.endsOn.toISOString().slice(0, 10) : null,
+        upcomingVisits: series.visits.map(customerBooking),
       })),
       invoices: row.invoices.map((invoice) => ({
         id: invoice.id,

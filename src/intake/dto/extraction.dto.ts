@@ -33,6 +33,9 @@ export class LeadExtractionDto {
   @ApiProperty(FIELD) squareMetres!: ExtractedFieldDto | null;
   @ApiProperty(FIELD) priority!: ExtractedFieldDto | null;
   @ApiProperty(FIELD) notes!: ExtractedFieldDto | null;
+  @ApiProperty(FIELD) companyName!: ExtractedFieldDto | null;
+  @ApiProperty({ ...FIELD, description: 'The CVR number, 8 digits; null when nobody found it' })
+  cvr!: ExtractedFieldDto | null;
 
   @ApiProperty({ type: [String], description: 'What was dropped, guessed or ignored' })
   warnings!: string[];

@@ -22,6 +22,9 @@ const FIELD_DESCRIPTIONS: Readonly<Record<LeadFieldName, string>> = {
   squareMetres: 'Size of the home or premises in m², as a number.',
   priority: 'high if the customer says it is urgent, low if they say there is no hurry, else medium.',
   notes: "Other wishes of the customer, in the customer's words.",
+  companyName:
+    'The company the customer writes for, if the customer is a company (never the portal or us), e.g. "Fynsk Revision ApS".',
+  cvr: "That company's Danish CVR number: 8 digits, written near the word CVR.",
 };
 
 const NUMERIC: ReadonlySet<LeadFieldName> = new Set(['estimatedHours', 'squareMetres']);

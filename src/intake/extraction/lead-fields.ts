@@ -32,6 +32,10 @@ export interface LeadFieldValues {
   squareMetres: number;
   priority: LeadPriority;
   notes: string;
+  /** The company the customer writes for ("Fynsk Revision ApS"), when the mail names one. */
+  companyName: string;
+  /** The company's CVR number: 8 digits, no spaces. */
+  cvr: string;
 }
 
 export type LeadFieldName = keyof LeadFieldValues;
@@ -57,6 +61,8 @@ export const LEAD_FIELD_NAMES: readonly LeadFieldName[] = [
   'squareMetres',
   'priority',
   'notes',
+  'companyName',
+  'cvr',
 ];
 
 /** What a lead cannot be booked without; below the tenant's minimum confidence it needs a human. */
@@ -83,6 +89,8 @@ export function emptyExtraction(source: LeadSource, extractor: ExtractorId): Lea
     squareMetres: null,
     priority: null,
     notes: null,
+    companyName: null,
+    cvr: null,
     warnings: [],
     source,
     extractor,

@@ -89,12 +89,29 @@ export function validateExtraction(input: LeadExtraction, options: ValidationOpt
   validatePostalCode(result);
   validateNumbers(result);
   validateServiceAndPriority(result);
+  validateCompany(result);
   if (options.rules) estimateMissingHours(result, options.rules);
 
   if (INSTRUCTIONS.test(options.text)) {
     result.warnings.push('The e-mail contains text addressed to the extractor; it was treated as data only.');
   }
   return result;
+}
+
+/** A CVR number is eight digits (spaces between pairs allowed as written); a company name has letters. */
+function validateCompany(result: LeadExtraction): void {
+  const cvr = result.cvr;
+  if (cvr) {
+    const digits = String(cvr.value).replace(/\s/g, '');
+    if (/^\d{8}$/.test(digits)) result.cvr = { ...cvr, value: digits };
+    else drop(result, 'cvr', `cvr: dropped, "${cvr.quote}" is not an 8-digit CVR number`);
+  }
+  const company = result.companyName;
+  if (company && (typeof company.value !== 'string' || !/\p{L}/u.test(company.value))) {
+    drop(result, 'companyName', `companyName: dropped, "${String(company.value)}" is not a company name`);
+  } else if (company) {
+    result.companyName = { ...company, value: company.value.trim().replace(/\s+/g, ' ') };
+  }
 }
 
 function validateName(result: LeadExtraction): void {

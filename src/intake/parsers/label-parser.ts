@@ -135,6 +135,11 @@ const SQUARE_METRES =
 const URGENT =
   /hurtigst muligt|snarest muligt|snarest|haster|hastesag|akut|straks|asap|så snart som mulig|så fort som mulig|as soon as possible|urgent/i;
 const RELAXED = /fleksibel|ingen hast|ikke travlt|flexible|no rush/i;
+// Eight digits (in pairs, maybe spaced: "12 34 56 78") after the word CVR ("CVR-nr.: 12345678").
+const CVR_DIGITS = /(?<!\d)(\d{2} ?\d{2} ?\d{2} ?\d{2})(?!\d)/;
+const CVR_IN_TEXT = /\bCVR(?:-?(?:nr|nummer|no)\.?| (?:nr|nummer|no)\.?)?\s?[:.]?\s?(\d{2} ?\d{2} ?\d{2} ?\d{2})(?!\d)/i;
+// A line that is a company's name: up to six words ending in a Danish company form ("Fynsk Revision ApS").
+const COMPANY_NAME_LINE = /^(\p{L}[\p{L}\d&'.-]*(?: [\p{L}\d&'.-]+){0,5} (?:ApS|A\/S|I\/S|IVS|K\/S|P\/S))$/u;
 
 function field<T>(value: T, quote: string, confidence: number): ExtractedField<T> {
   return { value, quote, confidence };
@@ -224,6 +229,12 @@ export function parseWithLayout(mail: LeadEmail, layout: Layout, options: ParseO
     if (result.priority) break;
   }
 
+  const company = first('companyName');
+  if (company) result.companyName = field(company.value, company.value, 0.95);
+  const cvr = first('cvr');
+  const cvrDigits = cvr ? CVR_DIGITS.exec(cvr.value) : null;
+  if (cvr && cvrDigits) result.cvr = field(cvrDigits[1]!.replace(/ /g, ''), cvrDigits[1]!, 0.95);
+
   const notes = labelled.filter((l) => l.target === 'notes');
   if (notes.length > 0) {
     // Each notes block is quoted on its own (validation checks the first); the value keeps them all.
@@ -272,6 +283,18 @@ function fillFromFreeText(
     !sender.name.includes('@')
   ) {
     result.customerName = field(sender.name, sender.name, 0.8);
+  }
+  // A customer writing for a company signs with it: its name and CVR in the signature, which the other
+  // readers skip as a company's lines (they are the customer's here, not a portal's or ours).
+  if (senderIsCustomer && (!result.companyName || !result.cvr)) {
+    for (const line of lines) {
+      const text = line.text.trim();
+      if (text.length > MAX_FIELD_VALUE_CHARS) continue;
+      const name = result.companyName ? null : COMPANY_NAME_LINE.exec(text);
+      if (name) result.companyName = field(name[1]!, name[1]!, 0.8);
+      const cvr = result.cvr ? null : CVR_IN_TEXT.exec(text);
+      if (cvr) result.cvr = field(cvr[1]!.replace(/ /g, ''), cvr[1]!, 0.85);
+    }
   }
   if (!result.address) {
     const found = FREE_ADDRESS.exec(body);

@@ -18,7 +18,9 @@ export type LabelTarget =
   | 'squareMetres'
   | 'priority'
   | 'when'
-  | 'notes';
+  | 'notes'
+  | 'companyName'
+  | 'cvr';
 
 const LABELS: Record<LabelTarget, readonly string[]> = {
   customerName: [
@@ -185,6 +187,20 @@ const LABELS: Record<LabelTarget, readonly string[]> = {
     'ønsket dag',
     'start',
   ],
+  companyName: [
+    'firma',
+    'firmanavn',
+    'firma navn',
+    'virksomhed',
+    'virksomhedsnavn',
+    'virksomhedens navn',
+    'selskab',
+    'bedrift',
+    'firmanavn/virksomhed',
+    'company',
+    'company name',
+  ],
+  cvr: ['cvr', 'cvr-nr', 'cvr nr', 'cvr-nummer', 'cvr nummer', 'cvr no', 'firmaets cvr', 'virksomhedens cvr'],
   notes: [
     'bemærkninger',
     'bemærkning',

@@ -17,11 +17,12 @@ import { RequiredText, trim } from '../../core/validation/fields.js';
 const Trim = () => Transform(trim);
 
 /** A secret: required text, stored encrypted and never answered, so OpenAPI marks it write-only. */
-const Secret = (maxLength: number) =>
+const Secret = (maxLength: number, example: string) =>
   RequiredText(maxLength, {
     description: 'Secret: stored encrypted, never returned',
     writeOnly: true,
     maxLength,
+    example,
   });
 
 export class TwilioCredentialsDto {
@@ -45,7 +46,7 @@ export class TwilioCredentialsDto {
 }
 
 export class BillyCredentialsDto {
-  @Secret(200)
+  @Secret(200, 'auth-token-from-the-twilio-console')
   apiKey!: string;
 
   @RequiredText(200, { example: 'pwR0y5ZbTmSxa3CV4cdGTg', maxLength: 200 })
@@ -56,10 +57,10 @@ export class GoogleCredentialsDto {
   @RequiredText(500, { example: '1234567890-abc.apps.googleusercontent.com', maxLength: 500 })
   clientId!: string;
 
-  @Secret(500)
+  @Secret(500, 'access-token-from-billy-settings')
   clientSecret!: string;
 
-  @Secret(2000)
+  @Secret(2000, 'client-secret-from-google-cloud')
   refreshToken!: string;
 
   @ApiProperty({ example: 'info@rendetalje.dk' })
@@ -70,7 +71,7 @@ export class GoogleCredentialsDto {
 }
 
 export class GeminiCredentialsDto {
-  @Secret(200)
+  @Secret(200, 'refresh-token-from-the-consent-flow')
   apiKey!: string;
 
   @ApiPropertyOptional({ example: 'gemini-2.5-flash', description: 'Defaults to GEMINI_MODEL' })

@@ -79,6 +79,24 @@ export class CreateLeadDto extends LeadFieldsDto {
   @IsFutureDateTime()
   @IsDateInWindow({ maxYearsAhead: MAX_BOOKING_YEARS_AHEAD })
   scheduledAt?: string;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: 'Fynsk Revision ApS',
+    description: 'The company the customer asks for: the customer becomes kind company (invoiced as one in Billy)',
+  })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  companyName?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: '12345678', description: 'The company’s CVR: 8 digits' })
+  @IsOptional()
+  @Transform(trim)
+  @Matches(/^\d{8}$/, { message: 'cvr must be 8 digits' })
+  cvr?: string | null;
 }
 
 /** What LeadsService.createInTransaction takes: the create fields, without the booking. */

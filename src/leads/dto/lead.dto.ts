@@ -42,6 +42,15 @@ export class LeadDto {
   extraction!: unknown;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) responseSentAt!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) smsSentAt!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description:
+      "The same customer's open lead this lead joined (same phone or e-mail, within the tenant's " +
+      'conversationDays): that lead carries the reply and the SMS offer; this one records its source',
+  })
+  conversationLeadId!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
@@ -70,6 +79,7 @@ export class LeadDto {
       extraction: lead.extraction,
       responseSentAt: lead.responseSentAt?.toISOString() ?? null,
       smsSentAt: lead.smsSentAt?.toISOString() ?? null,
+      conversationLeadId: lead.conversationLeadId,
       createdAt: lead.createdAt.toISOString(),
       updatedAt: lead.updatedAt.toISOString(),
     };
@@ -91,10 +101,25 @@ export class LeadBookingDto {
   @ApiProperty({ format: 'uuid' }) teamId!: string;
 }
 
+/** Another source of the same conversation: a later lead of the customer that joined this one. */
+export class LinkedLeadDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: LeadSource, enumName: 'LeadSource' }) source!: LeadSource;
+  @ApiProperty() customerName!: string;
+  @ApiProperty() serviceType!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
 /** GET /leads/:id: the lead with its customer, its bookings and the latest 20 activities. */
 export class LeadDetailDto extends LeadDto {
   @ApiProperty({ type: CustomerDto, nullable: true }) customer!: CustomerDto | null;
   @ApiProperty({ type: [LeadBookingDto] }) bookings!: LeadBookingDto[];
+  @ApiProperty({
+    type: [LinkedLeadDto],
+    description:
+      'Later leads of the same customer that joined this conversation (its other sources), oldest first',
+  })
+  linkedLeads!: LinkedLeadDto[];
   @ApiProperty({ type: [ActivityDto], description: 'The latest 20, newest first' })
   activities!: ActivityDto[];
 
@@ -109,6 +134,13 @@ export class LeadDetailDto extends LeadDto {
         endsAt: booking.endsAt.toISOString(),
         status: booking.status,
         teamId: booking.teamId,
+      })),
+      linkedLeads: row.linkedLeads.map((linked) => ({
+        id: linked.id,
+        source: linked.source,
+        customerName: linked.customerName,
+        serviceType: linked.serviceType,
+        createdAt: linked.createdAt.toISOString(),
       })),
       // Read with the lead, in its transaction. A STAFF member sees this lead only when it is assigned
       // to them, so every line of its timeline is theirs to see, as GET /leads/:id/activities filters.

@@ -1,32 +1,22 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEnum, IsString, MaxLength, MinLength } from 'class-validator';
 
 import { PatchText, trim } from '../../core/validation/fields.js';
+import { NewPassword } from '../../core/validation/password.js';
 import { IsEmailAddress } from '../../core/validation/text.js';
 import { Role } from '../../generated/prisma/enums.js';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../tenants/dto/user.dto.js';
 
 /** A link token as the e-mail carries it (43 base64url characters); bounds only, the look-up decides. */
 function LinkToken() {
   return (target: object, key: string | symbol) => {
-    ApiProperty({ description: 'The token from the link in the e-mail' })(target, key);
+    ApiProperty({
+      description: 'The token from the link in the e-mail',
+      example: 'Vw3kQ0m9Zr8pLc2Xy7TfB1nHs6JdGa4uKe5oRi0WqYz',
+    })(target, key);
     IsString()(target, key);
     MinLength(20)(target, key);
     MaxLength(200)(target, key);
-  };
-}
-
-function NewPassword(required: boolean, description?: string) {
-  return (target: object, key: string | symbol) => {
-    const api = { minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, description };
-    (required ? ApiProperty(api) : ApiPropertyOptional(api))(target, key);
-    if (!required) IsOptional()(target, key);
-    IsString()(target, key);
-    MinLength(PASSWORD_MIN_LENGTH, {
-      message: `${String(key)} must be at least ${PASSWORD_MIN_LENGTH} characters`,
-    })(target, key);
-    MaxLength(PASSWORD_MAX_LENGTH)(target, key);
   };
 }
 
@@ -66,7 +56,10 @@ export class AcceptInvitationDto {
   @LinkToken()
   token!: string;
 
-  @NewPassword(false, 'Required when the e-mail has no account yet; ignored when it has one')
+  @NewPassword({
+    required: false,
+    description: 'Required when the e-mail has no account yet; ignored when it has one',
+  })
   password?: string;
 
   @PatchText(200, {
@@ -100,6 +93,6 @@ export class ResetPasswordDto {
   @LinkToken()
   token!: string;
 
-  @NewPassword(true)
+  @NewPassword()
   password!: string;
 }

@@ -13,6 +13,10 @@ export type ReplyMeaning =
   | { kind: 'choice'; choice: number }
   | { kind: 'opt_out'; keyword: string }
   | { kind: 'opt_in'; keyword: string }
+  /** AFLYS: cancel the customer's next booking. */
+  | { kind: 'cancel_booking'; keyword: string }
+  /** FLYT: offer free times to move the customer's next booking to. */
+  | { kind: 'move_booking'; keyword: string }
   | { kind: 'unreadable' };
 
 export interface OfferedSlot {
@@ -32,6 +36,13 @@ export const OPT_OUT_KEYWORDS = [
   'QUIT',
 ] as const;
 export const OPT_IN_KEYWORDS = ['START', 'UNSTOP', 'YES'] as const;
+/**
+ * The customer's own changes by SMS, the whole reply being the word ("aflys", "Flyt!"). Only whole
+ * words: "kan I aflyse?" or "flyt til fredag" ask a person, who reads them (an unreadable reply). A
+ * wrong cancellation costs the customer their booking; asking again costs one text.
+ */
+export const CANCEL_KEYWORDS = ['AFLYS', 'AFLYSE', 'AFLYSNING'] as const;
+export const MOVE_KEYWORDS = ['FLYT', 'FLYTTE', 'FLYTNING'] as const;
 
 const ORDINALS: Readonly<Record<string, number>> = {
   første: 1,
@@ -106,6 +117,8 @@ export function parseReply(body: string, slots: readonly OfferedSlot[], timezone
     const keyword = text.replace(/[^\p{L}]/gu, '').toUpperCase();
     if ((OPT_OUT_KEYWORDS as readonly string[]).includes(keyword)) return { kind: 'opt_out', keyword };
     if ((OPT_IN_KEYWORDS as readonly string[]).includes(keyword)) return { kind: 'opt_in', keyword };
+    if ((CANCEL_KEYWORDS as readonly string[]).includes(keyword)) return { kind: 'cancel_booking', keyword };
+    if ((MOVE_KEYWORDS as readonly string[]).includes(keyword)) return { kind: 'move_booking', keyword };
   }
   if (slots.length === 0 || text === '') return { kind: 'unreadable' };
   if (DECLINES.some((pattern) => pattern.test(text))) return { kind: 'unreadable' };

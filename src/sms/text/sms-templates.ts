@@ -12,7 +12,8 @@ import { segmentInfo, toGsm7, type SegmentInfo } from './gsm7.js';
  * - `slots`: the numbered times, one a line ("1) torsdag d. 24. september kl. 10.00");
  * - `choices`: "Svar 1, 2 eller 3" (or "Svar 1"): the numbers the customer may answer;
  * - `dateTime`, `answerBy`: "torsdag d. 24. september kl. 10.00";
- * - `duration`: "2,5 timer"; `hourlyPrice`: "436,25 kr./time inkl. moms"; `address`: "Søndergade 4, 8000 Aarhus C".
+ * - `duration`: "2,5 timer"; `hourlyPrice`: "436,25 kr./time inkl. moms"; `address`: "Søndergade 4, 8000 Aarhus C";
+ * - `feeText`: one whole sentence on what a cancellation by the customer costs ("Aflysningen er gratis.").
  */
 const PERSON = ['companyName', 'greeting', 'firstName'] as const;
 const OFFER = [...PERSON, 'slots', 'duration', 'hourlyPrice', 'choices'] as const;
@@ -30,12 +31,17 @@ export const SMS_PLACEHOLDERS = {
   help: [...PERSON, 'choices'],
   opt_out: ['companyName'],
   opt_in: ['companyName'],
+  booking_cancelled_by_customer: [...PERSON, 'dateTime', 'address', 'feeText'],
+  booking_moved_by_customer: BOOKING,
+  reschedule_options: [...PERSON, 'dateTime', 'slots', 'choices'],
+  no_booking: PERSON,
 } as const satisfies Record<SmsTemplateType, readonly string[]>;
 
 /** What a tenant's wording cannot leave out: an offer without its times cannot be answered. */
 export const SMS_REQUIRED_IN_TEXT: Readonly<Partial<Record<SmsTemplateType, readonly string[]>>> = {
   offer: ['slots'],
   offer_retry: ['slots'],
+  reschedule_options: ['slots'],
 };
 
 export type SmsPlaceholder<T extends SmsTemplateType> = (typeof SMS_PLACEHOLDERS)[T][number];
@@ -114,6 +120,32 @@ export const DEFAULT_SMS_TEMPLATES: Readonly<Record<SmsTemplateType, SmsTemplate
   opt_in: {
     name: 'Tilmeldt SMS igen',
     body: 'Du får igen SMS fra {{companyName}}. Svar STOP for at afmelde dig.',
+  },
+  booking_cancelled_by_customer: {
+    name: 'Kunden har aflyst',
+    body:
+      '{{greeting}}, din booking {{dateTime}} på {{address}} er aflyst, som du bad om. ' +
+      '{{feeText}} Mvh {{companyName}}',
+  },
+  booking_moved_by_customer: {
+    name: 'Kunden har flyttet sin booking',
+    body:
+      '{{greeting}}, din booking er flyttet, som du bad om. Vi kommer nu {{dateTime}} ' +
+      '(ca. {{duration}}) til {{address}}. Mvh {{companyName}}',
+  },
+  reschedule_options: {
+    name: 'Tider at flytte bookingen til',
+    body: [
+      '{{greeting}}, din booking {{dateTime}} kan flyttes til:',
+      '{{slots}}',
+      '{{choices}} for at flytte den. Mvh {{companyName}}',
+    ].join('\n'),
+  },
+  no_booking: {
+    name: 'Ingen booking at aflyse eller flytte',
+    body:
+      '{{greeting}}, vi kan ikke finde en kommende booking på dit nummer. ' +
+      'Ring eller skriv til os, så hjælper vi. Mvh {{companyName}}',
   },
 };
 

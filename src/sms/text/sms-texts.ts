@@ -3,6 +3,7 @@ import {
   firstNameOf,
   formatHourlyPrice,
   formatHours,
+  formatKroner,
   formatShortDateTime,
 } from '../../core/format/danish.js';
 import { DEFAULT_SMS_TEMPLATES, renderSms, type SmsVariables } from './sms-templates.js';
@@ -169,5 +170,68 @@ export function offerReminderText(
     ...personSmsVariables(input.customerName),
     choices: choicesText(input.open),
     answerBy: formatShortDateTime(input.answerBy, input.timezone),
+  });
+}
+
+/**
+ * What a cancellation by the customer costs, as one sentence for the SMS and the e-mail: free, or the
+ * fee (incl. VAT) because it came later than the tenant's notice ("24 timer").
+ */
+export function cancellationFeeText(fee: { hours: number; feeInclVat: DecimalInput } | null): string {
+  if (!fee) return 'Aflysningen er gratis.';
+  const notice = fee.hours === 1 ? '1 time' : `${fee.hours} timer`;
+  return `Da du har aflyst mindre end ${notice} før, opkræver vi et aflysningsgebyr på ${formatKroner(fee.feeInclVat)} inkl. moms.`;
+}
+
+/** A booking the customer cancelled themselves (booking link or AFLYS), with what it costs. */
+export function customerCancelledText(
+  input: BookingWithoutHours & { fee: { hours: number; feeInclVat: DecimalInput } | null },
+  template?: string,
+): string {
+  const type = 'booking_cancelled_by_customer';
+  return renderSms(type, template ?? DEFAULT_SMS_TEMPLATES[type].body, {
+    ...bookingTimeVariables(input),
+    feeText: cancellationFeeText(input.fee),
+  });
+}
+
+/** A booking the customer moved themselves (booking link or FLYT): the new time. */
+export function customerMovedText(input: BookingText, template?: string): string {
+  const type = 'booking_moved_by_customer';
+  return renderSms(type, template ?? DEFAULT_SMS_TEMPLATES[type].body, bookingVariables(input));
+}
+
+/** The answer to FLYT: the booking's time now and the numbered times it can move to. */
+export function rescheduleOptionsText(
+  input: {
+    tenantName: string;
+    timezone: string;
+    customerName?: string | null;
+    startsAt: Date;
+    slots: ReadonlyArray<{ choice: number; startsAt: Date }>;
+  },
+  template?: string,
+): string {
+  const type = 'reschedule_options';
+  return renderSms(type, template ?? DEFAULT_SMS_TEMPLATES[type].body, {
+    companyName: input.tenantName,
+    ...personSmsVariables(input.customerName ?? null),
+    dateTime: formatShortDateTime(input.startsAt, input.timezone),
+    slots: input.slots
+      .map((slot) => `${slot.choice}) ${formatShortDateTime(slot.startsAt, input.timezone)}`)
+      .join('\n'),
+    choices: choicesText(upTo(input.slots.length)),
+  });
+}
+
+/** The answer to AFLYS or FLYT from a number with no upcoming booking. */
+export function noBookingText(
+  input: { tenantName: string; customerName?: string | null },
+  template?: string,
+): string {
+  const type = 'no_booking';
+  return renderSms(type, template ?? DEFAULT_SMS_TEMPLATES[type].body, {
+    companyName: input.tenantName,
+    ...personSmsVariables(input.customerName ?? null),
   });
 }

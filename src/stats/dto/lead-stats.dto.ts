@@ -26,6 +26,11 @@ export class LeadStatsDto {
   invoicedRevenue!: string;
   @ApiProperty({ description: 'Paid invoices (incl. VAT)', example: '0.00' }) paidRevenue!: string;
   @ApiProperty({
+    description: 'Live visits of recurring series starting in the next 30 days (excl. VAT, as bookedRevenue)',
+    example: '2094.00',
+  })
+  recurringRevenue30d!: string;
+  @ApiProperty({
     description: 'Approved, sent or overdue invoices not yet paid (incl. VAT)',
     example: '1308.75',
   })

@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsString, Matches, MaxLength } from 'class-validator';
 
 import { TenantResponseDto } from './tenant-response.dto.js';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './user.dto.js';
+import { NewPassword } from '../../core/validation/password.js';
 import { SLUG_PATTERN } from './validators.js';
 import { IsEmailAddress } from '../../core/validation/text.js';
 import { RequiredText, trim } from '../../core/validation/fields.js';
@@ -25,10 +25,7 @@ export class CreateTenantDto {
   @MaxLength(254)
   adminEmail!: string;
 
-  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
-  @IsString()
-  @MinLength(PASSWORD_MIN_LENGTH)
-  @MaxLength(PASSWORD_MAX_LENGTH)
+  @NewPassword()
   adminPassword!: string;
 
   @RequiredText(200, { example: 'Mette Jensen' })

@@ -43,6 +43,12 @@ export class TenantResponseDto {
   @ApiProperty({ type: String, nullable: true, example: 'kontor@rendetalje.dk' })
   notificationEmail!: string | null;
   @ApiProperty({ example: 240 }) offerReminderMinutes!: number;
+  @ApiProperty({ example: 24, description: 'Hours before the start a customer may still cancel free of charge' })
+  freeCancellationHours!: number;
+  @ApiProperty({ example: 25000, description: 'Øre excl. VAT charged for a later cancellation; 0: none' })
+  lateCancellationFeeOre!: number;
+  @ApiProperty({ example: 7, description: 'Days back a new lead joins the same customer’s open lead' })
+  conversationDays!: number;
   @ApiProperty({ type: String, nullable: true, example: '12345678' }) cvr!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'Vestergade 1, 8000 Aarhus C' })
   address!: string | null;
@@ -67,6 +73,9 @@ export class TenantResponseDto {
       gmailAddress: _gmail,
       notificationEmail: _notificationEmail,
       offerReminderMinutes: _offerReminder,
+      freeCancellationHours: _freeCancellation,
+      lateCancellationFeeOre: _lateFee,
+      conversationDays: _conversationDays,
       billyInvoiceState: _billy,
       cvr: _cvr,
       address: _address,
@@ -96,6 +105,9 @@ export class TenantResponseDto {
       gmailAddress: tenant.gmailAddress,
       notificationEmail: tenant.notificationEmail,
       offerReminderMinutes: tenant.offerReminderMinutes,
+      freeCancellationHours: tenant.freeCancellationHours,
+      lateCancellationFeeOre: tenant.lateCancellationFeeOre,
+      conversationDays: tenant.conversationDays,
       cvr: tenant.cvr,
       address: tenant.address,
       bankRegNo: tenant.bankRegNo,

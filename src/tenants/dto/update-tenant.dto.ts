@@ -135,6 +135,46 @@ export class UpdateTenantDto {
   @Max(10080)
   offerReminderMinutes?: number;
 
+  @ApiPropertyOptional({
+    example: 24,
+    minimum: 0,
+    maximum: 720,
+    description:
+      'A customer may cancel through their booking link or AFLYS free of charge until this many hours before the booking starts',
+  })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(0)
+  @Max(720)
+  freeCancellationHours?: number;
+
+  @ApiPropertyOptional({
+    example: 25000,
+    minimum: 0,
+    maximum: 10_000_000,
+    description:
+      'The fee in øre excl. VAT (like hourlyRate) put on the invoice when the customer cancels later than freeCancellationHours; 0: no fee',
+  })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  lateCancellationFeeOre?: number;
+
+  @ApiPropertyOptional({
+    example: 7,
+    minimum: 0,
+    maximum: 90,
+    description:
+      'Days back a new lead of a customer with an open (new or contacted) lead joins it instead of ' +
+      'getting a second reply and SMS offer; 0 never joins',
+  })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(0)
+  @Max(90)
+  conversationDays?: number;
+
   @ApiPropertyOptional({ example: '12345678', nullable: true, description: 'CVR: 8 digits; null clears it' })
   @IsOptional()
   @Matches(/^\d{8}$/, { message: 'cvr must be 8 digits' })

@@ -1,17 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEnum, MaxLength } from 'class-validator';
 
 import type { Membership, User } from '../../generated/prisma/client.js';
 import { Role } from '../../generated/prisma/enums.js';
 import { PageOf } from '../../core/http/pagination.js';
 import { IsOptionalNotNull } from './validators.js';
+import { NewPassword } from '../../core/validation/password.js';
 import { IsEmailAddress } from '../../core/validation/text.js';
 import { PatchFlag, PatchText, RequiredText, trim } from '../../core/validation/fields.js';
-
-/** Long enough to resist guessing, short enough that hashing it cannot be used to tie up the CPU. */
-export const PASSWORD_MIN_LENGTH = 12;
-export const PASSWORD_MAX_LENGTH = 256;
 
 export class CreateUserDto {
   @ApiProperty({ example: 'mette@rendetalje.dk' })
@@ -23,10 +20,7 @@ export class CreateUserDto {
   @RequiredText(200, { example: 'Mette Jensen' })
   name!: string;
 
-  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
-  @IsString()
-  @MinLength(PASSWORD_MIN_LENGTH)
-  @MaxLength(PASSWORD_MAX_LENGTH)
+  @NewPassword()
   password!: string;
 
   @ApiProperty({ enum: Role, example: 'staff' })

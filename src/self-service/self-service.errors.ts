@@ -1,0 +1,23 @@
+import { ConflictError } from '../core/http/domain-error.js';
+
+/**
+ * The time the customer picked is no longer free: another customer or staff took it since it was
+ * offered (or it was never offered). Both the check and the database's overlap refusal answer this,
+ * so the customer's page asks for the free times again either way.
+ */
+export class TimeNoLongerFreeError extends ConflictError {
+  constructor(startsAt: Date) {
+    super('That time is no longer free; ask for the free times again', {
+      startsAt: startsAt.toISOString(),
+    });
+  }
+}
+
+/** Only a pending or confirmed booking can still be confirmed, cancelled or moved by the customer. */
+export class BookingNotChangeableError extends ConflictError {
+  constructor(status: string, action: 'confirm' | 'cancel' | 'reschedule') {
+    super(`A ${status} booking cannot be ${ACTION_WORDS[action]} through its link`, { status, action });
+  }
+}
+
+const ACTION_WORDS = { confirm: 'confirmed', cancel: 'cancelled', reschedule: 'moved' } as const;
