@@ -117,7 +117,14 @@ describe('one customer, one conversation', () => {
     const smsNumber = `+4578${String(Math.floor(Math.random() * 1_000_000)).padStart(6, '0')}`;
     await ownerDb().tenant.update({
       where: { id: tenant.id },
-      data: { smsNumber, gmailAddress: mailbox, leadSenderDomains: ['leadpoint.dk', 'leadmail.no'] },
+      data: {
+        smsNumber,
+        gmailAddress: mailbox,
+        leadSenderDomains: ['leadpoint.dk', 'leadmail.no'],
+        // No reminder text: the outbox times it by the database's clock, which the test clock does not
+        // move, so a reminder would fall due whenever the suite runs after 14.00 and count as an offer.
+        offerReminderMinutes: 0,
+      },
     });
     admin = await signIn(test.app, tenant.id, 'admin');
     const accountSid = `AC${tenant.id.replace(/-/g, '')}`;
@@ -313,7 +320,9 @@ describe('one customer, one conversation', () => {
 
   it("keeps a company's name and CVR into the customer and its Billy contact; an invoice Billy will not e-mail is a notification", async () => {
     const customer = newCustomer('Hanne');
-    const intake = await paste(leadpointMail(customer, ['Firma: Fynsk Revision ApS', 'CVR-nr.: 12 34 56 78']));
+    const intake = await paste(
+      leadpointMail(customer, ['Firma: Fynsk Revision ApS', 'CVR-nr.: 12 34 56 78']),
+    );
     const customerId = intake.lead.customerId!;
     // The reply and the offer go out first, as they would before anyone books the job.
     await drainTenant(test.app, tenant.id);
@@ -343,7 +352,11 @@ describe('one customer, one conversation', () => {
     await drainTenant(test.app, tenant.id);
 
     const contact = billy.contacts().find((c) => c.externalId === customerId);
-    expect(contact).toMatchObject({ type: 'company', name: 'Fynsk Revision ApS', registrationNo: '12345678' });
+    expect(contact).toMatchObject({
+      type: 'company',
+      name: 'Fynsk Revision ApS',
+      registrationNo: '12345678',
+    });
     // What the app sent, as Billy received it: a company contact with its CVR as registrationNo.
     const created = billy
       .calls('contacts.create')
