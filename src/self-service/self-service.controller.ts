@@ -76,6 +76,25 @@ export class SelfServiceController {
     return this.selfService.cancelByLink(params.meetingToken);
   }
 
+  @Post(':meetingToken/skip')
+  @Public()
+  @HttpCode(200)
+  @RouteConfig(ACTION_LIMIT)
+  @ApiOkResponse({
+    type: MeetingActionDto,
+    description:
+      'One visit of a recurring series left out; the series goes on. On the terms of a cancellation ' +
+      '(free until freeCancellationHours before, later with the fee). Repeated, the same state',
+  })
+  @ApiErrors({
+    notFound: NOT_FOUND,
+    conflict: 'Not a visit of a series (`not_a_series_visit`), or under way (`booking_not_changeable`)',
+    tooManyRequests: 'Too many requests from this address',
+  })
+  skip(@Param() params: MeetingTokenParamDto): Promise<MeetingActionDto> {
+    return this.selfService.skipByLink(params.meetingToken);
+  }
+
   @Post(':meetingToken/reschedule')
   @Public()
   @HttpCode(200)

@@ -20,4 +20,11 @@ export class BookingNotChangeableError extends ConflictError {
   }
 }
 
+/** `skip` is for a visit of a recurring series; a one-off booking is cancelled instead. */
+export class NotASeriesVisitError extends ConflictError {
+  constructor() {
+    super('This booking is not a visit of a recurring series: cancel it instead', { action: 'skip' });
+  }
+}
+
 const ACTION_WORDS = { confirm: 'confirmed', cancel: 'cancelled', reschedule: 'moved' } as const;

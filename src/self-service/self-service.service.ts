@@ -17,7 +17,11 @@ import type { Booking } from '../generated/prisma/client.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { TenantProfileService, type TenantProfile } from '../tenants/tenant-profile.service.js';
 import { MeetingActionDto, MeetingOptionsDto } from './dto/self-service.dto.js';
-import { BookingNotChangeableError, TimeNoLongerFreeError } from './self-service.errors.js';
+import {
+  BookingNotChangeableError,
+  NotASeriesVisitError,
+  TimeNoLongerFreeError,
+} from './self-service.errors.js';
 
 const HOUR_MS = 3600_000;
 /** Free times the booking page offers; an SMS (FLYT) offers three, like the first offer. */
@@ -66,6 +70,18 @@ export class SelfServiceService {
     return this.asCustomer(meetingToken, (booking, profile) =>
       this.reschedule(booking, profile, new Date(startsAt), 'meeting_link'),
     );
+  }
+
+  /**
+   * One visit of a recurring series left out: the visit is cancelled on the same terms as a
+   * cancellation (free until the notice, then the fee), and the series goes on. The materialiser never
+   * makes a date that has a visit in any status again, so the skipped date stays skipped.
+   */
+  skipByLink(meetingToken: string): Promise<MeetingActionDto> {
+    return this.asCustomer(meetingToken, (booking, profile) => {
+      if (booking.seriesId === null) throw new NotASeriesVisitError();
+      return this.cancel(booking, profile, 'meeting_link');
+    });
   }
 
   optionsByLink(meetingToken: string): Promise<MeetingOptionsDto> {

@@ -235,6 +235,74 @@ describe('booking series (recurring cleaning)', () => {
     expect(later.at(-1)!.occursOn).toBe('2027-12-09');
   });
 
+  it('lets the customer skip one visit from its link: that date cancelled and never made again, the series going on', async () => {
+    at('2027-10-11T08:00:00Z');
+    const setup = await setupTenant('Spring Over Rengøring');
+    const { leadId } = await createLead(setup);
+    const series = await createSeries(setup, {
+      leadId,
+      startsOn: '2027-10-13',
+      startTime: '09:00',
+      durationHours: 2,
+      rule: { frequency: 'weekly', interval: 1 },
+    });
+    const before = await visitsOf(setup, series.id);
+    const second = before[1]!;
+    const { meetingToken } = await ownerDb().booking.findUniqueOrThrow({
+      where: { id: second.id },
+      select: { meetingToken: true },
+    });
+    const skip = () => test.app.inject({ method: 'POST', url: `/api/bookings/meeting/${meetingToken}/skip` });
+
+    // Nine days ahead: well within the free notice, so no fee.
+    const skipped = await skip();
+    expect(skipped.statusCode, skipped.body).toBe(200);
+    expect(skipped.json()).toMatchObject({ status: 'cancelled', cancellationFee: null });
+    // Repeated: the same answer, nothing changed twice.
+    expect((await skip()).json()).toEqual(skipped.json());
+
+    const after = await visitsOf(setup, series.id);
+    expect(after.map((visit) => [visit.occursOn, visit.status])).toEqual(
+      before.map((visit) => [visit.occursOn, visit.id === second.id ? 'cancelled' : visit.status]),
+    );
+    // The schedule does not bring the skipped date back, and the series is still running.
+    await test.app.get(WorkerService).perform('booking-series.materialise', {});
+    expect((await visitsOf(setup, series.id)).map((visit) => [visit.occursOn, visit.status])).toEqual(
+      after.map((visit) => [visit.occursOn, visit.status]),
+    );
+    const read = await test.app.inject({
+      method: 'GET',
+      url: `/api/booking-series/${series.id}`,
+      headers: setup.admin.auth,
+    });
+    expect(read.json().status).toBe('active');
+
+    // A one-off booking has nothing to skip: the customer cancels it instead.
+    const oneOff = await ownerDb().booking.create({
+      data: {
+        tenantId: setup.tenant.id,
+        leadId,
+        teamId: setup.tenant.teamId,
+        startsAt: new Date('2027-12-24T08:00:00Z'),
+        endsAt: new Date('2027-12-24T10:00:00Z'),
+        durationHours: '2',
+        hourlyRate: '349.00',
+        totalAmount: '698.00',
+        status: 'confirmed',
+        meetingToken: `skip-${randomUUID()}-${randomUUID()}`.slice(0, 43),
+      },
+    });
+    const refused = await test.app.inject({
+      method: 'POST',
+      url: `/api/bookings/meeting/${oneOff.meetingToken}/skip`,
+    });
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json().code).toBe('not_a_series_visit');
+    expect((await ownerDb().booking.findUniqueOrThrow({ where: { id: oneOff.id } })).status).toBe(
+      'confirmed',
+    );
+  });
+
   it('moves a visit on a public holiday to the next working day, telling staff and customer; or skips it', async () => {
     // 2. påskedag 2028 is Monday 17 April.
     at('2028-04-03T08:00:00Z');
