@@ -2,36 +2,9 @@ import { DateTime } from 'luxon';
 
 import { danishPublicHolidays } from '../calendar/danish-holidays.js';
 import type { ClosedDays, WorkingHours } from '../tenants/tenant-defaults.js';
+
+export { seriesRules, type SeriesRules } from '../tenants/tenant-defaults.js';
 import { weekdayOf } from './recurrence.js';
-
-/**
- * The tenant's rules for recurring cleaning (the `seriesRules` column): how far ahead visits are made,
- * what happens to a visit whose date is closed or whose team is busy, and how visits are invoiced when
- * the series does not say.
- */
-export interface SeriesRules {
-  horizonWeeks: number;
-  onConflict: 'next_working_day' | 'skip';
-  invoicing: 'per_visit' | 'monthly';
-}
-
-export const DEFAULT_SERIES_RULES: SeriesRules = {
-  horizonWeeks: 8,
-  onConflict: 'next_working_day',
-  invoicing: 'per_visit',
-};
-
-export function seriesRules(stored: unknown): SeriesRules {
-  const value = (stored && typeof stored === 'object' ? stored : {}) as Partial<SeriesRules>;
-  return {
-    horizonWeeks:
-      Number.isInteger(value.horizonWeeks) && value.horizonWeeks! >= 1 && value.horizonWeeks! <= 52
-        ? value.horizonWeeks!
-        : DEFAULT_SERIES_RULES.horizonWeeks,
-    onConflict: value.onConflict === 'skip' ? 'skip' : 'next_working_day',
-    invoicing: value.invoicing === 'monthly' ? 'monthly' : 'per_visit',
-  };
-}
 
 /**
  * Why a day is closed for a visit, in Danish for staff and the timeline, or null when it is open: a

@@ -55,7 +55,37 @@ export interface CustomerNotices {
 const WEEKDAY: TimeRange[] = [{ start: '08:00', end: '16:00' }];
 
 /** A tenant's rule settings, typed: the JSON columns are written only through the validated DTOs and the defaults. */
+/**
+ * The tenant's rules for recurring cleaning (the `seriesRules` column, `PATCH /api/tenant`): how far ahead visits are made,
+ * what happens to a visit whose date is closed or whose team is busy, and how visits are invoiced when
+ * the series does not say.
+ */
+export interface SeriesRules {
+  horizonWeeks: number;
+  onConflict: 'next_working_day' | 'skip';
+  invoicing: 'per_visit' | 'monthly';
+}
+
+export const DEFAULT_SERIES_RULES: SeriesRules = {
+  horizonWeeks: 8,
+  onConflict: 'next_working_day',
+  invoicing: 'per_visit',
+};
+
+export function seriesRules(stored: unknown): SeriesRules {
+  const value = (stored && typeof stored === 'object' ? stored : {}) as Partial<SeriesRules>;
+  return {
+    horizonWeeks:
+      Number.isInteger(value.horizonWeeks) && value.horizonWeeks! >= 1 && value.horizonWeeks! <= 52
+        ? value.horizonWeeks!
+        : DEFAULT_SERIES_RULES.horizonWeeks,
+    onConflict: value.onConflict === 'skip' ? 'skip' : 'next_working_day',
+    invoicing: value.invoicing === 'monthly' ? 'monthly' : 'per_visit',
+  };
+}
+
 export interface TenantRules {
+  seriesRules: SeriesRules;
   workingHours: WorkingHours;
   slotRules: SlotRules;
   closedDays: ClosedDays;
@@ -71,6 +101,7 @@ export function tenantRules(tenant: Pick<Tenant, keyof TenantRules>): TenantRule
     closedDays: tenant.closedDays as unknown as ClosedDays,
     extractionRules: tenant.extractionRules as unknown as ExtractionRules,
     smsRules: tenant.smsRules as unknown as SmsRules,
+    seriesRules: seriesRules(tenant.seriesRules),
     customerNotices: { ...DEFAULT_CUSTOMER_NOTICES, ...(tenant.customerNotices as Partial<CustomerNotices>) },
   };
 }

@@ -34,6 +34,7 @@ function settingsUpdate(dto: UpdateTenantDto): Prisma.TenantUpdateInput {
     closedDays: dto.closedDays && toJson(dto.closedDays),
     extractionRules: dto.extractionRules && toJson(dto.extractionRules),
     smsRules: dto.smsRules && toJson(dto.smsRules),
+    seriesRules: dto.seriesRules && toJson(dto.seriesRules),
     customerNotices: dto.customerNotices && toJson(dto.customerNotices),
     leadSenderDomains: dto.leadSenderDomains,
     smsNumber: dto.smsNumber,

@@ -7,6 +7,7 @@ import {
   type ClosedDays,
   type CustomerNotices,
   type ExtractionRules,
+  type SeriesRules,
   type SlotRules,
   type SmsRules,
   type WorkingHours,
@@ -16,6 +17,7 @@ import {
   CustomerNoticesDto,
   ExtractionRulesDto,
   SlotRulesDto,
+  SeriesRulesDto,
   SmsRulesDto,
   WorkingHoursDto,
 } from './tenant-settings.dto.js';
@@ -36,6 +38,7 @@ export class TenantResponseDto {
   @ApiProperty({ type: ClosedDaysDto }) closedDays!: ClosedDays;
   @ApiProperty({ type: ExtractionRulesDto }) extractionRules!: ExtractionRules;
   @ApiProperty({ type: SmsRulesDto }) smsRules!: SmsRules;
+  @ApiProperty({ type: SeriesRulesDto }) seriesRules!: SeriesRules;
   @ApiProperty({ type: CustomerNoticesDto }) customerNotices!: CustomerNotices;
   @ApiProperty({ type: [String], example: ['leadpoint.dk'] }) leadSenderDomains!: string[];
   @ApiProperty({ type: String, nullable: true, example: '+4512345678' }) smsNumber!: string | null;
@@ -43,7 +46,10 @@ export class TenantResponseDto {
   @ApiProperty({ type: String, nullable: true, example: 'kontor@rendetalje.dk' })
   notificationEmail!: string | null;
   @ApiProperty({ example: 240 }) offerReminderMinutes!: number;
-  @ApiProperty({ example: 24, description: 'Hours before the start a customer may still cancel free of charge' })
+  @ApiProperty({
+    example: 24,
+    description: 'Hours before the start a customer may still cancel free of charge',
+  })
   freeCancellationHours!: number;
   @ApiProperty({ example: 25000, description: 'Øre excl. VAT charged for a later cancellation; 0: none' })
   lateCancellationFeeOre!: number;
@@ -67,6 +73,7 @@ export class TenantResponseDto {
     const {
       extractionRules: _extraction,
       smsRules: _sms,
+      seriesRules: _series,
       customerNotices: _notices,
       leadSenderDomains: _senders,
       smsNumber: _smsNumber,

@@ -6,6 +6,7 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsIn,
   IsInt,
   IsNumber,
   IsObject,
@@ -18,6 +19,7 @@ import type {
   ClosedDays,
   CustomerNotices,
   ExtractionRules,
+  SeriesRules,
   SlotRules,
   SmsRules,
   TimeRange,
@@ -152,6 +154,33 @@ export class SmsRulesDto implements SmsRules {
   @Min(0)
   @Max(1_000_000)
   dailyCap!: number;
+}
+
+/** Recurring cleaning: how far ahead visits are made, where a visit on a closed or busy day goes, billing. */
+export class SeriesRulesDto implements SeriesRules {
+  @ApiProperty({ example: 8, minimum: 1, maximum: 52, description: 'Weeks of visits made ahead' })
+  @IsInt()
+  @Min(1)
+  @Max(52)
+  horizonWeeks!: number;
+
+  @ApiProperty({
+    enum: ['next_working_day', 'skip'],
+    example: 'next_working_day',
+    description:
+      'A visit on a public holiday, a closed day or with its team busy: moved to the next open day, or skipped',
+  })
+  @IsIn(['next_working_day', 'skip'])
+  onConflict!: SeriesRules['onConflict'];
+
+  @ApiProperty({
+    enum: ['per_visit', 'monthly'],
+    example: 'per_visit',
+    description:
+      'A series that does not say: a draft per completed visit, or one invoice per customer and month',
+  })
+  @IsIn(['per_visit', 'monthly'])
+  invoicing!: SeriesRules['invoicing'];
 }
 
 /** Which booking changes made by staff the customer hears of (an SMS and an e-mail each). */

@@ -21,6 +21,7 @@ import {
   CustomerNoticesDto,
   ExtractionRulesDto,
   SlotRulesDto,
+  SeriesRulesDto,
   SmsRulesDto,
   WorkingHoursDto,
 } from './tenant-settings.dto.js';
@@ -88,6 +89,9 @@ export class UpdateTenantDto {
 
   @PatchNested(SmsRulesDto)
   smsRules?: SmsRulesDto;
+
+  @PatchNested(SeriesRulesDto, { description: 'Replaced whole: every field must be named' })
+  seriesRules?: SeriesRulesDto;
 
   @PatchNested(CustomerNoticesDto, {
     description: 'Replaced whole: every kind must be named. false stops that SMS and e-mail to customers.',
