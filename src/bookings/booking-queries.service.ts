@@ -14,6 +14,8 @@ import { BookingNotFoundError, MeetingNotFoundError } from './bookings.errors.js
 import { BOOKING_SORT_FIELDS, type BookingQueryDto } from './dto/booking-input.dto.js';
 import { BookingDto, MeetingViewDto, type BookingPageDto } from './dto/booking.dto.js';
 
+/** The visits of a recurring series the page of one of them lists after it. */
+const NEXT_VISITS = 5;
 /** Reading bookings: the list, one booking, and the customer's public booking link. */
 @Injectable()
 export class BookingQueries {
@@ -60,16 +62,21 @@ export class BookingQueries {
   async meetingView(meetingToken: string): Promise<MeetingViewDto> {
     // Tokens are base64url; anything else cannot match and is not worth a query.
     if (!/^[A-Za-z0-9_-]{16,200}$/.test(meetingToken)) throw new MeetingNotFoundError();
-    const row = await this.system.transaction('meeting-token', (tx) =>
-      this.repository.findByMeetingToken(meetingToken, tx),
-    );
     const now = this.clock.now();
+    const { row, nextVisits } = await this.system.transaction('meeting-token', async (tx) => {
+      const row = await this.repository.findByMeetingToken(meetingToken, tx);
+      const nextVisits =
+        row?.seriesId != null
+          ? await this.repository.nextSeriesVisits(row.tenantId, row.seriesId, row.startsAt, NEXT_VISITS, tx)
+          : null;
+      return { row, nextVisits };
+    });
     if (!row || row.lead.deletedAt || !isLiveBooking(row.status)) throw new MeetingNotFoundError();
     const deadlinePassed = row.tokenExpiresAt !== null && row.tokenExpiresAt.getTime() <= now.getTime();
     if (row.status === 'pending' && deadlinePassed) throw new MeetingNotFoundError();
     // The deadline is for confirming: a confirmed booking past it is not expired.
     const deadline = row.status === 'pending' ? row.tokenExpiresAt : null;
-    return MeetingViewDto.from({ ...row, tokenExpiresAt: deadline }, row.lead, now, row.tenant);
+    return MeetingViewDto.from({ ...row, tokenExpiresAt: deadline }, row.lead, now, row.tenant, nextVisits);
   }
 
   /** The booking if the principal may see it (STAFF: theirs only), else BookingNotFoundError. */

@@ -75,6 +75,8 @@ export interface MeetingRow {
   endsAt: Date;
   status: BookingStatus;
   tokenExpiresAt: Date | null;
+  tenantId: string;
+  seriesId: string | null;
   lead: { serviceType: string; address: string; city: string; deletedAt: Date | null };
   tenant: { freeCancellationHours: number; lateCancellationFeeOre: number; vatRate: Prisma.Decimal };
 }
@@ -315,10 +317,34 @@ export class BookingsRepository {
         endsAt: true,
         status: true,
         tokenExpiresAt: true,
+        tenantId: true,
+        seriesId: true,
         lead: { select: { serviceType: true, address: true, city: true, deletedAt: true } },
         // The tenant's cancellation terms, which the customer's page states.
         tenant: { select: { freeCancellationHours: true, lateCancellationFeeOre: true, vatRate: true } },
       },
+    });
+  }
+
+  /** The next live visits of a series after a moment, for the customer's page of one of them. */
+  nextSeriesVisits(
+    tenantId: string,
+    seriesId: string,
+    after: Date,
+    take: number,
+    system: Db,
+  ): Promise<{ startsAt: Date; endsAt: Date }[]> {
+    return system.booking.findMany({
+      where: {
+        tenantId,
+        seriesId,
+        deletedAt: null,
+        status: { in: [...LIVE_BOOKING_STATUSES] },
+        startsAt: { gt: after },
+      },
+      select: { startsAt: true, endsAt: true },
+      orderBy: { startsAt: 'asc' },
+      take,
     });
   }
 

@@ -254,6 +254,13 @@ describe('booking series (recurring cleaning)', () => {
     });
     const skip = () => test.app.inject({ method: 'POST', url: `/api/bookings/meeting/${meetingToken}/skip` });
 
+    // The visit's page lists the visits after it (when only; nothing the customer did not give us).
+    const page = await test.app.inject({ method: 'GET', url: `/api/bookings/meeting/${meetingToken}` });
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.json().nextVisits).toEqual(
+      before.slice(2, 7).map((visit) => ({ startsAt: visit.startsAt, endsAt: expect.any(String) })),
+    );
+
     // Nine days ahead: well within the free notice, so no fee.
     const skipped = await skip();
     expect(skipped.statusCode, skipped.body).toBe(200);

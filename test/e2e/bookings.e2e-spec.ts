@@ -681,6 +681,7 @@ describe('bookings', () => {
           'freeCancellationUntil',
           'isExpired',
           'lateCancellationFee',
+          'nextVisits',
           'serviceType',
           'startsAt',
           'status',
@@ -697,6 +698,8 @@ describe('bookings', () => {
         // The tenant charges no late fee: cancelling is free.
         freeCancellationUntil: null,
         lateCancellationFee: null,
+        // A one-off booking: no series visits to list.
+        nextVisits: null,
       });
       expect(
         (await request('GET', `/api/bookings/meeting/${body.meetingToken.slice(0, -2)}xy`)).statusCode,
@@ -755,6 +758,7 @@ describe('bookings', () => {
       'freeCancellationUntil',
       'isExpired',
       'lateCancellationFee',
+      'nextVisits',
       'serviceType',
       'startsAt',
       'status',

@@ -466,6 +466,7 @@ describe('customer self-service', () => {
           'freeCancellationUntil',
           'isExpired',
           'lateCancellationFee',
+          'nextVisits',
           'serviceType',
           'startsAt',
           'status',

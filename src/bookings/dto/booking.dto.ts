@@ -78,6 +78,12 @@ export class BookingDto {
 export class BookingPageDto extends PageOf(BookingDto) {}
 
 /** What the customer's booking link shows: the job and its time, nothing that identifies anyone. */
+/** One visit of a series as the customer's page lists it: when, nothing else. */
+export class MeetingVisitDto {
+  @ApiProperty({ format: 'date-time' }) startsAt!: string;
+  @ApiProperty({ format: 'date-time' }) endsAt!: string;
+}
+
 export class MeetingViewDto {
   @ApiProperty({ format: 'date-time' }) startsAt!: string;
   @ApiProperty({ format: 'date-time' }) endsAt!: string;
@@ -100,6 +106,13 @@ export class MeetingViewDto {
     description: 'The fee incl. VAT (DKK) for cancelling a confirmed booking later than that; null: none',
   })
   lateCancellationFee!: string | null;
+  @ApiProperty({
+    type: [MeetingVisitDto],
+    nullable: true,
+    description:
+      'A visit of a recurring series: the next visits after this one (up to 5); null for a one-off booking',
+  })
+  nextVisits!: MeetingVisitDto[] | null;
 
   static from(
     row: { startsAt: Date; endsAt: Date; status: BookingStatus; tokenExpiresAt: Date | null },
@@ -107,6 +120,7 @@ export class MeetingViewDto {
     now: Date,
     /** The tenant's cancellation terms (its settings), which the page states. */
     terms: { freeCancellationHours: number; lateCancellationFeeOre: number; vatRate: DecimalInput },
+    nextVisits: { startsAt: Date; endsAt: Date }[] | null = null,
   ): MeetingViewDto {
     const fee = terms.lateCancellationFeeOre > 0;
     return Object.assign(new MeetingViewDto(), {
@@ -123,6 +137,11 @@ export class MeetingViewDto {
       city: lead.city,
       status: row.status,
       isExpired: row.tokenExpiresAt !== null && row.tokenExpiresAt.getTime() < now.getTime(),
+      nextVisits:
+        nextVisits?.map((visit) => ({
+          startsAt: visit.startsAt.toISOString(),
+          endsAt: visit.endsAt.toISOString(),
+        })) ?? null,
     });
   }
 }
