@@ -22,7 +22,7 @@ import {
   type RecordPaymentDto,
 } from './dto/invoice-input.dto.js';
 import { InvoiceDto, type InvoicePageDto } from './dto/invoice.dto.js';
-import { priceInvoice, type LineInput } from './invoice-amounts.js';
+import { priceInvoice, type InvoiceAmounts, type LineInput } from './invoice-amounts.js';
 import {
   AlreadyCreditedError,
   BillyNotConfiguredError,
@@ -66,6 +66,26 @@ export const isoDay = (value: Date | null): string => (value ? value.toISOString
 function newReference(): string {
   const hex = randomUUID().replace(/-/g, '').toUpperCase();
   return `RO-${hex.slice(0, 8)}-${hex.slice(8, 16)}`;
+}
+
+/** What every new draft invoice is: ours to number on approval, dated today in the tenant's zone. */
+function newDraft(settings: BillingSettings, amounts: InvoiceAmounts, now: Date) {
+  const today = tenantToday(settings.timezone, now);
+  return {
+    id: randomUUID(),
+    kind: 'invoice' as const,
+    creditedInvoiceId: null,
+    reference: newReference(),
+    currency: settings.currency,
+    subtotal: amounts.subtotal,
+    vatAmount: amounts.vatAmount,
+    total: amounts.total,
+    status: 'draft' as const,
+    number: null,
+    issueDate: today,
+    dueDate: addDays(today, settings.paymentTermsDays),
+    approvedAt: null,
+  };
 }
 
 /**
@@ -186,23 +206,10 @@ export class InvoicesService {
               };
         }),
       );
-      const today = tenantToday(settings.timezone, this.clock.now());
       const created = await this.repository.create(tx, tenantId, {
-        id: randomUUID(),
-        kind: 'invoice',
+        ...newDraft(settings, amounts, this.clock.now()),
         bookingId: null,
-        creditedInvoiceId: null,
         ...customerSnapshot(visits[visits.length - 1]!),
-        reference: newReference(),
-        currency: settings.currency,
-        subtotal: amounts.subtotal,
-        vatAmount: amounts.vatAmount,
-        total: amounts.total,
-        status: 'draft',
-        number: null,
-        issueDate: today,
-        dueDate: addDays(today, settings.paymentTermsDays),
-        approvedAt: null,
         billingMonth: month,
         lines: amounts.lines.map((line, index) => ({ ...line, bookingId: visits[index]!.id })),
       });
@@ -324,23 +331,10 @@ export class InvoicesService {
     const tenantId = this.tenantPrisma.tenantId;
     const actorUserId = about.actorUserId;
     const amounts = priceInvoice(lines);
-    const today = tenantToday(settings.timezone, this.clock.now());
     const invoice = await this.repository.create(tx, tenantId, {
-      id: randomUUID(),
-      kind: 'invoice',
+      ...newDraft(settings, amounts, this.clock.now()),
       bookingId: booking.id,
-      creditedInvoiceId: null,
       ...customerSnapshot(booking),
-      reference: newReference(),
-      currency: settings.currency,
-      subtotal: amounts.subtotal,
-      vatAmount: amounts.vatAmount,
-      total: amounts.total,
-      status: 'draft',
-      number: null,
-      issueDate: today,
-      dueDate: addDays(today, settings.paymentTermsDays),
-      approvedAt: null,
       lines: amounts.lines,
     });
     await this.activities.record(tx, {
