@@ -4,7 +4,7 @@ import { TenantPrismaService, type ScopedTransaction } from '../core/database/te
 import type { Page } from '../core/http/pagination.js';
 import { LIVE_BOOKING_STATUSES } from '../core/domain/booking-status.js';
 import { phoneDigits } from '../customers/customers.repository.js';
-import type { Lead, Prisma } from '../generated/prisma/client.js';
+import { Prisma, type Lead } from '../generated/prisma/client.js';
 import type { LeadSource, LeadStatus, Priority } from '../generated/prisma/enums.js';
 import { CONVERSATION_STATUSES } from './lead-status.js';
 
@@ -30,6 +30,18 @@ export const leadWireOmit = { emailContent: true, searchText: true } satisfies P
 
 /** A lead as the API reads it: every column but the ones `leadWireOmit` leaves out. */
 export type LeadOnTheWire = Prisma.LeadGetPayload<{ omit: typeof leadWireOmit }>;
+
+/**
+ * Every scalar column of a lead under its Prisma field name, so a raw read (the lock) returns the row
+ * exactly as `tx.lead.findUnique` would: the columns are the fields in snake_case (the schema's
+ * `@map`s), and PostgreSQL's numeric, timestamptz and json come back as Prisma's Decimal, Date and
+ * JSON value.
+ */
+const LEAD_COLUMNS = Prisma.raw(
+  Object.values(Prisma.LeadScalarFieldEnum)
+    .map((field) => `"${field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}" AS "${field}"`)
+    .join(', '),
+);
 
 /** The earliest live booking, for `bookingDate`. */
 export const withNextBooking = {
@@ -127,8 +139,13 @@ export class LeadsRepository {
    * Deleted leads included: the caller decides what a deleted lead means to it.
    */
   async lock(tx: ScopedTransaction, tenantId: string, leadId: string): Promise<Lead | null> {
-    await tx.$queryRaw`SELECT id FROM leads WHERE id = ${leadId}::uuid AND tenant_id = ${tenantId}::uuid FOR UPDATE`;
-    return tx.lead.findUnique({ where: { id_tenantId: { id: leadId, tenantId }, tenantId } });
+    // One statement: the row comes back with its lock (it used to be a SELECT … FOR UPDATE, then the
+    // same row read again through Prisma).
+    const rows = await tx.$queryRaw<Lead[]>`
+      SELECT ${LEAD_COLUMNS} FROM leads
+      WHERE id = ${leadId}::uuid AND tenant_id = ${tenantId}::uuid
+      FOR UPDATE`;
+    return rows[0] ?? null;
   }
 
   create(
@@ -193,6 +210,19 @@ export class LeadsRepository {
       include: withNextBooking,
       omit: leadWireOmit,
     });
+  }
+
+  /**
+   * A status move of a lead the caller holds locked, in one statement: unlike `update`, it reads nothing
+   * back (the system's moves answer no client with the lead).
+   */
+  async setStatus(
+    tx: ScopedTransaction,
+    tenantId: string,
+    leadId: string,
+    data: { status: LeadStatus; firstBookedAt?: Date },
+  ): Promise<void> {
+    await tx.lead.updateMany({ where: { id: leadId, tenantId }, data });
   }
 
   /**

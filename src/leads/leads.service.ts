@@ -70,8 +70,22 @@ const STATUS_ACTIVITY: Record<LeadStatus, { type: ActivityType; status: Activity
   lost: { type: 'pending', status: 'warning' },
 };
 
+/** The fields a status move writes. */
+function statusChange(lead: Lead, to: LeadStatus): { status: LeadStatus; firstBookedAt?: Date } {
+  // The first booking counts once, however often the lead is booked again: the conversion rate.
+  return { status: to, ...(to === 'booked' && !lead.firstBookedAt ? { firstBookedAt: new Date() } : {}) };
+}
+
 @Injectable()
 export class LeadsService {
+  /**
+   * Per open transaction (weakly: it goes with the transaction), the lead rows it locked, by id, as long
+   * as they say what the lead is: a move or an edit of the lead drops its row, a new lock replaces it.
+   * Only the leads module writes leads, so a row found here is the lead as the transaction sees it, and
+   * a system move handed that very row needs neither a lock nor a read of its own.
+   */
+  private readonly lockedRows = new WeakMap<ScopedTransaction, Map<string, Lead>>();
+
   constructor(
     private readonly repository: LeadsRepository,
     private readonly creation: LeadCreation,
@@ -196,7 +210,7 @@ export class LeadsService {
       const lead = await this.lockVisible(work.tx, leadId, principal);
       assertUserMove(lead.status, to);
       work.invalidatesCache();
-      return this.moveStatus(work.tx, lead, to, principal.userId, {});
+      return this.moveStatus(work.tx, lead, to, principal.userId);
     });
     return LeadDto.withNextBooking(row);
   }
@@ -205,22 +219,32 @@ export class LeadsService {
    * The system's own moves (docs/architecture.md, Data model), inside the caller's transaction and logged as
    * activities. A move that does not apply (a lead already further on, a deleted lead, another live
    * booking left for `bookings_ended`) is a no-op. The caller invalidates the tenant cache after commit.
+   *
+   * `lead`: its id, or the row the caller locked in this same transaction (`lockVisible`,
+   * `lockForUpdate`), which is then not locked and read again. A row locked in another transaction, or
+   * already moved in this one, is locked and read afresh.
    */
   async applySystemMove(
     tx: ScopedTransaction,
-    leadId: string,
+    lead: string | Lead,
     event: LeadSystemEvent,
     actorUserId: string | null,
   ): Promise<void> {
     const tenantId = this.db.tenantId;
-    const lead = await this.repository.lock(tx, tenantId, leadId);
-    if (!lead) throw new LeadNotFoundError();
-    if (lead.deletedAt) return;
-    const to = systemMoveTarget(lead.status, event);
+    const current =
+      typeof lead !== 'string' && this.lockedRows.get(tx)?.get(lead.id) === lead
+        ? lead
+        : await this.lock(tx, typeof lead === 'string' ? lead : lead.id);
+    if (!current) throw new LeadNotFoundError();
+    if (current.deletedAt) return;
+    const to = systemMoveTarget(current.status, event);
     if (!to) return;
-    if (event === 'bookings_ended' && (await this.repository.countLiveBookings(tx, tenantId, leadId)) > 0)
+    if (event === 'bookings_ended' && (await this.repository.countLiveBookings(tx, tenantId, current.id)) > 0)
       return;
-    await this.moveStatus(tx, lead, to, actorUserId, { event });
+    // The row no longer says what the lead is: a later move in this transaction reads it again.
+    this.forget(tx, current.id);
+    await this.repository.setStatus(tx, tenantId, current.id, statusChange(current, to));
+    await this.recordMove(tx, current, to, actorUserId, { event });
   }
 
   /**
@@ -228,7 +252,19 @@ export class LeadsService {
    * one lead go one at a time. Deleted leads included; null when there is no such lead.
    */
   lockForUpdate(tx: ScopedTransaction, leadId: string): Promise<Lead | null> {
-    return this.repository.lock(tx, this.db.tenantId, leadId);
+    return this.lock(tx, leadId);
+  }
+
+  /**
+   * The lead locked for a write (until the caller's transaction ends), if the principal may see it: in
+   * the tenant, not deleted, and for STAFF assigned to them. Anything else is NotFoundError('Lead'), as
+   * `findVisible` answers.
+   */
+  async lockVisible(tx: ScopedTransaction, leadId: string, principal: Principal): Promise<Lead> {
+    const lead = await this.lock(tx, leadId);
+    const staff = visibleOnlyTo(principal);
+    if (!lead || lead.deletedAt || (staff && lead.assignedUserId !== staff)) throw new LeadNotFoundError();
+    return lead;
   }
 
   /** The lead was texted its offer at `at`, inside the caller's transaction. */
@@ -261,6 +297,7 @@ export class LeadsService {
       // A deleted lead's live bookings would keep holding the team's time and the meeting link.
       if ((await this.repository.countLiveBookings(tx, tenantId, leadId)) > 0)
         throw new LeadHasLiveBookingsError();
+      this.forget(tx, lead.id);
       await this.repository.update(tx, tenantId, leadId, { deletedAt: new Date() });
       await this.activities.record(tx, {
         type: 'system',
@@ -353,6 +390,7 @@ export class LeadsService {
       }
 
       if (changed.length === 0) return (await this.repository.withNextBooking(tx, tenantId, leadId))!;
+      this.forget(tx, lead.id);
       const row = await this.repository.update(tx, tenantId, leadId, data);
       await this.activities.record(tx, {
         type: 'system',
@@ -375,13 +413,20 @@ export class LeadsService {
     lead: Lead,
     to: LeadStatus,
     actorUserId: string | null,
-    metadata: { event?: LeadSystemEvent },
   ): Promise<LeadWithNextBooking> {
-    const row = await this.repository.update(tx, this.db.tenantId, lead.id, {
-      status: to,
-      // The first booking counts once, however often the lead is booked again: the conversion rate.
-      ...(to === 'booked' && !lead.firstBookedAt ? { firstBookedAt: new Date() } : {}),
-    });
+    this.forget(tx, lead.id);
+    const row = await this.repository.update(tx, this.db.tenantId, lead.id, statusChange(lead, to));
+    await this.recordMove(tx, lead, to, actorUserId, {});
+    return row;
+  }
+
+  private async recordMove(
+    tx: ScopedTransaction,
+    lead: Lead,
+    to: LeadStatus,
+    actorUserId: string | null,
+    metadata: { event?: LeadSystemEvent },
+  ): Promise<void> {
     await this.activities.record(tx, {
       ...STATUS_ACTIVITY[to],
       title: statusTitle(to),
@@ -391,14 +436,22 @@ export class LeadsService {
       actorUserId,
       metadata: { from: lead.status, to, ...metadata },
     });
-    return row;
   }
 
-  /** The lead locked for a write, if the principal may see it; deleted leads are not found. */
-  private async lockVisible(tx: ScopedTransaction, leadId: string, principal: Principal): Promise<Lead> {
+  /**
+   * Locks and reads the lead, and remembers which transaction holds the row's lock, so a system move
+   * later in that transaction can trust the row (`applySystemMove`).
+   */
+  private async lock(tx: ScopedTransaction, leadId: string): Promise<Lead | null> {
     const lead = await this.repository.lock(tx, this.db.tenantId, leadId);
-    const staff = visibleOnlyTo(principal);
-    if (!lead || lead.deletedAt || (staff && lead.assignedUserId !== staff)) throw new LeadNotFoundError();
+    let rows = this.lockedRows.get(tx);
+    if (!rows) this.lockedRows.set(tx, (rows = new Map()));
+    if (lead) rows.set(lead.id, lead);
+    else rows.delete(leadId);
     return lead;
+  }
+
+  private forget(tx: ScopedTransaction, leadId: string): void {
+    this.lockedRows.get(tx)?.delete(leadId);
   }
 }
