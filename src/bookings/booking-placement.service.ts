@@ -114,8 +114,10 @@ export class BookingPlacement {
       actorUserId: activity.actorUserId,
       metadata: { teamId, status: created.status, ...(activity.source ? { source: activity.source } : {}) },
     });
+    // The lead row itself: when the caller locked it in this transaction, the move neither locks nor
+    // reads it again.
     if (booking.status === 'confirmed')
-      await this.leads.applySystemMove(tx, lead.id, 'booking_confirmed', activity.actorUserId);
+      await this.leads.applySystemMove(tx, lead, 'booking_confirmed', activity.actorUserId);
     return { booking: created, meetingToken };
   }
 
@@ -148,7 +150,11 @@ export class BookingPlacement {
     if (!team.active) throw new TeamInactiveError(teamId);
   }
 
-  /** The given team if it is free, else the first active team (by name) free for the whole range. */
+  /**
+   * The given team if it is free, else the first active team (by name) free for the whole range, chosen
+   * by one query. Only when none is free are the teams walked one by one, to name each collision (or to
+   * take a team freed meanwhile).
+   */
   private async chooseTeam(
     tenantId: string,
     range: { startsAt: Date; endsAt: Date },
@@ -161,6 +167,8 @@ export class BookingPlacement {
       if (overlap) throw new BookingOverlapError(teamId, overlap.id);
       return teamId;
     }
+    const free = await this.repository.firstFreeTeam(tenantId, range, tx);
+    if (free) return free;
     const conflicts: Array<{ teamId: string; conflictingBookingId: string }> = [];
     for (const team of await this.repository.activeTeams(tenantId, tx)) {
       const overlap = await this.repository.findOverlap(tenantId, team.id, range, undefined, tx);

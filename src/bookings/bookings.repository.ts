@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { LIVE_BOOKING_STATUSES } from '../core/domain/booking-status.js';
 import { TenantPrismaService, type ScopedTransaction } from '../core/database/tenant-prisma.service.js';
 import type { Page } from '../core/http/pagination.js';
-import type { Booking, Lead, Prisma, Team } from '../generated/prisma/client.js';
+import { Prisma, type Booking, type Lead, type Team } from '../generated/prisma/client.js';
 import type { BookingStatus } from '../generated/prisma/enums.js';
 
 /** A client to run a query on: a transaction's (tenant-scoped or the system path's) or the scoped client. */
@@ -103,6 +103,30 @@ export class BookingsRepository {
   /** The tenant's active teams in the order "first free team" walks them: by name. */
   activeTeams(tenantId: string, db: Db): Promise<Team[]> {
     return db.team.findMany({ where: { tenantId, active: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+  }
+
+  /**
+   * The first active team (in `activeTeams`' order) with no live booking overlapping [startsAt, endsAt)
+   * (as `findOverlap` and the exclusion constraint compare), or null when every team is taken: the team
+   * chosen in one statement instead of an overlap query per team.
+   */
+  async firstFreeTeam(
+    tenantId: string,
+    range: { startsAt: Date; endsAt: Date },
+    db: Db,
+  ): Promise<string | null> {
+    const rows = await db.$queryRaw<Array<{ id: string }>>`
+      SELECT t.id FROM teams t
+      WHERE t.tenant_id = ${tenantId}::uuid AND t.active
+        AND NOT EXISTS (
+          SELECT 1 FROM bookings b
+          WHERE b.tenant_id = t.tenant_id AND b.team_id = t.id AND b.deleted_at IS NULL
+            AND b.status::text IN (${Prisma.join([...LIVE_BOOKING_STATUSES])})
+            AND b.starts_at < ${range.endsAt}::timestamptz AND b.ends_at > ${range.startsAt}::timestamptz
+        )
+      ORDER BY t.name ASC, t.id ASC
+      LIMIT 1`;
+    return rows[0]?.id ?? null;
   }
 
   findTeam(tenantId: string, teamId: string, db: Db): Promise<Team | null> {
