@@ -100,16 +100,21 @@ export class BookingsService {
 
   // Creating ----------------------------------------------------------------------------------------
 
-  /** Staff book a lead by hand: the booking is confirmed at once and the lead becomes booked. */
+  /**
+   * Staff book a lead by hand: the booking is confirmed at once and the lead becomes booked. The lead
+   * is read once, locked, in the unit of work (a visible-lead read before it would be the same row
+   * again), so the checks below and the lead's move see the lead as it is until the commit.
+   */
   async create(principal: Principal, dto: CreateBookingDto): Promise<BookingDto> {
-    const lead = await this.leads.findVisible(dto.leadId, principal);
-    const assignedUserId = this.assigneeFor(principal, dto.assignedUserId, lead.assignedUserId);
-    const durationHours = dto.durationHours !== undefined ? new Decimal(dto.durationHours) : leadHours(lead);
     const startsAt = new Date(dto.startsAt);
     const tenant = await this.profile.current();
 
     const booking = await this.placement.guardOverlap((claim) =>
       this.unitOfWork.run(async (work) => {
+        const lead = await this.leads.lockVisible(work.tx, dto.leadId, principal);
+        const assignedUserId = this.assigneeFor(principal, dto.assignedUserId, lead.assignedUserId);
+        const durationHours =
+          dto.durationHours !== undefined ? new Decimal(dto.durationHours) : leadHours(lead);
         if (dto.assignedUserId) await this.assertMember(work.tenantId, dto.assignedUserId, work.tx);
         const { booking: created } = await this.placement.place(
           work.tx,
