@@ -343,6 +343,31 @@ describe('bookings', () => {
       }
     });
 
+    it('books one lead twice at the same moment (two times): both succeed, one after the other', async () => {
+      // The lead is locked before the booking is written: when both inserts took the lead's key-share
+      // lock first and then asked for FOR UPDATE, PostgreSQL broke the deadlock with a 409 "conflict".
+      for (let round = 0; round < 4; round += 1) {
+        const at = freshDay();
+        const lead = await createLead(tenantA.id, { status: 'contacted' });
+        const responses = await Promise.all(
+          [8, 14].map((hour) =>
+            request('POST', '/api/bookings', sessions.admin, {
+              leadId: lead.id,
+              startsAt: at(hour),
+              durationHours: 2,
+            }),
+          ),
+        );
+        expect(responses.map((response) => response.statusCode)).toEqual([201, 201]);
+        expect(await leadStatus(lead.id)).toBe('booked');
+        // Moved once: the second booking found the lead booked already.
+        const moves = await ownerDb().activity.count({
+          where: { leadId: lead.id, title: 'Status opdateret til Booket' },
+        });
+        expect(moves).toBe(1);
+      }
+    });
+
     it('picks the first free active team by name, and answers 409 when none is free', async () => {
       const tenant = await createTenant('Firma C');
       const admin = await signIn(test.app, tenant.id, 'admin');
@@ -911,9 +936,9 @@ describe('bookings', () => {
         where: { leadId: { in: [fresh.id, wasBooked.id] } },
       });
       const second = await processor.handle({});
-      expect(
-        await ownerDb().activity.count({ where: { leadId: { in: [fresh.id, wasBooked.id] } } }),
-      ).toBe(activitiesBefore);
+      expect(await ownerDb().activity.count({ where: { leadId: { in: [fresh.id, wasBooked.id] } } })).toBe(
+        activitiesBefore,
+      );
       expect(second.expired).toBeGreaterThanOrEqual(0);
       expect(await activityTitles(fresh.booking.id)).toEqual(['Booking oprettet', 'Booking udløbet']);
       expect(await leadStatus(wasBooked.id)).toBe('contacted');
