@@ -30,6 +30,10 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 60_000,
           pool: 'forks',
+          // One file at a time: the files share the e2e database and queues, and each file's app sweeps
+          // the outbox by its own (often moved) clock, so two at once would send each other's rows
+          // written for later, whatever the machine's core count.
+          fileParallelism: false,
         },
       },
     ],

@@ -45,11 +45,19 @@ export class GmailRepository {
         skipDuplicates: true,
       });
       if (inserted.count === 0) return { tenantId: tenant.id, outboxIds: [] };
-      await tx.integrationAccount.upsert({
-        where: { tenantId_provider: { tenantId: tenant.id, provider: 'google' } },
-        create: { tenantId: tenant.id, provider: 'google', syncDirty: true },
-        update: { syncDirty: true },
+      // Marked only when not marked yet: during a burst every push found the row dirty already, and
+      // an upsert locked it anyway, so the pushes (and the sync clearing the mark) queued on one row.
+      // A push that meets a sync clearing the mark right now is not lost: that sync reads the history
+      // after it commits, and the sync job written below runs once more after it.
+      const marked = await tx.integrationAccount.updateMany({
+        where: { tenantId: tenant.id, provider: 'google', syncDirty: false },
+        data: { syncDirty: true },
       });
+      if (marked.count === 0)
+        await tx.integrationAccount.createMany({
+          data: [{ tenantId: tenant.id, provider: 'google', syncDirty: true }],
+          skipDuplicates: true,
+        });
       // One sync per mailbox waits at a time: pushes while one waits are that one, and a push while
       // one runs leaves one follow-up (QueueService, keepLastIfActive), so no push goes unread and
       // 2 000 pushes are not 2 000 syncs queued ahead of the imports. Syncs side by side stay safe:

@@ -92,7 +92,7 @@ export class IntegrationConnections {
       });
       return { provider, ok: false, code: failure.code, detail: failure.message };
     }
-    await this.credentials.recordSuccess(provider);
+    await this.credentials.recordSuccess(provider, { always: true });
     return { provider, ok: true, code: null, detail };
   }
 

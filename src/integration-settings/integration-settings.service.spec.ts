@@ -8,6 +8,7 @@ import { loadConfig, type AppConfig } from '../core/config/app-config.js';
 import { CredentialCipher } from '../core/crypto/credential-cipher.js';
 import { DomainError } from '../core/http/domain-error.js';
 import type { TenantPrismaService } from '../core/database/tenant-prisma.service.js';
+import type { Clock } from '../core/time/clock.js';
 import type { UnitOfWork } from '../core/unit-of-work/unit-of-work.js';
 import { IntegrationNotConfiguredError } from '../integrations/credentials/credentials.errors.js';
 import type { IntegrationProvider } from '../integrations/credentials/credentials.providers.js';
@@ -17,6 +18,7 @@ import {
   type IntegrationAccountRecord,
   type StoredCredentials,
 } from '../integrations/credentials/credentials.repository.js';
+import { CredentialsMemo } from '../integrations/credentials/credentials-memo.js';
 import { CredentialsService } from '../integrations/credentials/credentials.service.js';
 import { providerFailure } from '../integrations/provider-failure.js';
 import { IntegrationSettingsService } from './integration-settings.service.js';
@@ -141,6 +143,12 @@ interface Harness {
   db: { tenantId: string };
 }
 
+/** A clock an hour later at every look, so nothing remembered is ever fresh. */
+function forgetfulClock(): Clock {
+  let at = 0;
+  return { now: () => new Date((at += 3_600_000)) };
+}
+
 function harness(
   env: Record<string, string> = {},
   shared?: { repository?: FakeRepository; audits?: AuditEntry[] },
@@ -156,6 +164,8 @@ function harness(
     new CredentialCipher(config.encryption),
     config,
     { run: <T>(fn: (work: unknown) => Promise<T>) => fn({ tx: {} }) } as unknown as UnitOfWork,
+    // Every read here is a fresh one (the memo's own rules are credentials-memo.spec.ts).
+    new CredentialsMemo(forgetfulClock()),
   );
   const settings = new IntegrationSettingsService(
     service,

@@ -273,6 +273,25 @@ export class SmsRepository {
     return this.db(db).smsMessage.findFirst({ where: { id, tenantId } });
   }
 
+  /**
+   * What sending one text reads, in one transaction: the message, whether its number opted out, and
+   * the tenant's sender (three reads were three transactions on every text).
+   */
+  sendingContext(
+    tenantId: string,
+    id: string,
+  ): Promise<{
+    message: SmsMessage | null;
+    optedOut: boolean;
+    sender: { name: string; smsNumber: string | null };
+  }> {
+    return this.prisma.transaction(async (tx) => {
+      const message = await this.findMessage(tenantId, id, tx);
+      const optedOut = message ? await this.isOptedOut(tenantId, message.phone, tx) : false;
+      return { message, optedOut, sender: await this.tenantSender(tenantId, tx) };
+    });
+  }
+
   findMessageBySid(tenantId: string, sid: string, db?: Db): Promise<SmsMessage | null> {
     return this.db(db).smsMessage.findFirst({ where: { tenantId, twilioSid: sid } });
   }

@@ -215,11 +215,11 @@ export class SmsService {
     attempt: { number: number; last: boolean },
   ): Promise<SmsStatus> {
     const tenantId = this.db.tenantId;
-    const message = await this.repository.findMessage(tenantId, smsMessageId);
+    const { message, optedOut, sender } = await this.repository.sendingContext(tenantId, smsMessageId);
     if (!message || message.direction !== 'outbound') return 'failed';
     if (message.status !== 'queued' || message.twilioSid) return message.status;
 
-    if (!ANSWER_TYPES.includes(message.type) && (await this.repository.isOptedOut(tenantId, message.phone))) {
+    if (!ANSWER_TYPES.includes(message.type) && optedOut) {
       await this.fail(
         message,
         null,
@@ -233,8 +233,7 @@ export class SmsService {
       await this.fail(message, null, providerFailure('Twilio', 'not_configured'), 'error');
       throw new UnrecoverableError('Twilio is not configured for this tenant');
     }
-    const tenant = await this.repository.tenantSender(tenantId);
-    const from = tenant.smsNumber ?? resolved.credentials.phoneNumber;
+    const from = sender.smsNumber ?? resolved.credentials.phoneNumber;
     try {
       // An earlier try may have reached Twilio and lost only its answer (or the process died before
       // the sid was stored): find it instead of texting the customer twice.

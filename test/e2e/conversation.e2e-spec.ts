@@ -121,9 +121,6 @@ describe('one customer, one conversation', () => {
         smsNumber,
         gmailAddress: mailbox,
         leadSenderDomains: ['leadpoint.dk', 'leadmail.no'],
-        // No reminder text: the outbox times it by the database's clock, which the test clock does not
-        // move, so a reminder would fall due whenever the suite runs after 14.00 and count as an offer.
-        offerReminderMinutes: 0,
       },
     });
     admin = await signIn(test.app, tenant.id, 'admin');

@@ -49,7 +49,7 @@ describe('Outbox rows written for later', () => {
         status: 'contacted',
       },
     });
-    const day = new Date();
+    const day = test.clock.now();
     day.setUTCHours(0, 0, 0, 0);
     const response = await test.app.inject({
       method: 'POST',
@@ -67,7 +67,7 @@ describe('Outbox rows written for later', () => {
 
   it('keeps a job for later pending after commit, relays the one due now, and the sweeper enqueues the later one once due', async () => {
     const bookingId = await booking(0);
-    const later = new Date(Date.now() + 2 * HOUR);
+    const later = new Date(test.clock.now().getTime() + 2 * HOUR);
     const [dueId, laterId] = await test.app
       .get(TenantContextService)
       .run({ tenantId: tenantId() }, () =>
@@ -95,10 +95,10 @@ describe('Outbox rows written for later', () => {
     expect(waiting?.availableAt.getTime()).toBe(later.getTime());
     expect(await queued(laterId!)).toBeUndefined();
 
-    // Due now: the sweeper (every 200 ms in tests) enqueues it.
+    // Due now by the app's clock: the sweeper (every 200 ms in tests) enqueues it.
     await ownerDb().outboxJob.update({
       where: { id: laterId! },
-      data: { availableAt: new Date(Date.now() - 1000) },
+      data: { availableAt: new Date(test.clock.now().getTime() - 1000) },
     });
     await until(
       () => outboxRow(laterId!),
@@ -119,7 +119,7 @@ describe('Outbox rows written for later', () => {
             work.enqueue(
               'calendar.sync-booking',
               { tenantId: work.tenantId, bookingId },
-              { availableAt: new Date(Date.now() - 60_000) },
+              { availableAt: new Date(test.clock.now().getTime() - 60_000) },
             ),
           ),
       );

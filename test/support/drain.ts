@@ -5,13 +5,15 @@ import type { Redis } from 'ioredis';
 import { OutboxService } from '../../src/core/queue/outbox.service.js';
 import { QueueService } from '../../src/core/queue/queue.service.js';
 import { RedisService } from '../../src/core/redis/redis.service.js';
+import { Clock } from '../../src/core/time/clock.js';
 import { ownerDb } from './fixtures.js';
 
 const POLL_MS = 50;
 const QUIET_CHECKS = 2;
 
 /**
- * Waits until a tenant has no work left that is due: no outbox row of it pending past its time, no job
+ * Waits until a tenant has no work left that is due: no outbox row of it pending past its time (by the
+ * app's Clock, as the sweeper judges it), no job
  * of it waiting, active or due in any queue, on two checks in a row (a job that finishes may write the
  * next one). Use it before asserting that something did NOT happen (a second text, a second booking),
  * instead of sleeping and hoping the work was done by then. Work deferred to later (quiet hours,
@@ -26,6 +28,7 @@ export async function drainTenant(
   const queues = app.get(QueueService).all();
   const outbox = app.get(OutboxService);
   const redis = app.get(RedisService);
+  const clock = app.get(Clock);
   const deadline = Date.now() + timeoutMs;
   let quiet = 0;
   let busy = '';
@@ -34,8 +37,9 @@ export async function drainTenant(
       throw new Error(`tenant ${tenantId} still has work after ${timeoutMs} ms: ${busy}`);
     await outbox.sweep();
     const now = Date.now();
+    // An outbox row is due by the app's clock (the sweeper's), a BullMQ job by the machine's (Redis's).
     const rows = await ownerDb().outboxJob.findMany({
-      where: { tenantId, status: 'pending', availableAt: { lte: new Date(now) } },
+      where: { tenantId, status: 'pending', availableAt: { lte: clock.now() } },
       select: { jobName: true },
     });
     const jobs: string[] = [];

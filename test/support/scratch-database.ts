@@ -64,14 +64,16 @@ export class ScratchDatabase {
   }
 
   /**
-   * The work an app on this database still has to do now: outbox rows pending past their time, and
+   * The work an app on this database still has to do now: outbox rows pending past their time (the app
+   * in a child process runs on the machine's clock, which is this process's, not the database's), and
    * jobs waiting, running or due in its queues (a job a killed process held counts as running until a
    * stalled check hands it back). Schedules' planned runs and retries not yet due are not counted.
    */
   async unfinishedWork(): Promise<string[]> {
     const now = Date.now();
     const rows = await this.query<{ job_name: string }>(
-      "SELECT job_name FROM outbox_jobs WHERE status = 'pending' AND available_at <= now()",
+      "SELECT job_name FROM outbox_jobs WHERE status = 'pending' AND available_at <= $1",
+      [new Date(now)],
     );
     const work = rows.map((row) => `outbox ${row.job_name}`);
     const redis = new Redis(TEST_REDIS_URL);

@@ -3,6 +3,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { Prisma } from '../../generated/prisma/client.js';
 import { AppConfig } from '../config/app-config.js';
 import { SystemPrismaService } from '../database/system-prisma.service.js';
+import { Clock } from '../time/clock.js';
 import { currentJobName, isJobName, JOBS, type JobName, type JobPayloads } from './jobs.js';
 import { QueueService } from './queue.service.js';
 
@@ -17,8 +18,9 @@ interface ClaimedRow {
 export interface OutboxWriteOptions {
   dedupId?: string;
   /**
-   * When the job becomes due (default: now). A row due later must not be relayed: `relay` enqueues the
-   * ids it is given whatever their time; the sweeper enqueues the row once it is due.
+   * When the job becomes due, by the Clock (default: the Clock's now). A row due later must not be
+   * relayed: `relay` enqueues the ids it is given whatever their time; the sweeper enqueues the row once
+   * it is due.
    */
   availableAt?: Date;
 }
@@ -32,6 +34,11 @@ const MAX_RETRY_DELAY_SECONDS = 60;
  * every instance claims rows still pending (FOR UPDATE SKIP LOCKED), so a job survives Redis being
  * away or the process dying between commit and enqueue. The row id is the BullMQ job id: a row that is
  * relayed twice is added once.
+ *
+ * Every time of a row (`available_at`, `enqueued_at`, the retry back-off) is the Clock's and is compared
+ * with the Clock's now, never with the database's `now()`: callers compute "for later" from the Clock (a
+ * reminder N minutes after the offer), so a row judged by another clock fell due early or late whenever
+ * the two disagreed (a test clock, a demo set to another day).
  */
 @Injectable()
 export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -43,6 +50,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly system: SystemPrismaService,
     private readonly queues: QueueService,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** Records a job in the caller's transaction. Relay the returned id after the transaction commits. */
@@ -60,7 +68,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
         jobName: name,
         payload: payload as Prisma.InputJsonValue,
         dedupId: options.dedupId,
-        availableAt: options.availableAt,
+        availableAt: options.availableAt ?? this.clock.now(),
       },
       select: { id: true },
     });
@@ -75,6 +83,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     jobs: ReadonlyArray<{ payload: JobPayloads[N]; dedupId?: string }>,
   ): Promise<string[]> {
     if (jobs.length === 0) return [];
+    const availableAt = this.clock.now();
     const rows = await tx.outboxJob.createManyAndReturn({
       data: jobs.map((job) => ({
         tenantId,
@@ -82,6 +91,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
         jobName: name,
         payload: job.payload as Prisma.InputJsonValue,
         dedupId: job.dedupId,
+        availableAt,
       })),
       select: { id: true },
     });
@@ -131,6 +141,8 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async claimAndEnqueue(ids?: string[]): Promise<number> {
+    // One reading for the whole claim: what is due, when it was enqueued and when a retry is due.
+    const now = this.clock.now();
     return this.system.transaction(
       'outbox',
       async (tx) => {
@@ -138,11 +150,11 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
         const rows = ids
           ? await tx.$queryRaw<ClaimedRow[]>`
               SELECT id, job_name, payload, dedup_id, attempts FROM outbox_jobs
-               WHERE id = ANY(${ids}::uuid[]) AND status = 'pending' AND available_at <= now()
+               WHERE id = ANY(${ids}::uuid[]) AND status = 'pending' AND available_at <= ${now}
                FOR UPDATE SKIP LOCKED`
           : await tx.$queryRaw<ClaimedRow[]>`
               SELECT id, job_name, payload, dedup_id, attempts FROM outbox_jobs
-               WHERE status = 'pending' AND available_at <= now()
+               WHERE status = 'pending' AND available_at <= ${now}
                ORDER BY available_at LIMIT ${SWEEP_BATCH}
                FOR UPDATE SKIP LOCKED`;
         let enqueued = 0;
@@ -162,14 +174,15 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
               dedupId: row.dedup_id ?? undefined,
             });
             await tx.$executeRaw`
-              UPDATE outbox_jobs SET status = 'enqueued', enqueued_at = now(), attempts = attempts + 1, last_error = NULL
+              UPDATE outbox_jobs SET status = 'enqueued', enqueued_at = ${now}, attempts = attempts + 1, last_error = NULL
                WHERE id = ${row.id}::uuid`;
             enqueued += 1;
           } catch (error) {
-            const delay = Math.min(2 ** row.attempts, MAX_RETRY_DELAY_SECONDS);
+            const delaySeconds = Math.min(2 ** row.attempts, MAX_RETRY_DELAY_SECONDS);
+            const retryAt = new Date(now.getTime() + delaySeconds * 1000);
             await tx.$executeRaw`
               UPDATE outbox_jobs SET attempts = attempts + 1, last_error = ${(error as Error).message},
-                     available_at = now() + make_interval(secs => ${delay}::double precision)
+                     available_at = ${retryAt}
                WHERE id = ${row.id}::uuid`;
           }
         }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 
 import { AppConfig } from '../../core/config/app-config.js';
 import { CredentialCipher } from '../../core/crypto/credential-cipher.js';
+import { CredentialsMemo } from './credentials-memo.js';
 import { CredentialsRepository } from './credentials.repository.js';
 import { CredentialsService } from './credentials.service.js';
 
@@ -14,6 +15,7 @@ import { CredentialsService } from './credentials.service.js';
   providers: [
     CredentialsRepository,
     CredentialsService,
+    CredentialsMemo,
     {
       provide: CredentialCipher,
       useFactory: (config: AppConfig) => new CredentialCipher(config.encryption),

@@ -15,6 +15,7 @@ import {
   type ProviderCredentials,
   type ResolvedCredentials,
 } from './credentials.providers.js';
+import { CredentialsMemo } from './credentials-memo.js';
 import { CredentialsRepository, type IntegrationAccountRecord } from './credentials.repository.js';
 import type { ProviderFailure, ProviderFailureCode } from './provider-failure-code.js';
 
@@ -68,6 +69,7 @@ export class CredentialsService {
     private readonly cipher: CredentialCipher,
     private readonly config: AppConfig,
     private readonly unitOfWork: UnitOfWork,
+    private readonly memo: CredentialsMemo,
   ) {}
 
   /** Every provider, configured or not, for GET /integrations. */
@@ -119,6 +121,7 @@ export class CredentialsService {
       await inTransaction(tx, settings);
       return saved;
     });
+    this.memo.forget(tenantId, provider);
     this.logger.log({ message: 'Integration credentials stored', tenantId, provider, keyId });
     return this.statusOf(tenantId, provider, row, environmentTenant);
   }
@@ -139,6 +142,7 @@ export class CredentialsService {
       if (gone) await inTransaction(tx);
       return gone;
     });
+    this.memo.forget(tenantId, provider);
     if (removed) this.logger.log({ message: 'Integration credentials removed', tenantId, provider });
     return removed;
   }
@@ -146,12 +150,25 @@ export class CredentialsService {
   /**
    * The current tenant's credentials for a provider, decrypted, or null when it has none that work.
    * For the integration clients. Call it outside `TenantPrismaService.transaction()`: inside one, the
-   * scoped client's own queries see no rows. Never log the result.
+   * scoped client's own queries see no rows. Never log the result. Remembered in the process for
+   * `CREDENTIALS_TTL_MS` (credentials-memo.ts): a change made here shows at once, one made in another
+   * instance within that bound.
    */
   async resolveCredentials<P extends IntegrationProvider>(
     provider: P,
   ): Promise<ResolvedCredentials<P> | null> {
     const tenantId = this.db.tenantId;
+    const remembered = this.memo.get(tenantId, provider);
+    if (remembered !== undefined) return remembered;
+    const resolved = await this.readCredentials(tenantId, provider);
+    this.memo.remember(tenantId, provider, resolved);
+    return resolved;
+  }
+
+  private async readCredentials<P extends IntegrationProvider>(
+    tenantId: string,
+    provider: P,
+  ): Promise<ResolvedCredentials<P> | null> {
     const row = await this.repository.findByProvider(tenantId, provider);
     if (row?.credentials != null) {
       const opened = this.open(tenantId, provider, row);
@@ -178,13 +195,17 @@ export class CredentialsService {
 
   /**
    * A vendor call with the current tenant's credentials worked. Bookkeeping only: a failure to write it
-   * is logged, never thrown, so a sent SMS is not turned into a failed (and retried) job.
+   * is logged, never thrown, so a sent SMS is not turned into a failed (and retried) job. Written once
+   * per `SUCCESS_MARK_INTERVAL_MS` while nothing fails in this process (credentials-memo.ts), not on
+   * every call; `always` for an admin's explicit test of the connection.
    */
-  async recordSuccess(provider: IntegrationProvider): Promise<void> {
+  async recordSuccess(provider: IntegrationProvider, options: { always?: boolean } = {}): Promise<void> {
     const tenantId = this.db.tenantId;
+    if (!this.memo.claimSuccessMark(tenantId, provider) && !options.always) return;
     try {
       await this.repository.markSuccess(tenantId, provider, new Date());
     } catch (error) {
+      this.memo.releaseSuccessMark(tenantId, provider);
       this.logger.warn({
         message: 'Could not record integration success',
         tenantId,
@@ -208,6 +229,8 @@ export class CredentialsService {
   ): Promise<void> {
     const tenantId = this.db.tenantId;
     const at = new Date();
+    // Credentials that were refused may have been replaced meanwhile; and the next success is news.
+    this.memo.forget(tenantId, provider);
     try {
       await this.unitOfWork.run(async (work) => {
         const raised = await this.repository.markFailure(
