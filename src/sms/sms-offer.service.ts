@@ -131,10 +131,10 @@ export class SmsOfferService {
   }
 
   async offer(leadId: string, options: OfferOptions): Promise<OfferOutcome> {
-    const tenantId = this.db.tenantId;
     const manual = options.mode === 'manual';
     const now = this.clock.now();
-    const lead = await this.repository.findLead(tenantId, leadId);
+    const profile = await this.profile.current();
+    const { lead, optedOut, openOffer, sentToday } = await this.checks(leadId, profile, now, options.mode);
     if (!lead || lead.deletedAt) return { outcome: 'skipped', reason: 'lead not found' };
     if (!lead.customerPhone) {
       if (manual) throw new LeadHasNoPhoneError();
@@ -154,23 +154,17 @@ export class SmsOfferService {
       );
       return { outcome: 'skipped', reason: 'no hours' };
     }
-    const profile = await this.profile.current();
-    if (await this.repository.isOptedOut(tenantId, lead.customerPhone)) {
+    if (optedOut) {
       if (manual) throw new RecipientOptedOutError();
       if (options.mode === 'job')
         await this.note(lead, 'SMS ikke sendt', 'Kunden har afmeldt SMS', 'warning');
       return { outcome: 'skipped', reason: 'opted out' };
     }
-    if (options.mode === 'job' && (await this.hasOpenOffer(lead, profile, now)))
-      return { outcome: 'skipped', reason: 'open offer' };
+    if (openOffer) return { outcome: 'skipped', reason: 'open offer' };
 
     if (options.mode !== 'retry') {
       const quietEnd = quietHoursEndAfter(now, profile.smsRules, profile.timezone);
       if (quietEnd) return this.defer(lead, quietEnd, 'quiet_hours', profile);
-      const sentToday = await this.repository.countOutboundSince(
-        tenantId,
-        startOfTenantDay(now, profile.timezone),
-      );
       if (sentToday >= profile.smsRules.dailyCap)
         return this.defer(lead, this.nextDayStart(now, profile), 'daily_cap', profile);
     }
@@ -347,6 +341,34 @@ export class SmsOfferService {
         await work.enqueue('sms.offer-reminder', { tenantId, smsMessageId }, { availableAt: remindAt });
     }
     await work.enqueue('sms.offer-lapsed', { tenantId, smsMessageId }, { availableAt: lapsesAt });
+  }
+
+  /**
+   * What decides whether an offer is made, read in one transaction (four transactions before, on every
+   * lead of the intake): the lead, whether its number opted out, an open offer (jobs only: a manual
+   * offer replaces it) and the texts sent today (not for a retry, which ignores the cap).
+   */
+  private checks(
+    leadId: string,
+    profile: TenantProfile,
+    now: Date,
+    mode: OfferMode,
+  ): Promise<{ lead: Lead | null; optedOut: boolean; openOffer: boolean; sentToday: number }> {
+    const tenantId = profile.id;
+    return this.db.transaction(async (tx) => {
+      const lead = await this.repository.findLead(tenantId, leadId, tx);
+      const phone = lead?.customerPhone;
+      if (!lead || !phone) return { lead, optedOut: false, openOffer: false, sentToday: 0 };
+      return {
+        lead,
+        optedOut: await this.repository.isOptedOut(tenantId, phone, tx),
+        openOffer: mode === 'job' && (await this.hasOpenOffer(lead, profile, now, tx)),
+        sentToday:
+          mode === 'retry'
+            ? 0
+            : await this.repository.countOutboundSince(tenantId, startOfTenantDay(now, profile.timezone), tx),
+      };
+    });
   }
 
   private async hasOpenOffer(
