@@ -15,7 +15,7 @@
 // also reads BENCH_<NAME> from the environment (BENCH_DURATION=3). Exits 1 when the intake loses or
 // doubles anything.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -79,6 +79,17 @@ const OPTIONS = {
   /** Longest wait, in seconds, for the app's job queues to empty before a measured run (0: no wait). */
   settle: option('settle', 30, 15),
 };
+/**
+ * The app runs with the Node options of the image (the Dockerfile's `NODE_OPTIONS`: the heap of a small
+ * instance), so the memory figures are the deployed ones; `--app-node-args` replaces them.
+ */
+function imageNodeOptions(): string {
+  const dockerfile = readFileSync(resolve(DIST, '..', 'Dockerfile'), 'utf8');
+  const match = /NODE_OPTIONS="([^"]*)"/.exec(dockerfile);
+  if (!match) throw new Error('the Dockerfile sets no NODE_OPTIONS="…" for the bench to run the app with');
+  return match[1]!;
+}
+const APP_NODE_ARGS = given.get('app-node-args') ?? imageNodeOptions();
 const KEEP = given.has('keep');
 /**
  * `--app-role api`: the app serves HTTP only and runs no job (APP_ROLE=api), to tell a route's own cost
@@ -247,7 +258,7 @@ async function main(): Promise<number> {
     // 2. The app and the baseline, each its own process.
     const profileDir = given.get('cpu-prof');
     const app = startNode(resolve(DIST, 'src/main.js'), appEnv, [
-      ...(given.get('app-node-args')?.split(' ').filter(Boolean) ?? []),
+      ...APP_NODE_ARGS.split(' ').filter(Boolean),
       ...(profileDir
         ? [
             '--cpu-prof',
@@ -880,7 +891,7 @@ function render(rows: Row[], details: string[], seconds: number): string {
     `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GB RAM, Node ${process.version}; ` +
       `${rate(OPTIONS.leads)} leads, ${rate(OPTIONS.bookings)} bookings over ${OPTIONS.tenants} tenants (+ the seeded intake tenant); ` +
       `${OPTIONS.connections} connections; app and baseline take turns (A, B, A, B) ${OPTIONS.repeats} times, ${OPTIONS.duration} s a run ` +
-      `after ${OPTIONS.warmup} s warm-up, then ${OPTIONS.repeats} × ${OPTIONS.single} s at 1 connection; medians of the repeats; each app run starts once its job queues are empty. App in production mode (APP_ROLE=${APP_ROLE}), ` +
+      `after ${OPTIONS.warmup} s warm-up, then ${OPTIONS.repeats} × ${OPTIONS.single} s at 1 connection; medians of the repeats; each app run starts once its job queues are empty. App in production mode (APP_ROLE=${APP_ROLE}, Node options \`${APP_NODE_ARGS}\`), ` +
       `rate limiting off, LOG_LEVEL=warn, pool ${OPTIONS.poolSize}. Baseline: node:http + pg, same SQL and JSON, no auth, no RLS.${quick ? ' **Quick run.**' : ''}`,
     '',
     `Each route is loaded by ${OPTIONS.connections} connections that send the next request as soon as the last is answered, so ` +

@@ -79,3 +79,14 @@ describe('docker-compose.yml', () => {
     expect(command).toContain('--maxmemory-policy noeviction');
   });
 });
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync('Dockerfile', 'utf8');
+  const nodeOptions = /NODE_OPTIONS="([^"]*)"/.exec(dockerfile)?.[1];
+
+  it('caps the heap for a small instance, as the setup guide says (the bench runs the app with it)', () => {
+    expect(nodeOptions).toMatch(/--max-old-space-size=\d+/);
+    expect(readFileSync('docs/going-live.md', 'utf8')).toContain(`NODE_OPTIONS="${nodeOptions}"`);
+    expect(readFileSync('.env.example', 'utf8')).toContain(`NODE_OPTIONS="${nodeOptions}"`);
+  });
+});
