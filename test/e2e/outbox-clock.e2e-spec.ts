@@ -146,4 +146,24 @@ describe('the outbox keeps time by the Clock', () => {
     await sweep();
     expect(await row(id)).toMatchObject({ status: 'enqueued', attempts: 2, lastError: null });
   });
+
+  it('relays the rows of units of work committed while a relay runs in one claim, and loses none', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push(await write());
+    // Watched, not replaced: each claim is one system transaction named 'outbox'.
+    const transactions = vi.spyOn(test.app.get(SystemPrismaService), 'transaction');
+    // As eight units of work committing at once: the first starts a claim, the other seven wait for it.
+    for (const id of ids) outbox().relay([id]);
+    const rows = await eventually(() => Promise.all(ids.map(row)), {
+      what: 'the relay to enqueue all eight rows',
+      until: (all) => all.every((job) => job.status === 'enqueued'),
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
+    expect(transactions.mock.calls.filter(([purpose]) => purpose === 'outbox')).toHaveLength(2);
+    // The second claim read the Clock once for its seven rows.
+    expect(new Set(rows.slice(1).map((job) => job.enqueuedAt!.getTime())).size).toBe(1);
+    expect(rows.every((job) => job.attempts === 1)).toBe(true);
+    for (const id of ids) expect(await queuedJob(test.app, id)).toBeDefined();
+  });
 });
