@@ -95,7 +95,14 @@ const KEEP = given.has('keep');
  * `--app-role api`: the app serves HTTP only and runs no job (APP_ROLE=api), to tell a route's own cost
  * from the cost of the jobs it writes, which `all` (the default) runs in the same process.
  */
-const APP_ROLE = given.get('app-role') ?? 'all';
+/**
+ * Scale-out: `--workers N` runs N more instances with APP_ROLE=worker beside the app, which then serves
+ * HTTP only (APP_ROLE=api); `--apis N` runs the HTTP side as N instances and the intake's pushes go to
+ * them in turn (the other figures load the first). All share the database, Redis and queues.
+ */
+const WORKERS = option('workers', 0, 0);
+const APIS = Math.max(1, option('apis', 1, 1));
+const APP_ROLE = given.get('app-role') ?? (WORKERS > 0 ? 'api' : 'all');
 /** `--only reads,writes,intake,webhook,rls`: run just these parts. */
 const ONLY = given.get('only')?.split(',');
 const phase = (name: string) => !ONLY || ONLY.includes(name);
@@ -270,6 +277,29 @@ async function main(): Promise<number> {
     await waitUntil('the app', app, async () => (await fetch(`${publicUrl}/api/health`)).ok, 90_000);
     const idle = memoryOf(app.process.pid!);
     log(`app idle: ${JSON.stringify(idle)}`);
+    // The other instances of a scale-out run: more APIs on ports of their own, and the workers.
+    const apiUrls = [publicUrl];
+    const instances: Array<{ role: 'api' | 'worker'; env: Record<string, string> }> = [];
+    for (let i = 1; i < APIS; i++) instances.push({ role: 'api', env: {} });
+    for (let i = 0; i < WORKERS; i++) instances.push({ role: 'worker', env: {} });
+    for (const instance of instances) {
+      const instancePort = await freePort();
+      const url = `http://127.0.0.1:${instancePort}`;
+      const child = startNode(
+        resolve(DIST, 'src/main.js'),
+        { ...appEnv, APP_ROLE: instance.role, PORT: String(instancePort) },
+        APP_NODE_ARGS.split(' ').filter(Boolean),
+      );
+      children.push(child);
+      await waitUntil(
+        `an ${instance.role} instance`,
+        child,
+        async () => (await fetch(`${url}/api/health`)).ok,
+        90_000,
+      );
+      if (instance.role === 'api') apiUrls.push(url);
+    }
+    if (instances.length > 0) log(`scale-out: ${APIS} API instance(s), ${WORKERS} worker(s)`);
     const memory = new MemorySampler(app.process.pid!);
     const baselinePortHolder = { port: 0 };
     const baseline = startNode(resolve(here, 'baseline-server.js'), {
@@ -294,7 +324,7 @@ async function main(): Promise<number> {
      */
     const settled = async (): Promise<void> => {
       // Without workers (`--app-role api`) nothing takes the jobs: there is nothing to wait for.
-      if (OPTIONS.settle <= 0 || APP_ROLE === 'api') return;
+      if (OPTIONS.settle <= 0 || (APP_ROLE === 'api' && WORKERS === 0)) return;
       const since = Date.now();
       const pending = async () => {
         let n = 0;
@@ -698,6 +728,7 @@ async function main(): Promise<number> {
         cloud,
         owner,
         tenantId: intakeTenantId,
+        pushTo: apiUrls,
         count: OPTIONS.intake,
         rate: OPTIONS.intakeRate,
         concurrency: OPTIONS.intakeConcurrency,
@@ -891,7 +922,7 @@ function render(rows: Row[], details: string[], seconds: number): string {
     `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GB RAM, Node ${process.version}; ` +
       `${rate(OPTIONS.leads)} leads, ${rate(OPTIONS.bookings)} bookings over ${OPTIONS.tenants} tenants (+ the seeded intake tenant); ` +
       `${OPTIONS.connections} connections; app and baseline take turns (A, B, A, B) ${OPTIONS.repeats} times, ${OPTIONS.duration} s a run ` +
-      `after ${OPTIONS.warmup} s warm-up, then ${OPTIONS.repeats} × ${OPTIONS.single} s at 1 connection; medians of the repeats; each app run starts once its job queues are empty. App in production mode (APP_ROLE=${APP_ROLE}, Node options \`${APP_NODE_ARGS}\`), ` +
+      `after ${OPTIONS.warmup} s warm-up, then ${OPTIONS.repeats} × ${OPTIONS.single} s at 1 connection; medians of the repeats; each app run starts once its job queues are empty. App in production mode (APP_ROLE=${APP_ROLE}${WORKERS > 0 || APIS > 1 ? `; ${APIS} API instance(s) and ${WORKERS} worker(s), the intake's pushes to the APIs in turn, memory of the first API` : ''}, Node options \`${APP_NODE_ARGS}\`), ` +
       `rate limiting off, LOG_LEVEL=warn, pool ${OPTIONS.poolSize}. Baseline: node:http + pg, same SQL and JSON, no auth, no RLS.${quick ? ' **Quick run.**' : ''}`,
     '',
     `Each route is loaded by ${OPTIONS.connections} connections that send the next request as soon as the last is answered, so ` +

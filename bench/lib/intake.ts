@@ -77,6 +77,8 @@ export async function runIntake(options: {
   rate: number;
   concurrency: number;
   timeoutMs: number;
+  /** The API instances the pushes go to, in turn (default: the app's own URL). */
+  pushTo?: readonly string[];
   onProgress?: (line: string) => void;
 }): Promise<IntakeResult> {
   const { cloud, owner, tenantId, count } = options;
@@ -103,7 +105,8 @@ export async function runIntake(options: {
       authenticationResults: PORTAL_AUTH,
     });
     pushedAt.set(e164, Date.now());
-    const status = await cloud.push();
+    const targets = options.pushTo ?? [];
+    const status = await cloud.push(undefined, targets.length > 0 ? targets[i % targets.length] : undefined);
     if (status >= 300) pushFailures.push(status);
   };
   const worker = async () => {

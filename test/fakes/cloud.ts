@@ -115,10 +115,13 @@ export class FakeCloud {
     };
   }
 
-  /** Sends the signed Pub/Sub push Gmail would send for the mailbox's current history. */
-  push(messageId?: string): Promise<number> {
+  /**
+   * Sends the signed Pub/Sub push Gmail would send for the mailbox's current history, to the app or to
+   * `appUrl` (one of several instances behind a balancer).
+   */
+  push(messageId?: string, appUrl: string = this.options.appUrl): Promise<number> {
     return this.pusher.push(
-      `${this.options.appUrl}/api/webhooks/gmail`,
+      `${appUrl}/api/webhooks/gmail`,
       { emailAddress: this.gmail.emailAddress, historyId: this.gmail.historyId() },
       {
         audience: FAKE_CLOUD.pubsubAudience,
