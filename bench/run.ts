@@ -279,27 +279,25 @@ async function main(): Promise<number> {
     log(`app idle: ${JSON.stringify(idle)}`);
     // The other instances of a scale-out run: more APIs on ports of their own, and the workers.
     const apiUrls = [publicUrl];
-    const instances: Array<{ role: 'api' | 'worker'; env: Record<string, string> }> = [];
-    for (let i = 1; i < APIS; i++) instances.push({ role: 'api', env: {} });
-    for (let i = 0; i < WORKERS; i++) instances.push({ role: 'worker', env: {} });
-    for (const instance of instances) {
+    const roles = [...Array<'api'>(APIS - 1).fill('api'), ...Array<'worker'>(WORKERS).fill('worker')];
+    for (const role of roles) {
       const instancePort = await freePort();
       const url = `http://127.0.0.1:${instancePort}`;
       const child = startNode(
         resolve(DIST, 'src/main.js'),
-        { ...appEnv, APP_ROLE: instance.role, PORT: String(instancePort) },
+        { ...appEnv, APP_ROLE: role, PORT: String(instancePort) },
         APP_NODE_ARGS.split(' ').filter(Boolean),
       );
       children.push(child);
       await waitUntil(
-        `an ${instance.role} instance`,
+        `an ${role} instance`,
         child,
         async () => (await fetch(`${url}/api/health`)).ok,
         90_000,
       );
-      if (instance.role === 'api') apiUrls.push(url);
+      if (role === 'api') apiUrls.push(url);
     }
-    if (instances.length > 0) log(`scale-out: ${APIS} API instance(s), ${WORKERS} worker(s)`);
+    if (roles.length > 0) log(`scale-out: ${APIS} API instance(s), ${WORKERS} worker(s)`);
     const memory = new MemorySampler(app.process.pid!);
     const baselinePortHolder = { port: 0 };
     const baseline = startNode(resolve(here, 'baseline-server.js'), {

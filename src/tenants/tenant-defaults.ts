@@ -1,5 +1,5 @@
 import type { Prisma, Tenant } from '../generated/prisma/client.js';
-import type { EmailTemplateType } from '../generated/prisma/enums.js';
+import type { EmailTemplateType, SeriesInvoicing } from '../generated/prisma/enums.js';
 
 /**
  * What a new tenant starts with (docs/architecture.md, Data model): Copenhagen time, DKK, 349 kr./hour excl.
@@ -54,7 +54,9 @@ export interface CustomerNotices {
 
 const WEEKDAY: TimeRange[] = [{ start: '08:00', end: '16:00' }];
 
-/** A tenant's rule settings, typed: the JSON columns are written only through the validated DTOs and the defaults. */
+/** What may happen to a series visit whose date is closed or whose team is busy: moved, or left out. */
+export const SERIES_CONFLICT_RULES = ['next_working_day', 'skip'] as const;
+
 /**
  * The tenant's rules for recurring cleaning (the `seriesRules` column, `PATCH /api/tenant`): how far ahead visits are made,
  * what happens to a visit whose date is closed or whose team is busy, and how visits are invoiced when
@@ -62,8 +64,8 @@ const WEEKDAY: TimeRange[] = [{ start: '08:00', end: '16:00' }];
  */
 export interface SeriesRules {
   horizonWeeks: number;
-  onConflict: 'next_working_day' | 'skip';
-  invoicing: 'per_visit' | 'monthly';
+  onConflict: (typeof SERIES_CONFLICT_RULES)[number];
+  invoicing: SeriesInvoicing;
 }
 
 export const DEFAULT_SERIES_RULES: SeriesRules = {
@@ -84,6 +86,7 @@ export function seriesRules(stored: unknown): SeriesRules {
   };
 }
 
+/** A tenant's rule settings, typed: the JSON columns are written only through the validated DTOs and the defaults. */
 export interface TenantRules {
   seriesRules: SeriesRules;
   workingHours: WorkingHours;

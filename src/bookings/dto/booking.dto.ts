@@ -77,13 +77,13 @@ export class BookingDto {
 
 export class BookingPageDto extends PageOf(BookingDto) {}
 
-/** What the customer's booking link shows: the job and its time, nothing that identifies anyone. */
 /** One visit of a series as the customer's page lists it: when, nothing else. */
 export class MeetingVisitDto {
   @ApiProperty({ format: 'date-time' }) startsAt!: string;
   @ApiProperty({ format: 'date-time' }) endsAt!: string;
 }
 
+/** What the customer's booking link shows: the job and its time, nothing that identifies anyone. */
 export class MeetingViewDto {
   @ApiProperty({ format: 'date-time' }) startsAt!: string;
   @ApiProperty({ format: 'date-time' }) endsAt!: string;

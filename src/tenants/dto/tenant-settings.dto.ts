@@ -15,15 +15,17 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-import type {
-  ClosedDays,
-  CustomerNotices,
-  ExtractionRules,
-  SeriesRules,
-  SlotRules,
-  SmsRules,
-  TimeRange,
-  WorkingHours,
+import { SeriesInvoicing } from '../../generated/prisma/enums.js';
+import {
+  SERIES_CONFLICT_RULES,
+  type ClosedDays,
+  type CustomerNotices,
+  type ExtractionRules,
+  type SeriesRules,
+  type SlotRules,
+  type SmsRules,
+  type TimeRange,
+  type WorkingHours,
 } from '../tenant-defaults.js';
 import { IsAfterStart, IsCalendarDate, IsClockTime, IsHoursPerSquareMetre } from './validators.js';
 import { DATE_WINDOW_RULE, IsDateInWindow } from '../../core/validation/date-input.js';
@@ -165,21 +167,21 @@ export class SeriesRulesDto implements SeriesRules {
   horizonWeeks!: number;
 
   @ApiProperty({
-    enum: ['next_working_day', 'skip'],
+    enum: [...SERIES_CONFLICT_RULES],
     example: 'next_working_day',
     description:
       'A visit on a public holiday, a closed day or with its team busy: moved to the next open day, or skipped',
   })
-  @IsIn(['next_working_day', 'skip'])
+  @IsIn(SERIES_CONFLICT_RULES)
   onConflict!: SeriesRules['onConflict'];
 
   @ApiProperty({
-    enum: ['per_visit', 'monthly'],
+    enum: Object.values(SeriesInvoicing),
     example: 'per_visit',
     description:
       'A series that does not say: a draft per completed visit, or one invoice per customer and month',
   })
-  @IsIn(['per_visit', 'monthly'])
+  @IsIn(Object.values(SeriesInvoicing))
   invoicing!: SeriesRules['invoicing'];
 }
 
